@@ -1,0 +1,181 @@
+# onestop - one non-recursive Makefile for everything.
+#
+#   make            build everything (into build/)
+#   make check      every test: unit, integration, fuzz (bounded), and a
+#                   sanitizer build (build/san) running the unit tests again
+#   make run        the demo centre
+#   make bench      benchmarks, with figures and ratios
+#   make fuzz       the fuzz targets for longer (FUZZ_SECONDS, default 300)
+#   make valgrind   unit tests under valgrind
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# The entry points first make sure the Debian packages are installed
+# (config/install-deps.sh), then run the real work in a sub-make so that
+# pkg-config sees the packages.  Per-folder fragments (firmware/firmware.mk,
+# printers/printers.mk, displays/displays.mk) add their own programs and
+# tests to the lists below.
+
+.SUFFIXES:
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+B ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+SANITIZE ?=
+WERROR ?= 1
+FUZZ_SECONDS ?= 300
+FUZZ_CHECK_SECONDS ?= 20
+CC ?= cc
+
+PKGS := libmodbus libusb-1.0 libserialport sdl2 SDL2_ttf sqlite3 libmicrohttpd \
+	libcjson inih libsodium libqrencode libcurl espeak-ng libpng16
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm -lpthread
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wpointer-arith -Wwrite-strings -Wundef -Wvla \
+	-Wold-style-definition -Wnull-dereference -Wimplicit-fallthrough
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+OPT ?= -O2
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -MMD -MP -Ihost -Ifirmware -Iprinters -Idisplays
+ifneq ($(SANITIZE),)
+CFLAGS_BASE += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS_SAN := -fsanitize=$(SANITIZE)
+endif
+ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS_SAN) $(LDFLAGS)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# Lists that the fragments append to.
+PROGRAMS :=          # installed binaries
+UNIT_TESTS :=        # cmocka binaries, run by check-unit (normal and san)
+INTEGRATION_TESTS := # scripts or binaries, run by check-integration
+FUZZ_TARGETS :=      # names: tests/fuzz/fuzz_NAME.c, linked with LIB_*
+FUZZ_LIBS :=         # extra objects for fuzz builds (per fragment)
+BENCHES :=           # programs or scripts run by make bench
+CHECK_EXTRA :=       # other check steps (targets)
+CLEAN_EXTRA :=
+
+# ---- host: the daemon's library, onestopd, onestopctl ------------------------
+
+HOST_MAINS := host/onestopd.c host/onestopctl.c
+HOST_LIB_SRCS := $(filter-out $(HOST_MAINS),$(wildcard host/*.c))
+HOST_LIB_OBJS := $(HOST_LIB_SRCS:%.c=$(B)/%.o)
+LIB_HOST := $(B)/libonestop-host.a
+
+$(LIB_HOST): $(HOST_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+ifneq ($(wildcard host/onestopd.c),)
+PROGRAMS += $(B)/onestopd
+$(B)/onestopd: $(B)/host/onestopd.o $(LIB_HOST)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+endif
+ifneq ($(wildcard host/onestopctl.c),)
+PROGRAMS += $(B)/onestopctl
+$(B)/onestopctl: $(B)/host/onestopctl.o $(LIB_HOST)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+endif
+
+# Unit tests of host modules: tests/unit/host/test_NAME.c, one per module.
+HOST_UNIT_SRCS := $(wildcard tests/unit/host/test_*.c)
+HOST_UNIT_TESTS := $(HOST_UNIT_SRCS:tests/unit/host/%.c=$(B)/tests/unit/host/%)
+UNIT_TESTS += $(HOST_UNIT_TESTS)
+$(B)/tests/unit/host/%: $(B)/tests/unit/host/%.o $(LIB_HOST)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# Integration tests of the host: tests/integration/host/*.sh (executable).
+INTEGRATION_TESTS += $(sort $(wildcard tests/integration/host/*.sh))
+FUZZ_TARGETS += $(patsubst tests/fuzz/host/fuzz_%.c,host/%,$(wildcard tests/fuzz/host/fuzz_*.c))
+
+# ---- fragments ---------------------------------------------------------------
+
+-include firmware/firmware.mk
+-include printers/printers.mk
+-include displays/displays.mk
+-include tests/tests.mk
+
+# ---- entry points ------------------------------------------------------------
+
+.PHONY: all deps build check run bench fuzz valgrind install clean \
+	check-unit check-integration check-san check-fuzz _check _run _bench _fuzz
+
+deps:
+	@sh config/install-deps.sh
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(PROGRAMS) $(UNIT_TESTS)
+
+check: deps
+	@$(MAKE) --no-print-directory _check
+
+# Everything, with one closing line "N passed, N failed" per phase from
+# tests/run-tests.sh; any failure fails the whole.
+_check: build
+	@tests/run-tests.sh unit $(UNIT_TESTS)
+	@B=$(B) tests/run-tests.sh integration $(INTEGRATION_TESTS)
+	@$(MAKE) --no-print-directory check-san
+	@$(MAKE) --no-print-directory check-fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
+	@for t in $(CHECK_EXTRA); do $(MAKE) --no-print-directory $$t || exit 1; done
+
+check-unit: build
+	@tests/run-tests.sh unit $(UNIT_TESTS)
+
+check-integration: build
+	@B=$(B) tests/run-tests.sh integration $(INTEGRATION_TESTS)
+
+# The unit tests again, built with ASan and UBSan.
+check-san:
+	@$(MAKE) --no-print-directory B=build/san SANITIZE=address,undefined OPT=-O1 build
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/run-tests.sh unit-san $(subst $(B)/,build/san/,$(UNIT_TESTS))
+
+# libFuzzer targets, built with clang into build/fuzz.
+FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz-$(subst /,-,$(t)))
+check-fuzz fuzz:
+	@[ -z "$(FUZZ_TARGETS)" ] || $(MAKE) --no-print-directory B=build/fuzz CC=clang \
+		SANITIZE=fuzzer-no-link,address,undefined OPT=-O1 FUZZ_BUILD=1 $(FUZZ_BINS)
+	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+build/fuzz/fuzz-host-%: $(B)/tests/fuzz/host/fuzz_%.o $(LIB_HOST)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+
+valgrind: build
+	@VALGRIND=1 tests/run-tests.sh valgrind $(UNIT_TESTS)
+
+run: deps
+	@$(MAKE) --no-print-directory _run
+
+_run: build
+	@tests/run-demo.sh $(B)
+
+bench: deps
+	@$(MAKE) --no-print-directory _bench
+
+_bench: build $(BENCHES)
+	@tests/run-bench.sh $(B) $(BENCHES)
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/onestop \
+		$(DESTDIR)/lib/systemd/system $(DESTDIR)/lib/udev/rules.d \
+		$(DESTDIR)$(PREFIX)/share/onestop
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 config/demo/*.ini config/demo/*.csv $(DESTDIR)/etc/onestop/
+	install -m 644 config/onestopd.service $(DESTDIR)/lib/systemd/system/
+	install -m 644 config/60-onestop.rules $(DESTDIR)/lib/udev/rules.d/
+
+clean:
+	rm -rf build $(CLEAN_EXTRA)
+
+-include $(shell find build -name '*.d' 2>/dev/null)

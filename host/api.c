@@ -1,0 +1,1468 @@
+/*
+ * api.c - HTTP API and Server-Sent Events with libmicrohttpd, cJSON bodies.
+ *
+ * Requests are read whole (bounded), routed, checked (role, counter, JSON
+ * fields and types), then run against the core.  An answer that shows state
+ * changed in the open batch is held (the connection suspended) until the
+ * batch is committed; if the commit fails the answer becomes a 500.
+ * Event-stream clients read committed events from the store, so a client
+ * that reconnects with Last-Event-ID gets exactly what it missed.
+ */
+#include "api.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "apijson.h"
+#include "log.h"
+#include "vntext.h"
+#include "xmalloc.h"
+
+#define API_BODY_MAX (256 * 1024)
+#define API_IMPORT_MAX (4 * 1024 * 1024)
+#define API_SESSION_S (12 * 3600)
+#define API_PING_MS 15000
+#define API_SSE_BATCH 64
+
+#define ROLE(r) (1u << (r))
+#define ROLES_PEOPLE (ROLE(STORE_ROLE_STAFF) | ROLE(STORE_ROLE_MANAGER) | ROLE(STORE_ROLE_ADMIN))
+#define ROLES_MANAGE (ROLE(STORE_ROLE_MANAGER) | ROLE(STORE_ROLE_ADMIN))
+
+struct sse;
+
+struct api {
+	core *core;
+	loop *loop;
+	struct MHD_Daemon *mhd;
+	int fd;
+	int port;
+	struct sse *sse_head;
+	int64_t sse_woken_id;
+	uint64_t tick_timer, ping_timer;
+};
+
+enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
+
+struct req {
+	api *a;
+	struct MHD_Connection *conn;
+	char *body;
+	size_t len, cap, max;
+	int too_large;
+	enum req_phase phase;
+	unsigned status;
+	char *out;
+	const char *ctype;
+	struct store_user user;
+};
+
+struct sse {
+	api *a;
+	struct MHD_Connection *conn;
+	int64_t last_sent;
+	char *buf;
+	size_t len, off, cap;
+	int suspended, ping, closed;
+	struct sse *prev, *next;
+};
+
+/* ---- answers ------------------------------------------------------------- */
+
+static void
+api_commit_done(void *arg, int ok)
+{
+	struct req *r = arg;
+
+	if (!ok) {
+		free(r->out);
+		r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		r->ctype = "application/json";
+		r->out = xstrdup("{\"error\":\"store_failed\",\"message\":"
+		    "\"Không ghi được dữ liệu; thao tác chưa được thực hiện.\"}");
+	}
+	r->phase = REQ_READY;
+	MHD_resume_connection(r->conn);
+}
+
+/* Take body (malloc'd) as the answer; held until commit if a batch is open. */
+static void
+api_reply_raw(struct req *r, unsigned status, const char *ctype, char *body)
+{
+	free(r->out);
+	r->status = status;
+	r->ctype = ctype;
+	r->out = body;
+	if (core_in_batch(r->a->core)) {
+		r->phase = REQ_WAITING;
+		core_after_commit(r->a->core, api_commit_done, r);
+	} else
+		r->phase = REQ_READY;
+}
+
+static void
+api_reply_json(struct req *r, unsigned status, cJSON *o)
+{
+	char *s = apijson_print(o);
+
+	cJSON_Delete(o);
+	api_reply_raw(r, status, "application/json; charset=utf-8", s);
+}
+
+static void __attribute__((format(printf, 4, 5)))
+api_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
+{
+	cJSON *o = cJSON_CreateObject();
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cJSON_AddStringToObject(o, "error", code);
+	cJSON_AddStringToObject(o, "message", msg);
+	api_reply_json(r, status, o);
+}
+
+/* Answer a refused engine command or a store failure. */
+static void
+api_engine_error(struct req *r, int rc)
+{
+	int err = -rc;
+	unsigned status;
+
+	if (err == CORE_ESTORE) {
+		api_error(r, 500, "store_failed",
+		    "Không ghi được dữ liệu; thao tác chưa được thực hiện.");
+		return;
+	}
+	switch (err) {
+	case ENGINE_EINVAL: status = 400; break;
+	case ENGINE_ENOQUEUE:
+	case ENGINE_ENOCOUNTER: status = 404; break;
+	default: status = 409; break;
+	}
+	api_error(r, status, engine_error_code(err), "%s", engine_strerror(err));
+}
+
+/* ---- request parsing ----------------------------------------------------- */
+
+/* Strict decimal integer in [lo, hi]; 0 on success. */
+static int
+api_parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum api_kind { K_STR = 1, K_INT, K_BOOL, K_INTS };
+
+struct api_field {
+	const char *name;
+	enum api_kind kind;
+	int required;
+};
+
+/*
+ * Parse the body as a JSON object whose fields are all in spec with the right
+ * kinds.  Returns the object (caller deletes) or NULL after answering 400.
+ * An empty body is an empty object.
+ */
+static cJSON *
+api_body(struct req *r, const struct api_field *spec)
+{
+	const struct api_field *f;
+	cJSON *o, *v;
+
+	if (r->len == 0)
+		o = cJSON_CreateObject();
+	else if (!vntext_valid_utf8(r->body, r->len) ||
+	    (o = cJSON_ParseWithLength(r->body, r->len)) == NULL) {
+		api_error(r, 400, "invalid_json", "Nội dung yêu cầu không phải JSON hợp lệ.");
+		return NULL;
+	}
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		api_error(r, 400, "invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.");
+		return NULL;
+	}
+	cJSON_ArrayForEach(v, o) {
+		for (f = spec; f->name != NULL && strcmp(f->name, v->string) != 0; f++)
+			;
+		if (f->name == NULL) {
+			api_error(r, 400, "unknown_field", "Trường không được hỗ trợ: \"%.64s\".", v->string);
+			cJSON_Delete(o);
+			return NULL;
+		}
+		switch (f->kind) {
+		case K_STR:
+			if (!cJSON_IsString(v))
+				goto bad;
+			break;
+		case K_INT:
+			if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble ||
+			    v->valuedouble < -1e15 || v->valuedouble > 1e15)
+				goto bad;
+			break;
+		case K_BOOL:
+			if (!cJSON_IsBool(v))
+				goto bad;
+			break;
+		case K_INTS: {
+			const cJSON *x;
+			if (!cJSON_IsArray(v))
+				goto bad;
+			cJSON_ArrayForEach(x, v)
+				if (!cJSON_IsNumber(x) || x->valuedouble != (int)x->valuedouble)
+					goto bad;
+			break;
+		}
+		}
+		continue;
+bad:
+		api_error(r, 400, "bad_type", "Trường \"%s\" có kiểu không đúng.", f->name);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	for (f = spec; f->name != NULL; f++) {
+		if (f->required && cJSON_GetObjectItemCaseSensitive(o, f->name) == NULL) {
+			api_error(r, 400, "missing_field", "Thiếu trường \"%s\".", f->name);
+			cJSON_Delete(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static const char *
+api_str(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int
+api_int(const cJSON *o, const char *name, int dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsNumber(v) ? (int)v->valuedouble : dflt;
+}
+
+/* ---- authentication ------------------------------------------------------ */
+
+/* The session token of the request, or NULL. */
+static const char *
+api_token(struct req *r, int allow_query)
+{
+	const char *h, *c;
+
+	h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
+		return h + 7;
+	c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "onestop_session");
+	if (c != NULL)
+		return c;
+	if (allow_query)
+		return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "token");
+	return NULL;
+}
+
+/* 0 when the caller holds one of roles; otherwise answers 401/403, -1. */
+static int
+api_auth(struct req *r, unsigned roles, int allow_query)
+{
+	const char *tok = api_token(r, allow_query);
+	int rc;
+
+	if (tok == NULL) {
+		api_error(r, 401, "unauthorized", "Cần đăng nhập.");
+		return -1;
+	}
+	rc = store_session_check(core_store(r->a->core), tok, core_now(), &r->user);
+	if (rc < 0) {
+		api_error(r, 500, "store_failed", "Không đọc được dữ liệu phiên đăng nhập.");
+		return -1;
+	}
+	if (rc == 0) {
+		api_error(r, 401, "unauthorized", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn.");
+		return -1;
+	}
+	if ((roles & ROLE(r->user.role)) == 0) {
+		api_error(r, 403, "forbidden", "Tài khoản không có quyền thực hiện thao tác này.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Staff act only on their own counters. */
+static int
+api_may_act_on(const struct store_user *u, int number)
+{
+	int i;
+
+	if (u->role == STORE_ROLE_MANAGER || u->role == STORE_ROLE_ADMIN)
+		return 1;
+	if (u->role != STORE_ROLE_STAFF)
+		return 0;
+	for (i = 0; i < u->ncounters; i++)
+		if (u->counters[i] == number)
+			return 1;
+	return 0;
+}
+
+/* ---- handlers ------------------------------------------------------------ */
+
+static void
+api_login(struct req *r)
+{
+	static const struct api_field spec[] = {
+		{ "user", K_STR, 1 }, { "password", K_STR, 1 }, { NULL, 0, 0 } };
+	struct store_user u;
+	store *st = core_store(r->a->core);
+	char token[65];
+	int64_t now = core_now();
+	cJSON *b, *o, *arr;
+	int rc, i;
+
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	rc = store_user_check(st, api_str(b, "user"), api_str(b, "password"), &u);
+	cJSON_Delete(b);
+	if (rc < 0) {
+		api_error(r, 500, "store_failed", "Không đọc được dữ liệu tài khoản.");
+		return;
+	}
+	if (rc == 0 || u.role == STORE_ROLE_KIOSK || u.role == STORE_ROLE_DISPLAY) {
+		api_error(r, 401, "bad_login", "Sai tên đăng nhập hoặc mật khẩu.");
+		return;
+	}
+	if (core_begin(r->a->core) != 0 ||
+	    store_session_create(st, u.id, now, now + API_SESSION_S, token) != 0) {
+		api_error(r, 500, "store_failed", "Không tạo được phiên đăng nhập.");
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "token", token);
+	cJSON_AddStringToObject(o, "user", u.name);
+	cJSON_AddStringToObject(o, "full_name", u.full_name);
+	cJSON_AddStringToObject(o, "role", store_role_name(u.role));
+	arr = cJSON_AddArrayToObject(o, "counters");
+	for (i = 0; i < u.ncounters; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(u.counters[i]));
+	cJSON_AddNumberToObject(o, "expires", (double)(now + API_SESSION_S));
+	api_reply_json(r, 200, o);
+}
+
+static cJSON *
+api_user_json(const struct store_user *u)
+{
+	cJSON *o = cJSON_CreateObject(), *arr;
+	int i;
+
+	cJSON_AddStringToObject(o, "name", u->name);
+	cJSON_AddStringToObject(o, "full_name", u->full_name);
+	cJSON_AddStringToObject(o, "role", store_role_name(u->role));
+	arr = cJSON_AddArrayToObject(o, "counters");
+	for (i = 0; i < u->ncounters; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(u->counters[i]));
+	cJSON_AddBoolToObject(o, "disabled", u->disabled);
+	return o;
+}
+
+static void
+api_issue(struct req *r)
+{
+	static const struct api_field spec[] = {
+		{ "queue", K_STR, 0 }, { "procedure", K_STR, 0 }, { "priority", K_STR, 0 },
+		{ "channel", K_STR, 0 }, { "kiosk", K_STR, 0 }, { NULL, 0, 0 } };
+	const struct config *cfg = core_config(r->a->core);
+	struct engine_cmd cmd = { .type = ENGINE_ISSUE, .counter = -1, .queue = -1,
+		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_result res;
+	const struct engine_ticket *t;
+	const char *q, *p, *pr, *ch, *k;
+	cJSON *b, *o;
+	int rc;
+
+	if (api_auth(r, ROLES_PEOPLE | ROLE(STORE_ROLE_KIOSK), 0) != 0)
+		return;
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	q = api_str(b, "queue");
+	p = api_str(b, "procedure");
+	pr = api_str(b, "priority");
+	ch = api_str(b, "channel");
+	k = api_str(b, "kiosk");
+	if ((q == NULL) == (p == NULL)) {
+		api_error(r, 400, "bad_value", "Cần đúng một trong hai trường \"queue\" hoặc \"procedure\".");
+		goto out;
+	}
+	if (q != NULL && (cmd.queue = config_queue_index(cfg, q)) < 0) {
+		api_error(r, 404, "not_found", "Không có hàng đợi \"%.32s\".", q);
+		goto out;
+	}
+	if (p != NULL && (cmd.procedure = config_procedure_index(cfg, p)) < 0) {
+		api_error(r, 404, "not_found", "Không có thủ tục mã \"%.32s\".", p);
+		goto out;
+	}
+	if (pr != NULL && *pr != '\0' && strcmp(pr, "normal") != 0 &&
+	    (cmd.priority = config_priority_index(cfg, pr)) <= 0) {
+		api_error(r, 400, "bad_value", "Không có đối tượng ưu tiên \"%.32s\".", pr);
+		goto out;
+	}
+	if (cmd.priority < 0)
+		cmd.priority = 0;
+	cmd.channel = r->user.role == STORE_ROLE_KIOSK ? ENGINE_CH_KIOSK : ENGINE_CH_COUNTER;
+	if (ch != NULL) {
+		if (strcmp(ch, "kiosk") == 0) cmd.channel = ENGINE_CH_KIOSK;
+		else if (strcmp(ch, "counter") == 0) cmd.channel = ENGINE_CH_COUNTER;
+		else if (strcmp(ch, "online") == 0) cmd.channel = ENGINE_CH_ONLINE;
+		else if (strcmp(ch, "api") == 0) cmd.channel = ENGINE_CH_API;
+		else {
+			api_error(r, 400, "bad_value", "Kênh lấy số không hợp lệ.");
+			goto out;
+		}
+	}
+	if (k == NULL && r->user.role == STORE_ROLE_KIOSK)
+		k = r->user.name;
+	if (k != NULL) {
+		int i;
+		for (i = 0; i < cfg->nkiosks && strcmp(cfg->kiosks[i].id, k) != 0; i++)
+			;
+		if (i == cfg->nkiosks && api_str(b, "kiosk") != NULL) {
+			api_error(r, 404, "not_found", "Không có ki-ốt \"%.32s\".", k);
+			goto out;
+		}
+		cmd.kiosk = i < cfg->nkiosks ? i : -1;
+	}
+	cmd.staff = r->user.role == STORE_ROLE_KIOSK ? 0 : r->user.id;
+	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
+		api_engine_error(r, rc);
+		goto out;
+	}
+	t = engine_ticket_by_id(core_engine(r->a->core), res.ticket);
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "ticket", apijson_ticket(cfg, core_engine(r->a->core), t));
+	cJSON_AddNullToObject(o, "printed");
+	cJSON_AddNullToObject(o, "print_error");
+	api_reply_json(r, 201, o);
+out:
+	cJSON_Delete(b);
+}
+
+static void
+api_ticket_reply(struct req *r, int64_t id)
+{
+	engine *e = core_engine(r->a->core);
+	const struct engine_ticket *t = engine_ticket_by_id(e, id);
+	cJSON *o;
+
+	if (t == NULL) {
+		api_error(r, 404, "not_found", "Không tìm thấy vé.");
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "ticket", apijson_ticket(core_config(r->a->core), e, t));
+	api_reply_json(r, 200, o);
+}
+
+static void
+api_cancel(struct req *r, int64_t id)
+{
+	static const struct api_field spec[] = { { "reason", K_STR, 0 }, { NULL, 0, 0 } };
+	struct engine_cmd cmd = { .type = ENGINE_CANCEL, .counter = -1, .queue = -1,
+		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_result res;
+	const char *reason;
+	cJSON *b;
+	int rc;
+
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	cmd.ticket = id;
+	cmd.staff = r->user.id;
+	if ((reason = api_str(b, "reason")) != NULL)
+		snprintf(cmd.reason, sizeof cmd.reason, "%s", reason);
+	cJSON_Delete(b);
+	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
+		api_engine_error(r, rc);
+		return;
+	}
+	api_ticket_reply(r, id);
+}
+
+static const struct {
+	const char *name;
+	enum engine_cmd_type type;
+} api_actions[] = {
+	{ "open", ENGINE_COUNTER_OPEN }, { "pause", ENGINE_COUNTER_PAUSE },
+	{ "close", ENGINE_COUNTER_CLOSE }, { "next", ENGINE_CALL_NEXT },
+	{ "call", ENGINE_CALL_SPECIFIC }, { "recall", ENGINE_RECALL },
+	{ "start", ENGINE_START }, { "finish", ENGINE_FINISH },
+	{ "no-show", ENGINE_NO_SHOW }, { "transfer", ENGINE_TRANSFER },
+	{ "park", ENGINE_PARK }, { "unpark", ENGINE_UNPARK }, { "rate", ENGINE_RATE },
+};
+
+static void
+api_counter_action(struct req *r, const char *num, const char *action)
+{
+	static const struct api_field spec[] = {
+		{ "reason", K_STR, 0 }, { "number", K_INT, 0 }, { "queue", K_STR, 0 },
+		{ "counter", K_INT, 0 }, { "keep_place", K_BOOL, 0 }, { "value", K_INT, 0 },
+		{ NULL, 0, 0 } };
+	const struct config *cfg = core_config(r->a->core);
+	struct engine_cmd cmd = { .counter = -1, .queue = -1, .procedure = -1,
+		.kiosk = -1, .to_queue = -1, .to_counter = -1, .keep_place = -1 };
+	struct engine_result res;
+	const struct engine_counter *c;
+	const struct engine_ticket *t;
+	const cJSON *kp;
+	long long n;
+	size_t i;
+	const char *s;
+	cJSON *b, *o;
+	int rc;
+
+	if (api_auth(r, ROLES_PEOPLE, 0) != 0)
+		return;
+	if (api_parse_int(num, 1, 99, &n) != 0 ||
+	    (cmd.counter = config_counter_index(cfg, (int)n)) < 0) {
+		api_error(r, 404, "not_found", "Không có quầy số %.8s.", num);
+		return;
+	}
+	for (i = 0; i < sizeof api_actions / sizeof api_actions[0] &&
+	    strcmp(api_actions[i].name, action) != 0; i++)
+		;
+	if (i == sizeof api_actions / sizeof api_actions[0]) {
+		api_error(r, 404, "not_found", "Không có thao tác \"%.32s\".", action);
+		return;
+	}
+	if (!api_may_act_on(&r->user, (int)n)) {
+		api_error(r, 403, "forbidden", "Tài khoản không được thao tác trên quầy %d.", (int)n);
+		return;
+	}
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	cmd.type = api_actions[i].type;
+	cmd.staff = r->user.id;
+	if ((s = api_str(b, "reason")) != NULL)
+		snprintf(cmd.reason, sizeof cmd.reason, "%s", s);
+	cmd.number = api_int(b, "number", 0);
+	cmd.value = api_int(b, "value", 0);
+	if ((kp = cJSON_GetObjectItemCaseSensitive(b, "keep_place")) != NULL)
+		cmd.keep_place = cJSON_IsTrue(kp);
+	if ((s = api_str(b, "queue")) != NULL &&
+	    (cmd.to_queue = config_queue_index(cfg, s)) < 0) {
+		api_error(r, 404, "not_found", "Không có hàng đợi \"%.32s\".", s);
+		goto out;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(b, "counter") != NULL &&
+	    (cmd.to_counter = config_counter_index(cfg, api_int(b, "counter", 0))) < 0) {
+		api_error(r, 404, "not_found", "Không có quầy số %d.", api_int(b, "counter", 0));
+		goto out;
+	}
+	if ((cmd.type == ENGINE_CALL_SPECIFIC || cmd.type == ENGINE_UNPARK) &&
+	    (cmd.number < 1 || cmd.number > 9999)) {
+		api_error(r, 400, "bad_value", "Cần số vé từ 1 đến 9999 (trường \"number\").");
+		goto out;
+	}
+	if (cmd.type == ENGINE_RATE && (cmd.value < 1 || cmd.value > 4)) {
+		api_error(r, 400, "bad_value", "Mức đánh giá phải từ 1 đến 4.");
+		goto out;
+	}
+	if (cmd.type == ENGINE_TRANSFER && (cmd.to_queue < 0) == (cmd.to_counter < 0)) {
+		api_error(r, 400, "bad_value", "Chuyển vé cần đúng một trong \"queue\" hoặc \"counter\".");
+		goto out;
+	}
+	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
+		api_engine_error(r, rc);
+		goto out;
+	}
+	c = engine_counter(core_engine(r->a->core), cmd.counter);
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "counter", apijson_counter(cfg, core_engine(r->a->core), c));
+	if (res.ticket != 0 &&
+	    (t = engine_ticket_by_id(core_engine(r->a->core), res.ticket)) != NULL)
+		cJSON_AddItemToObject(o, "ticket", apijson_ticket(cfg, core_engine(r->a->core), t));
+	else
+		cJSON_AddNullToObject(o, "ticket");
+	api_reply_json(r, 200, o);
+out:
+	cJSON_Delete(b);
+}
+
+static void
+api_day_close(struct req *r)
+{
+	static const struct api_field spec[] = { { "reason", K_STR, 0 }, { NULL, 0, 0 } };
+	struct engine_cmd cmd = { .type = ENGINE_DAY_CLOSE, .counter = -1, .queue = -1,
+		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_result res;
+	const char *reason;
+	cJSON *b, *o;
+	int rc, i, cancelled = 0;
+
+	if (api_auth(r, ROLES_MANAGE, 0) != 0 || (b = api_body(r, spec)) == NULL)
+		return;
+	cmd.staff = r->user.id;
+	snprintf(cmd.reason, sizeof cmd.reason, "%s",
+	    (reason = api_str(b, "reason")) != NULL ? reason : "Kết thúc ngày làm việc");
+	cJSON_Delete(b);
+	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
+		api_engine_error(r, rc);
+		return;
+	}
+	for (i = 0; i < res.nevents; i++)
+		cancelled += res.events[i].type == ENGINE_EV_CANCELLED;
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "cancelled", cancelled);
+	api_reply_json(r, 200, o);
+}
+
+static void
+api_procedures(struct req *r)
+{
+	const struct config *cfg = core_config(r->a->core);
+	const char *q = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "q");
+	const char *lim = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *dep = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "department");
+	long long limit = 20;
+	struct vntext_hit *hits;
+	cJSON *o, *arr;
+	int i, n, d = -1;
+
+	if (lim != NULL && api_parse_int(lim, 1, 2000, &limit) != 0) {
+		api_error(r, 400, "bad_value", "Tham số \"limit\" phải từ 1 đến 2000.");
+		return;
+	}
+	if (dep != NULL && (d = config_department_index(cfg, dep)) < 0) {
+		api_error(r, 404, "not_found", "Không có sở, ngành \"%.32s\".", dep);
+		return;
+	}
+	o = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(o, "procedures");
+	if (q != NULL && *q != '\0') {
+		hits = xcalloc((size_t)(d >= 0 ? cfg->nprocedures : limit), sizeof *hits);
+		n = vntext_search(cfg, q, hits, d >= 0 ? cfg->nprocedures : (int)limit);
+		if (n < 0) {
+			free(hits);
+			cJSON_Delete(o);
+			api_error(r, 400, "bad_value", "Chuỗi tìm kiếm không phải UTF-8 hợp lệ.");
+			return;
+		}
+		for (i = 0; i < n && cJSON_GetArraySize(arr) < limit; i++)
+			if (d < 0 || cfg->procedures[hits[i].procedure].department == d)
+				cJSON_AddItemToArray(arr, apijson_procedure(cfg, hits[i].procedure));
+		free(hits);
+	} else {
+		for (i = 0; i < cfg->nprocedures && cJSON_GetArraySize(arr) < limit; i++)
+			if (d < 0 || cfg->procedures[i].department == d)
+				cJSON_AddItemToArray(arr, apijson_procedure(cfg, i));
+	}
+	api_reply_json(r, 200, o);
+}
+
+/* Replace the catalogue file atomically with text; 0 or -1 (errno). */
+static int
+api_write_file(const char *path, const char *text, size_t len)
+{
+	char *tmp;
+	int fd, rc = -1;
+
+	xasprintf(&tmp, "%s.new", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		goto out;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+static void
+api_import(struct req *r)
+{
+	struct config_procedure *procs;
+	char err[512];
+	int n;
+	cJSON *o;
+
+	if (api_auth(r, ROLE(STORE_ROLE_ADMIN), 0) != 0)
+		return;
+	if (config_parse_catalogue(core_config(r->a->core), r->body, r->len, "import",
+	    &procs, &n, err, sizeof err) != 0) {
+		api_error(r, 400, "bad_row", "%s", err);
+		return;
+	}
+	if (core_config(r->a->core)->catalogue_path != NULL &&
+	    api_write_file(core_config(r->a->core)->catalogue_path, r->body, r->len) != 0) {
+		config_procedures_free(procs, n);
+		api_error(r, 500, "store_failed", "Không ghi được tệp danh mục: %s.", strerror(errno));
+		return;
+	}
+	if (core_replace_catalogue(r->a->core, procs, n, err, sizeof err) != 0) {
+		api_error(r, 500, "store_failed", "%s", err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "imported", n);
+	api_reply_json(r, 200, o);
+}
+
+/* Counter list "1,2,5" or a JSON array into u. */
+static int
+api_user_counters(const cJSON *arr, struct store_user *u)
+{
+	const cJSON *x;
+
+	u->ncounters = 0;
+	cJSON_ArrayForEach(x, arr) {
+		if (u->ncounters == STORE_MAX_USER_COUNTERS || x->valueint < 1 || x->valueint > 99)
+			return -1;
+		u->counters[u->ncounters++] = x->valueint;
+	}
+	return 0;
+}
+
+static void
+api_user_list_one(const struct store_user *u, void *arg)
+{
+	cJSON_AddItemToArray(arg, api_user_json(u));
+}
+
+static void
+api_users(struct req *r, const char *method, const char *name)
+{
+	static const struct api_field spec[] = {
+		{ "name", K_STR, 0 }, { "password", K_STR, 0 }, { "role", K_STR, 0 },
+		{ "full_name", K_STR, 0 }, { "counters", K_INTS, 0 }, { "disabled", K_BOOL, 0 },
+		{ NULL, 0, 0 } };
+	store *st = core_store(r->a->core);
+	struct store_user u;
+	const char *s, *pw;
+	cJSON *b = NULL, *o, *arr;
+	int rc;
+
+	if (api_auth(r, ROLE(STORE_ROLE_ADMIN), 0) != 0)
+		return;
+	if (strcmp(method, "GET") == 0 && name == NULL) {
+		o = cJSON_CreateObject();
+		arr = cJSON_AddArrayToObject(o, "users");
+		if (store_user_list(st, api_user_list_one, arr) < 0) {
+			cJSON_Delete(o);
+			api_error(r, 500, "store_failed", "Không đọc được danh sách tài khoản.");
+			return;
+		}
+		api_reply_json(r, 200, o);
+		return;
+	}
+	if (strcmp(method, "DELETE") == 0 && name != NULL) {
+		if (core_begin(r->a->core) != 0 || (rc = store_user_delete(st, name)) < 0) {
+			api_error(r, 500, "store_failed", "Không xoá được tài khoản.");
+			return;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "ok", 1);
+		api_reply_json(r, 200, o);
+		return;
+	}
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	memset(&u, 0, sizeof u);
+	if (strcmp(method, "POST") == 0 && name == NULL) {
+		if ((s = api_str(b, "name")) == NULL || (pw = api_str(b, "password")) == NULL ||
+		    api_str(b, "role") == NULL) {
+			api_error(r, 400, "missing_field", "Cần \"name\", \"password\" và \"role\".");
+			goto out;
+		}
+		snprintf(u.name, sizeof u.name, "%s", s);
+		if ((u.role = store_role_parse(api_str(b, "role"))) == 0 ||
+		    u.role == STORE_ROLE_KIOSK || u.role == STORE_ROLE_DISPLAY ||
+		    strlen(pw) < 8 || *s == '\0' || strlen(s) >= sizeof u.name) {
+			api_error(r, 400, "bad_value", "Vai trò không hợp lệ, tên trống hoặc mật khẩu ngắn hơn 8 ký tự.");
+			goto out;
+		}
+		if ((s = api_str(b, "full_name")) != NULL)
+			snprintf(u.full_name, sizeof u.full_name, "%s", s);
+		if (api_user_counters(cJSON_GetObjectItemCaseSensitive(b, "counters"), &u) != 0) {
+			api_error(r, 400, "bad_value", "Danh sách quầy không hợp lệ.");
+			goto out;
+		}
+		if (store_user_get(st, u.name, &u) == 1) {
+			api_error(r, 409, "exists", "Tài khoản \"%s\" đã có.", u.name);
+			goto out;
+		}
+		if (core_begin(r->a->core) != 0 || store_user_add(st, &u, pw) != 0) {
+			api_error(r, 500, "store_failed", "Không tạo được tài khoản.");
+			goto out;
+		}
+		api_reply_json(r, 201, api_user_json(&u));
+		goto out;
+	}
+	if (strcmp(method, "PATCH") == 0 && name != NULL) {
+		const cJSON *v;
+		if ((rc = store_user_get(st, name, &u)) <= 0) {
+			api_error(r, rc < 0 ? 500 : 404, rc < 0 ? "store_failed" : "not_found",
+			    "Không tìm thấy tài khoản.");
+			goto out;
+		}
+		if (api_str(b, "name") != NULL) {
+			api_error(r, 400, "bad_value", "Không đổi được tên đăng nhập.");
+			goto out;
+		}
+		if ((s = api_str(b, "role")) != NULL && ((u.role = store_role_parse(s)) == 0 ||
+		    u.role == STORE_ROLE_KIOSK || u.role == STORE_ROLE_DISPLAY)) {
+			api_error(r, 400, "bad_value", "Vai trò không hợp lệ.");
+			goto out;
+		}
+		if ((s = api_str(b, "full_name")) != NULL)
+			snprintf(u.full_name, sizeof u.full_name, "%s", s);
+		if ((v = cJSON_GetObjectItemCaseSensitive(b, "counters")) != NULL &&
+		    api_user_counters(v, &u) != 0) {
+			api_error(r, 400, "bad_value", "Danh sách quầy không hợp lệ.");
+			goto out;
+		}
+		if ((v = cJSON_GetObjectItemCaseSensitive(b, "disabled")) != NULL)
+			u.disabled = cJSON_IsTrue(v);
+		pw = api_str(b, "password");
+		if (pw != NULL && strlen(pw) < 8) {
+			api_error(r, 400, "bad_value", "Mật khẩu phải có ít nhất 8 ký tự.");
+			goto out;
+		}
+		if (core_begin(r->a->core) != 0 || store_user_update(st, &u) != 0 ||
+		    (pw != NULL && store_user_set_password(st, name, pw) != 0)) {
+			api_error(r, 500, "store_failed", "Không cập nhật được tài khoản.");
+			goto out;
+		}
+		api_reply_json(r, 200, api_user_json(&u));
+		goto out;
+	}
+	api_error(r, 405, "method_not_allowed", "Phương thức không được hỗ trợ.");
+out:
+	cJSON_Delete(b);
+}
+
+static void
+api_devices(struct req *r)
+{
+	static const struct api_field spec[] = {
+		{ "name", K_STR, 1 }, { "role", K_STR, 1 }, { NULL, 0, 0 } };
+	store *st = core_store(r->a->core);
+	struct store_user u;
+	unsigned char pw[24];
+	char hex[49], token[65];
+	cJSON *b, *o;
+
+	if (api_auth(r, ROLE(STORE_ROLE_ADMIN), 0) != 0 || (b = api_body(r, spec)) == NULL)
+		return;
+	memset(&u, 0, sizeof u);
+	snprintf(u.name, sizeof u.name, "%s", api_str(b, "name"));
+	u.role = store_role_parse(api_str(b, "role"));
+	if ((u.role != STORE_ROLE_KIOSK && u.role != STORE_ROLE_DISPLAY) || u.name[0] == '\0') {
+		api_error(r, 400, "bad_value", "Thiết bị cần tên và vai trò kiosk hoặc display.");
+		goto out;
+	}
+	/* A device never logs in with a password: give it a random one. */
+	randombytes_buf(pw, sizeof pw);
+	sodium_bin2hex(hex, sizeof hex, pw, sizeof pw);
+	if (core_begin(r->a->core) != 0 ||
+	    (store_user_get(st, u.name, &u) != 1 && store_user_add(st, &u, hex) != 0) ||
+	    store_user_get(st, u.name, &u) != 1 ||
+	    store_session_create(st, u.id, core_now(), 0, token) != 0) {
+		api_error(r, 500, "store_failed", "Không tạo được mã thiết bị.");
+		goto out;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", u.name);
+	cJSON_AddStringToObject(o, "role", store_role_name(u.role));
+	cJSON_AddStringToObject(o, "token", token);
+	api_reply_json(r, 201, o);
+out:
+	cJSON_Delete(b);
+}
+
+/* The page a ticket's QR code leads to. */
+static void
+api_status_page(struct req *r, const char *code)
+{
+	const struct config *cfg = core_config(r->a->core);
+	engine *e = core_engine(r->a->core);
+	const struct engine_ticket *t = engine_ticket_by_code(e, code);
+	char *page, state[256];
+	int ahead = 0, est = 0;
+
+	if (t == NULL) {
+		api_reply_raw(r, 404, "text/html; charset=utf-8", xstrdup(
+		    "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\">"
+		    "<title>Không tìm thấy vé</title><p>Không tìm thấy vé này. "
+		    "Vé chỉ tra cứu được trong ngày lấy số.</p></html>"));
+		return;
+	}
+	switch (t->state) {
+	case ENGINE_T_WAITING:
+		engine_position(e, t->id, &ahead, &est);
+		snprintf(state, sizeof state, "Đang chờ. Trước bạn còn %d người, "
+		    "thời gian chờ dự kiến khoảng %d phút.", ahead, (est + 59) / 60);
+		break;
+	case ENGINE_T_CALLED:
+	case ENGINE_T_SERVING:
+		snprintf(state, sizeof state, "Mời bạn đến quầy số %d.",
+		    t->counter >= 0 ? cfg->counters[t->counter].number : 0);
+		break;
+	case ENGINE_T_PARKED:
+		snprintf(state, sizeof state, "Hồ sơ đang tạm dừng; cán bộ sẽ gọi lại bạn.");
+		break;
+	case ENGINE_T_DONE:
+		snprintf(state, sizeof state, "Đã phục vụ xong. Cảm ơn bạn.");
+		break;
+	case ENGINE_T_NO_SHOW:
+		snprintf(state, sizeof state, "Vé đã bị bỏ qua vì không có mặt khi được gọi.");
+		break;
+	case ENGINE_T_CANCELLED:
+		snprintf(state, sizeof state, "Vé đã huỷ.");
+		break;
+	}
+	xasprintf(&page, "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+	    "<meta http-equiv=\"refresh\" content=\"15\"><title>Số %04d</title>"
+	    "<style>body{font-family:sans-serif;text-align:center;margin:2em}"
+	    "b{font-size:4em;display:block}</style></head><body>"
+	    "<p>%s</p><b>%04d</b><p>%s</p><p>%s</p></body></html>",
+	    t->number, cfg->centre_name, t->number,
+	    t->queue >= 0 ? cfg->queues[t->queue].name : "", state);
+	api_reply_raw(r, 200, "text/html; charset=utf-8", page);
+}
+
+/* ---- event stream -------------------------------------------------------- */
+
+static void
+api_sse_append(struct sse *s, const char *text, size_t n)
+{
+	if (s->len + n > s->cap) {
+		s->cap = (s->len + n) * 2;
+		s->buf = xreallocarray(s->buf, s->cap, 1);
+	}
+	memcpy(s->buf + s->len, text, n);
+	s->len += n;
+}
+
+/* Fill the client's buffer with committed events after last_sent. */
+static void
+api_sse_fill(struct sse *s)
+{
+	const struct config *cfg = core_config(s->a->core);
+	int64_t committed = core_committed_event_id(s->a->core);
+	struct engine_event evs[API_SSE_BATCH];
+	int i, n;
+
+	if (s->ping) {
+		api_sse_append(s, ": ping\n\n", 8);
+		s->ping = 0;
+	}
+	while (s->last_sent < committed && s->len < 65536) {
+		n = store_events_after(core_store(s->a->core), s->last_sent, evs, API_SSE_BATCH);
+		if (n <= 0) {
+			if (n < 0)
+				log_warnx("event stream: %s", store_errmsg(core_store(s->a->core)));
+			break;
+		}
+		for (i = 0; i < n && evs[i].id <= committed; i++) {
+			cJSON *o = apijson_event(cfg, &evs[i]);
+			char *data = apijson_print(o), *line;
+			int len = xasprintf(&line, "id: %" PRId64 "\nevent: %s\ndata: %s\n\n",
+			    evs[i].id, engine_event_name(evs[i].type), data);
+			api_sse_append(s, line, (size_t)len);
+			free(line);
+			free(data);
+			cJSON_Delete(o);
+			s->last_sent = evs[i].id;
+		}
+		if (i < n)
+			break;
+	}
+}
+
+static ssize_t
+api_sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct sse *s = cls;
+	size_t n;
+
+	(void)pos;
+	if (s->closed)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (s->off == s->len) {
+		s->off = s->len = 0;
+		api_sse_fill(s);
+	}
+	if (s->len == 0) {
+		if (!s->suspended) {
+			s->suspended = 1;
+			MHD_suspend_connection(s->conn);
+		}
+		return 0;
+	}
+	n = s->len - s->off < max ? s->len - s->off : max;
+	memcpy(buf, s->buf + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static void
+api_sse_free(void *cls)
+{
+	struct sse *s = cls;
+
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		s->a->sse_head = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	free(s->buf);
+	free(s);
+}
+
+static void
+api_sse_wake(api *a, int ping, int close)
+{
+	struct sse *s;
+
+	for (s = a->sse_head; s != NULL; s = s->next) {
+		s->ping |= ping;
+		s->closed |= close;
+		if (s->suspended) {
+			s->suspended = 0;
+			MHD_resume_connection(s->conn);
+		}
+	}
+}
+
+void
+api_events_committed(api *a)
+{
+	int64_t id = core_committed_event_id(a->core);
+
+	if (id != a->sse_woken_id) {
+		a->sse_woken_id = id;
+		api_sse_wake(a, 0, 0);
+	}
+}
+
+static int64_t
+api_ping(void *arg)
+{
+	api_sse_wake(arg, 1, 0);
+	return API_PING_MS;
+}
+
+static enum MHD_Result
+api_events(struct req *r)
+{
+	const char *h;
+	struct MHD_Response *resp;
+	struct sse *s;
+	long long last = -1;
+	enum MHD_Result ret;
+
+	if (api_auth(r, ROLES_PEOPLE | ROLE(STORE_ROLE_DISPLAY) | ROLE(STORE_ROLE_KIOSK), 1) != 0)
+		return MHD_NO;
+	h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Last-Event-ID");
+	if (h == NULL)
+		h = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "last_event_id");
+	if (h != NULL && api_parse_int(h, 0, INT64_MAX, &last) != 0) {
+		api_error(r, 400, "bad_value", "Last-Event-ID không hợp lệ.");
+		return MHD_NO;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->a = r->a;
+	s->conn = r->conn;
+	s->last_sent = last >= 0 ? last : core_committed_event_id(r->a->core);
+	api_sse_append(s, "retry: 2000\n\n", 13);
+	s->next = r->a->sse_head;
+	if (s->next != NULL)
+		s->next->prev = s;
+	r->a->sse_head = s;
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, api_sse_read, s,
+	    api_sse_free);
+	MHD_add_response_header(resp, "Content-Type", "text/event-stream; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	ret = MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	r->phase = REQ_STREAM;
+	return ret;
+}
+
+/* ---- routing ------------------------------------------------------------- */
+
+/* Split path into at most max segments (modifies path). */
+static int
+api_split(char *path, char **seg, int max)
+{
+	int n = 0;
+	char *p = path, *save = NULL;
+
+	while ((p = strtok_r(p, "/", &save)) != NULL && n < max) {
+		seg[n++] = p;
+		p = NULL;
+	}
+	return p != NULL ? -1 : n;
+}
+
+static int
+api_is(const char *method, const char *want)
+{
+	return strcmp(method, want) == 0;
+}
+
+/* Route a complete request; returns MHD_NO only for a stream set-up error. */
+static void
+api_route(struct req *r, const char *method, const char *url)
+{
+	char path[512], *seg[8];
+	long long id;
+	int n;
+
+	if (strlen(url) >= sizeof path) {
+		api_error(r, 404, "not_found", "Không có địa chỉ này.");
+		return;
+	}
+	strcpy(path, url);
+	n = api_split(path, seg, 8);
+	if (r->too_large) {
+		api_error(r, 413, "too_large", "Nội dung yêu cầu quá lớn.");
+		return;
+	}
+	if (n == 1 && strcmp(seg[0], "healthz") == 0) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "ok", 1);
+		cJSON_AddStringToObject(o, "day", engine_day(core_engine(r->a->core)));
+		cJSON_AddNumberToObject(o, "last_event_id",
+		    (double)core_committed_event_id(r->a->core));
+		api_reply_json(r, 200, o);
+		return;
+	}
+	if (n == 2 && strcmp(seg[0], "t") == 0 && api_is(method, "GET")) {
+		api_status_page(r, seg[1]);
+		return;
+	}
+	if (n < 3 || strcmp(seg[0], "api") != 0 || strcmp(seg[1], "v1") != 0) {
+		api_error(r, 404, "not_found", "Không có địa chỉ này.");
+		return;
+	}
+#define ROUTE(cond, m) if (cond) { if (!api_is(method, m)) goto not_allowed;
+#define END return; }
+	ROUTE(n == 3 && strcmp(seg[2], "login") == 0, "POST") api_login(r); END
+	ROUTE(n == 3 && strcmp(seg[2], "logout") == 0, "POST")
+		if (api_auth(r, ~0u, 0) == 0) {
+			cJSON *o = cJSON_CreateObject();
+			if (core_begin(r->a->core) != 0 ||
+			    store_session_delete(core_store(r->a->core), api_token(r, 0)) != 0) {
+				cJSON_Delete(o);
+				api_error(r, 500, "store_failed", "Không đăng xuất được.");
+				return;
+			}
+			cJSON_AddBoolToObject(o, "ok", 1);
+			api_reply_json(r, 200, o);
+		}
+	END
+	ROUTE(n == 3 && strcmp(seg[2], "me") == 0, "GET")
+		if (api_auth(r, ~0u, 0) == 0)
+			api_reply_json(r, 200, api_user_json(&r->user));
+	END
+	ROUTE(n == 3 && strcmp(seg[2], "tickets") == 0, "POST") api_issue(r); END
+	if (n >= 4 && strcmp(seg[2], "tickets") == 0) {
+		if (api_parse_int(seg[3], 1, INT64_MAX, &id) != 0) {
+			api_error(r, 404, "not_found", "Không tìm thấy vé.");
+			return;
+		}
+		ROUTE(n == 4, "GET")
+			if (api_auth(r, ROLES_PEOPLE, 0) == 0)
+				api_ticket_reply(r, id);
+		END
+		ROUTE(n == 5 && strcmp(seg[4], "cancel") == 0, "POST")
+			if (api_auth(r, ROLES_PEOPLE, 0) == 0)
+				api_cancel(r, id);
+		END
+	}
+	ROUTE(n == 5 && strcmp(seg[2], "public") == 0 && strcmp(seg[3], "tickets") == 0, "GET")
+		const struct engine_ticket *t =
+		    engine_ticket_by_code(core_engine(r->a->core), seg[4]);
+		if (t == NULL)
+			api_error(r, 404, "not_found", "Không tìm thấy vé.");
+		else
+			api_reply_json(r, 200, apijson_public_ticket(core_config(r->a->core),
+			    core_engine(r->a->core), t));
+	END
+	ROUTE(n == 5 && strcmp(seg[2], "counters") == 0, "POST")
+		api_counter_action(r, seg[3], seg[4]);
+	END
+	ROUTE(n == 3 && strcmp(seg[2], "state") == 0, "GET")
+		if (api_auth(r, ROLES_PEOPLE | ROLE(STORE_ROLE_KIOSK) | ROLE(STORE_ROLE_DISPLAY), 0) == 0)
+			api_reply_json(r, 200, apijson_state(core_config(r->a->core),
+			    core_engine(r->a->core), core_committed_event_id(r->a->core)));
+	END
+	ROUTE(n == 3 && strcmp(seg[2], "procedures") == 0, "GET") api_procedures(r); END
+	ROUTE(n == 4 && strcmp(seg[2], "procedures") == 0 && strcmp(seg[3], "import") == 0, "POST")
+		api_import(r);
+	END
+	ROUTE(n == 4 && strcmp(seg[2], "procedures") == 0, "GET")
+		int p = config_procedure_index(core_config(r->a->core), seg[3]);
+		if (p < 0)
+			api_error(r, 404, "not_found", "Không có thủ tục mã \"%.32s\".", seg[3]);
+		else
+			api_reply_json(r, 200, apijson_procedure(core_config(r->a->core), p));
+	END
+	ROUTE(n == 3 && strcmp(seg[2], "departments") == 0, "GET")
+		api_reply_json(r, 200, apijson_departments(core_config(r->a->core)));
+	END
+	ROUTE(n == 4 && strcmp(seg[2], "day") == 0 && strcmp(seg[3], "close") == 0, "POST")
+		api_day_close(r);
+	END
+	if (n == 3 && strcmp(seg[2], "users") == 0) {
+		api_users(r, method, NULL);
+		return;
+	}
+	if (n == 4 && strcmp(seg[2], "users") == 0) {
+		api_users(r, method, seg[3]);
+		return;
+	}
+	ROUTE(n == 3 && strcmp(seg[2], "devices") == 0, "POST") api_devices(r); END
+#undef ROUTE
+#undef END
+	api_error(r, 404, "not_found", "Không có địa chỉ này.");
+	return;
+not_allowed:
+	api_error(r, 405, "method_not_allowed", "Phương thức không được hỗ trợ.");
+}
+
+static enum MHD_Result
+api_queue_answer(struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char *out = r->out;
+
+	r->out = NULL;
+	resp = MHD_create_response_from_buffer(strlen(out), out, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", r->ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+api_handler(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	api *a = cls;
+	struct req *r = *con_cls;
+
+	(void)version;
+	if (r == NULL) {
+		r = xcalloc(1, sizeof *r);
+		r->a = a;
+		r->conn = conn;
+		r->max = strstr(url, "/procedures/import") != NULL ? API_IMPORT_MAX : API_BODY_MAX;
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (r->phase == REQ_READING && *upload_data_size > 0) {
+		size_t n = *upload_data_size;
+		if (r->len + n > r->max)
+			r->too_large = 1;
+		else {
+			if (r->len + n + 1 > r->cap) {
+				r->cap = (r->len + n + 1) * 2;
+				if (r->cap > r->max + 1)
+					r->cap = r->max + 1;
+				r->body = xreallocarray(r->body, r->cap, 1);
+			}
+			memcpy(r->body + r->len, upload_data, n);
+			r->len += n;
+			r->body[r->len] = '\0';
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	switch (r->phase) {
+	case REQ_READING:
+		if (api_is(method, "GET") && strcmp(url, "/api/v1/events") == 0) {
+			if (api_events(r) == MHD_YES)
+				return MHD_YES;
+			if (r->phase == REQ_READY)
+				return api_queue_answer(r);
+			if (r->phase == REQ_WAITING) {
+				MHD_suspend_connection(conn);
+				return MHD_YES;
+			}
+			return MHD_NO;
+		}
+		api_route(r, method, url);
+		if (r->phase == REQ_WAITING) {
+			MHD_suspend_connection(conn);
+			return MHD_YES;
+		}
+		return api_queue_answer(r);
+	case REQ_READY:
+		return api_queue_answer(r);
+	case REQ_WAITING:
+	case REQ_STREAM:
+		return MHD_YES;
+	}
+	return MHD_NO;
+}
+
+static void
+api_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r->out);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void
+api_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("http: %s", msg);
+}
+
+static void
+api_on_fd(int fd, short revents, void *arg)
+{
+	api *a = arg;
+
+	(void)fd;
+	(void)revents;
+	MHD_run(a->mhd);
+}
+
+static int64_t
+api_tick(void *arg)
+{
+	api *a = arg;
+	MHD_UNSIGNED_LONG_LONG t;
+
+	MHD_run(a->mhd);
+	if (MHD_get_timeout(a->mhd, &t) == MHD_YES && t < 1000)
+		return (int64_t)(t > 0 ? t : 1);
+	return 1000;
+}
+
+api *
+api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen)
+{
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_in sin;
+	api *a;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
+		snprintf(err, errlen, "listen address \"%s\" is not an IPv4 address", addr);
+		return NULL;
+	}
+	a = xcalloc(1, sizeof *a);
+	a->core = c;
+	a->loop = l;
+	a->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+	    (uint16_t)port, NULL, NULL, api_handler, a,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)128,
+	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, a,
+	    MHD_OPTION_EXTERNAL_LOGGER, api_mhd_log, a,
+	    MHD_OPTION_END);
+	if (a->mhd == NULL) {
+		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
+		free(a);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(a->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	a->fd = info->epoll_fd;
+	info = MHD_get_daemon_info(a->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	a->port = info != NULL ? info->port : port;
+	loop_add_fd(l, a->fd, POLLIN, api_on_fd, a);
+	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
+	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
+	return a;
+}
+
+int
+api_port(const api *a)
+{
+	return a->port;
+}
+
+void
+api_stop(api *a)
+{
+	if (a == NULL)
+		return;
+	/* End the streams; every other suspended answer was released by the
+	   final commit. */
+	api_sse_wake(a, 0, 1);
+	MHD_run(a->mhd);
+	loop_del_fd(a->loop, a->fd);
+	loop_del_timer(a->loop, a->tick_timer);
+	loop_del_timer(a->loop, a->ping_timer);
+	MHD_stop_daemon(a->mhd);
+	free(a);
+}

@@ -1,0 +1,31 @@
+/*
+ * api.h - the HTTP API and event stream of onestopd (libmicrohttpd driven
+ * from the daemon's loop).  The calls are written down in host/docs/api.md.
+ *
+ * The HTTP daemon runs without threads of its own: its epoll fd is watched by
+ * the loop, and connections are suspended while their answer waits for the
+ * batch commit (group commit) or, on the event stream, for new events.
+ */
+#ifndef ONESTOP_API_H
+#define ONESTOP_API_H
+
+#include <stdint.h>
+
+#include "core.h"
+#include "loop.h"
+
+typedef struct api api;
+
+/*
+ * Listen on addr:port (port 0 = any free port) and register with the loop.
+ * NULL and a message in err on failure.
+ */
+api *api_start(core *c, loop *l, const char *addr, int port, char *err,
+    size_t errlen);
+void api_stop(api *a);
+int api_port(const api *a);
+
+/* Wake the event-stream clients: new committed events may be there. */
+void api_events_committed(api *a);
+
+#endif

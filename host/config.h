@@ -1,0 +1,217 @@
+/*
+ * config.h - the centre's configuration: an INI file (read with inih) for the
+ * centre, departments, queues, counters and policy, and a CSV procedure
+ * catalogue (read with libcsv).
+ *
+ * Parsing builds a fresh struct config, validates it as a whole, and only then
+ * hands it to the caller (the daemon swaps it in).  Every error names
+ * "file:line: what is wrong".  Unknown sections and keys are errors.
+ *
+ * Indexes: departments, queues, counters and procedures are referred to by
+ * their index in the arrays below (0-based).  Counter *numbers* (1..99, what
+ * the boards and people show) are distinct from their index.
+ */
+#ifndef ONESTOP_CONFIG_H
+#define ONESTOP_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_DEPARTMENTS 64
+#define CONFIG_MAX_QUEUES 128
+#define CONFIG_MAX_COUNTERS 99
+#define CONFIG_MAX_SERVES 16       /* queues one counter may serve */
+#define CONFIG_MAX_PRIORITY 8      /* priority classes, besides "normal" (0) */
+#define CONFIG_MAX_KIOSKS 32
+#define CONFIG_MAX_PROCEDURES 5000
+#define CONFIG_MAX_PRINTERS 32
+#define CONFIG_MAX_LINES 8         /* RS-485 lines */
+#define CONFIG_MAX_BOARDS 247      /* boards over all lines */
+
+enum config_level {
+	CONFIG_PRIMARY = 0,
+	CONFIG_BACKUP = 1,
+};
+
+struct config_department {
+	char *code;              /* short id, e.g. "TP" (ASCII, [A-Za-z0-9_-]) */
+	char *name;              /* "Sở Tư pháp" (UTF-8, NFC) */
+};
+
+struct config_queue {
+	char *code;              /* short id, e.g. "TP-HT" */
+	char *name;              /* "Hộ tịch" */
+	int department;          /* index into departments */
+	int number_first;        /* first ticket number of the day, 1..9999 */
+	int number_last;         /* last; ranges of queues never overlap */
+	int target_wait_min;     /* waiting-time target in minutes (> 0) */
+	int service_min;         /* initial estimate of one service, minutes */
+	int transfer_keeps_place;/* a ticket transferred *into* this queue keeps
+	                            its original arrival order (1) or goes to the
+	                            back (0); -1 = policy default */
+};
+
+struct config_serve {
+	int queue;               /* index into queues */
+	enum config_level level;
+};
+
+struct config_counter {
+	int number;              /* 1..99, unique, shown on boards */
+	char *name;              /* "Quầy 5" */
+	int department;          /* index into departments */
+	char *area;              /* hall / area name, for hall boards and screens */
+	int nserves;
+	struct config_serve serves[CONFIG_MAX_SERVES];
+};
+
+struct config_priority_class {
+	char *code;              /* "elderly", "disabled", "pregnant", "veteran",
+	                            "appointment" ... ASCII */
+	char *name;              /* "Người cao tuổi" */
+};
+
+/* Call-next policy; every rule has a name in the INI [policy] section. */
+struct config_policy {
+	int priority_interleave;     /* call one priority ticket after this many
+	                                normal calls of the same queue (0 = a
+	                                waiting priority ticket always goes first) */
+	int priority_max_consecutive;/* never more priority calls in a row in a
+	                                queue while a normal ticket waits (>= 1) */
+	int target_override;         /* 1: a ticket past its queue target
+	                                outranks every rule below */
+	int backup_past_target;      /* 1: a backup queue is served before the
+	                                primary when its ticket is past target */
+	int recall_limit;            /* recalls allowed; one more = no-show */
+	int transfer_keeps_place;    /* default for queues that do not say */
+	int rating_window_s;         /* a rating this long after finish attaches
+	                                to the ticket just served */
+	int daily_reset;             /* 1: numbers restart every service day */
+};
+
+struct config_kiosk {
+	char *id;                    /* "kiosk-1" */
+	char *name;
+	char *printer;               /* printer id, or NULL */
+	int printer_index;           /* index into printers, or -1 */
+};
+
+/* [printer ID]: a ticket printer and how to reach it. */
+struct config_printer {
+	char *id;                    /* "printer-1" */
+	char *driver;                /* "usb", "serial", "tcp", "file" */
+	char *device;                /* usb: "04b8:0202" or "" (any printer class);
+	                                serial: "/dev/ttyUSB0"; tcp: "host:9100";
+	                                file: a path */
+	int baud;                    /* serial only */
+	char *flow;                  /* serial: "none", "rtscts", "xonxoff" */
+	int paper_dots;              /* 384 (58 mm) or 576 (80 mm) */
+	char *codepage;              /* "raster" (no Vietnamese code page) or a
+	                                printer code page name, e.g. "cp1258" */
+	int native_qr;               /* 1: printer has GS ( k QR */
+};
+
+/* [line ID]: one RS-485 line mastered through libmodbus RTU. */
+struct config_line {
+	char *id;                    /* "line-1" */
+	char *port;                  /* "/dev/ttyUSB1" */
+	int baud;                    /* 9600..115200 */
+	char parity;                 /* 'N', 'E' or 'O' */
+	int rs485;                   /* 1: TIOCSRS485 (real adapters only) */
+};
+
+/* [board LINE/ADDRESS]: a board on a line. */
+struct config_board {
+	int line;                    /* index into lines */
+	int address;                 /* Modbus slave address 1..247 */
+	char *role;                  /* "number", "caller", "rating", "hall" */
+	int counter;                 /* counter index (number/caller/rating), -1 */
+	char *area;                  /* hall boards: the area they show, or NULL */
+};
+
+struct config_procedure {
+	char *code;                  /* "1.001234" national procedure code */
+	char *name;                  /* Vietnamese name, NFC */
+	char *folded;                /* name folded for search (vntext_fold) */
+	int department;              /* index into departments */
+	char *field;                 /* lĩnh vực */
+	int queue;                   /* index into queues */
+	int target_wait_min;         /* 0 = the queue's target */
+	char *fee;                   /* "50.000 đồng", free text */
+	char *processing_time;       /* "5 ngày làm việc" */
+	char *documents;             /* documents to bring, "; "-separated */
+	int line;                    /* line in the CSV file, for messages */
+};
+
+struct config {
+	/* [centre] */
+	char *centre_name;
+	char *centre_address;
+	char *footer;                /* ticket footer text */
+	char *public_url;            /* base of the status page URL on tickets */
+	char *catalogue_path;        /* procedure CSV, relative to the INI */
+	int day_start_hour;          /* service day starts at this local hour */
+
+	/* [daemon] */
+	char *listen;                /* "127.0.0.1" */
+	int port;                    /* 8080 */
+	char *database;              /* sqlite path, relative to the INI */
+
+	struct config_policy policy;
+
+	int ndepartments;
+	struct config_department departments[CONFIG_MAX_DEPARTMENTS];
+	int nqueues;
+	struct config_queue queues[CONFIG_MAX_QUEUES];
+	int ncounters;
+	struct config_counter counters[CONFIG_MAX_COUNTERS];
+	int npriority;               /* classes 1..npriority; 0 = normal */
+	struct config_priority_class priority[CONFIG_MAX_PRIORITY + 1];
+	int nkiosks;
+	struct config_kiosk kiosks[CONFIG_MAX_KIOSKS];
+
+	int nprinters;
+	struct config_printer printers[CONFIG_MAX_PRINTERS];
+	int nlines;
+	struct config_line lines[CONFIG_MAX_LINES];
+	int nboards;
+	struct config_board boards[CONFIG_MAX_BOARDS];
+
+	int nprocedures;
+	struct config_procedure *procedures; /* heap array of nprocedures */
+
+	char *path;                  /* the INI file this came from */
+};
+
+/*
+ * Parse the INI at path and the catalogue it names.  On success *out holds a
+ * validated config (free with config_free) and 0 is returned.  On failure -1
+ * is returned, *out is NULL, and err holds "file:line: message".
+ */
+int config_load(const char *path, struct config **out, char *err, size_t errlen);
+
+/* Parse only an INI text (no catalogue); name is used in messages. */
+int config_parse_ini(const char *text, size_t len, const char *name,
+    struct config **out, char *err, size_t errlen);
+
+/*
+ * Parse a procedure catalogue (CSV text) against cfg's departments and
+ * queues.  On success the new array replaces nothing: it is returned in
+ * *procs and *nprocs (free with config_procedures_free).  On any bad row -1 is
+ * returned, nothing is allocated, and err names "name:line: message".
+ */
+int config_parse_catalogue(const struct config *cfg, const char *text,
+    size_t len, const char *name, struct config_procedure **procs,
+    int *nprocs, char *err, size_t errlen);
+
+void config_procedures_free(struct config_procedure *procs, int nprocs);
+void config_free(struct config *cfg);
+
+/* Lookups by code / number; -1 when absent. */
+int config_queue_index(const struct config *cfg, const char *code);
+int config_department_index(const struct config *cfg, const char *code);
+int config_counter_index(const struct config *cfg, int number);
+int config_procedure_index(const struct config *cfg, const char *code);
+int config_priority_index(const struct config *cfg, const char *code);
+
+#endif

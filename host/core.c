@@ -1,0 +1,256 @@
+/*
+ * core.c - engine + store + group commit.
+ *
+ * The engine is mutated at once so that later commands of the same turn see
+ * earlier ones; the store writes follow in the same open transaction.  If a
+ * write or the commit fails, the transaction is rolled back and the engine is
+ * rebuilt from the store, so memory never holds what the disk does not.
+ */
+#include "core.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "log.h"
+#include "xmalloc.h"
+
+struct core_waiter {
+	core_commit_fn *fn;
+	void *arg;
+};
+
+struct core {
+	struct config *cfg;
+	store *st;
+	engine *eng;
+	int in_batch;
+	int batch_failed;
+	int64_t committed_event_id;
+	struct core_waiter *waiters;
+	size_t nwaiters, capwaiters;
+	uint64_t commits, batched_cmds;
+};
+
+int64_t
+core_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Build a fresh engine from the store; NULL on failure. */
+static engine *
+core_load(core *c, char *err, size_t errlen)
+{
+	engine *e = engine_new(c->cfg);
+	char day[11];
+	int skipped;
+
+	engine_day_of(core_now(), c->cfg->day_start_hour, day);
+	if ((skipped = store_load(c->st, e, day)) < 0) {
+		snprintf(err, errlen, "loading the store: %s", store_errmsg(c->st));
+		engine_free(e);
+		return NULL;
+	}
+	if (skipped > 0)
+		log_warnx("store: %d rows refer to codes the config no longer has: %s",
+		    skipped, store_errmsg(c->st));
+	return e;
+}
+
+core *
+core_new(struct config *cfg, store *st, char *err, size_t errlen)
+{
+	core *c = xcalloc(1, sizeof *c);
+
+	c->cfg = cfg;
+	c->st = st;
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium failed to initialise");
+		free(c);
+		return NULL;
+	}
+	if ((c->eng = core_load(c, err, errlen)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->committed_event_id = engine_last_event_id(c->eng);
+	return c;
+}
+
+void
+core_free(core *c)
+{
+	if (c == NULL)
+		return;
+	if (c->in_batch)
+		store_rollback(c->st);
+	engine_free(c->eng);
+	config_free(c->cfg);
+	free(c->waiters);
+	free(c);
+}
+
+engine *
+core_engine(core *c)
+{
+	return c->eng;
+}
+
+store *
+core_store(core *c)
+{
+	return c->st;
+}
+
+const struct config *
+core_config(core *c)
+{
+	return c->cfg;
+}
+
+int
+core_in_batch(const core *c)
+{
+	return c->in_batch;
+}
+
+int64_t
+core_committed_event_id(const core *c)
+{
+	return c->committed_event_id;
+}
+
+int
+core_begin(core *c)
+{
+	if (c->in_batch)
+		return c->batch_failed ? -1 : 0;
+	if (store_begin(c->st) != 0) {
+		log_warnx("store: begin: %s", store_errmsg(c->st));
+		return -1;
+	}
+	c->in_batch = 1;
+	c->batch_failed = 0;
+	return 0;
+}
+
+/* A public ticket code: 10 characters of an unambiguous alphabet. */
+static void
+core_random_code(char out[ENGINE_CODE_LEN + 1])
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	size_t i;
+
+	for (i = 0; i < ENGINE_CODE_LEN; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	out[ENGINE_CODE_LEN] = '\0';
+}
+
+int
+core_exec(core *c, struct engine_cmd *cmd, struct engine_result *res)
+{
+	int rc, tries;
+
+	if (cmd->now == 0)
+		cmd->now = core_now();
+	if (core_begin(c) != 0)
+		return -CORE_ESTORE;
+	for (tries = 0; tries < 8; tries++) {
+		if (cmd->type == ENGINE_ISSUE && (tries > 0 || cmd->code[0] == '\0'))
+			core_random_code(cmd->code);
+		rc = engine_exec(c->eng, cmd, res);
+		if (rc != -ENGINE_EDUPCODE)
+			break;
+	}
+	if (rc != 0)
+		return rc;
+	c->batched_cmds++;
+	if (store_apply(c->st, res) != 0) {
+		log_warnx("store: apply: %s", store_errmsg(c->st));
+		/* The engine already changed: the whole batch must fail. */
+		c->batch_failed = 1;
+		return -CORE_ESTORE;
+	}
+	return 0;
+}
+
+void
+core_after_commit(core *c, core_commit_fn *fn, void *arg)
+{
+	if (c->nwaiters == c->capwaiters) {
+		c->capwaiters = c->capwaiters ? c->capwaiters * 2 : 64;
+		c->waiters = xreallocarray(c->waiters, c->capwaiters, sizeof *c->waiters);
+	}
+	c->waiters[c->nwaiters++] = (struct core_waiter){ fn, arg };
+}
+
+void
+core_flush(core *c)
+{
+	char err[256];
+	engine *e;
+	size_t i, n;
+	int ok = 1;
+
+
+	if (c->in_batch) {
+		if (c->batch_failed || store_commit(c->st) != 0) {
+			if (!c->batch_failed)
+				log_warnx("store: commit: %s", store_errmsg(c->st));
+			store_rollback(c->st);
+			ok = 0;
+		}
+		c->in_batch = 0;
+		c->batch_failed = 0;
+		if (ok) {
+			c->commits++;
+			c->committed_event_id = engine_last_event_id(c->eng);
+		} else {
+			/* Forget what the failed batch did in memory. */
+			if ((e = core_load(c, err, sizeof err)) == NULL)
+				fatalx("cannot reload the store after a failed commit: %s", err);
+			engine_free(c->eng);
+			c->eng = e;
+			c->committed_event_id = engine_last_event_id(c->eng);
+		}
+	}
+	/* Callbacks may register new waiters (for the next batch): run
+	   them from a list of their own. */
+	{
+		struct core_waiter *w = c->waiters;
+		n = c->nwaiters;
+		c->waiters = NULL;
+		c->nwaiters = c->capwaiters = 0;
+		for (i = 0; i < n; i++)
+			w[i].fn(w[i].arg, ok);
+		free(w);
+	}
+}
+
+int
+core_replace_catalogue(core *c, struct config_procedure *procs, int n,
+    char *err, size_t errlen)
+{
+	struct config_procedure *old = c->cfg->procedures;
+	int nold = c->cfg->nprocedures;
+	engine *e;
+
+	core_flush(c);
+	c->cfg->procedures = procs;
+	c->cfg->nprocedures = n;
+	if ((e = core_load(c, err, errlen)) == NULL) {
+		c->cfg->procedures = old;
+		c->cfg->nprocedures = nold;
+		config_procedures_free(procs, n);
+		return -1;
+	}
+	engine_free(c->eng);
+	c->eng = e;
+	config_procedures_free(old, nold);
+	return 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * core.h - the daemon's core: the engine, the store and group commit.
+ *
+ * Every state change goes through core_exec(): the engine runs the command
+ * in memory, its rows and events are written into the open batch
+ * transaction, and nothing of it may be shown to anyone until core_flush()
+ * has committed the batch (the loop's before-sleep hook calls it once per
+ * turn).  Whoever has something to show after the commit registers with
+ * core_after_commit(); the callbacks run after the commit with ok = 1, or
+ * with ok = 0 when it failed, in which case the engine has been reloaded
+ * from the store and the batch had no effect at all.
+ */
+#ifndef ONESTOP_CORE_H
+#define ONESTOP_CORE_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "engine.h"
+#include "store.h"
+
+typedef struct core core;
+
+/* Returned (negated) by core_exec when the store failed. */
+#define CORE_ESTORE 1000
+
+typedef void core_commit_fn(void *arg, int ok);
+
+/*
+ * The core owns cfg (freed by core_free) and the engine it makes; st must
+ * outlive the core.
+ */
+core *core_new(struct config *cfg, store *st, char *err, size_t errlen);
+void core_free(core *c);
+
+engine *core_engine(core *c);
+store *core_store(core *c);
+const struct config *core_config(core *c);
+
+/*
+ * Run one command (its now and code are filled in here when zero/empty).
+ * Returns 0 with *res filled (valid until the next core_exec), or a negated
+ * engine_error, or -CORE_ESTORE.  On success the batch is open.
+ */
+int core_exec(core *c, struct engine_cmd *cmd, struct engine_result *res);
+
+/* Open the batch transaction (for other writes: users, sessions). */
+int core_begin(core *c);
+int core_in_batch(const core *c);
+
+/* Call fn(arg, ok) once the current batch is committed or has failed. */
+void core_after_commit(core *c, core_commit_fn *fn, void *arg);
+
+/* Commit the batch (if any), then run the after-commit callbacks. */
+void core_flush(core *c);
+
+/*
+ * Replace the procedure catalogue (takes ownership of procs).  Commits any
+ * open batch first, then rebuilds the engine from the store so that tickets
+ * point at the new catalogue's entries by code.  0, or -1 with err.
+ */
+int core_replace_catalogue(core *c, struct config_procedure *procs, int n,
+    char *err, size_t errlen);
+
+/* The last event id that is committed (safe to show). */
+int64_t core_committed_event_id(const core *c);
+
+/* Current unix time, seconds (the wall clock, for people). */
+int64_t core_now(void);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * onestopd.c - the onestop daemon: loads the centre's configuration, opens
+ * the store, restores the day, and serves the HTTP API from one event loop.
+ *
+ *   onestopd -c centre.ini [-l ADDR] [-p PORT] [-d DB] [-v] [-s]
+ *   onestopd -c centre.ini -n                       check the config, exit
+ *   onestopd -c centre.ini --add-user NAME --role ROLE [--counters 1,2]
+ *            [--full-name TEXT]                     password on stdin
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "config.h"
+#include "core.h"
+#include "log.h"
+#include "loop.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static volatile sig_atomic_t onestopd_stop;
+
+static void
+onestopd_on_signal(int sig)
+{
+	(void)sig;
+	onestopd_stop = 1;
+}
+
+static void __attribute__((noreturn))
+usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+	    "usage: onestopd [-c centre.ini] [-l ADDR] [-p PORT] [-d DB] [-v] [-s]\n"
+	    "       onestopd [-c centre.ini] -n\n"
+	    "       onestopd [-c centre.ini] [-d DB] --add-user NAME --role ROLE\n"
+	    "                [--counters 1,2] [--full-name TEXT]   (password on stdin)\n"
+	    "  -c FILE   the centre's configuration (default /etc/onestop/centre.ini)\n"
+	    "  -l ADDR   listen address (overrides [daemon] listen)\n"
+	    "  -p PORT   port, 0 = any free port (overrides [daemon] port)\n"
+	    "  -d DB     sqlite database (overrides [daemon] database)\n"
+	    "  -n        check the configuration and exit (non-zero on any error)\n"
+	    "  -v        debug logging;  -s  log to syslog\n");
+	exit(rc);
+}
+
+static int
+parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return (errno != 0 || end == s || *end != '\0' || *out < lo || *out > hi) ? -1 : 0;
+}
+
+/* Add a user to the store; the password comes from stdin (one line). */
+static int
+add_user(store *st, const char *name, const char *role, const char *counters,
+    const char *full_name)
+{
+	struct store_user u;
+	char pw[256], *save = NULL, *tok, *list;
+	size_t n;
+	long v;
+
+	memset(&u, 0, sizeof u);
+	if (strlen(name) == 0 || strlen(name) >= sizeof u.name) {
+		fprintf(stderr, "onestopd: bad user name\n");
+		return 1;
+	}
+	snprintf(u.name, sizeof u.name, "%s", name);
+	if ((u.role = store_role_parse(role)) == 0) {
+		fprintf(stderr, "onestopd: unknown role \"%s\" (staff, manager, admin, kiosk, display)\n", role);
+		return 1;
+	}
+	if (full_name != NULL)
+		snprintf(u.full_name, sizeof u.full_name, "%s", full_name);
+	if (counters != NULL) {
+		list = xstrdup(counters);
+		for (tok = strtok_r(list, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+			if (u.ncounters == STORE_MAX_USER_COUNTERS || parse_int(tok, 1, 99, &v) != 0) {
+				fprintf(stderr, "onestopd: bad counter list \"%s\"\n", counters);
+				free(list);
+				return 1;
+			}
+			u.counters[u.ncounters++] = (int)v;
+		}
+		free(list);
+	}
+	if (fgets(pw, sizeof pw, stdin) == NULL) {
+		fprintf(stderr, "onestopd: no password on standard input\n");
+		return 1;
+	}
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if (n < 8) {
+		fprintf(stderr, "onestopd: the password must have at least 8 characters\n");
+		return 1;
+	}
+	if (store_user_add(st, &u, pw) != 0) {
+		fprintf(stderr, "onestopd: cannot add user: %s\n", store_errmsg(st));
+		return 1;
+	}
+	fprintf(stderr, "onestopd: user %s added (%s)\n", u.name, store_role_name(u.role));
+	return 0;
+}
+
+static void
+before_sleep(void *arg)
+{
+	void **ctx = arg;
+
+	core_flush(ctx[0]);
+	api_events_committed(ctx[1]);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "add-user", required_argument, NULL, 'A' },
+		{ "role", required_argument, NULL, 'R' },
+		{ "counters", required_argument, NULL, 'C' },
+		{ "full-name", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 } };
+	const char *cfgpath = "/etc/onestop/centre.ini", *addr = NULL, *db = NULL;
+	const char *add = NULL, *role = NULL, *counters = NULL, *full_name = NULL;
+	int ch, check = 0, verbose = 0, use_syslog = 0, rc;
+	long port = -1;
+	struct config *cfg;
+	char err[1024];
+	store *st;
+	core *c;
+	loop *l;
+	api *a;
+	void *ctx[2];
+	struct sigaction sa;
+	sigset_t mask;
+
+	while ((ch = getopt_long(argc, argv, "c:l:p:d:nvsh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': cfgpath = optarg; break;
+		case 'l': addr = optarg; break;
+		case 'p':
+			if (parse_int(optarg, 0, 65535, &port) != 0)
+				usage(2);
+			break;
+		case 'd': db = optarg; break;
+		case 'n': check = 1; break;
+		case 'v': verbose = 1; break;
+		case 's': use_syslog = 1; break;
+		case 'A': add = optarg; break;
+		case 'R': role = optarg; break;
+		case 'C': counters = optarg; break;
+		case 'F': full_name = optarg; break;
+		case 'h': usage(0);
+		default: usage(2);
+		}
+	}
+	if (optind != argc || (add != NULL && role == NULL))
+		usage(2);
+	log_init("onestopd", verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO, use_syslog);
+
+	if (config_load(cfgpath, &cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		printf("%s: ok: %d departments, %d queues, %d counters, %d procedures\n",
+		    cfgpath, cfg->ndepartments, cfg->nqueues, cfg->ncounters, cfg->nprocedures);
+		config_free(cfg);
+		return 0;
+	}
+	if (addr != NULL) {
+		free(cfg->listen);
+		cfg->listen = xstrdup(addr);
+	}
+	if (port >= 0)
+		cfg->port = (int)port;
+	if (db != NULL) {
+		free(cfg->database);
+		cfg->database = xstrdup(db);
+	}
+	if ((st = store_open(cfg->database, cfg, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestopd: %s: %s\n", cfg->database, err);
+		config_free(cfg);
+		return 1;
+	}
+	if (add != NULL) {
+		rc = add_user(st, add, role, counters, full_name);
+		store_close(st);
+		config_free(cfg);
+		return rc;
+	}
+	if ((c = core_new(cfg, st, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		store_close(st);
+		config_free(cfg);
+		return 1;
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = onestopd_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+
+	l = loop_new();
+	if ((a = api_start(c, l, core_config(c)->listen, core_config(c)->port, err,
+	    sizeof err)) == NULL) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		loop_free(l);
+		core_free(c);
+		store_close(st);
+		return 1;
+	}
+	ctx[0] = c;
+	ctx[1] = a;
+	loop_set_before_sleep(l, before_sleep, ctx);
+	log_info("%s: day %s, %d counters, %d procedures, last event %lld",
+	    core_config(c)->centre_name, engine_day(core_engine(c)),
+	    core_config(c)->ncounters, core_config(c)->nprocedures,
+	    (long long)core_committed_event_id(c));
+	fprintf(stderr, "onestopd: listening on http://%s:%d\n", core_config(c)->listen,
+	    api_port(a));
+	fflush(stderr);
+
+	rc = loop_run(l, &onestopd_stop, &mask) == 0 ? 0 : 1;
+	if (rc != 0)
+		log_warn("event loop");
+	core_flush(c);
+	api_stop(a);
+	loop_free(l);
+	core_free(c);
+	store_close(st);
+	log_info("stopped");
+	return rc;
+}

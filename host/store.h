@@ -1,0 +1,136 @@
+/*
+ * store.h - the durable store: one sqlite file in WAL mode, synchronous=FULL.
+ *
+ * The daemon is the only writer.  A batch of commands (one loop turn) is one
+ * transaction: store_begin(), store_apply() for each command's engine result,
+ * store_commit().  Nothing of a batch is visible to anyone before the commit
+ * returns 0.  The schema is versioned with PRAGMA user_version and migrated on
+ * open.  Every statement is prepared once and bound; no text ever reaches SQL
+ * except as a bound parameter.
+ *
+ * Errors: functions return 0 (or a count) on success and -1 on failure, with
+ * a message available from store_errmsg().
+ */
+#ifndef ONESTOP_STORE_H
+#define ONESTOP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+typedef struct store store;
+
+#define STORE_SCHEMA_VERSION 1
+
+enum store_role {
+	STORE_ROLE_STAFF = 1,
+	STORE_ROLE_MANAGER,
+	STORE_ROLE_ADMIN,
+	STORE_ROLE_KIOSK,     /* device: issue tickets, read procedures */
+	STORE_ROLE_DISPLAY,   /* device: read state and events */
+};
+
+#define STORE_NAME_LEN 64
+#define STORE_MAX_USER_COUNTERS 16
+
+struct store_user {
+	int id;
+	char name[STORE_NAME_LEN];        /* login, ASCII */
+	char full_name[128];              /* UTF-8 */
+	enum store_role role;
+	int ncounters;                    /* staff: counter numbers allowed */
+	int counters[STORE_MAX_USER_COUNTERS];
+	int disabled;
+};
+
+/*
+ * Open (creating and migrating as needed).  NULL and a message on failure.
+ * Rows refer to queues, procedures, departments and kiosks by their codes and
+ * to counters by their numbers, never by array index, so the configuration
+ * can change between runs; cfg maps codes to the engine's indexes and must
+ * outlive the store (store_set_config swaps it after a reload).  A stored code
+ * that the config no longer has loads as -1 (queue: the ticket is skipped
+ * with a message in store_errmsg, and counted in the return of store_load).
+ */
+store *store_open(const char *path, const struct config *cfg, char *err,
+    size_t errlen);
+void store_set_config(store *s, const struct config *cfg);
+void store_close(store *s);
+const char *store_errmsg(const store *s);
+
+int store_begin(store *s);
+/* Write the events and changed rows of one command's result. */
+int store_apply(store *s, const struct engine_result *r);
+int store_commit(store *s);
+int store_rollback(store *s);
+
+/*
+ * Restore into e every ticket that is still open (any day) and every ticket
+ * of `day`, all counters, all queue rows, and the last ticket and event ids;
+ * then calls engine_restore_done().  Returns the number of rows skipped
+ * because the config no longer knows them (0 normally), or -1.
+ */
+int store_load(store *s, engine *e, const char *day);
+
+/*
+ * Events with id > after, in id order, at most max of them into out.
+ * Returns the count (0..max) or -1.
+ */
+int store_events_after(store *s, int64_t after, struct engine_event *out, int max);
+
+/*
+ * Users.  Passwords are hashed with argon2id (libsodium crypto_pwhash_str).
+ * Names are [A-Za-z0-9._@-]; add refuses duplicates and empty passwords;
+ * set_password, update and delete return -1 when there is no such user.
+ * Deleting a user deletes their sessions.
+ */
+int store_user_add(store *s, const struct store_user *u, const char *password);
+int store_user_set_password(store *s, const char *name, const char *password);
+int store_user_update(store *s, const struct store_user *u); /* by name */
+int store_user_delete(store *s, const char *name);
+/* 1 found, 0 not found, -1 error. */
+int store_user_get(store *s, const char *name, struct store_user *out);
+int store_user_get_id(store *s, int id, struct store_user *out);
+/* 1 name and password match an enabled user (out filled), 0 not, -1 error. */
+int store_user_check(store *s, const char *name, const char *password,
+    struct store_user *out);
+/* List users: calls fn for each; returns count or -1. */
+int store_user_list(store *s, void (*fn)(const struct store_user *, void *), void *arg);
+
+/*
+ * Sessions and device tokens.  A token is 32 random bytes as 64 hex chars,
+ * returned once; only its hash is stored.  expires = 0 means never (device
+ * tokens).  store_session_check fills *user and returns 1 when the token is
+ * valid at time now, 0 when not, -1 on error.
+ */
+int store_session_create(store *s, int user_id, int64_t now, int64_t expires,
+    char token[65]);
+int store_session_check(store *s, const char *token, int64_t now,
+    struct store_user *user);
+/* 1 deleted, 0 no such (or malformed) token, -1 error. */
+int store_session_delete(store *s, const char *token);
+/* Delete the sessions expired at now; returns how many, or -1. */
+int store_session_purge(store *s, int64_t now);
+
+/*
+ * Key/value settings kept with the data (e.g. the catalogue's version).
+ * get: 1 found (copied into out), 0 absent, -1 error (also when the value
+ * does not fit in outlen).
+ */
+int store_meta_get(store *s, const char *key, char *out, size_t outlen);
+int store_meta_set(store *s, const char *key, const char *value);
+
+const char *store_role_name(enum store_role r);
+/* 0 when the name is not a role. */
+enum store_role store_role_parse(const char *name);
+
+/*
+ * Tests only: append nextra migration steps after the built-in ones for the
+ * next store_open calls (extra[0] takes a file from STORE_SCHEMA_VERSION to
+ * STORE_SCHEMA_VERSION + 1, ...); NULL goes back to the built-in list.  Lets
+ * the tests add a "v2" and check migration, atomicity and refusal.
+ */
+void store_test_set_migrations(const char *const *extra, int nextra);
+
+#endif
