@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "api_private.h"
 #include "apijson.h"
 #include "log.h"
 #include "vntext.h"
@@ -40,47 +41,6 @@
 #define API_PING_MS 15000
 #define API_SSE_BATCH 64
 
-#define ROLE(r) (1u << (r))
-#define ROLES_PEOPLE (ROLE(STORE_ROLE_STAFF) | ROLE(STORE_ROLE_MANAGER) | ROLE(STORE_ROLE_ADMIN))
-#define ROLES_MANAGE (ROLE(STORE_ROLE_MANAGER) | ROLE(STORE_ROLE_ADMIN))
-
-struct sse;
-
-struct api {
-	core *core;
-	loop *loop;
-	struct MHD_Daemon *mhd;
-	int fd;
-	int port;
-	struct sse *sse_head;
-	int64_t sse_woken_id;
-	uint64_t tick_timer, ping_timer;
-};
-
-enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
-
-struct req {
-	api *a;
-	struct MHD_Connection *conn;
-	char *body;
-	size_t len, cap, max;
-	int too_large;
-	enum req_phase phase;
-	unsigned status;
-	char *out;
-	const char *ctype;
-	struct store_user user;
-};
-
-struct sse {
-	api *a;
-	struct MHD_Connection *conn;
-	int64_t last_sent;
-	char *buf;
-	size_t len, off, cap;
-	int suspended, ping, closed;
-	struct sse *prev, *next;
-};
 
 /* ---- answers ------------------------------------------------------------- */
 
@@ -101,7 +61,7 @@ api_commit_done(void *arg, int ok)
 }
 
 /* Take body (malloc'd) as the answer; held until commit if a batch is open. */
-static void
+void
 api_reply_raw(struct req *r, unsigned status, const char *ctype, char *body)
 {
 	free(r->out);
@@ -115,7 +75,7 @@ api_reply_raw(struct req *r, unsigned status, const char *ctype, char *body)
 		r->phase = REQ_READY;
 }
 
-static void
+void
 api_reply_json(struct req *r, unsigned status, cJSON *o)
 {
 	char *s = apijson_print(o);
@@ -124,7 +84,7 @@ api_reply_json(struct req *r, unsigned status, cJSON *o)
 	api_reply_raw(r, status, "application/json; charset=utf-8", s);
 }
 
-static void __attribute__((format(printf, 4, 5)))
+void
 api_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -140,7 +100,7 @@ api_error(struct req *r, unsigned status, const char *code, const char *fmt, ...
 }
 
 /* Answer a refused engine command or a store failure. */
-static void
+void
 api_engine_error(struct req *r, int rc)
 {
 	int err = -rc;
@@ -163,7 +123,7 @@ api_engine_error(struct req *r, int rc)
 /* ---- request parsing ----------------------------------------------------- */
 
 /* Strict decimal integer in [lo, hi]; 0 on success. */
-static int
+int
 api_parse_int(const char *s, long long lo, long long hi, long long *out)
 {
 	char *end;
@@ -179,20 +139,12 @@ api_parse_int(const char *s, long long lo, long long hi, long long *out)
 	return 0;
 }
 
-enum api_kind { K_STR = 1, K_INT, K_BOOL, K_INTS };
-
-struct api_field {
-	const char *name;
-	enum api_kind kind;
-	int required;
-};
-
 /*
  * Parse the body as a JSON object whose fields are all in spec with the right
  * kinds.  Returns the object (caller deletes) or NULL after answering 400.
  * An empty body is an empty object.
  */
-static cJSON *
+cJSON *
 api_body(struct req *r, const struct api_field *spec)
 {
 	const struct api_field *f;
@@ -258,7 +210,7 @@ bad:
 	return o;
 }
 
-static const char *
+const char *
 api_str(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -266,7 +218,7 @@ api_str(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int
+int
 api_int(const cJSON *o, const char *name, int dflt)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -276,32 +228,60 @@ api_int(const cJSON *o, const char *name, int dflt)
 
 /* ---- authentication ------------------------------------------------------ */
 
-/* The session token of the request, or NULL. */
+/*
+ * The session token of the request, or NULL; *from_cookie tells whether it
+ * came from the session cookie (then CSRF rules apply).
+ */
 static const char *
-api_token(struct req *r, int allow_query)
+api_token(struct req *r, int allow_query, int *from_cookie)
 {
 	const char *h, *c;
 
+	*from_cookie = 0;
 	h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
 	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
 		return h + 7;
 	c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "onestop_session");
-	if (c != NULL)
+	if (c != NULL) {
+		*from_cookie = 1;
 		return c;
+	}
 	if (allow_query)
 		return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "token");
 	return NULL;
 }
 
-/* 0 when the caller holds one of roles; otherwise answers 401/403, -1. */
+/*
+ * A page authenticated by its cookie must prove, for anything but a read,
+ * that it can read the CSRF cookie (double submit): another site's page can
+ * make the browser send the cookies but cannot read them.
+ */
 static int
+api_csrf_ok(struct req *r)
+{
+	const char *c, *h;
+
+	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
+		return 1;
+	c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "onestop_csrf");
+	h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	return c != NULL && h != NULL && strlen(c) >= 32 && strlen(c) == strlen(h) &&
+	    sodium_memcmp(c, h, strlen(c)) == 0;
+}
+
+/* 0 when the caller holds one of roles; otherwise answers 401/403, -1. */
+int
 api_auth(struct req *r, unsigned roles, int allow_query)
 {
-	const char *tok = api_token(r, allow_query);
-	int rc;
+	int rc, from_cookie;
+	const char *tok = api_token(r, allow_query, &from_cookie);
 
 	if (tok == NULL) {
 		api_error(r, 401, "unauthorized", "Cần đăng nhập.");
+		return -1;
+	}
+	if (from_cookie && !api_csrf_ok(r)) {
+		api_error(r, 403, "csrf", "Thiếu mã chống giả mạo yêu cầu (CSRF); hãy tải lại trang.");
 		return -1;
 	}
 	rc = store_session_check(core_store(r->a->core), tok, core_now(), &r->user);
@@ -321,7 +301,7 @@ api_auth(struct req *r, unsigned roles, int allow_query)
 }
 
 /* Staff act only on their own counters. */
-static int
+int
 api_may_act_on(const struct store_user *u, int number)
 {
 	int i;
@@ -376,6 +356,17 @@ api_login(struct req *r)
 	for (i = 0; i < u.ncounters; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateNumber(u.counters[i]));
 	cJSON_AddNumberToObject(o, "expires", (double)(now + API_SESSION_S));
+	{
+		unsigned char raw[24];
+		char csrf[49];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(csrf, sizeof csrf, raw, sizeof raw);
+		xasprintf(&r->set_cookie[0], "onestop_session=%s; Path=/; HttpOnly; "
+		    "SameSite=Strict; Max-Age=%d", token, API_SESSION_S);
+		xasprintf(&r->set_cookie[1], "onestop_csrf=%s; Path=/; SameSite=Strict; "
+		    "Max-Age=%d", csrf, API_SESSION_S);
+		cJSON_AddStringToObject(o, "csrf", csrf);
+	}
 	api_reply_json(r, 200, o);
 }
 
@@ -1151,6 +1142,85 @@ api_is(const char *method, const char *want)
 	return strcmp(method, want) == 0;
 }
 
+/* Content type by file name ending. */
+static const char *
+api_mime(const char *name)
+{
+	static const struct { const char *ext, *type; } types[] = {
+		{ ".html", "text/html; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" }, { ".svg", "image/svg+xml" },
+		{ ".png", "image/png" }, { ".json", "application/json" },
+		{ ".ico", "image/x-icon" }, { ".woff2", "font/woff2" } };
+	size_t i, n = strlen(name), e;
+
+	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+		e = strlen(types[i].ext);
+		if (n > e && strcmp(name + n - e, types[i].ext) == 0)
+			return types[i].type;
+	}
+	return "application/octet-stream";
+}
+
+/*
+ * Static pages: / and /staff, /manager, /report name pages of the web root;
+ * /web/NAME any file there.  Names are one segment of [A-Za-z0-9._-] not
+ * starting with a dot, so nothing outside the root can be named.  Returns 1
+ * when answered.
+ */
+static int
+api_static(struct req *r, const char *url, char **seg, int n)
+{
+	static const struct { const char *path, *file; } pages[] = {
+		{ "/", "index.html" }, { "/staff", "staff.html" },
+		{ "/manager", "manager.html" }, { "/report", "report.html" } };
+	const char *file = NULL, *p;
+	char *path, *data;
+	struct stat sb;
+	size_t i;
+	FILE *f;
+
+	if (r->a->web_root == NULL)
+		return 0;
+	for (i = 0; i < sizeof pages / sizeof pages[0]; i++)
+		if (strcmp(url, pages[i].path) == 0)
+			file = pages[i].file;
+	if (file == NULL && n == 2 && strcmp(seg[0], "web") == 0) {
+		file = seg[1];
+		if (file[0] == '.')
+			return 0;
+		for (p = file; *p != '\0'; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+				return 0;
+	}
+	if (file == NULL)
+		return 0;
+	xasprintf(&path, "%s/%s", r->a->web_root, file);
+	f = fopen(path, "rb");
+	free(path);
+	if (f == NULL)
+		return 0;
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > 8 * 1024 * 1024) {
+		fclose(f);
+		return 0;
+	}
+	data = xmalloc((size_t)sb.st_size + 1);
+	if (fread(data, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
+		fclose(f);
+		free(data);
+		return 0;
+	}
+	fclose(f);
+	data[sb.st_size] = '\0';
+	/* Text files only: the answer is sent by strlen. */
+	if (memchr(data, '\0', (size_t)sb.st_size) != NULL) {
+		free(data);
+		return 0;
+	}
+	api_reply_raw(r, 200, api_mime(file), data);
+	return 1;
+}
+
 /* Route a complete request; returns MHD_NO only for a stream set-up error. */
 static void
 api_route(struct req *r, const char *method, const char *url)
@@ -1182,6 +1252,8 @@ api_route(struct req *r, const char *method, const char *url)
 		api_status_page(r, seg[1]);
 		return;
 	}
+	if (api_is(method, "GET") && api_static(r, url, seg, n))
+		return;
 	if (n < 3 || strcmp(seg[0], "api") != 0 || strcmp(seg[1], "v1") != 0) {
 		api_error(r, 404, "not_found", "Không có địa chỉ này.");
 		return;
@@ -1192,13 +1264,17 @@ api_route(struct req *r, const char *method, const char *url)
 	ROUTE(n == 3 && strcmp(seg[2], "logout") == 0, "POST")
 		if (api_auth(r, ~0u, 0) == 0) {
 			cJSON *o = cJSON_CreateObject();
+			int from_cookie;
 			if (core_begin(r->a->core) != 0 ||
-			    store_session_delete(core_store(r->a->core), api_token(r, 0)) != 0) {
+			    store_session_delete(core_store(r->a->core),
+			    api_token(r, 0, &from_cookie)) != 0) {
 				cJSON_Delete(o);
 				api_error(r, 500, "store_failed", "Không đăng xuất được.");
 				return;
 			}
 			cJSON_AddBoolToObject(o, "ok", 1);
+			r->set_cookie[0] = xstrdup("onestop_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+			r->set_cookie[1] = xstrdup("onestop_csrf=; Path=/; SameSite=Strict; Max-Age=0");
 			api_reply_json(r, 200, o);
 		}
 	END
@@ -1264,6 +1340,10 @@ api_route(struct req *r, const char *method, const char *url)
 		return;
 	}
 	ROUTE(n == 3 && strcmp(seg[2], "devices") == 0, "POST") api_devices(r); END
+	if (strcmp(seg[2], "stats") == 0) {
+		api_stats_route(r, method, seg, n);
+		return;
+	}
 #undef ROUTE
 #undef END
 	api_error(r, 404, "not_found", "Không có địa chỉ này.");
@@ -1284,6 +1364,11 @@ api_queue_answer(struct req *r)
 	MHD_add_response_header(resp, "Content-Type", r->ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (r->set_cookie[0] != NULL)
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[0]);
+	if (r->set_cookie[1] != NULL)
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[1]);
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -1302,6 +1387,7 @@ api_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		r = xcalloc(1, sizeof *r);
 		r->a = a;
 		r->conn = conn;
+		r->method = method;
 		r->max = strstr(url, "/procedures/import") != NULL ? API_IMPORT_MAX : API_BODY_MAX;
 		*con_cls = r;
 		return MHD_YES;
@@ -1365,6 +1451,8 @@ api_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	free(r->body);
 	free(r->out);
+	free(r->set_cookie[0]);
+	free(r->set_cookie[1]);
 	free(r);
 	*con_cls = NULL;
 }
@@ -1445,6 +1533,13 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	return a;
 }
 
+void
+api_set_web_root(api *a, const char *dir)
+{
+	free(a->web_root);
+	a->web_root = dir != NULL ? xstrdup(dir) : NULL;
+}
+
 int
 api_port(const api *a)
 {
@@ -1464,5 +1559,6 @@ api_stop(api *a)
 	loop_del_timer(a->loop, a->tick_timer);
 	loop_del_timer(a->loop, a->ping_timer);
 	MHD_stop_daemon(a->mhd);
+	free(a->web_root);
 	free(a);
 }

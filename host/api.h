@@ -23,6 +23,9 @@ typedef struct api api;
 api *api_start(core *c, loop *l, const char *addr, int port, char *err,
     size_t errlen);
 void api_stop(api *a);
+
+/* Serve the web pages (staff console, dashboard...) from dir. */
+void api_set_web_root(api *a, const char *dir);
 int api_port(const api *a);
 
 /* Wake the event-stream clients: new committed events may be there. */

@@ -36,7 +36,7 @@ static void __attribute__((noreturn))
 usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
-	    "usage: onestopd [-c centre.ini] [-l ADDR] [-p PORT] [-d DB] [-v] [-s]\n"
+	    "usage: onestopd [-c centre.ini] [-l ADDR] [-p PORT] [-d DB] [-w DIR] [-v] [-s]\n"
 	    "       onestopd [-c centre.ini] -n\n"
 	    "       onestopd [-c centre.ini] [-d DB] --add-user NAME --role ROLE\n"
 	    "                [--counters 1,2] [--full-name TEXT]   (password on stdin)\n"
@@ -44,6 +44,7 @@ usage(int rc)
 	    "  -l ADDR   listen address (overrides [daemon] listen)\n"
 	    "  -p PORT   port, 0 = any free port (overrides [daemon] port)\n"
 	    "  -d DB     sqlite database (overrides [daemon] database)\n"
+	    "  -w DIR    serve the web pages (staff console, dashboard) from DIR\n"
 	    "  -n        check the configuration and exit (non-zero on any error)\n"
 	    "  -v        debug logging;  -s  log to syslog\n");
 	exit(rc);
@@ -132,6 +133,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 } };
 	const char *cfgpath = "/etc/onestop/centre.ini", *addr = NULL, *db = NULL;
 	const char *add = NULL, *role = NULL, *counters = NULL, *full_name = NULL;
+	const char *web = NULL;
 	int ch, check = 0, verbose = 0, use_syslog = 0, rc;
 	long port = -1;
 	struct config *cfg;
@@ -144,7 +146,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	sigset_t mask;
 
-	while ((ch = getopt_long(argc, argv, "c:l:p:d:nvsh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:l:p:d:w:nvsh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': cfgpath = optarg; break;
 		case 'l': addr = optarg; break;
@@ -153,6 +155,7 @@ main(int argc, char **argv)
 				usage(2);
 			break;
 		case 'd': db = optarg; break;
+		case 'w': web = optarg; break;
 		case 'n': check = 1; break;
 		case 'v': verbose = 1; break;
 		case 's': use_syslog = 1; break;
@@ -226,6 +229,8 @@ main(int argc, char **argv)
 		store_close(st);
 		return 1;
 	}
+	if (web != NULL)
+		api_set_web_root(a, web);
 	ctx[0] = c;
 	ctx[1] = a;
 	loop_set_before_sleep(l, before_sleep, ctx);

@@ -37,7 +37,7 @@ done
 
 fifo=$DEMO/onestopd.fifo
 rm -f "$fifo"; mkfifo "$fifo"
-"$B/onestopd" -c "$INI" -d "$DB" -p "$PORT" 2>"$fifo" &
+"$B/onestopd" -c "$INI" -d "$DB" -p "$PORT" -w "$ROOT/host/web" 2>"$fifo" &
 pids+=($!)
 exec 3<"$fifo"
 # Wait for the readiness line, not a fixed time.
