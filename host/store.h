@@ -108,7 +108,7 @@ int store_session_create(store *s, int user_id, int64_t now, int64_t expires,
     char token[65]);
 int store_session_check(store *s, const char *token, int64_t now,
     struct store_user *user);
-/* 1 deleted, 0 no such (or malformed) token, -1 error. */
+/* 0 when the session is gone (also when there was none), -1 error. */
 int store_session_delete(store *s, const char *token);
 /* Delete the sessions expired at now; returns how many, or -1. */
 int store_session_purge(store *s, int64_t now);
