@@ -1,0 +1,519 @@
+/*
+ * test_config.c - unit tests of host/config.c: the demo centre loads and
+ * validates; every kind of INI and CSV error names the right file:line and
+ * says what is wrong, and a failed parse returns nothing.
+ *
+ * Run from the repository root (make does), or set ONESTOP_ROOT.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "vntext.h"
+
+/* A minimal valid INI; BASE_LINES is its line count. */
+#define BASE \
+	"[centre]\n" \
+	"name = Trung tâm Phục vụ hành chính công\n" \
+	"catalogue = p.csv\n" \
+	"\n" \
+	"[department TP]\n" \
+	"name = Sở Tư pháp\n" \
+	"\n" \
+	"[queue TP-HT]\n" \
+	"name = Hộ tịch\n" \
+	"department = TP\n" \
+	"numbers = 1001-1999\n" \
+	"target_wait = 30\n" \
+	"\n" \
+	"[counter 1]\n" \
+	"department = TP\n" \
+	"serves = TP-HT\n"
+#define BASE_LINES 16
+
+/* The repository root: $ONESTOP_ROOT or the current directory. */
+static const char *
+root(void)
+{
+	const char *r = getenv("ONESTOP_ROOT");
+
+	return r && *r ? r : ".";
+}
+
+/* Parse text as INI "t.ini"; returns rc and leaves the message in err. */
+static int
+parse(const char *text, struct config **cfg, char *err, size_t errlen)
+{
+	return config_parse_ini(text, strlen(text), "t.ini", cfg, err, errlen);
+}
+
+/* Expect BASE + extra to fail with exactly the message want. */
+static void
+expect_ini_error(const char *extra, const char *want)
+{
+	char text[4096], err[512];
+	struct config *cfg = (struct config *)1;
+
+	snprintf(text, sizeof(text), "%s%s", BASE, extra);
+	assert_int_equal(parse(text, &cfg, err, sizeof(err)), -1);
+	assert_null(cfg);
+	if (strcmp(err, want) != 0)
+		fail_msg("got \"%s\", want \"%s\"", err, want);
+}
+
+static void
+test_demo_loads(void **state)
+{
+	char path[1024], err[512];
+	struct config *cfg = NULL;
+	struct timespec a, b;
+	int i, backup = 0, counter_boards = 0, hall = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/config/demo/centre.ini", root());
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (config_load(path, &cfg, err, sizeof(err)) != 0)
+		fail_msg("demo config: %s", err);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("info: demo centre + %d procedures loaded in %.1f ms\n",
+	    cfg->nprocedures, (double)(b.tv_sec - a.tv_sec) * 1e3 +
+	    (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+
+	assert_true(cfg->ndepartments >= 8);
+	assert_true(cfg->ncounters >= 20);
+	assert_true(cfg->nprocedures >= 1400);
+	assert_int_equal(cfg->npriority, 5);
+	assert_int_equal(config_priority_index(cfg, "elderly"), 1);
+	assert_int_equal(config_priority_index(cfg, "normal"), 0);
+	assert_int_equal(cfg->nkiosks, 2);
+	assert_int_equal(cfg->policy.priority_interleave, 3);
+	assert_int_equal(cfg->policy.priority_max_consecutive, 2);
+	assert_int_equal(cfg->policy.recall_limit, 2);
+	assert_int_equal(cfg->policy.rating_window_s, 120);
+	assert_non_null(strstr(cfg->centre_name, "Trung tâm Phục vụ hành chính công"));
+	/* The catalogue path was resolved against the INI's directory. */
+	assert_non_null(strstr(cfg->catalogue_path, "config/demo/procedures.csv"));
+
+	for (i = 0; i < cfg->nkiosks; i++) {
+		int p = cfg->kiosks[i].printer_index;
+
+		assert_true(p >= 0 && p < cfg->nprinters);
+		assert_string_equal(cfg->printers[p].id, cfg->kiosks[i].printer);
+	}
+	for (i = 0; i < cfg->ncounters; i++) {
+		const struct config_counter *c = &cfg->counters[i];
+		int j;
+
+		assert_true(c->number >= 1 && c->number <= 99);
+		assert_true(c->nserves >= 1);
+		assert_int_equal(config_counter_index(cfg, c->number), i);
+		for (j = 0; j < c->nserves; j++) {
+			assert_true(c->serves[j].queue >= 0 &&
+			    c->serves[j].queue < cfg->nqueues);
+			backup += c->serves[j].level == CONFIG_BACKUP;
+		}
+	}
+	assert_true(backup >= 5);
+	for (i = 0; i < cfg->nqueues; i++) {
+		const struct config_queue *q = &cfg->queues[i];
+
+		assert_true(q->department >= 0 && q->department < cfg->ndepartments);
+		assert_true(q->number_first >= 1 && q->number_last <= 9999);
+		assert_true(q->target_wait_min >= 15 && q->target_wait_min <= 45);
+	}
+	for (i = 0; i < cfg->nboards; i++) {
+		if (strcmp(cfg->boards[i].role, "hall") == 0)
+			hall++;
+		else {
+			assert_true(cfg->boards[i].counter >= 0);
+			counter_boards++;
+		}
+	}
+	assert_int_equal(hall, 2);
+	assert_int_equal(counter_boards, 24);
+
+	for (i = 0; i < cfg->nprocedures; i++) {
+		const struct config_procedure *p = &cfg->procedures[i];
+		char *n = vntext_nfc(p->name);
+
+		assert_non_null(n);
+		assert_string_equal(n, p->name);          /* stored NFC */
+		free(n);
+		assert_true(p->folded[0] != '\0');
+		assert_int_equal(cfg->queues[p->queue].department, p->department);
+	}
+	assert_true(config_procedure_index(cfg, cfg->procedures[100].code) == 100);
+	config_free(cfg);
+}
+
+static void
+test_minimal_and_defaults(void **state)
+{
+	struct config *cfg = NULL;
+	char err[256];
+	/* NFD "Hộ tịch" in a queue name must be stored NFC. */
+	const char *text = BASE
+	    "\n[queue TP-LL]\nname = Ho\xcc\xa3\xcc\x82 ti\xcc\xa3" "ch\n"
+	    "department = TP\nnumbers = 2000 - 2999\ntarget_wait = 15\n"
+	    "transfer_keeps_place = no\n"
+	    "[counter 2]\ndepartment = TP\nserves = TP-LL, TP-HT : backup\n";
+
+	(void)state;
+	if (parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->nqueues, 2);
+	assert_string_equal(cfg->queues[1].name, "Hộ tịch");
+	assert_int_equal(cfg->queues[1].number_first, 2000);
+	assert_int_equal(cfg->queues[1].number_last, 2999);
+	assert_int_equal(cfg->queues[1].transfer_keeps_place, 0);
+	assert_int_equal(cfg->queues[0].transfer_keeps_place, -1);
+	assert_int_equal(cfg->queues[0].service_min, 10);
+	assert_string_equal(cfg->counters[0].name, "Quầy 1");
+	assert_int_equal(cfg->counters[1].nserves, 2);
+	assert_int_equal(cfg->counters[1].serves[0].queue, 1);
+	assert_int_equal(cfg->counters[1].serves[0].level, CONFIG_PRIMARY);
+	assert_int_equal(cfg->counters[1].serves[1].queue, 0);
+	assert_int_equal(cfg->counters[1].serves[1].level, CONFIG_BACKUP);
+	assert_int_equal(cfg->port, 8080);
+	assert_string_equal(cfg->listen, "127.0.0.1");
+	assert_int_equal(cfg->policy.daily_reset, 1);
+	assert_int_equal(cfg->policy.target_override, 1);
+	assert_int_equal(config_queue_index(cfg, "TP-LL"), 1);
+	assert_int_equal(config_queue_index(cfg, "XX"), -1);
+	assert_int_equal(config_department_index(cfg, "TP"), 0);
+	assert_int_equal(config_counter_index(cfg, 2), 1);
+	assert_int_equal(config_counter_index(cfg, 3), -1);
+	config_free(cfg);
+}
+
+static void
+test_unknown_key_and_section(void **state)
+{
+	(void)state;
+	expect_ini_error("[policy]\nfoo = 1\n",
+	    "t.ini:18: unknown key 'foo' in [policy]");
+	expect_ini_error("\n[shop 1]\nname = x\n", "t.ini:18: unknown section [shop 1]");
+	expect_ini_error("[department]\n", "t.ini:17: section [department] needs an id, e.g. [department ID]");
+	expect_ini_error("[centre x]\n", "t.ini:17: unexpected words in section [centre x]");
+	expect_ini_error("[policy\n", "t.ini:17: section header without ']'");
+	expect_ini_error("[policy]\nrecall_limit = 1\nrecall_limit = 2\n",
+	    "t.ini:19: duplicate key 'recall_limit' (first on line 18)");
+	expect_ini_error("\n\n[department TP]\nname = x\n",
+	    "t.ini:19: duplicate section [department TP] (first on line 5)");
+	expect_ini_error("[centre]\n", "t.ini:17: duplicate section [centre] (first on line 1)");
+	expect_ini_error("[policy]\njust words\n",
+	    "t.ini:18: syntax error: expected [section], key = value, or a comment (; or #)");
+	expect_ini_error("[policy]\ndaily_reset = maybe\n",
+	    "t.ini:18: 'daily_reset' must be yes or no, got 'maybe'");
+	expect_ini_error("[policy]\nrecall_limit = 2 ; two\n",
+	    "t.ini:18: 'recall_limit' must be an integer 0-10, got '2 ; two'");
+}
+
+static void
+test_key_outside_section(void **state)
+{
+	struct config *cfg = (struct config *)1;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("; comment\nname = x\n" BASE, &cfg, err,
+	    sizeof(err)), -1);
+	assert_null(cfg);
+	assert_string_equal(err, "t.ini:2: key 'name' outside a section");
+}
+
+static void
+test_ranges(void **state)
+{
+	(void)state;
+	expect_ini_error("[queue B]\nname = B\ndepartment = TP\n"
+	    "numbers = 1500-2500\ntarget_wait = 20\n",
+	    "t.ini:20: queue B: numbers 1500-2500 overlap queue TP-HT (1001-1999)");
+	/* The later queue is named even when its range comes first. */
+	expect_ini_error("[queue B]\nname = B\ndepartment = TP\n"
+	    "numbers = 1-1001\ntarget_wait = 20\n",
+	    "t.ini:20: queue B: numbers 1-1001 overlap queue TP-HT (1001-1999)");
+	expect_ini_error("[queue B]\nname = B\ndepartment = TP\n"
+	    "numbers = 0-10\ntarget_wait = 20\n",
+	    "t.ini:20: numbers must be 'first-last' within 1-9999 with first <= last, got '0-10'");
+	expect_ini_error("[queue B]\nnumbers = 3000-2000\n",
+	    "t.ini:18: numbers must be 'first-last' within 1-9999 with first <= last, got '3000-2000'");
+	expect_ini_error("[queue B]\nnumbers = 5000-10000\n",
+	    "t.ini:18: numbers must be 'first-last' within 1-9999 with first <= last, got '5000-10000'");
+	expect_ini_error("[queue B]\ntarget_wait = 0\n",
+	    "t.ini:18: 'target_wait' must be an integer 1-720, got '0'");
+	expect_ini_error("[counter 100]\n", "t.ini:17: counter number must be 1-99, got '100'");
+	expect_ini_error("[counter 01]\n", "t.ini:17: duplicate section [counter 01] (first on line 14)");
+	expect_ini_error("[daemon]\nport = 70000\n",
+	    "t.ini:18: 'port' must be an integer 1-65535, got '70000'");
+}
+
+static void
+test_required(void **state)
+{
+	(void)state;
+	expect_ini_error("\n[queue B]\nname = B\ndepartment = TP\nnumbers = 2000-2999\n",
+	    "t.ini:18: [queue B]: missing key 'target_wait'");
+	expect_ini_error("[department X]\n",
+	    "t.ini:17: [department X]: missing key 'name'");
+	expect_ini_error("[priority elderly]\nname =\n",
+	    "t.ini:18: empty value for 'name'");
+	{
+		struct config *cfg = (struct config *)1;
+		char err[256];
+
+		assert_int_equal(parse("[department TP]\nname = x\n", &cfg,
+		    err, sizeof(err)), -1);
+		assert_string_equal(err, "t.ini:2: missing section [centre]");
+	}
+}
+
+static void
+test_references(void **state)
+{
+	(void)state;
+	expect_ini_error("[queue B]\nname = B\ndepartment = ZZ\n"
+	    "numbers = 2000-2999\ntarget_wait = 20\n",
+	    "t.ini:19: queue B: unknown department 'ZZ'");
+	expect_ini_error("[counter 2]\ndepartment = TP\nserves = TP-HT, NOPE:backup\n",
+	    "t.ini:19: counter 2: serves unknown queue 'NOPE'");
+	expect_ini_error("[counter 2]\ndepartment = TP\nserves = TP-HT:standby\n",
+	    "t.ini:19: counter 2: level must be primary or backup, got 'standby'");
+	expect_ini_error("[counter 2]\ndepartment = TP\nserves = TP-HT, TP-HT:backup\n",
+	    "t.ini:19: counter 2: queue 'TP-HT' listed twice in serves");
+	expect_ini_error("[counter 2]\ndepartment = XX\nserves = TP-HT\n",
+	    "t.ini:18: counter 2: unknown department 'XX'");
+	expect_ini_error("[kiosk k1]\nname = Ki-ốt\nprinter = p9\n",
+	    "t.ini:19: kiosk k1: unknown printer 'p9'");
+	expect_ini_error("[printer p1]\ndriver = serial\n",
+	    "t.ini:17: printer p1: driver serial needs a device");
+	expect_ini_error("[printer p1]\ndriver = lpt\n",
+	    "t.ini:18: 'driver' must be one of: usb serial tcp file; got 'lpt'");
+	expect_ini_error("[board l1/5]\nrole = number\ncounter = 1\n",
+	    "t.ini:17: board l1/5: unknown line 'l1'");
+	expect_ini_error("[line l1]\nport = /dev/null\n[board l1/5]\nrole = number\ncounter = 7\n",
+	    "t.ini:21: board l1/5: unknown counter 7");
+	expect_ini_error("[line l1]\nport = /dev/null\n[board l1/5]\nrole = caller\n",
+	    "t.ini:19: board l1/5: role caller needs 'counter'");
+	expect_ini_error("[line l1]\nport = /dev/null\n[board l1/300]\n",
+	    "t.ini:19: board must be [board LINE/ADDRESS] with address 1-247, got 'l1/300'");
+	expect_ini_error("[line l1]\nport = /dev/null\n[board l1/5]\nrole = hall\n"
+	    "[board l1/05]\nrole = hall\n",
+	    "t.ini:21: duplicate section [board l1/05] (first on line 19)");
+	expect_ini_error("[line l1]\nport = /dev/null\nparity = X\n",
+	    "t.ini:19: parity must be N, E or O, got 'X'");
+}
+
+static void
+test_bad_text(void **state)
+{
+	struct config *cfg = (struct config *)1;
+	char text[512], err[256];
+
+	(void)state;
+	expect_ini_error("[department X]\nname = S\xe1\xbb\n",
+	    "t.ini:18: invalid UTF-8");
+	snprintf(text, sizeof(text), "%s[department X]\nname = a", BASE);
+	assert_int_equal(config_parse_ini(text, strlen(text) + 1, "t.ini",
+	    &cfg, err, sizeof(err)), -1);
+	assert_null(cfg);
+	assert_string_equal(err, "t.ini:18: NUL byte in text");
+	/* A line over the limit is refused, not split. */
+	{
+		size_t n = strlen(BASE);
+		char *big = malloc(n + 5000);
+
+		assert_non_null(big);
+		memcpy(big, BASE, n);
+		memcpy(big + n, "[department X]\nname = ", 22);
+		memset(big + n + 22, 'x', 4500);
+		big[n + 22 + 4500] = '\0';
+		assert_int_equal(parse(big, &cfg, err, sizeof(err)), -1);
+		assert_string_equal(err, "t.ini:18: line too long (more than 4000 bytes)");
+		free(big);
+	}
+	/* A tiny error buffer is still NUL-terminated and nothing breaks. */
+	assert_int_equal(parse("[x]\n", &cfg, err, 6), -1);
+	assert_string_equal(err, "t.ini");
+}
+
+/* ---- catalogue ---------------------------------------------------------- */
+
+#define CSV_HEADER "code,name,department,field,queue,target_wait_min,fee,processing_time,documents\n"
+
+/* The base INI with a second department and queue, for catalogue tests. */
+static struct config *
+small_config(void)
+{
+	struct config *cfg = NULL;
+	char err[256];
+	const char *text = BASE "[department XD]\nname = Sở Xây dựng\n"
+	    "[queue XD-GP]\nname = Cấp phép\ndepartment = XD\n"
+	    "numbers = 3001-3999\ntarget_wait = 45\n";
+
+	if (parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	return cfg;
+}
+
+/* Expect csv to fail with message want and return nothing. */
+static void
+expect_csv_error(const char *csv, const char *want)
+{
+	struct config *cfg = small_config();
+	struct config_procedure *p = (struct config_procedure *)1;
+	int n = 7;
+	char err[512];
+
+	assert_int_equal(config_parse_catalogue(cfg, csv, strlen(csv), "c.csv",
+	    &p, &n, err, sizeof(err)), -1);
+	assert_null(p);
+	assert_int_equal(n, 0);
+	if (strcmp(err, want) != 0)
+		fail_msg("got \"%s\", want \"%s\"", err, want);
+	config_free(cfg);
+}
+
+static void
+test_csv_quoted(void **state)
+{
+	struct config *cfg = small_config();
+	struct config_procedure *p = NULL;
+	int n = 0;
+	char err[512];
+	const char *csv = "\xef\xbb\xbf" CSV_HEADER
+	    "1.000001,Đăng ký khai sinh,TP,Hộ tịch,TP-HT,,Miễn phí,Trong ngày,Tờ khai\n"
+	    "1.000002,\"Cấp giấy phép xây dựng, sửa chữa\",XD,Xây dựng,XD-GP,20,"
+	    "\"50.000 đồng/lần\",\"15 ngày\nlàm việc\",\"Bản vẽ \"\"A3\"\"; Tờ khai\"\n"
+	    "\n"
+	    "1.000003,Ca\xcc\x82\xcc\x81p la\xcc\xa3i,TP,,TP-HT, 30 ,,,\n";
+
+	(void)state;
+	if (config_parse_catalogue(cfg, csv, strlen(csv), "c.csv", &p, &n, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(n, 3);
+	assert_string_equal(p[0].name, "Đăng ký khai sinh");
+	assert_string_equal(p[0].folded, "dang ky khai sinh");
+	assert_int_equal(p[0].target_wait_min, 0);
+	assert_int_equal(p[0].line, 2);
+	assert_string_equal(p[1].name, "Cấp giấy phép xây dựng, sửa chữa");
+	assert_string_equal(p[1].processing_time, "15 ngày\nlàm việc");
+	assert_string_equal(p[1].documents, "Bản vẽ \"A3\"; Tờ khai");
+	assert_int_equal(p[1].department, 1);
+	assert_int_equal(p[1].queue, 1);
+	assert_int_equal(p[1].target_wait_min, 20);
+	assert_int_equal(p[1].line, 3);
+	assert_string_equal(p[2].name, "Cấp lại");          /* NFD -> NFC */
+	assert_string_equal(p[2].folded, "cap lai");
+	assert_int_equal(p[2].target_wait_min, 30);
+	assert_int_equal(p[2].line, 6);
+	config_procedures_free(p, n);
+	config_free(cfg);
+}
+
+static void
+test_csv_bad_rows(void **state)
+{
+	(void)state;
+	/* A quoted field spanning lines 3-4 must not shift the count. */
+	expect_csv_error(CSV_HEADER
+	    "1.1,A,TP,f,TP-HT,,,,\n"
+	    "1.2,\"B\nb\",TP,f,TP-HT,,,,\n"
+	    "1.3,C,ZZ,f,TP-HT,,,,\n",
+	    "c.csv:5: procedure 1.3: unknown department 'ZZ'");
+	expect_csv_error(CSV_HEADER "1.1,A,TP,f,NOPE,,,,\n",
+	    "c.csv:2: procedure 1.1: unknown queue 'NOPE'");
+	expect_csv_error(CSV_HEADER "1.1,A,TP,f,XD-GP,,,,\n",
+	    "c.csv:2: procedure 1.1: queue XD-GP belongs to department XD, not TP");
+	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,,\n1.2, ,TP,f,TP-HT,,,,\n",
+	    "c.csv:3: procedure 1.2: empty name");
+	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,,\n1.2,B,TP,f,TP-HT,,,,\n"
+	    "1.1,C,TP,f,TP-HT,,,,\n",
+	    "c.csv:4: duplicate procedure code '1.1' (first on line 2)");
+	expect_csv_error(CSV_HEADER "1.1,A\xff,TP,f,TP-HT,,,,\n",
+	    "c.csv:2: invalid UTF-8 in column 'name'");
+	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,\n",
+	    "c.csv:2: expected 9 fields, got 8");
+	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,,,\n",
+	    "c.csv:2: expected 9 fields, got 10");
+	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,15p,,,\n",
+	    "c.csv:2: procedure 1.1: target_wait_min must be empty or minutes 1-720, got '15p'");
+	expect_csv_error(CSV_HEADER "1 1,A,TP,f,TP-HT,,,,\n",
+	    "c.csv:2: bad procedure code '1 1' (1-32 of A-Z a-z 0-9 _ - .)");
+	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,,\n1.2,\"B,TP,f,TP-HT,,,,\n",
+	    "c.csv:3: CSV syntax: unterminated quoted field in the row starting here");
+	expect_csv_error(CSV_HEADER "1.1,A\"x\",TP,f,TP-HT,,,,\n",
+	    "c.csv:2: CSV syntax: error parsing data while strict checking enabled");
+	expect_csv_error("code,name,department,field,queue,fee,processing_time,documents\n",
+	    "c.csv:1: header lacks column 'target_wait_min' (need: code, name, department, "
+	    "field, queue, target_wait_min, fee, processing_time, documents)");
+	expect_csv_error("code,name,colour\n", "c.csv:1: unknown column 'colour' in header");
+	expect_csv_error("", "c.csv:1: no header row (need: code, name, department, "
+	    "field, queue, target_wait_min, fee, processing_time, documents)");
+}
+
+static void
+test_csv_header_order(void **state)
+{
+	struct config *cfg = small_config();
+	struct config_procedure *p = NULL;
+	int n = 0;
+	char err[256];
+	const char *csv = "name,code,queue,department,field,fee,documents,"
+	    "processing_time,target_wait_min\r\n"
+	    "Cấp phép,9.1,XD-GP,XD,Xây dựng,Miễn phí,Tờ khai,05 ngày,25\r\n";
+
+	(void)state;
+	if (config_parse_catalogue(cfg, csv, strlen(csv), "c.csv", &p, &n, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(n, 1);
+	assert_string_equal(p[0].code, "9.1");
+	assert_string_equal(p[0].fee, "Miễn phí");
+	assert_int_equal(p[0].target_wait_min, 25);
+	config_procedures_free(p, n);
+	config_free(cfg);
+}
+
+static void
+test_load_errors(void **state)
+{
+	struct config *cfg = (struct config *)1;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(config_load("/nonexistent/centre.ini", &cfg, err,
+	    sizeof(err)), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err, "/nonexistent/centre.ini: cannot read"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_demo_loads),
+		cmocka_unit_test(test_minimal_and_defaults),
+		cmocka_unit_test(test_unknown_key_and_section),
+		cmocka_unit_test(test_key_outside_section),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_required),
+		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_bad_text),
+		cmocka_unit_test(test_csv_quoted),
+		cmocka_unit_test(test_csv_bad_rows),
+		cmocka_unit_test(test_csv_header_order),
+		cmocka_unit_test(test_load_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
