@@ -1,0 +1,472 @@
+/*
+ * ticket.c - the ticket's layout and its ESC/POS encoding.
+ *
+ * Lines go one of two ways.  A line the printer can print with its own
+ * font (ASCII, or text its code page holds) is sent as text, wrapped at
+ * the characters per line of Font A.  Any other line is drawn with Noto
+ * Sans into a raster block; consecutive raster lines with the same
+ * alignment share one block, which is cropped to its ink and sent as GS v 0
+ * with the printer doing the alignment (ESC a), so white space costs
+ * nothing.  The QR code is GS ( k on printers that have it, otherwise a
+ * raster of libqrencode's modules.
+ */
+#include "ticket.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <qrencode.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+#include "config.h"
+#include "escpos.h"
+#include "font.h"
+#include "xmalloc.h"
+
+#define TICKET_CHUNK_ROWS 256       /* rows per GS v 0 command */
+#define TICKET_PROC_LINES 6         /* procedure name lines at most */
+
+struct ticket_encoder {
+	struct font *regular;
+	struct font *bold;
+};
+
+/* Deep copy. */
+struct ticket_print *
+ticket_print_dup(const struct ticket_print *t)
+{
+	struct ticket_print *c = xmalloc(sizeof *c);
+
+	*c = *t;
+#define DUP(f) c->f = t->f ? xstrdup(t->f) : NULL
+	DUP(centre); DUP(number); DUP(queue); DUP(procedure); DUP(counters);
+	DUP(url); DUP(footer);
+#undef DUP
+	return c;
+}
+
+/* Free a copy made by ticket_print_dup. */
+void
+ticket_print_free(struct ticket_print *t)
+{
+	if (t == NULL)
+		return;
+	free((char *)t->centre); free((char *)t->number);
+	free((char *)t->queue); free((char *)t->procedure);
+	free((char *)t->counters); free((char *)t->url);
+	free((char *)t->footer);
+	free(t);
+}
+
+/* Load the two fonts. */
+struct ticket_encoder *
+ticket_encoder_new(char *err, size_t errlen)
+{
+	struct ticket_encoder *e = xcalloc(1, sizeof *e);
+
+	e->regular = font_open(FONT_SANS, FONT_SANS_FALLBACK, err, errlen);
+	e->bold = font_open(FONT_SANS_BOLD, FONT_SANS_BOLD_FALLBACK, err, errlen);
+	if (e->regular == NULL || e->bold == NULL) {
+		ticket_encoder_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* Free an encoder. */
+void
+ticket_encoder_free(struct ticket_encoder *e)
+{
+	if (e == NULL)
+		return;
+	font_close(e->regular);
+	font_close(e->bold);
+	free(e);
+}
+
+/* ESC t number of a code page name. */
+int
+ticket_codepage(const char *name)
+{
+	char *end;
+	long v;
+
+	if (name == NULL)
+		return -1;
+	if (strcmp(name, "cp1258") == 0)
+		return 52;
+	if (strncmp(name, "cp1258:", 7) == 0) {
+		v = strtol(name + 7, &end, 10);
+		if (end == name + 7 || *end != '\0' || v < 0 || v > 255)
+			return -1;
+		return (int)v;
+	}
+	return -1;
+}
+
+enum { AL_LEFT = 0, AL_CENTRE = 1 };
+
+struct lay {
+	struct ticket_encoder *e;
+	struct escpos_buf b;
+	int paper;
+	int table;               /* ESC t number, -1 = raster only */
+	iconv_t cd;              /* UTF-8 -> CP1258 when table >= 0 */
+	int align;               /* last ESC a sent, -1 = none */
+	struct bitmap *blk;      /* raster block being built, or NULL */
+	int blk_align, blk_y;
+	int feed;                /* paper feed owed before the next item */
+	int cell;                /* width of a printer character: 12 or 9 */
+};
+
+/* Send the feed owed. */
+static void
+lay_feed(struct lay *l)
+{
+	while (l->feed > 0) {
+		int n = l->feed > 255 ? 255 : l->feed;
+		escpos_cmd(&l->b, 3, 0x1B, 0x4A, n);
+		l->feed -= n;
+	}
+}
+
+/* Send ESC a when it changes. */
+static void
+lay_align(struct lay *l, int a)
+{
+	if (l->align != a) {
+		escpos_cmd(&l->b, 3, 0x1B, 0x61, a);
+		l->align = a;
+	}
+}
+
+/* Send the raster block, cropped to its ink. */
+static void
+lay_flush(struct lay *l)
+{
+	int x0, y0, x1, y1, bytes;
+
+	if (l->blk == NULL)
+		return;
+	if (bitmap_bbox(l->blk, &x0, &y0, &x1, &y1) == 0) {
+		if (l->blk_align == AL_LEFT)
+			x0 = 0;
+		bytes = (x1 - x0 + 7) / 8;
+		lay_align(l, l->blk_align);
+		/* white above and below the ink costs a feed, not rows */
+		l->feed += y0;
+		lay_feed(l);
+		escpos_raster(&l->b, l->blk, x0, y0, bytes, y1 - y0,
+		    TICKET_CHUNK_ROWS);
+		l->feed = l->blk_y - y1;
+	} else
+		l->feed += l->blk_y;
+	bitmap_free(l->blk);
+	l->blk = NULL;
+}
+
+/* Text in the printer's code page, or NULL when it cannot hold it. */
+static char *
+lay_cp(struct lay *l, const char *s, size_t *n)
+{
+	size_t il = strlen(s), ol = il * 3 + 4;
+	char *out = xmalloc(ol), *ip = (char *)s, *op = out;
+	int ascii = 1;
+	size_t i;
+
+	for (i = 0; i < il; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			ascii = 0;
+	if (ascii) {
+		memcpy(out, s, il);
+		*n = il;
+		return out;
+	}
+	if (l->table < 0) {
+		free(out);
+		return NULL;
+	}
+	iconv(l->cd, NULL, NULL, NULL, NULL);
+	if (iconv(l->cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+	    iconv(l->cd, NULL, NULL, &op, &ol) == (size_t)-1) {
+		free(out);
+		return NULL;
+	}
+	*n = (size_t)(op - out);
+	return out;
+}
+
+/* Word-wrap s to lines of at most cpl characters (code points). */
+static int
+lay_wrap_chars(const char *s, int cpl, int max_lines, char ***lines)
+{
+	size_t len = strlen(s), start = 0, i, cut, last_space;
+	int n = 0, count;
+	unsigned cp;
+
+	*lines = NULL;
+	while (start < len && n < max_lines) {
+		while (start < len && s[start] == ' ')
+			start++;
+		if (start >= len)
+			break;
+		i = start;
+		count = 0;
+		last_space = 0;
+		cut = len;
+		while (i < len) {
+			int k = font_utf8_next(s + i, len - i, &cp);
+			if (cp == ' ')
+				last_space = i;
+			if (count == cpl) {
+				cut = (last_space > start) ? last_space : i;
+				break;
+			}
+			count++;
+			i += (size_t)k;
+		}
+		*lines = xreallocarray(*lines, (size_t)n + 1, sizeof **lines);
+		{
+			size_t e = cut;
+			while (e > start && s[e - 1] == ' ')
+				e--;
+			(*lines)[n++] = xstrndup(s + start, e - start);
+		}
+		start = cut;
+	}
+	return n;
+}
+
+/*
+ * One paragraph of text: as printer text when the printer can print all of
+ * it, else as raster drawn at px.  mag = printer font magnification (1..8)
+ * for the text way.
+ */
+static void
+lay_text(struct lay *l, const char *utf8, int align, int bold, int px,
+    int mag, int max_lines)
+{
+	struct font *f = bold ? l->e->bold : l->e->regular;
+	char *s, *bytes, **lines;
+	size_t n, slen;
+	int i, nl, asc, lh;
+
+	if (utf8 == NULL || utf8[0] == '\0')
+		return;
+	s = (char *)u8_normalize(UNINORM_NFC, (const uint8_t *)utf8,
+	    strlen(utf8) + 1, NULL, &slen);
+	if (s == NULL)
+		s = xstrdup(utf8);
+	bytes = lay_cp(l, s, &n);
+	if (bytes != NULL) {
+		free(bytes);
+		lay_flush(l);
+		lay_feed(l);
+		lay_align(l, align);
+		if (bold)
+			escpos_cmd(&l->b, 3, 0x1B, 0x45, 1);
+		if (mag > 1)
+			escpos_cmd(&l->b, 3, 0x1D, 0x21, (mag - 1) << 4 | (mag - 1));
+		nl = lay_wrap_chars(s, l->paper / (l->cell * mag), max_lines,
+		    &lines);
+		for (i = 0; i < nl; i++) {
+			bytes = lay_cp(l, lines[i], &n);
+			if (bytes != NULL)
+				escpos_put(&l->b, bytes, n);
+			escpos_putc(&l->b, 0x0A);
+			free(bytes);
+		}
+		font_lines_free(lines, nl);
+		if (mag > 1)
+			escpos_cmd(&l->b, 3, 0x1D, 0x21, 0);
+		if (bold)
+			escpos_cmd(&l->b, 3, 0x1B, 0x45, 0);
+		free(s);
+		return;
+	}
+	/* raster: one image per line, cropped to its ink */
+	nl = font_wrap(f, s, px, l->paper - 8, max_lines, &lines);
+	asc = font_ascent(f, px);
+	lh = font_line_height(f, px);
+	for (i = 0; i < nl; i++) {
+		int w = font_width(f, lines[i], px);
+		int x = align == AL_CENTRE ? (l->paper - w) / 2 : 0;
+		lay_flush(l);
+		l->blk = bitmap_new(l->paper, lh);
+		l->blk_align = align;
+		l->blk_y = lh;
+		font_draw(f, l->blk, x, asc, lines[i], px);
+	}
+	font_lines_free(lines, nl);
+	free(s);
+}
+
+/* The QR code of url, native or raster. */
+static int
+lay_qr(struct lay *l, const char *url, int native, char *err, size_t errlen)
+{
+	int module = l->paper >= 576 ? 6 : 5;
+	QRcode *q;
+	struct bitmap *bm;
+	int r, c, size;
+
+	lay_flush(l);
+	lay_feed(l);
+	lay_align(l, AL_CENTRE);
+	if (native) {
+		escpos_qr(&l->b, url, module, 'M');
+		escpos_putc(&l->b, 0x0A);
+		return 0;
+	}
+	q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (q == NULL) {
+		snprintf(err, errlen, "QR code: cannot encode %zu bytes: %s",
+		    strlen(url), strerror(errno));
+		return -1;
+	}
+	size = q->width * module;
+	if (size > l->paper) {
+		module = l->paper / q->width;
+		size = q->width * module;
+	}
+	bm = bitmap_new(size, size);
+	for (r = 0; r < q->width; r++)
+		for (c = 0; c < q->width; c++)
+			if (q->data[r * q->width + c] & 1)
+				bitmap_fill(bm, c * module, r * module, module,
+				    module);
+	escpos_raster(&l->b, bm, 0, 0, (size + 7) / 8, size, TICKET_CHUNK_ROWS);
+	escpos_cmd(&l->b, 3, 0x1B, 0x4A, 12);
+	bitmap_free(bm);
+	QRcode_free(q);
+	return 0;
+}
+
+/* Lay out and encode a ticket. */
+int
+ticket_encode(struct ticket_encoder *e, const struct config_printer *pc,
+    const struct ticket_print *t, uint8_t **out, size_t *outlen, char *err,
+    size_t errlen)
+{
+	struct lay l;
+	char line[512], when[64];
+	struct tm tm;
+	size_t i, nlen;
+	int mag, rc = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	memset(&l, 0, sizeof l);
+	l.e = e;
+	l.paper = pc->paper_dots;
+	l.align = -1;
+	l.cd = (iconv_t)-1;
+	if (l.paper != 384 && l.paper != 576) {
+		snprintf(err, errlen, "paper_dots %d: must be 384 or 576", l.paper);
+		return -1;
+	}
+	if (pc->codepage == NULL || strcmp(pc->codepage, "raster") == 0)
+		l.table = -1;
+	else if ((l.table = ticket_codepage(pc->codepage)) < 0) {
+		snprintf(err, errlen, "unknown code page \"%s\"", pc->codepage);
+		return -1;
+	}
+	if (t->number == NULL || t->number[0] == '\0') {
+		snprintf(err, errlen, "ticket has no number");
+		return -1;
+	}
+	nlen = strlen(t->number);
+	for (i = 0; i < nlen; i++)
+		if ((unsigned char)t->number[i] < 0x21 ||
+		    (unsigned char)t->number[i] > 0x7E || nlen > 8) {
+			snprintf(err, errlen, "ticket number must be 1-8 "
+			    "printable ASCII characters");
+			return -1;
+		}
+	if (l.table >= 0 &&
+	    (l.cd = iconv_open("CP1258", "UTF-8")) == (iconv_t)-1) {
+		snprintf(err, errlen, "iconv CP1258: %s", strerror(errno));
+		return -1;
+	}
+	escpos_buf_init(&l.b);
+
+	l.cell = 12;
+	escpos_cmd(&l.b, 2, 0x1B, 0x40);                 /* initialise */
+	escpos_cmd(&l.b, 2, 0x1C, 0x2E);                 /* no Kanji mode */
+	if (l.table >= 0)
+		escpos_cmd(&l.b, 3, 0x1B, 0x74, l.table);
+	if (t->reprint)
+		lay_text(&l, "*** BẢN IN LẠI ***", AL_CENTRE, 1, 28, 1, 1);
+	lay_text(&l, t->centre, AL_CENTRE, 1, 26, 1, 3);
+	lay_text(&l, "SỐ THỨ TỰ", AL_CENTRE, 0, 22, 1, 1);
+
+	/* the big number in the printer's font */
+	lay_flush(&l);
+	lay_feed(&l);
+	lay_align(&l, AL_CENTRE);
+	mag = l.paper / (12 * (int)nlen);
+	mag = mag > (l.paper >= 576 ? 8 : 6) ? (l.paper >= 576 ? 8 : 6) : mag;
+	if (mag < 1)
+		mag = 1;
+	escpos_cmd(&l.b, 3, 0x1B, 0x45, 1);
+	escpos_cmd(&l.b, 3, 0x1D, 0x21, (mag - 1) << 4 | (mag - 1));
+	escpos_put(&l.b, t->number, nlen);
+	escpos_putc(&l.b, 0x0A);
+	escpos_cmd(&l.b, 3, 0x1D, 0x21, 0);
+	escpos_cmd(&l.b, 3, 0x1B, 0x45, 0);
+
+	lay_text(&l, t->queue, AL_CENTRE, 1, 30, 2, 2);
+	lay_text(&l, t->procedure, AL_CENTRE, 0, 24, 1, TICKET_PROC_LINES);
+	lay_flush(&l);
+	l.feed += 16;
+	if (t->counters && t->counters[0]) {
+		snprintf(line, sizeof line, "Quầy phục vụ: %s", t->counters);
+		lay_text(&l, line, AL_LEFT, 0, 24, 1, 2);
+	}
+	if (t->ahead >= 0) {
+		snprintf(line, sizeof line, "Số người chờ trước bạn: %d",
+		    t->ahead);
+		lay_text(&l, line, AL_LEFT, 0, 24, 1, 1);
+	}
+	if (t->wait_min >= 0) {
+		snprintf(line, sizeof line, "Thời gian chờ dự kiến: %d phút",
+		    t->wait_min);
+		lay_text(&l, line, AL_LEFT, 0, 24, 1, 1);
+	}
+	localtime_r(&t->issued, &tm);
+	strftime(when, sizeof when, "%H:%M %d/%m/%Y", &tm);
+	snprintf(line, sizeof line, "Giờ lấy số: %s", when);
+	lay_text(&l, line, AL_LEFT, 0, 24, 1, 1);
+	lay_flush(&l);
+
+	if (t->url && t->url[0]) {
+		l.feed += 16;
+		if (lay_qr(&l, t->url, pc->native_qr, err, errlen) < 0)
+			rc = -1;
+		else {
+			escpos_cmd(&l.b, 3, 0x1B, 0x4D, 1);     /* Font B */
+			l.cell = 9;
+			lay_text(&l, t->url, AL_CENTRE, 0, 18, 1, 3);
+			escpos_cmd(&l.b, 3, 0x1B, 0x4D, 0);
+			l.cell = 12;
+		}
+	}
+	lay_text(&l, t->footer, AL_CENTRE, 0, 20, 1, 3);
+	lay_flush(&l);
+	l.feed = 0;
+	escpos_cmd(&l.b, 3, 0x1B, 0x64, 4);              /* to the cutter */
+	escpos_cmd(&l.b, 3, 0x1D, 0x56, 1);              /* partial cut */
+
+	if (l.cd != (iconv_t)-1)
+		iconv_close(l.cd);
+	if (rc < 0) {
+		escpos_buf_free(&l.b);
+		return -1;
+	}
+	*out = l.b.data;
+	*outlen = l.b.len;
+	return 0;
+}

@@ -1,0 +1,318 @@
+/*
+ * test_escpos.c - status bytes both ways, fault words, and the decoder:
+ * text and sizes, alignment, raster, QR, cuts, reports of what it does not
+ * understand, DLE EOT inside raster data, commands split across feeds,
+ * CP1258 combining marks, a job interrupted by a fault.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escpos.h"
+#include "font.h"
+
+struct rec {
+	int pages;
+	char text[4096];
+	int w, h, black;
+	int status[16];
+	size_t status_off[16];
+	int nstatus;
+	char reports[4096];
+	int nreports;
+	size_t report_off;
+};
+
+static void
+rec_page(void *arg, const struct bitmap *bm, const char *text)
+{
+	struct rec *r = arg;
+	int i;
+
+	r->pages++;
+	snprintf(r->text + strlen(r->text), sizeof r->text - strlen(r->text),
+	    "%s", text);
+	r->w = bm->w;
+	r->h = bm->h;
+	r->black = 0;
+	for (i = 0; i < bm->w * bm->h; i++)
+		r->black += bm->pix[i];
+}
+
+static void
+rec_status(void *arg, int n, size_t off)
+{
+	struct rec *r = arg;
+
+	if (r->nstatus < 16) {
+		r->status_off[r->nstatus] = off;
+		r->status[r->nstatus++] = n;
+	}
+}
+
+static void
+rec_report(void *arg, size_t off, const char *msg)
+{
+	struct rec *r = arg;
+
+	if (r->nreports++ == 0)
+		r->report_off = off;
+	snprintf(r->reports + strlen(r->reports),
+	    sizeof r->reports - strlen(r->reports), "%s\n", msg);
+}
+
+static const struct escpos_decoder_cb cb = { rec_page, rec_status, rec_report };
+
+static struct escpos_decoder *
+dec(struct rec *r, int font)
+{
+	char err[128];
+	struct escpos_decoder *d;
+
+	memset(r, 0, sizeof *r);
+	d = escpos_decoder_new(384, &cb, r, font ? FONT_MONO : NULL, err,
+	    sizeof err);
+	assert_non_null(d);
+	return d;
+}
+
+static void
+feed(struct escpos_decoder *d, const char *s, size_t n)
+{
+	escpos_decoder_feed(d, (const uint8_t *)s, n);
+}
+
+static void
+test_status_roundtrip(void **state __attribute__((unused)))
+{
+	unsigned f, got;
+	int n;
+
+	(void)state;
+	for (f = 0; f < 32; f++) {
+		got = 0;
+		for (n = 1; n <= 4; n++) {
+			uint8_t r = escpos_status_reply(f, n);
+			int st = escpos_status_parse(n, r);
+			assert_int_equal(r & 0x93, 0x12);
+			assert_true(st >= 0);
+			got |= (unsigned)st;
+		}
+		/* the causes come back; offline is implied by any of them */
+		assert_int_equal(got & (ESCPOS_ST_PAPER_END | ESCPOS_ST_COVER_OPEN |
+		    ESCPOS_ST_ERROR), f & (ESCPOS_ST_PAPER_END |
+		    ESCPOS_ST_COVER_OPEN | ESCPOS_ST_ERROR));
+		assert_int_equal(!!(got & ESCPOS_ST_NEAR_END),
+		    !!(f & (ESCPOS_ST_NEAR_END | ESCPOS_ST_PAPER_END)));
+		assert_int_equal(!!(got & ESCPOS_ST_OFFLINE), !!(f &
+		    (ESCPOS_ST_OFFLINE | ESCPOS_ST_PAPER_END |
+		    ESCPOS_ST_COVER_OPEN | ESCPOS_ST_ERROR)));
+	}
+	assert_int_equal(escpos_status_reply(0, 1), 0x12);
+	assert_int_equal(escpos_status_reply(ESCPOS_ST_PAPER_END, 4), 0x7E);
+	assert_int_equal(escpos_status_parse(1, 0x00), -1);  /* ASB byte */
+	assert_int_equal(escpos_status_parse(1, 0xFF), -1);
+	assert_int_equal(escpos_status_parse(5, 0x12), -1);
+}
+
+static void
+test_faults_parse(void **state __attribute__((unused)))
+{
+	unsigned f;
+	int slow;
+	long after;
+	char err[64], names[64];
+
+	(void)state;
+	assert_int_equal(escpos_faults_parse("paper-out, cover-open\nslow=40",
+	    &f, &slow, &after, err, sizeof err), 0);
+	assert_int_equal(f, ESCPOS_ST_PAPER_END | ESCPOS_ST_COVER_OPEN);
+	assert_int_equal(slow, 40);
+	assert_int_equal(after, -1);
+	assert_int_equal(escpos_faults_parse("ok paper-out-after=12", &f, &slow,
+	    &after, err, sizeof err), 0);
+	assert_int_equal(f, 0);
+	assert_int_equal(after, 12);
+	assert_int_equal(escpos_faults_parse("paper-gone", &f, &slow, NULL, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "paper-gone"));
+	assert_int_equal(escpos_faults_parse("slow=x", &f, &slow, NULL, err,
+	    sizeof err), -1);
+	escpos_faults_name(ESCPOS_ST_PAPER_END | ESCPOS_ST_OFFLINE, names,
+	    sizeof names);
+	assert_string_equal(names, "paper-end,offline");
+	escpos_faults_name(0, names, sizeof names);
+	assert_string_equal(names, "ok");
+}
+
+static void
+test_text_and_cut(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 1);
+	static const char s[] = "\x1b@\x1b" "a\x01Hello\n\x1d!\x11" "AB\n"
+	    "\x1dV\x01";
+
+	feed(d, s, sizeof s - 1);
+	assert_int_equal(r.pages, 1);
+	assert_string_equal(r.text, "Hello\nAB\n[cut]\n");
+	assert_int_equal(r.nreports, 0);
+	assert_int_equal(r.w, 384);
+	assert_true(r.h >= 30 + 48);       /* one line, one double line */
+	assert_true(r.black > 50);
+	escpos_decoder_end(d);
+	assert_int_equal(r.nreports, 0);    /* nothing left over */
+	escpos_decoder_free(d);
+}
+
+static void
+test_split_feed(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 0);
+	static const char s[] = "\x1b@AB\x1b" "d\x02" "C\n\x1dV\x41\x10";
+	size_t i;
+
+	for (i = 0; i < sizeof s - 1; i++)
+		feed(d, s + i, 1);           /* one byte at a time */
+	assert_int_equal(r.pages, 1);
+	assert_string_equal(r.text, "AB\nC\n[cut]\n");
+	assert_int_equal(r.nreports, 0);
+	escpos_decoder_free(d);
+}
+
+static void
+test_raster_and_dle_eot_inside(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 0);
+	/* 2 bytes x 3 rows; the data holds 10 04 02 */
+	static const char s[] = "\x1d" "v0\x00\x02\x00\x03\x00"
+	    "\xff\x10\x04\x02\x80\x01" "\x10\x04\x01" "\x1dV\x00";
+
+	feed(d, s, sizeof s - 1);
+	assert_int_equal(r.nstatus, 2);
+	assert_int_equal(r.status[0], 2);   /* acted on inside the data */
+	assert_int_equal(r.status_off[0], 9);
+	assert_int_equal(r.status[1], 1);
+	assert_int_equal(r.pages, 1);
+	assert_string_equal(r.text, "[raster 16x3]\n[cut]\n");
+	/* 0xff 0x10 / 0x04 0x02 / 0x80 0x01 -> 8+1+1+1+1+1 dots */
+	assert_int_equal(r.black, 13);
+	assert_int_equal(r.nreports, 0);
+	escpos_decoder_free(d);
+}
+
+static void
+test_qr(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 0);
+	struct escpos_buf b;
+
+	escpos_buf_init(&b);
+	escpos_qr(&b, "https://x.vn/t/1", 4, 'M');
+	escpos_cmd(&b, 3, 0x1D, 0x56, 0);
+	escpos_decoder_feed(d, b.data, b.len);
+	assert_int_equal(r.pages, 1);
+	assert_string_equal(r.text, "[qr https://x.vn/t/1]\n[cut]\n");
+	assert_int_equal(r.h, 25 * 4);      /* version 2-M, 4 dots a module */
+	assert_int_equal(r.nreports, 0);
+	escpos_buf_free(&b);
+	escpos_decoder_free(d);
+}
+
+static void
+test_reports(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 0);
+	static const char s[] = "AB\x1b\x99" "C\x07\n\x1d\x76\x31";
+
+	feed(d, s, sizeof s - 1);
+	assert_int_equal(r.nreports, 3);    /* ESC 0x99, BEL, GS v 1 */
+	assert_int_equal(r.report_off, 2);
+	assert_non_null(strstr(r.reports, "unknown ESC 0x99"));
+	assert_non_null(strstr(r.reports, "control byte 0x07"));
+	assert_non_null(strstr(r.reports, "unknown GS v 0x31"));
+	escpos_decoder_end(d);
+	/* the page was never cut: reported, and handed over */
+	assert_non_null(strstr(r.reports, "without a cut"));
+	assert_int_equal(r.pages, 1);
+	escpos_decoder_free(d);
+}
+
+static void
+test_incomplete_and_huge(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 0);
+	static const char huge[] = "\x1dv0\x00\xff\xff\xff\xff";
+
+	feed(d, huge, sizeof huge - 1);      /* 524280 x 65535: refused */
+	assert_non_null(strstr(r.reports, "too large"));
+	escpos_decoder_end(d);
+	assert_non_null(strstr(r.reports, "skipped data"));
+	escpos_decoder_free(d);
+	d = dec(&r, 0);
+	feed(d, "\x1d(k\x10\x00\x31", 6);
+	escpos_decoder_end(d);
+	assert_non_null(strstr(r.reports, "inside a command"));
+	escpos_decoder_free(d);
+}
+
+static void
+test_cp1258(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 1);
+	/* "Thủ tục" in CP1258: u + hook (D2), u + dot below (F2) */
+	static const char s[] = "\x1bt\x34Th" "u\xd2 tu\xf2" "c\n\x1dV\x01";
+
+	feed(d, s, sizeof s - 1);
+	assert_int_equal(r.nreports, 0);
+	assert_string_equal(r.text, "Thủ tục\n[cut]\n");
+	escpos_decoder_free(d);
+}
+
+static void
+test_offline_interrupts(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 0);
+
+	feed(d, "\x1b@ONE\n\x1dv0\x00\x01\x00\x10\x00\xff", 15);
+	escpos_decoder_set_offline(d, 1);    /* paper runs out */
+	feed(d, "\xff\xff\x10\x04\x04rest", 9);
+	assert_int_equal(r.nstatus, 1);     /* still answers */
+	escpos_decoder_set_offline(d, 0);
+	feed(d, "junk\x1b@TWO\n\x1dV\x01", 14);
+	assert_int_equal(r.pages, 2);
+	assert_non_null(strstr(r.text, "ONE\n[partial:"));
+	assert_non_null(strstr(r.text, "[interrupted]\nTWO\n[cut]\n"));
+	escpos_decoder_free(d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status_roundtrip),
+		cmocka_unit_test(test_faults_parse),
+		cmocka_unit_test(test_text_and_cut),
+		cmocka_unit_test(test_split_feed),
+		cmocka_unit_test(test_raster_and_dle_eot_inside),
+		cmocka_unit_test(test_qr),
+		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_incomplete_and_huge),
+		cmocka_unit_test(test_cp1258),
+		cmocka_unit_test(test_offline_interrupts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,272 @@
+/*
+ * test_ticket.c - layout and encoding: what each configuration sends
+ * (text or raster, native or raster QR), the text that reads back through
+ * the decoder, word wrap, refusals of bad input, bytes kept small.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "escpos.h"
+#include "font.h"
+#include "ticket.h"
+#include "ticket_samples.h"
+
+struct rd {
+	char text[8192];
+	int pages, reports, h;
+};
+
+static void
+rd_page(void *arg, const struct bitmap *bm, const char *text)
+{
+	struct rd *r = arg;
+
+	r->pages++;
+	r->h = bm->h;
+	snprintf(r->text, sizeof r->text, "%s", text);
+}
+
+static void
+rd_report(void *arg, size_t off, const char *msg)
+{
+	struct rd *r = arg;
+
+	(void)off;
+	(void)msg;
+	r->reports++;
+}
+
+/* Encode sample name (with changes applied by the caller) and decode. */
+static size_t
+roundtrip(const struct config_printer *pc, const struct ticket_print *t,
+    struct rd *r, uint8_t **bytes_out)
+{
+	static const struct escpos_decoder_cb cb = { rd_page, NULL, rd_report };
+	struct ticket_encoder *e;
+	struct escpos_decoder *d;
+	char err[256];
+	uint8_t *bytes;
+	size_t len;
+
+	memset(r, 0, sizeof *r);
+	e = ticket_encoder_new(err, sizeof err);
+	assert_non_null(e);
+	assert_int_equal(ticket_encode(e, pc, t, &bytes, &len, err, sizeof err),
+	    0);
+	ticket_encoder_free(e);
+	d = escpos_decoder_new(pc->paper_dots, &cb, r, NULL, err, sizeof err);
+	assert_non_null(d);
+	escpos_decoder_feed(d, bytes, len);
+	escpos_decoder_end(d);
+	escpos_decoder_free(d);
+	if (bytes_out)
+		*bytes_out = bytes;
+	else
+		free(bytes);
+	return len;
+}
+
+static const struct ticket_sample *
+sample(const char *name)
+{
+	int i = ticket_samples_find(name);
+	assert_true(i >= 0);
+	return ticket_samples_get(i);
+}
+
+static int
+has(const uint8_t *b, size_t n, const char *pat, size_t pn)
+{
+	size_t i;
+
+	for (i = 0; i + pn <= n; i++)
+		if (memcmp(b + i, pat, pn) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_raster_58(void **state)
+{
+	const struct ticket_sample *s = sample("t58-raster");
+	struct rd r;
+	uint8_t *b;
+	size_t n;
+
+	(void)state;
+	setenv("TZ", "ICT-7", 1);
+	n = roundtrip(&s->printer, &s->ticket, &r, &b);
+	assert_int_equal(r.pages, 1);
+	assert_int_equal(r.reports, 0);
+	/* the number and the URL are printer text; Vietnamese is raster */
+	assert_non_null(strstr(r.text, "\n1024\n"));
+	assert_non_null(strstr(r.text, "https://hcc.example.vn/t/20261128-1024"));
+	assert_null(strstr(r.text, "Hộ tịch"));
+	assert_non_null(strstr(r.text, "[raster "));
+	/* raster QR, no GS ( k */
+	assert_false(has(b, n, "\x1d(k", 3));
+	/* no raster image is wider than the paper */
+	assert_null(strstr(r.text, "cut off"));
+	/* far smaller than the ticket as one full-width image */
+	assert_true(n < (size_t)(384 / 8) * (size_t)r.h / 2);
+	free(b);
+}
+
+static void
+test_native_qr_80(void **state)
+{
+	const struct ticket_sample *s = sample("t80-raster");
+	struct rd r;
+	uint8_t *b;
+	size_t n;
+
+	(void)state;
+	n = roundtrip(&s->printer, &s->ticket, &r, &b);
+	assert_true(has(b, n, "\x1d(k", 3));
+	assert_non_null(strstr(r.text,
+	    "[qr https://hcc.example.vn/t/20261128-1024]"));
+	free(b);
+}
+
+static void
+test_codepage_text(void **state)
+{
+	const struct ticket_sample *s = sample("t80-cp1258");
+	struct rd r;
+	size_t n;
+
+	(void)state;
+	setenv("TZ", "ICT-7", 1);
+	n = roundtrip(&s->printer, &s->ticket, &r, NULL);
+	assert_int_equal(r.reports, 0);
+	assert_null(strstr(r.text, "[raster"));     /* all text */
+	assert_non_null(strstr(r.text, "Số người chờ trước bạn: 3\n"));
+	assert_non_null(strstr(r.text, "Giờ lấy số: 08:15 28/11/2026\n"));
+	assert_non_null(strstr(r.text, "Đất đai\n"));
+	assert_true(n < 1500);
+}
+
+static void
+test_wrap_and_cap(void **state)
+{
+	struct config_printer pc = sample("t80-cp1258")->printer;
+	struct ticket_print t = sample("t80-cp1258")->ticket;
+	char longname[2000];
+	struct rd r;
+	char *p;
+	int lines = 0, i;
+
+	(void)state;
+	longname[0] = '\0';
+	for (i = 0; i < 40; i++)
+		strcat(longname, "thủ tục hành chính ");
+	t.procedure = longname;
+	roundtrip(&pc, &t, &r, NULL);
+	/* every printed line fits 48 characters; at most 6 procedure lines */
+	for (p = r.text; (p = strstr(p, "thủ tục")) != NULL; lines++) {
+		char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : p + 1;
+	}
+	assert_true(lines >= 6 && lines <= 14);
+	for (p = strtok(r.text, "\n"); p; p = strtok(NULL, "\n")) {
+		size_t cps = 0, k;
+		for (k = 0; p[k]; k++)
+			cps += ((unsigned char)p[k] & 0xC0) != 0x80;
+		if (p[0] != '[')
+			assert_true(cps <= 48);
+	}
+}
+
+static void
+test_refusals(void **state)
+{
+	struct config_printer pc = sample("t58-raster")->printer;
+	struct ticket_print t = sample("t58-raster")->ticket;
+	struct ticket_encoder *e;
+	char err[256];
+	uint8_t *b = (uint8_t *)1;
+	size_t n;
+
+	(void)state;
+	e = ticket_encoder_new(err, sizeof err);
+	assert_non_null(e);
+	pc.paper_dots = 500;
+	assert_int_equal(ticket_encode(e, &pc, &t, &b, &n, err, sizeof err), -1);
+	assert_null(b);
+	assert_non_null(strstr(err, "500"));
+	pc.paper_dots = 384;
+	pc.codepage = (char *)"tcvn3";
+	assert_int_equal(ticket_encode(e, &pc, &t, &b, &n, err, sizeof err), -1);
+	assert_non_null(strstr(err, "tcvn3"));
+	pc.codepage = (char *)"raster";
+	t.number = "Số 1";
+	assert_int_equal(ticket_encode(e, &pc, &t, &b, &n, err, sizeof err), -1);
+	t.number = "";
+	assert_int_equal(ticket_encode(e, &pc, &t, &b, &n, err, sizeof err), -1);
+	ticket_encoder_free(e);
+	assert_int_equal(ticket_codepage("cp1258"), 52);
+	assert_int_equal(ticket_codepage("cp1258:27"), 27);
+	assert_int_equal(ticket_codepage("cp1258:x"), -1);
+	assert_int_equal(ticket_codepage("raster"), -1);
+}
+
+static void
+test_reprint_differs(void **state)
+{
+	const struct ticket_sample *s = sample("t80-cp1258");
+	struct ticket_print t = s->ticket;
+	struct rd r;
+
+	(void)state;
+	t.reprint = 1;
+	roundtrip(&s->printer, &t, &r, NULL);
+	{
+		static const char banner[] = "*** BẢN IN LẠI ***\n";
+		assert_memory_equal(r.text, banner, sizeof banner - 1);
+	}
+}
+
+static void
+test_font_wrap(void **state)
+{
+	char err[128], **lines;
+	struct font *f = font_open(FONT_SANS, FONT_SANS_FALLBACK, err,
+	    sizeof err);
+	int n, i;
+
+	(void)state;
+	assert_non_null(f);
+	n = font_wrap(f, "Đăng ký khai sinh cho trẻ em", 24, 150, 10, &lines);
+	assert_true(n >= 2);
+	for (i = 0; i < n; i++)
+		assert_true(font_width(f, lines[i], 24) <= 150);
+	font_lines_free(lines, n);
+	n = font_wrap(f, "một hai ba bốn năm sáu bảy tám", 24, 80, 2, &lines);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(lines[1], "…"));
+	font_lines_free(lines, n);
+	font_close(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_raster_58),
+		cmocka_unit_test(test_native_qr_80),
+		cmocka_unit_test(test_codepage_text),
+		cmocka_unit_test(test_wrap_and_cap),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_reprint_differs),
+		cmocka_unit_test(test_font_wrap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
