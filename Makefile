@@ -31,13 +31,20 @@ CC ?= cc
 PKGS := libmodbus libusb-1.0 libserialport sdl2 SDL2_ttf sqlite3 libmicrohttpd \
 	libcjson inih libsodium libqrencode libcurl espeak-ng libpng16
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm -lpthread
+PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm -lpthread
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wpointer-arith -Wwrite-strings -Wundef -Wvla \
 	-Wold-style-definition -Wnull-dereference -Wimplicit-fallthrough
 ifeq ($(WERROR),1)
 WARN += -Werror
+endif
+
+# Quiet by default; V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
 endif
 
 OPT ?= -O2
@@ -73,7 +80,8 @@ $(LIB_HOST): $(HOST_LIB_OBJS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 ifneq ($(wildcard host/onestopd.c),)
 PROGRAMS += $(B)/onestopd

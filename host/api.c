@@ -1457,7 +1457,7 @@ api_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 api_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];

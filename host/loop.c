@@ -39,7 +39,6 @@ struct loop {
 	uint64_t next_timer_id;
 	loop_hook_fn *before_sleep;
 	void *before_sleep_arg;
-	int fds_changed;
 };
 
 int64_t
@@ -88,7 +87,6 @@ loop_add_fd(loop *l, int fd, short events, loop_fd_fn *fn, void *arg)
 		l->pfds = xreallocarray(l->pfds, l->capfds, sizeof *l->pfds);
 	}
 	l->fds[l->nfds++] = (struct loop_fd){ fd, events, fn, arg };
-	l->fds_changed = 1;
 }
 
 void
@@ -99,7 +97,6 @@ loop_del_fd(loop *l, int fd)
 	for (i = 0; i < l->nfds; i++) {
 		if (l->fds[i].fd == fd) {
 			l->fds[i] = l->fds[--l->nfds];
-			l->fds_changed = 1;
 			return;
 		}
 	}
@@ -180,56 +177,66 @@ loop_run_timers(loop *l)
 	return next > 3600000 ? 3600000 : (int)next;
 }
 
+/* One turn: due timers, the before-sleep hook, one poll, fd callbacks. */
+static int
+loop_turn(loop *l, int max_wait_ms, const sigset_t *sleepmask,
+    volatile sig_atomic_t *stop)
+{
+	struct timespec ts, *tsp = NULL;
+	size_t i, j, n;
+	int timeout, rc;
+
+	timeout = loop_run_timers(l);
+	if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms))
+		timeout = max_wait_ms;
+	if (l->before_sleep != NULL)
+		l->before_sleep(l->before_sleep_arg);
+	if (stop != NULL && *stop)
+		return 0;
+	n = l->nfds;
+	for (i = 0; i < n; i++) {
+		l->pfds[i].fd = l->fds[i].fd;
+		l->pfds[i].events = l->fds[i].events;
+		l->pfds[i].revents = 0;
+	}
+	if (timeout >= 0) {
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (long)(timeout % 1000) * 1000000;
+		tsp = &ts;
+	}
+	rc = ppoll(l->pfds, n, tsp, sleepmask);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -1;
+	for (i = 0; i < n && rc > 0; i++) {
+		struct pollfd *p = &l->pfds[i];
+		if (p->revents == 0)
+			continue;
+		rc--;
+		/* Find the registration again: a callback may have removed
+		   or replaced fds. */
+		for (j = 0; j < l->nfds && l->fds[j].fd != p->fd; j++)
+			;
+		if (j < l->nfds)
+			l->fds[j].fn(p->fd, p->revents, l->fds[j].arg);
+	}
+	return 0;
+}
+
+int
+loop_run_once(loop *l, int max_wait_ms)
+{
+	return loop_turn(l, max_wait_ms, NULL, NULL);
+}
+
 int
 loop_run(loop *l, volatile sig_atomic_t *stop, const sigset_t *mask)
 {
 	sigset_t old;
-	size_t i, n;
-	int timeout, rc;
+	int rc = 0;
 
 	sigprocmask(SIG_BLOCK, mask, &old);
-	while (!*stop) {
-		timeout = loop_run_timers(l);
-		if (l->before_sleep != NULL)
-			l->before_sleep(l->before_sleep_arg);
-		if (*stop)
-			break;
-		n = l->nfds;
-		for (i = 0; i < n; i++) {
-			l->pfds[i].fd = l->fds[i].fd;
-			l->pfds[i].events = l->fds[i].events;
-			l->pfds[i].revents = 0;
-		}
-		{
-			struct timespec ts, *tsp = NULL;
-			if (timeout >= 0) {
-				ts.tv_sec = timeout / 1000;
-				ts.tv_nsec = (long)(timeout % 1000) * 1000000;
-				tsp = &ts;
-			}
-			rc = ppoll(l->pfds, n, tsp, &old);
-		}
-		if (rc < 0) {
-			if (errno == EINTR)
-				continue;
-			sigprocmask(SIG_SETMASK, &old, NULL);
-			return -1;
-		}
-		l->fds_changed = 0;
-		for (i = 0; i < n && rc > 0; i++) {
-			struct pollfd *p = &l->pfds[i];
-			size_t j;
-			if (p->revents == 0)
-				continue;
-			rc--;
-			/* Find the registration again: a callback may have
-			   removed or replaced fds. */
-			for (j = 0; j < l->nfds && l->fds[j].fd != p->fd; j++)
-				;
-			if (j < l->nfds)
-				l->fds[j].fn(p->fd, p->revents, l->fds[j].arg);
-		}
-	}
+	while (!*stop && rc == 0)
+		rc = loop_turn(l, -1, &old, stop);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return 0;
+	return rc;
 }

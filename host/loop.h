@@ -43,6 +43,9 @@ void loop_set_before_sleep(loop *l, loop_hook_fn *fn, void *arg);
  */
 int loop_run(loop *l, volatile sig_atomic_t *stop, const sigset_t *mask);
 
+/* One turn, sleeping at most max_wait_ms (-1: until an fd or timer). */
+int loop_run_once(loop *l, int max_wait_ms);
+
 /* Monotonic milliseconds. */
 int64_t loop_now_ms(void);
 
