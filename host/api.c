@@ -1340,6 +1340,14 @@ api_route(struct req *r, const char *method, const char *url)
 		return;
 	}
 	ROUTE(n == 3 && strcmp(seg[2], "devices") == 0, "POST") api_devices(r); END
+	ROUTE(n == 3 && strcmp(seg[2], "boards") == 0, "GET")
+		if (api_auth(r, ROLES_PEOPLE, 0) == 0) {
+			if (r->a->devbus != NULL)
+				api_reply_json(r, 200, devbus_boards_json(r->a->devbus));
+			else
+				api_reply_json(r, 200, cJSON_Parse("{\"boards\":[]}"));
+		}
+	END
 	if (strcmp(seg[2], "stats") == 0) {
 		api_stats_route(r, method, seg, n);
 		return;
@@ -1531,6 +1539,12 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
 	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
 	return a;
+}
+
+void
+api_set_devbus(api *a, devbus *d)
+{
+	a->devbus = d;
 }
 
 void

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core.h"
+#include "devbus.h"
 #include "loop.h"
 
 typedef struct api api;
@@ -23,6 +24,9 @@ typedef struct api api;
 api *api_start(core *c, loop *l, const char *addr, int port, char *err,
     size_t errlen);
 void api_stop(api *a);
+
+/* The RS-485 lines, for GET /api/v1/boards. */
+void api_set_devbus(api *a, devbus *d);
 
 /* Serve the web pages (staff console, dashboard...) from dir. */
 void api_set_web_root(api *a, const char *dir);

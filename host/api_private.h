@@ -31,6 +31,7 @@ struct api {
 	int64_t sse_woken_id;
 	uint64_t tick_timer, ping_timer;
 	char *web_root;          /* static pages, or NULL */
+	devbus *devbus;          /* RS-485 lines, or NULL */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };

@@ -24,6 +24,11 @@ struct core_waiter {
 	void *arg;
 };
 
+struct core_listener {
+	core_event_fn *fn;
+	void *arg;
+};
+
 struct core {
 	struct config *cfg;
 	store *st;
@@ -34,6 +39,10 @@ struct core {
 	struct core_waiter *waiters;
 	size_t nwaiters, capwaiters;
 	uint64_t commits, batched_cmds;
+	struct engine_event *events;        /* this batch's events */
+	size_t nevents, capevents;
+	struct core_listener listeners[8];
+	int nlisteners;
 };
 
 int64_t
@@ -91,6 +100,7 @@ core_free(core *c)
 		store_rollback(c->st);
 	engine_free(c->eng);
 	config_free(c->cfg);
+	free(c->events);
 	free(c->waiters);
 	free(c);
 }
@@ -170,6 +180,15 @@ core_exec(core *c, struct engine_cmd *cmd, struct engine_result *res)
 	if (rc != 0)
 		return rc;
 	c->batched_cmds++;
+	if (c->nlisteners > 0 && res->nevents > 0) {
+		if (c->nevents + (size_t)res->nevents > c->capevents) {
+			c->capevents = (c->nevents + (size_t)res->nevents) * 2;
+			c->events = xreallocarray(c->events, c->capevents, sizeof *c->events);
+		}
+		memcpy(c->events + c->nevents, res->events,
+		    (size_t)res->nevents * sizeof *res->events);
+		c->nevents += (size_t)res->nevents;
+	}
 	if (store_apply(c->st, res) != 0) {
 		log_warnx("store: apply: %s", store_errmsg(c->st));
 		/* The engine already changed: the whole batch must fail. */
@@ -210,6 +229,11 @@ core_flush(core *c)
 		if (ok) {
 			c->commits++;
 			c->committed_event_id = engine_last_event_id(c->eng);
+			for (i = 0; i < c->nevents; i++) {
+				int k;
+				for (k = 0; k < c->nlisteners; k++)
+					c->listeners[k].fn(c->listeners[k].arg, &c->events[i]);
+			}
 		} else {
 			/* Forget what the failed batch did in memory. */
 			if ((e = core_load(c, err, sizeof err)) == NULL)
@@ -219,6 +243,7 @@ core_flush(core *c)
 			c->committed_event_id = engine_last_event_id(c->eng);
 		}
 	}
+	c->nevents = 0;
 	/* Callbacks may register new waiters (for the next batch): run
 	   them from a list of their own. */
 	{
@@ -253,4 +278,12 @@ core_replace_catalogue(core *c, struct config_procedure *procs, int n,
 	c->eng = e;
 	config_procedures_free(old, nold);
 	return 0;
+}
+
+void
+core_add_listener(core *c, core_event_fn *fn, void *arg)
+{
+	if (c->nlisteners == (int)(sizeof c->listeners / sizeof c->listeners[0]))
+		fatalx("core: too many event listeners");
+	c->listeners[c->nlisteners++] = (struct core_listener){ fn, arg };
 }

@@ -51,6 +51,15 @@ int core_in_batch(const core *c);
 /* Call fn(arg, ok) once the current batch is committed or has failed. */
 void core_after_commit(core *c, core_commit_fn *fn, void *arg);
 
+/*
+ * Listeners see every committed event, in order, right after the commit of
+ * its batch (before the after-commit callbacks): device glue uses them to
+ * update boards and print tickets.  They must not call core_exec directly
+ * (register an after-commit callback or queue the command for later).
+ */
+typedef void core_event_fn(void *arg, const struct engine_event *ev);
+void core_add_listener(core *c, core_event_fn *fn, void *arg);
+
 /* Commit the batch (if any), then run the after-commit callbacks. */
 void core_flush(core *c);
 

@@ -18,6 +18,7 @@
 #include "api.h"
 #include "config.h"
 #include "core.h"
+#include "devbus.h"
 #include "log.h"
 #include "loop.h"
 #include "store.h"
@@ -142,6 +143,7 @@ main(int argc, char **argv)
 	core *c;
 	loop *l;
 	api *a;
+	devbus *bus;
 	void *ctx[2];
 	struct sigaction sa;
 	sigset_t mask;
@@ -231,6 +233,15 @@ main(int argc, char **argv)
 	}
 	if (web != NULL)
 		api_set_web_root(a, web);
+	if ((bus = devbus_start(c, l, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		api_stop(a);
+		loop_free(l);
+		core_free(c);
+		store_close(st);
+		return 1;
+	}
+	api_set_devbus(a, bus);
 	ctx[0] = c;
 	ctx[1] = a;
 	loop_set_before_sleep(l, before_sleep, ctx);
@@ -245,6 +256,8 @@ main(int argc, char **argv)
 	rc = loop_run(l, &onestopd_stop, &mask) == 0 ? 0 : 1;
 	if (rc != 0)
 		log_warn("event loop");
+	core_flush(c);
+	devbus_stop(bus);
 	core_flush(c);
 	api_stop(a);
 	loop_free(l);
