@@ -57,6 +57,10 @@ ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS_SAN) $(LDFLAGS)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# Libraries of the folders (paths only; rules further down and in fragments).
+LIB_HOST := $(B)/libonestop-host.a
+LIB_PRINTERS := $(B)/libonestop-printers.a
+
 # Lists that the fragments append to.
 PROGRAMS :=          # installed binaries
 UNIT_TESTS :=        # cmocka binaries, run by check-unit (normal and san)
@@ -72,8 +76,6 @@ CLEAN_EXTRA :=
 HOST_MAINS := host/onestopd.c host/onestopctl.c
 HOST_LIB_SRCS := $(filter-out $(HOST_MAINS),$(wildcard host/*.c))
 HOST_LIB_OBJS := $(HOST_LIB_SRCS:%.c=$(B)/%.o)
-LIB_HOST := $(B)/libonestop-host.a
-
 $(LIB_HOST): $(HOST_LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
@@ -82,17 +84,6 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-ifneq ($(wildcard host/onestopd.c),)
-PROGRAMS += $(B)/onestopd
-$(B)/onestopd: $(B)/host/onestopd.o $(LIB_HOST)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-endif
-ifneq ($(wildcard host/onestopctl.c),)
-PROGRAMS += $(B)/onestopctl
-$(B)/onestopctl: $(B)/host/onestopctl.o $(LIB_HOST)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
-endif
 
 # Unit tests of host modules: tests/unit/host/test_NAME.c, one per module.
 HOST_UNIT_SRCS := $(wildcard tests/unit/host/test_*.c)
@@ -111,6 +102,16 @@ FUZZ_TARGETS += $(patsubst tests/fuzz/host/fuzz_%.c,host/%,$(wildcard tests/fuzz
 -include printers/printers.mk
 -include displays/displays.mk
 -include tests/tests.mk
+-include tests/bus.mk
+-include tests/sim.mk
+-include tests/web.mk
+
+# The daemon links the printers' library (after the fragments define it).
+PROGRAMS += $(B)/onestopd $(B)/onestopctl
+$(B)/onestopd: $(B)/host/onestopd.o $(LIB_HOST) $(LIB_PRINTERS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_HOST) $(PKG_LIBS) $(PRINTERS_LIBS)
+$(B)/onestopctl: $(B)/host/onestopctl.o $(LIB_HOST)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- entry points ------------------------------------------------------------
 

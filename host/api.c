@@ -386,13 +386,126 @@ api_user_json(const struct store_user *u)
 	return o;
 }
 
+/* Answer a suspended request from outside the HTTP handler. */
+static void
+api_reply_later(struct req *r, unsigned status, cJSON *o)
+{
+	api_reply_json(r, status, o);
+	if (r->phase == REQ_READY)
+		MHD_resume_connection(r->conn);
+}
+
+/* The ticket (as now) with the print outcome. */
+static cJSON *
+api_print_answer(struct req *r, int printed, const char *reason)
+{
+	engine *e = core_engine(r->a->core);
+	const struct engine_ticket *t = engine_ticket_by_id(e, r->ticket);
+	cJSON *o = cJSON_CreateObject();
+
+	if (t != NULL)
+		cJSON_AddItemToObject(o, "ticket", apijson_ticket(core_config(r->a->core), e, t));
+	else
+		cJSON_AddNullToObject(o, "ticket");
+	cJSON_AddBoolToObject(o, "printed", printed);
+	if (reason != NULL)
+		cJSON_AddStringToObject(o, "print_error", reason);
+	else
+		cJSON_AddNullToObject(o, "print_error");
+	return o;
+}
+
+/*
+ * The print job of an issued ticket ended.  When nothing was printed the
+ * ticket is voided (cancelled; its number is never given again), so no
+ * visitor holds a number that the system shows as waiting without paper.
+ */
+static void
+api_issue_printed(void *arg, int printed, int kept, const char *reason)
+{
+	struct req *r = arg;
+	struct engine_cmd cmd = { .type = ENGINE_CANCEL, .counter = -1, .queue = -1,
+		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_result res;
+
+	if (!printed && !kept && !r->reprint) {
+		cmd.ticket = r->ticket;
+		snprintf(cmd.reason, sizeof cmd.reason, "Máy in không in được vé");
+		if (core_exec(r->a->core, &cmd, &res) != 0)
+			log_warnx("cannot void ticket %lld after a failed print",
+			    (long long)r->ticket);
+	}
+	api_reply_later(r, r->reprint ? 200 : 201, api_print_answer(r, printed, reason));
+}
+
+/* The issue is committed: print it (or answer the failure). */
+static void
+api_issue_committed(void *arg, int ok)
+{
+	struct req *r = arg;
+
+	if (!ok) {
+		r->phase = REQ_READING;	/* not waiting any more: answer now */
+		api_reply_later(r, 500, cJSON_Parse("{\"error\":\"store_failed\","
+		    "\"message\":\"Không ghi được dữ liệu; thao tác chưa được thực hiện.\"}"));
+		return;
+	}
+	if (devprint_print(r->a->devprint, r->printer, r->ticket, r->reprint,
+	    api_issue_printed, r) != 0)
+		api_issue_printed(r, 0, 0, "Hàng đợi máy in đầy.");
+}
+
+static void
+api_reprint(struct req *r, int64_t id)
+{
+	static const struct api_field spec[] = { { "kiosk", K_STR, 0 }, { NULL, 0, 0 } };
+	const struct config *cfg = core_config(r->a->core);
+	const struct engine_ticket *t = engine_ticket_by_id(core_engine(r->a->core), id);
+	char why[128];
+	const char *k;
+	cJSON *b;
+	int kiosk;
+
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	k = api_str(b, "kiosk");
+	for (kiosk = 0; k != NULL && kiosk < cfg->nkiosks && strcmp(cfg->kiosks[kiosk].id, k) != 0; kiosk++)
+		;
+	cJSON_Delete(b);
+	if (t == NULL) {
+		api_error(r, 404, "not_found", "Không tìm thấy vé.");
+		return;
+	}
+	if (k == NULL)
+		kiosk = t->kiosk;
+	if (r->a->devprint == NULL || (r->printer = devprint_kiosk_printer(r->a->devprint, kiosk)) < 0) {
+		api_error(r, 409, "no_printer", "Không có máy in cho vé này; hãy chọn ki-ốt có máy in.");
+		return;
+	}
+	if (!devprint_ready(r->a->devprint, r->printer, why, sizeof why)) {
+		api_error(r, 409, "printer_unavailable", "%s", why);
+		return;
+	}
+	r->ticket = id;
+	r->reprint = 1;
+	r->phase = REQ_WAITING;
+	if (devprint_print(r->a->devprint, r->printer, id, 1, api_issue_printed, r) != 0) {
+		r->phase = REQ_READING;
+		api_error(r, 503, "busy", "Hàng đợi máy in đầy.");
+	}
+}
+
 static void
 api_issue(struct req *r)
 {
 	static const struct api_field spec[] = {
 		{ "queue", K_STR, 0 }, { "procedure", K_STR, 0 }, { "priority", K_STR, 0 },
-		{ "channel", K_STR, 0 }, { "kiosk", K_STR, 0 }, { NULL, 0, 0 } };
+		{ "channel", K_STR, 0 }, { "kiosk", K_STR, 0 }, { "print", K_BOOL, 0 },
+		{ NULL, 0, 0 } };
 	const struct config *cfg = core_config(r->a->core);
+	const cJSON *pv;
+	char why[128];
+	int print;
 	struct engine_cmd cmd = { .type = ENGINE_ISSUE, .counter = -1, .queue = -1,
 		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
 	struct engine_result res;
@@ -453,8 +566,24 @@ api_issue(struct req *r)
 		cmd.kiosk = i < cfg->nkiosks ? i : -1;
 	}
 	cmd.staff = r->user.role == STORE_ROLE_KIOSK ? 0 : r->user.id;
+	/* A kiosk with a printer prints, unless asked not to ("print": false,
+	   the number shown on screen only). */
+	pv = cJSON_GetObjectItemCaseSensitive(b, "print");
+	r->printer = r->a->devprint != NULL ? devprint_kiosk_printer(r->a->devprint, cmd.kiosk) : -1;
+	print = r->printer >= 0 && (pv == NULL || cJSON_IsTrue(pv));
+	if (print && !devprint_ready(r->a->devprint, r->printer, why, sizeof why)) {
+		api_error(r, 409, "printer_unavailable", "%s Vé chưa được cấp.", why);
+		goto out;
+	}
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
 		api_engine_error(r, rc);
+		goto out;
+	}
+	if (print) {
+		r->ticket = res.ticket;
+		r->reprint = 0;
+		r->phase = REQ_WAITING;
+		core_after_commit(r->a->core, api_issue_committed, r);
 		goto out;
 	}
 	t = engine_ticket_by_id(core_engine(r->a->core), res.ticket);
@@ -1122,6 +1251,24 @@ api_events(struct req *r)
 
 /* ---- routing ------------------------------------------------------------- */
 
+/* Printers' and boards' state into a state object (for managers). */
+static void
+api_add_devices(api *a, cJSON *o)
+{
+	cJSON *d;
+
+	if (a->devprint != NULL) {
+		d = devprint_json(a->devprint);
+		cJSON_AddItemToObject(o, "printers", cJSON_DetachItemFromObject(d, "printers"));
+		cJSON_Delete(d);
+	}
+	if (a->devbus != NULL) {
+		d = devbus_boards_json(a->devbus);
+		cJSON_AddItemToObject(o, "boards", cJSON_DetachItemFromObject(d, "boards"));
+		cJSON_Delete(d);
+	}
+}
+
 /* Split path into at most max segments (modifies path). */
 static int
 api_split(char *path, char **seg, int max)
@@ -1296,6 +1443,10 @@ api_route(struct req *r, const char *method, const char *url)
 			if (api_auth(r, ROLES_PEOPLE, 0) == 0)
 				api_cancel(r, id);
 		END
+		ROUTE(n == 5 && strcmp(seg[4], "reprint") == 0, "POST")
+			if (api_auth(r, ROLES_PEOPLE, 0) == 0)
+				api_reprint(r, id);
+		END
 	}
 	ROUTE(n == 5 && strcmp(seg[2], "public") == 0 && strcmp(seg[3], "tickets") == 0, "GET")
 		const struct engine_ticket *t =
@@ -1310,9 +1461,12 @@ api_route(struct req *r, const char *method, const char *url)
 		api_counter_action(r, seg[3], seg[4]);
 	END
 	ROUTE(n == 3 && strcmp(seg[2], "state") == 0, "GET")
-		if (api_auth(r, ROLES_PEOPLE | ROLE(STORE_ROLE_KIOSK) | ROLE(STORE_ROLE_DISPLAY), 0) == 0)
-			api_reply_json(r, 200, apijson_state(core_config(r->a->core),
-			    core_engine(r->a->core), core_committed_event_id(r->a->core)));
+		if (api_auth(r, ROLES_PEOPLE | ROLE(STORE_ROLE_KIOSK) | ROLE(STORE_ROLE_DISPLAY), 0) == 0) {
+			cJSON *o = apijson_state(core_config(r->a->core),
+			    core_engine(r->a->core), core_committed_event_id(r->a->core));
+			api_add_devices(r->a, o);
+			api_reply_json(r, 200, o);
+		}
 	END
 	ROUTE(n == 3 && strcmp(seg[2], "procedures") == 0, "GET") api_procedures(r); END
 	ROUTE(n == 4 && strcmp(seg[2], "procedures") == 0 && strcmp(seg[3], "import") == 0, "POST")
@@ -1340,6 +1494,14 @@ api_route(struct req *r, const char *method, const char *url)
 		return;
 	}
 	ROUTE(n == 3 && strcmp(seg[2], "devices") == 0, "POST") api_devices(r); END
+	ROUTE(n == 3 && strcmp(seg[2], "printers") == 0, "GET")
+		if (api_auth(r, ROLES_PEOPLE, 0) == 0) {
+			if (r->a->devprint != NULL)
+				api_reply_json(r, 200, devprint_json(r->a->devprint));
+			else
+				api_reply_json(r, 200, cJSON_Parse("{\"printers\":[]}"));
+		}
+	END
 	ROUTE(n == 3 && strcmp(seg[2], "boards") == 0, "GET")
 		if (api_auth(r, ROLES_PEOPLE, 0) == 0) {
 			if (r->a->devbus != NULL)
@@ -1539,6 +1701,12 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
 	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
 	return a;
+}
+
+void
+api_set_devprint(api *a, devprint *d)
+{
+	a->devprint = d;
 }
 
 void

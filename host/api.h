@@ -13,6 +13,7 @@
 
 #include "core.h"
 #include "devbus.h"
+#include "devprint.h"
 #include "loop.h"
 
 typedef struct api api;
@@ -27,6 +28,9 @@ void api_stop(api *a);
 
 /* The RS-485 lines, for GET /api/v1/boards. */
 void api_set_devbus(api *a, devbus *d);
+
+/* The ticket printers: kiosk tickets print, staff reprint. */
+void api_set_devprint(api *a, devprint *d);
 
 /* Serve the web pages (staff console, dashboard...) from dir. */
 void api_set_web_root(api *a, const char *dir);

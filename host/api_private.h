@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "devprint.h"
 #include "store.h"
 
 #define ROLE(r) (1u << (r))
@@ -32,6 +33,7 @@ struct api {
 	uint64_t tick_timer, ping_timer;
 	char *web_root;          /* static pages, or NULL */
 	devbus *devbus;          /* RS-485 lines, or NULL */
+	devprint *devprint;      /* ticket printers, or NULL */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -48,6 +50,9 @@ struct req {
 	const char *ctype;
 	struct store_user user;
 	char *set_cookie[2];     /* Set-Cookie headers of the answer */
+	int64_t ticket;          /* printing: the ticket being printed */
+	int printer;             /* printing: printer index */
+	int reprint;
 	const char *method;
 };
 

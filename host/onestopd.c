@@ -19,6 +19,7 @@
 #include "config.h"
 #include "core.h"
 #include "devbus.h"
+#include "devprint.h"
 #include "log.h"
 #include "loop.h"
 #include "store.h"
@@ -144,6 +145,7 @@ main(int argc, char **argv)
 	loop *l;
 	api *a;
 	devbus *bus;
+	devprint *prn;
 	void *ctx[2];
 	struct sigaction sa;
 	sigset_t mask;
@@ -242,6 +244,16 @@ main(int argc, char **argv)
 		return 1;
 	}
 	api_set_devbus(a, bus);
+	if ((prn = devprint_start(c, l, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		devbus_stop(bus);
+		api_stop(a);
+		loop_free(l);
+		core_free(c);
+		store_close(st);
+		return 1;
+	}
+	api_set_devprint(a, prn);
 	ctx[0] = c;
 	ctx[1] = a;
 	loop_set_before_sleep(l, before_sleep, ctx);
@@ -257,6 +269,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		log_warn("event loop");
 	core_flush(c);
+	devprint_stop(prn);
 	devbus_stop(bus);
 	core_flush(c);
 	api_stop(a);

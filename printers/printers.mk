@@ -5,7 +5,6 @@
 PRINTERS_MAINS := printers/printemu.c
 PRINTERS_LIB_SRCS := $(filter-out $(PRINTERS_MAINS),$(wildcard printers/*.c))
 PRINTERS_LIB_OBJS := $(PRINTERS_LIB_SRCS:%.c=$(B)/%.o)
-LIB_PRINTERS := $(B)/libonestop-printers.a
 # Only the host modules the printers need, so that a half-written host
 # module elsewhere never breaks this build.
 PRINTERS_HOST_OBJS := $(B)/host/xmalloc.o $(B)/host/log.o
