@@ -89,8 +89,8 @@ $(B)/%.o: %.c
 HOST_UNIT_SRCS := $(wildcard tests/unit/host/test_*.c)
 HOST_UNIT_TESTS := $(HOST_UNIT_SRCS:tests/unit/host/%.c=$(B)/tests/unit/host/%)
 UNIT_TESTS += $(HOST_UNIT_TESTS)
-$(B)/tests/unit/host/%: $(B)/tests/unit/host/%.o $(LIB_HOST)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+$(B)/tests/unit/host/%: $(B)/tests/unit/host/%.o $(LIB_HOST) $(LIB_PRINTERS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_HOST) $(PKG_LIBS) $(PRINTERS_LIBS) $(CMOCKA_LIBS)
 
 # Integration tests of the host: tests/integration/host/*.sh (executable).
 INTEGRATION_TESTS += $(sort $(wildcard tests/integration/host/*.sh))
@@ -157,8 +157,8 @@ check-fuzz fuzz:
 		SANITIZE=fuzzer-no-link,address,undefined OPT=-O1 FUZZ_BUILD=1 $(FUZZ_BINS)
 	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
-build/fuzz/fuzz-host-%: $(B)/tests/fuzz/host/fuzz_%.o $(LIB_HOST)
-	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PKG_LIBS)
+build/fuzz/fuzz-host-%: $(B)/tests/fuzz/host/fuzz_%.o $(LIB_HOST) $(LIB_PRINTERS)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIB_HOST) $(PKG_LIBS) $(PRINTERS_LIBS)
 
 valgrind: build
 	@VALGRIND=1 tests/run-tests.sh valgrind $(UNIT_TESTS)
@@ -188,3 +188,4 @@ clean:
 	rm -rf build $(CLEAN_EXTRA)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:
