@@ -1,0 +1,211 @@
+/* staff.js - the counter console: pick a counter, work it, see its waiting
+   list and today's figures.  Every change reloads the full state from the
+   server (after each event of the stream and after each reconnection), so a
+   dropped connection or a daemon restart never leaves anything stale on
+   screen; while the stream is down the page is greyed out. */
+'use strict';
+
+const S = { me: null, state: null, counter: 0, busy: false, live: false };
+const $ = id => document.getElementById(id);
+
+function say(text, kind) {
+  const m = $('msg');
+  m.textContent = text || '';
+  m.className = 'msg ' + (kind || '');
+}
+
+function myCounters() {
+  if (!S.state) return [];
+  const all = S.state.counters || [];
+  if (S.me.role === 'staff') return all.filter(c => (S.me.counters || []).indexOf(c.number) >= 0);
+  return all;
+}
+
+function cur() {
+  return S.state && (S.state.counters || []).find(c => c.number === S.counter) || null;
+}
+
+/* The queues a counter serves: its own list when the server gives it, else its department's. */
+function servedQueues(c) {
+  if (!c) return [];
+  if (Array.isArray(c.serves)) return c.serves.map(s => typeof s === 'string' ? s : s.queue);
+  return (S.state.queues || []).filter(q => q.department === c.department).map(q => q.code);
+}
+
+function render() {
+  const st = S.state;
+  if (!st) return;
+  $('centre').textContent = (st.centre && (st.centre.name || st.centre)) || 'Bàn làm việc tại quầy';
+  const sel = $('counter'), mine = myCounters();
+  const want = mine.map(c => String(c.number)).join(',');
+  if (sel.dataset.list !== want) {
+    sel.innerHTML = mine.map(c => '<option value="' + c.number + '">' + OS.esc(c.name || ('Quầy ' + c.number)) + '</option>').join('');
+    sel.dataset.list = want;
+  }
+  if (!mine.find(c => c.number === S.counter) && mine.length) {
+    S.counter = +(localStorage.getItem('onestop_counter') || 0);
+    if (!mine.find(c => c.number === S.counter)) S.counter = mine[0].number;
+  }
+  sel.value = String(S.counter);
+  const c = cur();
+  const states = { open: 'Đang mở', paused: 'Tạm dừng', closed: 'Đã đóng' };
+  $('cstate').textContent = c ? (states[c.state] || c.state) + (c.state === 'paused' && c.reason ? ' (' + c.reason + ')' : '') : '—';
+  $('cstate').className = c ? 'state-' + c.state : '';
+  $('csince').textContent = c && c.since ? 'từ ' + new Date(c.since * 1000).toLocaleTimeString('vi-VN') : '';
+  const t = c && c.ticket;
+  $('tnum').textContent = t ? String(t.number).padStart(4, '0') : '—';
+  if (t) {
+    const tstates = { called: 'Đã gọi', serving: 'Đang phục vụ' };
+    $('tinfo').innerHTML = '<b>' + OS.esc(tstates[t.state] || t.state) + '</b> · ' + OS.esc(t.queue_name || t.queue) +
+      (t.procedure_name ? '<br>Thủ tục: ' + OS.esc(t.procedure_name) : '') +
+      (t.priority_name ? '<br>Ưu tiên: ' + OS.esc(t.priority_name) : '') +
+      '<br><span class="muted">Lấy số lúc ' + new Date(t.issued_at * 1000).toLocaleTimeString('vi-VN') +
+      (t.calls > 1 ? ' · đã gọi ' + t.calls + ' lần' : '') + '</span>';
+  } else {
+    $('tinfo').textContent = c && c.state === 'open' ? 'Chưa gọi số nào.' : 'Quầy chưa mở.';
+  }
+  const open = c && c.state === 'open', has = !!t;
+  $('b-next').disabled = !open || has || S.busy;
+  $('b-call').disabled = !open || has || S.busy;
+  $('b-recall').disabled = !has || S.busy;
+  $('b-start').disabled = !has || t.state !== 'called' || S.busy;
+  $('b-finish').disabled = !has || S.busy;
+  $('b-noshow').disabled = !has || t.state !== 'called' || S.busy;
+  $('b-transfer').disabled = !has || S.busy;
+  $('b-park').disabled = !has || S.busy;
+  $('b-open').disabled = !c || c.state === 'open' || S.busy;
+  $('b-pause').disabled = !c || c.state !== 'open' || has || S.busy;
+  $('b-close').disabled = !c || c.state === 'closed' || has || S.busy;
+  /* The waiting list of the queues this counter serves. */
+  const qs = servedQueues(c), now = OS.now();
+  const list = (st.waiting || []).filter(w => qs.indexOf(w.queue) >= 0 &&
+    (w.assigned_counter == null || w.assigned_counter === S.counter))
+    .sort((a, b) => (a.enqueued_at || a.issued_at) - (b.enqueued_at || b.issued_at) || a.id - b.id);
+  $('nwait').textContent = list.length;
+  $('waiting').tBodies[0].innerHTML = list.map(w => {
+    const q = (st.queues || []).find(x => x.code === w.queue);
+    const waited = now - (w.enqueued_at || w.issued_at);
+    const over = q && q.target_wait_min && waited > q.target_wait_min * 60;
+    return '<tr data-number="' + w.number + '"><td><b>' + String(w.number).padStart(4, '0') + '</b></td><td>' +
+      OS.esc(w.queue_name || w.queue) + '</td><td>' + OS.esc(w.priority_name || '') + '</td><td class="n' +
+      (over ? ' over' : '') + '">' + OS.dur(waited) + '</td><td>' +
+      (w.state === 'parked' ? '<button type="button" data-unpark="' + w.number + '">Gọi lại</button>' : '') +
+      '</td></tr>';
+  }).join('') || '<tr><td colspan="5" class="muted">Không có ai đang chờ.</td></tr>';
+}
+
+async function loadToday() {
+  if (!S.counter) return;
+  try {
+    const r = await OS.api('GET', '/api/v1/stats/counters/' + S.counter + '/today');
+    const t = r.total;
+    $('today').innerHTML =
+      '<div>Đã phục vụ<b id="today-served">' + t.served + '</b></div>' +
+      '<div>Vắng mặt<b>' + t.no_show + '</b></div>' +
+      '<div>Chờ trung bình<b>' + OS.dur(t.wait.mean_s) + '</b></div>' +
+      '<div>Phục vụ trung bình<b>' + OS.dur(t.service.mean_s) + '</b></div>';
+  } catch (e) {
+    $('today').innerHTML = '<div class="muted">' + OS.esc(e.message) + '</div>';
+  }
+}
+
+async function reload() {
+  try {
+    S.state = await OS.api('GET', '/api/v1/state');
+    render();
+    loadToday();
+    $('app').classList.toggle('stale', !S.live);
+  } catch (e) {
+    if (e.status === 401) location.href = '/?next=/staff';
+    $('app').classList.add('stale');
+  }
+}
+
+async function act(action, body) {
+  if (S.busy || !S.counter) return;
+  S.busy = true;
+  render();
+  try {
+    await OS.api('POST', '/api/v1/counters/' + S.counter + '/' + action, body);
+    say('', '');
+  } catch (e) {
+    say(e.message, 'err');
+  } finally {
+    S.busy = false;
+    await reload();
+  }
+}
+
+function openTransfer() {
+  const c = cur();
+  if (!c || !c.ticket) return;
+  $('tr-num').textContent = String(c.ticket.number).padStart(4, '0');
+  $('tr-queue').innerHTML = '<option value="">—</option>' + (S.state.queues || []).map(q =>
+    '<option value="' + OS.esc(q.code) + '">' + OS.esc(q.name) + '</option>').join('');
+  $('tr-counter').innerHTML = '<option value="">—</option>' + (S.state.counters || [])
+    .filter(x => x.number !== S.counter).map(x =>
+      '<option value="' + x.number + '">' + OS.esc(x.name || ('Quầy ' + x.number)) + '</option>').join('');
+  $('d-transfer').showModal();
+  $('tr-queue').focus();
+}
+
+function init() {
+  $('counter').addEventListener('change', () => {
+    S.counter = +$('counter').value;
+    localStorage.setItem('onestop_counter', S.counter);
+    render();
+    loadToday();
+  });
+  $('logout').addEventListener('click', OS.logout);
+  $('b-next').addEventListener('click', () => act('next'));
+  $('b-recall').addEventListener('click', () => act('recall'));
+  $('b-start').addEventListener('click', () => act('start'));
+  $('b-finish').addEventListener('click', () => act('finish'));
+  $('b-noshow').addEventListener('click', () => act('no-show'));
+  $('b-park').addEventListener('click', () => act('park'));
+  $('b-open').addEventListener('click', () => act('open'));
+  $('b-close').addEventListener('click', () => act('close'));
+  $('b-transfer').addEventListener('click', openTransfer);
+  $('b-call').addEventListener('click', () => { $('call-num').value = ''; $('d-call').showModal(); });
+  $('b-pause').addEventListener('click', () => $('d-pause').showModal());
+  $('d-transfer').addEventListener('close', () => {
+    if ($('d-transfer').returnValue !== 'ok') return;
+    const q = $('tr-queue').value, n = +$('tr-counter').value;
+    if (!q && !n) { say('Hãy chọn hàng đợi hoặc quầy để chuyển.', 'err'); return; }
+    const body = q ? { queue: q } : { counter: n };
+    body.keep_place = $('tr-keep').checked;
+    act('transfer', body);
+  });
+  $('d-call').addEventListener('close', () => {
+    const v = $('call-num').value.trim();
+    if ($('d-call').returnValue !== 'ok') return;
+    if (!/^[0-9]{1,4}$/.test(v)) { say('Số vé phải là 1 đến 4 chữ số.', 'err'); return; }
+    act('call', { number: +v });
+  });
+  $('d-pause').addEventListener('close', () => {
+    if ($('d-pause').returnValue === 'ok') act('pause', { reason: $('pause-reason').value });
+  });
+  $('waiting').addEventListener('click', ev => {
+    const n = ev.target.dataset && ev.target.dataset.unpark;
+    if (n) act('unpark', { number: +n });
+  });
+  /* Function keys work anywhere; nothing is typed into a field by them. */
+  const keys = { F2: 'b-next', F3: 'b-recall', F4: 'b-finish', F6: 'b-start', F7: 'b-noshow',
+    F8: 'b-transfer', F9: 'b-park', F10: 'b-call' };
+  document.addEventListener('keydown', ev => {
+    const id = keys[ev.key];
+    if (!id || document.querySelector('dialog[open]')) return;
+    ev.preventDefault();
+    if (!$(id).disabled) $(id).click();
+  });
+  setInterval(render, 1000);   /* waiting times tick */
+}
+
+(async function main() {
+  S.me = await OS.me(['staff', 'manager', 'admin']);
+  $('who').textContent = (S.me.full_name || S.me.user || S.me.name) + ' · ' +
+    ({ staff: 'Cán bộ', manager: 'Quản lý', admin: 'Quản trị' }[S.me.role] || S.me.role);
+  init();
+  OS.live(reload, ok => { S.live = ok; $('conn').className = 'banner ' + (ok ? 'on' : 'off'); $('app').classList.toggle('stale', !ok); });
+  await reload();
+})();
