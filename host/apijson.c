@@ -149,6 +149,17 @@ apijson_counter(const struct config *cfg, const engine *e,
 	else
 		cJSON_AddNullToObject(o, "area");
 	cJSON_AddStringToObject(o, "state", engine_counter_state_name(c->state));
+	{
+		cJSON *sv = cJSON_AddArrayToObject(o, "serves");
+		int k;
+		for (k = 0; k < cc->nserves; k++) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "queue", cfg->queues[cc->serves[k].queue].code);
+			cJSON_AddStringToObject(x, "level",
+			    cc->serves[k].level == CONFIG_PRIMARY ? "primary" : "backup");
+			cJSON_AddItemToArray(sv, x);
+		}
+	}
 	if (c->ticket != 0 && (t = engine_ticket_by_id(e, c->ticket)) != NULL)
 		cJSON_AddItemToObject(o, "ticket", apijson_ticket(cfg, e, t));
 	else
