@@ -1,0 +1,542 @@
+/*
+ * draw.c - fitted text, a texture cache and PNG screenshots (see draw.h).
+ * The cache maps (text, box, size, weight, colour) to a texture; entries
+ * unused for DRAW_KEEP_FRAMES frames go when the cache is over its size.
+ */
+#include "draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL_ttf.h>
+#include <png.h>
+
+#include "vntext.h"
+#include "xmalloc.h"
+
+#define DRAW_FONTS 64
+#define DRAW_CACHE 1024
+#define DRAW_KEEP_FRAMES 240
+
+struct draw_font {
+	int px, bold;
+	TTF_Font *f;
+};
+
+struct draw_entry {
+	uint64_t hash;
+	char *key;              /* full key, to rule out hash collisions */
+	SDL_Texture *tex;
+	int w, h;
+	unsigned long used;     /* frame last used */
+};
+
+struct draw {
+	SDL_Renderer *r;
+	char *path[2];
+	struct draw_font fonts[DRAW_FONTS];
+	int nfonts;
+	struct draw_entry cache[DRAW_CACHE];
+	int ncache;
+	unsigned long frame, renders;
+};
+
+const char *
+draw_find_font(int bold)
+{
+	static const char *const regular[] = {
+		"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+		"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+	};
+	static const char *const heavy[] = {
+		"/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+		"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+	};
+	const char *const *list = bold ? heavy : regular;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (access(list[i], R_OK) == 0)
+			return list[i];
+	return NULL;
+}
+
+draw *
+draw_new(SDL_Renderer *r, const char *regular, const char *bold, char *err,
+    size_t errlen)
+{
+	draw *d;
+	const char *p0 = regular ? regular : draw_find_font(0);
+	const char *p1 = bold ? bold : draw_find_font(1);
+
+	if (p0 == NULL || p1 == NULL) {
+		snprintf(err, errlen, "no font with Vietnamese letters found "
+		    "(install fonts-noto-core or fonts-dejavu-core)");
+		return NULL;
+	}
+	if (!TTF_WasInit() && TTF_Init() != 0) {
+		snprintf(err, errlen, "SDL_ttf: %s", TTF_GetError());
+		return NULL;
+	}
+	d = xcalloc(1, sizeof *d);
+	d->r = r;
+	d->path[0] = xstrdup(p0);
+	d->path[1] = xstrdup(p1);
+	return d;
+}
+
+void
+draw_free(draw *d)
+{
+	int i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->ncache; i++) {
+		SDL_DestroyTexture(d->cache[i].tex);
+		free(d->cache[i].key);
+	}
+	for (i = 0; i < d->nfonts; i++)
+		TTF_CloseFont(d->fonts[i].f);
+	free(d->path[0]);
+	free(d->path[1]);
+	free(d);
+}
+
+SDL_Renderer *
+draw_renderer(draw *d)
+{
+	return d->r;
+}
+
+void
+draw_stats(draw *d, int *textures, unsigned long *renders)
+{
+	*textures = d->ncache;
+	*renders = d->renders;
+}
+
+/* The font at px (clamped 6..600), opened on first use; NULL on error. */
+static TTF_Font *
+draw_font(draw *d, int px, int bold)
+{
+	int i;
+
+	if (px < 6)
+		px = 6;
+	if (px > 600)
+		px = 600;
+	bold = bold != 0;
+	for (i = 0; i < d->nfonts; i++)
+		if (d->fonts[i].px == px && d->fonts[i].bold == bold)
+			return d->fonts[i].f;
+	if (d->nfonts == DRAW_FONTS) {
+		/* Drop the oldest; its textures stay valid. */
+		TTF_CloseFont(d->fonts[0].f);
+		memmove(d->fonts, d->fonts + 1, sizeof d->fonts[0] * (DRAW_FONTS - 1));
+		d->nfonts--;
+	}
+	d->fonts[d->nfonts].f = TTF_OpenFont(d->path[bold], px);
+	if (d->fonts[d->nfonts].f == NULL)
+		return NULL;
+	d->fonts[d->nfonts].px = px;
+	d->fonts[d->nfonts].bold = bold;
+	return d->fonts[d->nfonts++].f;
+}
+
+void
+draw_frame_begin(draw *d)
+{
+	int i, j;
+
+	d->frame++;
+	if (d->ncache < DRAW_CACHE * 3 / 4)
+		return;
+	for (i = j = 0; i < d->ncache; i++) {
+		if (d->frame - d->cache[i].used > DRAW_KEEP_FRAMES) {
+			SDL_DestroyTexture(d->cache[i].tex);
+			free(d->cache[i].key);
+		} else {
+			d->cache[j++] = d->cache[i];
+		}
+	}
+	d->ncache = j;
+}
+
+void
+draw_fill(draw *d, SDL_Rect r, SDL_Color c)
+{
+	SDL_SetRenderDrawBlendMode(d->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+	SDL_SetRenderDrawColor(d->r, c.r, c.g, c.b, c.a);
+	SDL_RenderFillRect(d->r, &r);
+}
+
+void
+draw_frame(draw *d, SDL_Rect r, int thick, SDL_Color c)
+{
+	SDL_Rect s;
+
+	s = (SDL_Rect){ r.x, r.y, r.w, thick };
+	draw_fill(d, s, c);
+	s = (SDL_Rect){ r.x, r.y + r.h - thick, r.w, thick };
+	draw_fill(d, s, c);
+	s = (SDL_Rect){ r.x, r.y, thick, r.h };
+	draw_fill(d, s, c);
+	s = (SDL_Rect){ r.x + r.w - thick, r.y, thick, r.h };
+	draw_fill(d, s, c);
+}
+
+static uint64_t
+draw_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static int
+draw_measure(draw *d, const char *text, int px, int bold)
+{
+	TTF_Font *f = draw_font(d, px, bold);
+	int w = 0, h = 0;
+
+	if (f == NULL || text[0] == '\0' || TTF_SizeUTF8(f, text, &w, &h) != 0)
+		return 0;
+	return w;
+}
+
+int
+draw_text_width(draw *d, const char *text, int px, int bold)
+{
+	return draw_measure(d, text, px, bold);
+}
+
+/*
+ * Find or make the texture for key; on a miss, fit() is not needed: the
+ * caller passes the final string and size.
+ */
+static struct draw_entry *
+draw_lookup(draw *d, const char *key)
+{
+	uint64_t h = draw_hash(key);
+	int i;
+
+	for (i = 0; i < d->ncache; i++)
+		if (d->cache[i].hash == h && strcmp(d->cache[i].key, key) == 0) {
+			d->cache[i].used = d->frame;
+			return &d->cache[i];
+		}
+	return NULL;
+}
+
+static struct draw_entry *
+draw_store(draw *d, const char *key, const char *text, int px, int bold,
+    SDL_Color c)
+{
+	TTF_Font *f = draw_font(d, px, bold);
+	SDL_Surface *s;
+	struct draw_entry *e;
+
+	if (f == NULL || text[0] == '\0')
+		return NULL;
+	s = TTF_RenderUTF8_Blended(f, text, c);
+	if (s == NULL)
+		return NULL;
+	if (d->ncache == DRAW_CACHE) {
+		/* Full of live entries: drop the least recently used. */
+		int i, old = 0;
+
+		for (i = 1; i < d->ncache; i++)
+			if (d->cache[i].used < d->cache[old].used)
+				old = i;
+		SDL_DestroyTexture(d->cache[old].tex);
+		free(d->cache[old].key);
+		d->cache[old] = d->cache[--d->ncache];
+	}
+	e = &d->cache[d->ncache];
+	e->tex = SDL_CreateTextureFromSurface(d->r, s);
+	e->w = s->w;
+	e->h = s->h;
+	SDL_FreeSurface(s);
+	if (e->tex == NULL)
+		return NULL;
+	e->key = xstrdup(key);
+	e->hash = draw_hash(key);
+	e->used = d->frame;
+	d->renders++;
+	d->ncache++;
+	return e;
+}
+
+/* Fit text into w at up to px: *out (malloc'd) and *outpx. */
+static void
+draw_fit(draw *d, const char *text, int w, int px, int bold, char **out, int *outpx)
+{
+	int minpx = px * 6 / 10, size = px, tw;
+	size_t lo, hi, n;
+	char *s;
+
+	if (minpx < 6)
+		minpx = 6;
+	tw = draw_measure(d, text, size, bold);
+	if (tw > w && tw > 0) {
+		size = (int)((long)px * w / tw);
+		if (size < minpx)
+			size = minpx;
+		if (size > px)
+			size = px;
+		while (size > minpx && draw_measure(d, text, size, bold) > w)
+			size--;
+		while (size < px && draw_measure(d, text, size + 1, bold) <= w)
+			size++;
+	}
+	*outpx = size;
+	if (draw_measure(d, text, size, bold) <= w) {
+		*out = xstrdup(text);
+		return;
+	}
+	/* Shorten: the longest prefix (in characters) that fits with "…". */
+	n = vntext_length(text);
+	lo = 0;
+	hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+
+		s = vntext_ellipsize(text, mid);
+		if (draw_measure(d, s, size, bold) <= w)
+			lo = mid;
+		else
+			hi = mid - 1;
+		free(s);
+	}
+	*out = lo > 0 ? vntext_ellipsize(text, lo) : xstrdup("");
+	/* ellipsize prefers a word boundary, so a shorter cut may be wider
+	 * than the measured one never: check once more. */
+	if (draw_measure(d, *out, size, bold) > w) {
+		free(*out);
+		*out = xstrdup("");
+	}
+}
+
+int
+draw_text(draw *d, const char *text, SDL_Rect box, int px, int bold, SDL_Color c,
+    enum draw_align align)
+{
+	char key[1024];
+	struct draw_entry *e;
+	SDL_Rect dst;
+
+	if (text == NULL || text[0] == '\0' || box.w <= 0 || box.h <= 0)
+		return 0;
+	snprintf(key, sizeof key, "F%d,%d,%d,%d,%02x%02x%02x%02x|%s", box.w, px, bold,
+	    box.h, c.r, c.g, c.b, c.a, text);
+	e = draw_lookup(d, key);
+	if (e == NULL) {
+		char *nfc = vntext_nfc(text), *fitted;
+		int size;
+
+		if (nfc == NULL)
+			nfc = xstrdup("?");
+		draw_fit(d, nfc, box.w, px, bold, &fitted, &size);
+		e = draw_store(d, key, fitted, size, bold, c);
+		free(fitted);
+		free(nfc);
+		if (e == NULL)
+			return 0;
+	}
+	dst.w = e->w;
+	dst.h = e->h;
+	dst.y = box.y + (box.h - e->h) / 2;
+	dst.x = align == DRAW_LEFT ? box.x : align == DRAW_CENTRE ?
+	    box.x + (box.w - e->w) / 2 : box.x + box.w - e->w;
+	SDL_RenderCopy(d->r, e->tex, NULL, &dst);
+	return e->w;
+}
+
+void
+draw_text_at(draw *d, const char *text, int x, SDL_Rect clip, int px, int bold,
+    SDL_Color c)
+{
+	char key[4096];
+	struct draw_entry *e;
+	SDL_Rect src, dst;
+
+	if (text == NULL || text[0] == '\0')
+		return;
+	snprintf(key, sizeof key, "A%d,%d,%02x%02x%02x%02x|%s", px, bold, c.r, c.g, c.b,
+	    c.a, text);
+	e = draw_lookup(d, key);
+	if (e == NULL) {
+		char *nfc = vntext_nfc(text);
+
+		e = draw_store(d, key, nfc ? nfc : "?", px, bold, c);
+		free(nfc);
+		if (e == NULL)
+			return;
+	}
+	/* Clip by hand (source and destination) so it works on any renderer. */
+	dst.x = x;
+	dst.y = clip.y + (clip.h - e->h) / 2;
+	dst.w = e->w;
+	dst.h = e->h;
+	src = (SDL_Rect){ 0, 0, e->w, e->h };
+	if (dst.x < clip.x) {
+		src.x = clip.x - dst.x;
+		src.w -= src.x;
+		dst.x = clip.x;
+	}
+	if (dst.x + src.w > clip.x + clip.w)
+		src.w = clip.x + clip.w - dst.x;
+	if (src.w <= 0)
+		return;
+	if (dst.y < clip.y) {
+		src.y = clip.y - dst.y;
+		src.h -= src.y;
+		dst.y = clip.y;
+	}
+	if (dst.y + src.h > clip.y + clip.h)
+		src.h = clip.y + clip.h - dst.y;
+	if (src.h <= 0)
+		return;
+	dst.w = src.w;
+	dst.h = src.h;
+	SDL_RenderCopy(d->r, e->tex, &src, &dst);
+}
+
+int
+draw_text_wrap(draw *d, const char *text, SDL_Rect box, int px, int bold, SDL_Color c)
+{
+	TTF_Font *f = draw_font(d, px, bold);
+	int lh = f != NULL ? TTF_FontLineSkip(f) : px, y = box.y, maxlines;
+	const char *p = text;
+	char line[1024];
+
+	if (f == NULL || box.h < lh)
+		return 0;
+	maxlines = box.h / lh;
+	while (*p != '\0' && maxlines > 0) {
+		size_t len = 0, best = 0;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		/* Grow word by word while it fits. */
+		for (;;) {
+			size_t next = len;
+
+			while (p[next] == ' ')
+				next++;
+			while (p[next] != '\0' && p[next] != ' ' && p[next] != '\n')
+				next++;
+			if (next >= sizeof line)
+				break;
+			memcpy(line, p, next);
+			line[next] = '\0';
+			if (best > 0 && draw_measure(d, line, px, bold) > box.w)
+				break;
+			best = next;
+			len = next;
+			if (p[next] == '\0' || p[next] == '\n')
+				break;
+		}
+		if (best == 0)
+			break;
+		memcpy(line, p, best);
+		line[best] = '\0';
+		p += best;
+		if (*p == '\n')
+			p++;
+		maxlines--;
+		if (maxlines == 0 && *p != '\0') {
+			/* Last line that fits, more text after it: mark it cut. */
+			char more[1100];
+
+			snprintf(more, sizeof more, "%s …", line);
+			draw_text(d, more, (SDL_Rect){ box.x, y, box.w, lh }, px, bold, c, DRAW_LEFT);
+		} else {
+			draw_text(d, line, (SDL_Rect){ box.x, y, box.w, lh }, px, bold, c, DRAW_LEFT);
+		}
+		y += lh;
+	}
+	return y - box.y;
+}
+
+/* ---- PNG ------------------------------------------------------------------- */
+
+int
+draw_save_png(SDL_Renderer *r, int w, int h, const char *path)
+{
+	png_image img;
+	uint8_t *px;
+	int ok;
+
+	if (w <= 0 || h <= 0)
+		return -1;
+	px = xreallocarray(NULL, (size_t)w * (size_t)h, 3);
+	if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_RGB24, px, w * 3) != 0) {
+		free(px);
+		return -1;
+	}
+	memset(&img, 0, sizeof img);
+	img.version = PNG_IMAGE_VERSION;
+	img.width = (png_uint_32)w;
+	img.height = (png_uint_32)h;
+	img.format = PNG_FORMAT_RGB;
+	ok = png_image_write_to_file(&img, path, 0, px, w * 3, NULL);
+	free(px);
+	return ok ? 0 : -1;
+}
+
+int
+draw_load_png(const char *path, uint32_t **out, int *w, int *h)
+{
+	png_image img;
+	uint32_t *px;
+
+	memset(&img, 0, sizeof img);
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_file(&img, path))
+		return -1;
+	if (img.width == 0 || img.height == 0 || img.width > 16384 || img.height > 16384) {
+		png_image_free(&img);
+		return -1;
+	}
+	img.format = PNG_FORMAT_BGRA;   /* 0xAARRGGBB in a little-endian uint32 */
+	px = xreallocarray(NULL, (size_t)img.width * img.height, 4);
+	if (!png_image_finish_read(&img, NULL, px, 0, NULL)) {
+		free(px);
+		png_image_free(&img);
+		return -1;
+	}
+	*out = px;
+	*w = (int)img.width;
+	*h = (int)img.height;
+	return 0;
+}
+
+long
+draw_diff(const uint32_t *a, const uint32_t *b, long n, int tol)
+{
+	long i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		int k;
+
+		if (a[i] == b[i])
+			continue;
+		for (k = 0; k < 24; k += 8) {
+			int d = (int)((a[i] >> k) & 0xff) - (int)((b[i] >> k) & 0xff);
+
+			if (d > tol || d < -tol) {
+				bad++;
+				break;
+			}
+		}
+	}
+	return bad;
+}

@@ -1,0 +1,64 @@
+/*
+ * draw.h - text and boxes on an SDL_Renderer for the wall display and the
+ * kiosk: SDL2_ttf fonts (Noto Sans, else DejaVu Sans, from Debian) opened per
+ * pixel size, text fitted to its box (shrunk down to 60%, then shortened
+ * with "…" on a word boundary: never overflowing), rendered textures kept in
+ * a cache so a steady screen costs only copies; and PNG screenshots.
+ */
+#ifndef ONESTOP_DRAW_H
+#define ONESTOP_DRAW_H
+
+#include <stdint.h>
+
+#include <SDL.h>
+
+typedef struct draw draw;
+
+enum draw_align { DRAW_LEFT = 0, DRAW_CENTRE, DRAW_RIGHT };
+
+/* Path of a Vietnamese-capable font (bold or regular), or NULL. */
+const char *draw_find_font(int bold);
+
+/* A drawing context on r; fonts from the paths (NULL = draw_find_font). */
+draw *draw_new(SDL_Renderer *r, const char *regular, const char *bold,
+    char *err, size_t errlen);
+void draw_free(draw *d);
+SDL_Renderer *draw_renderer(draw *d);
+/* Start a frame: textures unused for a while are dropped. */
+void draw_frame_begin(draw *d);
+
+void draw_fill(draw *d, SDL_Rect r, SDL_Color c);
+void draw_frame(draw *d, SDL_Rect r, int thick, SDL_Color c);
+
+/*
+ * Text fitted into box: the largest size up to px (pixels) whose width
+ * fits, not below 60% of px; beyond that the text is shortened with "…".
+ * Vertically centred.  Returns the width drawn.
+ */
+int draw_text(draw *d, const char *text, SDL_Rect box, int px, int bold,
+    SDL_Color c, enum draw_align align);
+/* Text at natural size px with its left edge at x, clipped to clip. */
+void draw_text_at(draw *d, const char *text, int x, SDL_Rect clip, int px,
+    int bold, SDL_Color c);
+/* Natural width of text at px. */
+int draw_text_width(draw *d, const char *text, int px, int bold);
+/*
+ * Word-wrap text into lines of at most box.w at px, drawn from box.y;
+ * lines that do not fit in box.h are dropped, the last shown ends in "…".
+ * Returns the height used.
+ */
+int draw_text_wrap(draw *d, const char *text, SDL_Rect box, int px, int bold,
+    SDL_Color c);
+
+/* Cache figures: textures held, renders done (misses). */
+void draw_stats(draw *d, int *textures, unsigned long *renders);
+
+/* Save the renderer's w x h pixels as PNG (RGB).  0 or -1. */
+int draw_save_png(SDL_Renderer *r, int w, int h, const char *path);
+/* Load a PNG as 0xAARRGGBB pixels (malloc'd).  0 or -1. */
+int draw_load_png(const char *path, uint32_t **px, int *w, int *h);
+/* Compare two pixel arrays: count of pixels whose channels differ by more
+ * than tol. */
+long draw_diff(const uint32_t *a, const uint32_t *b, long n, int tol);
+
+#endif

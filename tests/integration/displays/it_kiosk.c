@@ -1,0 +1,143 @@
+/*
+ * it_kiosk.c - the kiosk against a real onestopd, headless, driven by
+ * synthetic touch events (its --script): the start screen, a daemon killed
+ * under it (a plain "try again" screen), the daemon back, then a whole
+ * ticket flow (department, field, procedure page with fee and documents,
+ * take a number) and a search typed on the on-screen keyboard without
+ * diacritics.  The ticket it shows must be the one the daemon holds.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../host/harness.h"
+#include "dproc.h"
+
+#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, \
+	__LINE__, #c); goto out; } } while (0)
+
+int
+main(void)
+{
+	struct dd d;
+	struct hn_http adm;
+	char tok[600], script[600], trace[600], url[64], klog[600], bin[512], text[4096];
+	char f1[600], f2[600], f3[600], f4[600], shot[600], line[256];
+	const char *b = getenv("B") ? getenv("B") : "build";
+	cJSON *o = NULL;
+	const cJSON *t;
+	pid_t kp = 0;
+	int ok = 0, number = 0, st = 0, found = 0;
+	FILE *f;
+
+	if (dd_init(&d, "itkiosk") != 0 || dd_add_user(&d, "admin", "admin", "matkhau-1") != 0 ||
+	    dd_start(&d) != 0) {
+		fprintf(stderr, "cannot start onestopd\n");
+		return 1;
+	}
+	hn_http_init(&adm, d.port, NULL);
+	CHECK(hn_login(&adm, "admin", "matkhau-1") == 0);
+	CHECK(hn_req(&adm, "POST", "/api/v1/devices", "{\"name\":\"kiosk-1\",\"role\":\"kiosk\"}",
+	    &o) == 201);
+	snprintf(tok, sizeof tok, "%s/kiosk.token", d.dir);
+	CHECK(dd_write(tok, hn_str(o, "token")) == 0);
+	cJSON_Delete(o);
+	o = NULL;
+	snprintf(f1, sizeof f1, "%s/seen-home", d.dir);
+	snprintf(f2, sizeof f2, "%s/killed", d.dir);
+	snprintf(f3, sizeof f3, "%s/seen-error", d.dir);
+	snprintf(f4, sizeof f4, "%s/restarted", d.dir);
+	snprintf(shot, sizeof shot, "%s/ticket.png", d.dir);
+	snprintf(text, sizeof text,
+	    "expect Sở Tư pháp\n"
+	    "touch-file %s\n"
+	    "wait-file %s\n"
+	    "tap Sở Tư pháp\n"
+	    "expect tạm gián đoạn\n"
+	    "touch-file %s\n"
+	    "wait-file %s\n"
+	    "tap Thử lại\n"
+	    "tap Tìm thủ tục\n"
+	    "type khai sinh\n"
+	    "expect Đăng ký khai sinh\n"
+	    "tap Trang đầu\n"
+	    "tap Ưu tiên\n"
+	    "tap Người cao tuổi\n"
+	    "tap Sở Tư pháp\n"
+	    "tap Hộ tịch\n"
+	    "tap Đăng ký khai sinh\n"
+	    "expect Lệ phí\n"
+	    "expect Giấy tờ cần mang theo\n"
+	    "tap Lấy số thứ tự\n"
+	    "expect Trước bạn còn\n"
+	    "shot %s\n"
+	    "tap Xong\n"
+	    "expect Sở Tư pháp\n", f1, f2, f3, f4, shot);
+	snprintf(script, sizeof script, "%s/script", d.dir);
+	CHECK(dd_write(script, text) == 0);
+	snprintf(trace, sizeof trace, "%s/trace", d.dir);
+	snprintf(klog, sizeof klog, "%s/kiosk.log", d.dir);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", d.port);
+	snprintf(bin, sizeof bin, "%s/onestop-kiosk", b);
+	{
+		const char *argv[] = { bin, "-u", url, "-t", tok, "-k", "kiosk-1", "-W", "768",
+			"-H", "1024", "--script", script, "--trace", trace, NULL };
+		const char *env[] = { "SDL_VIDEODRIVER=offscreen", NULL };
+
+		kp = dd_spawn(argv, env, klog);
+	}
+	CHECK(kp > 0);
+	CHECK(dd_wait_file(f1, 60) == 0);
+	dd_kill(&d);
+	CHECK(dd_write(f2, "") == 0);
+	CHECK(dd_wait_line(trace, "screen error", 1, 60) == 0);
+	CHECK(dd_start(&d) == 0);
+	CHECK(dd_write(f4, "") == 0);
+	waitpid(kp, &st, 0);
+	kp = 0;
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	f = fopen(trace, "r");
+	CHECK(f != NULL);
+	while (fgets(line, sizeof line, f) != NULL) {
+		long long ms;
+
+		if (sscanf(line, "%lld ticket %d", &ms, &number) == 2)
+			break;
+	}
+	fclose(f);
+	CHECK(number > 0);
+	/* The daemon holds that ticket, from this kiosk, elderly priority. */
+	CHECK(hn_req(&adm, "GET", "/api/v1/state", NULL, &o) == 200);
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(o, "waiting")) {
+		if ((int)hn_num(t, "number", -1) == number) {
+			CHECK(hn_str(t, "kiosk") && strcmp(hn_str(t, "kiosk"), "kiosk-1") == 0);
+			CHECK(hn_str(t, "priority") && strcmp(hn_str(t, "priority"), "elderly") == 0);
+			CHECK(strcmp(hn_str(t, "procedure_name"), "Đăng ký khai sinh") == 0);
+			found = 1;
+		}
+	}
+	CHECK(found);
+	CHECK(access(shot, F_OK) == 0);
+	printf("kiosk: ticket %04d taken through touch events after a daemon restart\n", number);
+	ok = 1;
+out:
+	cJSON_Delete(o);
+	if (kp > 0) {
+		kill(kp, SIGTERM);
+		waitpid(kp, NULL, 0);
+	}
+	dd_kill(&d);
+	hn_http_free(&adm);
+	if (!ok) {
+		fprintf(stderr, "kept %s for inspection\n", d.dir);
+		return 1;
+	}
+	snprintf(text, sizeof text, "rm -rf '%s'", d.dir);
+	if (system(text) != 0)
+		return 1;
+	printf("it_kiosk: ok\n");
+	return 0;
+}
