@@ -57,6 +57,16 @@ build: $(PRINTERS_IT_BINS) $(B)/onestop-printemu
 $(B)/tests/integration/printers/%: $(B)/tests/integration/printers/%.o $(LIB_PRINTERS) $(PRINTERS_HOST_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PRINTERS_LIBS) $(CMOCKA_LIBS)
 
+# The serial and USB drivers under umockdev: these tests link libumockdev
+# (glib headers as system headers) and re-execute themselves under
+# libumockdev-preload.so.
+PRINTERS_UMOCK_TESTS := $(B)/tests/integration/printers/test_serial \
+	$(B)/tests/integration/printers/test_usb
+PRINTERS_UMOCKDEV_ISYS = $(patsubst -I%,-isystem %,$(PRINTERS_UMOCKDEV_CFLAGS))
+$(PRINTERS_UMOCK_TESTS): $(B)/tests/integration/printers/umock.o
+$(PRINTERS_UMOCK_TESTS): PRINTERS_LIBS += $(PRINTERS_UMOCKDEV_LIBS)
+$(PRINTERS_UMOCK_TESTS:%=%.o): CFLAGS += $(PRINTERS_UMOCKDEV_ISYS)
+
 # Bench: bytes per ticket, latency, serial line time vs the head.
 BENCHES += $(B)/tests/bench/printers/bench_printers
 $(B)/tests/bench/printers/bench_printers: $(B)/tests/bench/printers/bench_printers.o $(LIB_PRINTERS) $(PRINTERS_HOST_OBJS)

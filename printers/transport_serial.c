@@ -2,14 +2,20 @@
  * transport_serial.c - serial printers through libserialport: device is the
  * port ("/dev/ttyUSB0"), baud and flow ("none", "rtscts", "xonxoff") from
  * the configuration, 8N1.  libserialport 0.1.1 finds ports through sysfs,
- * so tests run it under umockdev (tests/integration/printers/).
+ * so tests run it under umockdev (tests/integration/printers/test_serial).
+ * libserialport 0.1.1 on Linux puts CRTSCTS into c_iflag instead of
+ * c_cflag, so "rtscts" would silently leave hardware flow control off (and
+ * never clear it): we set it on the port's descriptor ourselves (found by
+ * test_serial).
  */
 #include "transport.h"
 
+#include <errno.h>
 #include <libserialport.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 
 #include "config.h"
 #include "xmalloc.h"
@@ -31,6 +37,28 @@ serial_err(char *err, size_t errlen, const char *dev, const char *what,
 	    "out of memory" : "failed");
 	if (msg)
 		sp_free_error_message(msg);
+}
+
+/* Hardware flow control on or off in the termios' c_cflag, where the
+ * kernel reads it (it also stays there from an earlier open); 0, or -1
+ * with errno. */
+static int
+serial_crtscts(struct sp_port *port, int on)
+{
+	struct termios tio;
+	int fd;
+
+	if (sp_get_port_handle(port, &fd) != SP_OK) {
+		errno = EBADF;
+		return -1;
+	}
+	if (tcgetattr(fd, &tio) < 0)
+		return -1;
+	if (on)
+		tio.c_cflag |= CRTSCTS;
+	else
+		tio.c_cflag &= ~(tcflag_t)CRTSCTS;
+	return tcsetattr(fd, TCSANOW, &tio);
 }
 
 /* Open and configure the port. */
@@ -69,6 +97,13 @@ serial_open(const struct config_printer *pc, char *err, size_t errlen)
 	    (rc = sp_set_stopbits(port, 1)) != SP_OK ||
 	    (rc = sp_set_flowcontrol(port, fc)) != SP_OK) {
 		serial_err(err, errlen, dev, "configure", rc);
+		sp_close(port);
+		sp_free_port(port);
+		return NULL;
+	}
+	if (serial_crtscts(port, fc == SP_FLOWCONTROL_RTSCTS) < 0) {
+		snprintf(err, errlen, "serial %s: flow control: %s", dev,
+		    strerror(errno));
 		sp_close(port);
 		sp_free_port(port);
 		return NULL;
