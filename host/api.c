@@ -1648,6 +1648,13 @@ api_on_fd(int fd, short revents, void *arg)
 	MHD_run(a->mhd);
 }
 
+int
+api_run(api *a)
+{
+	MHD_run(a->mhd);
+	return core_in_batch(a->core);
+}
+
 static int64_t
 api_tick(void *arg)
 {

@@ -39,4 +39,11 @@ int api_port(const api *a);
 /* Wake the event-stream clients: new committed events may be there. */
 void api_events_committed(api *a);
 
+/*
+ * Let the HTTP server send what was resumed since it last ran (answers
+ * released by a commit or a print).  Call from the before-sleep hook, after
+ * the commit.  Returns 1 when it ran commands that opened a new batch.
+ */
+int api_run(api *a);
+
 #endif

@@ -39,6 +39,7 @@ struct loop {
 	uint64_t next_timer_id;
 	loop_hook_fn *before_sleep;
 	void *before_sleep_arg;
+	int no_sleep;
 };
 
 int64_t
@@ -128,6 +129,12 @@ loop_del_timer(loop *l, uint64_t id)
 }
 
 void
+loop_no_sleep(loop *l)
+{
+	l->no_sleep = 1;
+}
+
+void
 loop_set_before_sleep(loop *l, loop_hook_fn *fn, void *arg)
 {
 	l->before_sleep = fn;
@@ -189,10 +196,13 @@ loop_turn(loop *l, int max_wait_ms, const sigset_t *sleepmask,
 	timeout = loop_run_timers(l);
 	if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms))
 		timeout = max_wait_ms;
+	l->no_sleep = 0;
 	if (l->before_sleep != NULL)
 		l->before_sleep(l->before_sleep_arg);
 	if (stop != NULL && *stop)
 		return 0;
+	if (l->no_sleep)
+		timeout = 0;
 	n = l->nfds;
 	for (i = 0; i < n; i++) {
 		l->pfds[i].fd = l->fds[i].fd;

@@ -35,6 +35,9 @@ void loop_del_timer(loop *l, uint64_t id);
 
 void loop_set_before_sleep(loop *l, loop_hook_fn *fn, void *arg);
 
+/* From the before-sleep hook: do not sleep this turn (more work waits). */
+void loop_no_sleep(loop *l);
+
 /*
  * Run until *stop becomes non-zero (set from a signal handler).  Signals in
  * `mask` are blocked except while sleeping, so a signal never slips in

@@ -114,6 +114,36 @@ add_user(store *st, const char *name, const char *role, const char *counters,
 	return 0;
 }
 
+/*
+ * At the start of a new service day, close the old one even when nobody
+ * acts: the boards and displays must not show yesterday's calls.
+ */
+static int64_t
+day_watch(void *arg)
+{
+	core *c = arg;
+	struct engine_cmd cmd = { .type = ENGINE_DAY_CLOSE, .counter = -1, .queue = -1,
+		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_result res;
+	const char *day = engine_day(core_engine(c));
+	char today[11];
+	int rc;
+
+	engine_day_of(core_now(), core_config(c)->day_start_hour, today);
+	if (day[0] != '\0' && strcmp(day, today) < 0) {
+		snprintf(cmd.reason, sizeof cmd.reason, "Tự động kết thúc ngày làm việc");
+		if ((rc = core_exec(c, &cmd, &res)) != 0)
+			log_warnx("automatic day close: %s", engine_strerror(-rc));
+		else
+			log_info("service day %s closed, now %s", day, today);
+	}
+	return 30000;
+}
+
+/*
+ * Commit the turn's batch, then let the HTTP server send the answers it
+ * released; if that ran new commands, come back at once instead of sleeping.
+ */
 static void
 before_sleep(void *arg)
 {
@@ -121,6 +151,8 @@ before_sleep(void *arg)
 
 	core_flush(ctx[0]);
 	api_events_committed(ctx[1]);
+	if (api_run(ctx[1]))
+		loop_no_sleep(ctx[2]);
 }
 
 int
@@ -146,7 +178,7 @@ main(int argc, char **argv)
 	api *a;
 	devbus *bus;
 	devprint *prn;
-	void *ctx[2];
+	void *ctx[3];
 	struct sigaction sa;
 	sigset_t mask;
 
@@ -256,6 +288,8 @@ main(int argc, char **argv)
 	api_set_devprint(a, prn);
 	ctx[0] = c;
 	ctx[1] = a;
+	ctx[2] = l;
+	loop_add_timer(l, 1000, day_watch, c);
 	loop_set_before_sleep(l, before_sleep, ctx);
 	log_info("%s: day %s, %d counters, %d procedures, last event %lld",
 	    core_config(c)->centre_name, engine_day(core_engine(c)),

@@ -10,7 +10,8 @@ mkdir -p "$logdir"
 pass=0; fail=0; failed=()
 for t in "$@"; do
 	name=$(basename "$t")
-	log=$logdir/$name.log
+	# Two folders may hold tests of the same name: the log keeps the path.
+	log=$logdir/$(echo "${t#"${B:-build}"/}" | tr '/' '_').log
 	start=$SECONDS
 	if [ "${VALGRIND:-0}" = 1 ]; then
 		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
