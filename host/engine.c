@@ -30,6 +30,8 @@
 #define NUMBER_MAX 9999
 #define EWMA_ALPHA 0.2
 #define SERVICE_CLAMP_S (4 * 3600)
+#define RESIDUAL_FLOOR 0.3      /* a service past its mean: this much left */
+#define PRIO_MIN_SAMPLE 10      /* tickets of a queue before its share counts */
 #define DEFAULT_CLOSE_REASON "Kết thúc ngày làm việc"
 
 /* A ticket with its slots in the engine's lists. */
@@ -63,6 +65,10 @@ struct serve {
 struct engine {
 	const struct config *cfg;
 	char day[11];                    /* current service day, "" = none */
+	int64_t now;                     /* time of the command being run */
+	int *day_issued, *day_prio;      /* per queue: the day's tickets now in
+	                                    it, and its priority ones (derived
+	                                    from the tickets; see recount) */
 	int64_t last_ticket_id;
 	int64_t last_event_id;
 
@@ -593,30 +599,104 @@ sim_ahead(const engine *e, int q, int prio, int own_ahead, int other)
 	}
 }
 
-/* Service capacity for queue q: open counters serving it, backup half. */
+/*
+ * Service capacity for queue q at time now, and in *first_free the expected
+ * seconds until one of its counters is free to call it (0 when one is free
+ * or none is open).  A primary counter counts 1, shared evenly with its
+ * other primary queues that have people waiting.  A backup counter counts
+ * 1/2; 1 when it is free and its primary queues are empty (it calls q
+ * next), 0.1 when it is busy and its own people wait (it will not come to q
+ * soon).  Only counters that would call q next count for the first free.
+ */
 static double
-servers(const engine *e, int q)
+servers(const engine *e, int q, int64_t now, double *first_free)
 {
-	double s = 0;
-	int c, i;
+	double s = 0, minrem = -1;
+	int c, i, j;
 
 	for (c = 0; c < e->cfg->ncounters; c++) {
-		if (e->counters[c].state != ENGINE_C_OPEN)
+		const struct engine_counter *ec = &e->counters[c];
+		int others = 0, lv;
+
+		if (ec->state != ENGINE_C_OPEN)
 			continue;
 		for (i = 0; i < e->nserves[c]; i++)
 			if (e->serves[c][i].queue == q)
-				s += e->serves[c][i].level == CONFIG_PRIMARY ?
-				    1.0 : 0.5;
+				break;
+		if (i == e->nserves[c])
+			continue;
+		lv = e->serves[c][i].level;
+		for (j = 0; j < e->nserves[c]; j++)
+			if (j != i && e->serves[c][j].level == CONFIG_PRIMARY &&
+			    e->qwait_total[e->serves[c][j].queue] > 0)
+				others++;
+		if (lv == CONFIG_PRIMARY)
+			s += 1.0 / (1 + others);
+		else if (ec->ticket == 0)
+			s += others ? 0.5 : 1.0;
+		else
+			s += others ? 0.1 : 0.5;
+		if (lv != CONFIG_PRIMARY && others)
+			continue;
+		if (ec->ticket == 0) {
+			*first_free = 0;
+			minrem = -2;
+		} else if (minrem != -2) {
+			const struct tk *t = find_id(e, ec->ticket);
+			double svc, rem;
+
+			if (t == NULL)
+				continue;
+			svc = e->queues[t->t.queue].service_ewma_s;
+			rem = t->t.started_at > 0 ?
+			    svc - (double)(now - t->t.started_at) : svc;
+			if (rem < svc * RESIDUAL_FLOOR)
+				rem = svc * RESIDUAL_FLOOR;
+			if (minrem < 0 || rem < minrem)
+				minrem = rem;
+		}
 	}
+	*first_free = minrem < 0 ? 0 : minrem;
 	return s > 0 ? s : 1.0;
 }
 
-/* Estimated wait in seconds for someone with ahead people before them. */
+/*
+ * Slow-down of a normal ticket of queue q by priority visitors still to
+ * come: the day's priority share of the queue, as far as the interleave and
+ * the cap let priority tickets through.
+ */
+static double
+priority_factor(const engine *e, int q)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	double p, cap;
+
+	if (e->day_issued[q] < PRIO_MIN_SAMPLE)
+		return 1.0;
+	p = (double)e->day_prio[q] / e->day_issued[q];
+	cap = pol->priority_interleave > 0 ?
+	    1.0 / (pol->priority_interleave + 1) :
+	    (double)pol->priority_max_consecutive /
+	    (pol->priority_max_consecutive + 1);
+	if (p > cap)
+		p = cap;
+	return 1.0 / (1.0 - p);
+}
+
+/*
+ * Estimated wait in seconds for someone of kind prio with ahead people
+ * before them in queue q: the first free counter, then ahead services
+ * spread over the counters serving q.
+ */
 static int
-estimate(const engine *e, int q, int ahead, double nserv)
+estimate(const engine *e, int q, int prio, int ahead, double nserv,
+    double first_free)
 {
 	double w = (double)ahead * e->queues[q].service_ewma_s / nserv;
 
+	if (!prio)
+		w *= priority_factor(e, q);
+	w += first_free;
 	if (w > 1e8)
 		w = 1e8;
 	return (int)(w + 0.5);
@@ -639,7 +719,7 @@ position(const engine *e, const struct tk *p, int *ahead, int *est)
 			if (l->v[i] != p && before(l->v[i], p))
 				own++;
 		*ahead = own;
-		*est = estimate(e, q, own, 1.0);
+		*est = estimate(e, q, 1, own, 1.0, 0);
 		return;
 	}
 	for (i = 0; i < e->qwait[q].n; i++) {
@@ -654,7 +734,11 @@ position(const engine *e, const struct tk *p, int *ahead, int *est)
 	}
 	a = sim_ahead(e, q, is_prio(p), own, other);
 	*ahead = a;
-	*est = estimate(e, q, a, servers(e, q));
+	{
+		double first_free, n = servers(e, q, e->now, &first_free);
+
+		*est = estimate(e, q, is_prio(p), a, n, first_free);
+	}
 }
 
 /* ---- lifecycle -------------------------------------------------------- */
@@ -671,6 +755,8 @@ engine_new(const struct config *cfg)
 	e->cwait = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->cwait);
 	e->counters = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->counters);
 	e->queues = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->queues);
+	e->day_issued = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->day_issued);
+	e->day_prio = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->day_prio);
 	e->serves = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->serves);
 	e->nserves = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->nserves);
 	e->rc = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->rc);
@@ -745,6 +831,8 @@ engine_free(engine *e)
 	free(e->cwait);
 	free(e->counters);
 	free(e->queues);
+	free(e->day_issued);
+	free(e->day_prio);
 	free(e->serves);
 	free(e->nserves);
 	free(e->ev);
@@ -861,6 +949,25 @@ engine_restore_ids(engine *e, int64_t last_ticket_id, int64_t last_event_id)
 		e->last_event_id = last_event_id;
 }
 
+/* Per queue, the day's tickets now in it and the priority ones. */
+static void
+recount(engine *e)
+{
+	int i;
+
+	memset(e->day_issued, 0, (size_t)e->cfg->nqueues * sizeof *e->day_issued);
+	memset(e->day_prio, 0, (size_t)e->cfg->nqueues * sizeof *e->day_prio);
+	for (i = 0; i < e->all.n; i++) {
+		const struct tk *p = e->all.v[i];
+
+		if (strcmp(p->t.day, e->day) != 0 || p->t.queue < 0 ||
+		    p->t.queue >= e->cfg->nqueues)
+			continue;
+		e->day_issued[p->t.queue]++;
+		e->day_prio[p->t.queue] += is_prio(p);
+	}
+}
+
 void
 engine_restore_done(engine *e)
 {
@@ -875,6 +982,7 @@ engine_restore_done(engine *e)
 		if (strcmp(e->queues[i].day, e->day) > 0)
 			memcpy(e->day, e->queues[i].day, sizeof e->day);
 	rebuild_numbers(e);
+	recount(e);
 
 	/* A counter only holds a ticket that is called/serving at it. */
 	for (c = 0; c < e->cfg->ncounters; c++) {
@@ -1255,6 +1363,7 @@ rollover(engine *e, int64_t now, const char *day)
 	}
 	memcpy(e->day, day, sizeof e->day);
 	rebuild_numbers(e);
+	recount(e);
 	for (i = 0; i < e->cfg->nqueues; i++) {
 		struct engine_queue *eq = &e->queues[i];
 
@@ -1357,6 +1466,8 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		n->list_idx = n->open_idx = -1;
 		position(e, n, &n->t.ahead, &n->t.est_wait_s);
 		tk_add(e, n);
+		e->day_issued[q]++;
+		e->day_prio[q] += is_prio(n);
 		memcpy(eq->day, e->day, sizeof eq->day);
 		eq->next_number = num + 1;
 		touch_q(e, q);
@@ -1436,6 +1547,12 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		if (keep < 0)
 			keep = cfg->policy.transfer_keeps_place;
 		tk_unlist(e, p);
+		if (strcmp(p->t.day, e->day) == 0) {
+			e->day_issued[p->t.queue]--;
+			e->day_prio[p->t.queue] -= is_prio(p);
+			e->day_issued[to_q]++;
+			e->day_prio[to_q] += is_prio(p);
+		}
 		p->t.state = ENGINE_T_WAITING;
 		p->t.queue = to_q;
 		p->t.counter = -1;
@@ -1567,6 +1684,7 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 	}
 	if (e->day[0] == '\0')
 		memcpy(e->day, day, sizeof e->day);
+	e->now = cmd->now;
 	apply(e, cmd, p, res);
 
 	res->nevents = e->nev;

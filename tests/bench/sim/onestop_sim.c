@@ -1,0 +1,484 @@
+/*
+ * onestop_sim.c - onestop-sim: whole simulated days through the real engine
+ * (host/sim.c), with their figures; the policy benchmark (--bench: dept-FIFO,
+ * onestop's policy and the pooled bound side by side on the standard days,
+ * with the goals checked); and the feed mode (--feed URL, sim_feed.c) that
+ * plays a day into a running onestopd through its HTTP API.
+ *
+ *   onestop-sim [-c INI] [-p onestop|dept-fifo|pooled|all] [-q] [-k]
+ *               [-r REPS] [-s SEED] DAYFILE...
+ *   onestop-sim --bench [-c INI] [-D DAYSDIR] [-r REPS]
+ *   onestop-sim --feed URL [-c INI] [-u USER] [-P PASSWORD] [-x SPEED]
+ *               [--loop] [DAYFILE]
+ *
+ * Without a day file the day is generated from the config with defaults.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "engine.h"
+#include "sim.h"
+#include "sim_feed.h"
+#include "xmalloc.h"
+
+#define MAX_DAYS 16
+
+/* Minutes from seconds, for printing. */
+static double
+mn(double s)
+{
+	return s / 60.0;
+}
+
+/* One line of wait figures. */
+static void
+print_stats(const char *label, const struct sim_stats *s)
+{
+	printf("  %-10s n=%-5d mean %5.1f  median %5.1f  p90 %5.1f  max %5.1f min\n",
+	    label, s->n, mn(s->mean), mn(s->median), mn(s->p90), mn(s->max));
+}
+
+/* HH:MM of seconds since midnight. */
+static const char *
+hm(int s, char buf[8])
+{
+	snprintf(buf, 8, "%02d:%02d", s / 3600 % 100, s / 60 % 60);
+	return buf;
+}
+
+/* The full report of one run. */
+static void
+print_report(const struct config *cfg, const struct config *vc,
+    const struct sim_day *d, enum sim_variant var, const struct sim_report *r,
+    int queues, int counters)
+{
+	char b1[8];
+	int q, c;
+
+	printf("day %s (seed %llu, %04d-%02d-%02d), policy %s: %d visitors, "
+	    "%d served, %d no-shows, %d transfers, %d never called\n",
+	    d->name, (unsigned long long)d->seed, d->year, d->month, d->mday,
+	    sim_variant_name(var), r->visitors, r->served, r->no_shows,
+	    r->transfers, r->cancelled);
+	print_stats("wait", &r->wait);
+	print_stats("normal", &r->wait_normal);
+	print_stats("priority", &r->wait_prio);
+	printf("  estimate   median error %.1f min, p90 error %.1f min, called "
+	    "within the estimate %.0f%%, bias %+.1f min (n=%d)\n",
+	    mn(r->est_err_median), mn(r->est_err_p90), 100 * r->est_within,
+	    mn(r->est_bias), r->est_n);
+	printf("  longest queue %s: %d waiting at %s; priority calls in a row "
+	    "while normal visitors waited: %d (cap %d)\n",
+	    r->longest_queue >= 0 ? vc->queues[r->longest_queue].code : "-",
+	    r->longest_len, hm(r->longest_at, b1), r->prio_run_max,
+	    cfg->policy.priority_max_consecutive);
+	if (queues) {
+		printf("  %-6s %5s %6s %6s %6s %6s %5s %7s\n", "queue", "n",
+		    "mean", "median", "p90", "max", "SL%", "longest");
+		for (q = 0; q < cfg->nqueues; q++) {
+			const struct sim_stats *s = &r->qwait[q];
+
+			printf("  %-6s %5d %6.1f %6.1f %6.1f %6.1f %5.0f %7d\n",
+			    cfg->queues[q].code, s->n, mn(s->mean), mn(s->median),
+			    mn(s->p90), mn(s->max), 100 * r->service_level[q],
+			    q < vc->nqueues ? r->qlongest[q] : 0);
+		}
+	}
+	if (counters) {
+		printf("  utilisation:");
+		for (c = 0; c < cfg->ncounters; c++) {
+			if (r->utilisation[c] < 0)
+				printf(" %d:-", cfg->counters[c].number);
+			else
+				printf(" %d:%.0f%%", cfg->counters[c].number,
+				    100 * r->utilisation[c]);
+		}
+		printf("\n");
+	}
+}
+
+/* Run day d (its seed + rep) under variant var; returns 0 or -1. */
+static int
+run_one(const struct config *cfg, const struct sim_day *d, int rep,
+    enum sim_variant var, struct sim_report *r)
+{
+	struct sim_day dd = *d;
+	struct sim_visitor *v;
+	char err[256];
+	int n, rc;
+
+	dd.seed = d->seed + (uint64_t)rep;
+	sim_generate(&dd, cfg, &v, &n);
+	rc = sim_run_variant(&dd, cfg, v, n, var, r, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "onestop-sim: day %s: %s\n", d->name, err);
+	free(v);
+	return rc;
+}
+
+/* Averages over the repetitions of one day and variant. */
+struct agg {
+	double p90, p90_norm, p90_prio, median, mean, max;
+	double est_med, est_p90, est_within;
+	int prio_run_max;
+	double visitors;
+};
+
+/* Run reps repetitions; fill *a. */
+static int
+run_agg(const struct config *cfg, const struct sim_day *d, int reps,
+    enum sim_variant var, struct agg *a)
+{
+	static struct sim_report r;
+	int i;
+
+	memset(a, 0, sizeof *a);
+	for (i = 0; i < reps; i++) {
+		if (run_one(cfg, d, i, var, &r) < 0)
+			return -1;
+		a->p90 += r.wait.p90;
+		a->p90_norm += r.wait_normal.p90;
+		a->p90_prio += r.wait_prio.p90;
+		a->median += r.wait.median;
+		a->mean += r.wait.mean;
+		a->max += r.wait.max;
+		a->est_med += r.est_err_median;
+		a->est_p90 += r.est_err_p90;
+		a->est_within += r.est_within;
+		a->visitors += r.visitors;
+		if (r.prio_run_max > a->prio_run_max)
+			a->prio_run_max = r.prio_run_max;
+	}
+	a->p90 /= reps;
+	a->p90_norm /= reps;
+	a->p90_prio /= reps;
+	a->median /= reps;
+	a->mean /= reps;
+	a->max /= reps;
+	a->est_med /= reps;
+	a->est_p90 /= reps;
+	a->est_within /= reps;
+	a->visitors /= reps;
+	return 0;
+}
+
+/* Mean p90 (all, normal, priority) over reps of day d on config vc. */
+static int
+run_cfg(const struct config *cfg, const struct config *vc,
+    const struct sim_day *d, int reps, double out[3])
+{
+	static struct sim_report r;
+	int i;
+
+	out[0] = out[1] = out[2] = 0;
+	for (i = 0; i < reps; i++) {
+		struct sim_day dd = *d;
+		struct sim_visitor *v;
+		struct sim_backend b;
+		engine *e = engine_new(vc);
+		char err[256];
+		int n, rc;
+
+		dd.seed = d->seed + (uint64_t)i;
+		sim_generate(&dd, cfg, &v, &n);
+		sim_engine_backend(&b, e);
+		rc = sim_run(&dd, cfg, vc, v, n, &b, &r, err, sizeof err);
+		engine_free(e);
+		free(v);
+		if (rc < 0) {
+			fprintf(stderr, "onestop-sim: day %s: %s\n", d->name, err);
+			return -1;
+		}
+		out[0] += r.wait.p90;
+		out[1] += r.wait_normal.p90;
+		out[2] += r.wait_prio.p90;
+	}
+	for (i = 0; i < 3; i++)
+		out[i] /= reps;
+	return 0;
+}
+
+/* What each rule buys: the configured policy with one rule taken away. */
+static int
+ablation(const struct config *cfg, const struct sim_day *days, int ndays,
+    int reps)
+{
+	static const char *names[] = {
+		"onestop (all rules)", "without backup counters",
+		"backup_past_target flipped", "without target_override",
+		"priority first, uncapped",
+	};
+	int k, i, c, j;
+
+	printf("what each rule buys: p90 wait all / normal / priority, minutes\n");
+	for (k = 0; k < 5; k++) {
+		struct config *vc = sim_config_variant(cfg, SIM_CONFIGURED);
+
+		if (k == 1)
+			for (c = 0; c < vc->ncounters; c++) {
+				struct config_counter *cc = &vc->counters[c];
+				int n = 0;
+
+				for (j = 0; j < cc->nserves; j++)
+					if (cc->serves[j].level == CONFIG_PRIMARY)
+						cc->serves[n++] = cc->serves[j];
+				cc->nserves = n;
+			}
+		if (k == 2)
+			vc->policy.backup_past_target = !cfg->policy.backup_past_target;
+		if (k == 3)
+			vc->policy.target_override = 0;
+		if (k == 4) {
+			vc->policy.priority_interleave = 0;
+			vc->policy.priority_max_consecutive = 100;
+		}
+		printf("  %-28s", names[k]);
+		for (i = 0; i < ndays; i++) {
+			double x[3];
+
+			if (run_cfg(cfg, vc, &days[i], reps, x) < 0) {
+				sim_config_free(vc);
+				return -1;
+			}
+			printf("  %s %5.1f/%5.1f/%5.1f", days[i].name, mn(x[0]),
+			    mn(x[1]), mn(x[2]));
+		}
+		printf("\n");
+		sim_config_free(vc);
+	}
+	return 0;
+}
+
+/* Print "ok" or "MISSED". */
+static const char *
+verdict(int ok)
+{
+	return ok ? "ok" : "MISSED";
+}
+
+/* The policy benchmark over the standard days; returns 0 (figures are
+ * printed as they are, goals marked; a missed goal is not a failure). */
+static int
+bench(const struct config *cfg, const char *dir, int reps)
+{
+	static const char *names[] = { "normal", "peak", "short" };
+	struct sim_day days[3];
+	struct agg a[3][SIM_NVARIANTS];
+	char path[1024], err[512];
+	int i, v;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s.day", dir, names[i]);
+		if (sim_day_load(&days[i], cfg, path, err, sizeof err) < 0) {
+			fprintf(stderr, "onestop-sim: %s\n", err);
+			return -1;
+		}
+		for (v = 0; v < SIM_NVARIANTS; v++)
+			if (run_agg(cfg, &days[i], reps, (enum sim_variant)v,
+			    &a[i][v]) < 0)
+				return -1;
+	}
+	printf("policy benchmark: %s, %d seeded repetitions of each day "
+	    "(figures are means over them)\n", cfg->path ? cfg->path : "config",
+	    reps);
+	printf("p90 wait, minutes:\n");
+	printf("  %-8s %8s %9s %9s %8s   %-22s %-22s\n", "day", "visitors",
+	    "dept-fifo", "onestop", "pooled", "onestop/fifo (<=0.75)",
+	    "onestop/pooled (<=1.2)");
+	for (i = 0; i < 3; i++) {
+		double f = a[i][SIM_FIFO].p90, o = a[i][SIM_CONFIGURED].p90;
+		double p = a[i][SIM_POOLED].p90;
+		double rf = f > 0 ? o / f : 0, rp = p > 0 ? o / p : INFINITY;
+		char c1[32], c2[32];
+
+		snprintf(c1, sizeof c1, "%.2f %s", rf,
+		    i == 0 ? "(info)" : verdict(rf <= 0.75));
+		snprintf(c2, sizeof c2, "%.2f %s", rp, verdict(rp <= 1.2));
+		printf("  %-8s %8.0f %9.1f %9.1f %8.1f   %-22s %-22s\n",
+		    days[i].name, a[i][SIM_CONFIGURED].visitors, mn(f), mn(o),
+		    mn(p), c1, c2);
+	}
+	printf("median / mean / max wait, minutes (dept-fifo | onestop | pooled):\n");
+	for (i = 0; i < 3; i++) {
+		printf("  %-8s", days[i].name);
+		for (v = 0; v < SIM_NVARIANTS; v++) {
+			const int order[] = { SIM_FIFO, SIM_CONFIGURED, SIM_POOLED };
+			const struct agg *x = &a[i][order[v]];
+
+			printf("  %5.1f %5.1f %5.1f %s", mn(x->median), mn(x->mean),
+			    mn(x->max), v < 2 ? "|" : "");
+		}
+		printf("\n");
+	}
+	printf("priority vs normal visitors, p90 wait in minutes (onestop; "
+	    "dept-fifo calls priority first, uncapped):\n");
+	for (i = 0; i < 3; i++) {
+		const struct agg *o = &a[i][SIM_CONFIGURED];
+		const struct agg *f = &a[i][SIM_FIFO];
+
+		printf("  %-8s priority %5.1f  normal %5.1f  %s;  most priority "
+		    "calls in a row while normal waited %d (cap %d) %s;  "
+		    "dept-fifo: priority %.1f normal %.1f, run %d\n",
+		    days[i].name, mn(o->p90_prio), mn(o->p90_norm),
+		    verdict(o->p90_prio < o->p90_norm), o->prio_run_max,
+		    cfg->policy.priority_max_consecutive,
+		    verdict(o->prio_run_max <= cfg->policy.priority_max_consecutive),
+		    mn(f->p90_prio), mn(f->p90_norm), f->prio_run_max);
+	}
+	printf("estimated wait on the ticket vs the wait that followed (onestop):\n");
+	for (i = 0; i < 3; i++) {
+		const struct agg *o = &a[i][SIM_CONFIGURED];
+
+		printf("  %-8s median error %4.1f min %s  p90 error %5.1f min %s  "
+		    "called within the estimate %3.0f%%\n", days[i].name,
+		    mn(o->est_med), i == 0 ? verdict(o->est_med <= 120) : "      ",
+		    mn(o->est_p90), i == 0 ? verdict(o->est_p90 <= 360) : "      ",
+		    100 * o->est_within);
+	}
+	return ablation(cfg, days, 3, reps);
+}
+
+/* Usage text. */
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: onestop-sim [-c INI] [-p onestop|dept-fifo|pooled|all] [-q] [-k]\n"
+	    "                   [-r REPS] [-s SEED] [DAYFILE...]\n"
+	    "       onestop-sim --bench [-c INI] [-D DAYSDIR] [-r REPS]\n"
+	    "       onestop-sim --feed URL [-c INI] [-u USER] [-P PASSWORD] [-x SPEED]\n"
+	    "                   [--loop] [DAYFILE]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "queues", no_argument, NULL, 'q' },
+		{ "counters", no_argument, NULL, 'k' },
+		{ "reps", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "bench", no_argument, NULL, 'b' },
+		{ "days", required_argument, NULL, 'D' },
+		{ "feed", required_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "password", required_argument, NULL, 'P' },
+		{ "speed", required_argument, NULL, 'x' },
+		{ "loop", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ini = "config/demo/centre.ini", *policy = "onestop";
+	const char *daysdir = "config/demo/days", *feed = NULL;
+	const char *user = "quanly", *password = "quanly-demo";
+	struct config *cfg;
+	struct sim_day days[MAX_DAYS];
+	char err[512];
+	int ch, ndays = 0, reps = 1, do_bench = 0, queues = 0, counters = 0;
+	int loop = 0, rc = 0, i, v;
+	double speed = 30;
+	long long seed = -1;
+
+	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:bD:f:u:P:x:lh", longopts,
+	    NULL)) != -1) {
+		char *end;
+
+		switch (ch) {
+		case 'c': ini = optarg; break;
+		case 'p': policy = optarg; break;
+		case 'q': queues = 1; break;
+		case 'k': counters = 1; break;
+		case 'r':
+			reps = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || reps < 1 || reps > 1000) {
+				fprintf(stderr, "onestop-sim: bad -r (1-1000)\n");
+				return 2;
+			}
+			break;
+		case 's':
+			seed = strtoll(optarg, &end, 10);
+			if (*end != '\0' || seed < 0) {
+				fprintf(stderr, "onestop-sim: bad -s\n");
+				return 2;
+			}
+			break;
+		case 'b': do_bench = 1; break;
+		case 'D': daysdir = optarg; break;
+		case 'f': feed = optarg; break;
+		case 'u': user = optarg; break;
+		case 'P': password = optarg; break;
+		case 'x':
+			speed = strtod(optarg, &end);
+			if (*end != '\0' || !(speed >= 0.1 && speed <= 10000)) {
+				fprintf(stderr, "onestop-sim: bad -x (0.1-10000)\n");
+				return 2;
+			}
+			break;
+		case 'l': loop = 1; break;
+		default:
+			usage();
+			return ch == 'h' ? 0 : 2;
+		}
+	}
+	if (config_load(ini, &cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "onestop-sim: %s\n", err);
+		return 1;
+	}
+	for (; optind < argc; optind++) {
+		if (ndays == MAX_DAYS) {
+			fprintf(stderr, "onestop-sim: at most %d days\n", MAX_DAYS);
+			config_free(cfg);
+			return 2;
+		}
+		if (sim_day_load(&days[ndays], cfg, argv[optind], err,
+		    sizeof err) < 0) {
+			fprintf(stderr, "onestop-sim: %s\n", err);
+			config_free(cfg);
+			return 1;
+		}
+		ndays++;
+	}
+	if (ndays == 0) {
+		sim_day_default(&days[0]);
+		ndays = 1;
+	}
+	if (seed >= 0)
+		for (i = 0; i < ndays; i++)
+			days[i].seed = (uint64_t)seed;
+
+	if (feed != NULL) {
+		rc = sim_feed(cfg, &days[0], feed, user, password, speed, loop) < 0;
+	} else if (do_bench) {
+		rc = bench(cfg, daysdir, reps > 1 ? reps : 10) < 0;
+	} else {
+		for (i = 0; i < ndays && rc == 0; i++)
+			for (v = 0; v < SIM_NVARIANTS && rc == 0; v++) {
+				static struct sim_report r;
+				struct config *vc;
+				int k;
+
+				if (strcmp(policy, "all") != 0 &&
+				    strcmp(policy, sim_variant_name((enum sim_variant)v)) != 0)
+					continue;
+				vc = sim_config_variant(cfg, (enum sim_variant)v);
+				for (k = 0; k < reps && rc == 0; k++) {
+					rc = run_one(cfg, &days[i], k,
+					    (enum sim_variant)v, &r) < 0;
+					if (rc == 0)
+						print_report(cfg, vc, &days[i],
+						    (enum sim_variant)v, &r, queues,
+						    counters);
+				}
+				sim_config_free(vc);
+			}
+	}
+	config_free(cfg);
+	return rc;
+}
