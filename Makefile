@@ -183,6 +183,8 @@ install: build
 	install -m 644 config/demo/*.ini config/demo/*.csv $(DESTDIR)/etc/onestop/
 	install -m 644 config/onestopd.service $(DESTDIR)/lib/systemd/system/
 	install -m 644 config/60-onestop.rules $(DESTDIR)/lib/udev/rules.d/
+	install -d $(DESTDIR)$(PREFIX)/share/onestop/web
+	install -m 644 host/web/* $(DESTDIR)$(PREFIX)/share/onestop/web/
 
 clean:
 	rm -rf build $(CLEAN_EXTRA)
