@@ -8,7 +8,7 @@ B=${1:-build}
 ROOT=$(pwd)
 DEMO=${ONESTOP_DEMO_DIR:-$ROOT/build/demo}
 PORT=${ONESTOP_DEMO_PORT:-8080}
-mkdir -p "$DEMO"
+mkdir -p "$DEMO" /tmp/onestop-demo
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
