@@ -8,6 +8,14 @@
  * Real-time status queries (DLE EOT n) are recognised by a separate scan of
  * every byte as it arrives, like a printer's receive buffer does, so a query
  * hidden inside raster data is answered too.
+ *
+ * User-defined characters (ESC & / ESC % / ESC ?) are kept per font as the
+ * printer keeps them; with ESC % 1 a code that has one prints its pattern,
+ * one that has none the resident character.  The text of a page names a
+ * user-defined character by the letter its pattern is in udc.c's table
+ * (the encoder draws them from that table), U+FFFD when it is none.
+ * Redefining or cancelling a character that waits in the line buffer is
+ * reported: printers differ on which pattern such a line then prints.
  */
 #include "escpos.h"
 
@@ -21,6 +29,7 @@
 #include <unistr.h>
 
 #include "font.h"
+#include "udc.h"
 #include "xmalloc.h"
 
 #define ESCPOS_MAX_CMD (1u << 20)   /* largest command kept whole */
@@ -87,6 +96,14 @@ void
 escpos_raster(struct escpos_buf *b, const struct bitmap *bm, int x, int y,
     int bytes, int h, int chunk_rows)
 {
+	escpos_raster_mode(b, bm, x, y, bytes, h, chunk_rows, 0);
+}
+
+/* GS v 0 images in chunks, mode m. */
+void
+escpos_raster_mode(struct escpos_buf *b, const struct bitmap *bm, int x,
+    int y, int bytes, int h, int chunk_rows, int m)
+{
 	uint8_t *rows;
 	int done, n;
 
@@ -97,7 +114,7 @@ escpos_raster(struct escpos_buf *b, const struct bitmap *bm, int x, int y,
 	rows = xmalloc((size_t)bytes * (size_t)(h < chunk_rows ? h : chunk_rows));
 	for (done = 0; done < h; done += n) {
 		n = h - done < chunk_rows ? h - done : chunk_rows;
-		escpos_cmd(b, 8, 0x1D, 0x76, 0x30, 0, bytes & 0xFF,
+		escpos_cmd(b, 8, 0x1D, 0x76, 0x30, m, bytes & 0xFF,
 		    (bytes >> 8) & 0xFF, n & 0xFF, (n >> 8) & 0xFF);
 		bitmap_pack(bm, x, y + done, bytes, n, rows);
 		escpos_put(b, rows, (size_t)bytes * (size_t)n);
@@ -302,6 +319,14 @@ escpos_faults_name(unsigned faults, char *out, size_t outlen)
 struct escpos_cell {
 	unsigned cp;             /* Unicode code point */
 	uint8_t sx, sy, bold, ul, fontb;
+	int16_t udc;             /* user-defined: font * UDC_CODES + code, or -1 */
+};
+
+/* One user-defined character as the printer holds it. */
+struct escpos_udc {
+	uint8_t defined, x, y;
+	uint8_t data[UDC_BYTES]; /* y bytes a column, x columns */
+	uint32_t cp;             /* the letter it shows, 0 = unknown */
 };
 
 struct escpos_decoder {
@@ -323,6 +348,8 @@ struct escpos_decoder {
 	int margin, area;
 	int table;               /* ESC t n */
 	int kanji;
+	int udc_on;              /* ESC % 1 */
+	struct escpos_udc udc[2][UDC_CODES];   /* Font A, Font B */
 
 	/* current line and page */
 	struct escpos_cell line[ESCPOS_LINE_MAX];
@@ -452,6 +479,8 @@ dec_reset(struct escpos_decoder *d)
 	d->area = d->paper;
 	d->table = 0;
 	d->kanji = 0;
+	d->udc_on = 0;           /* ESC @ clears user-defined characters */
+	memset(d->udc, 0, sizeof d->udc);
 	d->qr_module = 3;
 	d->qr_ec = 'M';
 }
@@ -558,8 +587,34 @@ static void
 dec_cell(const struct escpos_decoder *d, const struct escpos_cell *c, int *w,
     int *h)
 {
-	*w = ((c->fontb ? 9 : 12) + d->charsp) * c->sx;
+	if (c->udc >= 0)
+		*w = (d->udc[c->udc / UDC_CODES][c->udc % UDC_CODES].x +
+		    d->charsp) * c->sx;
+	else
+		*w = ((c->fontb ? 9 : 12) + d->charsp) * c->sx;
 	*h = (c->fontb ? 17 : 24) * c->sy;
+}
+
+/* Draw a user-defined character's pattern in its cell (ch dots high). */
+static void
+dec_draw_udc(struct escpos_decoder *d, const struct escpos_cell *c, int x,
+    int top, int ch)
+{
+	const struct escpos_udc *u =
+	    &d->udc[c->udc / UDC_CODES][c->udc % UDC_CODES];
+	int col, row, rows = u->y * 8;
+
+	if (rows * c->sy > ch)
+		rows = ch / c->sy;
+	for (col = 0; col < u->x; col++)
+		for (row = 0; row < rows; row++)
+			if (u->data[col * u->y + row / 8] & (0x80 >> (row % 8))) {
+				bitmap_fill(d->page, x + col * c->sx, top + row * c->sy,
+				    c->sx, c->sy);
+				if (c->bold)     /* emphasis: struck again 1 dot right */
+					bitmap_fill(d->page, x + col * c->sx + 1,
+					    top + row * c->sy, c->sx, c->sy);
+			}
 }
 
 /* Print the line buffer (LF). */
@@ -587,7 +642,9 @@ dec_flush_line(struct escpos_decoder *d, size_t off)
 		const struct escpos_cell *c = &d->line[i];
 		dec_cell(d, c, &cw, &ch);
 		top = d->y + h - ch - (h > ch ? (h - ch) / 2 : 0);
-		if (d->font && c->cp > 0x20) {
+		if (c->udc >= 0)
+			dec_draw_udc(d, c, x, top, ch);
+		else if (d->font && c->cp > 0x20) {
 			struct font *f = font_has(d->font, c->cp) ? d->font :
 			    d->font2;
 			int px = (c->fontb ? 14 : 20) - (f == d->font2 ? 2 : 0);
@@ -617,13 +674,31 @@ dec_line_start(struct escpos_decoder *d, size_t off)
 		dec_flush_line(d, off);
 }
 
+/* Put a character (cp and udc set) with the current attributes in the
+ * line, which is printed first when it is full. */
+static void
+dec_char_add(struct escpos_decoder *d, struct escpos_cell *c, size_t off)
+{
+	int cw, ch, area = d->area < d->paper ? d->area : d->paper;
+
+	c->sx = (uint8_t)d->sx;
+	c->sy = (uint8_t)d->sy;
+	c->bold = (uint8_t)d->bold;
+	c->ul = (uint8_t)d->ul;
+	c->fontb = (uint8_t)d->fontb;
+	dec_cell(d, c, &cw, &ch);
+	if (d->line_w + cw > area || d->nline == ESCPOS_LINE_MAX)
+		dec_flush_line(d, off);     /* the printer wraps */
+	d->line[d->nline++] = *c;
+	d->line_w += cw;
+}
+
 /* Add one printable byte to the line. */
 static void
 dec_char(struct escpos_decoder *d, uint8_t b, size_t off)
 {
 	struct escpos_cell c;
 	unsigned cp;
-	int cw, ch, area = d->area < d->paper ? d->area : d->paper;
 
 	if (b < 0x80)
 		cp = b;
@@ -633,6 +708,15 @@ dec_char(struct escpos_decoder *d, uint8_t b, size_t off)
 		cp = d->cp1252[b];
 	else
 		cp = d->cp437[b];
+	if (d->udc_on && b >= UDC_FIRST && b < UDC_FIRST + UDC_CODES &&
+	    d->udc[d->fontb][b - UDC_FIRST].defined) {
+		const struct escpos_udc *u = &d->udc[d->fontb][b - UDC_FIRST];
+		c.cp = u->cp ? u->cp : 0xFFFD;
+		c.udc = (int16_t)(d->fontb * UDC_CODES + b - UDC_FIRST);
+		dec_char_add(d, &c, off);
+		return;
+	}
+	c.udc = -1;
 	if (d->kanji && b >= 0x80)
 		dec_report(d, off, "byte 0x%02X in Kanji mode", b);
 	if (cp == 0) {
@@ -642,7 +726,7 @@ dec_char(struct escpos_decoder *d, uint8_t b, size_t off)
 	}
 	/* combining mark (CP1258): join with the previous character */
 	if (cp >= 0x300 && cp < 0x370) {
-		if (d->nline > 0) {
+		if (d->nline > 0 && d->line[d->nline - 1].udc < 0) {
 			uint32_t pair[2], res[4], *r;
 			size_t rn = 4;
 			pair[0] = d->line[d->nline - 1].cp;
@@ -659,16 +743,7 @@ dec_char(struct escpos_decoder *d, uint8_t b, size_t off)
 		    "join", cp);
 	}
 	c.cp = cp;
-	c.sx = (uint8_t)d->sx;
-	c.sy = (uint8_t)d->sy;
-	c.bold = (uint8_t)d->bold;
-	c.ul = (uint8_t)d->ul;
-	c.fontb = (uint8_t)d->fontb;
-	dec_cell(d, &c, &cw, &ch);
-	if (d->line_w + cw > area || d->nline == ESCPOS_LINE_MAX)
-		dec_flush_line(d, off);     /* the printer wraps */
-	d->line[d->nline++] = c;
-	d->line_w += cw;
+	dec_char_add(d, &c, off);
 }
 
 /* Draw a packed raster image (bytes x rows) at the current line. */
@@ -827,6 +902,69 @@ dec_gs_paren_k(struct escpos_decoder *d, const uint8_t *p, size_t n,
 	return 5 + len;
 }
 
+/* Report a change to user-defined character code while the line buffer
+ * holds it. */
+static void
+dec_udc_busy(struct escpos_decoder *d, int code, size_t off)
+{
+	int i, k = d->fontb * UDC_CODES + code - UDC_FIRST;
+
+	for (i = 0; i < d->nline; i++)
+		if (d->line[i].udc == k) {
+			dec_report(d, off, "user-defined character %d changed "
+			    "while in the line buffer", code);
+			return;
+		}
+}
+
+/* ESC & y c1 c2 [x d1 ... d(y*x)]...: returns bytes used, 0 if incomplete. */
+static size_t
+dec_esc_amp(struct escpos_decoder *d, const uint8_t *p, size_t n, size_t off)
+{
+	int y, c1, c2, c, x, maxx = d->fontb ? 9 : 12;
+	size_t pos;
+
+	if (n < 5)
+		return 0;
+	y = p[2];
+	c1 = p[3];
+	c2 = p[4];
+	if (y < 1 || y > UDC_Y || c1 < UDC_FIRST || c2 >= UDC_FIRST + UDC_CODES ||
+	    c1 > c2) {
+		dec_report(d, off, "ESC & y=%d codes %d..%d out of range", y, c1,
+		    c2);
+		return 5;
+	}
+	/* all of it first: nothing is defined from a partial command */
+	for (pos = 5, c = c1; c <= c2; c++) {
+		if (pos >= n)
+			return 0;
+		x = p[pos];
+		if (x > maxx) {
+			dec_report(d, off, "ESC & code %d: %d dots wide, font "
+			    "holds %d", c, x, maxx);
+			return pos + 1;
+		}
+		if (n < pos + 1 + (size_t)(y * x))
+			return 0;
+		pos += 1 + (size_t)(y * x);
+	}
+	for (pos = 5, c = c1; c <= c2; c++) {
+		struct escpos_udc *u = &d->udc[d->fontb][c - UDC_FIRST];
+		x = p[pos];
+		dec_udc_busy(d, c, off);
+		memset(u, 0, sizeof *u);
+		u->defined = 1;
+		u->x = (uint8_t)x;
+		u->y = (uint8_t)y;
+		memcpy(u->data, p + pos + 1, (size_t)(y * x));
+		if (!d->fontb && y == UDC_Y && x == UDC_W)
+			u->cp = udc_recognise(u->data);
+		pos += 1 + (size_t)(y * x);
+	}
+	return pos;
+}
+
 /* Parse one command at p (n bytes available); returns bytes used, or 0
  * when more bytes are needed. */
 static size_t
@@ -873,9 +1011,11 @@ dec_one(struct escpos_decoder *d, const uint8_t *p, size_t n, size_t off)
 		case 0x69: case 0x6D:
 			dec_page(d, "cut", off);
 			return 2;
+		case 0x26:
+			return dec_esc_amp(d, p, n, off);
 		case 0x21: case 0x45: case 0x47: case 0x2D: case 0x61:
 		case 0x64: case 0x4A: case 0x33: case 0x74: case 0x4D:
-		case 0x20: case 0x52: case 0x7B:
+		case 0x20: case 0x52: case 0x7B: case 0x25: case 0x3F:
 			if (n < 3)
 				return 0;
 			break;
@@ -950,6 +1090,18 @@ dec_one(struct escpos_decoder *d, const uint8_t *p, size_t n, size_t off)
 			if (p[2] & 1)
 				dec_report(d, off, "upside-down printing not "
 				    "emulated");
+			break;
+		case 0x25:
+			d->udc_on = p[2] & 1;
+			break;
+		case 0x3F:
+			if (p[2] < UDC_FIRST || p[2] >= UDC_FIRST + UDC_CODES) {
+				dec_report(d, off, "ESC ? %d out of range", p[2]);
+				break;
+			}
+			dec_udc_busy(d, p[2], off);
+			memset(&d->udc[d->fontb][p[2] - UDC_FIRST], 0,
+			    sizeof d->udc[0][0]);
 			break;
 		default:
 			break;

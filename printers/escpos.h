@@ -47,6 +47,11 @@ void escpos_cmd(struct escpos_buf *b, int n, ...);
 void escpos_raster(struct escpos_buf *b, const struct bitmap *bm, int x,
     int y, int bytes, int h, int chunk_rows);
 
+/* The same with GS v 0 mode m (0 normal, 1 double width, 2 double
+ * height, 3 both: every dot printed 2 x 2). */
+void escpos_raster_mode(struct escpos_buf *b, const struct bitmap *bm, int x,
+    int y, int bytes, int h, int chunk_rows, int m);
+
 /* Native QR (GS ( k, model 2): module size 1..16, ec 'L','M','Q','H'. */
 void escpos_qr(struct escpos_buf *b, const char *data, int module, char ec);
 

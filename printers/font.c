@@ -118,7 +118,7 @@ font_glyph(struct font *f, unsigned cp)
 	unsigned slot = (cp * 2654435761u ^ (unsigned)f->px * 40503u) &
 	    (FONT_CACHE - 1);
 	struct font_glyph *g = &f->cache[slot];
-	FT_GlyphSlot gs;
+	FT_GlyphSlot gs = NULL;
 	unsigned r, c;
 
 	if (g->px == f->px && g->cp == cp)
@@ -341,4 +341,61 @@ font_lines_free(char **lines, int n)
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
+}
+
+/* Cells are drawn hinted in one bit: crisper dots and marks at 12 x 24
+ * than thresholded grey. */
+#define FONT_CELL_LOAD (FT_LOAD_TARGET_MONO)
+#define FONT_CELL_MODE FT_RENDER_MODE_MONO
+#define FONT_CELL_INK(gs, r, c) \
+	((gs)->bitmap.buffer[(r) * (gs)->bitmap.pitch + (c) / 8] & \
+	(0x80 >> ((c) % 8)))
+
+/* Render cp fitted into a character cell. */
+int
+font_cell(struct font *f, unsigned cp, int px, int cell_w, int cell_h,
+    int baseline, uint8_t *dots)
+{
+	FT_GlyphSlot gs = NULL;
+	int w = px, h = px, shift = 0, top, x0, r, c, fits = 0;
+
+	memset(dots, 0, (size_t)cell_w * (size_t)cell_h);
+	if (cp <= 0x20 || !font_has(f, cp))
+		return -1;
+	f->px = 0;       /* the cache's size is set again on next use */
+	while (w >= px * 2 / 3 && h >= px * 2 / 3) {
+		FT_Set_Pixel_Sizes(f->face, (FT_UInt)w, (FT_UInt)h);
+		if (FT_Load_Char(f->face, cp, FONT_CELL_LOAD) != 0 ||
+		    FT_Render_Glyph(f->face->glyph, FONT_CELL_MODE) != 0)
+			return -1;
+		gs = f->face->glyph;
+		top = baseline - gs->bitmap_top;
+		shift = top < 0 ? -top : 0;
+		fits = 1;
+		if ((int)gs->bitmap.width > cell_w) {
+			w--;                 /* too wide: narrower */
+			fits = 0;
+		}
+		if (shift > 2 || top + shift + (int)gs->bitmap.rows > cell_h) {
+			h--;                 /* too tall: lower */
+			fits = 0;
+		}
+		if (fits)
+			break;
+	}
+	if (gs == NULL)
+		return -1;
+	if (!fits)
+		shift = 0;       /* drawn at the smallest size, clipped */
+	top = baseline - gs->bitmap_top + shift;
+	x0 = (cell_w - (int)gs->bitmap.width + 1) / 2;
+	for (r = 0; r < (int)gs->bitmap.rows; r++)
+		for (c = 0; c < (int)gs->bitmap.width; c++) {
+			int y = top + r, x = x0 + c;
+			if (y < 0 || y >= cell_h || x < 0 || x >= cell_w)
+				continue;
+			if (FONT_CELL_INK(gs, r, c))
+				dots[y * cell_w + x] = 1;
+		}
+	return 0;
 }

@@ -8,6 +8,7 @@
 #define ONESTOP_FONT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bitmap.h"
 
@@ -42,6 +43,18 @@ int font_draw(struct font *f, struct bitmap *bm, int x, int baseline,
  * pixels and every dot becomes sx x sy dots (the printer's own font). */
 void font_draw_cell(struct font *f, struct bitmap *bm, int x, int top,
     unsigned cp, int px, int cell_w, int cell_h, int sx, int sy);
+
+/*
+ * Render cp into a cell_w x cell_h character cell (the printer's Font A
+ * cell for user-defined characters) with its baseline at row baseline and
+ * its advance centred: dots gets cell_w * cell_h bytes, row-major, 1 = ink.
+ * The glyph is drawn at px pixels and its ink centred; a glyph wider than
+ * the cell is narrowed, one whose marks do not fit above is moved down by
+ * at most 2 rows, else lowered (both down to 2/3 of px) until it fits.
+ * Returns 0, or -1 when the font has no glyph for cp.
+ */
+int font_cell(struct font *f, unsigned cp, int px, int cell_w, int cell_h,
+    int baseline, uint8_t *dots);
 
 /* 1 when the font has a glyph for code point cp. */
 int font_has(struct font *f, unsigned cp);

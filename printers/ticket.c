@@ -9,6 +9,13 @@
  * with the printer doing the alignment (ESC a), so white space costs
  * nothing.  The QR code is GS ( k on printers that have it, otherwise a
  * raster of libqrencode's modules.
+ *
+ * With codepage "udc" every line goes as printer text in Font A: ASCII as
+ * itself, other letters as user-defined characters (udc.h) defined just
+ * before the line that first needs them; a line that cannot (a character
+ * without a glyph, not Font A, too many distinct letters) goes as raster,
+ * and the raster QR code is sent at half resolution with GS v 0 mode 3
+ * (each dot printed 2 x 2), a quarter of the bytes for the same modules.
  */
 #include "ticket.h"
 
@@ -24,6 +31,7 @@
 #include "config.h"
 #include "escpos.h"
 #include "font.h"
+#include "udc.h"
 #include "xmalloc.h"
 
 #define TICKET_CHUNK_ROWS 256       /* rows per GS v 0 command */
@@ -73,6 +81,7 @@ ticket_encoder_new(char *err, size_t errlen)
 		ticket_encoder_free(e);
 		return NULL;
 	}
+	udc_init();      /* the glyph table, drawn now rather than at a ticket */
 	return e;
 }
 
@@ -120,6 +129,8 @@ struct lay {
 	int blk_align, blk_y;
 	int feed;                /* paper feed owed before the next item */
 	int cell;                /* width of a printer character: 12 or 9 */
+	int udc;                 /* codepage "udc": user-defined characters */
+	struct udc_map map;      /* what the printer holds (udc) */
 };
 
 /* Send the feed owed. */
@@ -199,9 +210,10 @@ lay_cp(struct lay *l, const char *s, size_t *n)
 	return out;
 }
 
-/* Word-wrap s to lines of at most cpl characters (code points). */
+/* Word-wrap s to lines of at most cpl characters (code points); *cut
+ * (may be NULL) is set to 1 when text was left over after max_lines. */
 static int
-lay_wrap_chars(const char *s, int cpl, int max_lines, char ***lines)
+lay_wrap_chars(const char *s, int cpl, int max_lines, char ***lines, int *cut_out)
 {
 	size_t len = strlen(s), start = 0, i, cut, last_space;
 	int n = 0, count;
@@ -237,7 +249,127 @@ lay_wrap_chars(const char *s, int cpl, int max_lines, char ***lines)
 		}
 		start = cut;
 	}
+	while (start < len && s[start] == ' ')
+		start++;
+	if (cut_out)
+		*cut_out = start < len;
 	return n;
+}
+
+/* One line drawn with f at px (smaller when it does not fit the paper)
+ * as its own raster block. */
+static void
+lay_raster_line(struct lay *l, struct font *f, const char *line, int align,
+    int px)
+{
+	int w = font_width(f, line, px), x, asc, lh;
+
+	while (w > l->paper - 8 && px > 12)
+		w = font_width(f, line, --px);
+	asc = font_ascent(f, px);
+	lh = font_line_height(f, px);
+	x = align == AL_CENTRE ? (l->paper - w) / 2 : 0;
+	lay_flush(l);
+	l->blk = bitmap_new(l->paper, lh);
+	l->blk_align = align;
+	l->blk_y = lh;
+	font_draw(f, l->blk, x, asc, line, px);
+}
+
+/* The code points of a UTF-8 line (malloc'd, *n long). */
+static uint32_t *
+lay_u32(const char *s, size_t *n)
+{
+	size_t len = strlen(s), i = 0;
+	uint32_t *cps = xreallocarray(NULL, len + 1, sizeof *cps);
+	unsigned cp;
+
+	*n = 0;
+	while (i < len) {
+		i += (size_t)font_utf8_next(s + i, len - i, &cp);
+		cps[(*n)++] = cp;
+	}
+	return cps;
+}
+
+/* Plan line (n code points) with the user-defined characters and append
+ * the commands it needs to l->b; the bytes to send go to out.  0, or -1
+ * when it cannot go as text (nothing appended). */
+static int
+lay_udc_plan(struct lay *l, const uint32_t *cps, size_t n, uint8_t *out)
+{
+	struct escpos_buf cmds;
+
+	escpos_buf_init(&cmds);
+	if (udc_map_line(&l->map, cps, n, l->cell == 12, &cmds, out) < 0)
+		return -1;
+	escpos_put(&l->b, cmds.data, cmds.len);
+	escpos_buf_free(&cmds);
+	return 0;
+}
+
+/*
+ * A paragraph as Font A text with user-defined characters, wrapped at the
+ * characters per line; "…" ends it when cut after max_lines.  A line that
+ * cannot go as text is drawn as raster at px.
+ */
+static void
+lay_text_udc(struct lay *l, const char *s, int align, int bold, int px,
+    int mag, int max_lines)
+{
+	struct font *f = bold ? l->e->bold : l->e->regular;
+	int cpl = l->paper / (l->cell * mag), i, nl, cut, attrs = 0;
+	char **lines;
+
+	nl = lay_wrap_chars(s, cpl, max_lines, &lines, &cut);
+	if (cut && nl > 0) {
+		/* room for the ellipsis: drop characters, then spaces */
+		char *t = lines[nl - 1];
+		size_t len = strlen(t), cps = 0, k;
+		for (k = 0; k < len; k++)
+			cps += ((unsigned char)t[k] & 0xC0) != 0x80;
+		while (len > 0 && cps + 1 > (size_t)cpl) {
+			while (len > 0 && ((unsigned char)t[len - 1] & 0xC0) == 0x80)
+				len--;
+			if (len > 0)
+				len--;
+			cps--;
+		}
+		while (len > 0 && t[len - 1] == ' ')
+			len--;
+		t[len] = '\0';
+		xasprintf(&lines[nl - 1], "%s…", t);
+		free(t);
+	}
+	for (i = 0; i < nl; i++) {
+		size_t n;
+		uint32_t *cps = lay_u32(lines[i], &n);
+		uint8_t *out = xmalloc(n + 1);
+
+		lay_flush(l);
+		if (lay_udc_plan(l, cps, n, out) == 0) {
+			lay_feed(l);
+			lay_align(l, align);
+			if (!attrs) {
+				if (bold)
+					escpos_cmd(&l->b, 3, 0x1B, 0x45, 1);
+				if (mag > 1)
+					escpos_cmd(&l->b, 3, 0x1D, 0x21,
+					    (mag - 1) << 4 | (mag - 1));
+				attrs = 1;
+			}
+			escpos_put(&l->b, out, n);
+			escpos_putc(&l->b, 0x0A);
+		} else
+			lay_raster_line(l, f, lines[i], align, px);
+		free(out);
+		free(cps);
+	}
+	font_lines_free(lines, nl);
+	if (attrs && mag > 1)
+		escpos_cmd(&l->b, 3, 0x1D, 0x21, 0);
+	if (attrs && bold)
+		escpos_cmd(&l->b, 3, 0x1B, 0x45, 0);
 }
 
 /*
@@ -252,7 +384,7 @@ lay_text(struct lay *l, const char *utf8, int align, int bold, int px,
 	struct font *f = bold ? l->e->bold : l->e->regular;
 	char *s, *bytes, **lines;
 	size_t n, slen;
-	int i, nl, asc, lh;
+	int i, nl;
 
 	if (utf8 == NULL || utf8[0] == '\0')
 		return;
@@ -260,6 +392,11 @@ lay_text(struct lay *l, const char *utf8, int align, int bold, int px,
 	    strlen(utf8) + 1, NULL, &slen);
 	if (s == NULL)
 		s = xstrdup(utf8);
+	if (l->udc) {
+		lay_text_udc(l, s, align, bold, px, mag, max_lines);
+		free(s);
+		return;
+	}
 	bytes = lay_cp(l, s, &n);
 	if (bytes != NULL) {
 		free(bytes);
@@ -271,7 +408,7 @@ lay_text(struct lay *l, const char *utf8, int align, int bold, int px,
 		if (mag > 1)
 			escpos_cmd(&l->b, 3, 0x1D, 0x21, (mag - 1) << 4 | (mag - 1));
 		nl = lay_wrap_chars(s, l->paper / (l->cell * mag), max_lines,
-		    &lines);
+		    &lines, NULL);
 		for (i = 0; i < nl; i++) {
 			bytes = lay_cp(l, lines[i], &n);
 			if (bytes != NULL)
@@ -289,17 +426,8 @@ lay_text(struct lay *l, const char *utf8, int align, int bold, int px,
 	}
 	/* raster: one image per line, cropped to its ink */
 	nl = font_wrap(f, s, px, l->paper - 8, max_lines, &lines);
-	asc = font_ascent(f, px);
-	lh = font_line_height(f, px);
-	for (i = 0; i < nl; i++) {
-		int w = font_width(f, lines[i], px);
-		int x = align == AL_CENTRE ? (l->paper - w) / 2 : 0;
-		lay_flush(l);
-		l->blk = bitmap_new(l->paper, lh);
-		l->blk_align = align;
-		l->blk_y = lh;
-		font_draw(f, l->blk, x, asc, lines[i], px);
-	}
+	for (i = 0; i < nl; i++)
+		lay_raster_line(l, f, lines[i], align, px);
 	font_lines_free(lines, nl);
 	free(s);
 }
@@ -311,7 +439,7 @@ lay_qr(struct lay *l, const char *url, int native, char *err, size_t errlen)
 	int module = l->paper >= 576 ? 6 : 5;
 	QRcode *q;
 	struct bitmap *bm;
-	int r, c, size;
+	int r, c, size, quad;
 
 	lay_flush(l);
 	lay_feed(l);
@@ -327,18 +455,25 @@ lay_qr(struct lay *l, const char *url, int native, char *err, size_t errlen)
 		    strlen(url), strerror(errno));
 		return -1;
 	}
+	if (l->udc)
+		module = 6;      /* printed 2 x 2: 3 dots a module sent */
 	size = q->width * module;
 	if (size > l->paper) {
 		module = l->paper / q->width;
 		size = q->width * module;
 	}
+	/* at half resolution when the modules are an even number of dots */
+	quad = l->udc && module % 2 == 0 ? 2 : 1;
+	module /= quad;
+	size /= quad;
 	bm = bitmap_new(size, size);
 	for (r = 0; r < q->width; r++)
 		for (c = 0; c < q->width; c++)
 			if (q->data[r * q->width + c] & 1)
 				bitmap_fill(bm, c * module, r * module, module,
 				    module);
-	escpos_raster(&l->b, bm, 0, 0, (size + 7) / 8, size, TICKET_CHUNK_ROWS);
+	escpos_raster_mode(&l->b, bm, 0, 0, (size + 7) / 8, size,
+	    TICKET_CHUNK_ROWS, quad == 2 ? 3 : 0);
 	escpos_cmd(&l->b, 3, 0x1B, 0x4A, 12);
 	bitmap_free(bm);
 	QRcode_free(q);
@@ -370,7 +505,16 @@ ticket_encode(struct ticket_encoder *e, const struct config_printer *pc,
 	}
 	if (pc->codepage == NULL || strcmp(pc->codepage, "raster") == 0)
 		l.table = -1;
-	else if ((l.table = ticket_codepage(pc->codepage)) < 0) {
+	else if (strcmp(pc->codepage, "udc") == 0) {
+		l.table = -1;
+		l.udc = 1;
+		udc_map_init(&l.map);
+		if (udc_init() < 0) {
+			snprintf(err, errlen, "codepage udc: no font for the "
+			    "user-defined characters");
+			return -1;
+		}
+	} else if ((l.table = ticket_codepage(pc->codepage)) < 0) {
 		snprintf(err, errlen, "unknown code page \"%s\"", pc->codepage);
 		return -1;
 	}
@@ -411,6 +555,14 @@ ticket_encode(struct ticket_encoder *e, const struct config_printer *pc,
 	mag = mag > (l.paper >= 576 ? 8 : 6) ? (l.paper >= 576 ? 8 : 6) : mag;
 	if (mag < 1)
 		mag = 1;
+	if (l.udc) {
+		/* its digits must print as the printer's own */
+		uint8_t nb[8];
+		size_t nn;
+		uint32_t *cps = lay_u32(t->number, &nn);
+		lay_udc_plan(&l, cps, nn, nb);      /* ASCII: cannot fail */
+		free(cps);
+	}
 	escpos_cmd(&l.b, 3, 0x1B, 0x45, 1);
 	escpos_cmd(&l.b, 3, 0x1D, 0x21, (mag - 1) << 4 | (mag - 1));
 	escpos_put(&l.b, t->number, nlen);

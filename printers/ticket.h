@@ -11,7 +11,9 @@
  * Text a printer font can print (ASCII, or anything in the printer's code
  * page when codepage is not "raster") goes as text; other lines are drawn
  * with Noto Sans (FreeType) and sent as GS v 0 raster images cropped to the
- * ink, so a ticket costs a few KB rather than a whole-page bitmap.
+ * ink, so a ticket costs a few KB rather than a whole-page bitmap.  With
+ * codepage "udc" all of it is printer text: the Vietnamese letters as
+ * user-defined characters (udc.h), about 2-3.5 KB a ticket.
  */
 #ifndef ONESTOP_TICKET_H
 #define ONESTOP_TICKET_H
@@ -59,7 +61,8 @@ int ticket_encode(struct ticket_encoder *e, const struct config_printer *pc,
     size_t errlen);
 
 /* The ESC t number for a code page name: "cp1258" (Epson 52) or
- * "cp1258:N" (vendor number N); -1 for "raster" or unknown names. */
+ * "cp1258:N" (vendor number N); -1 for "raster", "udc" (no ESC t) or
+ * unknown names. */
 int ticket_codepage(const char *name);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * ticket_samples.c - sample tickets: 58 and 80 mm, raster and code page,
- * native and raster QR, a long procedure name that must wrap, a reprint.
+ * ticket_samples.c - sample tickets: 58 and 80 mm, raster, code page and
+ * user-defined characters, native and raster QR, a long procedure name
+ * that must wrap, a reprint.
  * Issue time 2026-11-28 01:15:00 UTC (08:15 in Viet Nam).
  */
 #include "ticket_samples.h"
@@ -38,6 +39,32 @@ static const struct ticket_sample samples[] = {
 	  { CENTRE, "0007", "Đầu tư", "Cấp giấy chứng nhận đăng ký đầu tư", "1",
 	    0, 0, SAMPLE_TIME, "https://hcc.example.vn/t/20261128-0007", FOOTER,
 	    1 } },
+	{ "t58-udc",
+	  { (char *)"p58u", (char *)"file", (char *)"", 0, (char *)"none", 384,
+	    (char *)"udc", 0 },
+	  { CENTRE, "1024", "Hộ tịch", LONGPROC, "3, 4, 5", 12, 25, SAMPLE_TIME,
+	    "https://hcc.example.vn/t/20261128-1024", FOOTER, 0 } },
+	{ "t80-udc",
+	  { (char *)"p80u", (char *)"file", (char *)"", 0, (char *)"none", 576,
+	    (char *)"udc", 1 },
+	  { CENTRE, "2517", "Đất đai", "Cấp đổi giấy chứng nhận quyền sử dụng "
+	    "đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất",
+	    "7, 8", 3, 10, SAMPLE_TIME, "https://hcc.example.vn/t/20261128-2517",
+	    FOOTER, 0 } },
+	{ "t58-udc-reprint",
+	  { (char *)"p58u", (char *)"file", (char *)"", 0, (char *)"none", 384,
+	    (char *)"udc", 0 },
+	  { CENTRE, "0007", "Đầu tư", "Cấp giấy chứng nhận đăng ký đầu tư", "1",
+	    0, 0, SAMPLE_TIME, "https://hcc.example.vn/t/20261128-0007", FOOTER,
+	    1 } },
+	{ "t80-udc-marks",
+	  { (char *)"p80u", (char *)"file", (char *)"", 0, (char *)"none", 576,
+	    (char *)"udc", 0 },
+	  { CENTRE, "3108", "Tư pháp – Hộ tịch", "Hỗ trợ chứng thực bản sao "
+	    "giấy tờ, mẫu kê khai dữ liệu; đăng ký kết hôn ngày lễ; "
+	    "ỦY QUYỀN, CHỨNG THỰC CHỮ KÝ: ẤN, ẦU, ẪN, ỄN, ỖN, ỮA; quyết "
+	    "định sửa đổi, bổ sung", "9", 41, 95, SAMPLE_TIME,
+	    "https://hcc.example.vn/t/20261128-3108", FOOTER, 0 } },
 };
 
 int

@@ -2,7 +2,11 @@
  * fuzz_escpos.c - libFuzzer target for the emulator's ESC/POS decoder.
  * The input is fed in two parts split at a point taken from its first
  * byte (commands cut across feeds), with the printer going offline and
- * back between them when the second byte is odd (the resync path).
+ * back between them when the second byte is odd (the resync path), and
+ * the second part fed one byte at a time when bit 1 of the second byte is
+ * set (every command, ESC & definitions included, cut at every byte).
+ * Seeds include tickets with user-defined characters (t58-udc,
+ * t80-udc-marks) and malformed ESC & / ESC % / ESC ? (udc-misc).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -50,7 +54,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		escpos_decoder_set_offline(d, 1);
 		escpos_decoder_set_offline(d, 0);
 	}
-	escpos_decoder_feed(d, data + cut, size - cut);
+	if (size > 1 && (data[1] & 2) && size - cut <= 4096) {
+		size_t i;
+		for (i = cut; i < size; i++)
+			escpos_decoder_feed(d, data + i, 1);
+	} else
+		escpos_decoder_feed(d, data + cut, size - cut);
 	escpos_decoder_end(d);
 	escpos_decoder_free(d);
 	return 0;

@@ -39,4 +39,23 @@ done
 # the code page ticket carries its Vietnamese as text: it must read back
 grep -q 'Cấp đổi giấy chứng nhận quyền sử dụng đất, quyền' "$tmp/t80-cp1258.txt" ||
 	{ echo "FAIL t80-cp1258: Vietnamese text not read back"; fail=1; }
+# user-defined characters: every Vietnamese line is printer text whose
+# downloaded letters read back (the emulator names each pattern by the
+# letter it is); the only raster left is a QR code on printers without one
+udc_text() {   # CASE RASTER-IMAGES TEXT...
+	local c=$1 n=$2 got
+	shift 2
+	got=$(grep -c '^\[raster' "$tmp/$c.txt")
+	[ "$got" = "$n" ] || { echo "FAIL $c: $got raster images, want $n"; fail=1; }
+	grep -q $'\xef\xbf\xbd' "$tmp/$c.txt" && { echo "FAIL $c: unknown pattern"; fail=1; }
+	for t in "$@"; do
+		grep -qF -- "$t" "$tmp/$c.txt" || { echo "FAIL $c: '$t' not read back"; fail=1; }
+	done
+}
+udc_text t58-udc 1 'Trung tâm Phục vụ hành chính' 'SỐ THỨ TỰ' 'Hộ tịch' \
+	'thông thủ tục hành chính)' 'Giờ lấy số: 08:15 28/11/2026' 'đến lượt.'
+udc_text t80-udc 0 'Cấp đổi giấy chứng nhận quyền sử dụng đất, quyền' 'Đất đai'
+udc_text t58-udc-reprint 1 '*** BẢN IN LẠI ***' 'Đầu tư'
+udc_text t80-udc-marks 1 'Tư pháp – Hộ tịch' 'dữ liệu; đăng ký kết hôn ngày lễ;' \
+	'ẤN, ẦU, ẪN, ỄN, ỖN, ỮA; quyết'
 exit $fail

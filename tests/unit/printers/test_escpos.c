@@ -2,7 +2,8 @@
  * test_escpos.c - status bytes both ways, fault words, and the decoder:
  * text and sizes, alignment, raster, QR, cuts, reports of what it does not
  * understand, DLE EOT inside raster data, commands split across feeds,
- * CP1258 combining marks, a job interrupted by a fault.
+ * CP1258 combining marks, a job interrupted by a fault, user-defined
+ * characters (ESC & / ESC % / ESC ?).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include "escpos.h"
 #include "font.h"
+#include "udc.h"
 
 struct rec {
 	int pages;
@@ -299,6 +301,97 @@ test_offline_interrupts(void **state __attribute__((unused)))
 	escpos_decoder_free(d);
 }
 
+/* ESC & 3 c c 12 <glyph> */
+static void
+define(struct escpos_decoder *d, int code, const uint8_t *g, int x)
+{
+	char cmd[6 + UDC_BYTES];
+
+	cmd[0] = 0x1B; cmd[1] = '&'; cmd[2] = 3;
+	cmd[3] = (char)code; cmd[4] = (char)code; cmd[5] = (char)x;
+	memcpy(cmd + 6, g, (size_t)(3 * x));
+	feed(d, cmd, 6 + (size_t)(3 * x));
+}
+
+static void
+test_udc(void **state)
+{
+	const uint8_t *e = udc_glyph(0x1EC7), *o = udc_glyph(0x1ED7);  /* ệ ỗ */
+	uint8_t ones[UDC_BYTES];
+	struct escpos_decoder *d;
+	struct rec r;
+	int bits = 0, i, k;
+
+	(void)state;
+	assert_non_null(e);
+	assert_non_null(o);
+	for (i = 0; i < UDC_BYTES; i++)
+		for (k = 0; k < 8; k++)
+			bits += (e[i] >> k) & 1;
+	memset(ones, 0xFF, sizeof ones);
+
+	/* defined, selected: the pattern, named by its letter; a code
+	 * without one prints the resident character */
+	d = dec(&r, 0);
+	feed(d, "\x1b@", 2);
+	define(d, '!', e, 12);
+	feed(d, "\x1b%\x01!\n", 5);
+	escpos_decoder_feed(d, (const uint8_t *)"\x1dV\x01", 3);
+	assert_int_equal(r.pages, 1);
+	assert_string_equal(r.text, "ệ\n[cut]\n");
+	assert_int_equal(r.black, bits);       /* no font: only the pattern */
+	/* split byte by byte, then ESC % 0, ESC ?, ESC @ */
+	memset(r.text, 0, sizeof r.text);
+	{
+		char cmd[6 + UDC_BYTES];
+		cmd[0] = 0x1B; cmd[1] = '&'; cmd[2] = 3; cmd[3] = '#';
+		cmd[4] = '#'; cmd[5] = 12;
+		memcpy(cmd + 6, o, UDC_BYTES);
+		for (i = 0; i < (int)sizeof cmd; i++)
+			feed(d, cmd + i, 1);
+	}
+	feed(d, "#!a\n", 4);
+	feed(d, "\x1b%\x00#!\n", 6);
+	feed(d, "\x1b%\x01\x1b?!#!\n", 9);
+	feed(d, "\x1b@\x1b%\x01#\n", 6);
+	feed(d, "\x1dV\x01", 3);
+	assert_string_equal(r.text, "ỗệa\n#!\nỗ!\n#\n[cut]\n");
+	assert_int_equal(r.nreports, 0);
+	escpos_decoder_free(d);
+
+	/* an unknown pattern; Font B keeps its own */
+	d = dec(&r, 0);
+	define(d, '$', ones, 12);
+	feed(d, "\x1bM\x01", 3);
+	define(d, '!', ones, 9);
+	feed(d, "\x1b%\x01$!\x1bM\x00!$\n\x1dV\x01", 14);
+	assert_string_equal(r.text, "$\xef\xbf\xbd!\xef\xbf\xbd\n[cut]\n");
+	assert_int_equal(r.nreports, 0);
+	escpos_decoder_free(d);
+
+	/* changed while in the line buffer; malformed definitions */
+	d = dec(&r, 0);
+	define(d, '!', e, 12);
+	feed(d, "\x1b%\x01!", 4);
+	define(d, '!', o, 12);
+	assert_int_equal(r.nreports, 1);
+	assert_non_null(strstr(r.reports, "line buffer"));
+	feed(d, "\x1b?!", 3);
+	assert_int_equal(r.nreports, 2);
+	feed(d, "\n\x1b&\x00!!", 6);                 /* y = 0 */
+	feed(d, "\x1b&\x03\x30\x21", 5);             /* c1 > c2 */
+	feed(d, "\x1b&\x03\x21\x7f", 5);             /* c2 > 126 */
+	feed(d, "\x1b&\x03!!\x0d", 6);               /* 13 dots */
+	feed(d, "\x1b?\x10", 3);
+	assert_int_equal(r.nreports, 7);
+	assert_non_null(strstr(r.reports, "13 dots wide"));
+	/* stream ends inside a definition */
+	feed(d, "\x1b&\x03!\"\x0c", 6);
+	escpos_decoder_end(d);
+	assert_non_null(strstr(r.reports, "inside a command"));
+	escpos_decoder_free(d);
+}
+
 int
 main(void)
 {
@@ -313,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_incomplete_and_huge),
 		cmocka_unit_test(test_cp1258),
 		cmocka_unit_test(test_offline_interrupts),
+		cmocka_unit_test(test_udc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -256,6 +256,90 @@ test_font_wrap(void **state)
 	font_close(f);
 }
 
+static int
+count(const char *s, const char *pat)
+{
+	int n = 0;
+
+	while ((s = strstr(s, pat)) != NULL) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+static void
+test_udc_58(void **state)
+{
+	const struct ticket_sample *s = sample("t58-udc");
+	struct rd r;
+	uint8_t *b;
+	size_t n, nraster;
+
+	(void)state;
+	setenv("TZ", "ICT-7", 1);
+	nraster = roundtrip(&sample("t58-raster")->printer,
+	    &sample("t58-raster")->ticket, &r, NULL);
+	n = roundtrip(&s->printer, &s->ticket, &r, &b);
+	assert_int_equal(r.pages, 1);
+	assert_int_equal(r.reports, 0);
+	/* the Vietnamese is printer text now; the one image is the QR code,
+	 * sent at half resolution (GS v 0 mode 3) */
+	assert_non_null(strstr(r.text, "Trung tâm Phục vụ hành chính\n"));
+	assert_non_null(strstr(r.text, "SỐ THỨ TỰ\n1024\nHộ tịch\n"));
+	assert_non_null(strstr(r.text, "thông thủ tục hành chính)\n"));
+	assert_non_null(strstr(r.text, "Thời gian chờ dự kiến: 25 phút\n"));
+	assert_int_equal(count(r.text, "[raster "), 1);
+	assert_true(has(b, n, "\x1dv0\x03", 4));
+	assert_false(has(b, n, "\x1d(k", 3));
+	/* a quarter of the raster ticket's bytes at most */
+	assert_true(n * 4 < nraster);
+	free(b);
+}
+
+static void
+test_udc_fallback_and_cap(void **state)
+{
+	struct config_printer pc = sample("t80-udc")->printer;
+	struct ticket_print t = sample("t80-udc")->ticket;
+	char longname[2000];
+	struct rd r;
+	char *p, *last = NULL;
+	int i, lines = 0;
+
+	(void)state;
+	/* a line with a character no glyph has goes as raster, alone */
+	t.procedure = "Đăng ký thường trú cho công dân có giấy tờ 中文 "
+	    "tên Hán Nôm, hộ khẩu tại Huế";
+	roundtrip(&pc, &t, &r, NULL);
+	assert_int_equal(r.reports, 0);
+	assert_int_equal(count(r.text, "[raster "), 1);
+	assert_non_null(strstr(r.text, "Đất đai\n"));
+	assert_non_null(strstr(r.text, "Số người chờ trước bạn: 3\n"));
+	/* cut after 6 lines with "…", every line within 48 characters */
+	longname[0] = '\0';
+	for (i = 0; i < 40; i++)
+		strcat(longname, "thủ tục hành chính ");
+	t.procedure = longname;
+	roundtrip(&pc, &t, &r, NULL);
+	assert_int_equal(r.reports, 0);
+	for (p = strtok(r.text, "\n"); p; p = strtok(NULL, "\n")) {
+		size_t cps = 0, k;
+		for (k = 0; p[k]; k++)
+			cps += ((unsigned char)p[k] & 0xC0) != 0x80;
+		if (p[0] != '[')
+			assert_true(cps <= 48);
+		if (strstr(p, "thủ tục")) {
+			lines++;
+			last = p;
+		}
+	}
+	assert_int_equal(lines, 6);
+	assert_non_null(last);
+	assert_non_null(strstr(last, "…"));
+	assert_string_equal(last + strlen(last) - strlen("…"), "…");
+}
+
 int
 main(void)
 {
@@ -267,6 +351,8 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_reprint_differs),
 		cmocka_unit_test(test_font_wrap),
+		cmocka_unit_test(test_udc_58),
+		cmocka_unit_test(test_udc_fallback_and_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
