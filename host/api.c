@@ -1651,6 +1651,10 @@ api_on_fd(int fd, short revents, void *arg)
 int
 api_run(api *a)
 {
+	/* The first run takes the resumed connections back in and queues
+	   their answers; the second writes what the first made ready (the
+	   sockets were writable all along, so epoll would not say so again). */
+	MHD_run(a->mhd);
 	MHD_run(a->mhd);
 	return core_in_batch(a->core);
 }
