@@ -306,12 +306,10 @@ void
 board_render(draw *d, const struct dmodel *m, const struct board_opts *o, int w, int h,
     int64_t now_ms, time_t wall, int connected)
 {
-	SDL_Renderer *r = draw_renderer(d);
 	int head, foot, gap;
 
 	draw_frame_begin(d);
-	SDL_SetRenderDrawColor(r, C_BG.r, C_BG.g, C_BG.b, 255);
-	SDL_RenderClear(r);
+	draw_fill(d, rect(0, 0, w, h), C_BG);
 	if (w >= h) {
 		int side, bx, bh, y;
 

@@ -24,7 +24,8 @@ struct board_opts {
 void board_opts_default(struct board_opts *o);
 
 /*
- * Draw the whole screen (w x h) into d's renderer.  now_ms: local monotonic
+ * Draw the whole screen (w x h) into d's renderer (starts a frame of d:
+ * in d's retained mode, draw_frame_end then paints what changed).  now_ms: local monotonic
  * ms; wall: unix time for the clock (shown in the local time zone);
  * connected: 0 shows the discreet "reconnecting" mark.
  */

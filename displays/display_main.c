@@ -252,7 +252,9 @@ main(int argc, char **argv)
 	netclient *net;
 	announce *ann = NULL;
 	struct announce_sdl *sdl_audio = NULL;
-	int i, ch, idx, w, h, running = 1, connected = 0, dirty = 1, offscreen;
+	int i, ch, idx, w, h, running = 1, connected = 0, dirty = 1, offscreen, retained;
+	int notice_w = -1, notice_h = -1, notice_scrolls = 0;
+	long painted = 0;
 	int64_t pending_shown[64], last_shot = 0, frame_ms, next_frame;
 	int npending = 0;
 	long *ft = NULL, nft = 0, capft = 0, frames = 0;
@@ -340,6 +342,9 @@ main(int argc, char **argv)
 			fatal("%s", o.trace);
 	}
 
+	/* The window surface in plain memory, not a GL texture (no GPU is
+	 * assumed; the environment can still say otherwise). */
+	SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
 		fatalx("SDL: %s", SDL_GetError());
 	trace_mu = SDL_CreateMutex();
@@ -353,15 +358,24 @@ main(int argc, char **argv)
 	if (win == NULL)
 		fatalx("SDL window: %s", SDL_GetError());
 	SDL_ShowCursor(SDL_DISABLE);
-	r = SDL_CreateRenderer(win, -1, offscreen ? SDL_RENDERER_SOFTWARE :
-	    SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+	/*
+	 * SDL's software renderer on the window's own surface, painting only
+	 * what changed and pushing only those rectangles to the screen
+	 * (SDL_UpdateWindowSurfaceRects: an X11 shared-memory put of the
+	 * boxes).  Without a surface (some drivers), an accelerated renderer
+	 * that redraws everything when something changed.
+	 */
+	r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+	retained = r != NULL;
 	if (r == NULL)
-		r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+		r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED |
+		    SDL_RENDERER_PRESENTVSYNC);
 	if (r == NULL)
 		fatalx("SDL renderer: %s", SDL_GetError());
 	d = draw_new(r, o.font, o.font_bold, err, sizeof err);
 	if (d == NULL)
 		fatalx("%s", err);
+	draw_set_retained(d, retained);
 	if (o.audio) {
 		sdl_audio = announce_sdl_open(err, sizeof err);
 		if (sdl_audio == NULL) {
@@ -384,8 +398,8 @@ main(int argc, char **argv)
 	net = netclient_start(o.url, token, wake, NULL);
 	if (net == NULL)
 		fatalx("cannot start the network thread");
-	log_info("showing %s on %s (%s renderer)", o.url, SDL_GetCurrentVideoDriver(),
-	    offscreen ? "software" : "accelerated");
+	log_info("showing %s on %s (%s)", o.url, SDL_GetCurrentVideoDriver(),
+	    retained ? "software, changed parts only" : "accelerated, full redraws");
 	trace("start");
 
 	frame_ms = 1000 / o.fps;
@@ -405,8 +419,10 @@ main(int argc, char **argv)
 			do {
 				if (ev.type == SDL_QUIT)
 					running = 0;
-				else if (ev.type == SDL_WINDOWEVENT)
+				else if (ev.type == SDL_WINDOWEVENT) {
 					dirty = 1;
+					draw_invalidate(d);
+				}
 				else if (ev.type == SDL_KEYDOWN && ev.key.keysym.sym == SDLK_ESCAPE &&
 				    o.windowed)
 					running = 0;
@@ -432,6 +448,7 @@ main(int argc, char **argv)
 						if (ann != NULL)
 							announce_push(ann, &call);
 					}
+					trace("event %lld rx %lld", (long long)mm->id, (long long)mm->at_ms);
 					if (npending < 64)
 						pending_shown[npending++] = mm->id;
 					dirty = 1;
@@ -465,24 +482,41 @@ main(int argc, char **argv)
 			dirty = 1;
 		}
 		SDL_GetRendererOutputSize(r, &w, &h);
+		if (w != notice_w || h != notice_h) {
+			/* The notice scrolls when wider than its strip. */
+			notice_w = w;
+			notice_h = h;
+			notice_scrolls = o.notice != NULL && draw_text_width(d, o.notice,
+			    h * 7 / 100 * 55 / 100, 0) > w - h / 10;
+		}
 		/* Redraw only when something moves or changed. */
-		if (dirty || board_animating(&m, &bo, now) || (o.notice != NULL &&
-		    draw_text_width(d, o.notice, h * 7 / 100 * 55 / 100, 0) > w - h / 10)) {
+		if (dirty || notice_scrolls || board_animating(&m, &bo, now)) {
 			int64_t t1 = netclient_now_ms();
 			struct timespec a, b;
+			SDL_Rect rects[16];
+			int nr;
 
 			clock_gettime(CLOCK_MONOTONIC, &a);
 			board_render(d, &m, &bo, w, h, now, wall, connected);
-			if (o.screenshot != NULL && (last_shot == 0 || t1 - last_shot >=
-			    o.shot_every * 1000)) {
-				char tmp[1100];
+			nr = draw_frame_end(d, w, h, rects, 16);
+			if (nr > 0) {
+				SDL_RenderFlush(r);
+				if (o.screenshot != NULL && (last_shot == 0 || t1 - last_shot >=
+				    o.shot_every * 1000)) {
+					char tmp[1100];
 
-				snprintf(tmp, sizeof tmp, "%s.tmp", o.screenshot);
-				if (draw_save_png(r, w, h, tmp) == 0 && rename(tmp, o.screenshot) == 0)
-					trace("screenshot %s", o.screenshot);
-				last_shot = t1;
+					snprintf(tmp, sizeof tmp, "%s.tmp", o.screenshot);
+					if (draw_save_png(r, w, h, tmp) == 0 &&
+					    rename(tmp, o.screenshot) == 0)
+						trace("screenshot %s", o.screenshot);
+					last_shot = t1;
+				}
+				if (retained)
+					SDL_UpdateWindowSurfaceRects(win, rects, nr);
+				else
+					SDL_RenderPresent(r);
+				painted++;
 			}
-			SDL_RenderPresent(r);
 			clock_gettime(CLOCK_MONOTONIC, &b);
 			if (nft == capft) {
 				capft = capft ? capft * 2 : 4096;
@@ -507,8 +541,9 @@ main(int argc, char **argv)
 		double wallsec = (double)(netclient_now_ms() - t0) / 1000.0;
 
 		qsort(ft, (size_t)nft, sizeof *ft, cmp_long);
-		trace("stats frames=%ld drawn=%ld p50_us=%ld p99_us=%ld cpu_pct=%.1f", frames, nft,
-		    ft[nft / 2], ft[nft * 99 / 100], wallsec > 0 ? 100.0 * cpu / wallsec : 0.0);
+		trace("stats frames=%ld drawn=%ld painted=%ld p50_us=%ld p99_us=%ld max_us=%ld "
+		    "cpu_pct=%.1f", frames, nft, painted, ft[nft / 2], ft[nft * 99 / 100],
+		    ft[nft - 1], wallsec > 0 ? 100.0 * cpu / wallsec : 0.0);
 	}
 	trace("exit");
 	netclient_stop(net);

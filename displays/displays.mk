@@ -62,3 +62,9 @@ $(B)/tests/bench/displays/%: $(B)/tests/bench/displays/%.o $(DISPLAYS_HARNESS_OB
 .PHONY: displays-golden
 displays-golden: $(B)/tests/unit/displays/test_board
 	GOLDEN_UPDATE=1 $(B)/tests/unit/displays/test_board
+
+# Fuzz target: the event-stream parser (bytes from the network), built by
+# the top Makefile's check-fuzz into build/fuzz with clang.
+FUZZ_TARGETS += displays/sse
+build/fuzz/fuzz-displays-sse: $(B)/tests/fuzz/displays/fuzz_sse.o $(B)/displays/sse.o $(B)/host/xmalloc.o
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^

@@ -2,6 +2,14 @@
  * draw.c - fitted text, a texture cache and PNG screenshots (see draw.h).
  * The cache maps (text, box, size, weight, colour) to a texture; entries
  * unused for DRAW_KEEP_FRAMES frames go when the cache is over its size.
+ *
+ * Retained mode (the wall display): the fills and copies of a frame are
+ * recorded and matched against the previous frame's list (equal commands,
+ * order kept); only the boxes of the commands left unmatched are painted
+ * again (the whole new list replayed under a clip per dirty rectangle).  A
+ * pixel outside those boxes is covered by the same commands in the same
+ * order as before, so it keeps its value: the picture is the one a full
+ * redraw gives, bit for bit (test_board checks it).
  */
 #include "draw.h"
 
@@ -19,6 +27,24 @@
 #define DRAW_FONTS 64
 #define DRAW_CACHE 1024
 #define DRAW_KEEP_FRAMES 240
+#define DRAW_MAX_DIRTY 16
+#define DRAW_RESYNC 64
+
+enum { DRAW_OP_FILL = 1, DRAW_OP_COPY };
+
+/* One recorded fill or copy; textures compared by serial, never by pointer. */
+struct draw_cmd {
+	int op;
+	SDL_Rect dst, src;          /* src: copies only */
+	SDL_Color c;                /* fills only */
+	unsigned long serial;       /* copies: the cache entry's serial */
+	SDL_Texture *tex;           /* copies: valid for the current list only */
+};
+
+struct draw_list {
+	struct draw_cmd *v;
+	int n, cap;
+};
 
 struct draw_font {
 	int px, bold;
@@ -31,6 +57,7 @@ struct draw_entry {
 	SDL_Texture *tex;
 	int w, h;
 	unsigned long used;     /* frame last used */
+	unsigned long serial;   /* unique per texture made */
 };
 
 struct draw {
@@ -38,9 +65,12 @@ struct draw {
 	char *path[2];
 	struct draw_font fonts[DRAW_FONTS];
 	int nfonts;
-	struct draw_entry cache[DRAW_CACHE];
-	int ncache;
-	unsigned long frame, renders;
+	struct draw_entry *cache;
+	int ncache, capcache;
+	unsigned long frame, renders, serial;
+	int retained;
+	struct draw_list cur, prev; /* retained mode: this frame's and the last */
+	int prev_w, prev_h;         /* size of the last frame painted, 0 = none */
 };
 
 const char *
@@ -82,6 +112,8 @@ draw_new(SDL_Renderer *r, const char *regular, const char *bold, char *err,
 	}
 	d = xcalloc(1, sizeof *d);
 	d->r = r;
+	d->capcache = DRAW_CACHE;
+	d->cache = xcalloc((size_t)d->capcache, sizeof *d->cache);
 	d->path[0] = xstrdup(p0);
 	d->path[1] = xstrdup(p1);
 	return d;
@@ -98,6 +130,9 @@ draw_free(draw *d)
 		SDL_DestroyTexture(d->cache[i].tex);
 		free(d->cache[i].key);
 	}
+	free(d->cache);
+	free(d->cur.v);
+	free(d->prev.v);
 	for (i = 0; i < d->nfonts; i++)
 		TTF_CloseFont(d->fonts[i].f);
 	free(d->path[0]);
@@ -152,6 +187,14 @@ draw_frame_begin(draw *d)
 	int i, j;
 
 	d->frame++;
+	if (d->retained) {
+		/* This frame's list starts empty; the last one is kept to compare. */
+		struct draw_list t = d->prev;
+
+		d->prev = d->cur;
+		d->cur = t;
+		d->cur.n = 0;
+	}
 	if (d->ncache < DRAW_CACHE * 3 / 4)
 		return;
 	for (i = j = 0; i < d->ncache; i++) {
@@ -165,9 +208,204 @@ draw_frame_begin(draw *d)
 	d->ncache = j;
 }
 
+/* Append a command to this frame's list. */
+static void
+draw_record(draw *d, const struct draw_cmd *c)
+{
+	if (d->cur.n == d->cur.cap) {
+		d->cur.cap = d->cur.cap ? d->cur.cap * 2 : 256;
+		d->cur.v = xreallocarray(d->cur.v, (size_t)d->cur.cap, sizeof *d->cur.v);
+	}
+	d->cur.v[d->cur.n++] = *c;
+}
+
+/* Paint one command now. */
+static void
+draw_exec(draw *d, const struct draw_cmd *c)
+{
+	if (c->op == DRAW_OP_FILL) {
+		SDL_SetRenderDrawBlendMode(d->r, c->c.a == 255 ? SDL_BLENDMODE_NONE :
+		    SDL_BLENDMODE_BLEND);
+		SDL_SetRenderDrawColor(d->r, c->c.r, c->c.g, c->c.b, c->c.a);
+		SDL_RenderFillRect(d->r, &c->dst);
+	} else {
+		SDL_RenderCopy(d->r, c->tex, &c->src, &c->dst);
+	}
+}
+
+/* A copy of (part of) a cached texture: painted now or recorded. */
+static void
+draw_copy(draw *d, const struct draw_entry *e, const SDL_Rect *src, const SDL_Rect *dst)
+{
+	struct draw_cmd c;
+
+	memset(&c, 0, sizeof c);
+	c.op = DRAW_OP_COPY;
+	c.src = src != NULL ? *src : (SDL_Rect){ 0, 0, e->w, e->h };
+	c.dst = *dst;
+	c.serial = e->serial;
+	c.tex = e->tex;
+	if (d->retained)
+		draw_record(d, &c);
+	else
+		SDL_RenderCopy(d->r, e->tex, src, dst);
+}
+
+void
+draw_set_retained(draw *d, int on)
+{
+	d->retained = on != 0;
+	d->cur.n = d->prev.n = 0;
+	d->prev_w = d->prev_h = 0;
+}
+
+void
+draw_invalidate(draw *d)
+{
+	d->prev_w = d->prev_h = 0;
+}
+
+static int
+draw_cmd_equal(const struct draw_cmd *a, const struct draw_cmd *b)
+{
+	if (a->op != b->op || a->dst.x != b->dst.x || a->dst.y != b->dst.y ||
+	    a->dst.w != b->dst.w || a->dst.h != b->dst.h)
+		return 0;
+	if (a->op == DRAW_OP_FILL)
+		return a->c.r == b->c.r && a->c.g == b->c.g && a->c.b == b->c.b && a->c.a == b->c.a;
+	return a->serial == b->serial && a->src.x == b->src.x && a->src.y == b->src.y &&
+	    a->src.w == b->src.w && a->src.h == b->src.h;
+}
+
+/* Add r (clipped to the screen) to the dirty set, merging overlapping or
+ * touching boxes; when full, into the box it grows least. */
+static void
+draw_dirty_add(SDL_Rect *set, int *n, SDL_Rect r, int w, int h)
+{
+	SDL_Rect scr = { 0, 0, w, h }, u;
+	int i, best = -1;
+	long grow = 0;
+
+	if (!SDL_IntersectRect(&r, &scr, &r))
+		return;
+	for (;;) {
+		for (i = 0; i < *n; i++) {
+			SDL_Rect a = set[i];
+
+			/* Overlapping or touching: one box. */
+			if (r.x <= a.x + a.w && a.x <= r.x + r.w && r.y <= a.y + a.h &&
+			    a.y <= r.y + r.h)
+				break;
+		}
+		if (i == *n)
+			break;
+		SDL_UnionRect(&set[i], &r, &r);
+		set[i] = set[--*n];
+	}
+	if (*n < DRAW_MAX_DIRTY) {
+		set[(*n)++] = r;
+		return;
+	}
+	for (i = 0; i < *n; i++) {
+		long g;
+
+		SDL_UnionRect(&set[i], &r, &u);
+		g = (long)u.w * u.h - (long)set[i].w * set[i].h;
+		if (best < 0 || g < grow) {
+			best = i;
+			grow = g;
+		}
+	}
+	SDL_UnionRect(&set[best], &r, &u);
+	set[best] = set[--*n];
+	draw_dirty_add(set, n, u, w, h);
+}
+
+int
+draw_frame_end(draw *d, int w, int h, SDL_Rect *dirty, int max)
+{
+	SDL_Rect set[DRAW_MAX_DIRTY];
+	int n = 0, i, k, na, nb;
+
+	if (!d->retained) {
+		if (max > 0)
+			dirty[0] = (SDL_Rect){ 0, 0, w, h };
+		return max > 0;
+	}
+	na = d->prev.n;
+	nb = d->cur.n;
+	if (d->prev_w != w || d->prev_h != h) {
+		set[n++] = (SDL_Rect){ 0, 0, w, h };
+	} else {
+		/*
+		 * An order-keeping match of equal commands (greedy, resyncing
+		 * over a short look-ahead when some were added or removed);
+		 * every command left unmatched, old or new, is dirty.
+		 */
+		i = k = 0;
+		while (i < na || k < nb) {
+			int skip_a = -1, skip_b = -1, t;
+
+			if (i < na && k < nb && draw_cmd_equal(&d->prev.v[i], &d->cur.v[k])) {
+				i++;
+				k++;
+				continue;
+			}
+			for (t = 1; t <= DRAW_RESYNC && skip_a < 0 && skip_b < 0; t++) {
+				if (k < nb && i + t < na && draw_cmd_equal(&d->prev.v[i + t], &d->cur.v[k]))
+					skip_a = t;
+				else if (i < na && k + t < nb &&
+				    draw_cmd_equal(&d->prev.v[i], &d->cur.v[k + t]))
+					skip_b = t;
+			}
+			if (skip_a > 0) {
+				for (t = 0; t < skip_a; t++)
+					draw_dirty_add(set, &n, d->prev.v[i++].dst, w, h);
+			} else if (skip_b > 0) {
+				for (t = 0; t < skip_b; t++)
+					draw_dirty_add(set, &n, d->cur.v[k++].dst, w, h);
+			} else {
+				if (i < na)
+					draw_dirty_add(set, &n, d->prev.v[i++].dst, w, h);
+				if (k < nb)
+					draw_dirty_add(set, &n, d->cur.v[k++].dst, w, h);
+			}
+		}
+	}
+	for (k = 0; k < n; k++) {
+		SDL_RenderSetClipRect(d->r, &set[k]);
+		for (i = 0; i < nb; i++)
+			if (SDL_HasIntersection(&d->cur.v[i].dst, &set[k]))
+				draw_exec(d, &d->cur.v[i]);
+	}
+	if (n > 0)
+		SDL_RenderSetClipRect(d->r, NULL);
+	d->prev_w = w;
+	d->prev_h = h;
+	for (k = 0; k < n && k < max; k++)
+		dirty[k] = set[k];
+	if (n > max && max > 0) {
+		/* The caller wants fewer boxes: their union. */
+		for (k = max; k < n; k++)
+			SDL_UnionRect(&dirty[max - 1], &set[k], &dirty[max - 1]);
+		n = max;
+	}
+	return n;
+}
+
 void
 draw_fill(draw *d, SDL_Rect r, SDL_Color c)
 {
+	if (d->retained) {
+		struct draw_cmd cmd;
+
+		memset(&cmd, 0, sizeof cmd);
+		cmd.op = DRAW_OP_FILL;
+		cmd.dst = r;
+		cmd.c = c;
+		draw_record(d, &cmd);
+		return;
+	}
 	SDL_SetRenderDrawBlendMode(d->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
 	SDL_SetRenderDrawColor(d->r, c.r, c.g, c.b, c.a);
 	SDL_RenderFillRect(d->r, &r);
@@ -246,16 +484,22 @@ draw_store(draw *d, const char *key, const char *text, int px, int bold,
 	s = TTF_RenderUTF8_Blended(f, text, c);
 	if (s == NULL)
 		return NULL;
-	if (d->ncache == DRAW_CACHE) {
-		/* Full of live entries: drop the least recently used. */
+	if (d->ncache == d->capcache) {
+		/* Full: drop the least recently used, unless this frame uses it
+		 * (a recorded list may point at it): then grow. */
 		int i, old = 0;
 
 		for (i = 1; i < d->ncache; i++)
 			if (d->cache[i].used < d->cache[old].used)
 				old = i;
-		SDL_DestroyTexture(d->cache[old].tex);
-		free(d->cache[old].key);
-		d->cache[old] = d->cache[--d->ncache];
+		if (d->cache[old].used == d->frame) {
+			d->capcache *= 2;
+			d->cache = xreallocarray(d->cache, (size_t)d->capcache, sizeof *d->cache);
+		} else {
+			SDL_DestroyTexture(d->cache[old].tex);
+			free(d->cache[old].key);
+			d->cache[old] = d->cache[--d->ncache];
+		}
 	}
 	e = &d->cache[d->ncache];
 	e->tex = SDL_CreateTextureFromSurface(d->r, s);
@@ -267,6 +511,7 @@ draw_store(draw *d, const char *key, const char *text, int px, int bold,
 	e->key = xstrdup(key);
 	e->hash = draw_hash(key);
 	e->used = d->frame;
+	e->serial = ++d->serial;
 	d->renders++;
 	d->ncache++;
 	return e;
@@ -353,7 +598,7 @@ draw_text(draw *d, const char *text, SDL_Rect box, int px, int bold, SDL_Color c
 	dst.y = box.y + (box.h - e->h) / 2;
 	dst.x = align == DRAW_LEFT ? box.x : align == DRAW_CENTRE ?
 	    box.x + (box.w - e->w) / 2 : box.x + box.w - e->w;
-	SDL_RenderCopy(d->r, e->tex, NULL, &dst);
+	draw_copy(d, e, NULL, &dst);
 	return e->w;
 }
 
@@ -404,7 +649,7 @@ draw_text_at(draw *d, const char *text, int x, SDL_Rect clip, int px, int bold,
 		return;
 	dst.w = src.w;
 	dst.h = src.h;
-	SDL_RenderCopy(d->r, e->tex, &src, &dst);
+	draw_copy(d, e, &src, &dst);
 }
 
 int

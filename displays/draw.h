@@ -26,6 +26,23 @@ void draw_free(draw *d);
 SDL_Renderer *draw_renderer(draw *d);
 /* Start a frame: textures unused for a while are dropped. */
 void draw_frame_begin(draw *d);
+/*
+ * Retained mode on/off (off by default): fills and text are recorded from
+ * draw_frame_begin to draw_frame_end instead of painted at once; see
+ * draw_frame_end.  Turning it on forgets the last frame (next is full).
+ */
+void draw_set_retained(draw *d, int on);
+/* Retained mode: the next draw_frame_end repaints the whole w x h. */
+void draw_invalidate(draw *d);
+/*
+ * End a frame of w x h.  Retained mode: paints only where this frame's
+ * commands differ from the last frame's (all of it after a size change or
+ * draw_invalidate), the result being the picture a full redraw gives; the
+ * boxes painted go to dirty (at most max, the rest merged into the last),
+ * and their count is returned: 0 = nothing changed.  Immediate mode: the
+ * whole screen, 1.
+ */
+int draw_frame_end(draw *d, int w, int h, SDL_Rect *dirty, int max);
 
 void draw_fill(draw *d, SDL_Rect r, SDL_Color c);
 void draw_frame(draw *d, SDL_Rect r, int thick, SDL_Color c);

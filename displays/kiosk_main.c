@@ -6,8 +6,10 @@
  * (the daemon prints it) with number, counters, people ahead and estimated
  * wait; a plain message when the printer cannot print.  Touch first, the
  * mouse works too.  Back to the start screen after an idle time.  Every
- * request is independent (libcurl, short timeouts), so a daemon restart
- * costs one "try again" screen at most.
+ * request is independent (libcurl, short timeouts) and runs on a worker
+ * thread (kreq), so the screen never freezes: a slow request shows
+ * "Đang tải…", an unreachable daemon the "try again" screen and
+ * "Đang kết nối lại…" while the kiosk checks /healthz every second.
  *
  * Tests drive it with --script: synthetic SDL touch events on the buttons
  * named by their labels, checks on the text shown, screenshots.
@@ -29,6 +31,7 @@
 #include <ini.h>
 
 #include "draw.h"
+#include "kreq.h"
 #include "log.h"
 #include "netclient.h"
 #include "xmalloc.h"
@@ -39,6 +42,9 @@ static const char *const screen_name[] = { "home", "fields", "procedures", "sear
 
 enum action { A_NONE, A_DEPT, A_FIELD, A_PROC, A_BACK, A_HOME, A_SEARCH, A_KEY,
 	A_PRIORITY, A_PRIO_SET, A_TAKE, A_PAGE, A_LANG, A_RETRY };
+
+/* What an answer of the request worker is for. */
+enum tag { T_NONE, T_DEPTS, T_PROCS, T_SEARCH, T_TICKET, T_TICKET_STATE, T_PING };
 
 struct button {
 	SDL_Rect r;
@@ -69,6 +75,19 @@ struct kiosk {
 	char query[64];
 	char error[256];
 	int64_t last_input_ms;
+	int want;                   /* tag of the answer awaited, T_NONE = none */
+	int64_t busy_since;         /* when the awaited request was sent */
+	int search_again;           /* the query changed while a search ran */
+	int offline, was_offline;   /* daemon unreachable (now / for this error) */
+	int64_t next_ping;
+	cJSON *new_ticket;          /* POST /tickets answer waiting for the counters */
+	struct {                    /* a request held while the worker was busy */
+		int tag;
+		char method[8], path[512];
+		char *body;
+		long timeout_ms;
+	} held;
+	unsigned long frames;
 
 	/* frame */
 	struct button buttons[MAX_BUTTONS];
@@ -77,7 +96,7 @@ struct kiosk {
 	int ntexts;
 	int w, h;
 	draw *d;
-	CURL *curl;
+	kreq *req;
 	FILE *trace;
 };
 
@@ -117,67 +136,44 @@ L(const struct kiosk *k, const char *vi, const char *en)
 	return k->english ? en : vi;
 }
 
-/* ---- HTTP ------------------------------------------------------------------ */
+/* ---- requests ------------------------------------------------------------ */
 
-struct kbody {
-	char *p;
-	size_t len;
-};
-
-static size_t
-kbody_cb(char *p, size_t size, size_t nmemb, void *arg)
+/* Send a request on the worker and await its answer (tagged); 0 or -1
+ * when another is still running. */
+static int
+ksend(struct kiosk *k, enum tag tag, const char *method, const char *path, const char *body,
+    long timeout_ms)
 {
-	struct kbody *b = arg;
-	size_t n = size * nmemb;
-
-	if (b->len + n > 8u * 1024 * 1024)
-		return 0;
-	b->p = xreallocarray(b->p, b->len + n + 1, 1);
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return n;
+	if (kreq_submit(k->req, tag, method, path, body, timeout_ms) != 0) {
+		/* Only a ping can be in the way: hold this one until it ends. */
+		if (tag == T_PING || k->held.tag != T_NONE)
+			return -1;
+		k->held.tag = tag;
+		snprintf(k->held.method, sizeof k->held.method, "%s", method);
+		snprintf(k->held.path, sizeof k->held.path, "%s", path);
+		k->held.body = body != NULL ? xstrdup(body) : NULL;
+		k->held.timeout_ms = timeout_ms;
+	} else {
+		ktrace(k, "request %s %s", method, path);
+	}
+	if (tag != T_PING) {
+		k->want = tag;
+		k->busy_since = netclient_now_ms();
+	}
+	return 0;
 }
 
-/* One request; the HTTP status (or -1 when the daemon cannot be reached)
- * and the parsed JSON answer in *out (NULL if none). */
-static long
-khttp(struct kiosk *k, const char *method, const char *path, const char *body, cJSON **out)
+/* Send the held request once the worker is free. */
+static void
+ksend_held(struct kiosk *k)
 {
-	struct curl_slist *h = NULL;
-	struct kbody b = { NULL, 0 };
-	char url[1024], auth[600];
-	long status = -1;
-	CURLcode rc;
-
-	*out = NULL;
-	curl_easy_reset(k->curl);
-	snprintf(url, sizeof url, "%s%s", k->url, path);
-	curl_easy_setopt(k->curl, CURLOPT_URL, url);
-	curl_easy_setopt(k->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(k->curl, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
-	curl_easy_setopt(k->curl, CURLOPT_TIMEOUT_MS, 8000L);
-	curl_easy_setopt(k->curl, CURLOPT_WRITEFUNCTION, kbody_cb);
-	curl_easy_setopt(k->curl, CURLOPT_WRITEDATA, &b);
-	if (k->token != NULL) {
-		snprintf(auth, sizeof auth, "Authorization: Bearer %s", k->token);
-		h = curl_slist_append(h, auth);
-	}
-	if (body != NULL) {
-		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(k->curl, CURLOPT_POSTFIELDS, body);
-	}
-	curl_easy_setopt(k->curl, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(k->curl, CURLOPT_HTTPHEADER, h);
-	rc = curl_easy_perform(k->curl);
-	if (rc == CURLE_OK) {
-		curl_easy_getinfo(k->curl, CURLINFO_RESPONSE_CODE, &status);
-		if (b.p != NULL)
-			*out = cJSON_Parse(b.p);
-	}
-	curl_slist_free_all(h);
-	free(b.p);
-	return status;
+	if (k->held.tag == T_NONE || kreq_submit(k->req, k->held.tag, k->held.method,
+	    k->held.path, k->held.body, k->held.timeout_ms) != 0)
+		return;
+	ktrace(k, "request %s %s", k->held.method, k->held.path);
+	free(k->held.body);
+	k->held.body = NULL;
+	k->held.tag = T_NONE;
 }
 
 static void
@@ -185,10 +181,16 @@ kiosk_fail(struct kiosk *k, long status, const cJSON *ans)
 {
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(ans, "message");
 
-	if (status < 0)
+	k->was_offline = status < 0;
+	if (status < 0) {
 		snprintf(k->error, sizeof k->error, "%s", L(k,
 		    "Hệ thống đang tạm gián đoạn. Xin vui lòng thử lại sau giây lát.",
 		    "The system is briefly unavailable. Please try again in a moment."));
+		if (!k->offline)
+			ktrace(k, "offline");
+		k->offline = 1;
+		k->next_ping = netclient_now_ms() + 1000;
+	}
 	else if (cJSON_IsString(msg))
 		snprintf(k->error, sizeof k->error, "%s", msg->valuestring);
 	else
@@ -214,22 +216,12 @@ jnum(const cJSON *o, const char *name, int dflt)
 	return cJSON_IsNumber(v) ? v->valueint : dflt;
 }
 
-static int
-kiosk_load_departments(struct kiosk *k)
+/* Ask for the departments if the start screen has none (once at a time). */
+static void
+kiosk_want_departments(struct kiosk *k)
 {
-	cJSON *ans;
-	long st;
-
-	if (k->departments != NULL)
-		return 0;
-	st = khttp(k, "GET", "/api/v1/departments", NULL, &ans);
-	if (st != 200 || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(ans, "departments"))) {
-		kiosk_fail(k, st, ans);
-		cJSON_Delete(ans);
-		return -1;
-	}
-	k->departments = ans;
-	return 0;
+	if (k->departments == NULL && k->want == T_NONE && k->held.tag == T_NONE && !k->offline)
+		ksend(k, T_DEPTS, "GET", "/api/v1/departments", NULL, 8000);
 }
 
 static const cJSON *
@@ -265,46 +257,36 @@ kiosk_set_procs(struct kiosk *k, cJSON *ans)
 	k->page = 0;
 }
 
-/* Procedures of the department (all fields; the screen filters). */
-static int
+/* Ask for the procedures of the department (all fields; the screen
+ * filters); the answer opens the fields screen. */
+static void
 kiosk_load_procs(struct kiosk *k)
 {
 	char path[256], enc[64];
-	cJSON *ans;
-	long st;
 
 	kiosk_urlenc(jstr(kiosk_dept(k, k->dept), "code"), enc, sizeof enc);
 	snprintf(path, sizeof path, "/api/v1/procedures?department=%s&limit=500", enc);
-	st = khttp(k, "GET", path, NULL, &ans);
-	if (st != 200) {
-		kiosk_fail(k, st, ans);
-		cJSON_Delete(ans);
-		return -1;
-	}
-	kiosk_set_procs(k, ans);
-	return 0;
+	ksend(k, T_PROCS, "GET", path, NULL, 8000);
 }
 
+/* Search for the query (again when the answer of an older query comes). */
 static void
 kiosk_search(struct kiosk *k)
 {
 	char path[256], enc[200];
-	cJSON *ans;
-	long st;
 
+	if (k->want == T_SEARCH) {
+		k->search_again = 1;
+		return;
+	}
+	k->search_again = 0;
 	if (k->query[0] == '\0') {
 		kiosk_set_procs(k, NULL);
 		return;
 	}
 	kiosk_urlenc(k->query, enc, sizeof enc);
 	snprintf(path, sizeof path, "/api/v1/procedures?q=%s&limit=6", enc);
-	st = khttp(k, "GET", path, NULL, &ans);
-	if (st != 200) {
-		kiosk_fail(k, st, ans);
-		cJSON_Delete(ans);
-		return;
-	}
-	kiosk_set_procs(k, ans);
+	ksend(k, T_SEARCH, "GET", path, NULL, 8000);
 }
 
 /* The procedures shown on the list screen: filtered by field (or all
@@ -327,13 +309,12 @@ kiosk_proc_list(struct kiosk *k, const cJSON **out, int max)
 	return n;
 }
 
+/* Ask for a ticket of the procedure shown (the daemon prints it). */
 static void
 kiosk_take_ticket(struct kiosk *k)
 {
-	cJSON *req = cJSON_CreateObject(), *ans, *st_ans;
-	const cJSON *t, *arr, *c;
+	cJSON *req = cJSON_CreateObject();
 	char *body;
-	long st;
 
 	cJSON_AddStringToObject(req, "procedure", jstr(k->proc, "code"));
 	if (k->prio > 0)
@@ -343,38 +324,117 @@ kiosk_take_ticket(struct kiosk *k)
 		cJSON_AddStringToObject(req, "kiosk", k->kiosk_id);
 	body = cJSON_PrintUnformatted(req);
 	cJSON_Delete(req);
-	st = khttp(k, "POST", "/api/v1/tickets", body, &ans);
+	ksend(k, T_TICKET, "POST", "/api/v1/tickets", body, 8000);
 	free(body);
-	if (st != 201 || !cJSON_IsObject(t = cJSON_GetObjectItemCaseSensitive(ans, "ticket"))) {
-		kiosk_fail(k, st, ans);
+}
+
+/* The ticket screen, with the open counters of the ticket's department
+ * from the state (st_ans, may be NULL). */
+static void
+kiosk_show_ticket(struct kiosk *k, const cJSON *st_ans)
+{
+	cJSON *ans = k->new_ticket;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(ans, "ticket"), *arr, *c;
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(ans, "printed");
+	size_t n = 0;
+
+	k->new_ticket = NULL;
+	cJSON_Delete(k->ticket);
+	k->ticket = ans;
+	k->counters[0] = '\0';
+	arr = cJSON_GetObjectItemCaseSensitive(st_ans, "counters");
+	cJSON_ArrayForEach(c, arr) {
+		if (strcmp(jstr(c, "department"), jstr(t, "department")) != 0 ||
+		    strcmp(jstr(c, "state"), "closed") == 0 || n + 8 >= sizeof k->counters)
+			continue;
+		n += (size_t)snprintf(k->counters + n, sizeof k->counters - n, "%s%d",
+		    n ? ", " : "", jnum(c, "number", 0));
+	}
+	ktrace(k, "ticket %d printed=%s", jnum(t, "number", 0),
+	    cJSON_IsTrue(pr) ? "yes" : cJSON_IsFalse(pr) ? "no" : "none");
+	k->screen = S_TICKET;
+	k->prio = 0;
+}
+
+static void kiosk_go(struct kiosk *k, enum screen s);
+
+/* An answer of the worker: applied if it is the one awaited. */
+static void
+kiosk_answer(struct kiosk *k, struct kreq_answer *a)
+{
+	long st = a->status;
+	cJSON *ans = a->json;
+	enum screen before = k->screen;
+
+	ktrace(k, "answer %ld", st);
+	if (a->tag == T_PING) {
+		if (st == 200) {
+			k->offline = 0;
+			ktrace(k, "reconnected");
+		} else {
+			k->next_ping = netclient_now_ms() + 1000;
+		}
 		cJSON_Delete(ans);
 		return;
 	}
-	cJSON_Delete(k->ticket);
-	k->ticket = ans;
-	/* The counters of the ticket's department that are open now. */
-	k->counters[0] = '\0';
-	if (khttp(k, "GET", "/api/v1/state", NULL, &st_ans) == 200) {
-		size_t n = 0;
-
-		arr = cJSON_GetObjectItemCaseSensitive(st_ans, "counters");
-		cJSON_ArrayForEach(c, arr) {
-			if (strcmp(jstr(c, "department"), jstr(t, "department")) != 0 ||
-			    strcmp(jstr(c, "state"), "closed") == 0 || n + 8 >= sizeof k->counters)
-				continue;
-			n += (size_t)snprintf(k->counters + n, sizeof k->counters - n, "%s%d",
-			    n ? ", " : "", jnum(c, "number", 0));
+	if (a->tag != k->want) {
+		cJSON_Delete(ans);     /* the visitor went elsewhere meanwhile */
+		return;
+	}
+	k->want = T_NONE;
+	if (st >= 0 && k->offline) {
+		k->offline = 0;
+		ktrace(k, "reconnected");
+	}
+	switch (a->tag) {
+	case T_DEPTS:
+		if (st == 200 && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(ans, "departments"))) {
+			k->departments = ans;
+			ans = NULL;
+		} else {
+			kiosk_fail(k, st, ans);
+			k->back_to = S_HOME;
 		}
+		break;
+	case T_PROCS:
+		if (st == 200) {
+			kiosk_set_procs(k, ans);
+			ans = NULL;
+			kiosk_go(k, S_FIELDS);
+		} else {
+			kiosk_fail(k, st, ans);
+		}
+		break;
+	case T_SEARCH:
+		if (st == 200) {
+			kiosk_set_procs(k, ans);
+			ans = NULL;
+		} else {
+			k->search_again = 0;
+			kiosk_fail(k, st, ans);
+		}
+		if (k->search_again && k->screen == S_SEARCH)
+			kiosk_search(k);
+		break;
+	case T_TICKET:
+		if (st != 201 || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(ans, "ticket"))) {
+			kiosk_fail(k, st, ans);
+			break;
+		}
+		cJSON_Delete(k->new_ticket);
+		k->new_ticket = ans;
+		ans = NULL;
+		/* The counters open for it; the ticket is shown whatever comes. */
+		if (ksend(k, T_TICKET_STATE, "GET", "/api/v1/state", NULL, 3000) != 0)
+			kiosk_show_ticket(k, NULL);
+		break;
+	case T_TICKET_STATE:
+		kiosk_show_ticket(k, st == 200 ? ans : NULL);
+		break;
 	}
-	cJSON_Delete(st_ans);
-	{
-		const cJSON *pr = cJSON_GetObjectItemCaseSensitive(ans, "printed");
-
-		ktrace(k, "ticket %d printed=%s", jnum(t, "number", 0),
-		    cJSON_IsTrue(pr) ? "yes" : cJSON_IsFalse(pr) ? "no" : "none");
-	}
-	k->screen = S_TICKET;
-	k->prio = 0;
+	cJSON_Delete(ans);
+	if (k->screen != before && (k->screen == S_ERROR || k->screen == S_TICKET))
+		ktrace(k, "screen %s", screen_name[k->screen]);
 }
 
 /* ---- drawing ------------------------------------------------------------- */
@@ -687,6 +747,11 @@ kiosk_draw_error(struct kiosk *k)
 	    K_TEXT);
 	if (k->ntexts < MAX_TEXTS)
 		k->texts[k->ntexts++] = xstrdup(k->error);
+	if (k->was_offline)
+		ktext(k, k->offline ? L(k, "Đang kết nối lại…", "Reconnecting…") :
+		    L(k, "Đã kết nối lại. Mời bạn thử lại.", "Connected again. Please try again."),
+		    R(3 * u, k->h * 7 / 12, k->w - 6 * u, k->h / 16), k->h / 30, 1,
+		    k->offline ? K_PRIO : K_GO, DRAW_LEFT);
 	kbutton(k, R(k->w / 2 - k->w / 3 - u, k->h - 2 * hh, k->w / 3, hh * 8 / 10),
 	    L(k, "Thử lại", "Try again"), A_RETRY, 0, K_GO, K_WHITE, hh * 35 / 100);
 	kbutton(k, R(k->w / 2 + u, k->h - 2 * hh, k->w / 3, hh * 8 / 10),
@@ -706,8 +771,8 @@ kiosk_render(struct kiosk *k)
 	draw_frame_begin(k->d);
 	SDL_SetRenderDrawColor(r, K_BG.r, K_BG.g, K_BG.b, 255);
 	SDL_RenderClear(r);
-	if (k->screen == S_HOME && kiosk_load_departments(k) != 0)
-		k->back_to = S_HOME;
+	if (k->screen == S_HOME)
+		kiosk_want_departments(k);
 	switch (k->screen) {
 	case S_HOME: kiosk_draw_home(k); break;
 	case S_FIELDS: kiosk_draw_fields(k); break;
@@ -717,6 +782,20 @@ kiosk_render(struct kiosk *k)
 	case S_PRIORITY: kiosk_draw_priority(k); break;
 	case S_TICKET: kiosk_draw_ticket(k); break;
 	case S_ERROR: kiosk_draw_error(k); break;
+	}
+	/* A request taking its time, or the daemon away: say so, in the header. */
+	if (k->offline && k->screen != S_ERROR) {
+		int hh = k->h / 10;
+
+		draw_fill(k->d, R(0, hh - hh / 4, k->w, hh / 4), K_WARN_BG);
+		ktext(k, L(k, "Đang kết nối lại…", "Reconnecting…"), R(0, hh - hh / 4, k->w, hh / 4),
+		    hh / 6, 1, K_PRIO, DRAW_CENTRE);
+	} else if (k->want != T_NONE && netclient_now_ms() - k->busy_since > 300) {
+		int hh = k->h / 10;
+
+		draw_fill(k->d, R(0, hh - hh / 4, k->w, hh / 4), K_WARN_BG);
+		ktext(k, L(k, "Đang tải…", "Loading…"), R(0, hh - hh / 4, k->w, hh / 4), hh / 6, 1,
+		    K_TEXT, DRAW_CENTRE);
 	}
 }
 
@@ -740,8 +819,7 @@ kiosk_act(struct kiosk *k, const struct button *b)
 		break;
 	case A_DEPT:
 		k->dept = b->arg;
-		if (kiosk_load_procs(k) == 0)
-			kiosk_go(k, S_FIELDS);
+		kiosk_load_procs(k);
 		break;
 	case A_FIELD:
 		k->field = b->arg;
@@ -760,10 +838,13 @@ kiosk_act(struct kiosk *k, const struct button *b)
 		break;
 	}
 	case A_BACK:
+		k->want = T_NONE;
 		kiosk_go(k, k->screen == S_PROC ? k->back_to : k->screen == S_PROCS ? S_FIELDS :
 		    S_HOME);
 		break;
 	case A_HOME:
+		k->want = T_NONE;              /* an answer still coming is dropped */
+		k->search_again = 0;
 		k->query[0] = '\0';
 		k->prio = 0;
 		cJSON_Delete(k->departments);   /* fresh on every visitor */
@@ -771,6 +852,7 @@ kiosk_act(struct kiosk *k, const struct button *b)
 		kiosk_go(k, S_HOME);
 		break;
 	case A_SEARCH:
+		k->want = T_NONE;
 		k->query[0] = '\0';
 		kiosk_set_procs(k, NULL);
 		kiosk_go(k, S_SEARCH);
@@ -811,6 +893,7 @@ kiosk_act(struct kiosk *k, const struct button *b)
 		k->english = !k->english;
 		break;
 	case A_RETRY:
+		k->offline = 0;                /* try at once, not at the next ping */
 		kiosk_go(k, k->back_to);
 		break;
 	}
@@ -830,6 +913,11 @@ kiosk_tap(struct kiosk *k, int x, int y)
 		if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h) {
 			struct button b = k->buttons[i];
 
+			/* While an answer is awaited, only what needs no answer. */
+			if (k->want != T_NONE && (b.act == A_DEPT || b.act == A_TAKE)) {
+				ktrace(k, "tap \"%s\" ignored (busy)", b.label);
+				return;
+			}
 			ktrace(k, "tap \"%s\"", b.label);
 			kiosk_act(k, &b);
 			return;
@@ -984,6 +1072,20 @@ script_step(struct kiosk *k, struct script *s, SDL_Renderer *r)
 }
 
 /* ---- main ---------------------------------------------------------------- */
+
+static Uint32 kwake_event;
+
+/* From the request worker: an answer is ready (wakes the event wait). */
+static void
+kwake(void *arg)
+{
+	SDL_Event ev;
+
+	(void)arg;
+	SDL_zero(ev);
+	ev.type = kwake_event;
+	SDL_PushEvent(&ev);
+}
 
 static void
 usage(void)
@@ -1195,7 +1297,6 @@ main(int argc, char **argv)
 	if (a.trace != NULL && (k.trace = fopen(a.trace, "a")) == NULL)
 		fatal("%s", a.trace);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	k.curl = curl_easy_init();
 
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
 		fatalx("SDL: %s", SDL_GetError());
@@ -1215,6 +1316,9 @@ main(int argc, char **argv)
 		fatalx("SDL renderer: %s", SDL_GetError());
 	if ((k.d = draw_new(r, NULL, NULL, err, sizeof err)) == NULL)
 		fatalx("%s", err);
+	kwake_event = SDL_RegisterEvents(1);
+	if ((k.req = kreq_start(k.url, k.token, kwake, NULL)) == NULL)
+		fatalx("cannot start the request thread");
 	k.last_input_ms = netclient_now_ms();
 	ktrace(&k, "screen home");
 	while (running) {
@@ -1222,9 +1326,20 @@ main(int argc, char **argv)
 		int64_t now = netclient_now_ms();
 		int idle = k.screen == S_TICKET ? k.ticket_idle_s : k.idle_s;
 
+		struct kreq_answer ans;
+
+		while (kreq_take(k.req, &ans))
+			kiosk_answer(&k, &ans);
+		ksend_held(&k);
+		if (k.offline && now >= k.next_ping && ksend(&k, T_PING, "GET", "/healthz", NULL,
+		    2000) == 0)
+			k.next_ping = now + 1000;
 		SDL_GetRendererOutputSize(r, &k.w, &k.h);
 		kiosk_render(&k);
 		SDL_RenderPresent(r);
+		/* Tests see that the screen keeps drawing (e.g. while a request hangs). */
+		if (++k.frames % 10 == 0)
+			ktrace(&k, "frame %lu", k.frames);
 		if (a.script != NULL) {
 			int st = script_step(&k, &sc, r);
 
@@ -1267,6 +1382,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sc.n; i++)
 		free(sc.lines[i]);
 	free(sc.lines);
+	kreq_stop(k.req);
 	cJSON_Delete(k.departments);
 	cJSON_Delete(k.procs);
 	cJSON_Delete(k.ticket);
@@ -1275,7 +1391,8 @@ main(int argc, char **argv)
 	SDL_DestroyWindow(win);
 	TTF_Quit();
 	SDL_Quit();
-	curl_easy_cleanup(k.curl);
+	cJSON_Delete(k.new_ticket);
+	free(k.held.body);
 	curl_global_cleanup();
 	if (k.trace != NULL)
 		fclose(k.trace);

@@ -1,7 +1,10 @@
 /*
  * it_kiosk.c - the kiosk against a real onestopd, headless, driven by
- * synthetic touch events (its --script): the start screen, a daemon killed
- * under it (a plain "try again" screen), the daemon back, then a whole
+ * synthetic touch events (its --script): the start screen, a daemon that
+ * stops answering (SIGSTOP) while a request is out: the screen keeps
+ * drawing (frames advance, "Đang tải…" shown) with no answer yet; the
+ * daemon killed (a plain "try again" screen saying "Đang kết nối lại…"),
+ * the daemon back (the kiosk notices by itself: "Đã kết nối lại"), then a whole
  * ticket flow (department, field, procedure page with fee and documents,
  * take a number) and a search typed on the on-screen keyboard without
  * diacritics.  The ticket it shows must be the one the daemon holds.
@@ -30,7 +33,7 @@ main(void)
 	cJSON *o = NULL;
 	const cJSON *t;
 	pid_t kp = 0;
-	int ok = 0, number = 0, st = 0, found = 0;
+	int ok = 0, number = 0, st = 0, found = 0, frames, answers;
 	FILE *f;
 
 	if (dd_init(&d, "itkiosk") != 0 || dd_add_user(&d, "admin", "admin", "matkhau-1") != 0 ||
@@ -56,9 +59,12 @@ main(void)
 	    "touch-file %s\n"
 	    "wait-file %s\n"
 	    "tap Sở Tư pháp\n"
+	    "expect Đang tải\n"
 	    "expect tạm gián đoạn\n"
+	    "expect Đang kết nối lại\n"
 	    "touch-file %s\n"
 	    "wait-file %s\n"
+	    "expect Đã kết nối lại\n"
 	    "tap Thử lại\n"
 	    "tap Tìm thủ tục\n"
 	    "type khai sinh\n"
@@ -91,10 +97,23 @@ main(void)
 	}
 	CHECK(kp > 0);
 	CHECK(dd_wait_file(f1, 60) == 0);
-	dd_kill(&d);
+	/* The daemon hangs: connections are accepted, nothing is answered. */
+	CHECK(kill(d.pid, SIGSTOP) == 0);
 	CHECK(dd_write(f2, "") == 0);
+	CHECK(dd_wait_line(trace, "request GET /api/v1/procedures", 1, 60) == 0);
+	answers = dd_count(trace, " answer ");
+	frames = dd_count(trace, " frame ");
+	/* Ten more frames drawn (10 each) while that request has no answer. */
+	CHECK(dd_wait_line(trace, " frame ", frames + 10, 60) == 0);
+	CHECK(dd_count(trace, " answer ") == answers);
+	CHECK(dd_wait_line(trace, "expect ok \"Đang tải\"", 1, 60) == 0);
+	CHECK(dd_count(trace, " answer ") == answers);
+	/* Then it dies: the request fails at once, the kiosk says so. */
+	dd_kill(&d);
 	CHECK(dd_wait_line(trace, "screen error", 1, 60) == 0);
+	CHECK(dd_wait_line(trace, "expect ok \"Đang kết nối lại\"", 1, 60) == 0);
 	CHECK(dd_start(&d) == 0);
+	CHECK(dd_wait_line(trace, "reconnected", 1, 60) == 0);
 	CHECK(dd_write(f4, "") == 0);
 	waitpid(kp, &st, 0);
 	kp = 0;

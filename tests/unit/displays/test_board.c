@@ -239,6 +239,104 @@ test_deterministic(void **state)
 	dmodel_free(&m);
 }
 
+/* The full picture of (m, now_ms, wall, connected) in immediate mode. */
+static uint32_t *
+full_picture(const struct dmodel *m, const struct board_opts *o, int w, int h, int64_t now_ms,
+    time_t wall, int connected)
+{
+	struct pic p;
+	uint32_t *px = malloc((size_t)w * (size_t)h * 4);
+
+	pic_open(&p, w, h);
+	board_render(p.d, m, o, w, h, now_ms, wall, connected);
+	assert_int_equal(SDL_RenderReadPixels(p.r, NULL, SDL_PIXELFORMAT_ARGB8888, px, w * 4), 0);
+	pic_close(&p);
+	return px;
+}
+
+/* Area of the dirty boxes. */
+static long
+dirty_area(const SDL_Rect *r, int n)
+{
+	long a = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		a += (long)r[i].w * r[i].h;
+	return a;
+}
+
+/*
+ * Retained mode paints only what changed, and the picture after each
+ * partial repaint is exactly the full picture of the same input: flash
+ * phases, the notice scrolling, a new call, the flash ending, the
+ * reconnecting mark, the minute turning.
+ */
+static void
+test_retained_same_as_full(void **state)
+{
+	static const struct { int64_t now; int dt_wall, connected, call; } step[] = {
+		{ 30200, 0, 1, 0 }, { 30216, 0, 1, 0 }, { 30216, 0, 1, 0 }, { 30700, 0, 1, 0 },
+		{ 31210, 0, 1, 0 }, { 31300, 0, 1, 1 }, { 31900, 0, 0, 0 }, { 50000, 0, 0, 0 },
+		{ 50016, 0, 1, 0 }, { 50032, 60, 1, 0 }, { 50032, 60, 1, 0 },
+	};
+	const int w = 1920, h = 1080;
+	struct dmodel m;
+	struct board_opts o;
+	struct pic p;
+	SDL_Rect dirty[8];
+	uint32_t *got = malloc((size_t)w * h * 4), *want;
+	size_t i;
+	int n;
+
+	(void)state;
+	make_model(&m, 40);
+	board_opts_default(&o);
+	o.notice = notice;
+	pic_open(&p, w, h);
+	draw_set_retained(p.d, 1);
+	for (i = 0; i < sizeof step / sizeof step[0]; i++) {
+		if (step[i].call) {
+			struct dmodel_call call;
+			char ev[256];
+
+			snprintf(ev, sizeof ev, "{\"id\":503,\"type\":\"called\",\"at\":%lld,"
+			    "\"ticket\":902,\"number\":4321,\"queue\":\"Q2\",\"counter\":11}",
+			    (long long)WALL);
+			assert_int_equal(dmodel_apply_event(&m, ev, WALL, step[i].now, &call), 1);
+		}
+		board_render(p.d, &m, &o, w, h, step[i].now, WALL + step[i].dt_wall,
+		    step[i].connected);
+		n = draw_frame_end(p.d, w, h, dirty, 8);
+		if (i == 0)
+			assert_int_equal(dirty_area(dirty, n), (long)w * h);
+		else if (i == 2 || i == 10)
+			assert_int_equal(n, 0);    /* same input: nothing painted */
+		else if (i == 8)
+			/* Only the notice moved (and the mark went): a strip. */
+			assert_true(n > 0 && dirty_area(dirty, n) < (long)w * h / 8);
+		else
+			assert_true(n > 0 && dirty_area(dirty, n) < (long)w * h);
+		want = full_picture(&m, &o, w, h, step[i].now, WALL + step[i].dt_wall,
+		    step[i].connected);
+		assert_int_equal(SDL_RenderReadPixels(p.r, NULL, SDL_PIXELFORMAT_ARGB8888, got, w * 4),
+		    0);
+		if (draw_diff(want, got, (long)w * h, 0) != 0)
+			fprintf(stderr, "step %zu: %ld pixels differ\n", i,
+			    draw_diff(want, got, (long)w * h, 0));
+		assert_int_equal(draw_diff(want, got, (long)w * h, 0), 0);
+		free(want);
+	}
+	/* Invalidation repaints everything, still the same picture. */
+	draw_invalidate(p.d);
+	board_render(p.d, &m, &o, w, h, 50032, WALL + 60, 1);
+	n = draw_frame_end(p.d, w, h, dirty, 8);
+	assert_int_equal(dirty_area(dirty, n), (long)w * h);
+	free(got);
+	pic_close(&p);
+	dmodel_free(&m);
+}
+
 int
 main(void)
 {
@@ -249,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_golden_40),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_retained_same_as_full),
 	};
 	int rc;
 
