@@ -36,6 +36,7 @@ struct devprint {
 	int n;
 	struct printer **p;
 	unsigned *last_status;
+	int *known;                  /* a status came from the printer */
 	struct devprint_job *jobs;
 	uint64_t next_job;
 	uint64_t timer;
@@ -71,6 +72,7 @@ devprint_on_fd(int fd, short revents, void *arg)
 		return;
 	while (printer_next_event(d->p[i], &ev) == 1) {
 		const char *id = core_config(d->core)->printers[i].id;
+		d->known[i] = 1;
 		switch (ev.type) {
 		case PRINTER_EV_STATUS:
 			printer_status_name(ev.status, st, sizeof st);
@@ -132,6 +134,7 @@ devprint_start(core *c, loop *l, char *err, size_t errlen)
 	d->next_job = 1;
 	d->p = xcalloc((size_t)cfg->nprinters + 1, sizeof *d->p);
 	d->last_status = xcalloc((size_t)cfg->nprinters + 1, sizeof *d->last_status);
+	d->known = xcalloc((size_t)cfg->nprinters + 1, sizeof *d->known);
 	for (i = 0; i < cfg->nprinters; i++) {
 		if ((d->p[i] = printer_start(&cfg->printers[i], NULL, err, errlen)) == NULL) {
 			d->n = i;
@@ -166,6 +169,7 @@ devprint_stop(devprint *d)
 		loop_del_timer(d->loop, d->timer);
 	free(d->p);
 	free(d->last_status);
+	free(d->known);
 	free(d);
 }
 
@@ -188,6 +192,11 @@ devprint_ready(devprint *d, int printer, char *reason, size_t len)
 		snprintf(reason, len, "Không có máy in.");
 		return 0;
 	}
+	/* Until the printer has answered once (just after start) its state is
+	   unknown: let the job's own status query decide (a job that cannot
+	   print fails at once and the ticket is voided). */
+	if (!d->known[printer])
+		return 1;
 	st = printer_status(d->p[printer]);
 	if ((st & PRINTER_ST_CANNOT_PRINT) == 0)
 		return 1;
