@@ -22,6 +22,17 @@ typedef struct devbus devbus;
 devbus *devbus_start(core *c, loop *l, char *err, size_t errlen);
 void devbus_stop(devbus *d);
 
+/*
+ * Run the engine command(s) a key of a board at counter index `counter`
+ * means (kind/key as in board_regs.h, value = the number typed, 0xFFFF
+ * none) in the open batch: 0, or the negated engine error / -CORE_ESTORE.
+ * Next opens the counter if needed and finishes the ticket held before it
+ * calls; digits + Next calls that number; digits + Transfer transfers to
+ * the counter of that number; Pause toggles pause / open; a rating face
+ * rates the ticket just finished.
+ */
+int devbus_key_command(devbus *d, int counter, int kind, int key, int value);
+
 /* Boards and their state: {"boards":[{line, address, role, counter, state, ...}]}. */
 cJSON *devbus_boards_json(devbus *d);
 

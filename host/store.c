@@ -129,6 +129,17 @@ static const char *const store_builtin_migrations[] = {
 	"CREATE TABLE meta ("
 	" key TEXT PRIMARY KEY,"
 	" value TEXT NOT NULL);",
+	/* v2: the last committed event key of each counter board (host/devbus.c):
+	   written in the same transaction as the command the event became, so a
+	   press is applied exactly once across daemon restarts. */
+	"CREATE TABLE bus_keys ("
+	" line TEXT NOT NULL,"              /* the [line ID] */
+	" address INTEGER NOT NULL,"        /* Modbus slave address */
+	" boot INTEGER NOT NULL,"           /* the board's boot count */
+	" seq INTEGER NOT NULL,"            /* the event's sequence number */
+	" uptime INTEGER NOT NULL,"         /* the board's uptime (s) when read */
+	" at INTEGER NOT NULL,"             /* unix time of the commit */
+	" PRIMARY KEY(line, address));",
 };
 
 #define STORE_NBUILTIN \
@@ -161,6 +172,7 @@ enum {
 	S_USER_GET_ID, S_USER_LIST,
 	S_SESSION_ADD, S_SESSION_CHECK, S_SESSION_DELETE, S_SESSION_PURGE,
 	S_META_GET, S_META_SET,
+	S_BUS_MARK, S_BUS_KEYS,
 	S_COUNT
 };
 
@@ -249,6 +261,12 @@ static const char *const store_sql[S_COUNT] = {
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[S_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
 	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[S_BUS_MARK] = "INSERT INTO bus_keys(line, address, boot, seq, uptime,"
+	    " at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT(line, address) DO UPDATE SET boot = excluded.boot,"
+	    " seq = excluded.seq, uptime = excluded.uptime, at = excluded.at",
+	[S_BUS_KEYS] = "SELECT line, address, boot, seq, uptime, at"
+	    " FROM bus_keys ORDER BY line, address",
 };
 
 struct store {
@@ -1822,4 +1840,55 @@ store_meta_set(store *s, const char *key, const char *value)
 	bind_text(s->st[S_META_SET], 1, key);
 	bind_text(s->st[S_META_SET], 2, value);
 	return store_run(s, S_META_SET, "writing meta");
+}
+
+/* ---- counter board event keys ----------------------------------------------- */
+
+int
+store_bus_mark(store *s, const struct store_bus_key *k)
+{
+	sqlite3_stmt *st = s->st[S_BUS_MARK];
+
+	if (k == NULL || k->line[0] == '\0' || k->address < 1 ||
+	    k->address > 247 || k->boot < 0 || k->boot > 65535 || k->seq < 1 ||
+	    k->seq > 65535 || k->uptime < 0) {
+		store_failx(s, "store_bus_mark: bad key");
+		return -1;
+	}
+	bind_array(st, 1, k->line, sizeof k->line);
+	sqlite3_bind_int(st, 2, k->address);
+	sqlite3_bind_int(st, 3, k->boot);
+	sqlite3_bind_int(st, 4, k->seq);
+	sqlite3_bind_int64(st, 5, k->uptime);
+	sqlite3_bind_int64(st, 6, k->at);
+	return store_run(s, S_BUS_MARK, "writing a board event key");
+}
+
+int
+store_bus_keys(store *s, void (*fn)(const struct store_bus_key *, void *),
+    void *arg)
+{
+	sqlite3_stmt *st = s->st[S_BUS_KEYS];
+	struct store_bus_key k;
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&k, 0, sizeof k);
+		if (col_copy(st, 0, k.line, sizeof k.line) < 0)
+			continue; /* a line id longer than any config allows */
+		k.address = sqlite3_column_int(st, 1);
+		k.boot = sqlite3_column_int(st, 2);
+		k.seq = sqlite3_column_int(st, 3);
+		k.uptime = sqlite3_column_int64(st, 4);
+		k.at = sqlite3_column_int64(st, 5);
+		fn(&k, arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading board event keys");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
 }

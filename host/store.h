@@ -21,7 +21,7 @@
 
 typedef struct store store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_role {
 	STORE_ROLE_STAFF = 1,
@@ -120,6 +120,26 @@ int store_session_purge(store *s, int64_t now);
  */
 int store_meta_get(store *s, const char *key, char *out, size_t outlen);
 int store_meta_set(store *s, const char *key, const char *value);
+
+/*
+ * Counter boards (host/devbus.c): the last committed event key (board,
+ * boot count, sequence number) of each board, by line id and address.
+ * store_bus_mark writes it (replacing the board's previous key) inside the
+ * open batch, so it commits or fails with the command the event became;
+ * outside a batch it is its own transaction.  store_bus_keys calls fn for
+ * every stored key and returns how many, or -1.
+ */
+struct store_bus_key {
+	char line[64];                    /* [line ID] */
+	int address;                      /* 1..247 */
+	int boot;                         /* board's boot count, 0..65535 */
+	int seq;                          /* event sequence number, 1..65535 */
+	int64_t uptime;                   /* board uptime (s) when it was read */
+	int64_t at;                       /* unix time of the commit */
+};
+int store_bus_mark(store *s, const struct store_bus_key *k);
+int store_bus_keys(store *s, void (*fn)(const struct store_bus_key *, void *),
+    void *arg);
 
 const char *store_role_name(enum store_role r);
 /* 0 when the name is not a role. */

@@ -490,7 +490,7 @@ test_migrations(void **state)
 		"THIS IS NOT SQL;",
 	};
 	struct config *cfg = *state;
-	char path[512], err[256];
+	char path[512], err[256], want[64];
 	engine *e;
 	store *s;
 
@@ -505,7 +505,7 @@ test_migrations(void **state)
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM tickets"), 0);
 	assert_int_equal(sql_int(path, "SELECT a FROM unrelated"), 1);
 
-	/* A v1 file with data, opened by a program with a v2 step. */
+	/* A current file with data, opened by a program with one more step. */
 	s = open_ok(path, cfg);
 	e = engine_new(cfg);
 	assert_int_equal(store_begin(s), 0);
@@ -514,12 +514,15 @@ test_migrations(void **state)
 	store_close(s);
 	engine_free(e);
 
-	/* A failing step leaves the file exactly at v1. */
+	/* A failing step leaves the file exactly at the current version. */
 	store_test_set_migrations(v2_bad, 1);
 	err[0] = '\0';
 	assert_null(store_open(path, cfg, err, sizeof err));
-	assert_non_null(strstr(err, "migration to schema version 2"));
-	assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
+	snprintf(want, sizeof want, "migration to schema version %d",
+	    STORE_SCHEMA_VERSION + 1);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(sql_int(path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM sqlite_master"
 	    " WHERE name = 'v2_half'"), 0);
 
@@ -534,19 +537,22 @@ test_migrations(void **state)
 	assert_int_equal(store_commit(s), 0);
 	store_close(s);
 	engine_free(e);
-	assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION + 1);
 	assert_int_equal(sql_int(path, "SELECT x FROM v2_notes"), 42);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM tickets"), 2);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM tickets"
 	    " WHERE note IS NULL"), 2);
 
-	/* Back to the built-in list: the v2 file is newer, and refused. */
+	/* Back to the built-in list: the migrated file is newer, and refused. */
 	store_test_set_migrations(NULL, 0);
 	err[0] = '\0';
 	assert_null(store_open(path, cfg, err, sizeof err));
 	assert_non_null(strstr(err, "newer"));
-	assert_non_null(strstr(err, "version 2"));
-	assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
+	snprintf(want, sizeof want, "version %d", STORE_SCHEMA_VERSION + 1);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(sql_int(path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION + 1);
 	db_remove(path);
 }
 
@@ -1346,6 +1352,95 @@ test_sessions(void **state)
 	db_remove(path);
 }
 
+/* Board event keys: written in the batch, atomic with it, one per board. */
+static int
+collect_bus_key(struct store_bus_key *out, int max, int *n,
+    const struct store_bus_key *k)
+{
+	if (*n < max)
+		out[*n] = *k;
+	return ++*n;
+}
+
+struct bus_keys_acc {
+	struct store_bus_key k[8];
+	int n;
+};
+
+static void
+bus_key_cb(const struct store_bus_key *k, void *arg)
+{
+	struct bus_keys_acc *a = arg;
+
+	collect_bus_key(a->k, 8, &a->n, k);
+}
+
+static void
+test_bus_keys(void **state)
+{
+	struct config *cfg = *state;
+	struct store_bus_key k = { .line = "rs485-1", .address = 103, .boot = 7,
+	    .seq = 1, .uptime = 42, .at = T0 };
+	struct bus_keys_acc acc;
+	char path[512];
+	engine *e;
+	store *s;
+
+	db_path(path, sizeof path);
+	s = open_ok(path, cfg);
+	e = engine_new(cfg);
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_bus_keys(s, bus_key_cb, &acc), 0);
+
+	/* In a batch with a command: committed together. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_bus_mark(s, &k), 0);
+	issue(e, s, T0, 0, -1, 0, ENGINE_CH_KIOSK, 0, "b1");
+	assert_int_equal(store_commit(s), 0);
+
+	/* A rolled-back batch leaves the previous key. */
+	k.seq = 2;
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_bus_mark(s, &k), 0);
+	assert_int_equal(store_rollback(s), 0);
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_bus_keys(s, bus_key_cb, &acc), 1);
+	assert_int_equal(acc.k[0].seq, 1);
+
+	/* Replaced per board; another board gets its own row. */
+	k.seq = 3;
+	k.uptime = 50;
+	assert_int_equal(store_bus_mark(s, &k), 0);
+	k.address = 201;
+	k.seq = 9;
+	assert_int_equal(store_bus_mark(s, &k), 0);
+
+	/* Bad keys are refused with a message. */
+	k.seq = 0;
+	assert_int_equal(store_bus_mark(s, &k), -1);
+	assert_non_null(strstr(store_errmsg(s), "bad key"));
+	k.seq = 1;
+	k.address = 248;
+	assert_int_equal(store_bus_mark(s, &k), -1);
+	store_close(s);
+	engine_free(e);
+
+	/* Reopened: both keys, in order, with every field. */
+	s = open_ok(path, cfg);
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_bus_keys(s, bus_key_cb, &acc), 2);
+	assert_string_equal(acc.k[0].line, "rs485-1");
+	assert_int_equal(acc.k[0].address, 103);
+	assert_int_equal(acc.k[0].boot, 7);
+	assert_int_equal(acc.k[0].seq, 3);
+	assert_int_equal(acc.k[0].uptime, 50);
+	assert_int_equal(acc.k[0].at, T0);
+	assert_int_equal(acc.k[1].address, 201);
+	assert_int_equal(acc.k[1].seq, 9);
+	store_close(s);
+	db_remove(path);
+}
+
 static void
 test_meta(void **state)
 {
@@ -1418,6 +1513,7 @@ main(void)
 		cmocka_unit_test(test_users),
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_meta),
+		cmocka_unit_test(test_bus_keys),
 	};
 
 	setenv("TZ", "UTC", 1);
