@@ -1269,6 +1269,57 @@ api_add_devices(api *a, cJSON *o)
 	}
 }
 
+cJSON *
+api_devices_offline(api *a)
+{
+	cJSON *arr = cJSON_CreateArray(), *d, *x;
+
+	if (a->devprint != NULL) {
+		d = devprint_json(a->devprint);
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "printers")) {
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "ready")))
+				continue;
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "kind", "printer");
+			cJSON_AddStringToObject(o, "id", cJSON_GetObjectItemCaseSensitive(x, "id")->valuestring);
+			cJSON_AddStringToObject(o, "state", cJSON_GetObjectItemCaseSensitive(x, "status")->valuestring);
+			cJSON_AddItemToArray(arr, o);
+		}
+		cJSON_Delete(d);
+	}
+	if (a->devbus != NULL) {
+		d = devbus_boards_json(a->devbus);
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "lines")) {
+			const cJSON *st = cJSON_GetObjectItemCaseSensitive(x, "state");
+			const cJSON *id = cJSON_GetObjectItemCaseSensitive(x, "id");
+			if (!cJSON_IsString(st) || strcmp(st->valuestring, "closed") != 0 ||
+			    !cJSON_IsString(id))
+				continue;
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "kind", "line");
+			cJSON_AddStringToObject(o, "id", id->valuestring);
+			cJSON_AddStringToObject(o, "state", "closed");
+			cJSON_AddItemToArray(arr, o);
+		}
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "boards")) {
+			const cJSON *st = cJSON_GetObjectItemCaseSensitive(x, "state");
+			char id[64];
+			if (!cJSON_IsString(st) || strcmp(st->valuestring, "offline") != 0)
+				continue;
+			snprintf(id, sizeof id, "%s/%d",
+			    cJSON_GetObjectItemCaseSensitive(x, "line")->valuestring,
+			    cJSON_GetObjectItemCaseSensitive(x, "address")->valueint);
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "kind", "board");
+			cJSON_AddStringToObject(o, "id", id);
+			cJSON_AddStringToObject(o, "state", "offline");
+			cJSON_AddItemToArray(arr, o);
+		}
+		cJSON_Delete(d);
+	}
+	return arr;
+}
+
 /* Split path into at most max segments (modifies path). */
 static int
 api_split(char *path, char **seg, int max)

@@ -95,6 +95,9 @@ int api_int(const cJSON *o, const char *name, int dflt);
 int api_auth(struct req *r, unsigned roles, int allow_query);
 int api_may_act_on(const struct store_user *u, int number);
 
+/* Printers that cannot print and boards offline: [{kind, id, state}]. */
+cJSON *api_devices_offline(api *a);
+
 /*
  * Statistics routes (api_stats.c): /api/v1/stats...; seg[] are the path's
  * segments ("api", "v1", "stats", ...), n their count.

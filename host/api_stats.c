@@ -234,6 +234,8 @@ api_stats_route(struct req *r, const char *method, char **seg, int n)
 			    stats_errmsg(st));
 			return;
 		}
+		cJSON_ReplaceItemInObjectCaseSensitive(o, "devices_offline",
+		    api_devices_offline(r->a));
 		api_reply_json(r, 200, o);
 		return;
 	}

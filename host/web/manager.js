@@ -26,7 +26,10 @@ async function loadLive() {
     card('Đã phục vụ hôm nay', t.served, 'c-served') + card('Vắng mặt', t.no_show) +
     card('Quầy mở / tạm dừng / đang phục vụ', cs.filter(c => c.state === 'open').length + ' / ' +
       cs.filter(c => c.state === 'paused').length + ' / ' + cs.filter(c => c.ticket_state).length, 'c-counters') +
-    card('Thiết bị mất kết nối', d.devices_offline == null ? '—' : d.devices_offline.length);
+    card('Thiết bị mất kết nối', d.devices_offline == null ? '—' : d.devices_offline.length, 'c-devices');
+  const off = d.devices_offline || [];
+  const dc = $('c-devices');
+  if (dc) dc.title = off.map(x => ({ printer: 'Máy in ', line: 'Đường RS-485 ', board: 'Bảng ' }[x.kind] || '') + x.id + ': ' + x.state).join('\n');
   $('queues').tBodies[0].innerHTML = (d.queues || []).map(q =>
     '<tr data-queue="' + OS.esc(q.code) + '"><td>' + OS.esc(q.name) + '</td><td class="n">' + q.waiting + '</td><td class="n' +
     (q.over_target ? ' over' : '') + '">' + (q.waiting ? OS.dur(q.longest_wait_s) : '—') + '</td><td class="n">' +
