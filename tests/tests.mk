@@ -1,0 +1,26 @@
+# tests/tests.mk - test programs and benchmarks that are not one-per-module
+# unit tests: the host's integration test programs (torture, API test) with
+# their shared harness, and the API benchmark.  Included by the top Makefile.
+#
+# TEST_PROGRAMS are built by `make build` (so `make check` has them before
+# the integration phase runs the scripts in tests/integration/host/*.sh,
+# which the top Makefile lists).
+
+HOST_HARNESS := $(B)/tests/integration/host/harness.o
+TEST_PROGRAMS += $(B)/tests/integration/host/torture \
+	$(B)/tests/integration/host/api_test \
+	$(B)/tests/bench/host/bench_api
+
+$(B)/tests/integration/host/torture: $(B)/tests/integration/host/torture.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/integration/host/api_test: $(B)/tests/integration/host/api_test.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+
+build: $(TEST_PROGRAMS)
+
+BENCHES += $(B)/tests/bench/host/bench_api
