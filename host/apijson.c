@@ -220,6 +220,11 @@ apijson_state(const struct config *cfg, const engine *e, int64_t last_event_id)
 		cJSON_AddNumberToObject(qo, "target_wait_min", q->target_wait_min);
 		cJSON_AddNumberToObject(qo, "service_min",
 		    eq != NULL ? (int)(eq->service_ewma_s / 60.0 + 0.5) : q->service_min);
+		{
+			int ahead = 0, est = 0;
+			engine_queue_estimate(e, i, 0, &ahead, &est);
+			cJSON_AddNumberToObject(qo, "est_wait_min", (est + 59) / 60);
+		}
 		cJSON_AddItemToArray(arr, qo);
 	}
 	arr = cJSON_AddArrayToObject(o, "counters");

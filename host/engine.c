@@ -1743,6 +1743,29 @@ engine_open_tickets(const engine *e, const struct engine_ticket *const **out)
 }
 
 int
+engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
+    int *est_wait_s)
+{
+	int own = 0, other = 0, i, a, prio = priority > 0;
+	double first_free, n;
+
+	if (queue < 0 || queue >= e->cfg->nqueues)
+		return -ENGINE_ENOQUEUE;
+	/* A ticket issued now comes after every waiting one of its class. */
+	for (i = 0; i < e->qwait[queue].n; i++) {
+		if (is_prio(e->qwait[queue].v[i]) == prio)
+			own++;
+		else
+			other++;
+	}
+	a = sim_ahead(e, queue, prio, own, other);
+	n = servers(e, queue, e->now, &first_free);
+	*ahead = a;
+	*est_wait_s = estimate(e, queue, prio, a, n, first_free);
+	return 0;
+}
+
+int
 engine_position(const engine *e, int64_t ticket, int *ahead, int *est_wait_s)
 {
 	const struct tk *p = find_id(e, ticket);

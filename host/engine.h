@@ -242,6 +242,9 @@ const struct engine_queue *engine_queue(const engine *e, int index);
 int engine_open_tickets(const engine *e, const struct engine_ticket *const **out);
 /* People ahead of an open waiting ticket, and its current estimated wait. */
 int engine_position(const engine *e, int64_t ticket, int *ahead, int *est_wait_s);
+/* People ahead of, and the estimated wait for, a ticket issued now. */
+int engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
+    int *est_wait_s);
 /* Waiting tickets in a queue. */
 int engine_waiting_count(const engine *e, int queue);
 const char *engine_day(const engine *e);  /* current service day */
