@@ -1581,6 +1581,238 @@ cmd_device(struct ctl *c, int argc, char **argv)
 
 /* ---- the command table -------------------------------------------------- */
 
+/* "m:ss" of seconds, or "—" when the figure is null. */
+static void
+fmt_dur(const cJSON *v, char **out)
+{
+	if (!cJSON_IsNumber(v)) {
+		*out = xstrdup("—");
+		return;
+	}
+	xasprintf(out, "%d:%02d", (int)v->valuedouble / 60, (int)v->valuedouble % 60);
+}
+
+static int
+cmd_boards(struct ctl *c, int argc, char **argv)
+{
+	static const int right[] = { 0, 1, 0, 1, 0, 0, 1, 1, 1, 0 };
+	const cJSON *it;
+	cJSON *ans;
+	char **cells;
+	int code, n, r, k;
+
+	(void)argv;
+	if (argc != 1)
+		return usage_error("không nhận thêm tham số");
+	code = call(c, "GET", "/api/v1/boards", NULL, &ans);
+	if (code != EXIT_DONE || c->json) {
+		cJSON_Delete(ans);
+		return code;
+	}
+	n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ans, "boards"));
+	cells = xcalloc((size_t)(n + 1) * 10, sizeof *cells);
+	{
+		static const char *const head[] = { "Đường", "Địa chỉ", "Vai trò", "Quầy",
+			"Trạng thái", "Phiên bản", "Lần hỏi", "Quá giờ", "Lỗi CRC", "Lý do" };
+		for (k = 0; k < 10; k++)
+			cells[k] = xstrdup(head[k]);
+	}
+	r = 1;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ans, "boards")) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(it, "master");
+		const cJSON *cn = cJSON_GetObjectItemCaseSensitive(it, "counter");
+		if (r > n)
+			break;
+		cells[r * 10] = xstrdup(jstr(it, "line", "?"));
+		xasprintf(&cells[r * 10 + 1], "%d", (int)jnum(it, "address", 0));
+		cells[r * 10 + 2] = xstrdup(jstr(it, "role", "?"));
+		if (cJSON_IsNumber(cn))
+			xasprintf(&cells[r * 10 + 3], "%d", cn->valueint);
+		else
+			cells[r * 10 + 3] = xstrdup("—");
+		cells[r * 10 + 4] = xstrdup(strcmp(jstr(it, "state", ""), "online") == 0 ?
+		    "trực tuyến" : strcmp(jstr(it, "state", ""), "offline") == 0 ?
+		    "mất kết nối" : "chưa rõ");
+		cells[r * 10 + 5] = xstrdup(jstr(it, "firmware", "—"));
+		xasprintf(&cells[r * 10 + 6], "%d", (int)jnum(m, "polls", 0));
+		xasprintf(&cells[r * 10 + 7], "%d", (int)jnum(m, "timeouts", 0));
+		xasprintf(&cells[r * 10 + 8], "%d", (int)jnum(m, "crc_errors", 0));
+		cells[r * 10 + 9] = xstrdup(jstr(it, "reason", ""));
+		r++;
+	}
+	if (n == 0)
+		printf("Không có bảng điện tử nào trong cấu hình.\n");
+	else
+		print_table(r, 10, cells, right);
+	free_cells(cells, (n + 1) * 10);
+	cJSON_Delete(ans);
+	return EXIT_DONE;
+}
+
+/* Append "&name=value" (escaped) to the query q. */
+static void
+query_add(struct ctl *c, char **q, const char *name, const char *value)
+{
+	char *esc = curl_easy_escape(c->curl, value, 0), *nq;
+
+	xasprintf(&nq, "%s%s%s=%s", *q, **q ? "&" : "", name, esc != NULL ? esc : "");
+	curl_free(esc);
+	free(*q);
+	*q = nq;
+}
+
+static int
+cmd_stats(struct ctl *c, int argc, char **argv)
+{
+	static const char *const filters[] = { "from", "to", "by", "department", "queue",
+		"procedure", "counter", "staff", NULL };
+	static const int right[] = { 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	const char *svg = NULL, *byname = NULL;
+	const cJSON *groups, *it;
+	char *q = xstrdup(""), *path, **cells;
+	int live = 0, csv = 0, i, k, code, n, r;
+	cJSON *ans;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--live") == 0) {
+			live = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--csv") == 0) {
+			csv = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
+			svg = argv[++i];
+			continue;
+		}
+		for (k = 0; filters[k] != NULL; k++)
+			if (strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, filters[k]) == 0)
+				break;
+		if (filters[k] == NULL || i + 1 >= argc) {
+			free(q);
+			return usage_error("không hiểu tham số: %s", argv[i]);
+		}
+		if (strcmp(filters[k], "by") == 0)
+			byname = argv[i + 1];
+		query_add(c, &q, filters[k], argv[++i]);
+	}
+	if (live) {
+		free(q);
+		code = call(c, "GET", "/api/v1/stats/live", NULL, &ans);
+		if (code == EXIT_DONE && !c->json) {
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(ans, "today");
+			printf("Hôm nay: đã cấp %d, đã phục vụ %d, vắng mặt %d, đang chờ %d\n",
+			    (int)jnum(t, "issued", 0), (int)jnum(t, "served", 0),
+			    (int)jnum(t, "no_show", 0), (int)jnum(t, "open", 0));
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ans, "queues")) {
+				char *w;
+				if (jnum(it, "waiting", 0) == 0)
+					continue;
+				fmt_dur(cJSON_GetObjectItemCaseSensitive(it, "longest_wait_s"), &w);
+				printf("  %s: %d đang chờ, lâu nhất %s%s\n", jstr(it, "name", "?"),
+				    (int)jnum(it, "waiting", 0), w,
+				    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "over_target")) ?
+				    " (quá chỉ tiêu)" : "");
+				free(w);
+			}
+		}
+		cJSON_Delete(ans);
+		return code;
+	}
+	if (csv || svg != NULL) {
+		struct buf b;
+		long status = 0;
+		query_add(c, &q, "format", csv ? "csv" : "svg");
+		if (svg != NULL)
+			query_add(c, &q, "metric", svg);
+		xasprintf(&path, "/api/v1/stats/report?%s", q);
+		free(q);
+		if (not_logged_in(c)) {
+			free(path);
+			return EXIT_AUTH;
+		}
+		if (http(c, "GET", path, NULL, NULL, 0, &status, &b) < 0) {
+			free(path);
+			return EXIT_UNREACHABLE;
+		}
+		free(path);
+		code = status_exit(status);
+		if (code == EXIT_DONE)
+			fwrite(b.data, 1, b.len, stdout);
+		else
+			print_refusal(status, b.data);
+		free(b.data);
+		return code;
+	}
+	xasprintf(&path, "/api/v1/stats/report?%s", q);
+	free(q);
+	code = call(c, "GET", path, NULL, &ans);
+	free(path);
+	if (code != EXIT_DONE || c->json) {
+		cJSON_Delete(ans);
+		return code;
+	}
+	printf("Từ %s đến %s%s\n", jstr(ans, "from", "?"), jstr(ans, "to", "?"),
+	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ans, "exact")) ? "" :
+	    " (trung vị và p90 gần đúng trong 30 giây)");
+	groups = NULL;
+	if (byname != NULL) {
+		char first[32];
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(byname, ","), byname);
+		groups = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(ans, "by"), first);
+	}
+	n = cJSON_GetArraySize(groups) + 1;
+	cells = xcalloc((size_t)(n + 1) * 12, sizeof *cells);
+	{
+		static const char *const head[] = { "Nhóm", "Đã cấp", "Đã phục vụ", "Vắng %",
+			"Chờ TB", "Chờ trung vị", "Chờ p90", "Chờ tối đa", "Phục vụ TB",
+			"Phục vụ p90", "Đạt chỉ tiêu %", "Hài lòng %" };
+		for (k = 0; k < 12; k++)
+			cells[k] = xstrdup(head[k]);
+	}
+	r = 1;
+	for (i = 0; i < n; i++) {
+		const cJSON *g = i < n - 1 ? cJSON_GetArrayItem(groups, i) :
+		    cJSON_GetObjectItemCaseSensitive(ans, "total");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(g, "wait");
+		const cJSON *sv = cJSON_GetObjectItemCaseSensitive(g, "service");
+		const cJSON *sl = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(g, "service_level"), "pct");
+		const cJSON *sat = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(g, "rating"), "satisfied_pct");
+		const cJSON *ns = cJSON_GetObjectItemCaseSensitive(g, "no_show_pct");
+		char **row = &cells[r * 12];
+		row[0] = xstrdup(i < n - 1 ? jstr(g, "label", jstr(g, "key", "?")) : "Tổng");
+		xasprintf(&row[1], "%d", (int)jnum(g, "issued", 0));
+		xasprintf(&row[2], "%d", (int)jnum(g, "served", 0));
+		if (cJSON_IsNumber(ns))
+			xasprintf(&row[3], "%.1f", ns->valuedouble);
+		else
+			row[3] = xstrdup("—");
+		fmt_dur(cJSON_GetObjectItemCaseSensitive(w, "mean_s"), &row[4]);
+		fmt_dur(cJSON_GetObjectItemCaseSensitive(w, "median_s"), &row[5]);
+		fmt_dur(cJSON_GetObjectItemCaseSensitive(w, "p90_s"), &row[6]);
+		fmt_dur(cJSON_GetObjectItemCaseSensitive(w, "max_s"), &row[7]);
+		fmt_dur(cJSON_GetObjectItemCaseSensitive(sv, "mean_s"), &row[8]);
+		fmt_dur(cJSON_GetObjectItemCaseSensitive(sv, "p90_s"), &row[9]);
+		if (cJSON_IsNumber(sl))
+			xasprintf(&row[10], "%.1f", sl->valuedouble);
+		else
+			row[10] = xstrdup("—");
+		if (cJSON_IsNumber(sat))
+			xasprintf(&row[11], "%.1f", sat->valuedouble);
+		else
+			row[11] = xstrdup("—");
+		r++;
+	}
+	print_table(r, 12, cells, right);
+	free_cells(cells, (n + 1) * 12);
+	cJSON_Delete(ans);
+	return EXIT_DONE;
+}
+
 static const struct command commands[] = {
 	{ "login", cmd_login, 0, "login TÊN",
 	  "Đăng nhập; mật khẩu đọc từ bàn phím (không hiện) hoặc từ stdin.\n"
@@ -1631,6 +1863,12 @@ static const struct command commands[] = {
 	{ "device", cmd_device, 1, "device add TÊN --role kiosk|display",
 	  "Tạo mã truy cập cho ki-ốt hoặc màn hình; in mã ra (chỉ một lần)." },
 	{ "reprint", cmd_reprint, 1, "reprint MÃ_PHIẾU", "In lại phiếu." },
+	{ "boards", cmd_boards, 1, "boards",
+	    "Các bảng điện tử: vai trò, địa chỉ, trạng thái, phiên bản, lỗi." },
+	{ "stats", cmd_stats, 1,
+	    "stats [--from NGÀY] [--to NGÀY] [--by queue,hour,...] [--department MÃ] [--queue MÃ]\n"
+	    "      [--procedure MÃ] [--counter SỐ] [--staff SỐ] [--csv | --svg CHỈ_SỐ] | stats --live",
+	    "Thống kê thời gian chờ, phục vụ, tỉ lệ đạt chỉ tiêu, hài lòng (bảng, CSV hoặc SVG)." },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -428,6 +428,8 @@ test_ctl(const char *queue, int64_t last_event)
 	    "ctl procedures search (exit %d)", rc);
 	rc = CTL(NULL, "user", "list");
 	check(rc == 4, "ctl user list by staff: exit 4 (got %d)", rc);
+	rc = CTL(NULL, "stats", "--by", "queue");
+	check(rc == 4, "ctl stats by staff: exit 4 (got %d)", rc);
 	rc = CTL(NULL, "logout");
 	check(rc == 0 && stat(path, &st) != 0, "ctl logout removes the token file");
 	rc = CTL(NULL, "whoami");
@@ -446,6 +448,22 @@ test_ctl(const char *queue, int64_t last_event)
 	check(rc == 0 && strlen(out) >= 64, "ctl device add prints a token (exit %d)", rc);
 	rc = CTL(NULL, "user", "del", "nv02");
 	check(rc == 0, "ctl user del nv02 (exit %d)", rc);
+	/* Today's figures: one ticket served at counter 1 above. */
+	rc = CTL(NULL, "stats", "--by", "queue");
+	check(rc == 0 && strstr(out, "Tổng") != NULL && strstr(out, "Đạt chỉ tiêu") != NULL,
+	    "ctl stats --by queue prints a table (exit %d: %.300s)", rc, out);
+	rc = CTL(NULL, "stats", "--by", "queue", "--csv");
+	check(rc == 0 && strncmp(out, "\xef\xbb\xbf", 3) == 0 && strstr(out, ",Tổng cộng,") != NULL,
+	    "ctl stats --csv passes the CSV through (exit %d: %.120s)", rc, out);
+	rc = CTL(NULL, "stats", "--by", "queue", "--svg", "wait_p90");
+	check(rc == 0 && strstr(out, "<svg") != NULL, "ctl stats --svg (exit %d)", rc);
+	rc = CTL(NULL, "stats", "--live");
+	check(rc == 0 && strstr(out, "Hôm nay") != NULL, "ctl stats --live (exit %d)", rc);
+	rc = CTL(NULL, "stats", "--bogus", "x");
+	check(rc == 2, "ctl stats with an unknown option: exit 2 (got %d)", rc);
+	rc = CTL(NULL, "boards");
+	check(rc == 0 && strstr(out, "Đường") != NULL && strstr(out, "caller") != NULL,
+	    "ctl boards lists the configured boards (exit %d: %.200s)", rc, out);
 	rc = CTL(NULL, "cancel", "999999");
 	check(rc == 1, "ctl cancel of no ticket: exit 1 (got %d: %.200s)", rc, out);
 	{
