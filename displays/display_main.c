@@ -19,6 +19,7 @@
 #include <SDL_ttf.h>
 #include <ini.h>
 
+#include "strnum.h"
 #include "announce.h"
 #include "board.h"
 #include "dmodel.h"
@@ -50,14 +51,11 @@ usage(void)
 static int
 parse_long(const char *s, long lo, long hi, long *out)
 {
-	char *end;
-	long v;
+	long long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+	if (strnum_parse(s, lo, hi, &v) != 0)
 		return -1;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

@@ -11,7 +11,7 @@ DISPLAYS_LIB_OBJS := $(DISPLAYS_LIB_SRCS:%.c=$(B)/%.o)
 LIB_DISPLAYS := $(B)/libonestop-displays.a
 # Only the host modules the displays need, so a half-written host module
 # elsewhere never breaks this build.
-DISPLAYS_HOST_OBJS := $(B)/host/xmalloc.o $(B)/host/log.o $(B)/host/vntext.o
+DISPLAYS_HOST_OBJS := $(B)/host/xmalloc.o $(B)/host/log.o $(B)/host/vntext.o $(B)/host/strnum.o
 DISPLAYS_LIBS := $(shell pkg-config --libs sdl2 SDL2_ttf libcurl espeak-ng \
 	libcjson inih libpng16 2>/dev/null) -lunistring -lpthread -lm
 

@@ -30,6 +30,7 @@
 #include <curl/curl.h>
 #include <ini.h>
 
+#include "strnum.h"
 #include "draw.h"
 #include "kreq.h"
 #include "log.h"
@@ -1116,14 +1117,11 @@ read_token(const char *path)
 static int
 parse_long(const char *s, long lo, long hi, long *out)
 {
-	char *end;
-	long v;
+	long long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+	if (strnum_parse(s, lo, hi, &v) != 0)
 		return -1;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

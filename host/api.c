@@ -32,6 +32,7 @@
 #include "api_private.h"
 #include "apijson.h"
 #include "log.h"
+#include "strnum.h"
 #include "vntext.h"
 #include "xmalloc.h"
 
@@ -121,23 +122,6 @@ api_engine_error(struct req *r, int rc)
 }
 
 /* ---- request parsing ----------------------------------------------------- */
-
-/* Strict decimal integer in [lo, hi]; 0 on success. */
-int
-api_parse_int(const char *s, long long lo, long long hi, long long *out)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /*
  * Parse the body as a JSON object whose fields are all in spec with the right
@@ -671,7 +655,7 @@ api_counter_action(struct req *r, const char *num, const char *action)
 
 	if (api_auth(r, ROLES_PEOPLE, 0) != 0)
 		return;
-	if (api_parse_int(num, 1, 99, &n) != 0 ||
+	if (strnum_parse(num, 1, 99, &n) != 0 ||
 	    (cmd.counter = config_counter_index(cfg, (int)n)) < 0) {
 		api_error(r, 404, "not_found", "Không có quầy số %.8s.", num);
 		return;
@@ -777,7 +761,7 @@ api_procedures(struct req *r)
 	cJSON *o, *arr;
 	int i, n, d = -1;
 
-	if (lim != NULL && api_parse_int(lim, 1, 2000, &limit) != 0) {
+	if (lim != NULL && strnum_parse(lim, 1, 2000, &limit) != 0) {
 		api_error(r, 400, "bad_value", "Tham số \"limit\" phải từ 1 đến 2000.");
 		return;
 	}
@@ -1225,7 +1209,7 @@ api_events(struct req *r)
 	h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Last-Event-ID");
 	if (h == NULL)
 		h = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "last_event_id");
-	if (h != NULL && api_parse_int(h, 0, INT64_MAX, &last) != 0) {
+	if (h != NULL && strnum_parse(h, 0, INT64_MAX, &last) != 0) {
 		api_error(r, 400, "bad_value", "Last-Event-ID không hợp lệ.");
 		return MHD_NO;
 	}
@@ -1482,7 +1466,7 @@ api_route(struct req *r, const char *method, const char *url)
 	END
 	ROUTE(n == 3 && strcmp(seg[2], "tickets") == 0, "POST") api_issue(r); END
 	if (n >= 4 && strcmp(seg[2], "tickets") == 0) {
-		if (api_parse_int(seg[3], 1, INT64_MAX, &id) != 0) {
+		if (strnum_parse(seg[3], 1, INT64_MAX, &id) != 0) {
 			api_error(r, 404, "not_found", "Không tìm thấy vé.");
 			return;
 		}

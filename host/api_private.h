@@ -84,8 +84,6 @@ void api_error(struct req *r, unsigned status, const char *code, const char *fmt
     __attribute__((format(printf, 4, 5)));
 void api_engine_error(struct req *r, int rc);
 
-/* Strict decimal integer in [lo, hi]; 0 on success. */
-int api_parse_int(const char *s, long long lo, long long hi, long long *out);
 /* The body as a JSON object with only spec's fields, or NULL (answered 400). */
 cJSON *api_body(struct req *r, const struct api_field *spec);
 const char *api_str(const cJSON *o, const char *name);

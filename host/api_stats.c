@@ -12,6 +12,7 @@
  * query parameter is checked here and reaches SQL only as a bound value.
  */
 #include "api_private.h"
+#include "strnum.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -145,14 +146,14 @@ api_stats_query(struct req *r, struct stats_query *q, enum stats_by *first)
 	    api_stats_code(r, "procedure", &q->procedure) != 0)
 		return -1;
 	if ((v = api_arg(r, "counter")) != NULL && v[0] != '\0') {
-		if (api_parse_int(v, 1, 99, &n) != 0) {
+		if (strnum_parse(v, 1, 99, &n) != 0) {
 			api_error(r, 400, "bad_value", "Số quầy không hợp lệ.");
 			return -1;
 		}
 		q->counter = (int)n;
 	}
 	if ((v = api_arg(r, "staff")) != NULL && v[0] != '\0') {
-		if (api_parse_int(v, 1, 2147483647, &n) != 0) {
+		if (strnum_parse(v, 1, 2147483647, &n) != 0) {
 			api_error(r, 400, "bad_value", "Mã nhân viên không hợp lệ.");
 			return -1;
 		}
@@ -250,7 +251,7 @@ api_stats_route(struct req *r, const char *method, char **seg, int n)
 
 		if (api_auth(r, ROLES_PEOPLE, 0) != 0)
 			return;
-		if (api_parse_int(seg[4], 1, 99, &num) != 0) {
+		if (strnum_parse(seg[4], 1, 99, &num) != 0) {
 			api_error(r, 404, "not_found", "Không có quầy này.");
 			return;
 		}

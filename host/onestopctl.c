@@ -29,6 +29,7 @@
 #include <curl/curl.h>
 
 #include "ctl_text.h"
+#include "strnum.h"
 #include "xmalloc.h"
 
 enum {
@@ -88,16 +89,11 @@ usage_error(const char *fmt, ...)
 static int
 parse_int(const char *s, long lo, long hi, long *out)
 {
-	char *end;
-	long v;
+	long long v;
 
-	if (s == NULL || *s == '\0')
+	if (strnum_parse(s, lo, hi, &v) != 0)
 		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "loop.h"
 #include "store.h"
+#include "strnum.h"
 #include "xmalloc.h"
 
 static volatile sig_atomic_t onestopd_stop;
@@ -55,11 +56,12 @@ usage(int rc)
 static int
 parse_int(const char *s, long lo, long hi, long *out)
 {
-	char *end;
+	long long v;
 
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return (errno != 0 || end == s || *end != '\0' || *out < lo || *out > hi) ? -1 : 0;
+	if (strnum_parse(s, lo, hi, &v) != 0)
+		return -1;
+	*out = (long)v;
+	return 0;
 }
 
 /* Add a user to the store; the password comes from stdin (one line). */

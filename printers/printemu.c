@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "strnum.h"
 #include "escpos.h"
 #include "font.h"
 
@@ -75,12 +76,12 @@ emu_usage(void)
 static int
 emu_number(const char *s, long lo, long hi, long *out)
 {
-	char *end;
+	long long v;
 
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return (errno || end == s || *end != '\0' || *out < lo || *out > hi) ?
-	    -1 : 0;
+	if (strnum_parse(s, lo, hi, &v) != 0)
+		return -1;
+	*out = (long)v;
+	return 0;
 }
 
 /* Write a file atomically (tmp + rename). */

@@ -7,7 +7,7 @@ PRINTERS_LIB_SRCS := $(filter-out $(PRINTERS_MAINS),$(wildcard printers/*.c))
 PRINTERS_LIB_OBJS := $(PRINTERS_LIB_SRCS:%.c=$(B)/%.o)
 # Only the host modules the printers need, so that a half-written host
 # module elsewhere never breaks this build.
-PRINTERS_HOST_OBJS := $(B)/host/xmalloc.o $(B)/host/log.o
+PRINTERS_HOST_OBJS := $(B)/host/xmalloc.o $(B)/host/log.o $(B)/host/strnum.o
 PRINTERS_LIBS := $(shell pkg-config --libs freetype2 libqrencode libpng16 \
 	libusb-1.0 libserialport 2>/dev/null) -lunistring -lpthread -lm
 PKG_CFLAGS += $(shell pkg-config --cflags freetype2 2>/dev/null)
