@@ -1686,11 +1686,18 @@ api_on_fd(int fd, short revents, void *arg)
 int
 api_run(api *a)
 {
+	MHD_UNSIGNED_LONG_LONG t;
+
 	/* The first run takes the resumed connections back in and queues
 	   their answers; the second writes what the first made ready (the
 	   sockets were writable all along, so epoll would not say so again). */
 	MHD_run(a->mhd);
 	MHD_run(a->mhd);
+	/* libmicrohttpd may still hold ready connections of its own (a
+	   keep-alive connection whose next request came while it was busy):
+	   it says so with a zero timeout, and then the loop must not sleep. */
+	if (MHD_get_timeout(a->mhd, &t) == MHD_YES && t == 0)
+		return 1;
 	return core_in_batch(a->core);
 }
 
