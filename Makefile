@@ -132,6 +132,8 @@ check: deps
 # Everything, with one closing line "N passed, N failed" per phase from
 # tests/run-tests.sh; any failure fails the whole.
 _check: build
+	@# The demo centre's file printers write under /tmp/onestop-demo.
+	@mkdir -p /tmp/onestop-demo
 	@tests/run-tests.sh unit $(UNIT_TESTS)
 	@B=$(B) tests/run-tests.sh integration $(INTEGRATION_TESTS)
 	@$(MAKE) --no-print-directory check-san
@@ -142,6 +144,7 @@ check-unit: build
 	@tests/run-tests.sh unit $(UNIT_TESTS)
 
 check-integration: build
+	@mkdir -p /tmp/onestop-demo
 	@B=$(B) tests/run-tests.sh integration $(INTEGRATION_TESTS)
 
 # The unit tests again, built with ASan and UBSan.
