@@ -1,7 +1,8 @@
 /*
  * engine.c - the queue engine: the state of one service day (tickets,
  * counters, per-queue numbering and interleave state), the commands that
- * change it, and the call-next routing policy.
+ * change it, the call-next routing policy, and the estimated wait (a
+ * play-out of that routing from the current state).
  *
  * Every command is checked in full before anything changes, so a refused
  * command leaves no trace.  A successful one lists its events and every
@@ -31,8 +32,23 @@
 #define EWMA_ALPHA 0.2
 #define SERVICE_CLAMP_S (4 * 3600)
 #define RESIDUAL_FLOOR 0.3      /* a service past its mean: this much left */
-#define PRIO_MIN_SAMPLE 10      /* tickets of a queue before its share counts */
+#define SERVICE_PRIOR_N 10      /* weight of the configured service time */
+#define GAP_MAX_S 120           /* call gaps learned: at most this long */
+#define ARRIVAL_WINDOW_S 3600   /* arrival rates: over the last hour */
+#define ARRIVAL_MIN_S 1200      /* ... or since the first ticket; none
+                                   before the day has run this long */
+#define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
+#define PLAY_MAX_STEPS 100000
 #define DEFAULT_CLOSE_REASON "Kết thúc ngày làm việc"
+
+/* What the estimator learns from the day's ended tickets of one queue. */
+struct learn {
+	int64_t svc_sum;             /* DONE: service (as for the EWMA), s */
+	int64_t walk_sum;            /* DONE and started: call -> start, s */
+	int64_t ns_sum;              /* NO_SHOW: calls x (end - last call), s */
+	int64_t gap_sum;             /* issued with a free counter: wait, s */
+	int done, walk_n, ns, gap_n;
+};
 
 /* A ticket with its slots in the engine's lists. */
 struct tk {
@@ -66,9 +82,8 @@ struct engine {
 	const struct config *cfg;
 	char day[11];                    /* current service day, "" = none */
 	int64_t now;                     /* time of the command being run */
-	int *day_issued, *day_prio;      /* per queue: the day's tickets now in
-	                                    it, and its priority ones (derived
-	                                    from the tickets; see recount) */
+	struct learn *learn;             /* per queue: the day's ended tickets
+	                                    (derived from them; see learn_add) */
 	int64_t last_ticket_id;
 	int64_t last_event_id;
 
@@ -599,104 +614,540 @@ sim_ahead(const engine *e, int q, int prio, int own_ahead, int other)
 	}
 }
 
+/* Clamp a duration in seconds to 0..SERVICE_CLAMP_S. */
+static int64_t
+clamp_s(int64_t d)
+{
+	return d < 0 ? 0 : d > SERVICE_CLAMP_S ? SERVICE_CLAMP_S : d;
+}
+
 /*
- * Service capacity for queue q at time now, and in *first_free the expected
- * seconds until one of its counters is free to call it (0 when one is free
- * or none is open).  A primary counter counts 1, shared evenly with its
- * other primary queues that have people waiting.  A backup counter counts
- * 1/2; 1 when it is free and its primary queues are empty (it calls q
- * next), 0.1 when it is busy and its own people wait (it will not come to q
- * soon).  Only counters that would call q next count for the first free.
+ * Count ended ticket p (of the current day) in what the estimator learns.
+ * Only fields that never change after the end are read, and sums do not
+ * depend on order, so counting the day's rows again on restore (recount)
+ * gives the same figures.
+ */
+static void
+learn_add(engine *e, const struct tk *p)
+{
+	struct learn *l;
+
+	if (strcmp(p->t.day, e->day) != 0 || p->t.called_at <= 0 ||
+	    p->t.queue < 0 || p->t.queue >= e->cfg->nqueues)
+		return;
+	l = &e->learn[p->t.queue];
+	if (p->t.state == ENGINE_T_DONE) {
+		l->done++;
+		l->svc_sum += clamp_s(p->t.finished_at - (p->t.started_at > 0 ?
+		    p->t.started_at : p->t.called_at));
+		if (p->t.started_at > 0) {
+			l->walk_n++;
+			l->walk_sum += clamp_s(p->t.started_at - p->t.called_at);
+		}
+	} else if (p->t.state == ENGINE_T_NO_SHOW) {
+		l->ns++;
+		l->ns_sum += clamp_s((p->t.finished_at - p->t.called_at) *
+		    (p->t.calls > 0 ? p->t.calls : 1));
+	} else
+		return;
+	/* Issued with a counter about to call it, called at the first call:
+	 * how long a free counter takes to call. */
+	if (p->t.ahead == 0 && p->t.est_wait_s < 60 && p->t.calls == 1 &&
+	    p->t.transfers == 0 && p->t.called_at - p->t.issued_at >= 0 &&
+	    p->t.called_at - p->t.issued_at <= GAP_MAX_S) {
+		l->gap_n++;
+		l->gap_sum += p->t.called_at - p->t.issued_at;
+	}
+}
+
+/*
+ * Mean service of queue q: the day's services (start -> finish) with the
+ * configured service time counted as SERVICE_PRIOR_N of them.
  */
 static double
-servers(const engine *e, int q, int64_t now, double *first_free)
+svc_s(const engine *e, int q)
 {
-	double s = 0, minrem = -1;
-	int c, i, j;
+	const struct learn *l = &e->learn[q];
 
-	for (c = 0; c < e->cfg->ncounters; c++) {
+	return (SERVICE_PRIOR_N * e->cfg->queues[q].service_min * 60.0 +
+	    (double)l->svc_sum) / (SERVICE_PRIOR_N + l->done);
+}
+
+/* The day's means over all queues: call -> start, a no-show's hold (all
+ * its calls), the share of no-shows, and a free counter's time to call. */
+struct learned {
+	double walk, ns_hold, ns_share, gap;
+};
+
+/* Pool what the day taught over every queue (0 where nothing yet). */
+static void
+learned(const engine *e, struct learned *o)
+{
+	int64_t ws = 0, nss = 0, gs = 0;
+	int wn = 0, n = 0, ns = 0, gn = 0, i;
+
+	for (i = 0; i < e->cfg->nqueues; i++) {
+		const struct learn *l = &e->learn[i];
+
+		wn += l->walk_n;
+		ws += l->walk_sum;
+		n += l->done + l->ns;
+		ns += l->ns;
+		nss += l->ns_sum;
+		gn += l->gap_n;
+		gs += l->gap_sum;
+	}
+	o->walk = wn > 0 ? (double)ws / wn : 0;
+	o->ns_hold = ns > 0 ? (double)nss / ns : 0;
+	o->ns_share = n > 0 ? (double)ns / n : 0;
+	o->gap = gn > 0 ? (double)gs / gn : 0;
+}
+
+/*
+ * Expected seconds a counter is taken by one ticket of queue q, from its
+ * call to the next call: the walk up and the service, or a no-show's
+ * recalls, then the time to call the next.
+ */
+static double
+hold_s(const engine *e, const struct learned *L, int q)
+{
+	return (1 - L->ns_share) * (L->walk + svc_s(e, q)) +
+	    L->ns_share * L->ns_hold + L->gap;
+}
+
+/*
+ * Expected seconds until a counter holding ticket t (called or serving) at
+ * now is free to call the next.
+ */
+static double
+residual_s(const engine *e, const struct learned *L, const struct tk *t,
+    int64_t now)
+{
+	double svc = svc_s(e, t->t.queue), rem;
+
+	if (t->t.started_at <= 0)
+		return hold_s(e, L, t->t.queue);
+	rem = svc - (double)(now - t->t.started_at);
+	if (rem < svc * RESIDUAL_FLOOR)
+		rem = svc * RESIDUAL_FLOOR;
+	return rem + L->gap;
+}
+
+/* ---- the play-out behind the estimate ----------------------------------- */
+
+/* A ticket in the play-out: a waiting one, or one expected to arrive. */
+struct vtk {
+	double key;                  /* arrival order: waiting ones < 0, then
+	                                expected ones by seconds from now */
+	const struct tk *p;          /* NULL for an expected arrival */
+	int taken;
+};
+
+/* A growable list of play-out tickets (indexes), in arrival order. */
+struct vlist {
+	int *v;
+	int n, cap, h;               /* h: first not yet taken, maybe */
+};
+
+/* A ticket's deadline (enqueued + target) in a queue's overdue list. */
+struct vdue {
+	int64_t due;
+	int idx;
+};
+
+/* A queue in the play-out. */
+struct vqueue {
+	struct vlist norm, prio;     /* unassigned, by kind */
+	struct vdue *due;            /* waiting ones with a target, by due */
+	int nd, hd;
+	int nr, pr;                  /* interleave runs */
+	double gap[2], next[2];      /* expected arrivals: normal, priority:
+	                                seconds between, next at (0 = none) */
+};
+
+/* The play-out: waiting tickets per queue and per counter. */
+struct play {
+	const engine *e;
+	int64_t now;
+	struct vtk *t;
+	int nt, cap;
+	struct vqueue *q;
+	struct vlist *asg;           /* per counter: assigned to it */
+	struct vdue *dpool;
+};
+
+/* qsort: tickets in arrival order. */
+static int
+cmp_vtk(const void *a, const void *b)
+{
+	const struct tk *x = ((const struct vtk *)a)->p;
+	const struct tk *y = ((const struct vtk *)b)->p;
+
+	return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+}
+
+/* qsort: deadlines, earliest first, then arrival order. */
+static int
+cmp_vdue(const void *a, const void *b)
+{
+	const struct vdue *x = a, *y = b;
+
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Append idx to l. */
+static void
+vpush(struct vlist *l, int idx)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xreallocarray(l->v, (size_t)l->cap, sizeof *l->v);
+	}
+	l->v[l->n++] = idx;
+}
+
+/* First not yet taken ticket of l, or -1. */
+static int
+vhead(const struct play *P, struct vlist *l)
+{
+	while (l->h < l->n && P->t[l->v[l->h]].taken)
+		l->h++;
+	return l->h < l->n ? l->v[l->h] : -1;
+}
+
+/* First not yet taken entry of vq's deadline list, or NULL. */
+static const struct vdue *
+vdue_head(const struct play *P, struct vqueue *vq)
+{
+	while (vq->hd < vq->nd && P->t[vq->due[vq->hd].idx].taken)
+		vq->hd++;
+	return vq->hd < vq->nd ? &vq->due[vq->hd] : NULL;
+}
+
+/* Add a play-out ticket; returns its index. */
+static int
+vadd(struct play *P, double key, const struct tk *p)
+{
+	if (P->nt == P->cap) {
+		P->cap = P->cap ? P->cap * 2 : 64;
+		P->t = xreallocarray(P->t, (size_t)P->cap, sizeof *P->t);
+	}
+	P->t[P->nt].key = key;
+	P->t[P->nt].p = p;
+	P->t[P->nt].taken = 0;
+	return P->nt++;
+}
+
+/*
+ * Arrival rates of the day per queue and kind: the tickets now in the queue
+ * issued in the last ARRIVAL_WINDOW_S (or since the day's first ticket), as
+ * seconds between arrivals in vq->gap (0 = none expected).  Nothing is
+ * extrapolated before the day has run ARRIVAL_MIN_S.
+ */
+static void
+play_rates(struct play *P)
+{
+	const engine *e = P->e;
+	int64_t first = 0, span;
+	int i, q;
+
+	for (i = 0; i < e->all.n; i++) {
+		const struct tk *p = e->all.v[i];
+
+		if (strcmp(p->t.day, e->day) != 0)
+			continue;
+		if (first == 0 || p->t.issued_at < first)
+			first = p->t.issued_at;
+		if (p->t.issued_at > P->now - ARRIVAL_WINDOW_S &&
+		    p->t.issued_at <= P->now)
+			P->q[p->t.queue].gap[is_prio(p)] += 1;
+	}
+	span = first > 0 ? P->now - first : 0;
+	if (span > ARRIVAL_WINDOW_S)
+		span = ARRIVAL_WINDOW_S;
+	for (q = 0; q < e->cfg->nqueues; q++)
+		for (i = 0; i < 2; i++) {
+			struct vqueue *vq = &P->q[q];
+
+			vq->gap[i] = vq->gap[i] > 0 && span >= ARRIVAL_MIN_S ?
+			    (double)span / vq->gap[i] : 0;
+			vq->next[i] = vq->gap[i];
+		}
+}
+
+/*
+ * Build the play-out of the waiting tickets at time now, with target (a
+ * waiting ticket, listed or about to be issued) among them.  Returns
+ * target's index.
+ */
+static int
+play_build(struct play *P, const engine *e, const struct tk *target,
+    int64_t now)
+{
+	const struct config *cfg = e->cfg;
+	int q, c, i, ti = -1, off = 0, nreal;
+
+	memset(P, 0, sizeof *P);
+	P->e = e;
+	P->now = now;
+	for (q = 0; q < cfg->nqueues; q++)
+		for (i = 0; i < e->qwait[q].n; i++)
+			if (e->qwait[q].v[i] != target)
+				vadd(P, 0, e->qwait[q].v[i]);
+	for (c = 0; c < cfg->ncounters; c++)
+		for (i = 0; i < e->cwait[c].n; i++)
+			if (e->cwait[c].v[i] != target)
+				vadd(P, 0, e->cwait[c].v[i]);
+	vadd(P, 0, target);
+	nreal = P->nt;
+	qsort(P->t, (size_t)nreal, sizeof *P->t, cmp_vtk);
+
+	P->q = xcalloc((size_t)cfg->nqueues + 1, sizeof *P->q);
+	P->asg = xcalloc((size_t)cfg->ncounters + 1, sizeof *P->asg);
+	P->dpool = xcalloc((size_t)nreal + 1, sizeof *P->dpool);
+	for (q = 0; q < cfg->nqueues; q++) {
+		P->q[q].nr = e->queues[q].normal_run;
+		P->q[q].pr = e->queues[q].priority_run;
+	}
+	for (i = 0; i < nreal; i++) {
+		const struct tk *p = P->t[i].p;
+		int ac = p->t.assigned_counter;
+		struct vqueue *vq = &P->q[p->t.queue];
+
+		P->t[i].key = i - nreal;
+		if (p == target)
+			ti = i;
+		if (ac >= 0 && ac < cfg->ncounters)
+			vpush(&P->asg[ac], i);
+		else
+			vpush(is_prio(p) ? &vq->prio : &vq->norm, i);
+	}
+	/* Deadlines, per queue into the shared pool. */
+	for (q = 0; q < cfg->nqueues; q++) {
+		struct vqueue *vq = &P->q[q];
+		int k;
+
+		vq->due = P->dpool + off;
+		for (k = 0; k < vq->norm.n + vq->prio.n; k++) {
+			int idx = k < vq->norm.n ? vq->norm.v[k] :
+			    vq->prio.v[k - vq->norm.n];
+			int64_t tgt = target_s(e, P->t[idx].p);
+
+			if (tgt <= 0)
+				continue;
+			vq->due[vq->nd].due = P->t[idx].p->t.enqueued_at + tgt;
+			vq->due[vq->nd].idx = idx;
+			vq->nd++;
+		}
+		if (vq->nd > 1)
+			qsort(vq->due, (size_t)vq->nd, sizeof *vq->due, cmp_vdue);
+		off += vq->nd;
+	}
+	play_rates(P);
+	return ti;
+}
+
+/* Free what play_build allocated. */
+static void
+play_free(struct play *P)
+{
+	int i;
+
+	for (i = 0; i < P->e->cfg->nqueues; i++) {
+		free(P->q[i].norm.v);
+		free(P->q[i].prio.v);
+	}
+	for (i = 0; i < P->e->cfg->ncounters; i++)
+		free(P->asg[i].v);
+	free(P->t);
+	free(P->q);
+	free(P->asg);
+	free(P->dpool);
+}
+
+/* The expected arrivals of queue q up to at seconds from now. */
+static void
+play_arrive(struct play *P, int q, double at)
+{
+	struct vqueue *vq = &P->q[q];
+	int k;
+
+	for (k = 0; k < 2; k++)
+		while (vq->gap[k] > 0 && vq->next[k] <= at) {
+			vpush(k ? &vq->prio : &vq->norm,
+			    vadd(P, vq->next[k], NULL));
+			vq->next[k] += vq->gap[k];
+		}
+}
+
+/* Whether play-out ticket x is a priority one of its queue's list. */
+static int
+vprio(const struct play *P, int x, int q)
+{
+	const struct vqueue *vq = &P->q[q];
+	int i;
+
+	for (i = vq->prio.h; i < vq->prio.n; i++)
+		if (vq->prio.v[i] == x)
+			return 1;
+	return 0;
+}
+
+/*
+ * The ticket counter c would call at time at (seconds from now) in the
+ * play-out, or -1: the rules of route() on the play-out's tickets.  In *qq
+ * the queue it is taken from and in *pp whether it is a priority one.
+ */
+static int
+play_pick(struct play *P, int c, double at, int *qq, int *pp)
+{
+	const engine *e = P->e;
+	const struct config_policy *pol = &e->cfg->policy;
+	int64_t now = P->now + (int64_t)at;
+	int head[CONFIG_MAX_SERVES], hn[CONFIG_MAX_SERVES], hp[CONFIG_MAX_SERVES];
+	int over[2] = { -1, -1 }, overq[2] = { -1, -1 }, nlevel[2] = { 0, 0 };
+	int64_t overby[2] = { 0, 0 };
+	int i, level, j, x;
+
+	/* 0. Tickets assigned to this counter. */
+	if ((x = vhead(P, &P->asg[c])) >= 0) {
+		*qq = P->t[x].p->t.queue;
+		*pp = is_prio(P->t[x].p);
+		return x;
+	}
+	for (i = 0; i < e->nserves[c]; i++) {
+		int q = e->serves[c][i].queue, lv = e->serves[c][i].level;
+		struct vqueue *vq = &P->q[q];
+		const struct vdue *d;
+
+		play_arrive(P, q, at);
+		hn[i] = vhead(P, &vq->norm);
+		hp[i] = vhead(P, &vq->prio);
+		head[i] = hn[i] < 0 ? hp[i] : hp[i] < 0 ? hn[i] :
+		    P->t[hn[i]].key < P->t[hp[i]].key ? hn[i] : hp[i];
+		if (head[i] < 0)
+			continue;
+		nlevel[lv]++;
+		if ((d = vdue_head(P, vq)) != NULL && now - d->due > 0 &&
+		    (over[lv] < 0 || now - d->due > overby[lv] ||
+		    (now - d->due == overby[lv] && d->idx < over[lv]))) {
+			over[lv] = d->idx;
+			overq[lv] = q;
+			overby[lv] = now - d->due;
+		}
+	}
+	/* 1. Past target outranks. */
+	if (!pol->target_override)
+		over[CONFIG_PRIMARY] = -1;
+	if (!pol->backup_past_target && !(pol->target_override &&
+	    nlevel[CONFIG_PRIMARY] == 0))
+		over[CONFIG_BACKUP] = -1;
+	if (over[0] >= 0 && over[1] >= 0)
+		level = overby[1] > overby[0];
+	else
+		level = over[0] >= 0 ? 0 : over[1] >= 0 ? 1 : -1;
+	if (level >= 0) {
+		*qq = overq[level];
+		*pp = vprio(P, over[level], overq[level]);
+		return over[level];
+	}
+	/* 2. Primary first. */
+	level = nlevel[CONFIG_PRIMARY] > 0 ? CONFIG_PRIMARY : CONFIG_BACKUP;
+	if (nlevel[level] == 0)
+		return -1;
+	/* 3. The queue whose head came first, then the interleave. */
+	j = -1;
+	for (i = 0; i < e->nserves[c]; i++)
+		if (e->serves[c][i].level == level && head[i] >= 0 &&
+		    (j < 0 || P->t[head[i]].key < P->t[head[j]].key))
+			j = i;
+	{
+		const struct vqueue *vq = &P->q[e->serves[c][j].queue];
+
+		*qq = e->serves[c][j].queue;
+		*pp = interleave_kind(pol, hn[j] >= 0, hp[j] >= 0, vq->nr,
+		    vq->pr);
+		return *pp ? hp[j] : hn[j];
+	}
+}
+
+/*
+ * Seconds until target (index ti in the play-out) is called: the open
+ * counters become free when their current tickets are expected to end and
+ * call the waiting tickets by the routing rules, each holding the counter
+ * for its queue's expected time.  -1 when no open counter would call it.
+ */
+static double
+play_run(struct play *P, int ti)
+{
+	const engine *e = P->e;
+	int nc = e->cfg->ncounters, c, best, x, q, pr, steps = 0;
+	double *free_at = xcalloc((size_t)nc + 1, sizeof *free_at), res = -1;
+	unsigned char *alive = xcalloc((size_t)nc + 1, 1);
+	struct learned L;
+
+	learned(e, &L);
+	for (c = 0; c < nc; c++) {
 		const struct engine_counter *ec = &e->counters[c];
-		int others = 0, lv;
+		const struct tk *t;
 
 		if (ec->state != ENGINE_C_OPEN)
 			continue;
-		for (i = 0; i < e->nserves[c]; i++)
-			if (e->serves[c][i].queue == q)
-				break;
-		if (i == e->nserves[c])
-			continue;
-		lv = e->serves[c][i].level;
-		for (j = 0; j < e->nserves[c]; j++)
-			if (j != i && e->serves[c][j].level == CONFIG_PRIMARY &&
-			    e->qwait_total[e->serves[c][j].queue] > 0)
-				others++;
-		if (lv == CONFIG_PRIMARY)
-			s += 1.0 / (1 + others);
-		else if (ec->ticket == 0)
-			s += others ? 0.5 : 1.0;
+		alive[c] = 1;
+		if (ec->ticket != 0 && (t = find_id(e, ec->ticket)) != NULL)
+			free_at[c] = residual_s(e, &L, t, P->now);
 		else
-			s += others ? 0.1 : 0.5;
-		if (lv != CONFIG_PRIMARY && others)
-			continue;
-		if (ec->ticket == 0) {
-			*first_free = 0;
-			minrem = -2;
-		} else if (minrem != -2) {
-			const struct tk *t = find_id(e, ec->ticket);
-			double svc, rem;
-
-			if (t == NULL)
-				continue;
-			svc = e->queues[t->t.queue].service_ewma_s;
-			rem = t->t.started_at > 0 ?
-			    svc - (double)(now - t->t.started_at) : svc;
-			if (rem < svc * RESIDUAL_FLOOR)
-				rem = svc * RESIDUAL_FLOOR;
-			if (minrem < 0 || rem < minrem)
-				minrem = rem;
-		}
+			free_at[c] = L.gap;
 	}
-	*first_free = minrem < 0 ? 0 : minrem;
-	return s > 0 ? s : 1.0;
+	for (;;) {
+		best = -1;
+		for (c = 0; c < nc; c++)
+			if (alive[c] && (best < 0 || free_at[c] < free_at[best]))
+				best = c;
+		if (best < 0 || free_at[best] > PLAY_HORIZON_S ||
+		    ++steps > PLAY_MAX_STEPS)
+			break;
+		x = play_pick(P, best, free_at[best], &q, &pr);
+		if (x < 0) {
+			alive[best] = 0;
+			continue;
+		}
+		if (x == ti) {
+			res = free_at[best];
+			break;
+		}
+		P->t[x].taken = 1;
+		if (pr) {
+			P->q[q].pr++;
+			P->q[q].nr = 0;
+		} else {
+			P->q[q].nr++;
+			P->q[q].pr = 0;
+		}
+		free_at[best] += hold_s(e, &L, q);
+	}
+	free(free_at);
+	free(alive);
+	return res;
 }
 
 /*
- * Slow-down of a normal ticket of queue q by priority visitors still to
- * come: the day's priority share of the queue, as far as the interleave and
- * the cap let priority tickets through.
- */
-static double
-priority_factor(const engine *e, int q)
-{
-	const struct config_policy *pol = &e->cfg->policy;
-	double p, cap;
-
-	if (e->day_issued[q] < PRIO_MIN_SAMPLE)
-		return 1.0;
-	p = (double)e->day_prio[q] / e->day_issued[q];
-	cap = pol->priority_interleave > 0 ?
-	    1.0 / (pol->priority_interleave + 1) :
-	    (double)pol->priority_max_consecutive /
-	    (pol->priority_max_consecutive + 1);
-	if (p > cap)
-		p = cap;
-	return 1.0 / (1.0 - p);
-}
-
-/*
- * Estimated wait in seconds for someone of kind prio with ahead people
- * before them in queue q: the first free counter, then ahead services
- * spread over the counters serving q.
+ * Estimated wait in seconds of waiting ticket p (listed, or about to be
+ * issued) with ahead people before it in its queue.
  */
 static int
-estimate(const engine *e, int q, int prio, int ahead, double nserv,
-    double first_free)
+estimate(const engine *e, const struct tk *p, int ahead)
 {
-	double w = (double)ahead * e->queues[q].service_ewma_s / nserv;
+	struct play P;
+	int ti = play_build(&P, e, p, e->now);
+	double w = play_run(&P, ti);
+	int q = p->t.queue;
 
-	if (!prio)
-		w *= priority_factor(e, q);
-	w += first_free;
+	play_free(&P);
+	if (w < 0)                   /* no open counter calls it: one assumed */
+		w = (double)ahead * svc_s(e, q);
 	if (w > 1e8)
 		w = 1e8;
 	return (int)(w + 0.5);
@@ -709,7 +1160,7 @@ estimate(const engine *e, int q, int prio, int ahead, double nserv,
 static void
 position(const engine *e, const struct tk *p, int *ahead, int *est)
 {
-	int own = 0, other = 0, i, q = p->t.queue, a;
+	int own = 0, other = 0, i, q = p->t.queue;
 
 	if (p->t.assigned_counter >= 0 &&
 	    p->t.assigned_counter < e->cfg->ncounters) {
@@ -719,26 +1170,20 @@ position(const engine *e, const struct tk *p, int *ahead, int *est)
 			if (l->v[i] != p && before(l->v[i], p))
 				own++;
 		*ahead = own;
-		*est = estimate(e, q, 1, own, 1.0, 0);
-		return;
-	}
-	for (i = 0; i < e->qwait[q].n; i++) {
-		const struct tk *o = e->qwait[q].v[i];
+	} else {
+		for (i = 0; i < e->qwait[q].n; i++) {
+			const struct tk *o = e->qwait[q].v[i];
 
-		if (o == p)
-			continue;
-		if (is_prio(o) != is_prio(p))
-			other++;
-		else if (before(o, p))
-			own++;
+			if (o == p)
+				continue;
+			if (is_prio(o) != is_prio(p))
+				other++;
+			else if (before(o, p))
+				own++;
+		}
+		*ahead = sim_ahead(e, q, is_prio(p), own, other);
 	}
-	a = sim_ahead(e, q, is_prio(p), own, other);
-	*ahead = a;
-	{
-		double first_free, n = servers(e, q, e->now, &first_free);
-
-		*est = estimate(e, q, is_prio(p), a, n, first_free);
-	}
+	*est = estimate(e, p, *ahead);
 }
 
 /* ---- lifecycle -------------------------------------------------------- */
@@ -755,8 +1200,7 @@ engine_new(const struct config *cfg)
 	e->cwait = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->cwait);
 	e->counters = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->counters);
 	e->queues = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->queues);
-	e->day_issued = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->day_issued);
-	e->day_prio = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->day_prio);
+	e->learn = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->learn);
 	e->serves = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->serves);
 	e->nserves = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->nserves);
 	e->rc = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->rc);
@@ -831,8 +1275,7 @@ engine_free(engine *e)
 	free(e->cwait);
 	free(e->counters);
 	free(e->queues);
-	free(e->day_issued);
-	free(e->day_prio);
+	free(e->learn);
 	free(e->serves);
 	free(e->nserves);
 	free(e->ev);
@@ -955,16 +1398,14 @@ recount(engine *e)
 {
 	int i;
 
-	memset(e->day_issued, 0, (size_t)e->cfg->nqueues * sizeof *e->day_issued);
-	memset(e->day_prio, 0, (size_t)e->cfg->nqueues * sizeof *e->day_prio);
+	memset(e->learn, 0, (size_t)e->cfg->nqueues * sizeof *e->learn);
 	for (i = 0; i < e->all.n; i++) {
 		const struct tk *p = e->all.v[i];
 
 		if (strcmp(p->t.day, e->day) != 0 || p->t.queue < 0 ||
 		    p->t.queue >= e->cfg->nqueues)
 			continue;
-		e->day_issued[p->t.queue]++;
-		e->day_prio[p->t.queue] += is_prio(p);
+		learn_add(e, p);
 	}
 }
 
@@ -1466,8 +1907,6 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		n->list_idx = n->open_idx = -1;
 		position(e, n, &n->t.ahead, &n->t.est_wait_s);
 		tk_add(e, n);
-		e->day_issued[q]++;
-		e->day_prio[q] += is_prio(n);
 		memcpy(eq->day, e->day, sizeof eq->day);
 		eq->next_number = num + 1;
 		touch_q(e, q);
@@ -1487,6 +1926,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 			p->t.state = ENGINE_T_NO_SHOW;
 			p->t.finished_at = now;
 			tk_list(e, p);
+			learn_add(e, p);
 			release(e, c);
 			add_event(e, ENGINE_EV_NO_SHOW, now, p, c, cmd->staff,
 			    p->t.calls);
@@ -1517,6 +1957,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		p->t.state = ENGINE_T_DONE;
 		p->t.finished_at = now;
 		tk_list(e, p);
+		learn_add(e, p);
 		touch_t(e, p);
 		release(e, c);
 		ec->last_ticket = p->t.id;
@@ -1533,6 +1974,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		p->t.state = ENGINE_T_NO_SHOW;
 		p->t.finished_at = now;
 		tk_list(e, p);
+		learn_add(e, p);
 		touch_t(e, p);
 		release(e, c);
 		add_event(e, ENGINE_EV_NO_SHOW, now, p, c, cmd->staff,
@@ -1547,12 +1989,6 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		if (keep < 0)
 			keep = cfg->policy.transfer_keeps_place;
 		tk_unlist(e, p);
-		if (strcmp(p->t.day, e->day) == 0) {
-			e->day_issued[p->t.queue]--;
-			e->day_prio[p->t.queue] -= is_prio(p);
-			e->day_issued[to_q]++;
-			e->day_prio[to_q] += is_prio(p);
-		}
 		p->t.state = ENGINE_T_WAITING;
 		p->t.queue = to_q;
 		p->t.counter = -1;
@@ -1746,22 +2182,23 @@ int
 engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
     int *est_wait_s)
 {
-	int own = 0, other = 0, i, a, prio = priority > 0;
-	double first_free, n;
+	struct tk n;
 
 	if (queue < 0 || queue >= e->cfg->nqueues)
 		return -ENGINE_ENOQUEUE;
-	/* A ticket issued now comes after every waiting one of its class. */
-	for (i = 0; i < e->qwait[queue].n; i++) {
-		if (is_prio(e->qwait[queue].v[i]) == prio)
-			own++;
-		else
-			other++;
-	}
-	a = sim_ahead(e, queue, prio, own, other);
-	n = servers(e, queue, e->now, &first_free);
-	*ahead = a;
-	*est_wait_s = estimate(e, queue, prio, a, n, first_free);
+	/* A ticket issued now comes after every waiting one. */
+	memset(&n, 0, sizeof n);
+	n.t.id = INT64_MAX;
+	n.t.order = INT64_MAX;
+	n.t.queue = queue;
+	n.t.procedure = -1;
+	n.t.priority = priority;
+	n.t.assigned_counter = -1;
+	n.t.counter = -1;
+	n.t.state = ENGINE_T_WAITING;
+	n.t.issued_at = n.t.enqueued_at = e->now;
+	n.list_idx = n.open_idx = -1;
+	position(e, &n, ahead, est_wait_s);
 	return 0;
 }
 

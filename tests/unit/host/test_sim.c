@@ -436,6 +436,76 @@ test_transfer_and_pooled(void **state)
 	assert_int_equal(r.served, 2);
 }
 
+/* Run one engine command at time t; returns the engine's answer. */
+static int
+eng(engine *e, enum engine_cmd_type type, int64_t t, int counter, int queue,
+    struct engine_result *res)
+{
+	struct engine_cmd cmd;
+	static unsigned code;
+
+	memset(&cmd, 0, sizeof cmd);
+	cmd.type = type;
+	cmd.now = t;
+	cmd.counter = counter;
+	cmd.queue = queue;
+	cmd.procedure = -1;
+	cmd.to_queue = cmd.to_counter = cmd.kiosk = -1;
+	cmd.keep_place = -1;
+	cmd.channel = ENGINE_CH_KIOSK;
+	snprintf(cmd.code, sizeof cmd.code, "e%u", ++code % 100000u);
+	return engine_exec(e, &cmd, res);
+}
+
+/*
+ * The estimator the simulator measures: the play-out (a backup counter
+ * helps only once its own queue is empty) and what it learns from the
+ * day's ended tickets (service, call -> start, a free counter's delay).
+ */
+static void
+test_estimate_playout(void **state)
+{
+	struct sim_day d;
+	struct engine_result res;
+	engine *e;
+	int64_t t, a1, b1, b3;
+	int ahead, est;
+
+	(void)state;
+	cfg_init();
+	tiny_day(&d);
+	t = sim_day_midnight(&d) + 8 * 3600;
+	e = engine_new(&cfg);
+	/* Counter 2 alone: primary B, backup A. */
+	assert_int_equal(eng(e, ENGINE_COUNTER_OPEN, t, 1, -1, &res), 0);
+	assert_int_equal(eng(e, ENGINE_ISSUE, t, -1, 1, &res), 0);
+	b1 = res.ticket;
+	assert_int_equal(engine_ticket_by_id(e, b1)->est_wait_s, 0);
+	/* A waits for B1's 5 min first (the old rule said 0: counter free). */
+	assert_int_equal(eng(e, ENGINE_ISSUE, t + 1, -1, 0, &res), 0);
+	a1 = res.ticket;
+	assert_int_equal(engine_ticket_by_id(e, a1)->ahead, 0);
+	assert_int_equal(engine_ticket_by_id(e, a1)->est_wait_s, 300);
+	/* B1: called after 10 s, at the counter 20 s later, served 200 s. */
+	assert_int_equal(eng(e, ENGINE_CALL_NEXT, t + 10, 1, -1, &res), 0);
+	assert_true(res.ticket == b1);
+	assert_int_equal(eng(e, ENGINE_START, t + 30, 1, -1, &res), 0);
+	assert_int_equal(eng(e, ENGINE_FINISH, t + 230, 1, -1, &res), 0);
+	/* Learned: service (10 x 300 + 200) / 11, walk 20, call delay 10. */
+	assert_int_equal(eng(e, ENGINE_ISSUE, t + 240, -1, 1, &res), 0);
+	assert_int_equal(engine_ticket_by_id(e, res.ticket)->est_wait_s, 10);
+	assert_int_equal(eng(e, ENGINE_ISSUE, t + 241, -1, 1, &res), 0);
+	b3 = res.ticket;
+	assert_int_equal(engine_ticket_by_id(e, b3)->ahead, 1);
+	assert_int_equal(engine_ticket_by_id(e, b3)->est_wait_s,
+	    (int)(10 + 20 + 3200.0 / 11 + 10 + 0.5));
+	/* Live: A1 now comes after B2 and B3. */
+	assert_int_equal(engine_position(e, a1, &ahead, &est), 0);
+	assert_int_equal(ahead, 0);
+	assert_int_equal(est, (int)(10 + 2 * (20 + 3200.0 / 11 + 10) + 0.5));
+	engine_free(e);
+}
+
 static void
 test_stats_ranks(void **state)
 {
@@ -503,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_figures_hand_day),
 		cmocka_unit_test(test_figures_noshow_priority),
 		cmocka_unit_test(test_transfer_and_pooled),
+		cmocka_unit_test(test_estimate_playout),
 		cmocka_unit_test(test_stats_ranks),
 		cmocka_unit_test(test_full_day_runs),
 	};
