@@ -122,11 +122,15 @@ deps:
 	@sh config/install-deps.sh
 
 all: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory -j$(NPROC) build
 
 build: $(PROGRAMS) $(UNIT_TESTS)
 
+# Builds run on every core; tests run one at a time.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 check: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) build
 	@$(MAKE) --no-print-directory _check
 
 # Everything, with one closing line "N passed, N failed" per phase from
@@ -149,7 +153,7 @@ check-integration: build
 
 # The unit tests again, built with ASan and UBSan.
 check-san:
-	@$(MAKE) --no-print-directory B=build/san SANITIZE=address,undefined OPT=-O1 build
+	@$(MAKE) --no-print-directory -j$(NPROC) B=build/san SANITIZE=address,undefined OPT=-O1 build
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-tests.sh unit-san $(subst $(B)/,build/san/,$(UNIT_TESTS))
 
