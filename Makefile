@@ -160,7 +160,7 @@ check-san:
 # libFuzzer targets, built with clang into build/fuzz.
 FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz-$(subst /,-,$(t)))
 check-fuzz fuzz:
-	@[ -z "$(FUZZ_TARGETS)" ] || $(MAKE) --no-print-directory B=build/fuzz CC=clang \
+	@[ -z "$(FUZZ_TARGETS)" ] || $(MAKE) --no-print-directory -j$(NPROC) B=build/fuzz CC=clang \
 		SANITIZE=fuzzer-no-link,address,undefined OPT=-O1 FUZZ_BUILD=1 $(FUZZ_BINS)
 	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
