@@ -6,8 +6,11 @@
  * transfers (a new wait at the new queue), recalls (the last call counts),
  * no-shows, cancellations; the daily rollup (histograms) against the exact
  * figures and its invalidation by a late event; CSV and SVG; filters that
- * only ever reach SQL bound; the live dashboard.  The database is made by
- * store_open (so the schema is the store's) and filled with plain SQL.
+ * only ever reach SQL bound; the live dashboard, and its today kept in
+ * memory across calls (after random commands over two days, with another
+ * connection sometimes syncing, it must equal a dashboard and a 1-day report
+ * made from scratch, and the counts the test keeps itself).  The database is
+ * made by store_open (so the schema is the store's) and filled with plain SQL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -666,6 +669,259 @@ test_live(void **state)
 	stats_close(st);
 }
 
+/* ---- the live dashboard kept incrementally ----------------------------------------- */
+
+struct rtk {
+	int64_t id;
+	char day[11];
+	int q, c, state;       /* state: 0 waiting 1 called 2 serving 3 parked 4 closed */
+	int served, rated;
+};
+
+static void
+set_ticket(const struct rtk *k, const char *state, int64_t enq)
+{
+	static const char *const qc[2] = { "QA", "QB" };
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_prepare_v2(T.w, "UPDATE tickets SET state = ?1, queue = ?2,"
+	    " counter = ?3, enqueued_at = CASE WHEN ?4 > 0 THEN ?4 ELSE enqueued_at END"
+	    " WHERE id = ?5", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, qc[k->q], -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, k->c);
+	sqlite3_bind_int64(s, 4, enq);
+	sqlite3_bind_int64(s, 5, k->id);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+}
+
+static void
+day_of(int64_t t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* One random command at time t on the tickets tk[0..*n). */
+static void
+random_command(struct rtk *tk, int *n, int64_t t)
+{
+	static const char *const qc[2] = { "QA", "QB" }, *const dc[2] = { "TP", "XD" };
+	int r = (int)rnd(100), i, open = 0, x;
+	struct rtk *k = NULL;
+
+	for (i = 0; i < *n; i++)
+		open += tk[i].state < 4;
+	if (r < 25 || open == 0) {                       /* issued */
+		k = &tk[(*n)++];
+		memset(k, 0, sizeof *k);
+		k->id = *n;
+		k->q = (int)rnd(2);
+		day_of(t, k->day);
+		ev("issued", t, k->id, qc[k->q], 0, 0, 0, NULL);
+		ticket_row(k->id, k->day, 1000 + (int)k->id, qc[k->q], dc[k->q], "waiting", t);
+		return;
+	}
+	if (r < 30) {                                    /* a counter's own event */
+		ev(rnd(2) ? "counter_paused" : "counter_opened", t, 0, NULL, 1 + (int)rnd(3), 11, 0, NULL);
+		return;
+	}
+	if (r < 38) {                                    /* a (late) rating */
+		for (i = 0; i < *n; i++)
+			if (tk[i].served && !tk[i].rated) {
+				tk[i].rated = 1;
+				ev("rated", t, tk[i].id, qc[tk[i].q], tk[i].c, 0, 1 + (int)rnd(4), NULL);
+				return;
+			}
+		return;
+	}
+	for (x = (int)rnd((uint32_t)open), i = 0; i < *n; i++)
+		if (tk[i].state < 4 && x-- == 0)
+			k = &tk[i];
+	x = (int)rnd(10);
+	switch (k->state) {
+	case 0:
+		if (x == 0) {
+			ev("cancelled", t, k->id, qc[k->q], 0, 0, 0, NULL);
+			k->state = 4;
+			set_ticket(k, "cancelled", 0);
+		} else {
+			k->c = 1 + (int)rnd(3);
+			ev("called", t, k->id, qc[k->q], k->c, 10 + k->c, 0, NULL);
+			k->state = 1;
+			set_ticket(k, "called", 0);
+		}
+		break;
+	case 1:
+	case 2:
+		if (k->state == 1 && x == 0) {
+			ev("recalled", t, k->id, qc[k->q], k->c, 10 + k->c, 2, NULL);
+		} else if (k->state == 1 && x == 1) {
+			ev("no_show", t, k->id, qc[k->q], k->c, 10 + k->c, 0, NULL);
+			k->state = 4;
+			set_ticket(k, "no_show", 0);
+		} else if (k->state == 1 && x == 2) {
+			ev("parked", t, k->id, qc[k->q], k->c, 10 + k->c, 0, NULL);
+			k->state = 3;
+			set_ticket(k, "parked", 0);
+		} else if (x == 3) {
+			int q2 = (int)rnd(2);      /* the other queue, or back to the same */
+			ev("transferred", t, k->id, qc[q2], k->c, 10 + k->c, 0, qc[q2]);
+			k->q = q2;
+			k->state = 0;
+			set_ticket(k, "waiting", t);
+		} else if (k->state == 2 || x == 4) {
+			ev("finished", t, k->id, qc[k->q], k->c, 10 + k->c, 0, NULL);
+			k->state = 4;
+			k->served = 1;
+			set_ticket(k, "done", 0);
+		} else {
+			ev("started", t, k->id, qc[k->q], k->c, 10 + k->c, 0, NULL);
+			k->state = 2;
+			set_ticket(k, "serving", 0);
+		}
+		break;
+	default:
+		ev("unparked", t, k->id, qc[k->q], k->c, 10 + k->c, 0, NULL);
+		k->state = 0;
+		set_ticket(k, "waiting", t);
+		break;
+	}
+}
+
+static void
+assert_same_json(const cJSON *a, const cJSON *b, const char *what)
+{
+	if (!cJSON_Compare(a, b, 1)) {
+		char *x = cJSON_PrintUnformatted(a), *y = cJSON_PrintUnformatted(b);
+		print_error("%s differ:\n%s\n%s\n", what, x, y);
+		free(x);
+		free(y);
+		fail();
+	}
+}
+
+/* The derived file's open legs per day agree with its legs. */
+static void
+check_days_open(void)
+{
+	char sp[320];
+	sqlite3 *d;
+	sqlite3_stmt *s;
+	int rows = 0;
+
+	snprintf(sp, sizeof sp, "%s/o.stats", T.dir);
+	assert_int_equal(sqlite3_open_v2(sp, &d, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(d, "SELECT d.day, d.open_n, (SELECT count(*) FROM legs l"
+	    " WHERE l.day = d.day AND l.outcome = 0) FROM days d", -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (sqlite3_column_int(s, 1) != sqlite3_column_int(s, 2))
+			fail_msg("day %s: open_n %d, open legs %d", sqlite3_column_text(s, 0),
+			    sqlite3_column_int(s, 1), sqlite3_column_int(s, 2));
+		rows++;
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(d);
+	assert_true(rows > 0);
+}
+
+static void
+test_live_incremental(void **state)
+{
+	struct rtk *tk = calloc(1200, sizeof *tk);
+	int n = 0, batch, i, reloads_by_other = 0;
+	int64_t t = D0 + 17 * 3600;             /* 17:00; the last batches run past midnight */
+	stats *st, *other;
+	char sp2[320], path[340];
+
+	(void)state;
+	assert_non_null(tk);
+	snprintf(sp2, sizeof sp2, "%s/o2.stats", T.dir);
+	assert_int_equal(sqlite3_exec(T.w, "INSERT INTO counters(number, state, since, staff)"
+	    " VALUES(1, 'open', 0, 11), (2, 'open', 0, 12), (3, 'open', 0, 13)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	st = open_stats();
+	other = open_stats();                  /* a second connection on the same file */
+	for (batch = 0; batch < 150; batch++) {
+		int nev = 1 + (int)rnd(12), issued = 0, served = 0;
+		int64_t now;
+		stats *fresh;
+		cJSON *live, *live2, *rep;
+		const cJSON *g, *today;
+		struct stats_query q;
+		char day[11];
+
+		for (i = 0; i < nev && n < 1100; i++) {
+			t += rnd(120);
+			random_command(tk, &n, t);
+		}
+		now = t + rnd(30);
+		if (rnd(5) == 0) {
+			assert_true(stats_sync(other, 0) >= 0);
+			reloads_by_other++;
+		}
+		live = stats_live(st, now);
+		assert_non_null(live);
+
+		/* From scratch: a new statistics file built from all the events. */
+		for (i = 0; i < 3; i++) {
+			snprintf(path, sizeof path, "%s%s", sp2, i == 0 ? "" : i == 1 ? "-wal" : "-shm");
+			unlink(path);
+		}
+		fresh = stats_open(T.db, sp2, T.cfg, path, sizeof path);
+		assert_non_null(fresh);
+		live2 = stats_live(fresh, now);
+		assert_non_null(live2);
+		assert_same_json(live, live2, "kept and fresh live dashboards");
+		day_of(now, day);
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(live, "day")->valuestring, day);
+		q = query(day, day, 1u << STATS_BY_QUEUE | 1u << STATS_BY_COUNTER);
+		rep = stats_report(fresh, &q, now);
+		assert_non_null(rep);
+		today = cJSON_GetObjectItemCaseSensitive(live, "today");
+		assert_same_json(today, cJSON_GetObjectItemCaseSensitive(rep, "total"),
+		    "live today and the day's report");
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(live, "queues")) {
+			const cJSON *rg = find(rep, "queue",
+			    cJSON_GetObjectItemCaseSensitive(g, "code")->valuestring);
+			assert_int_equal((int)num(g, "issued_today", NULL), rg ? (int)num(rg, "issued", NULL) : 0);
+			assert_int_equal((int)num(g, "served_today", NULL), rg ? (int)num(rg, "served", NULL) : 0);
+		}
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(live, "counters")) {
+			char key[16];
+			const cJSON *rg;
+
+			snprintf(key, sizeof key, "%d", (int)num(g, "number", NULL));
+			rg = find(rep, "counter", key);
+			assert_int_equal((int)num(g, "served_today", NULL), rg ? (int)num(rg, "served", NULL) : 0);
+		}
+		/* And the test's own counts: tickets issued today, and served. */
+		for (i = 0; i < n; i++) {
+			if (strcmp(tk[i].day, day) != 0)
+				continue;
+			issued++;
+			served += tk[i].served;
+		}
+		assert_int_equal((int)num(today, "issued", NULL), issued);
+		assert_int_equal((int)num(today, "served", NULL), served);
+		check_days_open();
+		cJSON_Delete(rep);
+		cJSON_Delete(live);
+		cJSON_Delete(live2);
+		stats_close(fresh);
+	}
+	/* The run covered both days and the other connection's syncs. */
+	assert_true(strcmp(tk[0].day, tk[n - 1].day) < 0);
+	assert_true(reloads_by_other > 0);
+	stats_close(other);
+	stats_close(st);
+	free(tk);
+}
+
 static void
 test_percentile_and_days(void **state)
 {
@@ -695,6 +951,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_midnight_and_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_incremental, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
