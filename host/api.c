@@ -1565,6 +1565,13 @@ api_queue_answer(struct req *r)
 	char *out = r->out;
 
 	r->out = NULL;
+	if (out == NULL) {
+		/* Every route answers; this is the net under a route that forgot. */
+		log_warnx("http: %s %s: no answer was made", r->method, "request");
+		r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		r->ctype = "application/json";
+		out = xstrdup("{\"error\":\"internal\",\"message\":\"Lỗi nội bộ.\"}");
+	}
 	resp = MHD_create_response_from_buffer(strlen(out), out, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", r->ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
