@@ -1567,7 +1567,7 @@ api_queue_answer(struct req *r)
 	r->out = NULL;
 	if (out == NULL) {
 		/* Every route answers; this is the net under a route that forgot. */
-		log_warnx("http: %s %s: no answer was made", r->method, "request");
+		log_warnx("http: a %s request got no answer from its route", r->method);
 		r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		r->ctype = "application/json";
 		out = xstrdup("{\"error\":\"internal\",\"message\":\"Lỗi nội bộ.\"}");
