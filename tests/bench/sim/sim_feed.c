@@ -145,7 +145,7 @@ feed_exec(void *arg, const struct engine_cmd *cmd, struct sim_reply *rep)
 {
 	struct feed *f = arg;
 	const struct config *cfg = f->cfg;
-	cJSON *body = cJSON_CreateObject(), *ans;
+	cJSON *body = cJSON_CreateObject(), *ans, *plain = NULL;
 	const char *action = NULL;
 	char path[128];
 	long st;
@@ -161,7 +161,17 @@ feed_exec(void *arg, const struct engine_cmd *cmd, struct sim_reply *rep)
 		if (cmd->priority > 0)
 			cJSON_AddStringToObject(body, "priority",
 			    cfg->priority[cmd->priority].code);
-		cJSON_AddStringToObject(body, "channel", "api");
+		/* Every third visitor takes the ticket at a kiosk, so its
+		   printer prints (the demo's virtual printers); when the
+		   printer cannot print the visitor asks at the counter. */
+		if (cfg->nkiosks > 0 && f->issued % 3 == 0) {
+			plain = cJSON_Duplicate(body, 1);
+			cJSON_AddStringToObject(plain, "channel", "api");
+			cJSON_AddStringToObject(body, "kiosk",
+			    cfg->kiosks[(f->issued / 3) % cfg->nkiosks].id);
+			cJSON_AddStringToObject(body, "channel", "kiosk");
+		} else
+			cJSON_AddStringToObject(body, "channel", "api");
 		snprintf(path, sizeof path, "/api/v1/tickets");
 		f->issued++;
 	} else {
@@ -190,6 +200,12 @@ feed_exec(void *arg, const struct engine_cmd *cmd, struct sim_reply *rep)
 		    cfg->counters[cmd->counter].number, action);
 	}
 	st = post(f, path, body, &ans);
+	if (plain != NULL && st == 409) {
+		cJSON_Delete(ans);
+		st = post(f, path, plain, &ans);
+		plain = NULL;
+	}
+	cJSON_Delete(plain);
 	if (st >= 200 && st < 300) {
 		ticket_reply(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), rep);
 	} else {
