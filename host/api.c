@@ -32,6 +32,7 @@
 #include "api_private.h"
 #include "apijson.h"
 #include "log.h"
+#include "pwcheck.h"
 #include "strnum.h"
 #include "vntext.h"
 #include "xmalloc.h"
@@ -302,43 +303,37 @@ api_may_act_on(const struct store_user *u, int number)
 
 /* ---- handlers ------------------------------------------------------------ */
 
+/* The password was checked on the worker thread: open the session or refuse. */
 static void
-api_login(struct req *r)
+api_login_checked(void *arg, int ok)
 {
-	static const struct api_field spec[] = {
-		{ "user", K_STR, 1 }, { "password", K_STR, 1 }, { NULL, 0, 0 } };
-	struct store_user u;
+	struct req *r = arg;
+	struct store_user *u = &r->user;
 	store *st = core_store(r->a->core);
 	char token[65];
 	int64_t now = core_now();
-	cJSON *b, *o, *arr;
-	int rc, i;
+	cJSON *o, *arr;
+	int i;
 
-	if ((b = api_body(r, spec)) == NULL)
-		return;
-	rc = store_user_check(st, api_str(b, "user"), api_str(b, "password"), &u);
-	cJSON_Delete(b);
-	if (rc < 0) {
-		api_error(r, 500, "store_failed", "Không đọc được dữ liệu tài khoản.");
-		return;
-	}
-	if (rc == 0 || u.role == STORE_ROLE_KIOSK || u.role == STORE_ROLE_DISPLAY) {
+	r->phase = REQ_READING;	/* answer through the usual path */
+	if (!ok || !r->login_found || u->disabled || u->role == STORE_ROLE_KIOSK ||
+	    u->role == STORE_ROLE_DISPLAY) {
 		api_error(r, 401, "bad_login", "Sai tên đăng nhập hoặc mật khẩu.");
-		return;
+		goto out;
 	}
 	if (core_begin(r->a->core) != 0 ||
-	    store_session_create(st, u.id, now, now + API_SESSION_S, token) != 0) {
+	    store_session_create(st, u->id, now, now + API_SESSION_S, token) != 0) {
 		api_error(r, 500, "store_failed", "Không tạo được phiên đăng nhập.");
-		return;
+		goto out;
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "token", token);
-	cJSON_AddStringToObject(o, "user", u.name);
-	cJSON_AddStringToObject(o, "full_name", u.full_name);
-	cJSON_AddStringToObject(o, "role", store_role_name(u.role));
+	cJSON_AddStringToObject(o, "user", u->name);
+	cJSON_AddStringToObject(o, "full_name", u->full_name);
+	cJSON_AddStringToObject(o, "role", store_role_name(u->role));
 	arr = cJSON_AddArrayToObject(o, "counters");
-	for (i = 0; i < u.ncounters; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateNumber(u.counters[i]));
+	for (i = 0; i < u->ncounters; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(u->counters[i]));
 	cJSON_AddNumberToObject(o, "expires", (double)(now + API_SESSION_S));
 	{
 		unsigned char raw[24];
@@ -352,6 +347,39 @@ api_login(struct req *r)
 		cJSON_AddStringToObject(o, "csrf", csrf);
 	}
 	api_reply_json(r, 200, o);
+out:
+	/* Held for a commit, the answer is released with it; else now. */
+	if (r->phase == REQ_READY)
+		MHD_resume_connection(r->conn);
+}
+
+/*
+ * Login: the user's hash is read here, the argon2id check runs on the
+ * password worker (it costs ~0.1 s of CPU by design), and the request waits,
+ * suspended, for api_login_checked.
+ */
+static void
+api_login(struct req *r)
+{
+	static const struct api_field spec[] = {
+		{ "user", K_STR, 1 }, { "password", K_STR, 1 }, { NULL, 0, 0 } };
+	char hash[crypto_pwhash_STRBYTES];
+	cJSON *b;
+	int rc;
+
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	rc = store_user_login_hash(core_store(r->a->core), api_str(b, "user"), &r->user,
+	    hash, sizeof hash);
+	if (rc < 0) {
+		cJSON_Delete(b);
+		api_error(r, 500, "store_failed", "Không đọc được dữ liệu tài khoản.");
+		return;
+	}
+	r->login_found = rc;
+	r->phase = REQ_WAITING;
+	pwcheck_submit(r->a->pw, hash, api_str(b, "password"), api_login_checked, r);
+	cJSON_Delete(b);
 }
 
 static cJSON *
@@ -1758,6 +1786,7 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	info = MHD_get_daemon_info(a->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	a->port = info != NULL ? info->port : port;
 	loop_add_fd(l, a->fd, POLLIN, api_on_fd, a);
+	a->pw = pwcheck_start(l);
 	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
 	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
 	return a;
@@ -1796,6 +1825,9 @@ api_stop(api *a)
 	/* End the streams; every other suspended answer was released by the
 	   final commit. */
 	api_sse_wake(a, 0, 1);
+	pwcheck_stop(a->pw);
+	core_flush(a->core);
+	MHD_run(a->mhd);
 	MHD_run(a->mhd);
 	loop_del_fd(a->loop, a->fd);
 	loop_del_timer(a->loop, a->tick_timer);

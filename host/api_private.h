@@ -34,6 +34,7 @@ struct api {
 	char *web_root;          /* static pages, or NULL */
 	devbus *devbus;          /* RS-485 lines, or NULL */
 	devprint *devprint;      /* ticket printers, or NULL */
+	struct pwcheck *pw;      /* password checks off the core thread */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -53,6 +54,7 @@ struct req {
 	int64_t ticket;          /* printing: the ticket being printed */
 	int printer;             /* printing: printer index */
 	int reprint;
+	int login_found;         /* login: the user exists */
 	const char *method;
 };
 

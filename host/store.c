@@ -1632,6 +1632,24 @@ store_user_get_id(store *s, int id, struct store_user *out)
 }
 
 int
+store_user_login_hash(store *s, const char *name, struct store_user *out,
+    char *hash, size_t hashlen)
+{
+	int found;
+
+	found = name != NULL ? store_user_fetch(s, S_USER_GET, name, 0, out,
+	    hash, hashlen) : 0;
+	if (found < 0)
+		return -1;
+	if (!found) {
+		/* The same work later whether the name exists or not. */
+		snprintf(hash, hashlen, "%s", store_dummy_hash);
+		memset(out, 0, sizeof *out);
+	}
+	return found;
+}
+
+int
 store_user_check(store *s, const char *name, const char *password,
     struct store_user *out)
 {
@@ -1641,12 +1659,8 @@ store_user_check(store *s, const char *name, const char *password,
 
 	if (password == NULL)
 		password = "";
-	found = name != NULL ? store_user_fetch(s, S_USER_GET, name, 0, &u,
-	    hash, sizeof hash) : 0;
-	if (found < 0)
+	if ((found = store_user_login_hash(s, name, &u, hash, sizeof hash)) < 0)
 		return -1;
-	if (!found)
-		snprintf(hash, sizeof hash, "%s", store_dummy_hash);
 	/* The same work whether the name exists, is disabled, or not. */
 	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 	if (!found || !ok || u.disabled)

@@ -95,6 +95,14 @@ int store_user_get_id(store *s, int id, struct store_user *out);
 /* 1 name and password match an enabled user (out filled), 0 not, -1 error. */
 int store_user_check(store *s, const char *name, const char *password,
     struct store_user *out);
+/*
+ * For checking a password away from the core thread: 1 and the user (maybe
+ * disabled) with its argon2id hash, 0 when there is no such user (the hash
+ * of a password nobody knows is filled in, so the check costs the same), -1
+ * on error.  hashlen: at least crypto_pwhash_STRBYTES (128).
+ */
+int store_user_login_hash(store *s, const char *name, struct store_user *out,
+    char *hash, size_t hashlen);
 /* List users: calls fn for each; returns count or -1. */
 int store_user_list(store *s, void (*fn)(const struct store_user *, void *), void *arg);
 

@@ -1,0 +1,166 @@
+/*
+ * pwcheck.c - one worker thread verifying argon2id hashes.  Jobs go in a
+ * list under a mutex; finished jobs go back in another, and a byte on a pipe
+ * wakes the loop, whose callback runs the done functions on its own thread.
+ * Passwords are wiped from memory once checked.
+ */
+#include "pwcheck.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "log.h"
+#include "xmalloc.h"
+
+struct pwjob {
+	char *hash, *password;
+	pwcheck_done_fn *done;
+	void *arg;
+	int ok;
+	struct pwjob *next;
+};
+
+struct pwcheck {
+	loop *loop;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct pwjob *todo, **todo_tail, *done;
+	int pipe[2];
+	int stopping;
+};
+
+static void
+pwcheck_free_job(struct pwjob *j)
+{
+	sodium_memzero(j->password, strlen(j->password));
+	free(j->password);
+	free(j->hash);
+	free(j);
+}
+
+static void *
+pwcheck_main(void *arg)
+{
+	pwcheck *p = arg;
+	struct pwjob *j;
+	ssize_t n;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->todo == NULL && !p->stopping)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stopping)
+			break;
+		j = p->todo;
+		p->todo = j->next;
+		if (p->todo == NULL)
+			p->todo_tail = &p->todo;
+		pthread_mutex_unlock(&p->mu);
+		j->ok = crypto_pwhash_str_verify(j->hash, j->password,
+		    strlen(j->password)) == 0;
+		pthread_mutex_lock(&p->mu);
+		j->next = p->done;
+		p->done = j;
+		do
+			n = write(p->pipe[1], "", 1);
+		while (n < 0 && errno == EINTR);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* On the loop's thread: answer the finished jobs, oldest first. */
+static void
+pwcheck_on_fd(int fd, short revents, void *arg)
+{
+	pwcheck *p = arg;
+	struct pwjob *list, *rev = NULL, *j;
+	char buf[64];
+
+	(void)revents;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&p->mu);
+	list = p->done;
+	p->done = NULL;
+	pthread_mutex_unlock(&p->mu);
+	while ((j = list) != NULL) {
+		list = j->next;
+		j->next = rev;
+		rev = j;
+	}
+	while ((j = rev) != NULL) {
+		rev = j->next;
+		j->done(j->arg, j->ok);
+		pwcheck_free_job(j);
+	}
+}
+
+pwcheck *
+pwcheck_start(loop *l)
+{
+	pwcheck *p = xcalloc(1, sizeof *p);
+
+	p->loop = l;
+	p->todo_tail = &p->todo;
+	if (pipe2(p->pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		fatal("pwcheck: pipe");
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&p->thread, NULL, pwcheck_main, p) != 0)
+		fatalx("pwcheck: cannot start the worker thread");
+	loop_add_fd(l, p->pipe[0], POLLIN, pwcheck_on_fd, p);
+	return p;
+}
+
+void
+pwcheck_submit(pwcheck *p, const char *hash, const char *password,
+    pwcheck_done_fn *done, void *arg)
+{
+	struct pwjob *j = xcalloc(1, sizeof *j);
+
+	j->hash = xstrdup(hash);
+	j->password = xstrdup(password);
+	j->done = done;
+	j->arg = arg;
+	pthread_mutex_lock(&p->mu);
+	*p->todo_tail = j;
+	p->todo_tail = &j->next;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+pwcheck_stop(pwcheck *p)
+{
+	struct pwjob *j;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stopping = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	/* Answer what finished, then what never ran. */
+	pwcheck_on_fd(p->pipe[0], POLLIN, p);
+	while ((j = p->todo) != NULL) {
+		p->todo = j->next;
+		j->done(j->arg, 0);
+		pwcheck_free_job(j);
+	}
+	loop_del_fd(p->loop, p->pipe[0]);
+	close(p->pipe[0]);
+	close(p->pipe[1]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p);
+}
