@@ -436,8 +436,7 @@ static void
 api_issue_printed(void *arg, int printed, int kept, const char *reason)
 {
 	struct req *r = arg;
-	struct engine_cmd cmd = { .type = ENGINE_CANCEL, .counter = -1, .queue = -1,
-		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_cmd cmd = engine_cmd_make(ENGINE_CANCEL);
 	struct engine_result res;
 
 	if (!printed && !kept && !r->reprint) {
@@ -518,8 +517,7 @@ api_issue(struct req *r)
 	const cJSON *pv;
 	char why[128];
 	int print;
-	struct engine_cmd cmd = { .type = ENGINE_ISSUE, .counter = -1, .queue = -1,
-		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_cmd cmd = engine_cmd_make(ENGINE_ISSUE);
 	struct engine_result res;
 	const struct engine_ticket *t;
 	const char *q, *p, *pr, *ch, *k;
@@ -628,8 +626,7 @@ static void
 api_cancel(struct req *r, int64_t id)
 {
 	static const struct api_field spec[] = { { "reason", K_STR, 0 }, { NULL, 0, 0 } };
-	struct engine_cmd cmd = { .type = ENGINE_CANCEL, .counter = -1, .queue = -1,
-		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_cmd cmd = engine_cmd_make(ENGINE_CANCEL);
 	struct engine_result res;
 	const char *reason;
 	cJSON *b;
@@ -669,8 +666,7 @@ api_counter_action(struct req *r, const char *num, const char *action)
 		{ "counter", K_INT, 0 }, { "keep_place", K_BOOL, 0 }, { "value", K_INT, 0 },
 		{ NULL, 0, 0 } };
 	const struct config *cfg = core_config(r->a->core);
-	struct engine_cmd cmd = { .counter = -1, .queue = -1, .procedure = -1,
-		.kiosk = -1, .to_queue = -1, .to_counter = -1, .keep_place = -1 };
+	struct engine_cmd cmd;
 	struct engine_result res;
 	const struct engine_counter *c;
 	const struct engine_ticket *t;
@@ -679,12 +675,12 @@ api_counter_action(struct req *r, const char *num, const char *action)
 	size_t i;
 	const char *s;
 	cJSON *b, *o;
-	int rc;
+	int rc, counter;
 
 	if (api_auth(r, ROLES_PEOPLE, 0) != 0)
 		return;
 	if (strnum_parse(num, 1, 99, &n) != 0 ||
-	    (cmd.counter = config_counter_index(cfg, (int)n)) < 0) {
+	    (counter = config_counter_index(cfg, (int)n)) < 0) {
 		api_error(r, 404, "not_found", "Không có quầy số %.8s.", num);
 		return;
 	}
@@ -701,7 +697,8 @@ api_counter_action(struct req *r, const char *num, const char *action)
 	}
 	if ((b = api_body(r, spec)) == NULL)
 		return;
-	cmd.type = api_actions[i].type;
+	cmd = engine_cmd_make(api_actions[i].type);
+	cmd.counter = counter;
 	cmd.staff = r->user.id;
 	if ((s = api_str(b, "reason")) != NULL)
 		snprintf(cmd.reason, sizeof cmd.reason, "%s", s);
@@ -753,8 +750,7 @@ static void
 api_day_close(struct req *r)
 {
 	static const struct api_field spec[] = { { "reason", K_STR, 0 }, { NULL, 0, 0 } };
-	struct engine_cmd cmd = { .type = ENGINE_DAY_CLOSE, .counter = -1, .queue = -1,
-		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_cmd cmd = engine_cmd_make(ENGINE_DAY_CLOSE);
 	struct engine_result res;
 	const char *reason;
 	cJSON *b, *o;

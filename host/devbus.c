@@ -368,16 +368,9 @@ devbus_exec(devbus *d, enum engine_cmd_type type, int counter, int staff,
 {
 	struct engine_result res;
 
-	memset(out, 0, sizeof *out);
-	out->type = type;
+	*out = engine_cmd_make(type);
 	out->counter = counter;
 	out->staff = staff;
-	out->to_queue = -1;
-	out->to_counter = -1;
-	out->keep_place = -1;
-	out->queue = -1;
-	out->procedure = -1;
-	out->kiosk = -1;
 	return core_exec(d->core, out, &res);
 }
 
@@ -445,13 +438,10 @@ devbus_key_command(devbus *d, int counter, int kind, int key, int value)
 		to = config_counter_index(core_config(d->core), value);
 		if (to < 0)
 			return -ENGINE_ENOCOUNTER;
-		memset(&cmd, 0, sizeof cmd);
-		cmd.type = ENGINE_TRANSFER;
+		cmd = engine_cmd_make(ENGINE_TRANSFER);
 		cmd.counter = counter;
 		cmd.staff = staff;
-		cmd.to_queue = -1;
 		cmd.to_counter = to;
-		cmd.keep_place = -1;
 		return devbus_exec_cmd(d, &cmd);
 	}
 	case BOARD_KEY_PAUSE:

@@ -1188,6 +1188,18 @@ position(const engine *e, const struct tk *p, int *ahead, int *est)
 
 /* ---- lifecycle -------------------------------------------------------- */
 
+struct engine_cmd
+engine_cmd_make(enum engine_cmd_type type)
+{
+	struct engine_cmd cmd;
+
+	memset(&cmd, 0, sizeof cmd);
+	cmd.type = type;
+	cmd.counter = cmd.queue = cmd.procedure = cmd.kiosk = -1;
+	cmd.to_queue = cmd.to_counter = cmd.keep_place = -1;
+	return cmd;
+}
+
 engine *
 engine_new(const struct config *cfg)
 {

@@ -206,6 +206,13 @@ struct engine_result {
 	int64_t ticket;              /* the ticket acted on, 0 = none */
 };
 
+/*
+ * A command of the given type with every optional field at "none": no
+ * counter, queue, procedure, kiosk or transfer target (-1), the configured
+ * transfer rule (keep_place -1), priority normal, now 0, no code or reason.
+ */
+struct engine_cmd engine_cmd_make(enum engine_cmd_type type);
+
 /* cfg must outlive the engine. */
 engine *engine_new(const struct config *cfg);
 void engine_free(engine *e);

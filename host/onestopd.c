@@ -124,8 +124,7 @@ static int64_t
 day_watch(void *arg)
 {
 	core *c = arg;
-	struct engine_cmd cmd = { .type = ENGINE_DAY_CLOSE, .counter = -1, .queue = -1,
-		.procedure = -1, .kiosk = -1, .to_queue = -1, .to_counter = -1 };
+	struct engine_cmd cmd = engine_cmd_make(ENGINE_DAY_CLOSE);
 	struct engine_result res;
 	const char *day = engine_day(core_engine(c));
 	char today[11];

@@ -965,18 +965,10 @@ leg_queue(const struct run *R, int vi, int second)
 static struct engine_cmd
 cmd_of(const struct run *R, enum engine_cmd_type type, int64_t t, int c)
 {
-	struct engine_cmd cmd;
+	struct engine_cmd cmd = engine_cmd_make(type);
 
-	memset(&cmd, 0, sizeof cmd);
-	cmd.type = type;
 	cmd.now = R->mid + t;
 	cmd.counter = c;
-	cmd.queue = -1;
-	cmd.procedure = -1;
-	cmd.kiosk = -1;
-	cmd.to_queue = -1;
-	cmd.to_counter = -1;
-	cmd.keep_place = -1;
 	cmd.channel = ENGINE_CH_KIOSK;
 	return cmd;
 }

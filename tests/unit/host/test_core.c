@@ -82,9 +82,9 @@ open_core(store **stp)
 static struct engine_cmd
 cmd_of(enum engine_cmd_type type, const struct config *cfg, const char *queue, int counter_number)
 {
-	struct engine_cmd cmd = { .type = type, .counter = -1, .queue = -1, .procedure = -1,
-		.kiosk = -1, .to_queue = -1, .to_counter = -1, .keep_place = -1,
-		.channel = ENGINE_CH_API };
+	struct engine_cmd cmd = engine_cmd_make(type);
+
+	cmd.channel = ENGINE_CH_API;
 
 	if (queue != NULL)
 		cmd.queue = config_queue_index(cfg, queue);
