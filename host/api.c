@@ -77,6 +77,17 @@ api_reply_raw(struct req *r, unsigned status, const char *ctype, char *body)
 		r->phase = REQ_READY;
 }
 
+/*
+ * A suspended request whose answer was just made outside the HTTP handler:
+ * resume it now, unless the answer is held for a commit (which resumes it).
+ */
+static void
+api_release(struct req *r)
+{
+	if (r->phase == REQ_READY)
+		MHD_resume_connection(r->conn);
+}
+
 void
 api_reply_json(struct req *r, unsigned status, cJSON *o)
 {
@@ -348,9 +359,7 @@ api_login_checked(void *arg, int ok)
 	}
 	api_reply_json(r, 200, o);
 out:
-	/* Held for a commit, the answer is released with it; else now. */
-	if (r->phase == REQ_READY)
-		MHD_resume_connection(r->conn);
+	api_release(r);
 }
 
 /*
@@ -403,8 +412,7 @@ static void
 api_reply_later(struct req *r, unsigned status, cJSON *o)
 {
 	api_reply_json(r, status, o);
-	if (r->phase == REQ_READY)
-		MHD_resume_connection(r->conn);
+	api_release(r);
 }
 
 /* The ticket (as now) with the print outcome. */
