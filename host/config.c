@@ -96,6 +96,7 @@ static const struct config_keydef config_keys_policy[] = {
 	{ "priority_max_consecutive", T_INT, PK(priority_max_consecutive), 1, 100, 0, 0, NULL },
 	{ "target_override", T_BOOL, PK(target_override), 0, 1, 0, 0, NULL },
 	{ "backup_past_target", T_BOOL, PK(backup_past_target), 0, 1, 0, 0, NULL },
+	{ "priority_first_free", T_BOOL, PK(priority_first_free), 0, 1, 0, 0, NULL },
 	{ "recall_limit", T_INT, PK(recall_limit), 0, 10, 0, 0, NULL },
 	{ "transfer_keeps_place", T_BOOL, PK(transfer_keeps_place), 0, 1, 0, 0, NULL },
 	{ "rating_window_s", T_INT, PK(rating_window_s), 0, 3600, 0, 0, NULL },
@@ -734,14 +735,14 @@ config_parse_serves(struct config_pstate *st, int ci, const char *list,
 {
 	struct config_counter *c = &st->cfg->counters[ci];
 	char *copy = xstrdup(list), *item, *save = NULL;
-	int rc = -1;
+	int rc = -1, q, star = -1;	/* level of '*', -1 = none */
 
 	c->nserves = 0;
 	for (item = strtok_r(copy, ",", &save); item != NULL;
 	    item = strtok_r(NULL, ",", &save)) {
 		char *colon, *end;
 		enum config_level level = CONFIG_PRIMARY;
-		int q, j;
+		int j;
 
 		while (isspace((unsigned char)*item))
 			item++;
@@ -771,6 +772,16 @@ config_parse_serves(struct config_pstate *st, int ci, const char *list,
 			    c->number);
 			goto out;
 		}
+		if (strcmp(item, "*") == 0) {
+			/* Every queue not listed by name, expanded below. */
+			if (star >= 0) {
+				config_perr(st, line, "counter %d: '*' listed "
+				    "twice in serves", c->number);
+				goto out;
+			}
+			star = (int)level;
+			continue;
+		}
 		if ((q = config_queue_index(st->cfg, item)) < 0) {
 			config_perr(st, line, "counter %d: serves unknown queue "
 			    "'%s'", c->number, item);
@@ -789,6 +800,22 @@ config_parse_serves(struct config_pstate *st, int ci, const char *list,
 		}
 		c->serves[c->nserves].queue = q;
 		c->serves[c->nserves].level = level;
+		c->nserves++;
+	}
+	for (q = 0; star >= 0 && q < st->cfg->nqueues; q++) {
+		int j, named = 0;
+
+		for (j = 0; j < c->nserves; j++)
+			named |= c->serves[j].queue == q;
+		if (named)
+			continue;
+		if (c->nserves >= CONFIG_MAX_SERVES) {
+			config_perr(st, line, "counter %d: serves more than %d "
+			    "queues", c->number, CONFIG_MAX_SERVES);
+			goto out;
+		}
+		c->serves[c->nserves].queue = q;
+		c->serves[c->nserves].level = (enum config_level)star;
 		c->nserves++;
 	}
 	if (c->nserves == 0) {
@@ -1070,6 +1097,7 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->policy.priority_max_consecutive = 2;
 	cfg->policy.target_override = 1;
 	cfg->policy.backup_past_target = 1;
+	cfg->policy.priority_first_free = 1;
 	cfg->policy.recall_limit = 2;
 	cfg->policy.transfer_keeps_place = 1;
 	cfg->policy.rating_window_s = 120;

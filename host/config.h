@@ -20,7 +20,7 @@
 #define CONFIG_MAX_DEPARTMENTS 64
 #define CONFIG_MAX_QUEUES 128
 #define CONFIG_MAX_COUNTERS 99
-#define CONFIG_MAX_SERVES 16       /* queues one counter may serve */
+#define CONFIG_MAX_SERVES CONFIG_MAX_QUEUES /* queues one counter may serve */
 #define CONFIG_MAX_PRIORITY 8      /* priority classes, besides "normal" (0) */
 #define CONFIG_MAX_KIOSKS 32
 #define CONFIG_MAX_PROCEDURES 5000
@@ -82,6 +82,11 @@ struct config_policy {
 	                                outranks every rule below */
 	int backup_past_target;      /* 1: a backup queue is served before the
 	                                primary when its ticket is past target */
+	int priority_first_free;     /* 1: a priority ticket of any queue a
+	                                counter serves (also backup) may go
+	                                before the normal ones of the queue it
+	                                would serve, within both queues'
+	                                interleave and cap */
 	int recall_limit;            /* recalls allowed; one more = no-show */
 	int transfer_keeps_place;    /* default for queues that do not say */
 	int rating_window_s;         /* a rating this long after finish attaches

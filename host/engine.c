@@ -495,10 +495,12 @@ struct qscan {
 
 /*
  * The ticket call-next at counter c would pick at time now, or NULL.  Pure:
- * changes nothing.  The rules are described in host/docs/engine.md.
+ * changes nothing.  The rules are described in host/docs/engine.md.  In
+ * *passed the queue whose normal tickets a priority ticket of another queue
+ * goes before (rule 3a), else -1.
  */
 static struct tk *
-route(const engine *e, int c, int64_t now)
+route(const engine *e, int c, int64_t now, int *passed)
 {
 	const struct config_policy *pol = &e->cfg->policy;
 	const struct tlist *cw = &e->cwait[c];
@@ -507,6 +509,7 @@ route(const engine *e, int c, int64_t now)
 	int64_t overby[2] = { 0, 0 };
 	int i, j, level, nlevel[2] = { 0, 0 };
 
+	*passed = -1;
 	/* 0. Tickets assigned to this counter (transferred or unparked). */
 	for (i = 0; i < cw->n; i++)
 		if (best == NULL || before(cw->v[i], best))
@@ -574,7 +577,27 @@ route(const engine *e, int c, int64_t now)
 		}
 	{
 		const struct engine_queue *eq = &e->queues[qs[j].queue];
+		int pj = -1;
 
+		/* 3a. The earliest priority ticket of any served queue whose
+		 * interleave lets it go, when queue j's would let one go too. */
+		for (i = 0; pol->priority_first_free && i < e->nserves[c]; i++) {
+			const struct engine_queue *iq = &e->queues[qs[i].queue];
+
+			if (i != j && qs[i].prio != NULL && (pj < 0 ||
+			    before(qs[i].prio, qs[pj].prio)) &&
+			    interleave_kind(pol, qs[i].norm != NULL, 1,
+			    iq->normal_run, iq->priority_run))
+				pj = i;
+		}
+		if (pj >= 0 && (qs[j].prio == NULL ||
+		    before(qs[pj].prio, qs[j].prio)) && (qs[j].norm == NULL ||
+		    interleave_kind(pol, 1, 1, eq->normal_run,
+		    eq->priority_run))) {
+			if (qs[j].norm != NULL)
+				*passed = qs[j].queue;
+			return qs[pj].prio;
+		}
 		if (interleave_kind(pol, qs[j].norm != NULL,
 		    qs[j].prio != NULL, eq->normal_run, eq->priority_run))
 			return qs[j].prio;
@@ -998,10 +1021,11 @@ vprio(const struct play *P, int x, int q)
 /*
  * The ticket counter c would call at time at (seconds from now) in the
  * play-out, or -1: the rules of route() on the play-out's tickets.  In *qq
- * the queue it is taken from and in *pp whether it is a priority one.
+ * the queue it is taken from, in *pp whether it is a priority one, and in
+ * *passed the queue rule 3a passed over (or -1).
  */
 static int
-play_pick(struct play *P, int c, double at, int *qq, int *pp)
+play_pick(struct play *P, int c, double at, int *qq, int *pp, int *passed)
 {
 	const engine *e = P->e;
 	const struct config_policy *pol = &e->cfg->policy;
@@ -1009,8 +1033,9 @@ play_pick(struct play *P, int c, double at, int *qq, int *pp)
 	int head[CONFIG_MAX_SERVES], hn[CONFIG_MAX_SERVES], hp[CONFIG_MAX_SERVES];
 	int over[2] = { -1, -1 }, overq[2] = { -1, -1 }, nlevel[2] = { 0, 0 };
 	int64_t overby[2] = { 0, 0 };
-	int i, level, j, x;
+	int i, level, j, x, pj = -1;
 
+	*passed = -1;
 	/* 0. Tickets assigned to this counter. */
 	if ((x = vhead(P, &P->asg[c])) >= 0) {
 		*qq = P->t[x].p->t.queue;
@@ -1063,6 +1088,26 @@ play_pick(struct play *P, int c, double at, int *qq, int *pp)
 		if (e->serves[c][i].level == level && head[i] >= 0 &&
 		    (j < 0 || P->t[head[i]].key < P->t[head[j]].key))
 			j = i;
+	/* 3a. A priority ticket of another served queue. */
+	for (i = 0; pol->priority_first_free && i < e->nserves[c]; i++) {
+		const struct vqueue *iq = &P->q[e->serves[c][i].queue];
+
+		if (i != j && hp[i] >= 0 && (pj < 0 ||
+		    P->t[hp[i]].key < P->t[hp[pj]].key) &&
+		    interleave_kind(pol, hn[i] >= 0, 1, iq->nr, iq->pr))
+			pj = i;
+	}
+	if (pj >= 0 && (hp[j] < 0 || P->t[hp[pj]].key < P->t[hp[j]].key)) {
+		const struct vqueue *vq = &P->q[e->serves[c][j].queue];
+
+		if (hn[j] < 0 || interleave_kind(pol, 1, 1, vq->nr, vq->pr)) {
+			if (hn[j] >= 0)
+				*passed = e->serves[c][j].queue;
+			*qq = e->serves[c][pj].queue;
+			*pp = 1;
+			return hp[pj];
+		}
+	}
 	{
 		const struct vqueue *vq = &P->q[e->serves[c][j].queue];
 
@@ -1083,7 +1128,7 @@ static double
 play_run(struct play *P, int ti)
 {
 	const engine *e = P->e;
-	int nc = e->cfg->ncounters, c, best, x, q, pr, steps = 0;
+	int nc = e->cfg->ncounters, c, best, x, q, pr, pq, steps = 0;
 	double *free_at = xcalloc((size_t)nc + 1, sizeof *free_at), res = -1;
 	unsigned char *alive = xcalloc((size_t)nc + 1, 1);
 	struct learned L;
@@ -1109,7 +1154,7 @@ play_run(struct play *P, int ti)
 		if (best < 0 || free_at[best] > PLAY_HORIZON_S ||
 		    ++steps > PLAY_MAX_STEPS)
 			break;
-		x = play_pick(P, best, free_at[best], &q, &pr);
+		x = play_pick(P, best, free_at[best], &q, &pr, &pq);
 		if (x < 0) {
 			alive[best] = 0;
 			continue;
@@ -1119,6 +1164,10 @@ play_run(struct play *P, int ti)
 			break;
 		}
 		P->t[x].taken = 1;
+		if (pq >= 0) {
+			P->q[pq].pr++;
+			P->q[pq].nr = 0;
+		}
 		if (pr) {
 			P->q[q].pr++;
 			P->q[q].nr = 0;
@@ -1619,7 +1668,7 @@ may_call(const engine *e, int c, const struct tk *p)
 /* State checks of a command against the current state.  0 or an error. */
 static int
 check_state(const engine *e, const struct engine_cmd *cmd, const char *day,
-    struct tk **tp)
+    struct tk **tp, int *passed)
 {
 	int64_t now = cmd->now;
 	const struct engine_counter *ec = NULL;
@@ -1643,7 +1692,7 @@ check_state(const engine *e, const struct engine_cmd *cmd, const char *day,
 			return ENGINE_ECLOSED;
 		if (ec->ticket != 0)
 			return ENGINE_EBUSY;
-		if ((p = route(e, cmd->counter, now)) == NULL)
+		if ((p = route(e, cmd->counter, now, passed)) == NULL)
 			return ENGINE_EEMPTY;
 		*tp = p;
 		return 0;
@@ -1835,9 +1884,10 @@ rollover(engine *e, int64_t now, const char *day)
 	}
 }
 
-/* Give ticket p to counter c as a fresh call. */
+/* Give ticket p to counter c as a fresh call; passed: the queue whose
+ * normal tickets it went before (rule 3a), or -1. */
 static void
-do_call(engine *e, const struct engine_cmd *cmd, struct tk *p)
+do_call(engine *e, const struct engine_cmd *cmd, struct tk *p, int passed)
 {
 	int c = cmd->counter;
 	struct engine_counter *ec = &e->counters[c];
@@ -1868,6 +1918,13 @@ do_call(engine *e, const struct engine_cmd *cmd, struct tk *p)
 		eq->priority_run = 0;
 	}
 	touch_q(e, p->t.queue);
+	if (passed >= 0) {
+		/* The passed queue's normal visitors waited for this call: it
+		 * counts in that queue's interleave and cap as well. */
+		e->queues[passed].priority_run++;
+		e->queues[passed].normal_run = 0;
+		touch_q(e, passed);
+	}
 	add_event(e, ENGINE_EV_CALLED, cmd->now, p, c, cmd->staff,
 	    was_parked ? 2 : 1);
 }
@@ -1930,7 +1987,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 	}
 	case ENGINE_CALL_NEXT:
 	case ENGINE_CALL_SPECIFIC:
-		do_call(e, cmd, p);
+		do_call(e, cmd, p, res->passed_queue);
 		break;
 	case ENGINE_RECALL:
 		if (p->t.calls + 1 > 1 + cfg->policy.recall_limit) {
@@ -2109,6 +2166,7 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 	int err, newday;
 
 	memset(res, 0, sizeof *res);
+	res->passed_queue = -1;
 	grave_flush(e);
 	e->nev = e->nrt = e->nrc = e->nrq = 0;
 	e->gen++;
@@ -2126,7 +2184,7 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 			return -err;
 		rollover(e, cmd->now, day);
 	}
-	if ((err = check_state(e, cmd, day, &p)) != 0) {
+	if ((err = check_state(e, cmd, day, &p, &res->passed_queue)) != 0) {
 		/* After a rollover check_after_close ruled this out. */
 		return -err;
 	}

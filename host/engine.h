@@ -204,6 +204,10 @@ struct engine_result {
 	int nqueues;
 	const struct engine_queue *const *queues;     /* changed rows */
 	int64_t ticket;              /* the ticket acted on, 0 = none */
+	int passed_queue;            /* CALL_NEXT: the queue whose normal
+	                                tickets a priority ticket of another
+	                                queue went before (priority_first_free),
+	                                else -1 */
 };
 
 /*

@@ -707,6 +707,7 @@ sim_config_variant(const struct config *cfg, enum sim_variant v)
 		c->policy.priority_max_consecutive = 100;
 		c->policy.target_override = 0;
 		c->policy.backup_past_target = 0;
+		c->policy.priority_first_free = 0;
 	} else if (v == SIM_POOLED) {
 		double svc = 0;
 
@@ -731,6 +732,56 @@ sim_config_variant(const struct config *cfg, enum sim_variant v)
 		c->policy.priority_max_consecutive = 100;
 		c->policy.target_override = 0;
 		c->policy.backup_past_target = 0;
+		c->policy.priority_first_free = 0;
+	}
+	return c;
+}
+
+/* Append queue q at level lv to counter cc unless it serves q already. */
+static void
+serve_add(struct config_counter *cc, int q, enum config_level lv)
+{
+	int j;
+
+	for (j = 0; j < cc->nserves; j++)
+		if (cc->serves[j].queue == q)
+			return;
+	if (cc->nserves < CONFIG_MAX_SERVES) {
+		cc->serves[cc->nserves].queue = q;
+		cc->serves[cc->nserves].level = lv;
+		cc->nserves++;
+	}
+}
+
+struct config *
+sim_config_crosstrain(const struct config *cfg, int k)
+{
+	struct config *c = xmalloc(sizeof *c);
+	int i, j, n, m;
+
+	*c = *cfg;
+	for (i = 0; i < c->ncounters; i++) {
+		struct config_counter *cc = &c->counters[i];
+
+		for (j = n = 0; j < cc->nserves; j++)
+			if (cc->serves[j].level == CONFIG_PRIMARY ||
+			    cfg->queues[cc->serves[j].queue].department ==
+			    cc->department)
+				cc->serves[n++] = cc->serves[j];
+		cc->nserves = n;
+		for (m = 0; m < cfg->ncounters; m++) {
+			const struct config_counter *nb = &cfg->counters[m];
+
+			if (m == i || (k >= 0 && abs(m - i) > k))
+				continue;
+			for (j = 0; j < nb->nserves; j++)
+				if (nb->serves[j].level == CONFIG_PRIMARY)
+					serve_add(cc, nb->serves[j].queue,
+					    CONFIG_BACKUP);
+		}
+		if (k < 0)
+			for (j = 0; j < cfg->nqueues; j++)
+				serve_add(cc, j, CONFIG_BACKUP);
 	}
 	return c;
 }
@@ -980,6 +1031,7 @@ run_exec(struct run *R, struct engine_cmd *cmd, struct sim_reply *rep, int ok_er
 	int rc;
 
 	memset(rep, 0, sizeof *rep);
+	rep->passed_queue = -1;
 	rc = R->b->exec(R->b->arg, cmd, rep);
 	if (rc < 0 && -rc != ok_err && R->b->lenient)
 		R->rep->refused++;
@@ -1180,6 +1232,13 @@ on_call(struct run *R, int c, int64_t t)
 	} else {
 		R->prio_run[q] = 0;
 	}
+	/* The same for the queue whose normal visitors the engine passed
+	 * over for this priority ticket of another queue (rule 3a). */
+	if (prio && rep.passed_queue >= 0 && rep.passed_queue != q &&
+	    R->wait_norm[rep.passed_queue] > 0 &&
+	    jumps_normal(R, vi, rep.passed_queue) &&
+	    ++R->prio_run[rep.passed_queue] > R->rep->prio_run_max)
+		R->rep->prio_run_max = R->prio_run[rep.passed_queue];
 	R->wait_n[q]--;
 	R->wait_norm[q] -= !prio;
 	if (R->o[vi].first_call == 0)
@@ -1571,6 +1630,7 @@ engine_backend_exec(void *arg, const struct engine_cmd *cmd,
 	if (rc < 0)
 		return rc;
 	rep->ticket = res.ticket;
+	rep->passed_queue = res.passed_queue;
 	if (res.ticket != 0 && (t = engine_ticket_by_id(e, res.ticket)) != NULL) {
 		rep->state = t->state;
 		rep->est_wait_s = t->est_wait_s;

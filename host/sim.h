@@ -142,6 +142,14 @@ const char *sim_variant_name(enum sim_variant v);
  * to queue 0 and the catalogue is dropped (sim_run maps visitors).
  */
 struct config *sim_config_variant(const struct config *cfg, enum sim_variant v);
+/*
+ * How much cross-training the centre needs: a copy of cfg whose counters
+ * keep their primary queues and their own department's backups, lose other
+ * departments' backups, and take as backups the primary queues of the k
+ * counters on each side of them in the config's order (their neighbours in
+ * the hall); k < 0: every queue of the centre.  Free with sim_config_free.
+ */
+struct config *sim_config_crosstrain(const struct config *cfg, int k);
 void sim_config_free(struct config *c);
 
 /* ---- running a day ------------------------------------------------------ */
@@ -151,6 +159,8 @@ struct sim_reply {
 	int64_t ticket;              /* the ticket acted on, 0 = none */
 	enum engine_ticket_state state; /* its state after the command */
 	int est_wait_s, ahead;       /* ISSUE: the ticket's estimate */
+	int passed_queue;            /* CALL_NEXT: engine_result.passed_queue
+	                                (-1 when the backend cannot tell) */
 };
 
 struct sim_backend {

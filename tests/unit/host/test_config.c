@@ -122,6 +122,11 @@ test_demo_loads(void **state)
 		}
 	}
 	assert_true(backup >= 5);
+	/* The demo centre is cross-trained: every counter may call every
+	 * queue (its own department's first), see host/docs/sim.md. */
+	for (i = 0; i < cfg->ncounters; i++)
+		assert_int_equal(cfg->counters[i].nserves, cfg->nqueues);
+	assert_int_equal(cfg->policy.priority_first_free, 1);
 	for (i = 0; i < cfg->nqueues; i++) {
 		const struct config_queue *q = &cfg->queues[i];
 
@@ -186,6 +191,7 @@ test_minimal_and_defaults(void **state)
 	assert_string_equal(cfg->listen, "127.0.0.1");
 	assert_int_equal(cfg->policy.daily_reset, 1);
 	assert_int_equal(cfg->policy.target_override, 1);
+	assert_int_equal(cfg->policy.priority_first_free, 1);
 	assert_int_equal(config_queue_index(cfg, "TP-LL"), 1);
 	assert_int_equal(config_queue_index(cfg, "XX"), -1);
 	assert_int_equal(config_department_index(cfg, "TP"), 0);
@@ -276,6 +282,45 @@ test_required(void **state)
 	}
 }
 
+/* serves = ..., *: every queue not named, at the level given; a name wins. */
+static void
+test_serves_star(void **state)
+{
+	struct config *cfg = NULL;
+	char err[256];
+	const char *text = BASE
+	    "[department XD]\nname = Sở Xây dựng\n"
+	    "[queue XD-GP]\nname = Cấp phép\ndepartment = XD\n"
+	    "numbers = 3001-3999\ntarget_wait = 45\n"
+	    "[queue XD-HN]\nname = Hạ tầng\ndepartment = XD\n"
+	    "numbers = 4001-4999\ntarget_wait = 45\n"
+	    "[counter 2]\ndepartment = XD\nserves = *:backup, XD-GP\n"
+	    "[counter 3]\ndepartment = XD\nserves = XD-HN:backup, *\n"
+	    "[policy]\npriority_first_free = no\n";
+
+	(void)state;
+	if (parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	/* Counter 2: XD-GP primary (named), then TP-HT and XD-HN backup. */
+	assert_int_equal(cfg->counters[1].nserves, 3);
+	assert_int_equal(cfg->counters[1].serves[0].queue, 1);
+	assert_int_equal(cfg->counters[1].serves[0].level, CONFIG_PRIMARY);
+	assert_int_equal(cfg->counters[1].serves[1].queue, 0);
+	assert_int_equal(cfg->counters[1].serves[1].level, CONFIG_BACKUP);
+	assert_int_equal(cfg->counters[1].serves[2].queue, 2);
+	assert_int_equal(cfg->counters[1].serves[2].level, CONFIG_BACKUP);
+	/* Counter 3: XD-HN backup as named, the others primary. */
+	assert_int_equal(cfg->counters[2].nserves, 3);
+	assert_int_equal(cfg->counters[2].serves[0].queue, 2);
+	assert_int_equal(cfg->counters[2].serves[0].level, CONFIG_BACKUP);
+	assert_int_equal(cfg->counters[2].serves[1].queue, 0);
+	assert_int_equal(cfg->counters[2].serves[1].level, CONFIG_PRIMARY);
+	assert_int_equal(cfg->counters[2].serves[2].queue, 1);
+	assert_int_equal(cfg->counters[2].serves[2].level, CONFIG_PRIMARY);
+	assert_int_equal(cfg->policy.priority_first_free, 0);
+	config_free(cfg);
+}
+
 static void
 test_references(void **state)
 {
@@ -289,6 +334,10 @@ test_references(void **state)
 	    "t.ini:19: counter 2: level must be primary or backup, got 'standby'");
 	expect_ini_error("[counter 2]\ndepartment = TP\nserves = TP-HT, TP-HT:backup\n",
 	    "t.ini:19: counter 2: queue 'TP-HT' listed twice in serves");
+	expect_ini_error("[counter 2]\ndepartment = TP\nserves = *, TP-HT, *:backup\n",
+	    "t.ini:19: counter 2: '*' listed twice in serves");
+	expect_ini_error("[counter 2]\ndepartment = TP\nserves = *:spare\n",
+	    "t.ini:19: counter 2: level must be primary or backup, got 'spare'");
 	expect_ini_error("[counter 2]\ndepartment = XX\nserves = TP-HT\n",
 	    "t.ini:18: counter 2: unknown department 'XX'");
 	expect_ini_error("[kiosk k1]\nname = Ki-ốt\nprinter = p9\n",
@@ -508,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_serves_star),
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_csv_quoted),
 		cmocka_unit_test(test_csv_bad_rows),

@@ -123,6 +123,8 @@ mk(enum engine_cmd_type type, int64_t now, int c)
 	return cmd;
 }
 
+static int passes;      /* calls where rule 3a passed a queue over */
+
 /* Run cmd; on refusal check that the result is empty. */
 static int
 run(engine *e, const struct engine_cmd *cmd)
@@ -142,6 +144,7 @@ run(engine *e, const struct engine_cmd *cmd)
 		assert_true(R.nevents >= 1);
 		for (i = 0; i < R.nevents; i++)
 			assert_true(R.events[i].id == before + 1 + i);
+		passes += R.passed_queue >= 0;
 	}
 	return rc;
 }
@@ -858,6 +861,80 @@ test_backup_levels(void **state)
 	/* At +45 min: b2 is 5 min over, a2 is 30 min over. */
 	assert_int_equal(serve(e, C1, T0 + 45 * 60), a2);
 	assert_int_equal(serve(e, C1, T0 + 45 * 60 + 2), b2);
+	engine_free(e);
+}
+
+static void
+test_priority_first_free(void **state)
+{
+	engine *e;
+	int64_t a1, a2, a3, b1, b2;
+
+	(void)state;
+	/* C1: A primary, B backup.  A priority visitor of B goes before A's
+	 * normal ones (rule 3a) and counts in A's cap: then A's turn. */
+	e = fresh();
+	cfg.policy.priority_interleave = 0;
+	cfg.policy.priority_max_consecutive = 1;
+	cfg.policy.priority_first_free = 1;
+	a1 = issue(e, QA, 0, T0);
+	b1 = issue(e, QB, 1, T0 + 10);
+	b2 = issue(e, QB, 2, T0 + 20);
+	open_counter(e, C1, T0 + 30);
+	assert_int_equal(call_next(e, C1, T0 + 40), b1);
+	assert_int_equal(R.passed_queue, QA);
+	assert_int_equal(engine_queue(e, QA)->priority_run, 1);
+	assert_int_equal(engine_queue(e, QA)->normal_run, 0);
+	assert_int_equal(engine_queue(e, QB)->priority_run, 1);
+	assert_int_equal(at_counter(e, ENGINE_FINISH, C1, T0 + 41), 0);
+	assert_int_equal(serve(e, C1, T0 + 50), a1);
+	assert_int_equal(R.passed_queue, -1);
+	/* A is empty now: B is the chosen queue, nothing passed. */
+	assert_int_equal(call_next(e, C1, T0 + 60), b2);
+	assert_int_equal(R.passed_queue, -1);
+	engine_free(e);
+
+	/* Off: primary before backup, the priority visitor waits. */
+	e = fresh();
+	cfg.policy.priority_interleave = 0;
+	cfg.policy.priority_max_consecutive = 1;
+	cfg.policy.priority_first_free = 0;
+	a1 = issue(e, QA, 0, T0);
+	b1 = issue(e, QB, 1, T0 + 10);
+	open_counter(e, C1, T0 + 30);
+	assert_int_equal(serve(e, C1, T0 + 40), a1);
+	assert_int_equal(serve(e, C1, T0 + 50), b1);
+	engine_free(e);
+
+	/* With an interleave of 2 the passed queue's normal visitors get
+	 * their two calls first. */
+	e = fresh();
+	cfg.policy.priority_interleave = 2;
+	cfg.policy.priority_max_consecutive = 1;
+	cfg.policy.priority_first_free = 1;
+	a1 = issue(e, QA, 0, T0);
+	a2 = issue(e, QA, 0, T0 + 1);
+	a3 = issue(e, QA, 0, T0 + 2);
+	b1 = issue(e, QB, 1, T0 + 10);
+	open_counter(e, C1, T0 + 30);
+	assert_int_equal(serve(e, C1, T0 + 40), a1);
+	assert_int_equal(serve(e, C1, T0 + 50), a2);
+	assert_int_equal(serve(e, C1, T0 + 60), b1);
+	assert_int_equal(serve(e, C1, T0 + 70), a3);
+	engine_free(e);
+
+	/* A counter that serves only A never sees B's priority visitor;
+	 * C2 (B primary) calls it as plain B work. */
+	e = fresh();
+	cfg.policy.priority_first_free = 1;
+	b1 = issue(e, QB, 1, T0);
+	a1 = issue(e, QA, 0, T0 + 10);
+	open_counter(e, C3, T0 + 20);
+	assert_int_equal(serve(e, C3, T0 + 30), a1);
+	assert_int_equal(call_next(e, C3, T0 + 40), -ENGINE_EEMPTY);
+	open_counter(e, C2, T0 + 50);
+	assert_int_equal(call_next(e, C2, T0 + 60), b1);
+	assert_int_equal(R.passed_queue, -1);
 	engine_free(e);
 }
 
@@ -1693,12 +1770,14 @@ test_random_invariants(void **state)
 	int seed;
 
 	(void)state;
+	passes = 0;
 	for (seed = 1; seed <= 4; seed++) {
 		cfg_init();
 		cfg.policy.priority_interleave = seed % 3;
 		cfg.policy.priority_max_consecutive = seed % 2 + 1;
 		cfg.policy.target_override = seed % 2;
 		cfg.policy.backup_past_target = seed / 2 % 2;
+		cfg.policy.priority_first_free = seed != 2;
 		cfg.policy.daily_reset = seed != 3;
 		cfg.policy.transfer_keeps_place = seed % 2;
 		memset(&m, 0, sizeof m);
@@ -1713,6 +1792,8 @@ test_random_invariants(void **state)
 		if (ok_by_type[t] == 0)
 			fail_msg("command %d never succeeded", t);
 	assert_true(day_closes >= 8);
+	/* ...and rule 3a (priority_first_free) passed queues over. */
+	assert_true(passes > 0);
 }
 
 int
@@ -1732,6 +1813,7 @@ main(void)
 		cmocka_unit_test(test_interleave_zero_cap),
 		cmocka_unit_test(test_target_override),
 		cmocka_unit_test(test_backup_levels),
+		cmocka_unit_test(test_priority_first_free),
 		cmocka_unit_test(test_several_queues_same_level),
 		cmocka_unit_test(test_transfer),
 		cmocka_unit_test(test_park_unpark),

@@ -255,6 +255,7 @@ test_baselines(void **state)
 	assert_int_equal(f->policy.priority_interleave, 0);
 	assert_int_equal(f->policy.target_override, 0);
 	assert_int_equal(f->policy.backup_past_target, 0);
+	assert_int_equal(f->policy.priority_first_free, 0);
 	/* The original is untouched. */
 	assert_int_equal(cfg.counters[2].nserves, 2);
 	assert_int_equal(cfg.counters[1].serves[1].level, CONFIG_BACKUP);
@@ -270,6 +271,51 @@ test_baselines(void **state)
 	assert_int_equal(p->queues[0].number_last, 9999);
 	sim_config_free(f);
 	sim_config_free(p);
+}
+
+/* The cross-training variant: own department kept, neighbours' primary
+ * queues added as backups, other departments' backups dropped. */
+static void
+test_crosstrain(void **state)
+{
+	struct config *x;
+	int c;
+
+	(void)state;
+	cfg_init();
+	/* k = 0: counter 3 (XD) loses its backup of B (TP); counter 2 keeps
+	 * A (own department). */
+	x = sim_config_crosstrain(&cfg, 0);
+	assert_int_equal(x->counters[2].nserves, 1);
+	assert_int_equal(x->counters[2].serves[0].queue, 2);
+	assert_int_equal(x->counters[1].nserves, 2);
+	assert_int_equal(x->counters[1].serves[1].level, CONFIG_BACKUP);
+	sim_config_free(x);
+	/* k = 1: counter 1 backs up B (counter 2's primary), counter 3 backs
+	 * up B again (its neighbour counter 2), not A (two away). */
+	x = sim_config_crosstrain(&cfg, 1);
+	assert_int_equal(x->counters[0].nserves, 2);
+	assert_int_equal(x->counters[0].serves[1].queue, 1);
+	assert_int_equal(x->counters[0].serves[1].level, CONFIG_BACKUP);
+	assert_int_equal(x->counters[2].nserves, 2);
+	assert_int_equal(x->counters[2].serves[1].queue, 1);
+	/* Counter 2 gets C from counter 3; its primary B stays primary. */
+	assert_int_equal(x->counters[1].nserves, 3);
+	assert_int_equal(x->counters[1].serves[0].level, CONFIG_PRIMARY);
+	assert_int_equal(x->counters[1].serves[2].queue, 2);
+	sim_config_free(x);
+	/* k < 0: every queue, primaries unchanged. */
+	x = sim_config_crosstrain(&cfg, -1);
+	for (c = 0; c < x->ncounters; c++) {
+		assert_int_equal(x->counters[c].nserves, 3);
+		assert_int_equal(x->counters[c].serves[0].level, CONFIG_PRIMARY);
+		assert_int_equal(x->counters[c].serves[0].queue,
+		    cfg.counters[c].serves[0].queue);
+	}
+	/* The original is untouched. */
+	assert_int_equal(cfg.counters[2].nserves, 2);
+	assert_int_equal(cfg.counters[0].nserves, 1);
+	sim_config_free(x);
 }
 
 /* A day 08:00-12:00 with no staff delays and visitors at the counter at
@@ -570,6 +616,7 @@ main(void)
 		cmocka_unit_test(test_mix_and_scale),
 		cmocka_unit_test(test_day_parse),
 		cmocka_unit_test(test_baselines),
+		cmocka_unit_test(test_crosstrain),
 		cmocka_unit_test(test_figures_hand_day),
 		cmocka_unit_test(test_figures_noshow_priority),
 		cmocka_unit_test(test_transfer_and_pooled),
