@@ -221,12 +221,12 @@ ablation(const struct config *cfg, const struct sim_day *days, int ndays,
 	static const char *names[] = {
 		"onestop (all rules)", "without backup counters",
 		"backup_past_target flipped", "without target_override",
-		"priority first, uncapped",
+		"priority first, uncapped", "without priority_first_free",
 	};
 	int k, i, c, j;
 
 	printf("what each rule buys: p90 wait all / normal / priority, minutes\n");
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < (int)(sizeof names / sizeof names[0]); k++) {
 		struct config *vc = sim_config_variant(cfg, SIM_CONFIGURED);
 
 		if (k == 1)
@@ -247,6 +247,8 @@ ablation(const struct config *cfg, const struct sim_day *days, int ndays,
 			vc->policy.priority_interleave = 0;
 			vc->policy.priority_max_consecutive = 100;
 		}
+		if (k == 5)
+			vc->policy.priority_first_free = 0;
 		printf("  %-28s", names[k]);
 		for (i = 0; i < ndays; i++) {
 			double x[3];
@@ -261,6 +263,73 @@ ablation(const struct config *cfg, const struct sim_day *days, int ndays,
 		printf("\n");
 		sim_config_free(vc);
 	}
+	return 0;
+}
+
+/*
+ * How much cross-training buys: the configured policy on the centre's
+ * counters with backups from k neighbours on each side (sim.h), p90 wait and
+ * its ratio to the pooled bound per day; the smallest k within 1.2x on every
+ * day is named.
+ */
+static int
+crosstrain(const struct config *cfg, const struct sim_day *days, int ndays,
+    int reps, const double *pooled)
+{
+	static const int ks[] = { 0, 1, 2, 4, 8, 12, -1 };
+	int n = (int)(sizeof ks / sizeof ks[0]), i, x, q, c, j, met = -2;
+
+	printf("cross-training: p90 wait in minutes (ratio to the pooled "
+	    "bound) with the configured policy\n  when each counter also backs "
+	    "up its k neighbours' queues (other departments' backups dropped):\n");
+	for (x = 0; x < n; x++) {
+		struct config *vc = sim_config_crosstrain(cfg, ks[x]);
+		int lo = vc->ncounters, all = 1;
+		double sum = 0;
+		char label[40];
+
+		for (q = 0; q < vc->nqueues; q++) {
+			int cnt = 0;
+
+			for (c = 0; c < vc->ncounters; c++)
+				for (j = 0; j < vc->counters[c].nserves; j++)
+					cnt += vc->counters[c].serves[j].queue == q;
+			sum += cnt;
+			if (cnt < lo)
+				lo = cnt;
+		}
+		if (ks[x] < 0)
+			snprintf(label, sizeof label, "every queue");
+		else if (ks[x] == 0)
+			snprintf(label, sizeof label, "own department only");
+		else
+			snprintf(label, sizeof label, "k = %d", ks[x]);
+		printf("  %-20s counters per queue min %2d mean %4.1f ", label,
+		    lo, sum / vc->nqueues);
+		for (i = 0; i < ndays; i++) {
+			double o[3];
+
+			if (run_cfg(cfg, vc, &days[i], reps, o) < 0) {
+				sim_config_free(vc);
+				return -1;
+			}
+			printf("  %s %5.1f (%5.2f)", days[i].name, mn(o[0]),
+			    pooled[i] > 0 ? o[0] / pooled[i] : INFINITY);
+			all &= pooled[i] > 0 && o[0] <= 1.2 * pooled[i];
+		}
+		printf("\n");
+		if (all && met == -2)
+			met = ks[x];
+		sim_config_free(vc);
+	}
+	if (met == -2)
+		printf("  no k brings every day within 1.2x of the pooled bound\n");
+	else if (met < 0)
+		printf("  within 1.2x of the pooled bound on every day only when "
+		    "every counter may serve every queue\n");
+	else
+		printf("  within 1.2x of the pooled bound on every day from "
+		    "k = %d\n", met);
 	return 0;
 }
 
@@ -325,20 +394,20 @@ bench(const struct config *cfg, const char *dir, int reps)
 		}
 		printf("\n");
 	}
-	printf("priority vs normal visitors, p90 wait in minutes (onestop; "
+	printf("priority vs normal visitors, p90 wait in seconds (onestop; "
 	    "dept-fifo calls priority first, uncapped):\n");
 	for (i = 0; i < 3; i++) {
 		const struct agg *o = &a[i][SIM_CONFIGURED];
 		const struct agg *f = &a[i][SIM_FIFO];
 
-		printf("  %-8s priority %5.1f  normal %5.1f  %s;  most priority "
+		printf("  %-8s priority %5.1f s normal %5.1f s %s;  most priority "
 		    "calls in a row while normal waited %d (cap %d) %s;  "
-		    "dept-fifo: priority %.1f normal %.1f, run %d\n",
-		    days[i].name, mn(o->p90_prio), mn(o->p90_norm),
+		    "dept-fifo: priority %.0f s normal %.0f s, run %d\n",
+		    days[i].name, o->p90_prio, o->p90_norm,
 		    verdict(o->p90_prio < o->p90_norm), o->prio_run_max,
 		    cfg->policy.priority_max_consecutive,
 		    verdict(o->prio_run_max <= cfg->policy.priority_max_consecutive),
-		    mn(f->p90_prio), mn(f->p90_norm), f->prio_run_max);
+		    f->p90_prio, f->p90_norm, f->prio_run_max);
 	}
 	/* The estimate's tail varies a lot from seed to seed: at least
 	 * EST_REPS repetitions, whatever -r says. */
@@ -363,7 +432,15 @@ bench(const struct config *cfg, const char *dir, int reps)
 		    i == 0 ? verdict(o->est_p90 <= 360) : "      ",
 		    100 * o->est_within, mn(o->est_bias));
 	}
-	return ablation(cfg, days, 3, reps);
+	if (ablation(cfg, days, 3, reps) < 0)
+		return -1;
+	{
+		double pooled[3];
+
+		for (i = 0; i < 3; i++)
+			pooled[i] = a[i][SIM_POOLED].p90;
+		return crosstrain(cfg, days, 3, reps, pooled);
+	}
 }
 
 /* Usage text. */
