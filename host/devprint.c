@@ -211,7 +211,12 @@ devprint_ready(devprint *d, int printer, char *reason, size_t len)
 	return 0;
 }
 
-/* "3, 4, 5": the counters that serve queue q (primary first). */
+/*
+ * "3, 4, 5": the counters whose own queue q is (primary), or, when none
+ * is, the counters that back it up.  Backups of a centre where every
+ * counter may help every queue (serves = ..., *:backup) would list every
+ * counter; the board and the voice say which one calls.
+ */
 static void
 devprint_counters(const struct config *cfg, int q, char *out, size_t len)
 {
@@ -219,7 +224,7 @@ devprint_counters(const struct config *cfg, int q, char *out, size_t len)
 	int level, i, k;
 
 	out[0] = '\0';
-	for (level = CONFIG_PRIMARY; level <= CONFIG_BACKUP; level++)
+	for (level = CONFIG_PRIMARY; level <= CONFIG_BACKUP && o == 0; level++)
 		for (i = 0; i < cfg->ncounters; i++)
 			for (k = 0; k < cfg->counters[i].nserves; k++)
 				if (cfg->counters[i].serves[k].queue == q &&

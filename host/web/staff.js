@@ -77,17 +77,24 @@ function render() {
   $('b-pause').disabled = !c || c.state !== 'open' || has || S.busy;
   $('b-close').disabled = !c || c.state === 'closed' || has || S.busy;
   /* The waiting list of the queues this counter serves. */
-  const qs = servedQueues(c), now = OS.now();
+  /* Own (primary) queues first, then the queues it backs up, each in
+     arrival order: the order call-next works in, near enough. */
+  const qs = servedQueues(c), now = OS.now(), backup = {};
+  if (c && Array.isArray(c.serves))
+    c.serves.forEach(s => { if (s && s.level === 'backup') backup[s.queue] = true; });
+  const lv = w => (backup[w.queue] && w.assigned_counter !== S.counter) ? 1 : 0;
   const list = (st.waiting || []).filter(w => qs.indexOf(w.queue) >= 0 &&
     (w.assigned_counter == null || w.assigned_counter === S.counter))
-    .sort((a, b) => (a.enqueued_at || a.issued_at) - (b.enqueued_at || b.issued_at) || a.id - b.id);
+    .sort((a, b) => lv(a) - lv(b) ||
+      (a.enqueued_at || a.issued_at) - (b.enqueued_at || b.issued_at) || a.id - b.id);
   $('nwait').textContent = list.length;
   $('waiting').tBodies[0].innerHTML = list.map(w => {
     const q = (st.queues || []).find(x => x.code === w.queue);
     const waited = now - (w.enqueued_at || w.issued_at);
     const over = q && q.target_wait_min && waited > q.target_wait_min * 60;
     return '<tr data-number="' + w.number + '"><td><b>' + String(w.number).padStart(4, '0') + '</b></td><td>' +
-      OS.esc(w.queue_name || w.queue) + '</td><td>' + OS.esc(w.priority_name || '') + '</td><td class="n' +
+      OS.esc(w.queue_name || w.queue) + (lv(w) ? ' <span class="muted">(hỗ trợ)</span>' : '') +
+      '</td><td>' + OS.esc(w.priority_name || '') + '</td><td class="n' +
       (over ? ' over' : '') + '">' + OS.dur(waited) + '</td><td>' +
       (w.state === 'parked' ? '<button type="button" data-unpark="' + w.number + '">Gọi lại</button>' : '') +
       '</td></tr>';

@@ -147,6 +147,13 @@ async function main() {
   await staff.click('#b-open');
   await staff.waitForSelector('#b-next:not([disabled])');
   check((await staff.textContent('#nwait')) === '3', 'the waiting list shows the 3 tickets');
+  // A ticket of another department's queue, which counter 1 backs up
+  // (serves = TP-LL, *:backup): listed after its own queue's, marked.
+  await api('POST', '/api/v1/tickets', { queue: 'KH-DN' }, mg);
+  await staff.waitForFunction(() => document.getElementById('nwait').textContent === '4');
+  const rows = await staff.$$eval('#waiting tbody tr', trs => trs.map(t => t.textContent));
+  check(/^1001/.test(rows[0]) && !/hỗ trợ/.test(rows[0]) && /^2001.*\(hỗ trợ\)/.test(rows[3]),
+    'the backed-up queue\'s ticket comes after the counter\'s own, marked (' + rows.join(' | ') + ')');
   await staff.keyboard.press('F2');
   await staff.waitForFunction(() => document.getElementById('tnum').textContent === '1001');
   let c1 = await counterState(mg, 1);
@@ -211,8 +218,8 @@ async function main() {
   // The history view, CSV and the printable report.
   await mgr.click('#tab-hist');
   await mgr.waitForSelector('#htable tbody tr');
-  await mgr.waitForFunction(() => document.querySelector('#h-issued b').textContent === '4');
-  check(true, 'history: 4 issued today');
+  await mgr.waitForFunction(() => document.querySelector('#h-issued b').textContent === '5');
+  check(true, 'history: 5 issued today');
   const img = await mgr.waitForSelector('#chart img');
   await mgr.waitForFunction(i => i.complete && i.naturalWidth > 0, img);
   check(true, 'history: the server-drawn SVG chart loaded');
@@ -226,8 +233,8 @@ async function main() {
   await rep.waitForFunction(() => [...document.images].every(i => i.complete && i.naturalWidth > 0));
   check((await rep.$$('.report-page')).length === 1, 'the report has one page for one day');
   const totalRow = await rep.$$eval('.report-page table tbody tr:first-child td', tds => tds.map(t => t.textContent));
-  check(totalRow[0] === 'Tổng cộng' && totalRow[1] === '4' && totalRow[2] === '1',
-    'the report shows today\'s 4 issued, 1 served (' + totalRow.slice(0, 3).join(',') + ')');
+  check(totalRow[0] === 'Tổng cộng' && totalRow[1] === '5' && totalRow[2] === '1',
+    'the report shows today\'s 5 issued, 1 served (' + totalRow.slice(0, 3).join(',') + ')');
   await rep.screenshot({ path: path.join(SHOTS, 'report.png'), fullPage: true });
   await rep.pdf({ path: path.join(SHOTS, 'report.pdf'), format: 'A4' });
   check(fs.statSync(path.join(SHOTS, 'report.pdf')).size > 5000, 'the report printed to PDF');
