@@ -445,6 +445,43 @@ test_figures_noshow_priority(void **state)
 	assert_int_equal(r.no_shows, 1);
 }
 
+/* Rule 3a by hand: counter 3 (C primary, B backup) calls B's priority
+ * visitor before C's normal one, and the cap counts it in C. */
+static void
+test_figures_priority_first_free(void **state)
+{
+	static struct sim_report r;
+	struct sim_day d;
+	struct sim_visitor v[4];
+	char err[256];
+
+	(void)state;
+	cfg_init();
+	tiny_day(&d);
+	cfg.policy.priority_interleave = 1;
+	v[0] = vis(1, 0, 0, 3600);     /* B: counter 2 until 09:00 */
+	v[1] = vis(2, 0, 0, 600);      /* C: counter 3 until 08:10 */
+	v[2] = vis(2, 1, 0, 100);      /* C, normal, 08:01 */
+	v[3] = vis(1, 2, 0, 100);      /* B, priority, 08:02 */
+	v[3].priority = 1;
+	cfg.policy.priority_first_free = 1;
+	assert_int_equal(sim_run_variant(&d, &cfg, v, 4, SIM_CONFIGURED, &r,
+	    err, sizeof err), 0);
+	/* 08:10:00 the priority visitor (480 s), 08:11:40 the normal one
+	 * (640 s), who was passed once. */
+	assert_int_equal(r.wait_prio.n, 1);
+	assert_int_equal(r.wait_prio.max, 480);
+	assert_int_equal(r.wait_normal.max, 640);
+	assert_int_equal(r.prio_run_max, 1);
+	/* Without the rule counter 3 serves its own queue first. */
+	cfg.policy.priority_first_free = 0;
+	assert_int_equal(sim_run_variant(&d, &cfg, v, 4, SIM_CONFIGURED, &r,
+	    err, sizeof err), 0);
+	assert_int_equal(r.wait_prio.max, 580);
+	assert_int_equal(r.wait_normal.max, 540);
+	assert_int_equal(r.prio_run_max, 0);
+}
+
 static void
 test_transfer_and_pooled(void **state)
 {
@@ -482,24 +519,28 @@ test_transfer_and_pooled(void **state)
 	assert_int_equal(r.served, 2);
 }
 
+/* An engine command at time t, with a fresh ticket code. */
+static struct engine_cmd
+cmd_at(enum engine_cmd_type type, int64_t t, int counter, int queue)
+{
+	struct engine_cmd cmd = engine_cmd_make(type);
+	static unsigned code;
+
+	cmd.now = t;
+	cmd.counter = counter;
+	cmd.queue = queue;
+	cmd.channel = ENGINE_CH_KIOSK;
+	snprintf(cmd.code, sizeof cmd.code, "e%u", ++code % 100000u);
+	return cmd;
+}
+
 /* Run one engine command at time t; returns the engine's answer. */
 static int
 eng(engine *e, enum engine_cmd_type type, int64_t t, int counter, int queue,
     struct engine_result *res)
 {
-	struct engine_cmd cmd;
-	static unsigned code;
+	struct engine_cmd cmd = cmd_at(type, t, counter, queue);
 
-	memset(&cmd, 0, sizeof cmd);
-	cmd.type = type;
-	cmd.now = t;
-	cmd.counter = counter;
-	cmd.queue = queue;
-	cmd.procedure = -1;
-	cmd.to_queue = cmd.to_counter = cmd.kiosk = -1;
-	cmd.keep_place = -1;
-	cmd.channel = ENGINE_CH_KIOSK;
-	snprintf(cmd.code, sizeof cmd.code, "e%u", ++code % 100000u);
 	return engine_exec(e, &cmd, res);
 }
 
@@ -550,6 +591,31 @@ test_estimate_playout(void **state)
 	assert_int_equal(ahead, 0);
 	assert_int_equal(est, (int)(10 + 2 * (20 + 3200.0 / 11 + 10) + 0.5));
 	engine_free(e);
+
+	/* The play-out follows rule 3a: with priority_first_free a priority
+	 * visitor of A (backup) goes before B's normal one at counter 2, who
+	 * then waits for A's 10 minutes; without it, A waits for B's 5. */
+	for (int rule = 0; rule <= 1; rule++) {
+		cfg_init();
+		cfg.policy.priority_interleave = 0;
+		cfg.policy.priority_first_free = rule;
+		e = engine_new(&cfg);
+		assert_int_equal(eng(e, ENGINE_COUNTER_OPEN, t, 1, -1, &res), 0);
+		assert_int_equal(eng(e, ENGINE_ISSUE, t, -1, 1, &res), 0);
+		b1 = res.ticket;
+		{
+			struct engine_cmd c = cmd_at(ENGINE_ISSUE, t + 1, -1, 0);
+
+			c.priority = 1;
+			assert_int_equal(engine_exec(e, &c, &res), 0);
+		}
+		a1 = res.ticket;
+		assert_int_equal(engine_ticket_by_id(e, a1)->est_wait_s,
+		    rule ? 0 : 300);
+		assert_int_equal(engine_position(e, b1, &ahead, &est), 0);
+		assert_int_equal(est, rule ? 600 : 0);
+		engine_free(e);
+	}
 }
 
 static void
@@ -619,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_crosstrain),
 		cmocka_unit_test(test_figures_hand_day),
 		cmocka_unit_test(test_figures_noshow_priority),
+		cmocka_unit_test(test_figures_priority_first_free),
 		cmocka_unit_test(test_transfer_and_pooled),
 		cmocka_unit_test(test_estimate_playout),
 		cmocka_unit_test(test_stats_ranks),
