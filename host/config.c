@@ -497,7 +497,7 @@ config_section_begin(struct config_pstate *st, const char *s, size_t n)
 		case K_LINE:
 			cfg->lines[idx].id = xstrdup(id);
 			cfg->lines[idx].baud = 19200;
-			cfg->lines[idx].parity = 'E';
+			cfg->lines[idx].parity = 'N';  /* our boards: 8N1 */
 			cfg->nlines++;
 			break;
 		case K_BOARD:

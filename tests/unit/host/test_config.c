@@ -169,7 +169,8 @@ test_minimal_and_defaults(void **state)
 	    "\n[queue TP-LL]\nname = Ho\xcc\xa3\xcc\x82 ti\xcc\xa3" "ch\n"
 	    "department = TP\nnumbers = 2000 - 2999\ntarget_wait = 15\n"
 	    "transfer_keeps_place = no\n"
-	    "[counter 2]\ndepartment = TP\nserves = TP-LL, TP-HT : backup\n";
+	    "[counter 2]\ndepartment = TP\nserves = TP-LL, TP-HT : backup\n"
+	    "[line l1]\nport = /dev/ttyUSB0\n";
 
 	(void)state;
 	if (parse(text, &cfg, err, sizeof(err)) != 0)
@@ -192,6 +193,10 @@ test_minimal_and_defaults(void **state)
 	assert_int_equal(cfg->policy.daily_reset, 1);
 	assert_int_equal(cfg->policy.target_override, 1);
 	assert_int_equal(cfg->policy.priority_first_free, 1);
+	/* A line defaults to our boards' 19200 8N1. */
+	assert_int_equal(cfg->nlines, 1);
+	assert_int_equal(cfg->lines[0].baud, 19200);
+	assert_int_equal(cfg->lines[0].parity, 'N');
 	assert_int_equal(config_queue_index(cfg, "TP-LL"), 1);
 	assert_int_equal(config_queue_index(cfg, "XX"), -1);
 	assert_int_equal(config_department_index(cfg, "TP"), 0);
