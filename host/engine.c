@@ -78,6 +78,18 @@ struct serve {
 	int level;
 };
 
+/* A waiting ticket's live position (engine_position), cached. */
+struct livepos {
+	int64_t id;
+	int ahead, est;
+};
+
+struct livecache {
+	unsigned long version;           /* engine version they are of */
+	int n, cap;
+	struct livepos *v;               /* by id */
+};
+
 struct engine {
 	const struct config *cfg;
 	char day[11];                    /* current service day, "" = none */
@@ -117,6 +129,9 @@ struct engine {
 	unsigned *qmark;
 
 	struct tlist grave;              /* dropped, freed at the next command */
+
+	unsigned long version;           /* changes with every state change */
+	struct livecache *live;          /* filled by engine_position */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -794,6 +809,8 @@ struct play {
 	int64_t now;
 	struct vtk *t;
 	int nt, cap;
+	int nreal;                   /* t[0..nreal-1]: the tickets waiting now;
+	                                the rest are expected arrivals */
 	struct vqueue *q;
 	struct vlist *asg;           /* per counter: assigned to it */
 	struct vdue *dpool;
@@ -902,8 +919,8 @@ play_rates(struct play *P)
 
 /*
  * Build the play-out of the waiting tickets at time now, with target (a
- * waiting ticket, listed or about to be issued) among them.  Returns
- * target's index.
+ * waiting ticket, listed or about to be issued, or NULL) among them.
+ * Returns target's index (-1 for NULL).
  */
 static int
 play_build(struct play *P, const engine *e, const struct tk *target,
@@ -923,8 +940,9 @@ play_build(struct play *P, const engine *e, const struct tk *target,
 		for (i = 0; i < e->cwait[c].n; i++)
 			if (e->cwait[c].v[i] != target)
 				vadd(P, 0, e->cwait[c].v[i]);
-	vadd(P, 0, target);
-	nreal = P->nt;
+	if (target != NULL)
+		vadd(P, 0, target);
+	nreal = P->nreal = P->nt;
 	qsort(P->t, (size_t)nreal, sizeof *P->t, cmp_vtk);
 
 	P->q = xcalloc((size_t)cfg->nqueues + 1, sizeof *P->q);
@@ -1123,17 +1141,22 @@ play_pick(struct play *P, int c, double at, int *qq, int *pp, int *passed)
  * counters become free when their current tickets are expected to end and
  * call the waiting tickets by the routing rules, each holding the counter
  * for its queue's expected time.  -1 when no open counter would call it.
+ * With when (nreal entries, filled with -1 by the caller) the play-out goes
+ * on until every ticket waiting now is called, and when[i] is the seconds
+ * until ticket i is: the same figures one play-out per ticket would give,
+ * since each of those is a prefix of this one.
  */
 static double
-play_run(struct play *P, int ti)
+play_run(struct play *P, int ti, double *when)
 {
 	const engine *e = P->e;
-	int nc = e->cfg->ncounters, c, best, x, q, pr, pq, steps = 0;
+	int nc = e->cfg->ncounters, c, best, x, q, pr, pq, steps = 0, left;
 	double *free_at = xcalloc((size_t)nc + 1, sizeof *free_at), res = -1;
 	unsigned char *alive = xcalloc((size_t)nc + 1, 1);
 	struct learned L;
 
 	learned(e, &L);
+	left = P->nreal;
 	for (c = 0; c < nc; c++) {
 		const struct engine_counter *ec = &e->counters[c];
 		const struct tk *t;
@@ -1163,6 +1186,11 @@ play_run(struct play *P, int ti)
 			res = free_at[best];
 			break;
 		}
+		if (when != NULL && x < P->nreal) {
+			when[x] = free_at[best];
+			if (--left == 0)
+				break;
+		}
 		P->t[x].taken = 1;
 		if (pq >= 0) {
 			P->q[pq].pr++;
@@ -1182,6 +1210,17 @@ play_run(struct play *P, int ti)
 	return res;
 }
 
+/* The estimate in whole seconds from a play-out's w (-1: never called). */
+static int
+est_seconds(const engine *e, int q, int ahead, double w)
+{
+	if (w < 0)                   /* no open counter calls it: one assumed */
+		w = (double)ahead * svc_s(e, q);
+	if (w > 1e8)
+		w = 1e8;
+	return (int)(w + 0.5);
+}
+
 /*
  * Estimated wait in seconds of waiting ticket p (listed, or about to be
  * issued) with ahead people before it in its queue.
@@ -1191,23 +1230,15 @@ estimate(const engine *e, const struct tk *p, int ahead)
 {
 	struct play P;
 	int ti = play_build(&P, e, p, e->now);
-	double w = play_run(&P, ti);
-	int q = p->t.queue;
+	double w = play_run(&P, ti, NULL);
 
 	play_free(&P);
-	if (w < 0)                   /* no open counter calls it: one assumed */
-		w = (double)ahead * svc_s(e, q);
-	if (w > 1e8)
-		w = 1e8;
-	return (int)(w + 0.5);
+	return est_seconds(e, p->t.queue, ahead, w);
 }
 
-/*
- * Position of p (waiting, or about to be issued when p is not yet listed):
- * people ahead and the estimate.
- */
-static void
-position(const engine *e, const struct tk *p, int *ahead, int *est)
+/* People ahead of p (waiting, or about to be issued) in its queue. */
+static int
+ahead_of(const engine *e, const struct tk *p)
 {
 	int own = 0, other = 0, i, q = p->t.queue;
 
@@ -1218,21 +1249,76 @@ position(const engine *e, const struct tk *p, int *ahead, int *est)
 		for (i = 0; i < l->n; i++)
 			if (l->v[i] != p && before(l->v[i], p))
 				own++;
-		*ahead = own;
-	} else {
-		for (i = 0; i < e->qwait[q].n; i++) {
-			const struct tk *o = e->qwait[q].v[i];
-
-			if (o == p)
-				continue;
-			if (is_prio(o) != is_prio(p))
-				other++;
-			else if (before(o, p))
-				own++;
-		}
-		*ahead = sim_ahead(e, q, is_prio(p), own, other);
+		return own;
 	}
+	for (i = 0; i < e->qwait[q].n; i++) {
+		const struct tk *o = e->qwait[q].v[i];
+
+		if (o == p)
+			continue;
+		if (is_prio(o) != is_prio(p))
+			other++;
+		else if (before(o, p))
+			own++;
+	}
+	return sim_ahead(e, q, is_prio(p), own, other);
+}
+
+/*
+ * Position of p (waiting, or about to be issued when p is not yet listed):
+ * people ahead and the estimate.
+ */
+static void
+position(const engine *e, const struct tk *p, int *ahead, int *est)
+{
+	*ahead = ahead_of(e, p);
 	*est = estimate(e, p, *ahead);
+}
+
+/* qsort/bsearch: live positions by ticket id. */
+static int
+cmp_livepos(const void *a, const void *b)
+{
+	const struct livepos *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * The positions of every waiting ticket from one play-out (play_run with
+ * when), kept in e->live until the engine changes: GET /state with a
+ * thousand waiting costs one play-out instead of a thousand.
+ */
+static void
+live_positions(const engine *e)
+{
+	struct livecache *lc = e->live;
+	struct play P;
+	double *when;
+	int i;
+
+	play_build(&P, e, NULL, e->now);
+	when = xreallocarray(NULL, (size_t)P.nreal + 1, sizeof *when);
+	for (i = 0; i < P.nreal; i++)
+		when[i] = -1;
+	(void)play_run(&P, -1, when);
+	if (P.nreal > lc->cap) {
+		lc->cap = P.nreal;
+		lc->v = xreallocarray(lc->v, (size_t)lc->cap, sizeof *lc->v);
+	}
+	lc->n = 0;
+	for (i = 0; i < P.nreal; i++) {
+		const struct tk *p = P.t[i].p;
+		struct livepos *lp = &lc->v[lc->n++];
+
+		lp->id = p->t.id;
+		lp->ahead = ahead_of(e, p);
+		lp->est = est_seconds(e, p->t.queue, lp->ahead, when[i]);
+	}
+	qsort(lc->v, (size_t)lc->n, sizeof *lc->v, cmp_livepos);
+	lc->version = e->version;
+	free(when);
+	play_free(&P);
 }
 
 /* ---- lifecycle -------------------------------------------------------- */
@@ -1298,6 +1384,8 @@ engine_new(const struct config *cfg)
 		}
 	}
 	e->gen = 1;
+	e->version = 1;
+	e->live = xcalloc(1, sizeof *e->live);
 	return e;
 }
 
@@ -1345,6 +1433,8 @@ engine_free(engine *e)
 	free(e->cmark);
 	free(e->rq);
 	free(e->qmark);
+	free(e->live->v);
+	free(e->live);
 	free(e);
 }
 
@@ -1396,6 +1486,7 @@ engine_restore_ticket(engine *e, const struct engine_ticket *t)
 {
 	struct tk *p;
 
+	e->version++;
 	if (t->queue < 0 || t->queue >= e->cfg->nqueues)
 		return;
 	if ((p = find_id(e, t->id)) != NULL) {
@@ -1424,6 +1515,7 @@ engine_restore_ticket(engine *e, const struct engine_ticket *t)
 void
 engine_restore_counter(engine *e, const struct engine_counter *c)
 {
+	e->version++;
 	if (c->index < 0 || c->index >= e->cfg->ncounters)
 		return;
 	e->counters[c->index] = *c;
@@ -1435,6 +1527,7 @@ engine_restore_queue(engine *e, const struct engine_queue *q)
 {
 	struct engine_queue *eq;
 
+	e->version++;
 	if (q->index < 0 || q->index >= e->cfg->nqueues)
 		return;
 	eq = &e->queues[q->index];
@@ -1447,6 +1540,7 @@ engine_restore_queue(engine *e, const struct engine_queue *q)
 void
 engine_restore_ids(engine *e, int64_t last_ticket_id, int64_t last_event_id)
 {
+	e->version++;
 	if (last_ticket_id > e->last_ticket_id)
 		e->last_ticket_id = last_ticket_id;
 	if (last_event_id > e->last_event_id)
@@ -1475,6 +1569,7 @@ engine_restore_done(engine *e)
 {
 	int i, c;
 
+	e->version++;
 	/* The current day: the latest day any row belongs to. */
 	e->day[0] = '\0';
 	for (i = 0; i < e->all.n; i++)
@@ -2167,6 +2262,7 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 
 	memset(res, 0, sizeof *res);
 	res->passed_queue = -1;
+	e->version++;
 	grave_flush(e);
 	e->nev = e->nrt = e->nrc = e->nrq = 0;
 	e->gen++;
@@ -2274,6 +2370,32 @@ engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
 
 int
 engine_position(const engine *e, int64_t ticket, int *ahead, int *est_wait_s)
+{
+	const struct tk *p = find_id(e, ticket);
+	const struct livepos *lp;
+	struct livepos key;
+
+	if (p == NULL)
+		return -ENGINE_ENOTICKET;
+	if (p->t.state != ENGINE_T_WAITING)
+		return -ENGINE_ESTATE;
+	if (e->live->version != e->version)
+		live_positions(e);
+	key.id = ticket;
+	lp = bsearch(&key, e->live->v, (size_t)e->live->n, sizeof key,
+	    cmp_livepos);
+	if (lp == NULL) {            /* not expected: every waiting one is in */
+		position(e, p, ahead, est_wait_s);
+		return 0;
+	}
+	*ahead = lp->ahead;
+	*est_wait_s = lp->est;
+	return 0;
+}
+
+int
+engine_position_one(const engine *e, int64_t ticket, int *ahead,
+    int *est_wait_s)
 {
 	const struct tk *p = find_id(e, ticket);
 

@@ -251,8 +251,16 @@ const struct engine_counter *engine_counter(const engine *e, int index);
 const struct engine_queue *engine_queue(const engine *e, int index);
 /* Open tickets of the day (waiting, called, serving, parked), in no order. */
 int engine_open_tickets(const engine *e, const struct engine_ticket *const **out);
-/* People ahead of an open waiting ticket, and its current estimated wait. */
+/*
+ * People ahead of an open waiting ticket, and its current estimated wait.
+ * The first call after a change computes every waiting ticket's in one
+ * play-out and keeps them until the next change (not thread-safe: call it
+ * from the thread that runs the engine).
+ */
 int engine_position(const engine *e, int64_t ticket, int *ahead, int *est_wait_s);
+/* The same figures from a play-out of this ticket alone (tests, bench). */
+int engine_position_one(const engine *e, int64_t ticket, int *ahead,
+    int *est_wait_s);
 /* People ahead of, and the estimated wait for, a ticket issued now. */
 int engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
     int *est_wait_s);

@@ -6,7 +6,8 @@
  * fdatasync), so the figure reads as a ratio: commands per fsync.  Group
  * commit is what lets 16 clients go above 1 command per fsync.  Then the
  * daemon's RSS with a full day loaded (3,000 tickets issued, two thirds of
- * them served).
+ * them served), and the time of GET /api/v1/state with the third still
+ * waiting.
  *
  * A command is one durable write: issue a ticket, or a counter's next or
  * finish.  Each client cycles issue -> next -> finish on its own counter.
@@ -301,6 +302,41 @@ full_day(struct hn_daemon *d, int tickets)
 	    (hn_now_ms() - t0) / 1000.0, (double)rss / 1024.0, (double)rss0 / 1024.0);
 }
 
+/* GET /api/v1/state with the full day's tickets still waiting: each
+ * waiting ticket carries its live estimate. */
+static void
+state_timing(void)
+{
+	struct hn_http h;
+	double ms[15], t;
+	int i, n = 0, waiting = -1;
+
+	hn_http_init(&h, port, token);
+	for (i = 0; i < 15; i++) {
+		cJSON *st = NULL;
+
+		t = hn_now_ms();
+		if (hn_req(&h, "GET", "/api/v1/state", NULL, &st) != 200 ||
+		    st == NULL) {
+			cJSON_Delete(st);
+			break;
+		}
+		ms[n++] = hn_now_ms() - t;
+		waiting = cJSON_GetArraySize(
+		    cJSON_GetObjectItemCaseSensitive(st, "waiting"));
+		cJSON_Delete(st);
+	}
+	hn_http_free(&h);
+	if (n == 0) {
+		printf("bench api: GET /api/v1/state failed\n");
+		return;
+	}
+	qsort(ms, (size_t)n, sizeof ms[0], cmp_double);
+	printf("bench api: GET /api/v1/state with %d waiting (each with its "
+	    "live estimate): median %.1f ms, max %.1f ms over %d requests\n",
+	    waiting, ms[n / 2], ms[n - 1], n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -344,6 +380,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	full_day(&d, tickets);
+	state_timing();
 	hn_cleanup(&d, 0);
 	curl_global_cleanup();
 	return 0;
