@@ -212,10 +212,10 @@ devprint_ready(devprint *d, int printer, char *reason, size_t len)
 }
 
 /*
- * "3, 4, 5": the counters whose own queue q is (primary), or, when none
- * is, the counters that back it up.  Backups of a centre where every
- * counter may help every queue (serves = ..., *:backup) would list every
- * counter; the board and the voice say which one calls.
+ * "3, 4, 5": the counters for which q is a primary queue or, when there
+ * are none, the counters that back it up.  Listing backups too would name
+ * every counter of a centre where any counter may help any queue
+ * (serves = ..., *:backup); the board and the voice say which one calls.
  */
 static void
 devprint_counters(const struct config *cfg, int q, char *out, size_t len)
