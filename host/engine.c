@@ -1315,7 +1315,8 @@ live_positions(const engine *e)
 		lp->ahead = ahead_of(e, p);
 		lp->est = est_seconds(e, p->t.queue, lp->ahead, when[i]);
 	}
-	qsort(lc->v, (size_t)lc->n, sizeof *lc->v, cmp_livepos);
+	if (lc->n > 1)
+		qsort(lc->v, (size_t)lc->n, sizeof *lc->v, cmp_livepos);
 	lc->version = e->version;
 	free(when);
 	play_free(&P);
@@ -2382,8 +2383,8 @@ engine_position(const engine *e, int64_t ticket, int *ahead, int *est_wait_s)
 	if (e->live->version != e->version)
 		live_positions(e);
 	key.id = ticket;
-	lp = bsearch(&key, e->live->v, (size_t)e->live->n, sizeof key,
-	    cmp_livepos);
+	lp = e->live->n == 0 ? NULL : bsearch(&key, e->live->v,
+	    (size_t)e->live->n, sizeof key, cmp_livepos);
 	if (lp == NULL) {            /* not expected: every waiting one is in */
 		position(e, p, ahead, est_wait_s);
 		return 0;
