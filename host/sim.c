@@ -844,6 +844,7 @@ enum ev_type {
 	EV_PAUSE,        /* a: pause index */
 	EV_RESUME,       /* a: counter */
 	EV_CLOSE,        /* a: session index */
+	EV_PROBE,        /* a: visitor: read the status page */
 };
 
 struct ev {
@@ -974,6 +975,8 @@ idmap_get(const struct idmap *m, int64_t id)
 struct outcome {
 	int64_t ticket;
 	int est_s, ahead;
+	int64_t probe_at;            /* status page read at, 0 = not */
+	int probe_est_s;             /* the estimate it showed */
 	int64_t first_call;          /* 0 = never called */
 	int done, no_show, transferred;
 };
@@ -1172,7 +1175,24 @@ on_arrive(struct run *R, int vi, int64_t t)
 	R->o[vi].ahead = rep.ahead;
 	idmap_put(&R->ids, rep.ticket, vi);
 	R->wq[vi] = q;
+	if (R->b->position != NULL)
+		heap_push(&R->h, t + SIM_PROBE_S, EV_PROBE, vi, 0);
 	queue_grew(R, q, prio, t);
+}
+
+/* The visitor looks at the status page: the live estimate, if waiting. */
+static void
+on_probe(struct run *R, int vi, int64_t t)
+{
+	struct outcome *oc = &R->o[vi];
+	int ahead, est;
+
+	if (oc->ticket == 0 || oc->first_call != 0 || R->wq[vi] < 0)
+		return;
+	if (R->b->position(R->b->arg, oc->ticket, &ahead, &est) == 0) {
+		oc->probe_at = t;
+		oc->probe_est_s = est;
+	}
 }
 
 /* Whether a normal visitor who came before vi waits in engine queue q. */
@@ -1445,6 +1465,9 @@ run_event(struct run *R, const struct ev *e)
 	case EV_CLOSE:
 		on_session_close(R, e->a, e->t);
 		break;
+	case EV_PROBE:
+		on_probe(R, e->a, e->t);
+		break;
 	default:
 		break;
 	}
@@ -1461,7 +1484,10 @@ figures(struct run *R, int64_t end)
 	int *pri = xcalloc((size_t)R->n + 1, sizeof *pri);
 	int *err = xcalloc((size_t)R->n + 1, sizeof *err);
 	int *qw = xcalloc((size_t)R->n + 1, sizeof *qw);
-	int na = 0, nn = 0, np = 0, ne = 0, within = 0, q, i, c;
+	int *lerr = xcalloc((size_t)R->n + 1, sizeof *lerr);
+	int *lterr = xcalloc((size_t)R->n + 1, sizeof *lterr);
+	int na = 0, nn = 0, np = 0, ne = 0, nl = 0, within = 0, lwithin = 0;
+	int q, i, c;
 	double bias = 0;
 
 	rep->visitors = R->n;
@@ -1482,6 +1508,13 @@ figures(struct run *R, int64_t end)
 			err[ne++] = abs(oc->est_s - w);
 			bias += oc->est_s - w;
 			within += w <= (oc->est_s + 59) / 60 * 60;
+			if (oc->probe_at != 0) {
+				int rest = (int)(oc->first_call - oc->probe_at);
+
+				lterr[nl] = abs(oc->est_s - w);
+				lerr[nl++] = abs(oc->probe_est_s - rest);
+				lwithin += rest <= (oc->probe_est_s + 59) / 60 * 60;
+			}
 		}
 		rep->served += oc->done;
 		rep->no_shows += oc->no_show;
@@ -1503,6 +1536,14 @@ figures(struct run *R, int64_t end)
 		rep->est_err_p90 = es.p90;
 		rep->est_within = ne > 0 ? (double)within / ne : 0;
 		rep->est_bias = ne > 0 ? bias / ne : 0;
+		sim_stats_of(lerr, nl, &es);
+		rep->live_n = nl;
+		rep->live_err_median = es.median;
+		rep->live_err_p90 = es.p90;
+		rep->live_within = nl > 0 ? (double)lwithin / nl : 0;
+		sim_stats_of(lterr, nl, &es);
+		rep->live_ticket_median = es.median;
+		rep->live_ticket_p90 = es.p90;
 	}
 	for (q = 0; q < o->nqueues; q++) {
 		int k = 0, ok = 0;
@@ -1533,6 +1574,8 @@ figures(struct run *R, int64_t end)
 	free(nor);
 	free(pri);
 	free(err);
+	free(lerr);
+	free(lterr);
 	free(qw);
 }
 
@@ -1639,10 +1682,18 @@ engine_backend_exec(void *arg, const struct engine_cmd *cmd,
 	return 0;
 }
 
+/* Backend position on an engine: what the status page shows. */
+static int
+engine_backend_position(void *arg, int64_t ticket, int *ahead, int *est_s)
+{
+	return engine_position(arg, ticket, ahead, est_s);
+}
+
 void
 sim_engine_backend(struct sim_backend *b, engine *e)
 {
 	b->exec = engine_backend_exec;
+	b->position = engine_backend_position;
 	b->wait_until = NULL;
 	b->arg = e;
 	b->lenient = 0;

@@ -166,6 +166,9 @@ struct sim_reply {
 struct sim_backend {
 	/* Run cmd (cmd->now = simulated unix time); 0 or -ENGINE_E... */
 	int (*exec)(void *arg, const struct engine_cmd *cmd, struct sim_reply *rep);
+	/* The live position of a waiting ticket (what its status page shows);
+	 * 0 or -ENGINE_E...  NULL: not measured. */
+	int (*position)(void *arg, int64_t ticket, int *ahead, int *est_s);
 	/* Called before each simulated instant t is acted on; non-zero stops
 	 * the run (feed mode sleeps here).  NULL: full speed. */
 	int (*wait_until)(void *arg, int64_t t);
@@ -178,6 +181,8 @@ struct sim_backend {
 
 /* A backend on an engine in this process (e must outlive the backend). */
 void sim_engine_backend(struct sim_backend *b, engine *e);
+
+#define SIM_PROBE_S 300          /* status page read 5 min after issue */
 
 struct sim_stats {
 	int n;
@@ -200,6 +205,13 @@ struct sim_report {
 	int est_err_median, est_err_p90;              /* |est - wait|, seconds */
 	double est_within;           /* wait <= estimate as printed (whole min) */
 	double est_bias;             /* mean (est - wait), seconds */
+	/* The status page's live estimate, read SIM_PROBE_S after issue from
+	 * every visitor still waiting then, against the rest of the wait. */
+	int live_n;
+	int live_err_median, live_err_p90;            /* seconds */
+	int live_ticket_median, live_ticket_p90;      /* the ticket's error
+	                                                 for the same visitors */
+	double live_within;          /* rest of wait <= estimate as shown */
 	int refused;                 /* refusals ignored (lenient backend) */
 	int prio_run_max;            /* most priority calls in a row in a queue
 	                                while a normal ticket of it waited */

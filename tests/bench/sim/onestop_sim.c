@@ -75,6 +75,13 @@ print_report(const struct config *cfg, const struct config *vc,
 	    "within the estimate %.0f%%, bias %+.1f min (n=%d)\n",
 	    mn(r->est_err_median), mn(r->est_err_p90), 100 * r->est_within,
 	    mn(r->est_bias), r->est_n);
+	if (r->live_n > 0)
+		printf("  status page, %d min after issue: median error %.1f min, "
+		    "p90 error %.1f min, called within the estimate shown %.0f%% "
+		    "(n=%d still waiting then; their tickets: %.1f / %.1f min)\n",
+		    SIM_PROBE_S / 60, mn(r->live_err_median),
+		    mn(r->live_err_p90), 100 * r->live_within, r->live_n,
+		    mn(r->live_ticket_median), mn(r->live_ticket_p90));
 	printf("  longest queue %s: %d waiting at %s; priority calls in a row "
 	    "while normal visitors waited: %d (cap %d)\n",
 	    r->longest_queue >= 0 ? vc->queues[r->longest_queue].code : "-",
@@ -129,6 +136,9 @@ struct agg {
 	double p90, p90_norm, p90_prio, median, mean, max;
 	double est_med, est_p90, est_within, est_bias;
 	double est_p90_min, est_p90_max;   /* over the repetitions */
+	double live_med, live_p90, live_within; /* means over reps with any */
+	double live_tmed, live_tp90;       /* the same visitors' tickets */
+	int live_reps, live_n;
 	int prio_run_max;
 	double visitors;
 };
@@ -160,6 +170,15 @@ run_agg(const struct config *cfg, const struct sim_day *d, int reps,
 		if (i == 0 || r.est_err_p90 > a->est_p90_max)
 			a->est_p90_max = r.est_err_p90;
 		a->visitors += r.visitors;
+		if (r.live_n > 0) {
+			a->live_med += r.live_err_median;
+			a->live_p90 += r.live_err_p90;
+			a->live_within += r.live_within;
+			a->live_tmed += r.live_ticket_median;
+			a->live_tp90 += r.live_ticket_p90;
+			a->live_reps++;
+			a->live_n += r.live_n;
+		}
 		if (r.prio_run_max > a->prio_run_max)
 			a->prio_run_max = r.prio_run_max;
 	}
@@ -174,6 +193,13 @@ run_agg(const struct config *cfg, const struct sim_day *d, int reps,
 	a->est_within /= reps;
 	a->est_bias /= reps;
 	a->visitors /= reps;
+	if (a->live_reps > 0) {
+		a->live_med /= a->live_reps;
+		a->live_p90 /= a->live_reps;
+		a->live_within /= a->live_reps;
+		a->live_tmed /= a->live_reps;
+		a->live_tp90 /= a->live_reps;
+	}
 	return 0;
 }
 
@@ -431,6 +457,24 @@ bench(const struct config *cfg, const char *dir, int reps)
 		    mn(o->est_p90), mn(o->est_p90_min), mn(o->est_p90_max),
 		    i == 0 ? verdict(o->est_p90 <= 360) : "      ",
 		    100 * o->est_within, mn(o->est_bias));
+	}
+	printf("the status page's live estimate, read %d min after issue by "
+	    "those still waiting, vs the rest of their wait:\n",
+	    SIM_PROBE_S / 60);
+	for (i = 0; i < 3; i++) {
+		const struct agg *o = &est[i];
+
+		if (o->live_reps == 0)
+			printf("  %-8s nobody waited %d min\n", days[i].name,
+			    SIM_PROBE_S / 60);
+		else
+			printf("  %-8s median error %4.1f min  p90 error %5.1f "
+			    "min  called within the estimate shown %3.0f%%  "
+			    "(%d visitors over %d repetitions; their tickets' "
+			    "errors %.1f / %.1f min)\n", days[i].name,
+			    mn(o->live_med), mn(o->live_p90),
+			    100 * o->live_within, o->live_n, ereps,
+			    mn(o->live_tmed), mn(o->live_tp90));
 	}
 	if (ablation(cfg, days, 3, reps) < 0)
 		return -1;

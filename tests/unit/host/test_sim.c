@@ -482,6 +482,102 @@ test_figures_priority_first_free(void **state)
 	assert_int_equal(r.prio_run_max, 0);
 }
 
+/* The status-page probe: an engine backend that also records what the
+ * status page showed, so the figures can be checked against it. */
+struct probe_rec {
+	struct sim_backend inner;
+	int n;
+	int64_t ticket[8];
+	int est[8];
+	int issued, issue_est[8];    /* the estimates printed on the tickets */
+};
+
+static int
+probe_exec(void *arg, const struct engine_cmd *cmd, struct sim_reply *rep)
+{
+	struct probe_rec *pr = arg;
+	int rc = pr->inner.exec(pr->inner.arg, cmd, rep);
+
+	if (rc == 0 && cmd->type == ENGINE_ISSUE && pr->issued < 8)
+		pr->issue_est[pr->issued++] = rep->est_wait_s;
+	return rc;
+}
+
+static int
+probe_position(void *arg, int64_t ticket, int *ahead, int *est)
+{
+	struct probe_rec *pr = arg;
+	int rc = pr->inner.position(pr->inner.arg, ticket, ahead, est);
+
+	if (rc == 0 && pr->n < 8) {
+		pr->ticket[pr->n] = ticket;
+		pr->est[pr->n++] = *est;
+	}
+	return rc;
+}
+
+static void
+test_status_page_probe(void **state)
+{
+	static struct sim_report r;
+	static struct probe_rec pr;
+	struct sim_backend b;
+	struct sim_day d;
+	struct sim_visitor v[4];
+	engine *e;
+	char err[256];
+	int rest[2], e2, e3, lo, hi;
+
+	(void)state;
+	cfg_init();
+	tiny_day(&d);
+	cfg.policy.priority_interleave = 1;
+	cfg.policy.priority_first_free = 1;
+	/* As in test_figures_priority_first_free: called 08:00, 08:00,
+	 * 08:11:40 and 08:10:00. */
+	v[0] = vis(1, 0, 0, 3600);
+	v[1] = vis(2, 0, 0, 600);
+	v[2] = vis(2, 1, 0, 100);
+	v[3] = vis(1, 2, 0, 100);
+	v[3].priority = 1;
+	e = engine_new(&cfg);
+	memset(&pr, 0, sizeof pr);
+	sim_engine_backend(&pr.inner, e);
+	b = pr.inner;
+	b.exec = probe_exec;
+	b.position = probe_position;
+	b.arg = &pr;
+	assert_int_equal(sim_run(&d, &cfg, &cfg, v, 4, &b, &r, err,
+	    sizeof err), 0);
+	engine_free(e);
+	/* Read at 08:06 (v2) and 08:07 (v3): the two called before 08:05
+	 * were not. */
+	assert_int_equal(pr.n, 2);
+	assert_int_equal(r.live_n, 2);
+	e2 = pr.est[0];
+	e3 = pr.est[1];
+	rest[0] = 5 * 60 + 40;     /* 08:06:00 -> 08:11:40 */
+	rest[1] = 3 * 60;          /* 08:07:00 -> 08:10:00 */
+	lo = abs(e2 - rest[0]);
+	hi = abs(e3 - rest[1]);
+	if (lo > hi) {
+		int t = lo;
+
+		lo = hi;
+		hi = t;
+	}
+	assert_int_equal(r.live_err_median, lo);
+	assert_int_equal(r.live_err_p90, hi);
+	assert_true(r.live_within == ((rest[0] <= (e2 + 59) / 60 * 60) +
+	    (rest[1] <= (e3 + 59) / 60 * 60)) / 2.0);
+	/* The same visitors' tickets: 640 s and 480 s of wait. */
+	assert_int_equal(pr.issued, 4);
+	lo = abs(pr.issue_est[2] - 640);
+	hi = abs(pr.issue_est[3] - 480);
+	assert_int_equal(r.live_ticket_median, lo < hi ? lo : hi);
+	assert_int_equal(r.live_ticket_p90, lo < hi ? hi : lo);
+}
+
 static void
 test_transfer_and_pooled(void **state)
 {
@@ -686,6 +782,7 @@ main(void)
 		cmocka_unit_test(test_figures_hand_day),
 		cmocka_unit_test(test_figures_noshow_priority),
 		cmocka_unit_test(test_figures_priority_first_free),
+		cmocka_unit_test(test_status_page_probe),
 		cmocka_unit_test(test_transfer_and_pooled),
 		cmocka_unit_test(test_estimate_playout),
 		cmocka_unit_test(test_stats_ranks),
