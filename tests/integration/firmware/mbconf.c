@@ -81,16 +81,64 @@ static long reply_field(const char *key)
 	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
 }
 
-static int rd(int addr, int fc, int reg, int n, uint16_t *out)
+/*
+ * A request that got no answer at all (ETIMEDOUT) is sent again, at most
+ * twice, as a real master does: under qemu the host's scheduling can split
+ * a request frame (firmware/mcu/mps2.c) and the board then rightly ignores
+ * both halves.  Exceptions, bad CRCs and wrong answers are never sent
+ * again, and a check that expects silence still gets it every time; the
+ * requests sent again are counted in the summary.
+ */
+static int resent;
+
+static int again(int rc, int *tries, const char *what, int addr, int reg)
+{
+	if (rc == -1 && errno == ETIMEDOUT && (*tries)++ < 2) {
+		resent++;
+		printf("mbconf: board %d: no answer to %s of register %d, sent "
+		    "again\n", addr, what, reg);
+		return 1;
+	}
+	return 0;
+}
+
+/* One read, never sent again: for the checks that expect silence. */
+static int rd_once(int addr, int fc, int reg, int n, uint16_t *out)
 {
 	modbus_set_slave(mb, addr);
 	return fc == 3 ? modbus_read_registers(mb, reg, n, out) : modbus_read_input_registers(mb, reg, n, out);
 }
 
+static int rd(int addr, int fc, int reg, int n, uint16_t *out)
+{
+	int rc, tries = 0;
+
+	do
+		rc = rd_once(addr, fc, reg, n, out);
+	while (again(rc, &tries, fc == 3 ? "FC03" : "FC04", addr, reg));
+	return rc;
+}
+
 static int wr(int addr, int reg, int v)
 {
+	int rc, tries = 0;
+
 	modbus_set_slave(mb, addr);
-	return modbus_write_register(mb, reg, (uint16_t)v);
+	do
+		rc = modbus_write_register(mb, reg, (uint16_t)v);
+	while (again(rc, &tries, "FC06", addr, reg));
+	return rc;
+}
+
+static int wrs(int addr, int reg, int n, const uint16_t *v)
+{
+	int rc, tries = 0;
+
+	modbus_set_slave(mb, addr);
+	do
+		rc = modbus_write_registers(mb, reg, n, v);
+	while (again(rc, &tries, "FC16", addr, reg));
+	return rc;
 }
 
 static uint16_t crc16(const uint8_t *p, size_t n)
@@ -108,7 +156,7 @@ static uint16_t crc16(const uint8_t *p, size_t n)
  * FC43 answers): CRC added, the answer read until the line is quiet for
  * 100 ms after its first byte, or 500 ms without any.  Returns its length
  * (CRC checked, -1 if bad) or 0 for no answer. */
-static int raw(int addr, const uint8_t *pdu, int n, uint8_t *rsp)
+static int raw_once(int addr, const uint8_t *pdu, int n, uint8_t *rsp)
 {
 	uint8_t req[260];
 	int fd = modbus_get_socket(mb), len = 0;
@@ -135,6 +183,19 @@ static int raw(int addr, const uint8_t *pdu, int n, uint8_t *rsp)
 	if (len == 0)
 		return 0;
 	return len >= 4 && crc16(rsp, (size_t)len) == 0 ? len : -1;
+}
+
+/* raw_once, sent again (at most twice) when nothing at all came back. */
+static int raw(int addr, const uint8_t *pdu, int n, uint8_t *rsp)
+{
+	int len, tries = 0;
+
+	while ((len = raw_once(addr, pdu, n, rsp)) == 0 && tries++ < 2) {
+		resent++;
+		printf("mbconf: board %d: no answer to raw FC%02u, sent again\n",
+		    addr, pdu[0]);
+	}
+	return len;
 }
 
 /* A raw request answered by exception ex. */
@@ -199,15 +260,14 @@ static void test_write_display(int i)
 		rows[2 * r] = (uint16_t)(10 * a + r);
 		rows[2 * r + 1] = (uint16_t)(r + 1);
 	}
-	modbus_set_slave(mb, a);
-	CHECK(modbus_write_registers(mb, BOARD_HR_HALL_BASE, 2 * BOARD_HALL_ROWS, rows) == 2 * BOARD_HALL_ROWS, "board %d: FC16 hall", a);
+	CHECK(wrs(a, BOARD_HR_HALL_BASE, 2 * BOARD_HALL_ROWS, rows) == 2 * BOARD_HALL_ROWS, "board %d: FC16 hall", a);
 	CHECK(rd(a, 3, BOARD_HR_HALL_BASE, 2 * BOARD_HALL_ROWS, v) == 2 * BOARD_HALL_ROWS &&
 	    !memcmp(v, rows, sizeof rows), "board %d: hall read back", a);
 	rows[3] = 100; /* one counter out of range spoils the whole write */
 	rows[0] = 1;
-	CHECK(modbus_write_registers(mb, BOARD_HR_HALL_BASE, 4, rows) == -1 && errno == EMBXILVAL, "board %d: FC16 bad", a);
+	CHECK(wrs(a, BOARD_HR_HALL_BASE, 4, rows) == -1 && errno == EMBXILVAL, "board %d: FC16 bad", a);
 	CHECK(rd(a, 3, BOARD_HR_HALL_BASE, 1, v) == 1 && v[0] == 10 * a, "board %d: FC16 atomic", a);
-	CHECK(modbus_write_registers(mb, BOARD_HR_COUNT - 1, 2, rows) == -1 && errno == EMBXILADD, "board %d: FC16 past end", a);
+	CHECK(wrs(a, BOARD_HR_COUNT - 1, 2, rows) == -1 && errno == EMBXILADD, "board %d: FC16 past end", a);
 	/* configuration is locked */
 	CHECK(wr(a, BOARD_HR_CFG_COUNTER, 5) == -1 && errno == EMBXSFAIL, "board %d: locked", a);
 	CHECK(wr(a, BOARD_HR_CFG_ADDRESS, 99) == -1 && errno == EMBXSFAIL, "board %d: locked", a);
@@ -317,7 +377,7 @@ static void test_config(void)
 	CHECK(wr(a, BOARD_HR_CFG_COMMIT, BOARD_COMMIT_SAVE) == 1, "commit answered from the old address");
 	CHECK(rd(moved, 3, BOARD_HR_CFG_COUNTER, 1, &v) == 1 && v == 77, "new address answers, counter %u", v);
 	modbus_set_response_timeout(mb, 0, 300000);
-	CHECK(rd(a, 3, 0, 1, &v) == -1, "old address still answers");
+	CHECK(rd_once(a, 3, 0, 1, &v) == -1, "old address still answers");
 	modbus_set_response_timeout(mb, 0, 500000);
 	CHECK(rd(moved, 3, BOARD_HR_UNLOCK, 1, &v) == 1 && v == 0, "locked after commit");
 	unlock(moved);
@@ -379,7 +439,7 @@ static void test_faults(void)
 
 	CHECK(control("unplug %d", a) == 0, "unplug");
 	modbus_set_response_timeout(mb, 0, 300000);
-	CHECK(rd(a, 4, 0, 1, &v) == -1 && errno == ETIMEDOUT, "unplugged board answered");
+	CHECK(rd_once(a, 4, 0, 1, &v) == -1 && errno == ETIMEDOUT, "unplugged board answered");
 	CHECK(control("plug %d", a) == 0 && rd(a, 4, 0, 1, &v) == 1, "plugged back");
 	CHECK(control("corrupt 100") == 0, "corrupt");
 	CHECK(rd(a, 4, 0, 1, &v) == -1 && errno == EMBBADCRC, "corrupted response accepted: %s", modbus_strerror(errno));
@@ -455,7 +515,8 @@ int main(int argc, char **argv)
 		test_events();
 		test_faults();
 	}
-	printf("mbconf: %d checks, %d failed\n", checks, failures);
+	printf("mbconf: %d checks, %d failed (%d requests sent again after no "
+	    "answer at all)\n", checks, failures, resent);
 	modbus_close(mb);
 	modbus_free(mb);
 	if (ctl >= 0)
