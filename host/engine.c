@@ -2369,17 +2369,30 @@ engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
 	return 0;
 }
 
-int
-engine_position(const engine *e, int64_t ticket, int *ahead, int *est_wait_s)
+/* The waiting ticket with this id in *pp; 0, or -ENGINE_E... */
+static int
+waiting_ticket(const engine *e, int64_t ticket, const struct tk **pp)
 {
 	const struct tk *p = find_id(e, ticket);
-	const struct livepos *lp;
-	struct livepos key;
 
 	if (p == NULL)
 		return -ENGINE_ENOTICKET;
 	if (p->t.state != ENGINE_T_WAITING)
 		return -ENGINE_ESTATE;
+	*pp = p;
+	return 0;
+}
+
+int
+engine_position(const engine *e, int64_t ticket, int *ahead, int *est_wait_s)
+{
+	const struct tk *p;
+	const struct livepos *lp;
+	struct livepos key;
+	int rc = waiting_ticket(e, ticket, &p);
+
+	if (rc < 0)
+		return rc;
 	if (e->live->version != e->version)
 		live_positions(e);
 	key.id = ticket;
@@ -2398,12 +2411,11 @@ int
 engine_position_one(const engine *e, int64_t ticket, int *ahead,
     int *est_wait_s)
 {
-	const struct tk *p = find_id(e, ticket);
+	const struct tk *p;
+	int rc = waiting_ticket(e, ticket, &p);
 
-	if (p == NULL)
-		return -ENGINE_ENOTICKET;
-	if (p->t.state != ENGINE_T_WAITING)
-		return -ENGINE_ESTATE;
+	if (rc < 0)
+		return rc;
 	position(e, p, ahead, est_wait_s);
 	return 0;
 }
