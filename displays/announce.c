@@ -5,7 +5,7 @@
  * never overlap and none is skipped.  espeak-ng is used only from the
  * worker (or from announce_render while the worker is idle).
  */
-#include "announce.h"
+#include "displays/announce.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -16,8 +16,8 @@
 #include <SDL.h>
 #include <espeak-ng/espeak_ng.h>
 
-#include "vnnum.h"
-#include "xmalloc.h"
+#include "displays/vnnum.h"
+#include "common/xmalloc.h"
 
 #define ANNOUNCE_QMAX 256
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dmodel.h"
+#include "displays/dmodel.h"
 
 #define ANNOUNCE_RATE 22050
 

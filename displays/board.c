@@ -7,7 +7,7 @@
  * queue, and the scrolling notice at the bottom.  Portrait stacks the
  * latest call above the grid and puts the lists side by side below it.
  */
-#include "board.h"
+#include "displays/board.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "dmodel.h"
-#include "draw.h"
+#include "displays/dmodel.h"
+#include "displays/draw.h"
 
 struct board_opts {
 	const char *title;          /* NULL = the centre's name from the state */

@@ -19,14 +19,14 @@
 #include <SDL_ttf.h>
 #include <ini.h>
 
-#include "strnum.h"
-#include "announce.h"
-#include "board.h"
-#include "dmodel.h"
-#include "draw.h"
-#include "log.h"
-#include "netclient.h"
-#include "xmalloc.h"
+#include "common/strnum.h"
+#include "displays/announce.h"
+#include "displays/board.h"
+#include "displays/dmodel.h"
+#include "displays/draw.h"
+#include "common/log.h"
+#include "displays/netclient.h"
+#include "common/xmalloc.h"
 
 struct dopts {
 	char *url, *token_file, *counters, *departments, *queues, *area;

@@ -8,10 +8,10 @@
 DISPLAYS_MAINS := displays/display_main.c displays/kiosk_main.c
 DISPLAYS_LIB_SRCS := $(filter-out $(DISPLAYS_MAINS),$(wildcard displays/*.c))
 DISPLAYS_LIB_OBJS := $(DISPLAYS_LIB_SRCS:%.c=$(B)/%.o)
-LIB_DISPLAYS := $(B)/libonestop-displays.a
-# Only the host modules the displays need, so a half-written host module
-# elsewhere never breaks this build.
-DISPLAYS_HOST_OBJS := $(B)/host/xmalloc.o $(B)/host/log.o $(B)/host/vntext.o $(B)/host/strnum.o
+# displays/ uses common/ only; its objects name "displays/..." and
+# "common/..." headers.
+$(B)/displays/%.o: INC = -Ihost -I.
+DISPLAYS_HOST_OBJS := $(LIB_COMMON)
 DISPLAYS_LIBS := $(shell pkg-config --libs sdl2 SDL2_ttf libcurl espeak-ng \
 	libcjson inih libpng16 2>/dev/null) -lunistring -lpthread -lm
 
@@ -22,12 +22,12 @@ $(LIB_DISPLAYS): $(DISPLAYS_LIB_OBJS)
 ifneq ($(wildcard displays/display_main.c),)
 PROGRAMS += $(B)/onestop-display
 $(B)/onestop-display: $(B)/displays/display_main.o $(LIB_DISPLAYS) $(DISPLAYS_HOST_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DISPLAYS_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_DISPLAYS) $(LIB_COMMON) $(DISPLAYS_LIBS)
 endif
 ifneq ($(wildcard displays/kiosk_main.c),)
 PROGRAMS += $(B)/onestop-kiosk
 $(B)/onestop-kiosk: $(B)/displays/kiosk_main.o $(LIB_DISPLAYS) $(DISPLAYS_HOST_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DISPLAYS_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_DISPLAYS) $(LIB_COMMON) $(DISPLAYS_LIBS)
 endif
 
 # Unit tests: tests/unit/displays/test_NAME.c, one per module.  They run
@@ -36,7 +36,7 @@ DISPLAYS_UNIT_SRCS := $(wildcard tests/unit/displays/test_*.c)
 DISPLAYS_UNIT_TESTS := $(DISPLAYS_UNIT_SRCS:tests/unit/displays/%.c=$(B)/tests/unit/displays/%)
 UNIT_TESTS += $(DISPLAYS_UNIT_TESTS)
 $(B)/tests/unit/displays/%: $(B)/tests/unit/displays/%.o $(LIB_DISPLAYS) $(DISPLAYS_HOST_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DISPLAYS_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_DISPLAYS) $(LIB_COMMON) $(DISPLAYS_LIBS) $(CMOCKA_LIBS)
 
 # Integration tests: C programs against the real onestopd (the host tests'
 # harness starts it), run from the repo root with B set.
@@ -49,7 +49,7 @@ INTEGRATION_TESTS += $(DISPLAYS_IT)
 build: $(DISPLAYS_IT)
 endif
 $(B)/tests/integration/displays/%: $(B)/tests/integration/displays/%.o $(DISPLAYS_HARNESS_OBJ) $(LIB_DISPLAYS) $(DISPLAYS_HOST_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DISPLAYS_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_DISPLAYS) $(LIB_COMMON) $(DISPLAYS_LIBS)
 
 # Benchmarks: frame time and CPU at 1920x1080 with 40 counters (offscreen),
 # and the delay from a call's commit to its number on screen.
@@ -57,7 +57,7 @@ DISPLAYS_BENCH_SRCS := $(wildcard tests/bench/displays/bench_*.c)
 DISPLAYS_BENCHES := $(DISPLAYS_BENCH_SRCS:tests/bench/displays/%.c=$(B)/tests/bench/displays/%)
 BENCHES += $(DISPLAYS_BENCHES)
 $(B)/tests/bench/displays/%: $(B)/tests/bench/displays/%.o $(DISPLAYS_HARNESS_OBJ) $(LIB_DISPLAYS) $(DISPLAYS_HOST_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DISPLAYS_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_DISPLAYS) $(LIB_COMMON) $(DISPLAYS_LIBS)
 
 .PHONY: displays-golden
 displays-golden: $(B)/tests/unit/displays/test_board
@@ -66,5 +66,5 @@ displays-golden: $(B)/tests/unit/displays/test_board
 # Fuzz target: the event-stream parser (bytes from the network), built by
 # the top Makefile's check-fuzz into build/fuzz with clang.
 FUZZ_TARGETS += displays/sse
-build/fuzz/fuzz-displays-sse: $(B)/tests/fuzz/displays/fuzz_sse.o $(B)/displays/sse.o $(B)/host/xmalloc.o
+build/fuzz/fuzz-displays-sse: $(B)/tests/fuzz/displays/fuzz_sse.o $(B)/displays/sse.o $(B)/host/common/xmalloc.o
 	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^

@@ -3,7 +3,7 @@
  * and of events (cJSON) into plain structs, the call history, waiting
  * counts kept by the set of waiting ticket ids, and the announce decision.
  */
-#include "dmodel.h"
+#include "displays/dmodel.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -13,7 +13,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 void
 dmodel_init(struct dmodel *m)

@@ -11,7 +11,7 @@
  * order as before, so it keeps its value: the picture is the one a full
  * redraw gives, bit for bit (test_board checks it).
  */
-#include "draw.h"
+#include "displays/draw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +21,8 @@
 #include <SDL_ttf.h>
 #include <png.h>
 
-#include "vntext.h"
-#include "xmalloc.h"
+#include "common/vntext.h"
+#include "common/xmalloc.h"
 
 #define DRAW_FONTS 64
 #define DRAW_CACHE 1024

@@ -30,12 +30,12 @@
 #include <curl/curl.h>
 #include <ini.h>
 
-#include "strnum.h"
-#include "draw.h"
-#include "kreq.h"
-#include "log.h"
-#include "netclient.h"
-#include "xmalloc.h"
+#include "common/strnum.h"
+#include "displays/draw.h"
+#include "displays/kreq.h"
+#include "common/log.h"
+#include "displays/netclient.h"
+#include "common/xmalloc.h"
 
 enum screen { S_HOME, S_FIELDS, S_PROCS, S_SEARCH, S_PROC, S_PRIORITY, S_TICKET, S_ERROR };
 static const char *const screen_name[] = { "home", "fields", "procedures", "search",

@@ -3,7 +3,7 @@
  * curl easy handle, one job slot guarded by a mutex; a condition variable
  * wakes the worker, the caller's wake() tells the render thread.
  */
-#include "kreq.h"
+#include "displays/kreq.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 
 #include <curl/curl.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 #define KREQ_MAX_BODY (8u * 1024 * 1024)
 

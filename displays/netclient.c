@@ -4,7 +4,7 @@
  * refresh at the same time.  A silent stream (no byte, not even the 15 s
  * ping, for NETCLIENT_IDLE_MS) counts as cut.
  */
-#include "netclient.h"
+#include "displays/netclient.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -15,8 +15,8 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
-#include "sse.h"
-#include "xmalloc.h"
+#include "displays/sse.h"
+#include "common/xmalloc.h"
 
 #define NETCLIENT_IDLE_MS 40000
 #define NETCLIENT_REFRESH_MS 2000

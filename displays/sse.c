@@ -2,12 +2,12 @@
  * sse.c - Server-Sent Events parser (see sse.h).  Keeps one line buffer
  * and one event (id, type, data) being built.
  */
-#include "sse.h"
+#include "displays/sse.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 struct sse {
 	sse_event_fn fn;

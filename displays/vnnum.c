@@ -4,7 +4,7 @@
  * the special forms are mười (10-19), mươi (20-99 tens), mốt (1 after mươi),
  * lăm (5 after a ten), tư (4 after mươi) and linh (0 tens before a unit).
  */
-#include "vnnum.h"
+#include "displays/vnnum.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,6 +11,11 @@
 FW_CORE_SRCS := $(wildcard firmware/core/*.c)
 FW_CORE_OBJS := $(FW_CORE_SRCS:%.c=$(B)/%.o)
 LIB_FW := $(B)/libonestop-fw.a
+# The firmware is a world of its own: it names "core/..." and "proto/..."
+# under firmware/ and nothing else (the host includes the register map as
+# "firmware/proto/board_regs.h").
+$(B)/firmware/%.o $(B)/tests/unit/firmware/%.o $(B)/tests/bench/firmware/%.o \
+$(B)/tests/fuzz/firmware/%.o $(B)/tests/integration/firmware/%.o: INC = -Ifirmware
 
 $(LIB_FW): $(FW_CORE_OBJS)
 	@mkdir -p $(@D)

@@ -3,7 +3,7 @@
  * Sizes are bounded by BITMAP_MAX_* so that a hostile stream cannot make
  * the emulator allocate without limit.
  */
-#include "bitmap.h"
+#include "printers/bitmap.h"
 
 #include <errno.h>
 #include <png.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 #define BITMAP_MAX_W 4096
 #define BITMAP_MAX_H 65536

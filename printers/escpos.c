@@ -17,7 +17,7 @@
  * Redefining or cancelling a character that waits in the line buffer is
  * reported: printers differ on which pattern such a line then prints.
  */
-#include "escpos.h"
+#include "printers/escpos.h"
 
 #include <iconv.h>
 #include <qrencode.h>
@@ -28,9 +28,9 @@
 #include <uninorm.h>
 #include <unistr.h>
 
-#include "font.h"
-#include "udc.h"
-#include "xmalloc.h"
+#include "printers/font.h"
+#include "printers/udc.h"
+#include "common/xmalloc.h"
 
 #define ESCPOS_MAX_CMD (1u << 20)   /* largest command kept whole */
 #define ESCPOS_LINE_MAX 256         /* characters in one line buffer */

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bitmap.h"
+#include "printers/bitmap.h"
 
 /* Printer conditions (bit set = condition present). */
 #define ESCPOS_ST_PAPER_END   0x01u

@@ -4,7 +4,7 @@
  * tone marks visible at 20-30 px.  No kerning or shaping: Vietnamese in NFC
  * needs none, and it keeps the output identical from run to run.
  */
-#include "font.h"
+#include "printers/font.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 #define FONT_CACHE 2048           /* glyphs kept rendered (power of 2) */
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bitmap.h"
+#include "printers/bitmap.h"
 
 /* Font files from Debian (fonts-noto-core, fonts-dejavu-core). */
 #define FONT_SANS "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"

@@ -33,9 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "strnum.h"
-#include "escpos.h"
-#include "font.h"
+#include "common/strnum.h"
+#include "printers/escpos.h"
+#include "printers/font.h"
 
 static volatile sig_atomic_t emu_quit;
 

@@ -14,7 +14,7 @@
  * status pushes and junk are skipped).  A printer that answers no DLE EOT
  * is asked through the transport's port_status (USB GET_PORT_STATUS).
  */
-#include "printer.h"
+#include "printers/printer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,9 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "transport.h"
-#include "xmalloc.h"
+#include "printers/printer_conf.h"
+#include "printers/transport.h"
+#include "common/xmalloc.h"
 
 struct printer_job {
 	struct printer_job *next;
@@ -45,7 +45,7 @@ struct printer_evnode {
 
 struct printer {
 	/* configuration (copied) */
-	struct config_printer pc;
+	struct printer_conf pc;
 	struct printer_options opt;
 	const struct transport_ops *ops;
 
@@ -430,7 +430,7 @@ printer_main(void *arg)
 
 /* Start a printer. */
 struct printer *
-printer_start(const struct config_printer *pc,
+printer_start(const struct printer_conf *pc,
     const struct printer_options *opt, char *err, size_t errlen)
 {
 	const struct transport_ops *ops = transport_find(pc->driver);
@@ -471,8 +471,8 @@ printer_start(const struct config_printer *pc,
 	}
 	return p;
 fail:
-	free(p->pc.id); free(p->pc.driver); free(p->pc.device);
-	free(p->pc.flow); free(p->pc.codepage);
+	free((void *)p->pc.id); free((void *)p->pc.driver); free((void *)p->pc.device);
+	free((void *)p->pc.flow); free((void *)p->pc.codepage);
 	free(p);
 	return NULL;
 }
@@ -577,7 +577,7 @@ printer_stop(struct printer *p)
 	close(p->efd);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
-	free(p->pc.id); free(p->pc.driver); free(p->pc.device);
-	free(p->pc.flow); free(p->pc.codepage);
+	free((void *)p->pc.id); free((void *)p->pc.driver); free((void *)p->pc.device);
+	free((void *)p->pc.flow); free((void *)p->pc.codepage);
 	free(p);
 }

@@ -25,10 +25,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "escpos.h"
-#include "ticket.h"
+#include "printers/escpos.h"
+#include "printers/ticket.h"
 
-struct config_printer;
+struct printer_conf;
 
 /* Status bits (several may be set); 0 = ready. */
 #define PRINTER_ST_PAPER_END   ESCPOS_ST_PAPER_END
@@ -77,7 +77,7 @@ struct printer;
  * unknown driver; an absent device is not an error (status GONE, retried
  * at every poll).
  */
-struct printer *printer_start(const struct config_printer *pc,
+struct printer *printer_start(const struct printer_conf *pc,
     const struct printer_options *opt, char *err, size_t errlen);
 
 /* Queue a ticket (copied).  0, or -1 with errno EAGAIN when the queue is

@@ -17,7 +17,7 @@
  * and the raster QR code is sent at half resolution with GS v 0 mode 3
  * (each dot printed 2 x 2), a quarter of the bytes for the same modules.
  */
-#include "ticket.h"
+#include "printers/ticket.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -28,11 +28,11 @@
 #include <uninorm.h>
 #include <unistr.h>
 
-#include "config.h"
-#include "escpos.h"
-#include "font.h"
-#include "udc.h"
-#include "xmalloc.h"
+#include "printers/printer_conf.h"
+#include "printers/escpos.h"
+#include "printers/font.h"
+#include "printers/udc.h"
+#include "common/xmalloc.h"
 
 #define TICKET_CHUNK_ROWS 256       /* rows per GS v 0 command */
 #define TICKET_PROC_LINES 6         /* procedure name lines at most */
@@ -482,7 +482,7 @@ lay_qr(struct lay *l, const char *url, int native, char *err, size_t errlen)
 
 /* Lay out and encode a ticket. */
 int
-ticket_encode(struct ticket_encoder *e, const struct config_printer *pc,
+ticket_encode(struct ticket_encoder *e, const struct printer_conf *pc,
     const struct ticket_print *t, uint8_t **out, size_t *outlen, char *err,
     size_t errlen)
 {

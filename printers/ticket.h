@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <time.h>
 
-struct config_printer;
+struct printer_conf;
 
 /* What the ticket says.  Strings are UTF-8 (NFC); NULL or "" = omitted. */
 struct ticket_print {
@@ -56,7 +56,7 @@ void ticket_encoder_free(struct ticket_encoder *e);
  * caller frees.  On failure (bad paper width, unknown code page, QR that
  * cannot be encoded) returns -1 with err set and *out NULL.
  */
-int ticket_encode(struct ticket_encoder *e, const struct config_printer *pc,
+int ticket_encode(struct ticket_encoder *e, const struct printer_conf *pc,
     const struct ticket_print *t, uint8_t **out, size_t *outlen, char *err,
     size_t errlen);
 

@@ -4,7 +4,7 @@
  * that must wrap, a reprint.
  * Issue time 2026-11-28 01:15:00 UTC (08:15 in Viet Nam).
  */
-#include "ticket_samples.h"
+#include "printers/ticket_samples.h"
 
 #include <string.h>
 

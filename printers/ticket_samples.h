@@ -5,12 +5,12 @@
 #ifndef ONESTOP_TICKET_SAMPLES_H
 #define ONESTOP_TICKET_SAMPLES_H
 
-#include "config.h"
-#include "ticket.h"
+#include "printers/printer_conf.h"
+#include "printers/ticket.h"
 
 struct ticket_sample {
 	const char *name;
-	struct config_printer printer;
+	struct printer_conf printer;
 	struct ticket_print ticket;
 };
 

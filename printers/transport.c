@@ -1,7 +1,7 @@
 /*
  * transport.c - the driver table.
  */
-#include "transport.h"
+#include "printers/transport.h"
 
 #include <string.h>
 

@@ -19,11 +19,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct config_printer;
+struct printer_conf;
 
 struct transport_ops {
 	const char *name;
-	void *(*open)(const struct config_printer *pc, char *err, size_t errlen);
+	void *(*open)(const struct printer_conf *pc, char *err, size_t errlen);
 	ssize_t (*write)(void *h, const uint8_t *buf, size_t len,
 	    int timeout_ms);
 	ssize_t (*read)(void *h, uint8_t *buf, size_t len, int timeout_ms);

@@ -6,7 +6,7 @@
  * file = all well).  "paper-out-after=N" in the fault file makes paper end
  * appear once N more bytes have been written, to fail a job half way.
  */
-#include "transport.h"
+#include "printers/transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "escpos.h"
-#include "xmalloc.h"
+#include "printers/printer_conf.h"
+#include "printers/escpos.h"
+#include "common/xmalloc.h"
 
 struct file_h {
 	int fd;
@@ -62,7 +62,7 @@ file_faults(struct file_h *h)
 
 /* Open (create) the output file. */
 static void *
-file_open(const struct config_printer *pc, char *err, size_t errlen)
+file_open(const struct printer_conf *pc, char *err, size_t errlen)
 {
 	struct file_h *h;
 	int fd;

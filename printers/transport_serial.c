@@ -8,7 +8,7 @@
  * never clear it): we set it on the port's descriptor ourselves (found by
  * test_serial).
  */
-#include "transport.h"
+#include "printers/transport.h"
 
 #include <errno.h>
 #include <libserialport.h>
@@ -17,8 +17,8 @@
 #include <string.h>
 #include <termios.h>
 
-#include "config.h"
-#include "xmalloc.h"
+#include "printers/printer_conf.h"
+#include "common/xmalloc.h"
 
 struct serial_h {
 	struct sp_port *port;
@@ -63,7 +63,7 @@ serial_crtscts(struct sp_port *port, int on)
 
 /* Open and configure the port. */
 static void *
-serial_open(const struct config_printer *pc, char *err, size_t errlen)
+serial_open(const struct printer_conf *pc, char *err, size_t errlen)
 {
 	const char *dev = pc->device ? pc->device : "";
 	const char *flow = pc->flow ? pc->flow : "none";

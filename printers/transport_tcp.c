@@ -2,7 +2,7 @@
  * transport_tcp.c - network printers on TCP port 9100 (device "host:port",
  * port 9100 when left out).  Non-blocking socket, poll() for every timeout.
  */
-#include "transport.h"
+#include "printers/transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "xmalloc.h"
+#include "printers/printer_conf.h"
+#include "common/xmalloc.h"
 
 #define TCP_CONNECT_MS 3000
 
@@ -27,7 +27,7 @@ struct tcp_h {
 
 /* Connect with a timeout. */
 static void *
-tcp_open(const struct config_printer *pc, char *err, size_t errlen)
+tcp_open(const struct printer_conf *pc, char *err, size_t errlen)
 {
 	char host[256], port[16];
 	const char *dev = pc->device ? pc->device : "", *colon;

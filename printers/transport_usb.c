@@ -9,16 +9,16 @@
  * Hot-plug: the printer thread re-opens the device at every status poll
  * while it is absent, so a printer plugged in later is picked up.
  */
-#include "transport.h"
+#include "printers/transport.h"
 
 #include <libusb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "escpos.h"
-#include "xmalloc.h"
+#include "printers/printer_conf.h"
+#include "printers/escpos.h"
+#include "common/xmalloc.h"
 
 struct usb_h {
 	libusb_context *ctx;
@@ -99,7 +99,7 @@ usb_pick(libusb_device *dev, int any_class, int *iface, uint8_t *out,
 
 /* Find, open and claim the printer. */
 static void *
-usb_open(const struct config_printer *pc, char *err, size_t errlen)
+usb_open(const struct printer_conf *pc, char *err, size_t errlen)
 {
 	struct usb_h *h = xcalloc(1, sizeof *h);
 	libusb_device **list = NULL;

@@ -3,14 +3,14 @@
  * once under pthread_once, static storage, no heap) and the per-ticket map
  * of the printer's 95 codes.  See udc.h for the protocol.
  */
-#include "udc.h"
+#include "printers/udc.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "escpos.h"
-#include "font.h"
+#include "printers/escpos.h"
+#include "printers/font.h"
 
 /* Vietnamese letters first: recognition prefers them (Đ and Ð look the
  * same in this font). */

@@ -8,5 +8,5 @@ INTEGRATION_TESTS += tests/integration/web/run.sh
 
 # 2,000,000 tickets (BENCH_TICKETS=N for fewer): month, year, live timings.
 BENCHES += $(B)/tests/bench/stats/bench_stats
-$(B)/tests/bench/stats/bench_stats: $(B)/tests/bench/stats/bench_stats.o $(LIB_HOST)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(B)/tests/bench/stats/bench_stats: $(B)/tests/bench/stats/bench_stats.o $(DAEMON_LINK)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(DAEMON_LINK) $(PKG_LIBS) $(PRINTERS_LIBS)

@@ -1,7 +1,7 @@
 /*
  * log.c - levels, stderr or syslog, strerror appended on request.
  */
-#include "log.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <stdarg.h>

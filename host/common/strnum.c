@@ -2,7 +2,7 @@
  * strnum.c - strict decimal integers (strtoll with end, range and errno
  * checks, and no leading blanks or signs that strtoll would let through).
  */
-#include "strnum.h"
+#include "common/strnum.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * xmalloc.c - allocation wrappers for the daemon and tools: on failure they
  * print one line and exit, so that callers need no NULL checks.
  */
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 #include <errno.h>
 #include <stdint.h>

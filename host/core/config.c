@@ -15,7 +15,7 @@
  * the line a row starts on.  Any bad row fails the whole catalogue and frees
  * what was built.
  */
-#include "config.h"
+#include "core/config.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -35,8 +35,8 @@
 #include <ini.h>
 #include <unistr.h>
 
-#include "vntext.h"
-#include "xmalloc.h"
+#include "common/vntext.h"
+#include "common/xmalloc.h"
 
 #define CONFIG_INI_MAX_LINE 4000          /* bytes in one INI line */
 #define CONFIG_INI_MAX_SIZE (4u << 20)    /* bytes in an INI file */

@@ -6,7 +6,7 @@
  * write or the commit fails, the transaction is rolled back and the engine is
  * rebuilt from the store, so memory never holds what the disk does not.
  */
-#include "core.h"
+#include "core/core.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +16,8 @@
 
 #include <sodium.h>
 
-#include "log.h"
-#include "xmalloc.h"
+#include "common/log.h"
+#include "common/xmalloc.h"
 
 struct core_waiter {
 	core_commit_fn *fn;

@@ -15,9 +15,9 @@
 
 #include <stdint.h>
 
-#include "config.h"
-#include "engine.h"
-#include "store.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "core/store.h"
 
 typedef struct core core;
 

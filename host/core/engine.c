@@ -18,7 +18,7 @@
  * are unordered arrays with O(1) removal (each ticket knows its slot);
  * call-next scans the waiting tickets of the served queues once.
  */
-#include "engine.h"
+#include "core/engine.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 #define NUMBER_MAX 9999
 #define EWMA_ALPHA 0.2

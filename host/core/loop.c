@@ -6,7 +6,7 @@
  * a heap would buy nothing.  Fds live in a growable array rebuilt into a
  * pollfd array each turn.
  */
-#include "loop.h"
+#include "core/loop.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 struct loop_fd {
 	int fd;

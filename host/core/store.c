@@ -16,7 +16,7 @@
  * them to the engine's array indexes both ways.  Every statement is prepared
  * once at open and only ever bound.  See host/docs/store.md.
  */
-#include "store.h"
+#include "core/store.h"
 
 #include <sqlite3.h>
 #include <sodium.h>
@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 #define STORE_APPLICATION_ID 0x4f4e5354   /* "ONST" */
 #define STORE_BUSY_TIMEOUT_MS 5000

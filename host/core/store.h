@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "core/engine.h"
 
 typedef struct store store;
 

@@ -15,16 +15,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "config.h"
-#include "core.h"
-#include "devbus.h"
-#include "devprint.h"
-#include "log.h"
-#include "loop.h"
-#include "store.h"
-#include "strnum.h"
-#include "xmalloc.h"
+#include "daemon/http/api.h"
+#include "core/config.h"
+#include "core/core.h"
+#include "daemon/dev/devbus.h"
+#include "daemon/dev/devprint.h"
+#include "common/log.h"
+#include "core/loop.h"
+#include "core/store.h"
+#include "common/strnum.h"
+#include "common/xmalloc.h"
 
 static volatile sig_atomic_t onestopd_stop;
 

@@ -3,7 +3,7 @@
  * onestopctl.  Width comes from libunistring (uniwidth), which knows that a
  * precomposed "ế" takes one column and a combining mark none.
  */
-#include "ctl_text.h"
+#include "tools/ctl_text.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -20,11 +20,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "engine.h"
-#include "sim.h"
-#include "sim_feed.h"
-#include "xmalloc.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "tools/sim.h"
+#include "tools/sim_feed.h"
+#include "common/xmalloc.h"
 
 #define MAX_DAYS 16
 #define EST_REPS 40             /* repetitions behind the estimate figures */

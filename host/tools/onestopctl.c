@@ -28,9 +28,9 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
-#include "ctl_text.h"
-#include "strnum.h"
-#include "xmalloc.h"
+#include "tools/ctl_text.h"
+#include "common/strnum.h"
+#include "common/xmalloc.h"
 
 enum {
 	EXIT_DONE = 0,

@@ -11,7 +11,7 @@
  * pending call.  Visitors are fixed data drawn before the run; a run only
  * decides who is called when.
  */
-#include "sim.h"
+#include "tools/sim.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 /* ---- random numbers: splitmix64 seeding, xoshiro256** ------------------ */
 

@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "engine.h"
+#include "core/config.h"
+#include "core/engine.h"
 
 /* ---- the generator ------------------------------------------------------ */
 

@@ -5,7 +5,7 @@
  * clock at SPEED times real time.  SIGTERM/SIGINT set a flag; the pacing
  * sleep checks it every 100 ms, so the program stops within a request.
  */
-#include "sim_feed.h"
+#include "tools/sim_feed.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -15,8 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
-#include "xmalloc.h"
+#include "core/engine.h"
+#include "common/xmalloc.h"
 
 static volatile sig_atomic_t stop_flag;
 

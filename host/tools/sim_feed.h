@@ -6,8 +6,8 @@
 #ifndef ONESTOP_SIM_FEED_H
 #define ONESTOP_SIM_FEED_H
 
-#include "config.h"
-#include "sim.h"
+#include "core/config.h"
+#include "tools/sim.h"
 
 /*
  * Log in as user at base URL ("http://127.0.0.1:8080") and play day d (and,

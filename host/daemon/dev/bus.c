@@ -20,7 +20,7 @@
  * with back-off.  Messages to the core go through a pipe (blocking writes:
  * the thread may wait for the core, never the other way round).
  */
-#include "bus.h"
+#include "daemon/dev/bus.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +35,8 @@
 #include <modbus/modbus.h>
 #include <modbus/modbus-rtu.h>
 
-#include "proto/board_regs.h"
-#include "xmalloc.h"
+#include "firmware/proto/board_regs.h"
+#include "common/xmalloc.h"
 
 #define BUS_FAILS_OFFLINE 3          /* failed transactions in a row */
 #define BUS_BACKOFF_MIN_MS 250

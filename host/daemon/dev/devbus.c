@@ -14,7 +14,7 @@
  * keypad of the counter, the rating keypad's prompt, the hall boards of the
  * counter's area.  See host/docs/bus.md.
  */
-#include "devbus.h"
+#include "daemon/dev/devbus.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus.h"
-#include "log.h"
-#include "proto/board_regs.h"
-#include "xmalloc.h"
+#include "daemon/dev/bus.h"
+#include "common/log.h"
+#include "firmware/proto/board_regs.h"
+#include "common/xmalloc.h"
 
 #define DEVBUS_FLASH_S 10
 #define DEVBUS_PAUSE_REASON "Tạm dừng từ bàn phím"

@@ -6,17 +6,18 @@
  * is done, when it fails, or when it has taken too long (the job itself goes
  * on; a later reprint is only logged).
  */
-#include "devprint.h"
+#include "daemon/dev/devprint.h"
 
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "printer.h"
-#include "ticket.h"
-#include "xmalloc.h"
+#include "common/log.h"
+#include "printers/printer.h"
+#include "printers/printer_conf.h"
+#include "printers/ticket.h"
+#include "common/xmalloc.h"
 
 #define DEVPRINT_WAIT_MS 15000
 
@@ -122,6 +123,20 @@ devprint_tick(void *arg)
 	return 1000;
 }
 
+/* The printers' view of a [printer] section (strings borrowed from cp). */
+static void
+devprint_conf(const struct config_printer *cp, struct printer_conf *pc)
+{
+	pc->id = cp->id;
+	pc->driver = cp->driver;
+	pc->device = cp->device;
+	pc->baud = cp->baud;
+	pc->flow = cp->flow;
+	pc->paper_dots = cp->paper_dots;
+	pc->codepage = cp->codepage;
+	pc->native_qr = cp->native_qr;
+}
+
 devprint *
 devprint_start(core *c, loop *l, char *err, size_t errlen)
 {
@@ -136,7 +151,10 @@ devprint_start(core *c, loop *l, char *err, size_t errlen)
 	d->last_status = xcalloc((size_t)cfg->nprinters + 1, sizeof *d->last_status);
 	d->known = xcalloc((size_t)cfg->nprinters + 1, sizeof *d->known);
 	for (i = 0; i < cfg->nprinters; i++) {
-		if ((d->p[i] = printer_start(&cfg->printers[i], NULL, err, errlen)) == NULL) {
+		struct printer_conf pc;
+
+		devprint_conf(&cfg->printers[i], &pc);
+		if ((d->p[i] = printer_start(&pc, NULL, err, errlen)) == NULL) {
 			d->n = i;
 			devprint_stop(d);
 			return NULL;

@@ -11,8 +11,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "core.h"
-#include "loop.h"
+#include "core/core.h"
+#include "core/loop.h"
 
 typedef struct devprint devprint;
 

@@ -8,7 +8,7 @@
  * Event-stream clients read committed events from the store, so a client
  * that reconnects with Last-Event-ID gets exactly what it missed.
  */
-#include "api.h"
+#include "daemon/http/api.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,13 +29,14 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
-#include "api_private.h"
-#include "apijson.h"
-#include "log.h"
-#include "pwcheck.h"
-#include "strnum.h"
-#include "vntext.h"
-#include "xmalloc.h"
+#include "daemon/http/api_private.h"
+#include "daemon/http/apijson.h"
+#include "common/log.h"
+#include "daemon/http/pwcheck.h"
+#include "common/strnum.h"
+#include "common/vntext.h"
+#include "core/search.h"
+#include "common/xmalloc.h"
 
 #define API_BODY_MAX (256 * 1024)
 #define API_IMPORT_MAX (4 * 1024 * 1024)
@@ -789,7 +790,7 @@ api_procedures(struct req *r)
 	const char *lim = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "limit");
 	const char *dep = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "department");
 	long long limit = 20;
-	struct vntext_hit *hits;
+	struct search_hit *hits;
 	cJSON *o, *arr;
 	int i, n, d = -1;
 
@@ -805,7 +806,7 @@ api_procedures(struct req *r)
 	arr = cJSON_AddArrayToObject(o, "procedures");
 	if (q != NULL && *q != '\0') {
 		hits = xcalloc((size_t)(d >= 0 ? cfg->nprocedures : limit), sizeof *hits);
-		n = vntext_search(cfg, q, hits, d >= 0 ? cfg->nprocedures : (int)limit);
+		n = search_catalogue(cfg, q, hits, d >= 0 ? cfg->nprocedures : (int)limit);
 		if (n < 0) {
 			free(hits);
 			cJSON_Delete(o);

@@ -11,10 +11,10 @@
 
 #include <stdint.h>
 
-#include "core.h"
-#include "devbus.h"
-#include "devprint.h"
-#include "loop.h"
+#include "core/core.h"
+#include "daemon/dev/devbus.h"
+#include "daemon/dev/devprint.h"
+#include "core/loop.h"
 
 typedef struct api api;
 

@@ -12,9 +12,9 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
-#include "api.h"
-#include "devprint.h"
-#include "store.h"
+#include "daemon/http/api.h"
+#include "daemon/dev/devprint.h"
+#include "core/store.h"
 
 #define ROLE(r) (1u << (r))
 #define ROLES_PEOPLE (ROLE(STORE_ROLE_STAFF) | ROLE(STORE_ROLE_MANAGER) | ROLE(STORE_ROLE_ADMIN))

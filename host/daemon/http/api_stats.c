@@ -11,8 +11,8 @@
  * on first use on the daemon's database path and closed at exit.  Every
  * query parameter is checked here and reaches SQL only as a bound value.
  */
-#include "api_private.h"
-#include "strnum.h"
+#include "daemon/http/api_private.h"
+#include "common/strnum.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -20,10 +20,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "core.h"
-#include "engine.h"
-#include "stats.h"
-#include "xmalloc.h"
+#include "core/core.h"
+#include "core/engine.h"
+#include "daemon/stats/stats.h"
+#include "common/xmalloc.h"
 
 #define API_STATS_MAX_DAYS 3700      /* about ten years */
 

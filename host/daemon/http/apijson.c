@@ -1,12 +1,12 @@
 /*
  * apijson.c - JSON shapes of tickets, counters, events, state, procedures.
  */
-#include "apijson.h"
+#include "daemon/http/apijson.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "xmalloc.h"
+#include "common/xmalloc.h"
 
 static const char *
 apijson_channel(enum engine_channel ch)

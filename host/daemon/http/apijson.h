@@ -8,8 +8,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "config.h"
-#include "engine.h"
+#include "core/config.h"
+#include "core/engine.h"
 
 cJSON *apijson_ticket(const struct config *cfg, const engine *e,
     const struct engine_ticket *t);

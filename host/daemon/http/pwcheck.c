@@ -4,7 +4,7 @@
  * wakes the loop, whose callback runs the done functions on its own thread.
  * Passwords are wiped from memory once checked.
  */
-#include "pwcheck.h"
+#include "daemon/http/pwcheck.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +16,8 @@
 
 #include <sodium.h>
 
-#include "log.h"
-#include "xmalloc.h"
+#include "common/log.h"
+#include "common/xmalloc.h"
 
 struct pwjob {
 	char *hash, *password;

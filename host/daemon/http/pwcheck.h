@@ -7,7 +7,7 @@
 #ifndef ONESTOP_PWCHECK_H
 #define ONESTOP_PWCHECK_H
 
-#include "loop.h"
+#include "core/loop.h"
 
 typedef struct pwcheck pwcheck;
 

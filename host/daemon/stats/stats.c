@@ -30,7 +30,7 @@
  * sync, and aggregates them with the same code as a report.  The WAL is
  * checkpointed by reports, not by the dashboard's small syncs.
  */
-#include "stats.h"
+#include "daemon/stats/stats.h"
 
 #include <sqlite3.h>
 
@@ -42,8 +42,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
-#include "xmalloc.h"
+#include "core/engine.h"
+#include "common/xmalloc.h"
 
 #define HBINS 721                 /* minutes 0..719, then 12 h and more */
 #define CODE_LEN 48

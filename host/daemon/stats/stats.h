@@ -23,7 +23,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "config.h"
+#include "core/config.h"
 
 typedef struct stats stats;
 

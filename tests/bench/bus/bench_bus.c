@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bus.h"
+#include "daemon/dev/bus.h"
 #include "busrig.h"
-#include "proto/board_regs.h"
+#include "firmware/proto/board_regs.h"
 
 #define NCOUNTERS 16
 #define PRESSES 120

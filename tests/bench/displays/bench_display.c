@@ -28,9 +28,9 @@
 
 #include "../../integration/host/harness.h"
 #include "../../integration/displays/dproc.h"
-#include "board.h"
-#include "dmodel.h"
-#include "draw.h"
+#include "displays/board.h"
+#include "displays/dmodel.h"
+#include "displays/draw.h"
 
 static int
 cmp_d(const void *a, const void *b)

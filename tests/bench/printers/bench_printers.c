@@ -16,11 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "escpos.h"
-#include "printer.h"
-#include "ticket.h"
-#include "ticket_samples.h"
+#include "printers/printer_conf.h"
+#include "printers/escpos.h"
+#include "printers/printer.h"
+#include "printers/ticket.h"
+#include "printers/ticket_samples.h"
 
 #define RUNS 200
 
@@ -109,7 +109,7 @@ main(void)
 	 * raster and the udc 58 mm tickets */
 	for (k = 0; k < 2; k++) {
 		int si = ticket_samples_find(k == 0 ? "t58-raster" : "t58-udc");
-		struct config_printer pc = ticket_samples_get(si)->printer;
+		struct printer_conf pc = ticket_samples_get(si)->printer;
 		const struct ticket_print *t = &ticket_samples_get(si)->ticket;
 		struct printer_options opt = { 1000, 5000, 1000 };
 		struct printer *p;

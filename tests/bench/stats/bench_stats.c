@@ -34,9 +34,9 @@
 
 #include <sqlite3.h>
 
-#include "config.h"
-#include "stats.h"
-#include "store.h"
+#include "core/config.h"
+#include "daemon/stats/stats.h"
+#include "core/store.h"
 
 static uint64_t rng = 88172645463325252ull;
 

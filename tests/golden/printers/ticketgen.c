@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bitmap.h"
-#include "config.h"
-#include "ticket.h"
-#include "ticket_samples.h"
+#include "printers/bitmap.h"
+#include "printers/printer_conf.h"
+#include "printers/ticket.h"
+#include "printers/ticket_samples.h"
 
 int
 main(int argc, char **argv)

@@ -30,10 +30,10 @@
 #include <unistd.h>
 #include <umockdev.h>
 
-#include "config.h"
-#include "printer.h"
-#include "ticket_samples.h"
-#include "transport.h"
+#include "printers/printer_conf.h"
+#include "printers/printer.h"
+#include "printers/ticket_samples.h"
+#include "printers/transport.h"
 #include "umock.h"
 
 #define TTY "/dev/ttyUSB0"
@@ -158,10 +158,10 @@ wait_event(enum printer_event_type type, struct printer_event *ev)
 	return 0;
 }
 
-static struct config_printer
+static struct printer_conf
 serial_config(const char *dev, const char *flow)
 {
-	struct config_printer pc;
+	struct printer_conf pc;
 
 	pc = ticket_samples_get(ticket_samples_find("t80-raster"))->printer;
 	pc.driver = (char *)"serial";
@@ -246,7 +246,7 @@ test_open_configures(void **state)
 		{ "rtscts", 9600, B9600, CRTSCTS, 0 },
 		{ "xonxoff", 19200, B19200, 0, IXON },
 	};
-	struct config_printer pc;
+	struct printer_conf pc;
 	struct termios tio;
 	char err[256];
 	size_t i;
@@ -286,7 +286,7 @@ test_open_configures(void **state)
 static void
 test_print(void **state)
 {
-	struct config_printer pc = serial_config(TTY, "none");
+	struct printer_conf pc = serial_config(TTY, "none");
 	struct printer_options opt = { 50, 3000, 1000 };
 	const struct ticket_print *t =
 	    &ticket_samples_get(ticket_samples_find("t80-raster"))->ticket;
@@ -341,7 +341,7 @@ test_print(void **state)
 static void
 test_no_port(void **state)
 {
-	struct config_printer pc = serial_config("/dev/ttyUSB7", "none");
+	struct printer_conf pc = serial_config("/dev/ttyUSB7", "none");
 	struct printer_options opt = { 50, 1000, 200 };
 	const struct ticket_print *t =
 	    &ticket_samples_get(ticket_samples_find("t80-raster"))->ticket;

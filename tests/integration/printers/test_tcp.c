@@ -25,9 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "printer.h"
-#include "ticket_samples.h"
+#include "printers/printer_conf.h"
+#include "printers/printer.h"
+#include "printers/ticket_samples.h"
 
 extern char **environ;
 
@@ -148,7 +148,7 @@ ticket(void)
 static int
 setup(void **state)
 {
-	struct config_printer pc;
+	struct printer_conf pc;
 	struct printer_options opt = { 50, 3000, 1000 };
 	char err[256];
 

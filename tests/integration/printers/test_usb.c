@@ -32,11 +32,11 @@
 #include <unistd.h>
 #include <umockdev.h>
 
-#include "config.h"
-#include "escpos.h"
-#include "printer.h"
-#include "ticket_samples.h"
-#include "transport.h"
+#include "printers/printer_conf.h"
+#include "printers/escpos.h"
+#include "printers/printer.h"
+#include "printers/ticket_samples.h"
+#include "printers/transport.h"
 #include "umock.h"
 
 #define NODE "/dev/bus/usb/001/002"
@@ -315,10 +315,10 @@ wait_event(enum printer_event_type type, struct printer_event *ev)
 	return 0;
 }
 
-static struct config_printer
+static struct printer_conf
 usb_config(const char *dev)
 {
-	struct config_printer pc;
+	struct printer_conf pc;
 
 	pc = ticket_samples_get(ticket_samples_find("t58-raster"))->printer;
 	pc.driver = (char *)"usb";
@@ -397,7 +397,7 @@ teardown(void **state)
 static void
 test_discover(void **state)
 {
-	struct config_printer pc;
+	struct printer_conf pc;
 	char err[256];
 	void *h;
 
@@ -435,7 +435,7 @@ test_discover(void **state)
 static void
 test_print(void **state)
 {
-	struct config_printer pc = usb_config("");
+	struct printer_conf pc = usb_config("");
 	struct printer_options opt = { 50, 3000, 300 };
 	struct printer_event ev;
 	char err[256], text[8192];
@@ -481,7 +481,7 @@ test_print(void **state)
 static void
 test_port_status(void **state)
 {
-	struct config_printer pc = usb_config("0416:5011");
+	struct printer_conf pc = usb_config("0416:5011");
 	struct printer_options opt = { 50, 1000, 100 };
 	struct printer_event ev;
 	char err[256];

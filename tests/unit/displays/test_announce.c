@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <SDL.h>
 
-#include "announce.h"
+#include "displays/announce.h"
 
 struct memsink {
 	int nblocks;

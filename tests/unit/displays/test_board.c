@@ -19,9 +19,9 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "board.h"
-#include "dmodel.h"
-#include "draw.h"
+#include "displays/board.h"
+#include "displays/dmodel.h"
+#include "displays/draw.h"
 
 #define GOLDEN_DIR "tests/golden/displays"
 #define WALL ((time_t)1764322500)   /* Fri 2025-11-28 09:35 UTC */

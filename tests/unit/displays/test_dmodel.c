@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "dmodel.h"
+#include "displays/dmodel.h"
 
 #define NOW 1764300000
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "sse.h"
+#include "displays/sse.h"
 
 struct got {
 	int n;

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "vnnum.h"
+#include "displays/vnnum.h"
 
 static void
 expect_words(long n, const char *want)

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escpos.h"
-#include "font.h"
-#include "udc.h"
+#include "printers/escpos.h"
+#include "printers/font.h"
+#include "printers/udc.h"
 
 struct rec {
 	int pages;

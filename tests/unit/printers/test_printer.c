@@ -19,14 +19,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "escpos.h"
-#include "printer.h"
-#include "ticket_samples.h"
+#include "printers/printer_conf.h"
+#include "printers/escpos.h"
+#include "printers/printer.h"
+#include "printers/ticket_samples.h"
 
 struct fx {
 	char dir[64], out[128], fault[160];
-	struct config_printer pc;
+	struct printer_conf pc;
 	struct printer *p;
 };
 
@@ -259,7 +259,7 @@ test_staff_reprint_flag(void **state)
 static void
 test_unknown_driver(void **state)
 {
-	struct config_printer pc;
+	struct printer_conf pc;
 	char err[128];
 
 	(void)state;

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "escpos.h"
-#include "font.h"
-#include "ticket.h"
-#include "ticket_samples.h"
+#include "printers/printer_conf.h"
+#include "printers/escpos.h"
+#include "printers/font.h"
+#include "printers/ticket.h"
+#include "printers/ticket_samples.h"
 
 struct rd {
 	char text[8192];
@@ -46,7 +46,7 @@ rd_report(void *arg, size_t off, const char *msg)
 
 /* Encode sample name (with changes applied by the caller) and decode. */
 static size_t
-roundtrip(const struct config_printer *pc, const struct ticket_print *t,
+roundtrip(const struct printer_conf *pc, const struct ticket_print *t,
     struct rd *r, uint8_t **bytes_out)
 {
 	static const struct escpos_decoder_cb cb = { rd_page, NULL, rd_report };
@@ -157,7 +157,7 @@ test_codepage_text(void **state)
 static void
 test_wrap_and_cap(void **state)
 {
-	struct config_printer pc = sample("t80-cp1258")->printer;
+	struct printer_conf pc = sample("t80-cp1258")->printer;
 	struct ticket_print t = sample("t80-cp1258")->ticket;
 	char longname[2000];
 	struct rd r;
@@ -188,7 +188,7 @@ test_wrap_and_cap(void **state)
 static void
 test_refusals(void **state)
 {
-	struct config_printer pc = sample("t58-raster")->printer;
+	struct printer_conf pc = sample("t58-raster")->printer;
 	struct ticket_print t = sample("t58-raster")->ticket;
 	struct ticket_encoder *e;
 	char err[256];
@@ -300,7 +300,7 @@ test_udc_58(void **state)
 static void
 test_udc_fallback_and_cap(void **state)
 {
-	struct config_printer pc = sample("t80-udc")->printer;
+	struct printer_conf pc = sample("t80-udc")->printer;
 	struct ticket_print t = sample("t80-udc")->ticket;
 	char longname[2000];
 	struct rd r;

@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "vntext.h"
+#include "core/config.h"
+#include "common/vntext.h"
+#include "core/search.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,7 +30,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config_procedure *procs = NULL;
-	struct vntext_hit hits[8];
+	struct search_hit hits[8];
 	char err[512];
 	int n = 0;
 
@@ -44,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_cfg->procedures = procs;
 	fuzz_cfg->nprocedures = n;
-	if (vntext_search(fuzz_cfg, "đăng ký", hits, 8) < 0)
+	if (search_catalogue(fuzz_cfg, "đăng ký", hits, 8) < 0)
 		abort();
 	fuzz_cfg->procedures = NULL;
 	fuzz_cfg->nprocedures = 0;

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "config.h"
-#include "vntext.h"
+#include "core/config.h"
+#include "common/vntext.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -19,12 +19,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "config.h"
-#include "core.h"
-#include "loop.h"
-#include "store.h"
-#include "xmalloc.h"
+#include "daemon/http/api.h"
+#include "core/config.h"
+#include "core/core.h"
+#include "core/loop.h"
+#include "core/store.h"
+#include "common/xmalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "strnum.h"
+#include "common/strnum.h"
 
 static void
 test_accepts_whole_numbers_in_range(void **state)

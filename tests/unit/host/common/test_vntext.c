@@ -1,10 +1,7 @@
 /*
- * test_vntext.c - unit tests of host/vntext.c: UTF-8 validation, NFC,
- * folding of every Vietnamese vowel with every tone (NFC and NFD input),
- * search over the demo catalogue and over a tiny catalogue built here, and
- * ellipsizing on character boundaries.
- *
- * Run from the repository root (make does), or set ONESTOP_ROOT.
+ * test_vntext.c - unit tests of host/common/vntext.c: UTF-8 validation,
+ * NFC, folding of every Vietnamese vowel with every tone (NFC and NFD
+ * input), and ellipsizing on character boundaries.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +14,7 @@
 #include <cmocka.h>
 #include <uninorm.h>
 
-#include "config.h"
-#include "vntext.h"
+#include "common/vntext.h"
 
 /* Each row: a base vowel, then the vowel with its 6 tones (none first). */
 static const char *const vowels_lower[] = {
@@ -33,14 +29,6 @@ static const char *const vowels_upper[] = {
 	"o", "OÒÓỎÕỌ", "o", "ÔỒỐỔỖỘ", "o", "ƠỜỚỞỠỢ",
 	"u", "UÙÚỦŨỤ", "u", "ƯỪỨỬỮỰ", "y", "YỲÝỶỸỴ",
 };
-
-static const char *
-root(void)
-{
-	const char *r = getenv("ONESTOP_ROOT");
-
-	return r && *r ? r : ".";
-}
 
 /* Byte length of the UTF-8 character at s. */
 static size_t
@@ -172,138 +160,6 @@ test_nfc_and_valid(void **state)
 	assert_true(vntext_has_diacritics("đ"));
 }
 
-static struct config *demo;
-
-static int
-load_demo(void **state)
-{
-	char path[1024], err[512];
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/config/demo/centre.ini", root());
-	if (config_load(path, &demo, err, sizeof(err)) != 0) {
-		fprintf(stderr, "demo config: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-free_demo(void **state)
-{
-	(void)state;
-	config_free(demo);
-	demo = NULL;
-	return 0;
-}
-
-/* Name of the first hit for query over the demo, asserting a hit exists. */
-static const char *
-first(const char *query)
-{
-	struct vntext_hit h[10];
-	int n = vntext_search(demo, query, h, 10);
-
-	if (n <= 0)
-		fail_msg("no hit for '%s'", query);
-	return demo->procedures[h[0].procedure].name;
-}
-
-static void
-test_search_demo(void **state)
-{
-	struct vntext_hit h[20];
-	int n, i, idx;
-
-	(void)state;
-	assert_string_equal(first("dang ky khai sinh"), "Đăng ký khai sinh");
-	assert_string_equal(first("đăng ký khai sinh"), "Đăng ký khai sinh");
-	assert_string_equal(first("ĐĂNG KÝ KHAI SINH"), "Đăng ký khai sinh");
-	assert_string_equal(first("\xc4\x91" "a\xcc\x86ng ky\xcc\x81 khai sinh"),
-	    "Đăng ký khai sinh");                            /* NFD query */
-	assert_string_equal(first("  dang   ky, ket hon "), "Đăng ký kết hôn");
-	assert_string_equal(first("phieu ly lich tu phap"), "Cấp Phiếu lý lịch tư pháp");
-	assert_string_equal(first("cap doi giay phep lai xe"), "Cấp đổi giấy phép lái xe");
-	assert_string_equal(first("giay phep xay dung nha o rieng le"),
-	    "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ");
-	assert_string_equal(first("thanh lap doanh nghiep tu nhan"),
-	    "Đăng ký thành lập doanh nghiệp tư nhân");
-	/* Prefixes of words match too. */
-	assert_string_equal(first("dang ky kh sinh"), "Đăng ký khai sinh");
-
-	/* A procedure code finds its procedure first. */
-	idx = 0;
-	for (i = 0; i < demo->nprocedures; i++)
-		if (strcmp(demo->procedures[i].name, "Đăng ký kết hôn") == 0)
-			idx = i;
-	n = vntext_search(demo, demo->procedures[idx].code, h, 5);
-	assert_true(n >= 1);
-	assert_int_equal(h[0].procedure, idx);
-
-	/* Every query word must match; scores are non-increasing. */
-	n = vntext_search(demo, "khai sinh", h, 20);
-	assert_true(n >= 4);
-	for (i = 0; i < n; i++) {
-		assert_non_null(strstr(demo->procedures[h[i].procedure].folded,
-		    "khai sinh"));
-		if (i > 0)
-			assert_true(h[i].score <= h[i - 1].score);
-	}
-	assert_int_equal(vntext_search(demo, "khai sinh zzqx", h, 20), 0);
-	assert_int_equal(vntext_search(demo, "", h, 20), 0);
-	assert_int_equal(vntext_search(demo, "bad \xff", h, 20), -1);
-	assert_int_equal(vntext_search(demo, "dang ky", h, 3), 3);
-}
-
-/* A catalogue of three names built by hand for ranking rules. */
-static void
-test_search_ranking(void **state)
-{
-	struct config cfg;
-	struct config_procedure p[4];
-	struct vntext_hit h[4];
-	const char *names[] = { "Dạng ký mẫu", "Đăng ký mẫu", "Mẫu đăng ký",
-	    "Đăng ký" };
-	int i, n;
-
-	(void)state;
-	memset(&cfg, 0, sizeof(cfg));
-	memset(p, 0, sizeof(p));
-	for (i = 0; i < 4; i++) {
-		p[i].code = (char *)(i == 0 ? "A.1" : i == 1 ? "A.2" : i == 2 ?
-		    "A.3" : "A.4");
-		p[i].name = (char *)names[i];
-		p[i].folded = vntext_fold(names[i]);
-	}
-	cfg.procedures = p;
-	cfg.nprocedures = 4;
-
-	/* With marks: the exact spelling beats "dạng", start beats middle,
-	 * the exact whole name beats a longer one. */
-	n = vntext_search(&cfg, "đăng ký", h, 4);
-	assert_int_equal(n, 4);
-	assert_int_equal(h[0].procedure, 3);
-	assert_int_equal(h[1].procedure, 1);
-	assert_int_equal(h[2].procedure, 2);
-	assert_int_equal(h[3].procedure, 0);
-	/* Without marks "Dạng ký mẫu" and "Đăng ký mẫu" tie: catalogue order. */
-	n = vntext_search(&cfg, "dang ky mau", h, 4);
-	assert_int_equal(n, 3);
-	assert_int_equal(h[0].procedure, 0);
-	assert_int_equal(h[1].procedure, 1);
-	assert_int_equal(h[0].score, h[1].score);
-	assert_int_equal(h[2].procedure, 2);     /* words out of order */
-	/* Marks in the query select: "dạng" ranks Dạng first. */
-	n = vntext_search(&cfg, "dạng ký mẫu", h, 4);
-	assert_int_equal(h[0].procedure, 0);
-	/* Code lookup, case-insensitive. */
-	n = vntext_search(&cfg, "a.3", h, 4);
-	assert_true(n >= 1);
-	assert_int_equal(h[0].procedure, 2);
-	for (i = 0; i < 4; i++)
-		free(p[i].folded);
-}
-
 static void
 test_ellipsize(void **state)
 {
@@ -353,9 +209,6 @@ main(void)
 		cmocka_unit_test(test_fold_vowels),
 		cmocka_unit_test(test_fold_words),
 		cmocka_unit_test(test_nfc_and_valid),
-		cmocka_unit_test_setup_teardown(test_search_demo, load_demo,
-		    free_demo),
-		cmocka_unit_test(test_search_ranking),
 		cmocka_unit_test(test_ellipsize),
 	};
 

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "vntext.h"
+#include "core/config.h"
+#include "common/vntext.h"
 
 /* A minimal valid INI; BASE_LINES is its line count. */
 #define BASE \

@@ -23,10 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "core.h"
-#include "engine.h"
-#include "store.h"
+#include "core/config.h"
+#include "core/core.h"
+#include "core/engine.h"
+#include "core/store.h"
 
 static char tmpdir[] = "/tmp/onestop-test-core-XXXXXX";
 static char dbpath[300];

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "engine.h"
+#include "core/config.h"
+#include "core/engine.h"
 
 /* Queues, counters and procedures of the test centre. */
 enum { QA, QB, QC, QD, NQ };

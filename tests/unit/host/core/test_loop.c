@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "core/loop.h"
 
 static volatile sig_atomic_t stop_flag;
 static char order[16];

@@ -23,9 +23,9 @@
 
 #include <sqlite3.h>
 
-#include "engine.h"
-#include "store.h"
-#include "xmalloc.h"
+#include "core/engine.h"
+#include "core/store.h"
+#include "common/xmalloc.h"
 
 #define T0 1741593600          /* 2025-03-10 08:00:00 UTC (TZ=UTC) */
 

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "bus.h"
-#include "proto/board_regs.h"
+#include "daemon/dev/bus.h"
+#include "firmware/proto/board_regs.h"
 
 static void
 test_timing(void **state)

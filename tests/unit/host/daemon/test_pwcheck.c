@@ -15,8 +15,8 @@
 
 #include <sodium.h>
 
-#include "loop.h"
-#include "pwcheck.h"
+#include "core/loop.h"
+#include "daemon/http/pwcheck.h"
 
 static char hash[crypto_pwhash_STRBYTES];
 static int answers[8], nanswers;

@@ -27,9 +27,9 @@
 
 #include <sqlite3.h>
 
-#include "config.h"
-#include "stats.h"
-#include "store.h"
+#include "core/config.h"
+#include "daemon/stats/stats.h"
+#include "core/store.h"
 
 #define DAY "2026-03-02"
 #define D0 1772409600           /* 2026-03-02 00:00:00 UTC (TZ=UTC) */

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "ctl_text.h"
+#include "tools/ctl_text.h"
 
 static void
 test_width(void **state)

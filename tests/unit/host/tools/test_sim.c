@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "engine.h"
-#include "sim.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "tools/sim.h"
 
 static struct config cfg;
 static struct config_procedure procs[3];

@@ -1,0 +1,26 @@
+# host/tools/tools.mk - the programs people run beside the daemon:
+# onestopctl (the HTTP API's command line) and onestop-sim (simulated days
+# through the real engine: reports, the policy bench, the demo's feed).
+# Uses core/ and common/; talks to the daemon only over HTTP.
+
+TOOLS_MAINS := host/tools/onestopctl.c host/tools/onestop_sim.c
+TOOLS_SRCS := $(filter-out $(TOOLS_MAINS),$(wildcard host/tools/*.c))
+TOOLS_OBJS := $(TOOLS_SRCS:%.c=$(B)/%.o)
+$(B)/host/tools/%.o: INC = -Ihost
+
+$(LIB_TOOLS): $(TOOLS_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+TOOLS_LINK = $(LIB_TOOLS) $(LIB_CORE) $(LIB_COMMON)
+PROGRAMS += $(B)/onestopctl $(B)/onestop-sim
+$(B)/onestopctl: $(B)/host/tools/onestopctl.o $(TOOLS_LINK)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS)
+$(B)/onestop-sim: $(B)/host/tools/onestop_sim.o $(TOOLS_LINK)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS)
+
+# Unit tests: tests/unit/host/tools/test_NAME.c, one per module.
+TOOLS_UNIT_TESTS := $(patsubst %.c,$(B)/%,$(wildcard tests/unit/host/tools/test_*.c))
+UNIT_TESTS += $(TOOLS_UNIT_TESTS)
+$(TOOLS_UNIT_TESTS): %: %.o $(TOOLS_LINK)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS) $(CMOCKA_LIBS)
