@@ -1,13 +1,11 @@
 /*
- * escpos.h - the ESC/POS byte language, both ways.
+ * escpos.h - the ESC/POS byte language as the host speaks it (the
+ * decoder, the printer's side, is escpos_decode.h).
  *
  * Encoding: a growing byte buffer with helpers for the commands the ticket
  * uses (raster images in chunks, native QR).  Status: the meaning of the
  * real-time status replies (DLE EOT n) on the host side, and the replies a
  * printer with given faults sends (the emulator and the file driver).
- * Decoding: a streaming decoder that turns a byte stream into pages (one per
- * cut) of dots plus the text it found, calls back on every status query, and
- * reports everything it does not understand with its stream offset.
  */
 #ifndef ONESTOP_ESCPOS_H
 #define ONESTOP_ESCPOS_H
@@ -76,45 +74,5 @@ int escpos_faults_parse(const char *text, unsigned *faults, int *slow_ms,
 /* Names of the conditions in faults, e.g. "paper-end,cover-open" or "ok";
  * writes into out (always terminated). */
 void escpos_faults_name(unsigned faults, char *out, size_t outlen);
-
-/* ---- decoding ---- */
-
-struct escpos_decoder;
-
-struct escpos_decoder_cb {
-	/* A page ended by a cut (or by escpos_decoder_end): its dots and the
-	 * text found on it (UTF-8, one line per printed line, markers for
-	 * images, QR codes and the cut).  Both valid only during the call. */
-	void (*page)(void *arg, const struct bitmap *bm, const char *text);
-	/* DLE EOT n was received (also inside other commands' data, as real
-	 * printers act on it); answer it with escpos_status_reply. */
-	void (*status)(void *arg, int n, size_t offset);
-	/* Something not understood or malformed, at stream offset. */
-	void (*report)(void *arg, size_t offset, const char *msg);
-};
-
-/* A decoder for paper_dots wide paper.  font may be NULL (text is then
- * collected but not drawn).  NULL with err set if the font cannot load. */
-struct escpos_decoder *escpos_decoder_new(int paper_dots,
-    const struct escpos_decoder_cb *cb, void *arg, const char *font,
-    char *err, size_t errlen);
-
-/* Feed bytes; commands split across calls are handled. */
-void escpos_decoder_feed(struct escpos_decoder *d, const uint8_t *buf,
-    size_t len);
-
-/* A printer that cannot print (paper end, cover open) still answers
- * status but drops print data; the page is then marked partial. */
-void escpos_decoder_set_offline(struct escpos_decoder *d, int offline);
-
-/* End of stream: report an incomplete command, and hand over a page that
- * was never cut (reported too). */
-void escpos_decoder_end(struct escpos_decoder *d);
-
-/* Counts so far: pages emitted, reports made. */
-int escpos_decoder_pages(const struct escpos_decoder *d);
-int escpos_decoder_reports(const struct escpos_decoder *d);
-
-void escpos_decoder_free(struct escpos_decoder *d);
 
 #endif

@@ -35,6 +35,7 @@
 
 #include "common/strnum.h"
 #include "printers/escpos.h"
+#include "printers/escpos_decode.h"
 #include "printers/font.h"
 
 static volatile sig_atomic_t emu_quit;

@@ -18,6 +18,7 @@
 
 #include "printers/printer_conf.h"
 #include "printers/escpos.h"
+#include "printers/escpos_decode.h"
 #include "printers/printer.h"
 #include "printers/ticket.h"
 #include "printers/ticket_samples.h"

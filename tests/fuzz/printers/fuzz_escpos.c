@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "printers/escpos.h"
+#include "printers/escpos_decode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

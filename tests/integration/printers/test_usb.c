@@ -34,6 +34,7 @@
 
 #include "printers/printer_conf.h"
 #include "printers/escpos.h"
+#include "printers/escpos_decode.h"
 #include "printers/printer.h"
 #include "printers/ticket_samples.h"
 #include "printers/transport.h"

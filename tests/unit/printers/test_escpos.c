@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "printers/escpos.h"
+#include "printers/escpos_decode.h"
 #include "printers/font.h"
 #include "printers/udc.h"
 
