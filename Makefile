@@ -1,8 +1,11 @@
 # onestop - one non-recursive Makefile for everything.
 #
 #   make            build everything (into build/)
-#   make check      every test: unit, integration, fuzz (bounded), and a
-#                   sanitizer build (build/san) running the unit tests again
+#   make check      every test: the layers, unit, integration, fuzz
+#                   (bounded), and a sanitizer build (build/san) running the
+#                   unit tests again
+#   make test T=engine   one module's unit test
+#   make layers     no #include points upward or sideways
 #   make run        the demo centre
 #   make bench      benchmarks, with figures and ratios
 #   make fuzz       the fuzz targets for longer (FUZZ_SECONDS, default 300)
@@ -109,7 +112,7 @@ include tests/web.mk
 
 # ---- entry points ------------------------------------------------------------
 
-.PHONY: all deps build check run bench fuzz valgrind install clean \
+.PHONY: all deps build check run bench fuzz valgrind install clean layers test _test \
 	check-unit check-integration check-san check-fuzz _check _run _bench _fuzz
 
 deps:
@@ -130,6 +133,7 @@ check: deps
 # Everything, with one closing line "N passed, N failed" per phase from
 # tests/run-tests.sh; any failure fails the whole.
 _check: build
+	@$(MAKE) --no-print-directory layers
 	@# The demo centre's file printers write under /tmp/onestop-demo.
 	@mkdir -p /tmp/onestop-demo
 	@tests/run-tests.sh unit $(UNIT_TESTS)
@@ -137,7 +141,24 @@ _check: build
 	@$(MAKE) --no-print-directory check-san
 	@$(MAKE) --no-print-directory check-fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 	@for t in $(CHECK_EXTRA); do $(MAKE) --no-print-directory $$t || exit 1; done
-	@echo "check: $(words unit integration unit-san fuzz $(CHECK_EXTRA)) passed, 0 failed"
+	@echo "check: $(words layers unit integration unit-san fuzz $(CHECK_EXTRA)) passed, 0 failed"
+
+# No #include points upward or sideways (host/docs/layers.md).
+layers:
+	@tests/layers.sh --self-test
+	@tests/layers.sh
+
+# One module's unit test, for the newcomer: make test T=engine.
+test: deps
+	@$(MAKE) --no-print-directory _test
+_test:
+	@t='$(filter %/test_$(T),$(UNIT_TESTS))'; \
+	if [ -z "$(T)" ] || [ -z "$$t" ]; then \
+		echo "usage: make test T=NAME, NAME one of:"; \
+		echo "  $(sort $(patsubst test_%,%,$(notdir $(UNIT_TESTS))))" | fold -s -w 76; \
+		exit 2; \
+	fi; \
+	$(MAKE) --no-print-directory -j$(NPROC) $$t && tests/run-tests.sh unit $$t
 
 check-unit: build
 	@tests/run-tests.sh unit $(UNIT_TESTS)

@@ -7,7 +7,6 @@ BUS_RIG := $(B)/tests/integration/bus/busrig.o $(B)/tests/integration/host/harne
 BUS_TEST := $(B)/tests/integration/bus/bus_test
 BUS_BENCH := $(B)/tests/bench/bus/bench_bus
 
-$(B)/tests/integration/bus/%.o $(B)/tests/bench/bus/%.o: CFLAGS += -Itests/integration/host -Itests/integration/bus
 
 $(BUS_TEST): $(B)/tests/integration/bus/bus_test.o $(BUS_RIG)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

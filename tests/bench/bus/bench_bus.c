@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "daemon/dev/bus.h"
-#include "busrig.h"
+#include "../../integration/bus/busrig.h"
 #include "firmware/proto/board_regs.h"
 
 #define NCOUNTERS 16

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "harness.h"
+#include "../host/harness.h"
 
 struct br_sim {
 	char bin[512];
