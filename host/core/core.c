@@ -9,10 +9,13 @@
 #include "core/core.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -277,6 +280,102 @@ core_replace_catalogue(core *c, struct config_procedure *procs, int n,
 	engine_free(c->eng);
 	c->eng = e;
 	config_procedures_free(old, nold);
+	return 0;
+}
+
+/* Write text to path + ".new" and fsync it; 0, or -1 with errno. */
+static int
+core_write_synced(const char *tmp, const char *text, size_t len)
+{
+	int fd;
+	size_t off = 0;
+
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	return close(fd);
+fail:
+	{
+		int e = errno ? errno : EIO;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+	}
+	return -1;
+}
+
+/* fsync the directory that holds path (the rename inside it is durable). */
+static int
+core_sync_dir(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd, rc = -1;
+
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
+/* Import a catalogue CSV; see core.h for the order of the steps. */
+int
+core_import_catalogue(core *c, const char *text, size_t len, int *n,
+    char *err, size_t errlen)
+{
+	const char *path = c->cfg->catalogue_path;
+	struct config_procedure *procs;
+	char *tmp = NULL;
+	int np;
+
+	if (config_parse_catalogue(c->cfg, text, len, "import", &procs, &np, err,
+	    errlen) != 0)
+		return -CORE_EBADINPUT;
+	if (np == 0) {
+		config_procedures_free(procs, np);
+		snprintf(err, errlen, "Tệp danh mục không có thủ tục nào; danh mục "
+		    "hiện tại được giữ nguyên.");
+		return -CORE_EBADINPUT;
+	}
+	if (path != NULL) {
+		xasprintf(&tmp, "%s.new", path);
+		if (core_write_synced(tmp, text, len) != 0) {
+			snprintf(err, errlen, "Không ghi được tệp danh mục %s: %s; "
+			    "danh mục hiện tại được giữ nguyên.", tmp, strerror(errno));
+			config_procedures_free(procs, np);
+			free(tmp);
+			return -CORE_ESTORE;
+		}
+	}
+	if (core_replace_catalogue(c, procs, np, err, errlen) != 0) {
+		if (tmp != NULL)
+			unlink(tmp);
+		free(tmp);
+		return -CORE_ESTORE;
+	}
+	if (tmp != NULL && (rename(tmp, path) != 0 || core_sync_dir(path) != 0)) {
+		log_warn("catalogue: imported %d procedures but could not make %s "
+		    "the catalogue file", np, path);
+		snprintf(err, errlen, "Danh mục mới đang dùng nhưng chưa ghi được vào "
+		    "tệp %s (%s): sau khi khởi động lại sẽ là danh mục cũ.", path,
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -CORE_ESTORE;
+	}
+	free(tmp);
+	*n = np;
 	return 0;
 }
 

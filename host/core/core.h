@@ -23,6 +23,7 @@ typedef struct core core;
 
 /* Returned (negated) by core_exec when the store failed. */
 #define CORE_ESTORE 1000
+#define CORE_EBADINPUT 1001     /* a file or request that does not parse */
 
 typedef void core_commit_fn(void *arg, int ok);
 
@@ -69,6 +70,17 @@ void core_flush(core *c);
  * point at the new catalogue's entries by code.  0, or -1 with err.
  */
 int core_replace_catalogue(core *c, struct config_procedure *procs, int n,
+    char *err, size_t errlen);
+
+/*
+ * Import a catalogue CSV (text, len bytes): parse and check it (an empty
+ * catalogue is refused), replace the catalogue in memory, and only then
+ * make the text the catalogue file (config catalogue_path) durably: written
+ * beside it, fsync'd, renamed over it, the directory fsync'd.  0 with *n the
+ * procedures imported; -CORE_EBADINPUT (err names the row, nothing changed)
+ * or -CORE_ESTORE (err says what failed).
+ */
+int core_import_catalogue(core *c, const char *text, size_t len, int *n,
     char *err, size_t errlen);
 
 /* The last event id that is committed (safe to show). */

@@ -392,14 +392,11 @@ devbus_key_command(devbus *d, int counter, int kind, int key, int value)
 	if (ec == NULL)
 		return -ENGINE_ENOCOUNTER;
 	if (kind == BOARD_EVK_RATING) {
-		if (key < 1 || key > 4)
-			return -ENGINE_EINVAL;
-		memset(&cmd, 0, sizeof cmd);
-		cmd.type = ENGINE_RATE;
+		/* The engine refuses a value outside 1..4. */
+		cmd = engine_cmd_make(ENGINE_RATE);
 		cmd.counter = counter;
 		cmd.staff = staff;
 		cmd.value = key;
-		cmd.to_queue = cmd.to_counter = cmd.keep_place = -1;
 		return devbus_exec_cmd(d, &cmd);
 	}
 	if (kind != BOARD_EVK_KEY)
@@ -416,12 +413,10 @@ devbus_key_command(devbus *d, int counter, int kind, int key, int value)
 		    (rc = devbus_exec(d, ENGINE_FINISH, counter, staff, &cmd)) != 0)
 			return rc;
 		if (value != 0xFFFF) {
-			memset(&cmd, 0, sizeof cmd);
-			cmd.type = ENGINE_CALL_SPECIFIC;
+			cmd = engine_cmd_make(ENGINE_CALL_SPECIFIC);
 			cmd.counter = counter;
 			cmd.staff = staff;
 			cmd.number = value;
-			cmd.to_queue = cmd.to_counter = cmd.keep_place = -1;
 			return devbus_exec_cmd(d, &cmd);
 		}
 		return devbus_exec(d, ENGINE_CALL_NEXT, counter, staff, &cmd);
@@ -447,11 +442,9 @@ devbus_key_command(devbus *d, int counter, int kind, int key, int value)
 	case BOARD_KEY_PAUSE:
 		if (ec->state == ENGINE_C_PAUSED)
 			return devbus_exec(d, ENGINE_COUNTER_OPEN, counter, staff, &cmd);
-		memset(&cmd, 0, sizeof cmd);
-		cmd.type = ENGINE_COUNTER_PAUSE;
+		cmd = engine_cmd_make(ENGINE_COUNTER_PAUSE);
 		cmd.counter = counter;
 		cmd.staff = staff;
-		cmd.to_queue = cmd.to_counter = cmd.keep_place = -1;
 		snprintf(cmd.reason, sizeof cmd.reason, "%s", DEVBUS_PAUSE_REASON);
 		return devbus_exec_cmd(d, &cmd);
 	default:

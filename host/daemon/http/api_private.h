@@ -1,7 +1,10 @@
 /*
- * api_private.h - what the HTTP modules share: the request, answers, JSON
- * body checks and authentication.  Route modules (api_stats.c, ...) use
- * these; nothing outside the HTTP layer includes this header.
+ * api_private.h - what the HTTP modules share: the request, the route
+ * table, answers, JSON body checks and authentication.  The server is
+ * server.c, the routes routes.c, their handlers one file per resource
+ * (r_session.c, r_tickets.c, r_counters.c, r_catalogue.c, r_accounts.c,
+ * r_state.c, r_stats.c, sse.c, static.c).  Nothing outside the HTTP layer
+ * includes this header.
  */
 #ifndef ONESTOP_API_PRIVATE_H
 #define ONESTOP_API_PRIVATE_H
@@ -21,6 +24,38 @@
 #define ROLES_MANAGE (ROLE(STORE_ROLE_MANAGER) | ROLE(STORE_ROLE_ADMIN))
 
 struct sse;
+struct req;
+
+/* A route's roles when it needs no login. */
+#define API_PUBLIC 0u
+/* Route flags. */
+#define API_QUERY_TOKEN 1u       /* the token may come as ?token= (EventSource) */
+#define API_MAX_ARGS 4           /* {} segments of a pattern */
+#define API_MAX_SEGS 8           /* segments of a path */
+
+/* One route (routes.c): see there for the patterns. */
+struct api_route {
+	const char *method;      /* "GET" (also answers HEAD), "POST", ... */
+	const char *path;        /* "/api/v1/tickets/{id}/cancel" */
+	unsigned roles;          /* ROLE() mask, or API_PUBLIC */
+	size_t body_max;         /* bytes; more is a 413 */
+	void (*handler)(struct req *r);
+	/* Instead of handler: starts a stream; MHD_YES when it queued one. */
+	enum MHD_Result (*stream)(struct req *r);
+	const char *file;        /* pages: the file; counters: the action */
+	unsigned flags;          /* API_QUERY_TOKEN */
+};
+
+extern const struct api_route api_routes[];
+extern const size_t api_nroutes;
+
+/*
+ * The route of method and url, with r->arg and r->id filled from the path
+ * (r->path holds the segments).  NULL with *status 404 (no such path) or
+ * 405 (the path exists for other methods).
+ */
+const struct api_route *api_route_find(const char *method, const char *url,
+    struct req *r, unsigned *status);
 
 struct api {
 	core *core;
@@ -56,6 +91,11 @@ struct req {
 	int reprint;
 	int login_found;         /* login: the user exists */
 	const char *method;
+	const struct api_route *route;   /* NULL: route_status says why */
+	unsigned route_status;
+	char path[512];          /* the path's segments (arg points here) */
+	const char *arg[API_MAX_ARGS];   /* the {} segments */
+	int64_t id;              /* the {id} segment */
 };
 
 struct sse {
@@ -91,17 +131,69 @@ cJSON *api_body(struct req *r, const struct api_field *spec);
 const char *api_str(const cJSON *o, const char *name);
 int api_int(const cJSON *o, const char *name, int dflt);
 
-/* 0 when the caller holds one of roles (r->user filled); else answered, -1. */
+/* 0 when the caller holds one of roles (r->user filled); else answered, -1.
+ * The server calls it with the route's roles before the handler. */
 int api_auth(struct req *r, unsigned roles, int allow_query);
 int api_may_act_on(const struct store_user *u, int number);
+/* The session token of the request, or NULL; *from_cookie tells whether it
+ * came from the cookie. */
+const char *api_token(struct req *r, int allow_query, int *from_cookie);
+
+/* An answer made outside the handler (after a print, a password check) is
+ * released to the server. */
+void api_release(struct req *r);
+
+#define API_SESSION_S (12 * 3600)
+#define API_PING_MS 15000
 
 /* Printers that cannot print and boards offline: [{kind, id, state}]. */
 cJSON *api_devices_offline(api *a);
 
-/*
- * Statistics routes (api_stats.c): /api/v1/stats...; seg[] are the path's
- * segments ("api", "v1", "stats", ...), n their count.
- */
-void api_stats_route(struct req *r, const char *method, char **seg, int n);
+cJSON *api_user_json(const struct store_user *u);
+
+/* The event stream (sse.c): wake its clients (ping: send a comment; close:
+ * end them), and the ping timer. */
+void api_sse_wake(api *a, int ping, int close);
+int64_t api_ping(void *arg);
+
+/* ---- the handlers of the route table, by file ---- */
+/* r_session.c */
+void api_login(struct req *r);
+void api_logout(struct req *r);
+void api_me(struct req *r);
+/* r_tickets.c */
+void api_issue(struct req *r);
+void api_ticket(struct req *r);
+void api_cancel(struct req *r);
+void api_reprint(struct req *r);
+void api_public_ticket(struct req *r);
+void api_status_page(struct req *r);
+/* r_counters.c */
+void api_counter_action(struct req *r);
+void api_day_close(struct req *r);
+/* r_catalogue.c */
+void api_procedures(struct req *r);
+void api_procedure(struct req *r);
+void api_departments(struct req *r);
+void api_import(struct req *r);
+/* r_accounts.c */
+void api_users_list(struct req *r);
+void api_users_add(struct req *r);
+void api_users_change(struct req *r);
+void api_users_delete(struct req *r);
+void api_devices(struct req *r);
+/* r_state.c */
+void api_healthz(struct req *r);
+void api_state(struct req *r);
+void api_printers(struct req *r);
+void api_boards(struct req *r);
+/* r_stats.c */
+void api_stats_live(struct req *r);
+void api_stats_report(struct req *r);
+void api_stats_counter_today(struct req *r);
+/* sse.c */
+enum MHD_Result api_events(struct req *r);
+/* static.c */
+void api_page(struct req *r);
 
 #endif

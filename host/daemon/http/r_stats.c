@@ -1,5 +1,5 @@
 /*
- * api_stats.c - statistics routes under /api/v1/stats (see host/docs/stats.md):
+ * r_stats.c - statistics routes under /api/v1/stats (see host/docs/stats.md):
  *
  *   GET /api/v1/stats/live                     manager admin: live dashboard
  *   GET /api/v1/stats/report?from&to&by&...    manager admin: a report as
@@ -162,7 +162,7 @@ api_stats_query(struct req *r, struct stats_query *q, enum stats_by *first)
 	return 0;
 }
 
-static void
+void
 api_stats_report(struct req *r)
 {
 	struct stats_query q;
@@ -217,61 +217,52 @@ api_stats_report(struct req *r)
 	    "image/svg+xml; charset=utf-8", text);
 }
 
+/* GET /api/v1/stats/live: the live dashboard. */
 void
-api_stats_route(struct req *r, const char *method, char **seg, int n)
+api_stats_live(struct req *r)
 {
 	stats *st;
 	cJSON *o;
 
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		api_error(r, 405, "method_not_allowed", "Phương thức không được hỗ trợ.");
+	if ((st = api_stats_get(r)) == NULL)
+		return;
+	if ((o = stats_live(st, core_now())) == NULL) {
+		api_error(r, 500, "store_failed", "Không tính được thống kê (%.200s).",
+		    stats_errmsg(st));
 		return;
 	}
-	if (n == 4 && strcmp(seg[3], "live") == 0) {
-		if (api_auth(r, ROLES_MANAGE, 0) != 0 || (st = api_stats_get(r)) == NULL)
-			return;
-		if ((o = stats_live(st, core_now())) == NULL) {
-			api_error(r, 500, "store_failed", "Không tính được thống kê (%.200s).",
-			    stats_errmsg(st));
-			return;
-		}
-		cJSON_ReplaceItemInObjectCaseSensitive(o, "devices_offline",
-		    api_devices_offline(r->a));
-		api_reply_json(r, 200, o);
-		return;
-	}
-	if (n == 4 && strcmp(seg[3], "report") == 0) {
-		if (api_auth(r, ROLES_MANAGE, 0) == 0)
-			api_stats_report(r);
-		return;
-	}
-	if (n == 6 && strcmp(seg[3], "counters") == 0 && strcmp(seg[5], "today") == 0) {
-		struct stats_query q;
-		long long num;
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "devices_offline",
+	    api_devices_offline(r->a));
+	api_reply_json(r, 200, o);
+}
 
-		if (api_auth(r, ROLES_PEOPLE, 0) != 0)
-			return;
-		if (strnum_parse(seg[4], 1, 99, &num) != 0) {
-			api_error(r, 404, "not_found", "Không có quầy này.");
-			return;
-		}
-		if (!api_may_act_on(&r->user, (int)num)) {
-			api_error(r, 403, "forbidden", "Tài khoản không được xem quầy này.");
-			return;
-		}
-		if ((st = api_stats_get(r)) == NULL)
-			return;
-		memset(&q, 0, sizeof q);
-		api_stats_today(r, q.from);
-		snprintf(q.to, sizeof q.to, "%s", q.from);
-		q.counter = (int)num;
-		if ((o = stats_report(st, &q, core_now())) == NULL) {
-			api_error(r, 500, "store_failed", "Không tính được thống kê (%.200s).",
-			    stats_errmsg(st));
-			return;
-		}
-		api_reply_json(r, 200, o);
+/* GET /api/v1/stats/counters/{n}/today: a counter's own day so far. */
+void
+api_stats_counter_today(struct req *r)
+{
+	struct stats_query q;
+	long long num;
+	stats *st;
+	cJSON *o;
+
+	if (strnum_parse(r->arg[0], 1, 99, &num) != 0) {
+		api_error(r, 404, "not_found", "Không có quầy này.");
 		return;
 	}
-	api_error(r, 404, "not_found", "Không có địa chỉ thống kê này.");
+	if (!api_may_act_on(&r->user, (int)num)) {
+		api_error(r, 403, "forbidden", "Tài khoản không được xem quầy này.");
+		return;
+	}
+	if ((st = api_stats_get(r)) == NULL)
+		return;
+	memset(&q, 0, sizeof q);
+	api_stats_today(r, q.from);
+	snprintf(q.to, sizeof q.to, "%s", q.from);
+	q.counter = (int)num;
+	if ((o = stats_report(st, &q, core_now())) == NULL) {
+		api_error(r, 500, "store_failed", "Không tính được thống kê (%.200s).",
+		    stats_errmsg(st));
+		return;
+	}
+	api_reply_json(r, 200, o);
 }

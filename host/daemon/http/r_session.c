@@ -1,0 +1,125 @@
+/*
+ * r_session.c - logging in and out: POST /api/v1/login (the argon2id check
+ * runs on the password worker), POST /api/v1/logout, GET /api/v1/me.
+ */
+#include <sodium.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "common/log.h"
+#include "common/strnum.h"
+#include "common/xmalloc.h"
+#include "daemon/http/api_private.h"
+#include "daemon/http/apijson.h"
+#include "daemon/http/pwcheck.h"
+
+/* The password was checked on the worker thread: open the session or refuse. */
+static void
+api_login_checked(void *arg, int ok)
+{
+	struct req *r = arg;
+	struct store_user *u = &r->user;
+	store *st = core_store(r->a->core);
+	char token[65];
+	int64_t now = core_now();
+	cJSON *o, *arr;
+	int i;
+
+	r->phase = REQ_READING;	/* answer through the usual path */
+	if (!ok || !r->login_found || u->disabled || u->role == STORE_ROLE_KIOSK ||
+	    u->role == STORE_ROLE_DISPLAY) {
+		api_error(r, 401, "bad_login", "Sai tên đăng nhập hoặc mật khẩu.");
+		goto out;
+	}
+	if (core_begin(r->a->core) != 0 ||
+	    store_session_create(st, u->id, now, now + API_SESSION_S, token) != 0) {
+		api_error(r, 500, "store_failed", "Không tạo được phiên đăng nhập.");
+		goto out;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "token", token);
+	cJSON_AddStringToObject(o, "user", u->name);
+	cJSON_AddStringToObject(o, "full_name", u->full_name);
+	cJSON_AddStringToObject(o, "role", store_role_name(u->role));
+	arr = cJSON_AddArrayToObject(o, "counters");
+	for (i = 0; i < u->ncounters; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(u->counters[i]));
+	cJSON_AddNumberToObject(o, "expires", (double)(now + API_SESSION_S));
+	{
+		unsigned char raw[24];
+		char csrf[49];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(csrf, sizeof csrf, raw, sizeof raw);
+		xasprintf(&r->set_cookie[0], "onestop_session=%s; Path=/; HttpOnly; "
+		    "SameSite=Strict; Max-Age=%d", token, API_SESSION_S);
+		xasprintf(&r->set_cookie[1], "onestop_csrf=%s; Path=/; SameSite=Strict; "
+		    "Max-Age=%d", csrf, API_SESSION_S);
+		cJSON_AddStringToObject(o, "csrf", csrf);
+	}
+	api_reply_json(r, 200, o);
+out:
+	api_release(r);
+}
+
+/*
+ * Login: the user's hash is read here, the argon2id check runs on the
+ * password worker (it costs ~0.1 s of CPU by design), and the request waits,
+ * suspended, for api_login_checked.
+ */
+void
+api_login(struct req *r)
+{
+	static const struct api_field spec[] = {
+		{ "user", K_STR, 1 }, { "password", K_STR, 1 }, { NULL, 0, 0 } };
+	char hash[crypto_pwhash_STRBYTES];
+	cJSON *b;
+	int rc;
+
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	rc = store_user_login_hash(core_store(r->a->core), api_str(b, "user"), &r->user,
+	    hash, sizeof hash);
+	if (rc < 0) {
+		cJSON_Delete(b);
+		api_error(r, 500, "store_failed", "Không đọc được dữ liệu tài khoản.");
+		return;
+	}
+	r->login_found = rc;
+	r->phase = REQ_WAITING;
+	pwcheck_submit(r->a->pw, hash, api_str(b, "password"), api_login_checked, r);
+	cJSON_Delete(b);
+}
+
+/* POST /api/v1/logout: end this session, clear the cookies. */
+void
+api_logout(struct req *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	int from_cookie;
+
+	if (core_begin(r->a->core) != 0 ||
+	    store_session_delete(core_store(r->a->core),
+	    api_token(r, 0, &from_cookie)) != 0) {
+		cJSON_Delete(o);
+		api_error(r, 500, "store_failed", "Không đăng xuất được.");
+		return;
+	}
+	cJSON_AddBoolToObject(o, "ok", 1);
+	r->set_cookie[0] = xstrdup("onestop_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	r->set_cookie[1] = xstrdup("onestop_csrf=; Path=/; SameSite=Strict; Max-Age=0");
+	api_reply_json(r, 200, o);
+}
+
+/* GET /api/v1/me: who the caller is. */
+void
+api_me(struct req *r)
+{
+	api_reply_json(r, 200, api_user_json(&r->user));
+}

@@ -1,0 +1,341 @@
+/*
+ * r_tickets.c - tickets: POST /api/v1/tickets (issue, and print at a kiosk),
+ * GET /api/v1/tickets/{id}, POST .../cancel and .../reprint, the public
+ * ticket GET /api/v1/public/tickets/{code} and the status page /t/{code}
+ * that a ticket's QR code leads to.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "common/log.h"
+#include "common/strnum.h"
+#include "common/xmalloc.h"
+#include "daemon/http/api_private.h"
+#include "daemon/http/apijson.h"
+
+/* Answer a suspended request from outside the HTTP handler. */
+static void
+api_reply_later(struct req *r, unsigned status, cJSON *o)
+{
+	api_reply_json(r, status, o);
+	api_release(r);
+}
+
+/* The ticket (as now) with the print outcome. */
+static cJSON *
+api_print_answer(struct req *r, int printed, const char *reason)
+{
+	engine *e = core_engine(r->a->core);
+	const struct engine_ticket *t = engine_ticket_by_id(e, r->ticket);
+	cJSON *o = cJSON_CreateObject();
+
+	if (t != NULL)
+		cJSON_AddItemToObject(o, "ticket", apijson_ticket(core_config(r->a->core), e, t));
+	else
+		cJSON_AddNullToObject(o, "ticket");
+	cJSON_AddBoolToObject(o, "printed", printed);
+	if (reason != NULL)
+		cJSON_AddStringToObject(o, "print_error", reason);
+	else
+		cJSON_AddNullToObject(o, "print_error");
+	return o;
+}
+
+/*
+ * The print job of an issued ticket ended.  When nothing was printed the
+ * ticket is voided (cancelled; its number is never given again), so no
+ * visitor holds a number that the system shows as waiting without paper.
+ */
+static void
+api_issue_printed(void *arg, int printed, int kept, const char *reason)
+{
+	struct req *r = arg;
+	struct engine_cmd cmd = engine_cmd_make(ENGINE_CANCEL);
+	struct engine_result res;
+
+	if (!printed && !kept && !r->reprint) {
+		cmd.ticket = r->ticket;
+		snprintf(cmd.reason, sizeof cmd.reason, "Máy in không in được vé");
+		if (core_exec(r->a->core, &cmd, &res) != 0)
+			log_warnx("cannot void ticket %lld after a failed print",
+			    (long long)r->ticket);
+	}
+	api_reply_later(r, r->reprint ? 200 : 201, api_print_answer(r, printed, reason));
+}
+
+/* The issue is committed: print it (or answer the failure). */
+static void
+api_issue_committed(void *arg, int ok)
+{
+	struct req *r = arg;
+
+	if (!ok) {
+		r->phase = REQ_READING;	/* not waiting any more: answer now */
+		api_reply_later(r, 500, cJSON_Parse("{\"error\":\"store_failed\","
+		    "\"message\":\"Không ghi được dữ liệu; thao tác chưa được thực hiện.\"}"));
+		return;
+	}
+	if (devprint_print(r->a->devprint, r->printer, r->ticket, r->reprint,
+	    api_issue_printed, r) != 0)
+		api_issue_printed(r, 0, 0, "Hàng đợi máy in đầy.");
+}
+
+void
+api_reprint(struct req *r)
+{
+	int64_t id = r->id;
+	static const struct api_field spec[] = { { "kiosk", K_STR, 0 }, { NULL, 0, 0 } };
+	const struct config *cfg = core_config(r->a->core);
+	const struct engine_ticket *t = engine_ticket_by_id(core_engine(r->a->core), id);
+	char why[128];
+	const char *k;
+	cJSON *b;
+	int kiosk;
+
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	k = api_str(b, "kiosk");
+	for (kiosk = 0; k != NULL && kiosk < cfg->nkiosks && strcmp(cfg->kiosks[kiosk].id, k) != 0; kiosk++)
+		;
+	cJSON_Delete(b);
+	if (t == NULL) {
+		api_error(r, 404, "not_found", "Không tìm thấy vé.");
+		return;
+	}
+	if (k == NULL)
+		kiosk = t->kiosk;
+	if (r->a->devprint == NULL || (r->printer = devprint_kiosk_printer(r->a->devprint, kiosk)) < 0) {
+		api_error(r, 409, "no_printer", "Không có máy in cho vé này; hãy chọn ki-ốt có máy in.");
+		return;
+	}
+	if (!devprint_ready(r->a->devprint, r->printer, why, sizeof why)) {
+		api_error(r, 409, "printer_unavailable", "%s", why);
+		return;
+	}
+	r->ticket = id;
+	r->reprint = 1;
+	r->phase = REQ_WAITING;
+	if (devprint_print(r->a->devprint, r->printer, id, 1, api_issue_printed, r) != 0) {
+		r->phase = REQ_READING;
+		api_error(r, 503, "busy", "Hàng đợi máy in đầy.");
+	}
+}
+
+void
+api_issue(struct req *r)
+{
+	static const struct api_field spec[] = {
+		{ "queue", K_STR, 0 }, { "procedure", K_STR, 0 }, { "priority", K_STR, 0 },
+		{ "channel", K_STR, 0 }, { "kiosk", K_STR, 0 }, { "print", K_BOOL, 0 },
+		{ NULL, 0, 0 } };
+	const struct config *cfg = core_config(r->a->core);
+	const cJSON *pv;
+	char why[128];
+	int print;
+	struct engine_cmd cmd = engine_cmd_make(ENGINE_ISSUE);
+	struct engine_result res;
+	const struct engine_ticket *t;
+	const char *q, *p, *pr, *ch, *k;
+	cJSON *b, *o;
+	int rc;
+
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	q = api_str(b, "queue");
+	p = api_str(b, "procedure");
+	pr = api_str(b, "priority");
+	ch = api_str(b, "channel");
+	k = api_str(b, "kiosk");
+	if ((q == NULL) == (p == NULL)) {
+		api_error(r, 400, "bad_value", "Cần đúng một trong hai trường \"queue\" hoặc \"procedure\".");
+		goto out;
+	}
+	if (q != NULL && (cmd.queue = config_queue_index(cfg, q)) < 0) {
+		api_error(r, 404, "not_found", "Không có hàng đợi \"%.32s\".", q);
+		goto out;
+	}
+	if (p != NULL && (cmd.procedure = config_procedure_index(cfg, p)) < 0) {
+		api_error(r, 404, "not_found", "Không có thủ tục mã \"%.32s\".", p);
+		goto out;
+	}
+	if (pr != NULL && *pr != '\0' && strcmp(pr, "normal") != 0 &&
+	    (cmd.priority = config_priority_index(cfg, pr)) <= 0) {
+		api_error(r, 400, "bad_value", "Không có đối tượng ưu tiên \"%.32s\".", pr);
+		goto out;
+	}
+	if (cmd.priority < 0)
+		cmd.priority = 0;
+	cmd.channel = r->user.role == STORE_ROLE_KIOSK ? ENGINE_CH_KIOSK : ENGINE_CH_COUNTER;
+	if (ch != NULL) {
+		if (strcmp(ch, "kiosk") == 0) cmd.channel = ENGINE_CH_KIOSK;
+		else if (strcmp(ch, "counter") == 0) cmd.channel = ENGINE_CH_COUNTER;
+		else if (strcmp(ch, "online") == 0) cmd.channel = ENGINE_CH_ONLINE;
+		else if (strcmp(ch, "api") == 0) cmd.channel = ENGINE_CH_API;
+		else {
+			api_error(r, 400, "bad_value", "Kênh lấy số không hợp lệ.");
+			goto out;
+		}
+	}
+	if (k == NULL && r->user.role == STORE_ROLE_KIOSK)
+		k = r->user.name;
+	if (k != NULL) {
+		int i;
+		for (i = 0; i < cfg->nkiosks && strcmp(cfg->kiosks[i].id, k) != 0; i++)
+			;
+		if (i == cfg->nkiosks && api_str(b, "kiosk") != NULL) {
+			api_error(r, 404, "not_found", "Không có ki-ốt \"%.32s\".", k);
+			goto out;
+		}
+		cmd.kiosk = i < cfg->nkiosks ? i : -1;
+	}
+	cmd.staff = r->user.role == STORE_ROLE_KIOSK ? 0 : r->user.id;
+	/* A kiosk with a printer prints, unless asked not to ("print": false,
+	   the number shown on screen only). */
+	pv = cJSON_GetObjectItemCaseSensitive(b, "print");
+	r->printer = r->a->devprint != NULL ? devprint_kiosk_printer(r->a->devprint, cmd.kiosk) : -1;
+	print = r->printer >= 0 && (pv == NULL || cJSON_IsTrue(pv));
+	if (print && !devprint_ready(r->a->devprint, r->printer, why, sizeof why)) {
+		api_error(r, 409, "printer_unavailable", "%s Vé chưa được cấp.", why);
+		goto out;
+	}
+	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
+		api_engine_error(r, rc);
+		goto out;
+	}
+	if (print) {
+		r->ticket = res.ticket;
+		r->reprint = 0;
+		r->phase = REQ_WAITING;
+		core_after_commit(r->a->core, api_issue_committed, r);
+		goto out;
+	}
+	t = engine_ticket_by_id(core_engine(r->a->core), res.ticket);
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "ticket", apijson_ticket(cfg, core_engine(r->a->core), t));
+	cJSON_AddNullToObject(o, "printed");
+	cJSON_AddNullToObject(o, "print_error");
+	api_reply_json(r, 201, o);
+out:
+	cJSON_Delete(b);
+}
+
+static void
+api_ticket_reply(struct req *r, int64_t id)
+{
+	engine *e = core_engine(r->a->core);
+	const struct engine_ticket *t = engine_ticket_by_id(e, id);
+	cJSON *o;
+
+	if (t == NULL) {
+		api_error(r, 404, "not_found", "Không tìm thấy vé.");
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "ticket", apijson_ticket(core_config(r->a->core), e, t));
+	api_reply_json(r, 200, o);
+}
+
+void
+api_cancel(struct req *r)
+{
+	int64_t id = r->id;
+	static const struct api_field spec[] = { { "reason", K_STR, 0 }, { NULL, 0, 0 } };
+	struct engine_cmd cmd = engine_cmd_make(ENGINE_CANCEL);
+	struct engine_result res;
+	const char *reason;
+	cJSON *b;
+	int rc;
+
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	cmd.ticket = id;
+	cmd.staff = r->user.id;
+	if ((reason = api_str(b, "reason")) != NULL)
+		snprintf(cmd.reason, sizeof cmd.reason, "%s", reason);
+	cJSON_Delete(b);
+	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
+		api_engine_error(r, rc);
+		return;
+	}
+	api_ticket_reply(r, id);
+}
+
+/* The page a ticket's QR code leads to. */
+void
+api_status_page(struct req *r)
+{
+	const char *code = r->arg[0];
+	const struct config *cfg = core_config(r->a->core);
+	engine *e = core_engine(r->a->core);
+	const struct engine_ticket *t = engine_ticket_by_code(e, code);
+	char *page, state[256];
+	int ahead = 0, est = 0;
+
+	if (t == NULL) {
+		api_reply_raw(r, 404, "text/html; charset=utf-8", xstrdup(
+		    "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\">"
+		    "<title>Không tìm thấy vé</title><p>Không tìm thấy vé này. "
+		    "Vé chỉ tra cứu được trong ngày lấy số.</p></html>"));
+		return;
+	}
+	switch (t->state) {
+	case ENGINE_T_WAITING:
+		engine_position(e, t->id, &ahead, &est);
+		snprintf(state, sizeof state, "Đang chờ. Trước bạn còn %d người, "
+		    "thời gian chờ dự kiến khoảng %d phút.", ahead, (est + 59) / 60);
+		break;
+	case ENGINE_T_CALLED:
+	case ENGINE_T_SERVING:
+		snprintf(state, sizeof state, "Mời bạn đến quầy số %d.",
+		    t->counter >= 0 ? cfg->counters[t->counter].number : 0);
+		break;
+	case ENGINE_T_PARKED:
+		snprintf(state, sizeof state, "Hồ sơ đang tạm dừng; cán bộ sẽ gọi lại bạn.");
+		break;
+	case ENGINE_T_DONE:
+		snprintf(state, sizeof state, "Đã phục vụ xong. Cảm ơn bạn.");
+		break;
+	case ENGINE_T_NO_SHOW:
+		snprintf(state, sizeof state, "Vé đã bị bỏ qua vì không có mặt khi được gọi.");
+		break;
+	case ENGINE_T_CANCELLED:
+		snprintf(state, sizeof state, "Vé đã huỷ.");
+		break;
+	}
+	xasprintf(&page, "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+	    "<meta http-equiv=\"refresh\" content=\"15\"><title>Số %04d</title>"
+	    "<style>body{font-family:sans-serif;text-align:center;margin:2em}"
+	    "b{font-size:4em;display:block}</style></head><body>"
+	    "<p>%s</p><b>%04d</b><p>%s</p><p>%s</p></body></html>",
+	    t->number, cfg->centre_name, t->number,
+	    t->queue >= 0 ? cfg->queues[t->queue].name : "", state);
+	api_reply_raw(r, 200, "text/html; charset=utf-8", page);
+}
+
+/* GET /api/v1/tickets/{id}. */
+void
+api_ticket(struct req *r)
+{
+	api_ticket_reply(r, r->id);
+}
+
+/* GET /api/v1/public/tickets/{code}: what anyone holding the code may see. */
+void
+api_public_ticket(struct req *r)
+{
+	const struct engine_ticket *t =
+	    engine_ticket_by_code(core_engine(r->a->core), r->arg[0]);
+
+	if (t == NULL)
+		api_error(r, 404, "not_found", "Không tìm thấy vé.");
+	else
+		api_reply_json(r, 200, apijson_public_ticket(core_config(r->a->core),
+		    core_engine(r->a->core), t));
+}

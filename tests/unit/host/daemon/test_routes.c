@@ -1,0 +1,285 @@
+/*
+ * test_routes.c - walks the route table (host/daemon/http/routes.c) and
+ * proves, over a real loopback connection to the real HTTP server running
+ * in this process on the demo centre, that every route refuses every role
+ * it does not name (403), refuses a caller without a session unless it is
+ * public (401), and lets through every role it names (neither 401 nor 403:
+ * the handler ran and answered, whatever it thought of the empty body).
+ * Also: a path of another method is a 405, an unknown path a 404, and a
+ * body larger than the route's limit a 413.
+ *
+ * Run from the repository root (the demo config is read from config/demo/).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/xmalloc.h"
+#include "core/config.h"
+#include "core/core.h"
+#include "core/loop.h"
+#include "core/store.h"
+#include "daemon/http/api.h"
+#include "daemon/http/api_private.h"
+
+static const int roles[] = { STORE_ROLE_STAFF, STORE_ROLE_MANAGER,
+	STORE_ROLE_ADMIN, STORE_ROLE_KIOSK, STORE_ROLE_DISPLAY };
+#define NROLES (int)(sizeof roles / sizeof roles[0])
+
+static struct {
+	loop *l;
+	api *a;
+	core *c;
+	store *st;
+	int64_t uid[NROLES];
+	int port;
+	char dir[64];
+} T;
+
+static void
+before_sleep(void *arg)
+{
+	(void)arg;
+	core_flush(T.c);
+	api_events_committed(T.a);
+	if (api_run(T.a))
+		loop_no_sleep(T.l);
+}
+
+static int
+setup(void **state)
+{
+	struct config *cfg;
+	char err[512];
+	int i;
+
+	(void)state;
+	snprintf(T.dir, sizeof T.dir, "/tmp/onestop-test-routes-XXXXXX");
+	if (mkdtemp(T.dir) == NULL)
+		return -1;
+	if (config_load("config/demo/centre.ini", &cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "test_routes: %s (run from the repository root)\n", err);
+		return -1;
+	}
+	free(cfg->database);
+	xasprintf(&cfg->database, "%s/db", T.dir);
+	free(cfg->catalogue_path);
+	cfg->catalogue_path = NULL;
+	if ((T.st = store_open(cfg->database, cfg, err, sizeof err)) == NULL)
+		return -1;
+	for (i = 0; i < NROLES; i++) {
+		struct store_user u;
+
+		memset(&u, 0, sizeof u);
+		snprintf(u.name, sizeof u.name, "user%d", i);
+		u.role = roles[i];
+		if (roles[i] == STORE_ROLE_STAFF) {
+			u.counters[0] = 1;      /* the routes' {} is "1" */
+			u.ncounters = 1;
+		}
+		if (store_user_add(T.st, &u, "route-test-password") != 0 ||
+		    store_user_get(T.st, u.name, &u) != 1)
+			return -1;
+		T.uid[i] = u.id;
+	}
+	if ((T.c = core_new(cfg, T.st, err, sizeof err)) == NULL)
+		return -1;
+	T.l = loop_new();
+	if ((T.a = api_start(T.c, T.l, "127.0.0.1", 0, err, sizeof err)) == NULL)
+		return -1;
+	loop_set_before_sleep(T.l, before_sleep, NULL);
+	T.port = api_port(T.a);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	api_stop(T.a);
+	core_free(T.c);
+	store_close(T.st);
+	loop_free(T.l);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", T.dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/*
+ * Send one request and return the status of its answer (-1: none).  Only
+ * the status line is waited for, so an event stream answers too.
+ */
+static int
+request(const char *method, const char *path, const char *token, size_t body_len)
+{
+	struct sockaddr_in sin;
+	char head[1024], buf[4096], *req;
+	size_t len, off = 0, got = 0;
+	int fd, turns, status = -1;
+
+	snprintf(head, sizeof head, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Connection: close\r\n%s%s%sContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n\r\n", method, path,
+	    token ? "Authorization: Bearer " : "", token ? token : "",
+	    token ? "\r\n" : "", body_len);
+	len = strlen(head) + body_len;
+	req = xmalloc(len);
+	memcpy(req, head, strlen(head));
+	memset(req + strlen(head), ' ', body_len);
+	if (body_len >= 2) {
+		req[strlen(head)] = '{';
+		req[len - 1] = '}';
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)T.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0 ||
+	    errno == EINPROGRESS);
+	for (turns = 0; turns < 20000 && status < 0; turns++) {
+		ssize_t n;
+
+		if (off < len) {
+			n = send(fd, req + off, len - off, MSG_NOSIGNAL);
+			if (n > 0)
+				off += (size_t)n;
+		}
+		loop_run_once(T.l, 5);
+		n = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+		if (n > 0) {
+			got += (size_t)n;
+			buf[got] = '\0';
+			if (strstr(buf, "\r\n") != NULL)
+				sscanf(buf, "HTTP/1.%*d %d", &status);
+		} else if (n == 0)
+			break;
+	}
+	close(fd);
+	loop_run_once(T.l, 0);
+	free(req);
+	return status;
+}
+
+/* The route's pattern with {} and {id} as "1". */
+static void
+fill(const char *pattern, char *out, size_t outlen)
+{
+	size_t o = 0;
+	const char *p = pattern;
+
+	while (*p != '\0' && o + 2 < outlen) {
+		if (strncmp(p, "{id}", 4) == 0) {
+			out[o++] = '1';
+			p += 4;
+		} else if (strncmp(p, "{}", 2) == 0) {
+			out[o++] = '1';
+			p += 2;
+		} else
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
+/* A fresh session of role index i (a route may end the one it is given). */
+static void
+session(int i, char token[65])
+{
+	assert_int_equal(store_session_create(T.st, T.uid[i], 0, 0, token), 0);
+}
+
+static void
+test_roles(void **state)
+{
+	size_t i;
+	int k, checked = 0;
+
+	(void)state;
+	for (i = 0; i < api_nroutes; i++) {
+		const struct api_route *rt = &api_routes[i];
+		char path[256], token[65];
+		int st;
+
+		fill(rt->path, path, sizeof path);
+		st = request(rt->method, path, NULL, 2);
+		if (rt->roles == API_PUBLIC) {
+			if (st == 401 || st == 403)
+				fail_msg("%s %s: public, but %d without a session",
+				    rt->method, rt->path, st);
+		} else if (st != 401)
+			fail_msg("%s %s: %d without a session, not 401", rt->method,
+			    rt->path, st);
+		checked++;
+		for (k = 0; k < NROLES; k++) {
+			int allowed = rt->roles == API_PUBLIC ||
+			    (rt->roles & ROLE(roles[k])) != 0;
+
+			session(k, token);
+			st = request(rt->method, path, token, 2);
+			if (st < 0)
+				fail_msg("%s %s as %s: no answer", rt->method, rt->path,
+				    store_role_name(roles[k]));
+			if (allowed && (st == 401 || st == 403))
+				fail_msg("%s %s as %s: %d, but the table allows it",
+				    rt->method, rt->path, store_role_name(roles[k]), st);
+			if (!allowed && st != 403)
+				fail_msg("%s %s as %s: %d, not 403", rt->method, rt->path,
+				    store_role_name(roles[k]), st);
+			checked++;
+		}
+	}
+	print_message("%d route × caller checks over %zu routes\n", checked,
+	    api_nroutes);
+	assert_true(api_nroutes >= 30);
+}
+
+static void
+test_not_found_and_limits(void **state)
+{
+	char token[65];
+	size_t i;
+
+	(void)state;
+	session(2, token);      /* admin */
+	assert_int_equal(request("GET", "/api/v1/nothing-here", token, 0), 404);
+	assert_int_equal(request("GET", "/api/v1/tickets/abc", token, 0), 404);
+	assert_int_equal(request("DELETE", "/api/v1/state", token, 0), 405);
+	assert_int_equal(request("PUT", "/api/v1/users/x", token, 2), 405);
+	/* Every route with a body limit refuses one byte more. */
+	for (i = 0; i < api_nroutes; i++) {
+		const struct api_route *rt = &api_routes[i];
+		char path[256];
+
+		if (strcmp(rt->method, "POST") != 0 || rt->body_max > 1024 * 1024)
+			continue;
+		fill(rt->path, path, sizeof path);
+		session(2, token);
+		if (request(rt->method, path, token, rt->body_max + 1) != 413)
+			fail_msg("%s %s: a body of %zu bytes was not a 413", rt->method,
+			    rt->path, rt->body_max + 1);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_not_found_and_limits),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
