@@ -9,7 +9,8 @@
  * Boards are Modbus RTU slaves on one RS-485 line, 8 data bits, no parity,
  * 1 stop bit, at the baud rate stored on the board (default 19,200).  Function
  * codes: 03 read holding, 04 read input, 06 write single, 16 write multiple,
- * 08 diagnostics (sub-functions 00, 0A-0F, 12), 43/14 device identification
+ * 08 diagnostics (sub-functions 00, 0A-0F, 12; 00 echoes request data of
+ * any length, 0..250 bytes, the others take two), 43/14 device identification
  * (basic objects 0-2).  Address 0 is broadcast: 06 and 16 to the display
  * registers are executed by every board and never answered.
  *

@@ -273,6 +273,27 @@ static void test_write_display(int i)
 	CHECK(wr(a, BOARD_HR_CFG_ADDRESS, 99) == -1 && errno == EMBXSFAIL, "board %d: locked", a);
 }
 
+/* FC08/00 (return query data) echoes any data length: 0 bytes up to the
+ * 250 of the largest RTU frame (256 bytes); the answer is the request. */
+static void test_fc08_echo(int a)
+{
+	static const int lens[] = { 0, 1, 2, 7, 250 };
+	uint8_t pdu[3 + 250], rsp[MODBUS_RTU_MAX_ADU_LENGTH];
+	int n;
+
+	for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+		int len = lens[k];
+		pdu[0] = 8;
+		pdu[1] = 0;
+		pdu[2] = 0;
+		for (int j = 0; j < len; j++)
+			pdu[3 + j] = (uint8_t)(0x3C + 11 * j + a);
+		n = raw(a, pdu, 3 + len, rsp);
+		CHECK(n == 3 + len + 3 && rsp[0] == a && !memcmp(rsp + 1, pdu, (size_t)(3 + len)),
+		    "board %d: FC08/00 echo of %d bytes (answer %d bytes)", a, len, n);
+	}
+}
+
 static void test_raw_functions(int i)
 {
 	uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH];
@@ -286,6 +307,7 @@ static void test_raw_functions(int i)
 	CHECK(raw_exception(a, coils, 5, MODBUS_EXCEPTION_ILLEGAL_FUNCTION), "board %d: FC01 refused", a);
 	n = raw(a, diag, 5, rsp);
 	CHECK(n == 8 && rsp[4] == 0x5A && rsp[5] == 0xA5, "board %d: FC08 echo (%d)", a, n);
+	test_fc08_echo(a);
 	n = raw(a, diag_bus, 5, rsp);
 	CHECK(n == 8 && (rsp[4] << 8 | rsp[5]) > 0, "board %d: FC08 bus count", a);
 	n = raw(a, devid, 4, rsp);
