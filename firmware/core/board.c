@@ -81,7 +81,9 @@ static uint16_t ir_value(board *b, uint16_t r)
 			st |= BOARD_ST_EVENT;
 		if (b->unlock_stage == 2)
 			st |= BOARD_ST_UNLOCKED;
-		b->status &= (uint16_t)~BOARD_ST_WAS_OFFLINE;
+		/* kept until the host acknowledges it (HR_STATUS_ACK): a lost
+		 * reply must not lose it */
+		b->status_seen |= (uint16_t)(b->status & BOARD_ST_ACKABLE);
 		return st;
 	}
 	case BOARD_IR_EVT_COUNT: return b->fifo.count;
@@ -131,16 +133,19 @@ static uint16_t hr_value(const board *b, uint16_t r)
 	case BOARD_HR_CFG_BAUD: return b->staged.baud;
 	case BOARD_HR_CFG_ROLE: return b->staged.role;
 	case BOARD_HR_CFG_COUNTER: return b->staged.counter;
-	default: return 0; /* BOARD_HR_CFG_COMMIT */
+	default: return 0; /* BOARD_HR_CFG_COMMIT, BOARD_HR_STATUS_ACK */
 	}
 }
 
-/* A frame for this board (or broadcast) arrived: the master is there. */
+/* A frame for this board (or broadcast) arrived: the master is there.  A
+ * new "was offline" must be read before an ack can clear it. */
 static void mark_polled(board *b)
 {
 	b->last_poll_ms = b->now_ms;
-	if (b->offline)
+	if (b->offline) {
 		b->status |= BOARD_ST_WAS_OFFLINE;
+		b->status_seen &= (uint16_t)~BOARD_ST_WAS_OFFLINE;
+	}
 	b->offline = 0;
 }
 
@@ -171,7 +176,8 @@ static mb_status hr_check(const board *b, uint16_t r, uint16_t v)
 		return ((r - BOARD_HR_HALL_BASE) % 2 == 0 ? number_ok(v) : v <= 99) ? MB_OK : MB_EX_ILLEGAL_VALUE;
 	switch (r) {
 	case BOARD_HR_EVT_ACK:
-	case BOARD_HR_UNLOCK: return MB_OK;
+	case BOARD_HR_UNLOCK:
+	case BOARD_HR_STATUS_ACK: return MB_OK;
 	case BOARD_HR_NUMBER: return number_ok(v) ? MB_OK : MB_EX_ILLEGAL_VALUE;
 	case BOARD_HR_FLASH: return v <= 60 ? MB_OK : MB_EX_ILLEGAL_VALUE;
 	case BOARD_HR_BRIGHTNESS: return v <= 15 ? MB_OK : MB_EX_ILLEGAL_VALUE;
@@ -222,6 +228,12 @@ static void hr_apply(board *b, uint16_t r, uint16_t v)
 	case BOARD_HR_CFG_BAUD: b->staged.baud = (uint8_t)v; break;
 	case BOARD_HR_CFG_ROLE: b->staged.role = (uint8_t)v; break;
 	case BOARD_HR_CFG_COUNTER: b->staged.counter = (uint8_t)v; break;
+	case BOARD_HR_STATUS_ACK:
+		/* only bits that a read of IR_STATUS has shown */
+		v &= b->status_seen;
+		b->status &= (uint16_t)~v;
+		b->status_seen &= (uint16_t)~v;
+		break;
 	case BOARD_HR_CFG_COMMIT:
 		if (v == BOARD_COMMIT_DEFAULTS) {
 			nvcfg_defaults(&b->staged, b->cfg.role, b->cfg.serial);
@@ -270,7 +282,7 @@ static const char *op_devid(void *ctx, uint8_t object)
 	switch (object) {
 	case 0: return BOARD_VENDOR_NAME;
 	case 1: return BOARD_PRODUCT_CODE;
-	case 2: return "1.0";
+	case 2: return BOARD_FW_VERSION_TEXT;
 	default: return NULL;
 	}
 }

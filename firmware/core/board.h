@@ -101,6 +101,7 @@ typedef struct board {
 	nvcfg cfg;             /* running configuration */
 	nvcfg staged;          /* HR_CFG_* before commit */
 	uint16_t status;       /* BOARD_ST_* sticky bits */
+	uint16_t status_seen;  /* BOARD_ST_ACKABLE bits a read has shown since set */
 	uint16_t number, brightness, lamp, prompt, offline_s;
 	uint16_t hall[BOARD_HALL_ROWS * 2];
 	uint32_t last_us, us_acc, ms_acc;

@@ -206,18 +206,29 @@ static uint16_t fc_write_multiple(mbslave *s, const uint8_t *pdu, uint16_t plen,
 	return finish(s, 6);
 }
 
-/* FC08: pdu = fc, sub-function, data (5 bytes). */
+/* FC08: pdu = fc, sub-function, data.  Sub-function 00 (return query data)
+ * echoes the request whatever its data length (0..250 bytes: the frame is at
+ * most MBSLAVE_ADU_MAX, so the echo fits s->tx); the others take exactly two
+ * data bytes. */
 static uint16_t fc_diagnostics(mbslave *s, const uint8_t *pdu, uint16_t plen)
 {
 	uint16_t sub, val;
 
-	if (plen != 5) {
+	if (plen < 3) {
 		s->cnt.frame_errors++;
 		return 0;
 	}
 	sub = get16(pdu + 1);
+	if (sub == 0x00) {
+		s->tx[0] = s->address;
+		memcpy(s->tx + 1, pdu, plen);
+		return finish(s, (uint16_t)(plen + 1));
+	}
+	if (plen != 5) {
+		s->cnt.frame_errors++;
+		return 0;
+	}
 	switch (sub) {
-	case 0x00: val = get16(pdu + 3); break; /* return query data */
 	case 0x0A: memset(&s->cnt, 0, sizeof s->cnt); val = 0; break;
 	case 0x0B: val = s->cnt.bus_msgs; break;
 	case 0x0C: val = s->cnt.crc_errors; break;

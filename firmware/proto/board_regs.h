@@ -9,7 +9,8 @@
  * Boards are Modbus RTU slaves on one RS-485 line, 8 data bits, no parity,
  * 1 stop bit, at the baud rate stored on the board (default 19,200).  Function
  * codes: 03 read holding, 04 read input, 06 write single, 16 write multiple,
- * 08 diagnostics (sub-functions 00, 0A-0F, 12), 43/14 device identification
+ * 08 diagnostics (sub-functions 00, 0A-0F, 12; 00 echoes request data of
+ * any length, 0..250 bytes, the others take two), 43/14 device identification
  * (basic objects 0-2).  Address 0 is broadcast: 06 and 16 to the display
  * registers are executed by every board and never answered.
  *
@@ -36,6 +37,17 @@
  *   The FIFO holds BOARD_EVT_DEPTH events; a press when it is full is
  *   dropped and counted in IR_EVT_DROPPED.
  *
+ * STATUS ACK (the "was offline" bit survives a lost reply)
+ *   BOARD_ST_WAS_OFFLINE is set when a frame reaches a board that showed
+ *   "offline", and stays set, in every read of IR_STATUS, until the host
+ *   acknowledges it: FC06, HR_STATUS_ACK = the bits to clear (write 1 to
+ *   clear; only BOARD_ST_ACKABLE bits, others are ignored).  An ack clears
+ *   only bits that a read of IR_STATUS has already shown, so an offline spell
+ *   that ends between the host's read and its ack is reported again.  A lost
+ *   read reply or a lost ack therefore costs one more resync, never the news.
+ *   (Firmware 1.0 cleared the bit on the read and answers this write with
+ *   exception 02.)
+ *
  * CONFIGURATION (stored on the board, non-volatile)
  *   Address, baud, role and counter number are written into HR_CFG_*
  *   (staged) and take effect with HR_CFG_COMMIT = 1, which saves them and
@@ -51,7 +63,8 @@
 #ifndef ONESTOP_BOARD_REGS_H
 #define ONESTOP_BOARD_REGS_H
 
-#define BOARD_FW_VERSION 0x0100          /* major << 8 | minor: 1.0 */
+#define BOARD_FW_VERSION 0x0101          /* major << 8 | minor: 1.1 */
+#define BOARD_FW_VERSION_TEXT "1.1"      /* FC43/14 object 2 */
 #define BOARD_VENDOR_NAME "onestop"
 #define BOARD_PRODUCT_CODE "OSB-1"
 
@@ -95,8 +108,9 @@ enum board_ir {
 #define BOARD_ST_UNLOCKED 0x0002   /* configuration writes are allowed now */
 #define BOARD_ST_FACTORY 0x0004    /* a factory reset happened at this boot */
 #define BOARD_ST_NVM_BAD 0x0008    /* NVM was blank or corrupt: defaults in use */
-#define BOARD_ST_WAS_OFFLINE 0x0010/* the board showed "offline" since the last poll */
+#define BOARD_ST_WAS_OFFLINE 0x0010/* the board showed "offline"; kept until HR_STATUS_ACK */
 #define BOARD_ST_WDT 0x0020        /* this boot was caused by the watchdog */
+#define BOARD_ST_ACKABLE BOARD_ST_WAS_OFFLINE /* bits HR_STATUS_ACK clears */
 
 /* ---- holding registers (FC03 read, FC06/FC16 write) ---------------------- */
 enum board_hr {
@@ -114,7 +128,8 @@ enum board_hr {
 	BOARD_HR_CFG_ROLE = 26,    /* enum board_role */
 	BOARD_HR_CFG_COUNTER = 27, /* the counter's number shown on the board, 0..99 (0 = none) */
 	BOARD_HR_CFG_COMMIT = 28,  /* write BOARD_COMMIT_*; reads 0 */
-	BOARD_HR_COUNT = 29
+	BOARD_HR_STATUS_ACK = 29,  /* write: IR_STATUS bits to clear (BOARD_ST_ACKABLE); reads 0 */
+	BOARD_HR_COUNT = 30
 };
 #define BOARD_HALL_ROWS 8          /* row 0 is the latest call; 0xFFFF number = empty row */
 

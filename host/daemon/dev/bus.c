@@ -8,7 +8,8 @@
  *   2. a display write that is due (FC16 of a run of dirty registers): a
  *      call pre-empts polling;
  *   3. an acknowledgement that is due: first a poll that shows the same head
- *      (boot, seq) on a board that has not reset, then the FC06 ack;
+ *      (boot, seq) on a board that has not reset, then the FC06 ack (a poll
+ *      that shows ST_WAS_OFFLINE is followed by an FC06 of HR_STATUS_ACK);
  *   4. the next poll of the round robin (one FC04 of 9 input registers);
  *      a board that is offline is tried again only when its back-off ends.
  * Every transaction first keeps the 3.5-character silence after the last one
@@ -481,8 +482,21 @@ bus_poll(bus_line *l, struct lboard *b)
 	bus_outcome(l, b, rc, e, "poll");
 	if (rc < 0)
 		return -1;
-	if (r[BOARD_IR_STATUS] & BOARD_ST_WAS_OFFLINE)
-		bus_resync(b);   /* it showed "offline": send everything again */
+	if (r[BOARD_IR_STATUS] & BOARD_ST_WAS_OFFLINE) {
+		/* It showed "offline": send everything again, then clear the
+		 * bit (it stays set until acknowledged, so a lost reply above
+		 * only means this is done once more).  Firmware 1.0 cleared it
+		 * on the read and refuses the ack: its exception is counted. */
+		uint16_t v = BOARD_ST_WAS_OFFLINE;
+
+		bus_resync(b);
+		rc = bus_tx_write(l, b, BOARD_HR_STATUS_ACK, 1, &v, &e);
+		if (bus_check_port(l, rc, e))
+			return -1;
+		bus_outcome(l, b, rc, e, "status ack");
+		if (rc < 0 && !(e >= EMBXILFUN && e <= EMBXGTAR))
+			return -1;   /* the next poll shows it again */
+	}
 	if (b->ack_due) {
 		if (r[BOARD_IR_EVT_SEQ] == b->ack_seq && r[BOARD_IR_BOOT_COUNT] == b->ack_boot) {
 			uint16_t v = b->ack_seq;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "busrig.h"
+#include "proto/board_regs.h"
 
 #define BAUD 115200
 #define SPEC "1-3:number,101-103:caller,201-203:rating,241:hall:0"
@@ -112,6 +113,25 @@ wait_fifo_empty(int addr, int timeout_ms)
 		nap();
 	}
 	fprintf(stderr, "board %d: FIFO not emptied: %s\n", addr, ans);
+	return -1;
+}
+
+/* Wait until the board's status no longer says it was offline: the master
+ * acknowledged the bit (HR_STATUS_ACK). */
+static int
+wait_was_offline_acked(int addr, int timeout_ms)
+{
+	double end = hn_now_ms() + timeout_ms;
+	char ans[512];
+
+	while (hn_now_ms() < end) {
+		if (br_ctl(&S, ans, sizeof ans, "state %d", addr) == 0 &&
+		    br_field(ans, "offline") == 0 &&
+		    !(br_field(ans, "status") & BOARD_ST_WAS_OFFLINE))
+			return 0;
+		nap();
+	}
+	fprintf(stderr, "board %d: was offline not acknowledged: %s\n", addr, ans);
 	return -1;
 }
 
@@ -341,6 +361,7 @@ test_unplug(void)
 	(void)hn_req(&H, "POST", "/api/v1/counters/2/finish", "{}", NULL); /* may hold none */
 	CHECK(hn_req(&H, "POST", "/api/v1/counters/2/next", "{}", NULL) == 200, "web next");
 	CHECK(br_count(D.db, "called", 2) == c2 + 1, "nothing from the unplugged keypad yet");
+	CHECK(waitface(2, "offline=1") == 0, "number board 2 shows offline");
 	CHECK(br_ctl(&S, ans, sizeof ans, "plug 102") == 0 &&
 	    br_ctl(&S, ans, sizeof ans, "plug 2") == 0, "plug");
 	CHECK(wait_board_state(102, "online", 10000) == 0, "102 online");
@@ -353,7 +374,9 @@ test_unplug(void)
 	snprintf(face, sizeof face, "number=%04d", last);
 	CHECK(waitface(2, face) == 0, "number board 2 re-synchronised");
 	CHECK(waitface(2, "offline=0") == 0, "number board 2 online");
-	fprintf(stderr, "ok unplug: offline shown, 3 presses kept and applied once, display re-sent\n");
+	CHECK(wait_was_offline_acked(2, 5000) == 0, "board 2's was-offline bit acknowledged");
+	fprintf(stderr, "ok unplug: offline shown, 3 presses kept and applied once, display re-sent,"
+	    " was-offline acknowledged\n");
 }
 
 static void

@@ -10,7 +10,9 @@
  * bad CRC, truncated frames, garbage, merged frames, broadcast, address and
  * configuration change.  With CONTROL also key presses and the poll/ack
  * protocol, unplugged boards, corrupted responses, offline faces, factory
- * reset, and that no two boards ever answered at once.
+ * reset, and that no two boards ever answered at once.  Without CONTROL but
+ * with MBCONF_FACES=FILE (the qemu image's face lines, UART1) the first
+ * board's "was offline" bit is tested as well.
  * Prints one line per check; exits 1 if any failed.
  */
 #include <errno.h>
@@ -20,8 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "proto/board_regs.h"
@@ -273,6 +277,27 @@ static void test_write_display(int i)
 	CHECK(wr(a, BOARD_HR_CFG_ADDRESS, 99) == -1 && errno == EMBXSFAIL, "board %d: locked", a);
 }
 
+/* FC08/00 (return query data) echoes any data length: 0 bytes up to the
+ * 250 of the largest RTU frame (256 bytes); the answer is the request. */
+static void test_fc08_echo(int a)
+{
+	static const int lens[] = { 0, 1, 2, 7, 250 };
+	uint8_t pdu[3 + 250], rsp[MODBUS_RTU_MAX_ADU_LENGTH];
+	int n;
+
+	for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+		int len = lens[k];
+		pdu[0] = 8;
+		pdu[1] = 0;
+		pdu[2] = 0;
+		for (int j = 0; j < len; j++)
+			pdu[3 + j] = (uint8_t)(0x3C + 11 * j + a);
+		n = raw(a, pdu, 3 + len, rsp);
+		CHECK(n == 3 + len + 3 && rsp[0] == a && !memcmp(rsp + 1, pdu, (size_t)(3 + len)),
+		    "board %d: FC08/00 echo of %d bytes (answer %d bytes)", a, len, n);
+	}
+}
+
 static void test_raw_functions(int i)
 {
 	uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH];
@@ -286,6 +311,7 @@ static void test_raw_functions(int i)
 	CHECK(raw_exception(a, coils, 5, MODBUS_EXCEPTION_ILLEGAL_FUNCTION), "board %d: FC01 refused", a);
 	n = raw(a, diag, 5, rsp);
 	CHECK(n == 8 && rsp[4] == 0x5A && rsp[5] == 0xA5, "board %d: FC08 echo (%d)", a, n);
+	test_fc08_echo(a);
 	n = raw(a, diag_bus, 5, rsp);
 	CHECK(n == 8 && (rsp[4] << 8 | rsp[5]) > 0, "board %d: FC08 bus count", a);
 	n = raw(a, devid, 4, rsp);
@@ -432,10 +458,31 @@ static void test_events(void)
 	CHECK(wr(r, BOARD_HR_EVT_ACK, p[BOARD_IR_EVT_SEQ]) == 1, "ack rating");
 }
 
+/* The board has just come back from "offline" and at least one read of its
+ * status has been lost or ignored: the bit is still there, in every read,
+ * until the master writes HR_STATUS_ACK. */
+static void test_was_offline_ack(int a)
+{
+	uint16_t p[BOARD_IR_POLL_COUNT], v = 0;
+
+	CHECK(rd(a, 4, BOARD_IR_STATUS, 1, &v) == 1 && (v & BOARD_ST_WAS_OFFLINE),
+	    "board %d: was offline lost with the reply (status %x)", a, v);
+	CHECK(rd(a, 4, 0, BOARD_IR_POLL_COUNT, p) == BOARD_IR_POLL_COUNT &&
+	    (p[BOARD_IR_STATUS] & BOARD_ST_WAS_OFFLINE), "board %d: was offline cleared by a read (status %x)",
+	    a, p[BOARD_IR_STATUS]);
+	CHECK(wr(a, BOARD_HR_STATUS_ACK, BOARD_ST_WAS_OFFLINE) == 1, "board %d: status ack: %s", a,
+	    modbus_strerror(errno));
+	CHECK(rd(a, 4, BOARD_IR_STATUS, 1, &v) == 1 && !(v & BOARD_ST_WAS_OFFLINE),
+	    "board %d: was offline kept after the ack (status %x)", a, v);
+	CHECK(wr(a, BOARD_HR_STATUS_ACK, BOARD_ST_WAS_OFFLINE) == 1 &&
+	    rd(a, 4, BOARD_IR_STATUS, 1, &v) == 1 && !(v & BOARD_ST_WAS_OFFLINE),
+	    "board %d: a repeated ack (status %x)", a, v);
+}
+
 static void test_faults(void)
 {
 	int a = addrs[0];
-	uint16_t v;
+	uint16_t v, p[BOARD_IR_POLL_COUNT];
 
 	CHECK(control("unplug %d", a) == 0, "unplug");
 	modbus_set_response_timeout(mb, 0, 300000);
@@ -449,8 +496,14 @@ static void test_faults(void)
 	/* offline: after HR_OFFLINE_S without polls the face says so */
 	CHECK(wr(a, BOARD_HR_OFFLINE_S, 2) == 1, "offline time");
 	CHECK(control("waitface %d offline=1 5000", a) == 0, "offline shown: %s", ctl_reply);
-	CHECK(rd(a, 4, BOARD_IR_STATUS, 1, &v) == 1 && (v & BOARD_ST_WAS_OFFLINE), "was offline %x", v);
+	/* the reply to the first poll after it is lost on the line: the
+	 * board still says it was offline until the master acknowledges */
+	CHECK(control("corrupt 100") == 0, "corrupt");
+	CHECK(rd_once(a, 4, 0, BOARD_IR_POLL_COUNT, p) == -1, "corrupted poll accepted");
+	modbus_flush(mb);
+	CHECK(control("corrupt 0") == 0, "corrupt 0");
 	CHECK(control("waitface %d offline=0 2000", a) == 0, "online again");
+	test_was_offline_ack(a);
 	/* factory reset: service key held at power-up */
 	CHECK(control("reboot %d service 1000", a) == 0 && reply_field("factory") == 0, "short hold: %s", ctl_reply);
 	CHECK(control("reboot %d service", a) == 0 && reply_field("factory") == 1 && reply_field("address") == 247,
@@ -460,6 +513,71 @@ static void test_faults(void)
 	CHECK(wr(247, BOARD_HR_CFG_ADDRESS, a) == 1 && wr(247, BOARD_HR_CFG_COMMIT, BOARD_COMMIT_SAVE) == 1, "readdress");
 	CHECK(rd(a, 4, 0, 1, &v) == 1, "back at %d", a);
 	CHECK(control("stats") == 0 && reply_field("collisions") == 0, "two boards answered at once: %s", ctl_reply);
+}
+
+/* Wait (at most ms) until the last "face " line of the file has text in it:
+ * woken by inotify when the file grows, never by a timer alone. */
+static int wait_face_file(const char *path, const char *text, int ms)
+{
+	static char buf[1 << 16];
+	int in = inotify_init1(IN_CLOEXEC), rc = -1;
+	struct timespec t0, t;
+
+	if (in < 0 || inotify_add_watch(in, path, IN_MODIFY) < 0)
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		FILE *f = fopen(path, "r");
+		size_t n = 0;
+		char *last = NULL, *p;
+		int left;
+
+		if (f) {
+			if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > (long)sizeof buf - 1)
+				(void)fseek(f, -(long)(sizeof buf - 1), SEEK_END);
+			else
+				rewind(f);
+			n = fread(buf, 1, sizeof buf - 1, f);
+			fclose(f);
+		}
+		buf[n] = 0;
+		for (p = buf; (p = strstr(p, "face ")) != NULL; p++)
+			last = p;
+		if (last && (p = strchr(last, '\n')) != NULL) {
+			*p = 0;
+			if (strstr(last, text)) {
+				rc = 0;
+				break;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = ms - (int)((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd pf = { .fd = in, .events = POLLIN };
+		if (left <= 0 || poll(&pf, 1, left) <= 0)
+			break;
+		(void)!read(in, buf, sizeof buf);
+	}
+out:
+	if (in >= 0)
+		close(in);
+	return rc;
+}
+
+/* Without the simulator (qemu): the board goes offline for real, the reply
+ * to the first read after it is read and thrown away, then the ack. */
+static void test_offline_faces(const char *faces)
+{
+	static const uint8_t poll_pdu[] = { 4, 0, 0, 0, BOARD_IR_POLL_COUNT };
+	uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH];
+	int a = addrs[0];
+
+	CHECK(wr(a, BOARD_HR_OFFLINE_S, 2) == 1, "board %d: offline time", a);
+	CHECK(wait_face_file(faces, "offline=1", 5000) == 0, "board %d: offline not shown in %s", a, faces);
+	CHECK(raw(a, poll_pdu, sizeof poll_pdu, rsp) == 5 + 2 * BOARD_IR_POLL_COUNT,
+	    "board %d: poll answered", a);   /* and its answer ignored */
+	CHECK(wait_face_file(faces, "offline=0", 2000) == 0, "board %d: online again", a);
+	test_was_offline_ack(a);
+	CHECK(wr(a, BOARD_HR_OFFLINE_S, 30) == 1, "board %d: offline time back", a);
 }
 
 static int connect_control(const char *path)
@@ -514,6 +632,8 @@ int main(int argc, char **argv)
 	if (ctl >= 0) {
 		test_events();
 		test_faults();
+	} else if (getenv("MBCONF_FACES")) {
+		test_offline_faces(getenv("MBCONF_FACES"));
 	}
 	printf("mbconf: %d checks, %d failed (%d requests sent again after no "
 	    "answer at all)\n", checks, failures, resent);

@@ -36,7 +36,7 @@ for a in 1 2 3 4 5 6 7; do
 	role=$(sed -n 's/^\[9\]:[[:space:]]*\([0-9]*\).*/\1/p' <<<"$out")
 	ver=$(sed -n 's/^\[10\]:[[:space:]]*\([0-9]*\).*/\1/p' <<<"$out")
 	case $a in 1|2|3) want=1;; 4|7) want=2;; 5) want=3;; 6) want=4;; esac
-	if [ "$role" != "$want" ] || [ "$ver" != 256 ]; then
+	if [ "$role" != "$want" ] || [ "$ver" != 257 ]; then
 		echo "mbpoll board $a: role '$role' version '$ver'"; echo "$out"; fail=1
 	fi
 	mbp -a $a -t 4 -r 1 "$tmp/bus" $((500 + a)) >/dev/null || { echo "mbpoll write $a failed"; fail=1; }

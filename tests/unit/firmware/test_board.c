@@ -318,10 +318,52 @@ static void test_offline(void **state)
 	assert_int_equal(fk.face.offline, 0);
 	run_ms(200);
 	assert_int_equal(fk.face.offline, 1);
-	/* a poll brings it back and says it was offline, once */
+	/* a poll brings it back and says it was offline, until the host
+	 * acknowledges: a read whose reply is lost does not lose it */
 	read_regs(4, 0, 1);
 	assert_int_equal(fk.face.offline, 0);
 	assert_true(reg(0) & BOARD_ST_WAS_OFFLINE);
+	read_regs(4, 0, BOARD_IR_POLL_COUNT);
+	assert_true(reg(BOARD_IR_STATUS) & BOARD_ST_WAS_OFFLINE);
+	read_regs(3, BOARD_HR_STATUS_ACK, 1);
+	assert_int_equal(reg(0), 0);
+	/* other bits are not cleared by the ack */
+	b.status |= BOARD_ST_FACTORY;
+	assert_int_equal(write_reg(BOARD_HR_STATUS_ACK, 0xFFFF), 0);
+	read_regs(4, 0, 1);
+	assert_false(reg(0) & BOARD_ST_WAS_OFFLINE);
+	assert_true(reg(0) & BOARD_ST_FACTORY);
+	b.status &= (uint16_t)~BOARD_ST_FACTORY;
+	/* an ack by broadcast is refused */
+	run_ms(5100);
+	assert_int_equal(fk.face.offline, 1);
+	uint8_t bc[] = { 6, 0, BOARD_HR_STATUS_ACK, 0, BOARD_ST_WAS_OFFLINE };
+	assert_int_equal(request(bc, 5, 0), 0);
+	assert_int_equal(fk.face.offline, 0);
+	read_regs(4, 0, 1);
+	assert_true(reg(0) & BOARD_ST_WAS_OFFLINE);
+	assert_int_equal(write_reg(BOARD_HR_STATUS_ACK, BOARD_ST_WAS_OFFLINE), 0);
+	read_regs(4, 0, 1);
+	assert_false(reg(0) & BOARD_ST_WAS_OFFLINE);
+	/* an offline spell that the ack itself ends (no read has shown it yet)
+	 * is not cleared by that ack */
+	run_ms(5100);
+	assert_int_equal(fk.face.offline, 1);
+	assert_int_equal(write_reg(BOARD_HR_STATUS_ACK, BOARD_ST_WAS_OFFLINE), 0);
+	assert_int_equal(fk.face.offline, 0);
+	read_regs(4, 0, 1);
+	assert_true(reg(0) & BOARD_ST_WAS_OFFLINE);
+	/* nor one that ends between the host's read and its ack */
+	read_regs(4, 0, 1);
+	assert_true(reg(0) & BOARD_ST_WAS_OFFLINE);
+	run_ms(5100);
+	assert_int_equal(fk.face.offline, 1);
+	read_regs(3, BOARD_HR_NUMBER, 1);
+	assert_int_equal(fk.face.offline, 0);
+	assert_int_equal(write_reg(BOARD_HR_STATUS_ACK, BOARD_ST_WAS_OFFLINE), 0);
+	read_regs(4, 0, 1);
+	assert_true(reg(0) & BOARD_ST_WAS_OFFLINE);
+	assert_int_equal(write_reg(BOARD_HR_STATUS_ACK, BOARD_ST_WAS_OFFLINE), 0);
 	read_regs(4, 0, 1);
 	assert_false(reg(0) & BOARD_ST_WAS_OFFLINE);
 	/* polls to another board do not count */

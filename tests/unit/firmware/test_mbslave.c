@@ -183,6 +183,57 @@ static void test_fc08_fc43_unknown(void **state)
 	check_exception(req(u, 6), 0x01, MB_EX_ILLEGAL_FUNCTION);
 }
 
+/* FC08/00 echoes the request whatever its data length, up to the largest
+ * frame (250 data bytes = 256-byte ADU), also when the frame comes in byte by
+ * byte; the other sub-functions take exactly two data bytes. */
+static void test_fc08_echo_lengths(void **state)
+{
+	static const uint16_t lens[] = { 0, 1, 2, 3, 7, 64, 249, 250 };
+	uint8_t f[MBSLAVE_ADU_MAX + 8];
+	uint16_t len;
+	(void)state;
+
+	for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+		uint16_t n = lens[k];
+		f[0] = 17; f[1] = 8; f[2] = 0; f[3] = 0;
+		for (uint16_t i = 0; i < n; i++)
+			f[4 + i] = (uint8_t)(0xA5 ^ (7 * i + k));
+		len = req(f, (uint16_t)(4 + n));
+		assert_int_equal(len, 6 + n);
+		check_resp(len);
+		assert_memory_equal(s.tx, f, 6 + n);
+	}
+	/* the largest frame through the receiver, timed */
+	f[0] = 17; f[1] = 8; f[2] = 0; f[3] = 0;
+	for (uint16_t i = 0; i < 250; i++)
+		f[4 + i] = (uint8_t)i;
+	uint16_t c = crc16_modbus(f, 254);
+	f[254] = (uint8_t)c;
+	f[255] = (uint8_t)(c >> 8);
+	for (uint16_t i = 0; i < MBSLAVE_ADU_MAX; i++)
+		mbslave_rx(&s, f[i], 1000 + i);
+	len = mbslave_poll(&s, 1000 + MBSLAVE_ADU_MAX + s.t35_us);
+	assert_int_equal(len, MBSLAVE_ADU_MAX);
+	assert_memory_equal(s.tx, f, MBSLAVE_ADU_MAX);
+	mbslave_tx_done(&s);
+	/* 251 data bytes do not fit a frame: nothing */
+	uint16_t over = s.cnt.overruns;
+	for (uint16_t i = 0; i < MBSLAVE_ADU_MAX + 1; i++)
+		mbslave_rx(&s, f[i % MBSLAVE_ADU_MAX], 5000 + i);
+	assert_int_equal(mbslave_poll(&s, 5000 + MBSLAVE_ADU_MAX + 1 + s.t35_us), 0);
+	assert_int_equal(s.cnt.overruns, over + 1);
+	/* no sub-function at all, or a counter with three data bytes: ignored */
+	uint16_t fe = s.cnt.frame_errors;
+	f[0] = 17; f[1] = 8; f[2] = 0;
+	assert_int_equal(req(f, 3), 0);
+	f[2] = 0; f[3] = 0x0B; f[4] = 0; f[5] = 0; f[6] = 0;
+	assert_int_equal(req(f, 7), 0);
+	assert_int_equal(s.cnt.frame_errors, fe + 2);
+	/* broadcast: never echoed */
+	f[0] = 0; f[1] = 8; f[2] = 0; f[3] = 0; f[4] = 1;
+	assert_int_equal(req(f, 5), 0);
+}
+
 static void test_crc_address_broadcast_malformed(void **state)
 {
 	uint8_t f[16] = { 17, 3, 0, 0, 0, 1 };
@@ -287,6 +338,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fc03_fc04, setup),
 		cmocka_unit_test_setup(test_fc06_fc16, setup),
 		cmocka_unit_test_setup(test_fc08_fc43_unknown, setup),
+		cmocka_unit_test_setup(test_fc08_echo_lengths, setup),
 		cmocka_unit_test_setup(test_crc_address_broadcast_malformed, setup),
 		cmocka_unit_test_setup(test_framing_timing, setup),
 		cmocka_unit_test_setup(test_timing_constants, setup),
