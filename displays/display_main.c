@@ -252,6 +252,12 @@ main(int argc, char **argv)
 	struct announce_sdl *sdl_audio = NULL;
 	int i, ch, idx, w, h, running = 1, connected = 0, dirty = 1, offscreen, retained;
 	int notice_w = -1, notice_h = -1, notice_scrolls = 0;
+	/* Screenshots: the first only once the picture is the centre's (full
+	 * state and stream up) or a failure to connect is known (a "down"),
+	 * never the "reconnecting" frame of the start; then at most every
+	 * --every s, whenever the picture changed since the last one. */
+	int shot_ready = 0, shot_stale = 0, saw_down = 0;
+	int64_t last_page = -1;
 	long painted = 0;
 	int64_t pending_shown[64], last_shot = 0, frame_ms, next_frame;
 	int npending = 0;
@@ -406,7 +412,7 @@ main(int argc, char **argv)
 	t0 = netclient_now_ms();
 	while (running) {
 		struct netclient_msg msgs[64];
-		int n, k;
+		int n, k, shot_due;
 		int64_t now, wait;
 		time_t wall;
 		SDL_Event ev;
@@ -461,6 +467,7 @@ main(int argc, char **argv)
 					if (connected || frames == 0)
 						log_warnx("reconnecting: %s", mm->text ? mm->text : "");
 					connected = 0;
+					saw_down = 1;
 					dirty = 1;
 					trace("down %s", mm->text ? mm->text : "");
 					break;
@@ -479,6 +486,15 @@ main(int argc, char **argv)
 			last_min = wall / 60;
 			dirty = 1;
 		}
+		if (bo.page_ms > 0 && now / bo.page_ms != last_page) {
+			/* The waiting counts may turn a page. */
+			last_page = now / bo.page_ms;
+			dirty = 1;
+		}
+		if (!shot_ready && ((m.loaded && connected) || saw_down)) {
+			shot_ready = 1;
+			dirty = 1;
+		}
 		SDL_GetRendererOutputSize(r, &w, &h);
 		if (w != notice_w || h != notice_h) {
 			/* The notice scrolls when wider than its strip. */
@@ -487,8 +503,11 @@ main(int argc, char **argv)
 			notice_scrolls = o.notice != NULL && draw_text_width(d, o.notice,
 			    h * 7 / 100 * 55 / 100, 0) > w - h / 10;
 		}
-		/* Redraw only when something moves or changed. */
-		if (dirty || notice_scrolls || board_animating(&m, &bo, now)) {
+		/* Redraw only when something moves or changed, or a screenshot is
+		 * due (the picture is read before it is presented). */
+		shot_due = o.screenshot != NULL && shot_ready && (shot_stale || dirty) &&
+		    (last_shot == 0 || now - last_shot >= o.shot_every * 1000);
+		if (dirty || shot_due || notice_scrolls || board_animating(&m, &bo, now)) {
 			int64_t t1 = netclient_now_ms();
 			struct timespec a, b;
 			SDL_Rect rects[16];
@@ -497,18 +516,23 @@ main(int argc, char **argv)
 			clock_gettime(CLOCK_MONOTONIC, &a);
 			board_render(d, &m, &bo, w, h, now, wall, connected);
 			nr = draw_frame_end(d, w, h, rects, 16);
+			if (nr > 0)
+				shot_stale = 1;
+			/* Retained mode: nothing painted means the surface already
+			 * holds this very picture. */
+			if (shot_due && shot_stale) {
+				char tmp[1100];
+
+				SDL_RenderFlush(r);
+				snprintf(tmp, sizeof tmp, "%s.tmp", o.screenshot);
+				if (draw_save_png(r, w, h, tmp) == 0 && rename(tmp, o.screenshot) == 0)
+					trace("screenshot %s loaded=%d connected=%d", o.screenshot, m.loaded,
+					    connected);
+				last_shot = t1;
+				shot_stale = 0;
+			}
 			if (nr > 0) {
 				SDL_RenderFlush(r);
-				if (o.screenshot != NULL && (last_shot == 0 || t1 - last_shot >=
-				    o.shot_every * 1000)) {
-					char tmp[1100];
-
-					snprintf(tmp, sizeof tmp, "%s.tmp", o.screenshot);
-					if (draw_save_png(r, w, h, tmp) == 0 &&
-					    rename(tmp, o.screenshot) == 0)
-						trace("screenshot %s", o.screenshot);
-					last_shot = t1;
-				}
 				if (retained)
 					SDL_UpdateWindowSurfaceRects(win, rects, nr);
 				else

@@ -287,6 +287,47 @@ dmodel_history_add(struct dmodel *m, const struct dmodel_call *c)
 	m->history[pos] = *c;
 }
 
+/* 1 when the two calls are of the same ticket (by id, else by number at
+ * the same counter). */
+static int
+dmodel_same_ticket(const struct dmodel_call *a, const struct dmodel_call *b)
+{
+	if (a->ticket != 0 && b->ticket != 0)
+		return a->ticket == b->ticket;
+	return a->number == b->number && a->counter == b->counter;
+}
+
+/*
+ * Put c in the history, one row per ticket: a row of the same ticket that
+ * is older (a recall, a later call) is taken out and c goes in at its
+ * place by time (the top, for a new call); a row that is newer stays and c
+ * is dropped; the same call known from a snapshot (no event id, same
+ * time, not a recall) only gets c's event id.
+ */
+static void
+dmodel_history_put(struct dmodel *m, const struct dmodel_call *c)
+{
+	int i;
+
+	for (i = 0; i < m->nhistory; i++) {
+		struct dmodel_call *h = &m->history[i];
+
+		if (!dmodel_same_ticket(h, c))
+			continue;
+		if (h->at > c->at)
+			return;
+		if (h->at == c->at && !c->recall && (h->event_id == 0 || c->event_id == 0)) {
+			if (h->event_id == 0)
+				h->event_id = c->event_id;
+			return;
+		}
+		memmove(h, h + 1, (size_t)(m->nhistory - i - 1) * sizeof *h);
+		m->nhistory--;
+		break;
+	}
+	dmodel_history_add(m, c);
+}
+
 /* ---- state --------------------------------------------------------------- */
 
 static enum dmodel_cstate
@@ -394,17 +435,10 @@ dmodel_apply_state(struct dmodel *m, const char *json, int64_t now_ms)
 		/* A call the history does not hold yet (missed while away, or
 		 * known only from this snapshot at start). */
 		if (c.ticket_number > 0 && c.called_at > 0 && dmodel_counter_visible(m, &c)) {
-			int j, known = 0;
+			struct dmodel_call call = { .number = c.ticket_number, .counter = c.number,
+			    .at = c.called_at, .seen_ms = first ? 0 : now_ms, .ticket = c.ticket_id };
 
-			for (j = 0; j < m->nhistory && !known; j++)
-				known = m->history[j].counter == c.number &&
-				    m->history[j].number == c.ticket_number &&
-				    m->history[j].at >= c.called_at;
-			if (!known) {
-				struct dmodel_call call = { 0, c.ticket_number, c.number, 0,
-				    c.called_at, first ? 0 : now_ms };
-				dmodel_history_add(m, &call);
-			}
+			dmodel_history_put(m, &call);
 		}
 		m->counters[n++] = c;
 	}
@@ -464,7 +498,8 @@ dmodel_apply_event(struct dmodel *m, const char *json, int64_t now_unix,
 	c = counter > 0 ? dmodel_counter_by_number(m, counter) : NULL;
 
 	if (strcmp(type, "called") == 0 || strcmp(type, "recalled") == 0) {
-		struct dmodel_call call = { id, number, counter, type[0] == 'r', at, now_ms };
+		struct dmodel_call call = { .event_id = id, .number = number, .counter = counter,
+		    .recall = type[0] == 'r', .at = at, .seen_ms = now_ms, .ticket = ticket };
 
 		if (effect) {
 			dmodel_waiting_remove(m, ticket);
@@ -479,18 +514,7 @@ dmodel_apply_event(struct dmodel *m, const char *json, int64_t now_unix,
 		}
 		if (c != NULL && dmodel_counter_visible(m, c) && number > 0 &&
 		    !dmodel_history_has(m, id)) {
-			int j;
-
-			/* The snapshot may have put this call in without its id. */
-			for (j = 0; j < m->nhistory; j++)
-				if (m->history[j].event_id == 0 && m->history[j].number == number &&
-				    m->history[j].counter == counter && m->history[j].at == at &&
-				    !call.recall)
-					break;
-			if (j < m->nhistory)
-				m->history[j].event_id = id;
-			else
-				dmodel_history_add(m, &call);
+			dmodel_history_put(m, &call);
 			if (now_unix - at <= m->max_age_s && at - now_unix <= m->max_age_s) {
 				*announce = call;
 				ret = 1;

@@ -12,6 +12,10 @@
  * A call is announced only once, only for a counter this screen shows, and
  * only while it is fresh (its time at most max_age_s behind now): a call made
  * while the display was disconnected is shown but not announced hours later.
+ *
+ * The history holds one row per ticket: a recall (or a later call of the
+ * same ticket) moves that ticket's row to the top, fresh again (it flashes
+ * and is announced again); the other rows stay.
  */
 #ifndef ONESTOP_DMODEL_H
 #define ONESTOP_DMODEL_H
@@ -52,6 +56,7 @@ struct dmodel_call {
 	int recall;
 	int64_t at;                 /* unix s */
 	int64_t seen_ms;            /* local ms (0 = known at start: no flash) */
+	int64_t ticket;             /* ticket id (0 = not known) */
 };
 
 /* Which counters and queues this screen shows; empty lists = all. */
@@ -81,7 +86,7 @@ struct dmodel {
 	int nqueues;
 	struct dmodel_queue queues[DMODEL_MAX_QUEUES];
 	int nhistory;
-	struct dmodel_call history[DMODEL_HISTORY];  /* newest first */
+	struct dmodel_call history[DMODEL_HISTORY];  /* newest first, one per ticket */
 	struct dmodel_waiting *waiting;              /* open waiting tickets */
 	size_t nwaiting, capwaiting;
 	int max_age_s;              /* announce calls at most this old (30) */

@@ -61,7 +61,7 @@ push_five(announce *a, struct dmodel_call *calls)
 	int i;
 
 	for (i = 0; i < 5; i++) {
-		struct dmodel_call c = { 100 + i, 1021 + i, 1 + i, i == 3, 1764300000, 0 };
+		struct dmodel_call c = { 100 + i, 1021 + i, 1 + i, i == 3, 1764300000, 0, 0 };
 
 		calls[i] = c;
 		announce_push(a, &c);
@@ -145,7 +145,7 @@ test_clips(void **state)
 	char dir[] = "/tmp/onestop-clips-XXXXXX", err[256] = "", path[600];
 	struct memsink m;
 	struct announce_sink sink = { mem_play, &m };
-	struct dmodel_call c = { 1, 1023, 5, 0, 0, 0 }, c2 = { 2, 1023, 7, 0, 0, 0 };
+	struct dmodel_call c = { 1, 1023, 5, 0, 0, 0, 0 }, c2 = { 2, 1023, 7, 0, 0, 0, 0 };
 	announce *a;
 	int16_t *pcm;
 	size_t n, i, off;

@@ -1,9 +1,12 @@
 /*
  * test_board.c - the wall display's picture against golden PNGs at
  * 1920x1080, 1366x768 and portrait 1080x1920, with long Vietnamese names and
- * 4-digit numbers, a flashing call, and the "reconnecting" mark; plus
- * fitted text never wider than its box and identical pictures from
- * identical input.  GOLDEN_UPDATE=1 rewrites the golden files
+ * 4-digit numbers, a flashing call, a recall (listed once, "gọi lại"
+ * badge), the "reconnecting" mark and the demo centre's 24 queues (both
+ * pages of the waiting counts); every code point drawn is in the font (no
+ * missing-glyph box); the waiting layout at each supported size; fitted
+ * text never wider than its box and identical pictures from identical
+ * input.  GOLDEN_UPDATE=1 rewrites the golden files
  * (`make displays-golden`).  Rendering: SDL's software renderer on a
  * memory surface (no video driver needed), time zone fixed to UTC.
  */
@@ -18,6 +21,8 @@
 #include <cmocka.h>
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #include "displays/board.h"
 #include "displays/dmodel.h"
@@ -32,9 +37,26 @@ static const char *const dept_names[] = {
 	"Lao động – Thương binh và Xã hội", "Giao thông vận tải", "Y tế",
 };
 
-/* A state JSON with n counters (every fifth closed, one paused). */
+/* The 24 queues of the demo centre (config/demo/centre.ini). */
+static const char *const demo_queues[24] = {
+	"Lý lịch tư pháp", "Hộ tịch, quốc tịch", "Bổ trợ tư pháp", "Đăng ký doanh nghiệp",
+	"Đầu tư, đấu thầu", "Cấp phép, quy hoạch xây dựng", "Hoạt động xây dựng, nhà ở",
+	"Đất đai", "Môi trường, tài nguyên nước, khoáng sản", "Việc làm, giáo dục nghề nghiệp",
+	"Người có công, bảo trợ xã hội", "Giấy phép lái xe", "Vận tải, phương tiện",
+	"Khám bệnh, chữa bệnh", "Dược, mỹ phẩm, an toàn thực phẩm", "Xuất nhập cảnh",
+	"Con dấu, phương tiện, an ninh trật tự", "Công Thương",
+	"Nông nghiệp và phát triển nông thôn", "Giáo dục và đào tạo",
+	"Văn hóa, thể thao và du lịch", "Nội vụ, tôn giáo, thi đua khen thưởng",
+	"Thông tin và truyền thông", "Bảo hiểm xã hội, bảo hiểm y tế",
+};
+
+/*
+ * A state JSON with n counters (every fifth closed, one paused) and nq
+ * queues (8: the long names above; otherwise the demo centre's, then
+ * numbered ones).
+ */
 static char *
-make_state(int n)
+make_state_q(int n, int nq)
 {
 	size_t cap = 65536, len = 0;
 	char *s = malloc(cap);
@@ -43,10 +65,19 @@ make_state(int n)
 	len += (size_t)snprintf(s + len, cap - len, "{\"day\":\"2025-11-28\","
 	    "\"centre\":\"Trung tâm Phục vụ hành chính công tỉnh Thừa Thiên Huế – Bộ phận một cửa\","
 	    "\"last_event_id\":500,\"queues\":[");
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < nq; i++) {
+		char nm[64];
+
+		if (nq == 8)
+			snprintf(nm, sizeof nm, "%s", dept_names[i]);
+		else if (i < 24)
+			snprintf(nm, sizeof nm, "%s", demo_queues[i]);
+		else
+			snprintf(nm, sizeof nm, "Lĩnh vực %d", i + 1);
 		len += (size_t)snprintf(s + len, cap - len, "%s{\"code\":\"Q%d\",\"name\":\"%s\","
-		    "\"department\":\"D%d\",\"waiting\":%d}", i ? "," : "", i, dept_names[i], i % 3,
+		    "\"department\":\"D%d\",\"waiting\":%d}", i ? "," : "", i, nm, i % 3,
 		    (i * 37) % 120);
+	}
 	len += (size_t)snprintf(s + len, cap - len, "],\"counters\":[");
 	for (i = 1; i <= n; i++) {
 		const char *st = i % 5 == 0 ? "closed" : i == 7 ? "paused" : "open";
@@ -67,22 +98,32 @@ make_state(int n)
 }
 
 static void
-make_model(struct dmodel *m, int n)
+make_model_q(struct dmodel *m, int n, int nq)
 {
-	char *json = make_state(n), ev[256];
+	char *json = make_state_q(n, nq), ev[256];
 	struct dmodel_call call;
 
 	dmodel_init(m);
 	assert_int_equal(dmodel_apply_state(m, json, 1000), 0);
 	free(json);
-	/* Two fresh calls: counter 2 (flashing at the chosen instant) and a
-	 * recall at counter 4. */
+	/* Three fresh calls: counter 4, a recall at counter 6 (its ticket
+	 * from the snapshot: listed once, with the "gọi lại" badge), and
+	 * counter 2 (flashing at the chosen instant). */
 	snprintf(ev, sizeof ev, "{\"id\":501,\"type\":\"called\",\"at\":%lld,\"ticket\":900,"
 	    "\"number\":9876,\"queue\":\"Q1\",\"counter\":4}", (long long)WALL - 20);
-	dmodel_apply_event(m, ev, WALL, 20000, &call);
-	snprintf(ev, sizeof ev, "{\"id\":502,\"type\":\"called\",\"at\":%lld,\"ticket\":901,"
+	assert_int_equal(dmodel_apply_event(m, ev, WALL, 20000, &call), 1);
+	snprintf(ev, sizeof ev, "{\"id\":502,\"type\":\"recalled\",\"at\":%lld,\"ticket\":6,"
+	    "\"number\":2266,\"queue\":\"Q1\",\"counter\":6}", (long long)WALL - 10);
+	assert_int_equal(dmodel_apply_event(m, ev, WALL, 25000, &call), 1);
+	snprintf(ev, sizeof ev, "{\"id\":503,\"type\":\"called\",\"at\":%lld,\"ticket\":901,"
 	    "\"number\":1023,\"queue\":\"Q0\",\"counter\":2}", (long long)WALL - 1);
-	dmodel_apply_event(m, ev, WALL, 30000, &call);
+	assert_int_equal(dmodel_apply_event(m, ev, WALL, 30000, &call), 1);
+}
+
+static void
+make_model(struct dmodel *m, int n)
+{
+	make_model_q(m, n, 8);
 }
 
 static const char notice[] = "Công dân vui lòng chuẩn bị đầy đủ giấy tờ trước khi đến quầy. "
@@ -116,7 +157,7 @@ pic_close(struct pic *p)
 }
 
 static void
-golden(const char *name, int w, int h, int ncounters, int64_t now_ms, int connected)
+golden_q(const char *name, int w, int h, int ncounters, int nq, int64_t now_ms, int connected)
 {
 	struct dmodel m;
 	struct board_opts o;
@@ -126,7 +167,7 @@ golden(const char *name, int w, int h, int ncounters, int64_t now_ms, int connec
 	int gw, gh;
 	long bad;
 
-	make_model(&m, ncounters);
+	make_model_q(&m, ncounters, nq);
 	board_opts_default(&o);
 	o.notice = notice;
 	pic_open(&p, w, h);
@@ -153,6 +194,12 @@ golden(const char *name, int w, int h, int ncounters, int64_t now_ms, int connec
 	free(got);
 	pic_close(&p);
 	dmodel_free(&m);
+}
+
+static void
+golden(const char *name, int w, int h, int ncounters, int64_t now_ms, int connected)
+{
+	golden_q(name, w, h, ncounters, 8, now_ms, connected);
 }
 
 static void
@@ -183,6 +230,230 @@ test_golden_40(void **state)
 {
 	(void)state;
 	golden("wall-1920x1080-40", 1920, 1080, 40, 30200, 1);
+}
+
+/* The demo centre's 24 queues: both pages of the waiting counts. */
+static void
+test_golden_24q(void **state)
+{
+	(void)state;
+	golden_q("wall-1920x1080-24q-page1", 1920, 1080, 28, 24, 30200, 1);
+	golden_q("wall-1920x1080-24q-page2", 1920, 1080, 28, 24, 35200, 1);
+	golden_q("wall-1080x1920-24q-page2", 1080, 1920, 28, 24, 65200, 1);
+}
+
+/* The strings a board drew (through board_opts.on_text). */
+struct texts {
+	int n;
+	char *s[4096];
+	int bold[4096];
+};
+
+static void
+texts_hook(void *arg, const char *text, int bold)
+{
+	struct texts *t = arg;
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->bold[i] == bold && strcmp(t->s[i], text) == 0)
+			return;
+	assert_true(t->n < 4096);
+	t->s[t->n] = strdup(text);
+	t->bold[t->n++] = bold;
+}
+
+static void
+texts_free(struct texts *t)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->s[i]);
+	t->n = 0;
+}
+
+/* 1 when t drew a string equal to s. */
+static int
+texts_has(const struct texts *t, const char *s)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->s[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * No missing-glyph box: every code point of every string the board draws
+ * (as draw.c draws it: NFC), and the "…" of shortened text, is in the font
+ * it is drawn with (Noto Sans, else DejaVu Sans, regular and bold).  The
+ * boards: each golden's input (a recall listed, the reconnecting mark, 40
+ * counters, both pages of 24 queues) at each size, connected or not, with
+ * a recall on top (the latest call's line changes).
+ */
+static void
+test_glyphs(void **state)
+{
+	static const int sizes[][2] = { { 1920, 1080 }, { 1366, 768 }, { 1280, 720 },
+		{ 1080, 1920 } };
+	struct texts *t = calloc(1, sizeof *t);
+	TTF_Font *font[2];
+	size_t k;
+	int b, i, checked = 0;
+
+	(void)state;
+	for (b = 0; b < 2; b++) {
+		assert_non_null(draw_find_font(b));
+		font[b] = TTF_OpenFont(draw_find_font(b), 24);
+		assert_non_null(font[b]);
+	}
+	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		static const int nc[3] = { 12, 40, 28 }, nq[3] = { 8, 8, 24 };
+		int v;
+
+		for (v = 0; v < 3; v++) {
+			struct dmodel m;
+			struct board_opts o;
+			struct pic p;
+			struct dmodel_call call;
+			char ev[256];
+			int64_t ms;
+
+			make_model_q(&m, nc[v], nq[v]);
+			board_opts_default(&o);
+			o.notice = notice;
+			o.on_text = texts_hook;
+			o.on_text_arg = t;
+			pic_open(&p, sizes[k][0], sizes[k][1]);
+			for (ms = 30200; ms <= 50200; ms += 5000)
+				board_render(p.d, &m, &o, sizes[k][0], sizes[k][1], ms, WALL,
+				    ms != 35200);
+			/* A recall as the latest call. */
+			snprintf(ev, sizeof ev, "{\"id\":600,\"type\":\"recalled\",\"at\":%lld,"
+			    "\"ticket\":900,\"number\":9876,\"queue\":\"Q1\",\"counter\":4}",
+			    (long long)WALL);
+			assert_int_equal(dmodel_apply_event(&m, ev, WALL, 51000, &call), 1);
+			board_render(p.d, &m, &o, sizes[k][0], sizes[k][1], 51000, WALL, 1);
+			pic_close(&p);
+			dmodel_free(&m);
+		}
+	}
+	texts_hook(t, "…", 0);
+	texts_hook(t, "…", 1);
+	for (i = 0; i < t->n; i++) {
+		size_t len = 0;
+		uint8_t *nfc = u8_normalize(UNINORM_NFC, (const uint8_t *)t->s[i], strlen(t->s[i]),
+		    NULL, &len);
+		const uint8_t *q = nfc, *end;
+		ucs4_t uc;
+
+		assert_non_null(nfc);
+		end = nfc + len;
+		while (q < end) {
+			int l = u8_mbtouc(&uc, q, (size_t)(end - q));
+
+			if (!TTF_GlyphIsProvided32(font[t->bold[i]], uc))
+				fprintf(stderr, "no glyph for U+%04X in \"%s\" (%s)\n", (unsigned)uc,
+				    t->s[i], t->bold[i] ? "bold" : "regular");
+			assert_true(TTF_GlyphIsProvided32(font[t->bold[i]], uc));
+			q += l;
+			checked++;
+		}
+		free(nfc);
+	}
+	fprintf(stderr, "%d strings, %d code points, every one in the font\n", t->n, checked);
+	/* The strings of a recall and of the reconnecting mark were drawn. */
+	assert_true(texts_has(t, "gọi lại"));
+	assert_true(texts_has(t, "Xin nhắc lại: mời công dân có số"));
+	assert_true(texts_has(t, "Đang kết nối lại…"));
+	for (b = 0; b < 2; b++)
+		TTF_CloseFont(font[b]);
+	texts_free(t);
+	free(t);
+}
+
+/*
+ * The waiting counts of the demo centre's 24 queues (and of 1..40 queues)
+ * at each supported size: every queue on exactly one page, pages shown in
+ * turn so that each is on screen within a few seconds, every row inside
+ * the screen, not overlapping another, at least 24 px (and 1/32 of the
+ * short side) high with room for the name and the count; and the board
+ * really draws each queue's name on its page.
+ */
+static void
+test_waiting_layout(void **state)
+{
+	static const struct { int w, h, max_pages_24; } sizes[] = {
+		{ 1920, 1080, 2 }, { 1366, 768, 2 }, { 1080, 1920, 2 }, { 1280, 720, 3 },
+	};
+	struct board_qbox box[DMODEL_MAX_QUEUES];
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		int w = sizes[k].w, h = sizes[k].h, nq;
+		int min_rh = (w < h ? w : h) / 32 > 24 ? (w < h ? w : h) / 32 : 24;
+
+		for (nq = 1; nq <= 40; nq++) {
+			struct dmodel m;
+			int seen[DMODEL_MAX_QUEUES] = { 0 }, pages, pg, i, j, n;
+
+			make_model_q(&m, 28, nq);
+			n = board_waiting_page(&m, w, h, 0, &pages, box, DMODEL_MAX_QUEUES);
+			assert_true(pages >= 1 && n > 0);
+			if (nq == 24) {
+				printf("%dx%d, 24 queues: %d page(s) of %d, rows %d px, %d column(s)\n",
+				    w, h, pages, n, box[0].box.h, box[n - 1].box.x > box[0].box.x ? 2 : 1);
+				assert_true(pages <= sizes[k].max_pages_24);
+			}
+			/* Up to the demo centre's 24: every page once in <= 15 s. */
+			if (nq <= 24)
+				assert_true(pages * 5000 <= 15000);
+			for (pg = 0; pg < pages; pg++) {
+				n = board_waiting_page(&m, w, h, pg, &pages, box, DMODEL_MAX_QUEUES);
+				assert_true(n > 0);
+				for (i = 0; i < n; i++) {
+					SDL_Rect b = box[i].box;
+
+					assert_true(box[i].queue >= 0 && box[i].queue < nq);
+					seen[box[i].queue]++;
+					assert_true(b.x >= 0 && b.y >= 0 && b.x + b.w <= w && b.y + b.h <= h);
+					assert_true(b.h >= min_rh);
+					assert_true(box[i].name.w >= 5 * min_rh && box[i].count.w >= min_rh * 3 / 2);
+					assert_true(box[i].name.x + box[i].name.w <= box[i].count.x);
+					assert_true(box[i].count.x + box[i].count.w <= b.x + b.w);
+					for (j = 0; j < i; j++)
+						assert_false(SDL_HasIntersection(&b, &box[j].box));
+				}
+			}
+			for (i = 0; i < nq; i++)
+				assert_int_equal(seen[i], 1);
+			/* The picture: each page draws its queues' names. */
+			if (nq == 24) {
+				struct texts *t = calloc(1, sizeof *t);
+				struct board_opts o;
+				struct pic p;
+
+				board_opts_default(&o);
+				o.on_text = texts_hook;
+				o.on_text_arg = t;
+				pic_open(&p, w, h);
+				for (pg = 0; pg < pages; pg++) {
+					assert_int_equal(board_page_at(&o, pages, 60000 + pg * o.page_ms),
+					    (60000 / o.page_ms + pg) % pages);
+					board_render(p.d, &m, &o, w, h, 60000 + pg * o.page_ms, WALL, 1);
+				}
+				for (i = 0; i < 24; i++)
+					assert_true(texts_has(t, demo_queues[i]));
+				pic_close(&p);
+				texts_free(t);
+				free(t);
+			}
+			dmodel_free(&m);
+		}
+	}
 }
 
 /* Fitted text is never wider than its box, whatever its length. */
@@ -300,7 +571,7 @@ test_retained_same_as_full(void **state)
 			struct dmodel_call call;
 			char ev[256];
 
-			snprintf(ev, sizeof ev, "{\"id\":503,\"type\":\"called\",\"at\":%lld,"
+			snprintf(ev, sizeof ev, "{\"id\":510,\"type\":\"called\",\"at\":%lld,"
 			    "\"ticket\":902,\"number\":4321,\"queue\":\"Q2\",\"counter\":11}",
 			    (long long)WALL);
 			assert_int_equal(dmodel_apply_event(&m, ev, WALL, step[i].now, &call), 1);
@@ -345,6 +616,9 @@ main(void)
 		cmocka_unit_test(test_golden_768),
 		cmocka_unit_test(test_golden_portrait),
 		cmocka_unit_test(test_golden_40),
+		cmocka_unit_test(test_golden_24q),
+		cmocka_unit_test(test_glyphs),
+		cmocka_unit_test(test_waiting_layout),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_retained_same_as_full),

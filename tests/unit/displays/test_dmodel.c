@@ -98,10 +98,10 @@ test_events(void **state)
 	/* The same event again (a replay) changes nothing. */
 	assert_int_equal(ev(&m, 102, "called", 10, 1002, "TP-HT", 2, NOW, 8000, &call), 0);
 	assert_int_equal(m.nhistory, 3);
-	/* A recall is announced again. */
+	/* A recall is announced again, and listed once. */
 	assert_int_equal(ev(&m, 103, "recalled", 10, 1002, "TP-HT", 2, NOW, 9000, &call), 1);
 	assert_int_equal(call.recall, 1);
-	assert_int_equal(m.nhistory, 4);
+	assert_int_equal(m.nhistory, 3);
 	/* Finish clears the counter; a stale call is shown, not announced. */
 	assert_int_equal(ev(&m, 104, "finished", 10, 1002, "TP-HT", 2, NOW, 9000, &call), 0);
 	assert_int_equal(c->ticket_number, 0);
@@ -121,6 +121,96 @@ test_events(void **state)
 	assert_int_equal(m.last_event_id, 107);
 	assert_int_equal(dmodel_apply_event(&m, "[1,2]", NOW, 0, &call), -1);
 	assert_int_equal(dmodel_apply_event(&m, "{\"type\":\"called\"}", NOW, 0, &call), -1);
+	dmodel_free(&m);
+}
+
+/* The numbers of the history, newest first, as "a b c". */
+static void
+history_str(const struct dmodel *m, char *buf, size_t n)
+{
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->nhistory; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%d%s", i ? " " : "",
+		    m->history[i].number, m->history[i].recall ? "r" : "");
+}
+
+/*
+ * A recall moves that ticket's row to the top (fresh: flashing, announced
+ * again); it never adds a second row, and the other calls stay, in order.
+ * A full list (more calls than rows) keeps every other ticket too.
+ */
+static void
+test_recall(void **state)
+{
+	struct dmodel m;
+	struct dmodel_call call;
+	char h[256];
+	int i;
+
+	(void)state;
+	dmodel_init(&m);
+	assert_int_equal(dmodel_apply_state(&m, state_json, 0), 0);
+	history_str(&m, h, sizeof h);
+	assert_string_equal(h, "2001 1001");
+	assert_int_equal(ev(&m, 101, "called", 10, 1002, "TP-HT", 2, NOW - 30, 1000, &call), 1);
+	assert_int_equal(ev(&m, 102, "called", 12, 2002, "XD-CP", 5, NOW - 20, 2000, &call), 1);
+	assert_int_equal(ev(&m, 103, "called", 11, 1003, "TP-HT", 1, NOW - 10, 3000, &call), 1);
+	history_str(&m, h, sizeof h);
+	assert_string_equal(h, "1003 2002 1002 2001 1001");
+	/* Recall of 1002 (ticket 10) at counter 2. */
+	assert_int_equal(ev(&m, 104, "recalled", 10, 1002, "TP-HT", 2, NOW, 4000, &call), 1);
+	assert_int_equal(call.recall, 1);
+	assert_int_equal(call.number, 1002);
+	assert_int_equal(call.counter, 2);
+	history_str(&m, h, sizeof h);
+	assert_string_equal(h, "1002r 1003 2002 2001 1001");
+	assert_int_equal(m.history[0].seen_ms, 4000);     /* flashes again */
+	assert_int_equal(m.history[0].event_id, 104);
+	assert_int_equal(dmodel_counter_by_number(&m, 2)->seen_ms, 4000);
+	/* Recalled twice more: still one row. */
+	assert_int_equal(ev(&m, 105, "recalled", 10, 1002, "TP-HT", 2, NOW + 1, 5000, &call), 1);
+	assert_int_equal(ev(&m, 106, "recalled", 10, 1002, "TP-HT", 2, NOW + 2, 6000, &call), 1);
+	history_str(&m, h, sizeof h);
+	assert_string_equal(h, "1002r 1003 2002 2001 1001");
+	/* A recall of a ticket known only from the snapshot (ticket 7, 1001 at
+	 * counter 1) moves that row too. */
+	assert_int_equal(ev(&m, 107, "recalled", 7, 1001, "TP-HT", 1, NOW + 3, 7000, &call), 1);
+	history_str(&m, h, sizeof h);
+	assert_string_equal(h, "1001r 1002r 1003 2002 2001");
+	assert_int_equal(m.nhistory, 5);
+	/* A new call of another ticket goes on top; the recalled rows stay. */
+	assert_int_equal(ev(&m, 108, "called", 14, 1004, "TP-HT", 2, NOW + 4, 8000, &call), 1);
+	history_str(&m, h, sizeof h);
+	assert_string_equal(h, "1004 1001r 1002r 1003 2002 2001");
+	/* A later snapshot holding the recalled tickets adds no row. */
+	{
+		char snap[sizeof state_json + 256];
+		const char *p = strstr(state_json, "\"last_event_id\":100");
+
+		assert_non_null(p);
+		snprintf(snap, sizeof snap, "%.*s\"last_event_id\":108%s", (int)(p - state_json),
+		    state_json, p + strlen("\"last_event_id\":100"));
+		assert_int_equal(dmodel_apply_state(&m, snap, 9000), 0);
+		history_str(&m, h, sizeof h);
+		assert_string_equal(h, "1004 1001r 1002r 1003 2002 2001");
+	}
+	/* Fill the list: DMODEL_HISTORY other calls, then a recall of the
+	 * newest: one row each, the recall on top. */
+	for (i = 0; i < DMODEL_HISTORY; i++)
+		assert_int_equal(ev(&m, 200 + i, "called", 500 + i, 3000 + i, "TP-HT", 1,
+		    NOW + 10 + i, 10000 + i, &call), 1);
+	assert_int_equal(m.nhistory, DMODEL_HISTORY);
+	assert_int_equal(ev(&m, 300, "recalled", 500 + DMODEL_HISTORY - 2,
+	    3000 + DMODEL_HISTORY - 2, "TP-HT", 1, NOW + 29, 20000, &call), 1);
+	assert_int_equal(m.nhistory, DMODEL_HISTORY);
+	assert_int_equal(m.history[0].number, 3000 + DMODEL_HISTORY - 2);
+	assert_int_equal(m.history[0].recall, 1);
+	assert_int_equal(m.history[1].number, 3000 + DMODEL_HISTORY - 1);
+	for (i = 1; i < m.nhistory; i++)
+		assert_int_not_equal(m.history[i].number, m.history[0].number);
 	dmodel_free(&m);
 }
 
@@ -233,6 +323,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_recall),
 		cmocka_unit_test(test_burst),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_reconnect),
