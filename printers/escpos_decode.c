@@ -91,6 +91,7 @@ struct escpos_decoder {
 
 	unsigned cp437[256], cp1252[256], cp1258[256];
 	int offline;             /* print data is dropped (fault) */
+	int marks_apart;         /* CP1258 tone marks print in their own cell */
 	int resync;              /* dropping until the next ESC @ */
 	uint8_t last;            /* last byte seen while resyncing */
 	size_t dropped;          /* bytes dropped on this page */
@@ -346,6 +347,7 @@ static void
 dec_flush_line(struct escpos_decoder *d, size_t off)
 {
 	int i, w = 0, h = 0, x, cw, ch, top;
+	size_t text0;
 
 	for (i = 0; i < d->nline; i++) {
 		dec_cell(d, &d->line[i], &cw, &ch);
@@ -362,6 +364,7 @@ dec_flush_line(struct escpos_decoder *d, size_t off)
 		h = d->spacing;
 	h = dec_room(d, h, off);
 	x = dec_x(d, w);
+	text0 = d->ntext;
 	for (i = 0; i < d->nline; i++) {
 		const struct escpos_cell *c = &d->line[i];
 		dec_cell(d, c, &cw, &ch);
@@ -382,6 +385,18 @@ dec_flush_line(struct escpos_decoder *d, size_t off)
 			bitmap_fill(d->page, x, top + ch - 2, cw, 2);
 		dec_text_cp(d, c->cp);
 		x += cw;
+	}
+	if (d->marks_apart) {
+		/* tone marks in cells of their own: the text reads NFC */
+		size_t nn;
+		uint8_t *nfc = u8_normalize(UNINORM_NFC,
+		    (const uint8_t *)d->text + text0, d->ntext - text0, NULL,
+		    &nn);
+		if (nfc != NULL) {
+			d->ntext = text0;
+			dec_text(d, (const char *)nfc, nn);
+			free(nfc);
+		}
 	}
 	dec_text(d, "\n", 1);
 	d->y += h;
@@ -411,6 +426,10 @@ dec_char_add(struct escpos_decoder *d, struct escpos_cell *c, size_t off)
 	c->ul = (uint8_t)d->ul;
 	c->fontb = (uint8_t)d->fontb;
 	dec_cell(d, c, &cw, &ch);
+	if (d->line_w + cw > area && d->nline > 0)
+		/* a layout that meant one line gets two */
+		dec_report(d, off, "text line wider than %d dots: the printer "
+		    "wraps it", area);
 	if (d->line_w + cw > area || d->nline == ESCPOS_LINE_MAX)
 		dec_flush_line(d, off);     /* the printer wraps */
 	d->line[d->nline++] = *c;
@@ -448,8 +467,15 @@ dec_char(struct escpos_decoder *d, uint8_t b, size_t off)
 		    d->table);
 		cp = '?';
 	}
-	/* combining mark (CP1258): join with the previous character */
+	/* combining mark (CP1258): join with the previous character, or on
+	 * a printer that prints marks apart take a cell of its own */
 	if (cp >= 0x300 && cp < 0x370) {
+		if (d->marks_apart && d->nline > 0 &&
+		    d->line[d->nline - 1].udc < 0) {
+			c.cp = cp;
+			dec_char_add(d, &c, off);
+			return;
+		}
 		if (d->nline > 0 && d->line[d->nline - 1].udc < 0) {
 			uint32_t pair[2], res[4], *r;
 			size_t rn = 4;
@@ -1058,6 +1084,14 @@ escpos_decoder_feed_raw(struct escpos_decoder *d, const uint8_t *buf,
 		memmove(d->pend, d->pend + pos, d->npend - pos);
 	d->npend -= pos;
 	d->offset += pos;
+}
+
+/* CP1258 tone marks in a cell of their own (apart 1) or over the letter
+ * before them (0, the default). */
+void
+escpos_decoder_set_marks_apart(struct escpos_decoder *d, int apart)
+{
+	d->marks_apart = apart != 0;
 }
 
 /* Drop print data (still answering status) while offline is 1. */

@@ -37,6 +37,12 @@ struct escpos_decoder *escpos_decoder_new(int paper_dots,
 void escpos_decoder_feed(struct escpos_decoder *d, const uint8_t *buf,
     size_t len);
 
+/* A printer that prints each CP1258 combining tone mark (code table 52)
+ * in a cell of its own, as many do, rather than over the letter before it
+ * (the default).  The text still reads NFC.  Either way a text line wider
+ * than the paper is wrapped, as a printer does, and reported. */
+void escpos_decoder_set_marks_apart(struct escpos_decoder *d, int apart);
+
 /* A printer that cannot print (paper end, cover open) still answers
  * status but drops print data; the page is then marked partial. */
 void escpos_decoder_set_offline(struct escpos_decoder *d, int offline);

@@ -2,9 +2,12 @@
  * printemu.c - onestop-printemu, the ESC/POS printer emulator.
  *
  *   onestop-printemu decode IN.bin [--png OUT-%d.png] [--text OUT.txt]
- *                    [--paper 384|576]
+ *                    [--paper 384|576] [--marks joined|apart]
  *   onestop-printemu serve (--tcp HOST:PORT | --pty LINK) --out DIR
- *                    [--control FILE] [--paper 384|576]
+ *                    [--control FILE] [--paper 384|576] [--marks ...]
+ *
+ * --marks apart plays a printer that prints each CP1258 tone mark in a
+ * cell of its own (joined, over the letter, by default).
  *
  * decode turns a byte stream into one PNG per ticket (page ended by a cut)
  * and the text it found; everything it does not understand goes to stderr
@@ -67,10 +70,22 @@ emu_usage(void)
 {
 	fprintf(stderr,
 	    "usage: onestop-printemu decode IN.bin [--png OUT-%%d.png] "
-	    "[--text OUT.txt] [--paper 384|576]\n"
+	    "[--text OUT.txt] [--paper 384|576] [--marks joined|apart]\n"
 	    "       onestop-printemu serve (--tcp HOST:PORT | --pty LINK) "
-	    "--out DIR [--control FILE] [--paper 384|576]\n");
+	    "--out DIR [--control FILE] [--paper 384|576] "
+	    "[--marks joined|apart]\n");
 	exit(2);
+}
+
+/* --marks joined|apart: 1 for apart; usage on anything else. */
+static int
+emu_marks(const char *s)
+{
+	if (strcmp(s, "apart") == 0)
+		return 1;
+	if (strcmp(s, "joined") != 0)
+		emu_usage();
+	return 0;
 }
 
 /* Parse a whole decimal number in [lo, hi]. */
@@ -235,7 +250,7 @@ emu_decode(int argc, char **argv)
 	long paper = 576;
 	FILE *in;
 	size_t n;
-	int i;
+	int i, apart = 0;
 
 	memset(&e, 0, sizeof e);
 	e.fd = -1;
@@ -249,7 +264,9 @@ emu_decode(int argc, char **argv)
 		else if (strcmp(argv[i], "--paper") == 0 && i + 1 < argc) {
 			if (emu_number(argv[++i], 64, 4096, &paper) < 0)
 				emu_usage();
-		} else
+		} else if (strcmp(argv[i], "--marks") == 0 && i + 1 < argc)
+			apart = emu_marks(argv[++i]);
+		else
 			emu_usage();
 	}
 	if (e.png_fmt && strstr(e.png_fmt, "%d") == NULL) {
@@ -271,6 +288,7 @@ emu_decode(int argc, char **argv)
 		fprintf(stderr, "printemu: %s\n", err);
 		return 1;
 	}
+	escpos_decoder_set_marks_apart(e.dec, apart);
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 		escpos_decoder_feed(e.dec, buf, n);
 	escpos_decoder_end(e.dec);
@@ -336,7 +354,7 @@ emu_serve(int argc, char **argv)
 	const char *tcp = NULL, *pty = NULL;
 	uint8_t buf[1024];
 	long paper = 576;
-	int i, lfd = -1, master = -1, sfd = -1;
+	int i, lfd = -1, master = -1, sfd = -1, apart = 0;
 	struct sigaction sa;
 
 	memset(&e, 0, sizeof e);
@@ -353,7 +371,9 @@ emu_serve(int argc, char **argv)
 		else if (strcmp(argv[i], "--paper") == 0 && i + 1 < argc) {
 			if (emu_number(argv[++i], 64, 4096, &paper) < 0)
 				emu_usage();
-		} else
+		} else if (strcmp(argv[i], "--marks") == 0 && i + 1 < argc)
+			apart = emu_marks(argv[++i]);
+		else
 			emu_usage();
 	}
 	if ((tcp == NULL) == (pty == NULL) || e.out_dir == NULL)
@@ -402,6 +422,7 @@ emu_serve(int argc, char **argv)
 				fprintf(stderr, "printemu: %s\n", err);
 				return 1;
 			}
+			escpos_decoder_set_marks_apart(e.dec, apart);
 			memset(&e.control_mtime, 0xff, sizeof e.control_mtime);
 			emu_control(&e);
 		}

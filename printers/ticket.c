@@ -36,6 +36,9 @@
 
 #define TICKET_CHUNK_ROWS 256       /* rows per GS v 0 command */
 #define TICKET_PROC_LINES 6         /* procedure name lines at most */
+#define TICKET_ADDR_LINES 3         /* address lines at most */
+#define TICKET_QR_QUIET 4           /* white modules around the QR code
+                                       (ISO/IEC 18004) */
 
 struct ticket_encoder {
 	struct font *regular;
@@ -50,8 +53,8 @@ ticket_print_dup(const struct ticket_print *t)
 
 	*c = *t;
 #define DUP(f) c->f = t->f ? xstrdup(t->f) : NULL
-	DUP(centre); DUP(number); DUP(queue); DUP(procedure); DUP(counters);
-	DUP(url); DUP(footer);
+	DUP(centre); DUP(address); DUP(number); DUP(priority); DUP(queue);
+	DUP(procedure); DUP(counters); DUP(url); DUP(footer);
 #undef DUP
 	return c;
 }
@@ -62,7 +65,8 @@ ticket_print_free(struct ticket_print *t)
 {
 	if (t == NULL)
 		return;
-	free((char *)t->centre); free((char *)t->number);
+	free((char *)t->centre); free((char *)t->address);
+	free((char *)t->number); free((char *)t->priority);
 	free((char *)t->queue); free((char *)t->procedure);
 	free((char *)t->counters); free((char *)t->url);
 	free((char *)t->footer);
@@ -210,13 +214,44 @@ lay_cp(struct lay *l, const char *s, size_t *n)
 	return out;
 }
 
-/* Word-wrap s to lines of at most cpl characters (code points); *cut
- * (may be NULL) is set to 1 when text was left over after max_lines. */
+/* Printer cells code point cp takes: 1, or in a code page such as CP1258
+ * the bytes it becomes (base letter + combining tone mark = 2), since many
+ * printers print each mark in a cell of its own. */
 static int
-lay_wrap_chars(const char *s, int cpl, int max_lines, char ***lines, int *cut_out)
+lay_cells(struct lay *l, unsigned cp)
+{
+	char in[4], out[8], *ip = in, *op = out;
+	size_t il, ol = sizeof out;
+
+	if (cp < 0x80 || l == NULL || l->table < 0)
+		return 1;
+	if (cp < 0x800) {
+		in[0] = (char)(0xC0 | cp >> 6);
+		in[1] = (char)(0x80 | (cp & 0x3F));
+		il = 2;
+	} else if (cp < 0x10000) {
+		in[0] = (char)(0xE0 | cp >> 12);
+		in[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		in[2] = (char)(0x80 | (cp & 0x3F));
+		il = 3;
+	} else
+		return 1;
+	iconv(l->cd, NULL, NULL, NULL, NULL);
+	if (iconv(l->cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+	    iconv(l->cd, NULL, NULL, &op, &ol) == (size_t)-1 || op == out)
+		return 1;
+	return (int)(op - out);
+}
+
+/* Word-wrap s to lines of at most cpl printer cells (lay_cells; l NULL:
+ * one a code point); *cut (may be NULL) is set to 1 when text was left
+ * over after max_lines. */
+static int
+lay_wrap_cells(struct lay *l, const char *s, int cpl, int max_lines,
+    char ***lines, int *cut_out)
 {
 	size_t len = strlen(s), start = 0, i, cut, last_space;
-	int n = 0, count;
+	int n = 0, count, w;
 	unsigned cp;
 
 	*lines = NULL;
@@ -233,11 +268,12 @@ lay_wrap_chars(const char *s, int cpl, int max_lines, char ***lines, int *cut_ou
 			int k = font_utf8_next(s + i, len - i, &cp);
 			if (cp == ' ')
 				last_space = i;
-			if (count == cpl) {
+			w = lay_cells(l, cp);
+			if (count + w > cpl && i > start) {
 				cut = (last_space > start) ? last_space : i;
 				break;
 			}
-			count++;
+			count += w;
 			i += (size_t)k;
 		}
 		*lines = xreallocarray(*lines, (size_t)n + 1, sizeof **lines);
@@ -321,7 +357,7 @@ lay_text_udc(struct lay *l, const char *s, int align, int bold, int px,
 	int cpl = l->paper / (l->cell * mag), i, nl, cut, attrs = 0;
 	char **lines;
 
-	nl = lay_wrap_chars(s, cpl, max_lines, &lines, &cut);
+	nl = lay_wrap_cells(NULL, s, cpl, max_lines, &lines, &cut);
 	if (cut && nl > 0) {
 		/* room for the ellipsis: drop characters, then spaces */
 		char *t = lines[nl - 1];
@@ -407,8 +443,8 @@ lay_text(struct lay *l, const char *utf8, int align, int bold, int px,
 			escpos_cmd(&l->b, 3, 0x1B, 0x45, 1);
 		if (mag > 1)
 			escpos_cmd(&l->b, 3, 0x1D, 0x21, (mag - 1) << 4 | (mag - 1));
-		nl = lay_wrap_chars(s, l->paper / (l->cell * mag), max_lines,
-		    &lines, NULL);
+		nl = lay_wrap_cells(l, s, l->paper / (l->cell * mag),
+		    max_lines, &lines, NULL);
 		for (i = 0; i < nl; i++) {
 			bytes = lay_cp(l, lines[i], &n);
 			if (bytes != NULL)
@@ -432,19 +468,29 @@ lay_text(struct lay *l, const char *utf8, int align, int bold, int px,
 	free(s);
 }
 
-/* The QR code of url, native or raster. */
+/*
+ * The QR code of url, native or raster, with TICKET_QR_QUIET modules of
+ * white on every side: the feed before it is made at least that (the ink
+ * of a text line may reach its cell's bottom), the image is centred on
+ * paper at least that much wider, and a feed of that much follows.
+ */
 static int
 lay_qr(struct lay *l, const char *url, int native, char *err, size_t errlen)
 {
 	int module = l->paper >= 576 ? 6 : 5;
 	QRcode *q;
 	struct bitmap *bm;
-	int r, c, size, quad;
+	int r, c, size, quad, quiet;
 
 	lay_flush(l);
-	lay_feed(l);
-	lay_align(l, AL_CENTRE);
 	if (native) {
+		/* GS ( k prints no quiet zone of its own; the LF after it
+		 * feeds a line (30 dots or more), more than 4 modules */
+		quiet = TICKET_QR_QUIET * module;
+		if (l->feed < quiet)
+			l->feed = quiet;
+		lay_feed(l);
+		lay_align(l, AL_CENTRE);
 		escpos_qr(&l->b, url, module, 'M');
 		escpos_putc(&l->b, 0x0A);
 		return 0;
@@ -457,13 +503,28 @@ lay_qr(struct lay *l, const char *url, int native, char *err, size_t errlen)
 	}
 	if (l->udc)
 		module = 6;      /* printed 2 x 2: 3 dots a module sent */
-	size = q->width * module;
-	if (size > l->paper) {
-		module = l->paper / q->width;
-		size = q->width * module;
+	/* smaller modules when the image (whole bytes, centred by the
+	 * printer) leaves less than the quiet zone at its left */
+	for (;; module--) {
+		if (module < 1) {
+			snprintf(err, errlen, "QR code: %d modules do not fit "
+			    "%d dots with their quiet zone", q->width, l->paper);
+			QRcode_free(q);
+			return -1;
+		}
+		/* at half resolution when the modules are an even number of
+		 * dots */
+		quad = l->udc && module % 2 == 0 ? 2 : 1;
+		size = (q->width * module / quad + 7) / 8 * 8 * quad;
+		if ((l->paper - size) / 2 >= TICKET_QR_QUIET * module)
+			break;
 	}
-	/* at half resolution when the modules are an even number of dots */
-	quad = l->udc && module % 2 == 0 ? 2 : 1;
+	quiet = TICKET_QR_QUIET * module;     /* printed dots */
+	size = q->width * module;
+	if (l->feed < quiet)
+		l->feed = quiet;
+	lay_feed(l);
+	lay_align(l, AL_CENTRE);
 	module /= quad;
 	size /= quad;
 	bm = bitmap_new(size, size);
@@ -474,7 +535,7 @@ lay_qr(struct lay *l, const char *url, int native, char *err, size_t errlen)
 				    module);
 	escpos_raster_mode(&l->b, bm, 0, 0, (size + 7) / 8, size,
 	    TICKET_CHUNK_ROWS, quad == 2 ? 3 : 0);
-	escpos_cmd(&l->b, 3, 0x1B, 0x4A, 12);
+	escpos_cmd(&l->b, 3, 0x1B, 0x4A, quiet);
 	bitmap_free(bm);
 	QRcode_free(q);
 	return 0;
@@ -545,6 +606,11 @@ ticket_encode(struct ticket_encoder *e, const struct printer_conf *pc,
 	if (t->reprint)
 		lay_text(&l, "*** BẢN IN LẠI ***", AL_CENTRE, 1, 28, 1, 1);
 	lay_text(&l, t->centre, AL_CENTRE, 1, 26, 1, 3);
+	lay_text(&l, t->address, AL_CENTRE, 0, 20, 1, TICKET_ADDR_LINES);
+	if (t->address && t->address[0]) {
+		lay_flush(&l);
+		l.feed += 8;
+	}
 	lay_text(&l, "SỐ THỨ TỰ", AL_CENTRE, 0, 22, 1, 1);
 
 	/* the big number in the printer's font */
@@ -570,6 +636,12 @@ ticket_encode(struct ticket_encoder *e, const struct printer_conf *pc,
 	escpos_cmd(&l.b, 3, 0x1D, 0x21, 0);
 	escpos_cmd(&l.b, 3, 0x1B, 0x45, 0);
 
+	/* the priority class, as prominent as the queue, above it */
+	lay_text(&l, t->priority, AL_CENTRE, 1, 30, 2, 2);
+	if (t->priority && t->priority[0]) {
+		lay_flush(&l);
+		l.feed += 8;
+	}
 	lay_text(&l, t->queue, AL_CENTRE, 1, 30, 2, 2);
 	lay_text(&l, t->procedure, AL_CENTRE, 0, 24, 1, TICKET_PROC_LINES);
 	lay_flush(&l);

@@ -3,10 +3,12 @@
  * ESC/POS for one printer's configuration.
  *
  * Layout (top to bottom, centred unless noted): [reprint banner], centre
- * name, "SỐ THỨ TỰ", the big number (printer font, 6x on 58 mm, 8x on
- * 80 mm), queue name, procedure name (wrapped, at most 6 lines), then left-
- * aligned: counters, people ahead, estimated wait, issue time; the QR code
- * of the status URL with the URL under it; the footer; feed and cut.
+ * name, its address (wrapped, at most 3 lines), "SỐ THỨ TỰ", the big
+ * number (printer font, 6x on 58 mm, 8x on 80 mm), the priority class
+ * (bold, double size), queue name, procedure name (wrapped, at most 6
+ * lines), then left-aligned: counters, people ahead, estimated wait, issue
+ * time; the QR code of the status URL (4 modules of white on every side)
+ * with the URL under it; the footer; feed and cut.
  *
  * Text a printer font can print (ASCII, or anything in the printer's code
  * page when codepage is not "raster") goes as text; other lines are drawn
@@ -27,7 +29,10 @@ struct printer_conf;
 /* What the ticket says.  Strings are UTF-8 (NFC); NULL or "" = omitted. */
 struct ticket_print {
 	const char *centre;      /* "Trung tâm Phục vụ hành chính công tỉnh …" */
+	const char *address;     /* the centre's postal address */
 	const char *number;      /* "1024" (ASCII, shown big) */
+	const char *priority;    /* priority class, "Người cao tuổi"; NULL or
+	                            "" for a normal ticket */
 	const char *queue;       /* queue name, "Hộ tịch" */
 	const char *procedure;   /* procedure name, may be long */
 	const char *counters;    /* "3, 4, 5" */

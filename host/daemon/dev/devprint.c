@@ -276,7 +276,11 @@ devprint_print(devprint *d, int printer, int64_t ticket, int reprint,
 	xasprintf(&url, "%s%s", cfg->public_url != NULL ? cfg->public_url : "", t->code);
 	memset(&tp, 0, sizeof tp);
 	tp.centre = cfg->centre_name;
+	tp.address = cfg->centre_address;
 	tp.number = number;
+	/* class 0 is normal: nothing printed */
+	tp.priority = t->priority > 0 && t->priority <= cfg->npriority ?
+	    cfg->priority[t->priority].name : NULL;
 	tp.queue = t->queue >= 0 ? cfg->queues[t->queue].name : "";
 	tp.procedure = t->procedure >= 0 ? cfg->procedures[t->procedure].name : NULL;
 	tp.counters = counters;

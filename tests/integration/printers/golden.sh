@@ -3,8 +3,12 @@
 # and raster QR, long wrapped procedure, 4-digit number, reprint) is encoded,
 # printed by the emulator, and compared dot by dot with its golden picture in
 # tests/golden/printers/; the QR code is read back from the picture with
-# zbarimg and must give the ticket's URL; the emulator must understand every
-# byte.  GOLDEN_UPDATE=1 rewrites the golden pictures (make printers-golden).
+# zbarimg and must give the ticket's URL, and found in the picture by its
+# finder patterns with 4 modules of white on every side; the emulator must
+# understand every byte.  The code page ticket is printed again by a printer
+# that gives each tone mark its own cell: no line may be wider than the
+# paper.  GOLDEN_UPDATE=1 rewrites the golden pictures (make
+# printers-golden).
 set -u
 B=${B:-build}
 gen=$B/tests/printers/ticketgen
@@ -28,6 +32,8 @@ for c in $($gen list); do
 		mkdir -p "$B/printers-golden-diff"; cp "$tmp/$c-1.png" "$B/printers-golden-diff/$c.png"
 		fail=1
 	fi
+	# ISO/IEC 18004: 4 modules of white around the symbol
+	q=$($gen quiet "$tmp/$c-1.png") || { echo "FAIL $c: QR quiet zone: $q"; fail=1; }
 	want=$($gen url "$c")
 	got=$(zbarimg -q --raw "$tmp/$c-1.png" 2>/dev/null)
 	[ "$got" = "$want" ] || { echo "FAIL $c: QR gives '$got', want '$want'"; fail=1; }
@@ -36,9 +42,28 @@ for c in $($gen list); do
 	grep -qx "$num" "$tmp/$c.txt" || { echo "FAIL $c: number $num not found in text"; fail=1; }
 	[ $fail = 0 ] && echo "ok $c"
 done
-# the code page ticket carries its Vietnamese as text: it must read back
-grep -q 'Cấp đổi giấy chứng nhận quyền sử dụng đất, quyền' "$tmp/t80-cp1258.txt" ||
+# the code page ticket carries its Vietnamese as text: it must read back,
+# with the address under the centre and the priority class under the number
+grep -q 'Cấp đổi giấy chứng nhận quyền sử dụng' "$tmp/t80-cp1258.txt" ||
 	{ echo "FAIL t80-cp1258: Vietnamese text not read back"; fail=1; }
+in_order() {   # CASE LINE... : these whole lines, one after the other
+	local c=$1
+	shift
+	local IFS=$'\n' text
+	text=$(<"$tmp/$c.txt")
+	[[ $text$'\n' == *$'\n'"$*"$'\n'* ]] ||
+		{ echo "FAIL $c: lines not read back in order: $*"; fail=1; }
+}
+in_order t80-cp1258 'Thiên Huế' 'Số 01 Lê Lai, phường Vĩnh Ninh, thành phố' \
+	'Huế, tỉnh Thừa Thiên Huế' 'SỐ THỨ TỰ' 2517 'Phụ nữ mang thai' 'Đất đai'
+# ... and on a printer that prints each CP1258 tone mark in its own cell
+# every line still fits the paper (the emulator reports a line it wraps)
+c=t80-cp1258
+if ! $emu decode "$tmp/$c.bin" --paper 576 --marks apart --text "$tmp/$c-apart.txt" \
+	>"$tmp/$c-apart.out" 2>&1; then
+	echo "FAIL $c: with tone marks in cells of their own:"; cat "$tmp/$c-apart.out"; fail=1
+fi
+in_order t80-cp1258-apart 'SỐ THỨ TỰ' 2517 'Phụ nữ mang thai' 'Đất đai'
 # user-defined characters: every Vietnamese line is printer text whose
 # downloaded letters read back (the emulator names each pattern by the
 # letter it is); the only raster left is a QR code on printers without one
@@ -54,8 +79,14 @@ udc_text() {   # CASE RASTER-IMAGES TEXT...
 }
 udc_text t58-udc 1 'Trung tâm Phục vụ hành chính' 'SỐ THỨ TỰ' 'Hộ tịch' \
 	'thông thủ tục hành chính)' 'Giờ lấy số: 08:15 28/11/2026' 'đến lượt.'
+in_order t58-udc 'công tỉnh Thừa Thiên Huế' 'Số 01 Lê Lai, phường Vĩnh Ninh,' \
+	'thành phố Huế, tỉnh Thừa Thiên' 'Huế' 'SỐ THỨ TỰ' 1024 'Người cao tuổi' 'Hộ tịch'
 udc_text t80-udc 0 'Cấp đổi giấy chứng nhận quyền sử dụng đất, quyền' 'Đất đai'
+in_order t80-udc 'SỐ THỨ TỰ' 2517 'Đất đai'
 udc_text t58-udc-reprint 1 '*** BẢN IN LẠI ***' 'Đầu tư'
 udc_text t80-udc-marks 1 'Tư pháp – Hộ tịch' 'dữ liệu; đăng ký kết hôn ngày lễ;' \
 	'ẤN, ẦU, ẪN, ỄN, ỖN, ỮA; quyết'
+in_order t80-udc-marks 'Số 01 Lê Lai, phường Vĩnh Ninh, thành phố Huế,' \
+	'tỉnh Thừa Thiên Huế' 'SỐ THỨ TỰ' 3108 'Người có công với cách' 'mạng' \
+	'Tư pháp – Hộ tịch'
 exit $fail

@@ -284,6 +284,43 @@ test_cp1258(void **state __attribute__((unused)))
 	escpos_decoder_free(d);
 }
 
+/* 32 cells on 384 dots: 30 letters + "u" + hook + "c" is 33 cells when the
+ * hook takes a cell of its own, 32 when it joins the "u". */
+static void
+test_marks_apart_and_wrap(void **state __attribute__((unused)))
+{
+	struct rec r;
+	struct escpos_decoder *d = dec(&r, 1);
+	static const char s[] = "\x1bt\x34" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "u\xd2" "c\n\x1dV\x01";
+
+	feed(d, s, sizeof s - 1);
+	assert_int_equal(r.nreports, 0);
+	assert_string_equal(r.text,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaủc\n[cut]\n");
+	escpos_decoder_free(d);
+
+	/* marks apart: the printer wraps the line, and that is reported; the
+	 * text still reads NFC */
+	d = dec(&r, 1);
+	escpos_decoder_set_marks_apart(d, 1);
+	feed(d, s, sizeof s - 1);
+	assert_int_equal(r.nreports, 1);
+	assert_non_null(strstr(r.reports, "wider than 384 dots"));
+	assert_string_equal(r.text,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaủ\nc\n[cut]\n");
+	escpos_decoder_free(d);
+
+	/* a 33-character ASCII line: wrapped and reported either way */
+	d = dec(&r, 0);
+	feed(d, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 34);
+	escpos_decoder_end(d);
+	assert_int_equal(escpos_decoder_reports(d), 2);   /* wrap, no cut */
+	assert_non_null(strstr(r.text,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\na\n"));
+	escpos_decoder_free(d);
+}
+
 static void
 test_offline_interrupts(void **state __attribute__((unused)))
 {
@@ -406,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_incomplete_and_huge),
 		cmocka_unit_test(test_cp1258),
+		cmocka_unit_test(test_marks_apart_and_wrap),
 		cmocka_unit_test(test_offline_interrupts),
 		cmocka_unit_test(test_udc),
 	};

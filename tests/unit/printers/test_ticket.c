@@ -1,7 +1,10 @@
 /*
  * test_ticket.c - layout and encoding: what each configuration sends
  * (text or raster, native or raster QR), the text that reads back through
- * the decoder, word wrap, refusals of bad input, bytes kept small.
+ * the decoder (address, priority class), word wrap by printer cells (also
+ * on a printer that prints CP1258 tone marks in cells of their own), the
+ * feed that keeps the raster QR's quiet zone, refusals of bad input, bytes
+ * kept small.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +49,9 @@ rd_report(void *arg, size_t off, const char *msg)
 	r->reports++;
 }
 
+/* The decoder plays a printer that prints CP1258 tone marks apart. */
+static int marks_apart;
+
 /* Encode sample name (with changes applied by the caller) and decode. */
 static size_t
 roundtrip(const struct printer_conf *pc, const struct ticket_print *t,
@@ -65,6 +72,7 @@ roundtrip(const struct printer_conf *pc, const struct ticket_print *t,
 	ticket_encoder_free(e);
 	d = escpos_decoder_new(pc->paper_dots, &cb, r, NULL, err, sizeof err);
 	assert_non_null(d);
+	escpos_decoder_set_marks_apart(d, marks_apart);
 	escpos_decoder_feed(d, bytes, len);
 	escpos_decoder_end(d);
 	escpos_decoder_free(d);
@@ -287,7 +295,8 @@ test_udc_58(void **state)
 	/* the Vietnamese is printer text now; the one image is the QR code,
 	 * sent at half resolution (GS v 0 mode 3) */
 	assert_non_null(strstr(r.text, "Trung tâm Phục vụ hành chính\n"));
-	assert_non_null(strstr(r.text, "SỐ THỨ TỰ\n1024\nHộ tịch\n"));
+	assert_non_null(strstr(r.text,
+	    "SỐ THỨ TỰ\n1024\nNgười cao tuổi\nHộ tịch\n"));
 	assert_non_null(strstr(r.text, "thông thủ tục hành chính)\n"));
 	assert_non_null(strstr(r.text, "Thời gian chờ dự kiến: 25 phút\n"));
 	assert_int_equal(count(r.text, "[raster "), 1);
@@ -341,6 +350,127 @@ test_udc_fallback_and_cap(void **state)
 	assert_string_equal(last + strlen(last) - strlen("…"), "…");
 }
 
+/* The address under the centre's name, the priority class under the
+ * number; neither when absent. */
+static void
+test_address_priority(void **state)
+{
+	struct printer_conf pc = sample("t80-cp1258")->printer;
+	struct ticket_print t = sample("t80-cp1258")->ticket;
+	struct rd r;
+
+	(void)state;
+	roundtrip(&pc, &t, &r, NULL);
+	assert_int_equal(r.reports, 0);
+	assert_non_null(strstr(r.text, "Thiên Huế\n"
+	    "Số 01 Lê Lai, phường Vĩnh Ninh, thành phố\n"
+	    "Huế, tỉnh Thừa Thiên Huế\nSỐ THỨ TỰ\n2517\n"
+	    "Phụ nữ mang thai\nĐất đai\n"));
+	t.address = NULL;
+	t.priority = "";
+	roundtrip(&pc, &t, &r, NULL);
+	assert_non_null(strstr(r.text, "Thiên Huế\nSỐ THỨ TỰ\n2517\nĐất đai\n"));
+	/* udc: a long class wraps at double size (24 cells on 80 mm) */
+	pc = sample("t80-udc-marks")->printer;
+	t = sample("t80-udc-marks")->ticket;
+	roundtrip(&pc, &t, &r, NULL);
+	assert_int_equal(r.reports, 0);
+	assert_non_null(strstr(r.text, "Thiên Huế\n"
+	    "Số 01 Lê Lai, phường Vĩnh Ninh, thành phố Huế,\n"
+	    "tỉnh Thừa Thiên Huế\nSỐ THỨ TỰ\n3108\n"
+	    "Người có công với cách\nmạng\nTư pháp – Hộ tịch\n"));
+}
+
+/* On a printer that gives each CP1258 tone mark a cell of its own no line
+ * is wider than the paper (the decoder reports a line it must wrap). */
+static void
+test_codepage_marks_apart(void **state)
+{
+	struct printer_conf pc = sample("t80-cp1258")->printer;
+	struct ticket_print t = sample("t80-cp1258")->ticket;
+	char longname[2000];
+	struct rd r;
+	int i;
+
+	(void)state;
+	marks_apart = 1;
+	roundtrip(&pc, &t, &r, NULL);
+	assert_int_equal(r.reports, 0);
+	assert_non_null(strstr(r.text, "SỐ THỨ TỰ\n2517\nPhụ nữ mang thai\n"));
+	/* dense marks: every letter of "ổ ệ ự ẫ" takes two cells */
+	longname[0] = '\0';
+	for (i = 0; i < 30; i++)
+		strcat(longname, "thủ tục hồ sơ quyền sở hữu ");
+	t.procedure = longname;
+	t.centre = "Trung tâm Phục vụ Hành chính công tỉnh Thừa Thiên Huế và "
+	    "Bộ phận Một cửa liên thông hiện đại";
+	t.priority = "Người có công với cách mạng";
+	roundtrip(&pc, &t, &r, NULL);
+	assert_int_equal(r.reports, 0);
+	pc.paper_dots = 384;
+	roundtrip(&pc, &t, &r, NULL);
+	assert_int_equal(r.reports, 0);
+}
+
+/* Back to joined marks, also after a failed check. */
+static int
+marks_joined(void **state)
+{
+	(void)state;
+	marks_apart = 0;
+	return 0;
+}
+
+/* The feed after a raster QR code is 4 modules at least (the text under it
+ * may have ink at its cell's top), and the image is centred with 4 modules
+ * of paper each side. */
+static void
+test_qr_quiet_feed(void **state)
+{
+	static const char *const names[] = { "t58-raster", "t58-udc",
+	    "t80-udc-marks" };
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+		const struct ticket_sample *s = sample(names[k]);
+		QRcode *q = QRcode_encodeString(s->ticket.url, 0,
+		    QR_ECLEVEL_M, QR_MODE_8, 1);
+		struct rd r;
+		uint8_t *b;
+		size_t n, i;
+		int found = 0;
+
+		assert_non_null(q);
+		n = roundtrip(&s->printer, &s->ticket, &r, &b);
+		for (i = 0; i + 8 <= n; i++) {
+			int m, x, y, scale, module;
+			if (memcmp(b + i, "\x1dv0", 3) != 0)
+				continue;
+			m = b[i + 3];
+			x = b[i + 4] | b[i + 5] << 8;
+			y = b[i + 6] | b[i + 7] << 8;
+			i += 8 + (size_t)x * (size_t)y;
+			/* the QR: square, rows a whole number of modules */
+			if (y % q->width != 0 || y > x * 8 || x * 8 >= y + 8) {
+				i--;
+				continue;
+			}
+			scale = m == 3 ? 2 : 1;
+			module = y / q->width * scale;
+			assert_true(i + 3 <= n);
+			assert_memory_equal(b + i, "\x1bJ", 2);
+			assert_true(b[i + 2] >= 4 * module);
+			assert_true((s->printer.paper_dots - x * 8 * scale) / 2 >=
+			    4 * module);
+			found++;
+		}
+		assert_int_equal(found, 1);
+		free(b);
+		QRcode_free(q);
+	}
+}
+
 int
 main(void)
 {
@@ -354,6 +484,10 @@ main(void)
 		cmocka_unit_test(test_font_wrap),
 		cmocka_unit_test(test_udc_58),
 		cmocka_unit_test(test_udc_fallback_and_cap),
+		cmocka_unit_test(test_address_priority),
+		cmocka_unit_test_teardown(test_codepage_marks_apart,
+		    marks_joined),
+		cmocka_unit_test(test_qr_quiet_feed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
