@@ -646,7 +646,7 @@ api_cancel(struct req *r, int64_t id)
 	cmd.ticket = id;
 	cmd.staff = r->user.id;
 	if ((reason = api_str(b, "reason")) != NULL)
-		snprintf(cmd.reason, sizeof cmd.reason, "%s", reason);
+		vntext_copy_utf8(cmd.reason, sizeof cmd.reason, reason);
 	cJSON_Delete(b);
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
 		api_engine_error(r, rc);
@@ -710,7 +710,7 @@ api_counter_action(struct req *r, const char *num, const char *action)
 	cmd.counter = counter;
 	cmd.staff = r->user.id;
 	if ((s = api_str(b, "reason")) != NULL)
-		snprintf(cmd.reason, sizeof cmd.reason, "%s", s);
+		vntext_copy_utf8(cmd.reason, sizeof cmd.reason, s);
 	cmd.number = api_int(b, "number", 0);
 	cmd.value = api_int(b, "value", 0);
 	if ((kp = cJSON_GetObjectItemCaseSensitive(b, "keep_place")) != NULL)
@@ -768,7 +768,7 @@ api_day_close(struct req *r)
 	if (api_auth(r, ROLES_MANAGE, 0) != 0 || (b = api_body(r, spec)) == NULL)
 		return;
 	cmd.staff = r->user.id;
-	snprintf(cmd.reason, sizeof cmd.reason, "%s",
+	vntext_copy_utf8(cmd.reason, sizeof cmd.reason,
 	    (reason = api_str(b, "reason")) != NULL ? reason : "Kết thúc ngày làm việc");
 	cJSON_Delete(b);
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
@@ -902,6 +902,35 @@ api_user_list_one(const struct store_user *u, void *arg)
 	cJSON_AddItemToArray(arg, api_user_json(u));
 }
 
+/*
+ * Answer a failed user or device write: the caller's mistake is 400 (with
+ * invalid, a Vietnamese sentence), 404 or 409; only the store failing is a
+ * 500 store_failed.
+ */
+static void
+api_store_error(struct req *r, const char *invalid, const char *failed)
+{
+	switch (store_errcode(core_store(r->a->core))) {
+	case STORE_EINVAL:
+		api_error(r, 400, "bad_value", "%s", invalid);
+		break;
+	case STORE_ENOENT:
+		api_error(r, 404, "not_found", "Không tìm thấy tài khoản.");
+		break;
+	case STORE_EEXIST:
+		api_error(r, 409, "exists", "Tài khoản đã có.");
+		break;
+	default:
+		api_error(r, 500, "store_failed", "%s", failed);
+		break;
+	}
+}
+
+#define API_BAD_USER_NAME "Tên tài khoản chỉ gồm chữ cái không dấu, chữ số" \
+	" và các dấu . _ - @ (1 đến 63 ký tự)."
+#define API_BAD_DEVICE_NAME "Tên thiết bị chỉ gồm chữ cái không dấu, chữ số" \
+	" và các dấu . _ - @ (1 đến 63 ký tự)."
+
 static void
 api_users(struct req *r, const char *method, const char *name)
 {
@@ -929,8 +958,12 @@ api_users(struct req *r, const char *method, const char *name)
 		return;
 	}
 	if (strcmp(method, "DELETE") == 0 && name != NULL) {
-		if (core_begin(r->a->core) != 0 || (rc = store_user_delete(st, name)) < 0) {
+		if (core_begin(r->a->core) != 0) {
 			api_error(r, 500, "store_failed", "Không xoá được tài khoản.");
+			return;
+		}
+		if ((rc = store_user_delete(st, name)) < 0) {
+			api_store_error(r, API_BAD_USER_NAME, "Không xoá được tài khoản.");
 			return;
 		}
 		o = cJSON_CreateObject();
@@ -955,7 +988,7 @@ api_users(struct req *r, const char *method, const char *name)
 			goto out;
 		}
 		if ((s = api_str(b, "full_name")) != NULL)
-			snprintf(u.full_name, sizeof u.full_name, "%s", s);
+			vntext_copy_utf8(u.full_name, sizeof u.full_name, s);
 		if (api_user_counters(cJSON_GetObjectItemCaseSensitive(b, "counters"), &u) != 0) {
 			api_error(r, 400, "bad_value", "Danh sách quầy không hợp lệ.");
 			goto out;
@@ -964,8 +997,12 @@ api_users(struct req *r, const char *method, const char *name)
 			api_error(r, 409, "exists", "Tài khoản \"%s\" đã có.", u.name);
 			goto out;
 		}
-		if (core_begin(r->a->core) != 0 || store_user_add(st, &u, pw) != 0) {
+		if (core_begin(r->a->core) != 0) {
 			api_error(r, 500, "store_failed", "Không tạo được tài khoản.");
+			goto out;
+		}
+		if (store_user_add(st, &u, pw) != 0) {
+			api_store_error(r, API_BAD_USER_NAME, "Không tạo được tài khoản.");
 			goto out;
 		}
 		api_reply_json(r, 201, api_user_json(&u));
@@ -988,7 +1025,7 @@ api_users(struct req *r, const char *method, const char *name)
 			goto out;
 		}
 		if ((s = api_str(b, "full_name")) != NULL)
-			snprintf(u.full_name, sizeof u.full_name, "%s", s);
+			vntext_copy_utf8(u.full_name, sizeof u.full_name, s);
 		if ((v = cJSON_GetObjectItemCaseSensitive(b, "counters")) != NULL &&
 		    api_user_counters(v, &u) != 0) {
 			api_error(r, 400, "bad_value", "Danh sách quầy không hợp lệ.");
@@ -1001,9 +1038,14 @@ api_users(struct req *r, const char *method, const char *name)
 			api_error(r, 400, "bad_value", "Mật khẩu phải có ít nhất 8 ký tự.");
 			goto out;
 		}
-		if (core_begin(r->a->core) != 0 || store_user_update(st, &u) != 0 ||
-		    (pw != NULL && store_user_set_password(st, name, pw) != 0)) {
+		if (core_begin(r->a->core) != 0) {
 			api_error(r, 500, "store_failed", "Không cập nhật được tài khoản.");
+			goto out;
+		}
+		if (store_user_update(st, &u) != 0 ||
+		    (pw != NULL && store_user_set_password(st, name, pw) != 0)) {
+			api_store_error(r, "Họ tên hoặc danh sách quầy không hợp lệ.",
+			    "Không cập nhật được tài khoản.");
 			goto out;
 		}
 		api_reply_json(r, 200, api_user_json(&u));
@@ -1032,6 +1074,10 @@ api_devices(struct req *r)
 	u.role = store_role_parse(api_str(b, "role"));
 	if ((u.role != STORE_ROLE_KIOSK && u.role != STORE_ROLE_DISPLAY) || u.name[0] == '\0') {
 		api_error(r, 400, "bad_value", "Thiết bị cần tên và vai trò kiosk hoặc display.");
+		goto out;
+	}
+	if (!store_user_name_valid(api_str(b, "name"))) {
+		api_error(r, 400, "bad_value", API_BAD_DEVICE_NAME);
 		goto out;
 	}
 	/* A device never logs in with a password: give it a random one. */
@@ -1757,22 +1803,19 @@ api *
 api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen)
 {
 	const union MHD_DaemonInfo *info;
-	struct sockaddr_in sin;
+	struct sockaddr_storage ss;
+	unsigned sslen;
 	api *a;
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
-		snprintf(err, errlen, "listen address \"%s\" is not an IPv4 address", addr);
+	if (config_listen_addr(addr, port, &ss, &sslen, err, errlen) != 0)
 		return NULL;
-	}
 	a = xcalloc(1, sizeof *a);
 	a->core = c;
 	a->loop = l;
-	a->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+	a->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    (uint16_t)port, NULL, NULL, api_handler, a,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
