@@ -168,6 +168,32 @@ vntext_has_diacritics(const char *s)
 	return found;
 }
 
+/* Copy whole UTF-8 characters of src into dst[size]; see vntext.h. */
+int
+vntext_copy_utf8(char *dst, size_t size, const char *src)
+{
+	size_t len, n = 0;
+	ucs4_t uc;
+	int k;
+
+	if (size == 0)
+		return src == NULL || *src == '\0';
+	if (src == NULL) {
+		dst[0] = '\0';
+		return 1;
+	}
+	len = strlen(src);
+	while (n < len) {
+		k = u8_mbtoucr(&uc, (const uint8_t *)src + n, len - n);
+		if (k <= 0 || n + (size_t)k > size - 1)
+			break;
+		n += (size_t)k;
+	}
+	memmove(dst, src, n);
+	dst[n] = '\0';
+	return n == len;
+}
+
 /* Number of characters (code points) in valid UTF-8 s. */
 size_t
 vntext_length(const char *s)

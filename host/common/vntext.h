@@ -34,6 +34,16 @@ char *vntext_fold_n(const char *s, size_t len);
  */
 char *vntext_ellipsize(const char *s, size_t max_chars);
 
+/*
+ * Copy src into dst[size] (always NUL-terminated when size > 0), keeping only
+ * whole characters: the longest prefix of src that is valid UTF-8 and fits in
+ * size - 1 bytes.  A multi-byte character is never split, so the copy is
+ * valid UTF-8 whatever src holds (the copy stops at an invalid byte).  For
+ * fixed-size text fields.  Returns 1 when all of src was copied, 0 when it
+ * was cut (src NULL copies "" and returns 1).
+ */
+int vntext_copy_utf8(char *dst, size_t size, const char *src);
+
 /* Number of characters (code points) in valid UTF-8 s. */
 size_t vntext_length(const char *s);
 

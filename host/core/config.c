@@ -28,8 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <csv.h>
 #include <ini.h>
@@ -863,6 +867,138 @@ config_range_cmp(const void *a, const void *b, void *arg)
 	    (x->number_first < y->number_first);
 }
 
+/* Split a listen address into the bare address and a port; see config.h. */
+int
+config_listen_parse(const char *text, char *host, size_t hostlen, int *port,
+    char *err, size_t errlen)
+{
+	const char *end, *colon, *portstr = NULL;
+	struct sockaddr_storage ss;
+	unsigned sslen;
+	size_t n;
+	int v;
+
+	*port = -1;
+	if (text == NULL || *text == '\0') {
+		config_seterr(err, errlen, "empty listen address");
+		return -1;
+	}
+	if (text[0] == '[') {
+		/* [v6] or [v6]:port */
+		if ((end = strchr(text, ']')) == NULL) {
+			config_seterr(err, errlen, "listen address \"%s\": '[' "
+			    "without ']'", text);
+			return -1;
+		}
+		n = (size_t)(end - text - 1);
+		if (end[1] == ':')
+			portstr = end + 2;
+		else if (end[1] != '\0') {
+			config_seterr(err, errlen, "listen address \"%s\": "
+			    "unexpected text after ']'", text);
+			return -1;
+		}
+		text++;
+	} else if ((colon = strchr(text, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		/* a.b.c.d:port (one colon: IPv6 has at least two) */
+		n = (size_t)(colon - text);
+		portstr = colon + 1;
+	} else
+		n = strlen(text);
+	if (n == 0 || n >= hostlen) {
+		config_seterr(err, errlen, "listen address \"%s\" is empty or "
+		    "too long", text);
+		return -1;
+	}
+	memcpy(host, text, n);
+	host[n] = '\0';
+	if (portstr != NULL) {
+		if (config_parse_int(portstr, 0, 65535, &v) != 0) {
+			config_seterr(err, errlen, "listen address: bad port "
+			    "\"%s\" (0-65535)", portstr);
+			return -1;
+		}
+		*port = v;
+	}
+	return config_listen_addr(host, 0, &ss, &sslen, err, errlen);
+}
+
+/* The socket address of a bare IPv4 or IPv6 address; see config.h. */
+int
+config_listen_addr(const char *host, int port, struct sockaddr_storage *ss,
+    unsigned *sslen, char *err, size_t errlen)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (port < 0 || port > 65535) {
+		config_seterr(err, errlen, "port %d out of range", port);
+		return -1;
+	}
+	if (host != NULL && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*sslen = sizeof *sin;
+		return 0;
+	}
+	if (host != NULL && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*sslen = sizeof *sin6;
+		return 0;
+	}
+	config_seterr(err, errlen, "listen address \"%s\" is not an IPv4 or "
+	    "IPv6 address (for example 127.0.0.1, 0.0.0.0, ::1, [::1]:8080)",
+	    host != NULL ? host : "");
+	return -1;
+}
+
+/* Check [daemon] listen (file:line); bare address in cfg->listen, its port
+ * (if any) in cfg->port. */
+static int
+config_validate_listen(struct config_pstate *st)
+{
+	struct config *cfg = st->cfg;
+	char host[INET6_ADDRSTRLEN + 8], msg[256];
+	int port, have = st->nobj[K_DAEMON] > 0;
+	int pline = 0;
+
+	if (have) {
+		cfg->listen_line = st->obj[K_DAEMON][0].keyline[
+		    config_key_index(K_DAEMON, "listen")];
+		cfg->database_line = st->obj[K_DAEMON][0].keyline[
+		    config_key_index(K_DAEMON, "database")];
+		pline = st->obj[K_DAEMON][0].keyline[
+		    config_key_index(K_DAEMON, "port")];
+	}
+	if (cfg->listen == NULL)
+		return 0;
+	if (config_listen_parse(cfg->listen, host, sizeof host, &port, msg,
+	    sizeof msg) != 0) {
+		config_perr(st, cfg->listen_line, "%s", msg);
+		return -1;
+	}
+	if (port >= 0) {
+		if (pline > 0 && port != cfg->port) {
+			config_perr(st, cfg->listen_line, "listen says port %d "
+			    "but 'port' on line %d says %d", port, pline,
+			    cfg->port);
+			return -1;
+		}
+		if (port == 0) {
+			config_perr(st, cfg->listen_line, "listen: port 0 is "
+			    "only for tests (onestopd -p 0)");
+			return -1;
+		}
+		cfg->port = port;
+	}
+	free(cfg->listen);
+	cfg->listen = xstrdup(host);
+	return 0;
+}
+
 /* Validate the parsed INI as a whole; resolve references; set defaults. */
 static int
 config_validate(struct config_pstate *st)
@@ -893,6 +1029,8 @@ config_validate(struct config_pstate *st)
 	config_default(&cfg->centre_address, "");
 	config_default(&cfg->footer, "");
 	config_default(&cfg->public_url, "");
+	if (config_validate_listen(st) != 0)
+		return -1;
 	config_default(&cfg->listen, "127.0.0.1");
 	config_default(&cfg->database, "onestop.db");
 

@@ -158,9 +158,14 @@ struct config {
 	int day_start_hour;          /* service day starts at this local hour */
 
 	/* [daemon] */
-	char *listen;                /* "127.0.0.1" */
+	char *listen;                /* an IPv4 or IPv6 address, no brackets
+	                                and no port: "127.0.0.1", "::1" (the
+	                                INI may say "[::1]:8080", which sets
+	                                port too) */
 	int port;                    /* 8080 */
 	char *database;              /* sqlite path, relative to the INI */
+	int listen_line;             /* INI lines of listen and database, */
+	int database_line;           /* 0 when defaulted (for messages) */
 
 	struct config_policy policy;
 
@@ -208,6 +213,24 @@ int config_parse_ini(const char *text, size_t len, const char *name,
 int config_parse_catalogue(const struct config *cfg, const char *text,
     size_t len, const char *name, struct config_procedure **procs,
     int *nprocs, char *err, size_t errlen);
+
+/*
+ * A listen address as an operator writes it: "127.0.0.1", "0.0.0.0", "::1",
+ * "::", "[::1]", "127.0.0.1:8080", "[::1]:8080" (no host names).  Fills
+ * host[hostlen] with the bare address and *port with the port, or -1 when
+ * the text has none.  0, or -1 with a message in err.
+ */
+int config_listen_parse(const char *text, char *host, size_t hostlen,
+    int *port, char *err, size_t errlen);
+
+/*
+ * The socket address for a bare address host (IPv4 or IPv6, as left by
+ * config_listen_parse) and port: a sockaddr_in or sockaddr_in6 in *ss, its
+ * size in *sslen.  0, or -1 with a message in err.
+ */
+struct sockaddr_storage;
+int config_listen_addr(const char *host, int port, struct sockaddr_storage *ss,
+    unsigned *sslen, char *err, size_t errlen);
 
 void config_procedures_free(struct config_procedure *procs, int nprocs);
 void config_free(struct config *cfg);

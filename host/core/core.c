@@ -46,6 +46,8 @@ struct core {
 	size_t nevents, capevents;
 	struct core_listener listeners[8];
 	int nlisteners;
+	int lost_told;                      /* the loud line was logged */
+	struct timespec lost_last;          /* the last reminder */
 };
 
 int64_t
@@ -138,13 +140,44 @@ core_committed_event_id(const core *c)
 	return c->committed_event_id;
 }
 
+/*
+ * Say it loudly when the database file is gone: once at once, then a
+ * reminder at most every minute while commands keep being refused.
+ */
+static void
+core_tell_lost(core *c)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (c->lost_told && now.tv_sec - c->lost_last.tv_sec < 60)
+		return;
+	log_warnx("store: DATABASE LOST, NOTHING CAN BE SAVED: %s. Every"
+	    " command is refused (store_failed) until the database is back"
+	    " and onestopd is restarted.", store_errmsg(c->st));
+	c->lost_told = 1;
+	c->lost_last = now;
+}
+
+int
+core_check_store(core *c)
+{
+	if (store_verify(c->st) == 0)
+		return 0;
+	core_tell_lost(c);
+	return -1;
+}
+
 int
 core_begin(core *c)
 {
 	if (c->in_batch)
 		return c->batch_failed ? -1 : 0;
 	if (store_begin(c->st) != 0) {
-		log_warnx("store: begin: %s", store_errmsg(c->st));
+		if (store_lost(c->st))
+			core_tell_lost(c);
+		else
+			log_warnx("store: begin: %s", store_errmsg(c->st));
 		return -1;
 	}
 	c->in_batch = 1;
@@ -222,7 +255,9 @@ core_flush(core *c)
 
 	if (c->in_batch) {
 		if (c->batch_failed || store_commit(c->st) != 0) {
-			if (!c->batch_failed)
+			if (store_lost(c->st))
+				core_tell_lost(c);
+			else if (!c->batch_failed)
 				log_warnx("store: commit: %s", store_errmsg(c->st));
 			store_rollback(c->st);
 			ok = 0;

@@ -45,6 +45,13 @@ const struct config *core_config(core *c);
  */
 int core_exec(core *c, struct engine_cmd *cmd, struct engine_result *res);
 
+/*
+ * Check that the database file is still the one opened (a timer calls it so
+ * that a removed database is logged even while nobody writes).  0, or -1
+ * after logging it loudly.
+ */
+int core_check_store(core *c);
+
 /* Open the batch transaction (for other writes: users, sessions). */
 int core_begin(core *c);
 int core_in_batch(const core *c);

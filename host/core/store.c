@@ -27,7 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "common/vntext.h"
 #include "common/xmalloc.h"
 
 #define STORE_APPLICATION_ID 0x4f4e5354   /* "ONST" */
@@ -276,6 +279,11 @@ struct store {
 	int *proc_sorted;            /* store_load: procedure indexes by code */
 	int nproc_sorted;
 	char err[512];
+	enum store_error code;       /* kind of the last failure */
+	char *path;                  /* the file opened, NULL: not a file */
+	dev_t dev;                   /* its identity at open */
+	ino_t ino;
+	int lost;                    /* path no longer names it: no writes */
 };
 
 /* ---- names of enum values as stored -------------------------------------- */
@@ -380,12 +388,13 @@ store_fail(store *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->err, sizeof s->err, fmt, ap);
 	va_end(ap);
+	s->code = STORE_EIO;
 	n = strlen(s->err);
 	snprintf(s->err + n, sizeof s->err - n, ": %s",
 	    s->db != NULL ? sqlite3_errmsg(s->db) : "no database");
 }
 
-/* Set the error text without sqlite's message. */
+/* Set the error text without sqlite's message (a failure of the store). */
 static void __attribute__((format(printf, 2, 3)))
 store_failx(store *s, const char *fmt, ...)
 {
@@ -394,12 +403,171 @@ store_failx(store *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->err, sizeof s->err, fmt, ap);
 	va_end(ap);
+	s->code = STORE_EIO;
+}
+
+/* Set the error text and its kind (a caller's mistake, a lost file). */
+static void __attribute__((format(printf, 3, 4)))
+store_failc(store *s, enum store_error code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof s->err, fmt, ap);
+	va_end(ap);
+	s->code = code;
 }
 
 const char *
 store_errmsg(const store *s)
 {
 	return s != NULL ? s->err : "no store";
+}
+
+enum store_error
+store_errcode(const store *s)
+{
+	if (s == NULL)
+		return STORE_EIO;
+	return s->code != STORE_EOK ? s->code : STORE_EIO;
+}
+
+int
+store_lost(const store *s)
+{
+	return s != NULL && s->lost;
+}
+
+/* ---- the file under the database ------------------------------------------ */
+
+/* 1 when path names a real file (not ":memory:", a URI or a temp db). */
+static int
+store_is_file_path(const char *path)
+{
+	return path != NULL && path[0] != '\0' &&
+	    strncmp(path, ":memory:", 8) != 0 && strncmp(path, "file:", 5) != 0;
+}
+
+int
+store_check_path(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	char *dir, *slash;
+	int rc = -1;
+
+	if (path == NULL) {
+		snprintf(err, errlen, "no database path");
+		return -1;
+	}
+	if (!store_is_file_path(path))
+		return 0;
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "%s is a directory, not a database"
+			    " file (give a file name, e.g. %s/onestop.db)", path,
+			    path);
+			return -1;
+		}
+		if (!S_ISREG(sb.st_mode)) {
+			snprintf(err, errlen, "%s is not a regular file", path);
+			return -1;
+		}
+		if (access(path, R_OK | W_OK) != 0) {
+			snprintf(err, errlen, "cannot write the database %s: %s",
+			    path, strerror(errno));
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* sqlite creates path-wal and path-shm next to the file. */
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (stat(dir, &sb) != 0)
+		snprintf(err, errlen, "the database's directory %s: %s", dir,
+		    strerror(errno));
+	else if (!S_ISDIR(sb.st_mode))
+		snprintf(err, errlen, "the database's directory %s is not a"
+		    " directory", dir);
+	else if (access(dir, W_OK | X_OK) != 0)
+		snprintf(err, errlen, "cannot create files in the database's"
+		    " directory %s (sqlite needs its -wal and -shm files there):"
+		    " %s", dir, strerror(errno));
+	else
+		rc = 0;
+	free(dir);
+	return rc;
+}
+
+/* Remember which file the database is, to notice it vanish later. */
+static int
+store_note_file(store *s, const char *path)
+{
+	struct stat sb;
+
+	if (!store_is_file_path(path))
+		return 0;
+	if (stat(path, &sb) != 0) {
+		store_failx(s, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	s->path = xstrdup(path);
+	s->dev = sb.st_dev;
+	s->ino = sb.st_ino;
+	return 0;
+}
+
+/*
+ * Whether the path still names the file we write into.  When it does not
+ * (deleted, its directory removed, replaced), every later write is refused:
+ * acknowledging commands into a file that nobody will read again loses them
+ * all at the next start.
+ */
+static int
+store_check_file(store *s)
+{
+	struct stat sb;
+	int e;
+
+	if (s->lost) {
+		store_failc(s, STORE_ELOST, "the database %s was deleted or"
+		    " replaced while in use: writes are refused until onestopd"
+		    " is restarted", s->path);
+		return -1;
+	}
+	if (s->path == NULL)
+		return 0;
+	if ((e = stat(s->path, &sb)) == 0 && sb.st_dev == s->dev &&
+	    sb.st_ino == s->ino)
+		return 0;
+	if (e != 0)
+		e = errno;
+	s->lost = 1;
+	store_failc(s, STORE_ELOST, "the database %s was deleted or replaced"
+	    " while in use (%s): writes are refused until onestopd is"
+	    " restarted", s->path, e == 0 ? "another file is there now" :
+	    strerror(e));
+	return -1;
+}
+
+int
+store_verify(store *s)
+{
+	return store_check_file(s);
+}
+
+/* Before a write outside a batch: the file must still be ours. */
+static int
+store_write_ok(store *s)
+{
+	if (s->lost || sqlite3_get_autocommit(s->db))
+		return store_check_file(s);
+	return 0;
 }
 
 /* ---- statement helpers ---------------------------------------------------- */
@@ -748,9 +916,18 @@ store_open(const char *path, const struct config *cfg, char *err,
 		store_failx(s, "libsodium cannot be initialised");
 		goto fail;
 	}
+	/* A database we cannot write stops the start, with a clear reason. */
+	if (store_check_path(path, s->err, sizeof s->err) != 0)
+		goto fail;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		store_fail(s, "opening %s", path);
+		goto fail;
+	}
+	/* sqlite falls back to read-only when the OS refuses writing. */
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		store_failx(s, "%s can only be opened read-only (file mode,"
+		    " owner or a read-only filesystem)", path);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
@@ -771,7 +948,10 @@ store_open(const char *path, const struct config *cfg, char *err,
 			goto fail;
 		}
 	}
+	if (store_note_file(s, path) < 0)
+		goto fail;
 	s->err[0] = '\0';
+	s->code = STORE_EOK;
 	return s;
 fail:
 	if (err != NULL && errlen > 0)
@@ -803,6 +983,7 @@ store_close(store *s)
 		sqlite3_close(s->db);
 	}
 	free(s->proc_sorted);
+	free(s->path);
 	free(s);
 }
 
@@ -815,6 +996,8 @@ store_begin(store *s)
 		store_failx(s, "store_begin: a transaction is already open");
 		return -1;
 	}
+	if (store_check_file(s) < 0)
+		return -1;
 	return store_run(s, S_BEGIN, "beginning a transaction");
 }
 
@@ -823,6 +1006,11 @@ store_commit(store *s)
 {
 	if (sqlite3_get_autocommit(s->db)) {
 		store_failx(s, "store_commit: no transaction is open");
+		return -1;
+	}
+	/* The last moment to refuse: nothing of the batch is durable yet. */
+	if (store_check_file(s) < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	if (store_run(s, S_COMMIT, "committing") < 0) {
@@ -896,6 +1084,12 @@ store_put_event(store *s, const struct engine_event *ev)
 	} else {
 		sqlite3_bind_int64(st, 9, ev->value);
 		sqlite3_bind_null(st, 10);
+	}
+	if (!vntext_valid_utf8(ev->reason, strnlen(ev->reason,
+	    sizeof ev->reason))) {
+		store_failc(s, STORE_EINVAL, "event %lld: the reason is not"
+		    " valid UTF-8", (long long)ev->id);
+		return -1;
 	}
 	if (ev->reason[0] != '\0')
 		bind_array(st, 11, ev->reason, sizeof ev->reason);
@@ -999,6 +1193,12 @@ store_put_counter(store *s, const struct engine_counter *c)
 		    c->index, (int)c->state);
 		return -1;
 	}
+	if (!vntext_valid_utf8(c->reason, strnlen(c->reason,
+	    sizeof c->reason))) {
+		store_failc(s, STORE_EINVAL, "counter %d: the reason is not"
+		    " valid UTF-8", s->cfg->counters[c->index].number);
+		return -1;
+	}
 	sqlite3_bind_int(st, 1, s->cfg->counters[c->index].number);
 	bind_text(st, 2, state);
 	sqlite3_bind_int64(st, 3, c->ticket);
@@ -1055,6 +1255,8 @@ store_apply(store *s, const struct engine_result *r)
 	/* A savepoint per command: a failed apply leaves the batch as it was
 	 * before it; outside a batch the savepoint is its own transaction. */
 	outer = sqlite3_get_autocommit(s->db);
+	if (store_write_ok(s) < 0)
+		return -1;
 	if (store_run(s, S_SAVEPOINT, "starting a savepoint") < 0)
 		return -1;
 	for (i = 0; i < r->nevents; i++)
@@ -1350,47 +1552,66 @@ static const char store_dummy_hash[] =
     "$argon2id$v=19$m=65536,t=2,p=1$uk2jSc2t3RhQ9V+MjVycYw$"
     "9MpJ/uRVXw3fkI4vz4WgIXkLbB2xO8CIGAPUYGV1qVo";
 
-/* Check a user's fields before writing them; -1 with a message. */
-static int
-store_user_valid(store *s, const struct store_user *u)
+/* The rule for login and device names: 1..63 bytes of [A-Za-z0-9._@-]. */
+int
+store_user_name_valid(const char *name)
 {
-	size_t n = strnlen(u->name, sizeof u->name);
-	size_t i;
-	int k;
+	size_t n, i;
 
-	if (n == 0 || n >= sizeof u->name) {
-		store_failx(s, "user name empty or too long");
-		return -1;
-	}
+	if (name == NULL)
+		return 0;
+	n = strnlen(name, STORE_NAME_LEN);
+	if (n == 0 || n >= STORE_NAME_LEN)
+		return 0;
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)u->name[i];
+		unsigned char c = (unsigned char)name[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == '-' || c == '@')) {
-			store_failx(s, "user name: only letters, digits and"
-			    " . _ - @ are allowed");
-			return -1;
-		}
+		    c == '-' || c == '@'))
+			return 0;
 	}
-	if (strnlen(u->full_name, sizeof u->full_name) >= sizeof u->full_name) {
-		store_failx(s, "user %s: full name too long", u->name);
+	return 1;
+}
+
+/* Check a user's fields before writing them; -1 with STORE_EINVAL. */
+static int
+store_user_valid(store *s, const struct store_user *u)
+{
+	size_t n;
+	int k;
+
+	if (!store_user_name_valid(u->name)) {
+		store_failc(s, STORE_EINVAL, "user name: 1 to %d letters, digits"
+		    " or . _ - @", STORE_NAME_LEN - 1);
+		return -1;
+	}
+	n = strnlen(u->full_name, sizeof u->full_name);
+	if (n >= sizeof u->full_name) {
+		store_failc(s, STORE_EINVAL, "user %s: full name too long",
+		    u->name);
+		return -1;
+	}
+	if (!vntext_valid_utf8(u->full_name, n)) {
+		store_failc(s, STORE_EINVAL, "user %s: full name is not valid"
+		    " UTF-8", u->name);
 		return -1;
 	}
 	if (store_name(store_role_names, NAMES_LEN(store_role_names),
 	    (int)u->role) == NULL) {
-		store_failx(s, "user %s: unknown role %d", u->name, (int)u->role);
+		store_failc(s, STORE_EINVAL, "user %s: unknown role %d", u->name,
+		    (int)u->role);
 		return -1;
 	}
 	if (u->ncounters < 0 || u->ncounters > STORE_MAX_USER_COUNTERS) {
-		store_failx(s, "user %s: %d counters (at most %d)", u->name,
-		    u->ncounters, STORE_MAX_USER_COUNTERS);
+		store_failc(s, STORE_EINVAL, "user %s: %d counters (at most %d)",
+		    u->name, u->ncounters, STORE_MAX_USER_COUNTERS);
 		return -1;
 	}
 	for (k = 0; k < u->ncounters; k++) {
 		if (u->counters[k] < 1 || u->counters[k] > CONFIG_MAX_COUNTERS) {
-			store_failx(s, "user %s: counter number %d out of range",
-			    u->name, u->counters[k]);
+			store_failc(s, STORE_EINVAL, "user %s: counter number %d"
+			    " out of range", u->name, u->counters[k]);
 			return -1;
 		}
 	}
@@ -1467,7 +1688,7 @@ static int
 store_hash_password(store *s, const char *password, char out[crypto_pwhash_STRBYTES])
 {
 	if (password == NULL || password[0] == '\0') {
-		store_failx(s, "the password is empty");
+		store_failc(s, STORE_EINVAL, "the password is empty");
 		return -1;
 	}
 	if (crypto_pwhash_str(out, password, strlen(password),
@@ -1520,12 +1741,13 @@ store_user_add(store *s, const struct store_user *u, const char *password)
 	sqlite3_stmt *st = s->st[S_USER_ADD];
 	int rc;
 
-	if (u == NULL || store_user_valid(s, u) < 0)
+	if (u == NULL || store_user_valid(s, u) < 0 || store_write_ok(s) < 0)
 		return -1;
 	rc = store_user_fetch(s, S_USER_GET, u->name, 0, NULL, NULL, 0);
 	if (rc != 0) {
 		if (rc > 0)
-			store_failx(s, "user %s already exists", u->name);
+			store_failc(s, STORE_EEXIST, "user %s already exists",
+			    u->name);
 		return -1;
 	}
 	if (store_hash_password(s, password, hash) < 0)
@@ -1540,7 +1762,8 @@ store_user_add(store *s, const struct store_user *u, const char *password)
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
 		if (rc == SQLITE_CONSTRAINT_UNIQUE)
-			store_failx(s, "user %s already exists", u->name);
+			store_failc(s, STORE_EEXIST, "user %s already exists",
+			    u->name);
 		else
 			store_fail(s, "adding user %s", u->name);
 		store_reset(st);
@@ -1558,14 +1781,15 @@ store_user_set_password(store *s, const char *name, const char *password)
 	char hash[crypto_pwhash_STRBYTES];
 	sqlite3_stmt *st = s->st[S_USER_SETPW];
 
-	if (name == NULL || store_hash_password(s, password, hash) < 0)
+	if (name == NULL || store_write_ok(s) < 0 ||
+	    store_hash_password(s, password, hash) < 0)
 		return -1;
 	bind_text(st, 1, name);
 	bind_text(st, 2, hash);
 	if (store_run(s, S_USER_SETPW, "setting a password") < 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
-		store_failx(s, "no user %s", name);
+		store_failc(s, STORE_ENOENT, "no user %s", name);
 		return -1;
 	}
 	return 0;
@@ -1577,7 +1801,7 @@ store_user_update(store *s, const struct store_user *u)
 	char list[STORE_MAX_USER_COUNTERS * 4 + 1];
 	sqlite3_stmt *st = s->st[S_USER_UPDATE];
 
-	if (u == NULL || store_user_valid(s, u) < 0)
+	if (u == NULL || store_user_valid(s, u) < 0 || store_write_ok(s) < 0)
 		return -1;
 	store_counters_fmt(u, list, sizeof list);
 	bind_text(st, 1, u->name);
@@ -1588,7 +1812,7 @@ store_user_update(store *s, const struct store_user *u)
 	if (store_run(s, S_USER_UPDATE, "updating a user") < 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
-		store_failx(s, "no user %s", u->name);
+		store_failc(s, STORE_ENOENT, "no user %s", u->name);
 		return -1;
 	}
 	return 0;
@@ -1598,14 +1822,16 @@ int
 store_user_delete(store *s, const char *name)
 {
 	if (name == NULL) {
-		store_failx(s, "store_user_delete: no name");
+		store_failc(s, STORE_EINVAL, "store_user_delete: no name");
 		return -1;
 	}
+	if (store_write_ok(s) < 0)
+		return -1;
 	bind_text(s->st[S_USER_DELETE], 1, name);
 	if (store_run(s, S_USER_DELETE, "deleting a user") < 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0) {
-		store_failx(s, "no user %s", name);
+		store_failc(s, STORE_ENOENT, "no user %s", name);
 		return -1;
 	}
 	return 0;
@@ -1736,6 +1962,8 @@ store_session_create(store *s, int user_id, int64_t now, int64_t expires,
 		return -1;
 	}
 	token[0] = '\0';
+	if (store_write_ok(s) < 0)
+		return -1;
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(token, 2 * STORE_TOKEN_BYTES + 1, raw, sizeof raw);
 	sodium_memzero(raw, sizeof raw);
@@ -1799,6 +2027,8 @@ store_session_delete(store *s, const char *token)
 	/* A malformed or unknown token has no session: nothing to do. */
 	if (store_token_hash(token, hash) < 0)
 		return 0;
+	if (store_write_ok(s) < 0)
+		return -1;
 	bind_text(s->st[S_SESSION_DELETE], 1, hash);
 	return store_run(s, S_SESSION_DELETE, "deleting a session");
 }
@@ -1806,6 +2036,8 @@ store_session_delete(store *s, const char *token)
 int
 store_session_purge(store *s, int64_t now)
 {
+	if (store_write_ok(s) < 0)
+		return -1;
 	sqlite3_bind_int64(s->st[S_SESSION_PURGE], 1, now);
 	if (store_run(s, S_SESSION_PURGE, "purging sessions") < 0)
 		return -1;
@@ -1851,6 +2083,8 @@ store_meta_set(store *s, const char *key, const char *value)
 		store_failx(s, "store_meta_set: no key or value");
 		return -1;
 	}
+	if (store_write_ok(s) < 0)
+		return -1;
 	bind_text(s->st[S_META_SET], 1, key);
 	bind_text(s->st[S_META_SET], 2, value);
 	return store_run(s, S_META_SET, "writing meta");
@@ -1869,6 +2103,8 @@ store_bus_mark(store *s, const struct store_bus_key *k)
 		store_failx(s, "store_bus_mark: bad key");
 		return -1;
 	}
+	if (store_write_ok(s) < 0)
+		return -1;
 	bind_array(st, 1, k->line, sizeof k->line);
 	sqlite3_bind_int(st, 2, k->address);
 	sqlite3_bind_int(st, 3, k->boot);

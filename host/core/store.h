@@ -9,7 +9,16 @@
  * except as a bound parameter.
  *
  * Errors: functions return 0 (or a count) on success and -1 on failure, with
- * a message available from store_errmsg().
+ * a message available from store_errmsg() and its kind from store_errcode():
+ * the caller's mistakes (a bad name, no such user, a duplicate) are told
+ * apart from the store failing, so an API can answer 400/404/409 for the
+ * first and 500 only for the second.
+ *
+ * A database whose file is deleted or replaced while the daemon runs (its
+ * directory removed, say) would take every write into a file nobody will
+ * ever read again.  The store notices: before each write transaction and
+ * each commit it compares the path's st_dev/st_ino with those of the file it
+ * opened, and from then on refuses every write with STORE_ELOST.
  */
 #ifndef ONESTOP_STORE_H
 #define ONESTOP_STORE_H
@@ -20,6 +29,16 @@
 #include "core/engine.h"
 
 typedef struct store store;
+
+/* What kind of failure the last -1 was (store_errcode). */
+enum store_error {
+	STORE_EOK = 0,
+	STORE_EIO,          /* sqlite or the file failed: the store's fault */
+	STORE_EINVAL,       /* the caller's value is refused (name, length) */
+	STORE_ENOENT,       /* no such user */
+	STORE_EEXIST,       /* the user exists already */
+	STORE_ELOST,        /* the database file was deleted or replaced */
+};
 
 #define STORE_SCHEMA_VERSION 2
 
@@ -58,6 +77,20 @@ store *store_open(const char *path, const struct config *cfg, char *err,
 void store_set_config(store *s, const struct config *cfg);
 void store_close(store *s);
 const char *store_errmsg(const store *s);
+/* The kind of the last failure (STORE_EIO when unsure). */
+enum store_error store_errcode(const store *s);
+/* 1 once the database file is found deleted or replaced (writes refused). */
+int store_lost(const store *s);
+/* Compare the path with the open file now: 0 still the same, -1 lost. */
+int store_verify(store *s);
+
+/*
+ * Whether path can hold the daemon's database, checked the way store_open
+ * does before opening: not a directory, an existing file readable and
+ * writable, its directory (where sqlite makes the -wal and -shm files)
+ * writable.  For onestopd -n.  0, or -1 with a message in err.
+ */
+int store_check_path(const char *path, char *err, size_t errlen);
 
 int store_begin(store *s);
 /* Write the events and changed rows of one command's result. */
@@ -81,10 +114,13 @@ int store_events_after(store *s, int64_t after, struct engine_event *out, int ma
 
 /*
  * Users.  Passwords are hashed with argon2id (libsodium crypto_pwhash_str).
- * Names are [A-Za-z0-9._@-]; add refuses duplicates and empty passwords;
- * set_password, update and delete return -1 when there is no such user.
- * Deleting a user deletes their sessions.
+ * Names are 1..63 bytes of [A-Za-z0-9._@-] (store_user_name_valid); the full
+ * name is valid UTF-8.  add refuses duplicates (STORE_EEXIST), bad names and
+ * empty passwords (STORE_EINVAL); set_password, update and delete return -1
+ * with STORE_ENOENT when there is no such user.  Deleting a user deletes
+ * their sessions.  Devices (kiosk, display) are users with the same rule.
  */
+int store_user_name_valid(const char *name);
 int store_user_add(store *s, const struct store_user *u, const char *password);
 int store_user_set_password(store *s, const char *name, const char *password);
 int store_user_update(store *s, const struct store_user *u); /* by name */

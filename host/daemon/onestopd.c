@@ -24,6 +24,7 @@
 #include "core/loop.h"
 #include "core/store.h"
 #include "common/strnum.h"
+#include "common/vntext.h"
 #include "common/xmalloc.h"
 
 static volatile sig_atomic_t onestopd_stop;
@@ -84,8 +85,12 @@ add_user(store *st, const char *name, const char *role, const char *counters,
 		fprintf(stderr, "onestopd: unknown role \"%s\" (staff, manager, admin, kiosk, display)\n", role);
 		return 1;
 	}
-	if (full_name != NULL)
-		snprintf(u.full_name, sizeof u.full_name, "%s", full_name);
+	if (full_name != NULL &&
+	    !vntext_copy_utf8(u.full_name, sizeof u.full_name, full_name)) {
+		fprintf(stderr, "onestopd: the full name is longer than %zu bytes"
+		    " or not valid UTF-8\n", sizeof u.full_name - 1);
+		return 1;
+	}
 	if (counters != NULL) {
 		list = xstrdup(counters);
 		for (tok = strtok_r(list, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
@@ -141,6 +146,67 @@ day_watch(void *arg)
 	return 30000;
 }
 
+/* Notice a removed database even while nobody writes (logged loudly). */
+static int64_t
+store_watch(void *arg)
+{
+	core_check_store(arg);
+	return 2000;
+}
+
+/* Where a setting came from, for messages: "-d", "file:line" or "file". */
+static void
+setting_origin(char *out, size_t outlen, const struct config *cfg,
+    int from_option, const char *option, int line)
+{
+	if (from_option)
+		snprintf(out, outlen, "%s", option);
+	else if (line > 0)
+		snprintf(out, outlen, "%s:%d", cfg->path, line);
+	else
+		snprintf(out, outlen, "%s", cfg->path);
+}
+
+/*
+ * Apply the command line over the INI and check what the start needs
+ * beyond the INI's own rules: the listen address (-l may carry a port,
+ * "[::1]:8080") and a database the daemon can write.  Used by -n and by the
+ * start alike, so -n says ok only for what the start accepts.  0, or -1
+ * with "origin: message" in err.
+ */
+static int
+settings_apply(struct config *cfg, const char *addr, long port, const char *db,
+    char *err, size_t errlen)
+{
+	char host[64], where[400], msg[512];
+	int lport;
+
+	if (addr != NULL) {
+		if (config_listen_parse(addr, host, sizeof host, &lport, msg,
+		    sizeof msg) != 0) {
+			snprintf(err, errlen, "-l %s: %s", addr, msg);
+			return -1;
+		}
+		free(cfg->listen);
+		cfg->listen = xstrdup(host);
+		if (lport >= 0)
+			cfg->port = lport;
+	}
+	if (port >= 0)
+		cfg->port = (int)port;
+	if (db != NULL) {
+		free(cfg->database);
+		cfg->database = xstrdup(db);
+	}
+	if (store_check_path(cfg->database, msg, sizeof msg) != 0) {
+		setting_origin(where, sizeof where, cfg, db != NULL, "-d",
+		    cfg->database_line);
+		snprintf(err, errlen, "%s: database: %s", where, msg);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Commit the turn's batch, then let the HTTP server send the answers it
  * released; if that ran new commands, come back at once instead of sleeping.
@@ -169,7 +235,7 @@ main(int argc, char **argv)
 	const char *cfgpath = "/etc/onestop/centre.ini", *addr = NULL, *db = NULL;
 	const char *add = NULL, *role = NULL, *counters = NULL, *full_name = NULL;
 	const char *web = NULL;
-	int ch, check = 0, verbose = 0, use_syslog = 0, rc;
+	int ch, check = 0, verbose = 0, use_syslog = 0, rc, v6;
 	long port = -1;
 	struct config *cfg;
 	char err[1024];
@@ -212,24 +278,24 @@ main(int argc, char **argv)
 		fprintf(stderr, "onestopd: %s\n", err);
 		return 1;
 	}
+	if (settings_apply(cfg, addr, port, db, err, sizeof err) != 0) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		config_free(cfg);
+		return 1;
+	}
 	if (check) {
 		printf("%s: ok: %d departments, %d queues, %d counters, %d procedures\n",
 		    cfgpath, cfg->ndepartments, cfg->nqueues, cfg->ncounters, cfg->nprocedures);
 		config_free(cfg);
 		return 0;
 	}
-	if (addr != NULL) {
-		free(cfg->listen);
-		cfg->listen = xstrdup(addr);
-	}
-	if (port >= 0)
-		cfg->port = (int)port;
-	if (db != NULL) {
-		free(cfg->database);
-		cfg->database = xstrdup(db);
-	}
 	if ((st = store_open(cfg->database, cfg, err, sizeof err)) == NULL) {
-		fprintf(stderr, "onestopd: %s: %s\n", cfg->database, err);
+		char where[600];
+
+		setting_origin(where, sizeof where, cfg, db != NULL, "-d",
+		    cfg->database_line);
+		fprintf(stderr, "onestopd: %s: database %s: %s\n", where,
+		    cfg->database, err);
 		config_free(cfg);
 		return 1;
 	}
@@ -291,13 +357,15 @@ main(int argc, char **argv)
 	ctx[1] = a;
 	ctx[2] = l;
 	loop_add_timer(l, 1000, day_watch, c);
+	loop_add_timer(l, 2000, store_watch, c);
 	loop_set_before_sleep(l, before_sleep, ctx);
 	log_info("%s: day %s, %d counters, %d procedures, last event %lld",
 	    core_config(c)->centre_name, engine_day(core_engine(c)),
 	    core_config(c)->ncounters, core_config(c)->nprocedures,
 	    (long long)core_committed_event_id(c));
-	fprintf(stderr, "onestopd: listening on http://%s:%d\n", core_config(c)->listen,
-	    api_port(a));
+	v6 = strchr(core_config(c)->listen, ':') != NULL;
+	fprintf(stderr, "onestopd: listening on http://%s%s%s:%d\n", v6 ? "[" : "",
+	    core_config(c)->listen, v6 ? "]" : "", api_port(a));
 	fflush(stderr);
 
 	rc = loop_run(l, &onestopd_stop, &mask) == 0 ? 0 : 1;

@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/strnum.h"
+#include "common/vntext.h"
 #include "common/xmalloc.h"
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
@@ -56,6 +57,35 @@ api_user_list_one(const struct store_user *u, void *arg)
 	cJSON_AddItemToArray(arg, api_user_json(u));
 }
 
+/*
+ * Answer a failed user or device write: the caller's mistake is 400 (with
+ * invalid, a Vietnamese sentence), 404 or 409; only the store failing is a
+ * 500 store_failed.
+ */
+static void
+api_store_error(struct req *r, const char *invalid, const char *failed)
+{
+	switch (store_errcode(core_store(r->a->core))) {
+	case STORE_EINVAL:
+		api_error(r, 400, "bad_value", "%s", invalid);
+		break;
+	case STORE_ENOENT:
+		api_error(r, 404, "not_found", "Không tìm thấy tài khoản.");
+		break;
+	case STORE_EEXIST:
+		api_error(r, 409, "exists", "Tài khoản đã có.");
+		break;
+	default:
+		api_error(r, 500, "store_failed", "%s", failed);
+		break;
+	}
+}
+
+#define API_BAD_USER_NAME "Tên tài khoản chỉ gồm chữ cái không dấu, chữ số" \
+	" và các dấu . _ - @ (1 đến 63 ký tự)."
+#define API_BAD_DEVICE_NAME "Tên thiết bị chỉ gồm chữ cái không dấu, chữ số" \
+	" và các dấu . _ - @ (1 đến 63 ký tự)."
+
 static void
 api_users(struct req *r, const char *method, const char *name)
 {
@@ -81,8 +111,12 @@ api_users(struct req *r, const char *method, const char *name)
 		return;
 	}
 	if (strcmp(method, "DELETE") == 0 && name != NULL) {
-		if (core_begin(r->a->core) != 0 || (rc = store_user_delete(st, name)) < 0) {
+		if (core_begin(r->a->core) != 0) {
 			api_error(r, 500, "store_failed", "Không xoá được tài khoản.");
+			return;
+		}
+		if ((rc = store_user_delete(st, name)) < 0) {
+			api_store_error(r, API_BAD_USER_NAME, "Không xoá được tài khoản.");
 			return;
 		}
 		o = cJSON_CreateObject();
@@ -107,7 +141,7 @@ api_users(struct req *r, const char *method, const char *name)
 			goto out;
 		}
 		if ((s = api_str(b, "full_name")) != NULL)
-			snprintf(u.full_name, sizeof u.full_name, "%s", s);
+			vntext_copy_utf8(u.full_name, sizeof u.full_name, s);
 		if (api_user_counters(cJSON_GetObjectItemCaseSensitive(b, "counters"), &u) != 0) {
 			api_error(r, 400, "bad_value", "Danh sách quầy không hợp lệ.");
 			goto out;
@@ -116,8 +150,12 @@ api_users(struct req *r, const char *method, const char *name)
 			api_error(r, 409, "exists", "Tài khoản \"%s\" đã có.", u.name);
 			goto out;
 		}
-		if (core_begin(r->a->core) != 0 || store_user_add(st, &u, pw) != 0) {
+		if (core_begin(r->a->core) != 0) {
 			api_error(r, 500, "store_failed", "Không tạo được tài khoản.");
+			goto out;
+		}
+		if (store_user_add(st, &u, pw) != 0) {
+			api_store_error(r, API_BAD_USER_NAME, "Không tạo được tài khoản.");
 			goto out;
 		}
 		api_reply_json(r, 201, api_user_json(&u));
@@ -140,7 +178,7 @@ api_users(struct req *r, const char *method, const char *name)
 			goto out;
 		}
 		if ((s = api_str(b, "full_name")) != NULL)
-			snprintf(u.full_name, sizeof u.full_name, "%s", s);
+			vntext_copy_utf8(u.full_name, sizeof u.full_name, s);
 		if ((v = cJSON_GetObjectItemCaseSensitive(b, "counters")) != NULL &&
 		    api_user_counters(v, &u) != 0) {
 			api_error(r, 400, "bad_value", "Danh sách quầy không hợp lệ.");
@@ -153,9 +191,14 @@ api_users(struct req *r, const char *method, const char *name)
 			api_error(r, 400, "bad_value", "Mật khẩu phải có ít nhất 8 ký tự.");
 			goto out;
 		}
-		if (core_begin(r->a->core) != 0 || store_user_update(st, &u) != 0 ||
-		    (pw != NULL && store_user_set_password(st, name, pw) != 0)) {
+		if (core_begin(r->a->core) != 0) {
 			api_error(r, 500, "store_failed", "Không cập nhật được tài khoản.");
+			goto out;
+		}
+		if (store_user_update(st, &u) != 0 ||
+		    (pw != NULL && store_user_set_password(st, name, pw) != 0)) {
+			api_store_error(r, "Họ tên hoặc danh sách quầy không hợp lệ.",
+			    "Không cập nhật được tài khoản.");
 			goto out;
 		}
 		api_reply_json(r, 200, api_user_json(&u));
@@ -184,6 +227,10 @@ api_devices(struct req *r)
 	u.role = store_role_parse(api_str(b, "role"));
 	if ((u.role != STORE_ROLE_KIOSK && u.role != STORE_ROLE_DISPLAY) || u.name[0] == '\0') {
 		api_error(r, 400, "bad_value", "Thiết bị cần tên và vai trò kiosk hoặc display.");
+		goto out;
+	}
+	if (!store_user_name_valid(api_str(b, "name"))) {
+		api_error(r, 400, "bad_value", API_BAD_DEVICE_NAME);
 		goto out;
 	}
 	/* A device never logs in with a password: give it a random one. */

@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/strnum.h"
+#include "common/vntext.h"
 #include "common/xmalloc.h"
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
@@ -73,7 +74,7 @@ api_counter_action(struct req *r)
 	cmd.counter = counter;
 	cmd.staff = r->user.id;
 	if ((s = api_str(b, "reason")) != NULL)
-		snprintf(cmd.reason, sizeof cmd.reason, "%s", s);
+		vntext_copy_utf8(cmd.reason, sizeof cmd.reason, s);
 	cmd.number = api_int(b, "number", 0);
 	cmd.value = api_int(b, "value", 0);
 	if ((kp = cJSON_GetObjectItemCaseSensitive(b, "keep_place")) != NULL)
@@ -118,7 +119,7 @@ api_day_close(struct req *r)
 	if ((b = api_body(r, spec)) == NULL)
 		return;
 	cmd.staff = r->user.id;
-	snprintf(cmd.reason, sizeof cmd.reason, "%s",
+	vntext_copy_utf8(cmd.reason, sizeof cmd.reason,
 	    (reason = api_str(b, "reason")) != NULL ? reason : "Kết thúc ngày làm việc");
 	cJSON_Delete(b);
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {

@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/strnum.h"
+#include "common/vntext.h"
 #include "common/xmalloc.h"
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
@@ -257,7 +258,7 @@ api_cancel(struct req *r)
 	cmd.ticket = id;
 	cmd.staff = r->user.id;
 	if ((reason = api_str(b, "reason")) != NULL)
-		snprintf(cmd.reason, sizeof cmd.reason, "%s", reason);
+		vntext_copy_utf8(cmd.reason, sizeof cmd.reason, reason);
 	cJSON_Delete(b);
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
 		api_engine_error(r, rc);

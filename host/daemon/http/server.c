@@ -503,22 +503,19 @@ api *
 api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen)
 {
 	const union MHD_DaemonInfo *info;
-	struct sockaddr_in sin;
+	struct sockaddr_storage ss;
+	unsigned sslen;
 	api *a;
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
-		snprintf(err, errlen, "listen address \"%s\" is not an IPv4 address", addr);
+	if (config_listen_addr(addr, port, &ss, &sslen, err, errlen) != 0)
 		return NULL;
-	}
 	a = xcalloc(1, sizeof *a);
 	a->core = c;
 	a->loop = l;
-	a->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+	a->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    (uint16_t)port, NULL, NULL, api_handler, a,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,

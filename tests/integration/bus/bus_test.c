@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "busrig.h"
-#include "proto/board_regs.h"
+#include "firmware/proto/board_regs.h"
 
 #define BAUD 115200
 #define SPEC "1-3:number,101-103:caller,201-203:rating,241:hall:0"

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "../host/harness.h"
-#include "draw.h"
+#include "displays/draw.h"
 #include "dproc.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, \

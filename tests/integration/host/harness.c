@@ -186,8 +186,13 @@ hn_start(struct hn_daemon *d)
 			dup2(devnull, 1);
 		}
 		snprintf(port, sizeof port, "%d", d->want_port);
-		execl(d->bin, d->bin, "-c", d->ini, "-d", d->db, "-p", port,
-		    "-l", "127.0.0.1", (char *)NULL);
+		if (d->listen != NULL && d->listen[0] == '\0')
+			execl(d->bin, d->bin, "-c", d->ini, "-d", d->db, "-p",
+			    port, (char *)NULL);
+		else
+			execl(d->bin, d->bin, "-c", d->ini, "-d", d->db, "-p",
+			    port, "-l", d->listen != NULL ? d->listen :
+			    "127.0.0.1", (char *)NULL);
 		_exit(127);
 	}
 	close(err[1]);

@@ -24,6 +24,8 @@ struct hn_daemon {
 	pid_t pid;              /* 0 when not running */
 	int port;               /* the port it listens on (from its line) */
 	int want_port;          /* hn_start: 0 = any free port (-p 0) */
+	const char *listen;     /* hn_start: -l ADDR; NULL = 127.0.0.1, "" = no
+	                           -l (the INI's listen) */
 	/* the stderr reader */
 	pthread_t reader;
 	int reader_running;

@@ -202,6 +202,44 @@ test_ellipsize(void **state)
 	}
 }
 
+/* Fixed-size fields: the copy is valid UTF-8 at every size, never a split
+ * character, and says whether it was cut. */
+static void
+test_copy_utf8(void **state)
+{
+	const char *s = "Nghỉ giải lao, đợi cán bộ kỹ thuật sửa máy in";
+	char buf[64];
+	size_t size, n;
+
+	(void)state;
+	for (size = 1; size <= sizeof buf; size++) {
+		int all = vntext_copy_utf8(buf, size, s);
+
+		n = strlen(buf);
+		assert_true(n < size);
+		assert_true(vntext_valid_utf8(buf, n));
+		assert_memory_equal(buf, s, n);
+		assert_int_equal(all, n == strlen(s));
+		/* Cut before a whole character, and only when the next one
+		 * does not fit. */
+		if (!all) {
+			assert_true(((unsigned char)s[n] & 0xc0) != 0x80);
+			assert_true(n + 4 >= size - 1);
+		}
+	}
+	/* 'ệ' is 3 bytes: "Việt" in 4 bytes keeps "Vi". */
+	assert_int_equal(vntext_copy_utf8(buf, 5, "Việt"), 0);
+	assert_string_equal(buf, "Vi");
+	assert_int_equal(vntext_copy_utf8(buf, sizeof buf, "Việt"), 1);
+	assert_string_equal(buf, "Việt");
+	/* An invalid byte ends the copy. */
+	assert_int_equal(vntext_copy_utf8(buf, sizeof buf, "ab\xe1\xba" "cd"), 0);
+	assert_string_equal(buf, "ab");
+	assert_int_equal(vntext_copy_utf8(buf, sizeof buf, NULL), 1);
+	assert_string_equal(buf, "");
+	assert_int_equal(vntext_copy_utf8(buf, 0, "x"), 0);
+}
+
 int
 main(void)
 {
@@ -210,6 +248,7 @@ main(void)
 		cmocka_unit_test(test_fold_words),
 		cmocka_unit_test(test_nfc_and_valid),
 		cmocka_unit_test(test_ellipsize),
+		cmocka_unit_test(test_copy_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

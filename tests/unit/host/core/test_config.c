@@ -228,6 +228,67 @@ test_unknown_key_and_section(void **state)
 	    "t.ini:18: 'recall_limit' must be an integer 0-10, got '2 ; two'");
 }
 
+/* [daemon] listen: IPv4 and IPv6, with or without a port; errors name the
+ * line, and -n (which uses the same parse) says ok only for these. */
+static void
+test_listen(void **state)
+{
+	struct config *cfg = NULL;
+	char err[256], text[4096], host[64];
+	int port;
+
+	(void)state;
+	snprintf(text, sizeof text, "%s[daemon]\nlisten = ::1\n", BASE);
+	if (parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->listen, "::1");
+	assert_int_equal(cfg->port, 8080);
+	assert_int_equal(cfg->listen_line, BASE_LINES + 2);
+	config_free(cfg);
+	snprintf(text, sizeof text, "%s[daemon]\nlisten = [::1]:9090\n", BASE);
+	if (parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->listen, "::1");
+	assert_int_equal(cfg->port, 9090);
+	config_free(cfg);
+	snprintf(text, sizeof text, "%s[daemon]\nlisten = 0.0.0.0:8081\n"
+	    "database = /var/lib/onestop/onestop.db\n", BASE);
+	if (parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->listen, "0.0.0.0");
+	assert_int_equal(cfg->port, 8081);
+	assert_int_equal(cfg->database_line, BASE_LINES + 3);
+	config_free(cfg);
+	expect_ini_error("[daemon]\nlisten = not-an-address\n",
+	    "t.ini:18: listen address \"not-an-address\" is not an IPv4 or IPv6"
+	    " address (for example 127.0.0.1, 0.0.0.0, ::1, [::1]:8080)");
+	expect_ini_error("[daemon]\nlisten = localhost\n",
+	    "t.ini:18: listen address \"localhost\" is not an IPv4 or IPv6"
+	    " address (for example 127.0.0.1, 0.0.0.0, ::1, [::1]:8080)");
+	expect_ini_error("[daemon]\nlisten = [::1\n",
+	    "t.ini:18: listen address \"[::1\": '[' without ']'");
+	expect_ini_error("[daemon]\nlisten = [::1]x\n",
+	    "t.ini:18: listen address \"[::1]x\": unexpected text after ']'");
+	expect_ini_error("[daemon]\nlisten = 127.0.0.1:99999\n",
+	    "t.ini:18: listen address: bad port \"99999\" (0-65535)");
+	expect_ini_error("[daemon]\nport = 8080\nlisten = [::1]:9090\n",
+	    "t.ini:19: listen says port 9090 but 'port' on line 18 says 8080");
+	expect_ini_error("[daemon]\nlisten = 1.2.3.4.5\n",
+	    "t.ini:18: listen address \"1.2.3.4.5\" is not an IPv4 or IPv6"
+	    " address (for example 127.0.0.1, 0.0.0.0, ::1, [::1]:8080)");
+	/* The split alone, as onestopd -l uses it. */
+	assert_int_equal(config_listen_parse("[fe80::1]:1", host, sizeof host,
+	    &port, err, sizeof err), 0);
+	assert_string_equal(host, "fe80::1");
+	assert_int_equal(port, 1);
+	assert_int_equal(config_listen_parse("::", host, sizeof host, &port,
+	    err, sizeof err), 0);
+	assert_string_equal(host, "::");
+	assert_int_equal(port, -1);
+	assert_int_equal(config_listen_parse("", host, sizeof host, &port, err,
+	    sizeof err), -1);
+}
+
 static void
 test_key_outside_section(void **state)
 {
@@ -559,6 +620,7 @@ main(void)
 		cmocka_unit_test(test_minimal_and_defaults),
 		cmocka_unit_test(test_unknown_key_and_section),
 		cmocka_unit_test(test_key_outside_section),
+		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_references),

@@ -1476,6 +1476,132 @@ test_meta(void **state)
 	db_remove(path);
 }
 
+/* The caller's mistakes are told apart from the store failing. */
+static void
+test_error_codes(void **state)
+{
+	struct config *cfg = *state;
+	struct store_user u;
+	char path[512], longname[STORE_NAME_LEN + 1];
+	store *s;
+
+	db_path(path, sizeof path);
+	s = open_ok(path, cfg);
+	memset(&u, 0, sizeof u);
+	u.role = STORE_ROLE_STAFF;
+	snprintf(u.name, sizeof u.name, "%s", "a{b}");
+	assert_int_equal(store_user_add(s, &u, "password-1"), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+	snprintf(u.name, sizeof u.name, "%s", "\xc3\xa9");       /* é */
+	assert_int_equal(store_user_add(s, &u, "password-1"), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+	snprintf(u.name, sizeof u.name, "%s", "bad name!");
+	assert_int_equal(store_user_add(s, &u, "password-1"), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+	assert_false(store_user_name_valid("bad name!"));
+	assert_false(store_user_name_valid(""));
+	assert_false(store_user_name_valid(NULL));
+	memset(longname, 'a', sizeof longname);
+	longname[STORE_NAME_LEN] = '\0';                  /* 64 bytes */
+	assert_false(store_user_name_valid(longname));
+	longname[STORE_NAME_LEN - 1] = '\0';              /* 63 bytes */
+	assert_true(store_user_name_valid(longname));
+	assert_true(store_user_name_valid("kiosk-1.tang_2@x"));
+	/* A full name cut inside a character is refused, never stored. */
+	snprintf(u.name, sizeof u.name, "%s", "nv01");
+	snprintf(u.full_name, sizeof u.full_name, "%s", "Nguy\xe1\xbb");
+	assert_int_equal(store_user_add(s, &u, "password-1"), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+	snprintf(u.full_name, sizeof u.full_name, "%s", "Nguyễn Văn An");
+	assert_int_equal(store_user_add(s, &u, "password-1"), 0);
+	assert_int_equal(store_user_add(s, &u, "password-1"), -1);
+	assert_int_equal(store_errcode(s), STORE_EEXIST);
+	assert_int_equal(store_user_delete(s, "nobody"), -1);
+	assert_int_equal(store_errcode(s), STORE_ENOENT);
+	assert_int_equal(store_user_set_password(s, "nobody", "password-2"), -1);
+	assert_int_equal(store_errcode(s), STORE_ENOENT);
+	snprintf(u.name, sizeof u.name, "%s", "nobody");
+	assert_int_equal(store_user_update(s, &u), -1);
+	assert_int_equal(store_errcode(s), STORE_ENOENT);
+	assert_int_equal(store_user_delete(s, "nv01"), 0);
+	store_close(s);
+	db_remove(path);
+}
+
+/*
+ * The database file deleted (its directory removed) or replaced while
+ * open: every later write is refused with STORE_ELOST, also a batch that
+ * was open when it happened, and it stays refused.
+ */
+static void
+test_lost_file(void **state)
+{
+	struct config *cfg = *state;
+	char path[512], other[540];
+	engine *e;
+	store *s;
+
+	db_path(path, sizeof path);
+	s = open_ok(path, cfg);
+	e = engine_new(cfg);
+	assert_int_equal(store_verify(s), 0);
+	assert_int_equal(store_begin(s), 0);
+	issue(e, s, T0, 0, -1, 0, ENGINE_CH_KIOSK, 0, "l1");
+	assert_int_equal(store_commit(s), 0);
+	/* Deleted between begin and commit: the commit is refused. */
+	assert_int_equal(store_begin(s), 0);
+	issue(e, s, T0 + 1, 0, -1, 0, ENGINE_CH_KIOSK, 0, "l2");
+	db_remove(path);
+	assert_int_equal(store_commit(s), -1);
+	assert_int_equal(store_errcode(s), STORE_ELOST);
+	assert_non_null(strstr(store_errmsg(s), "deleted or replaced"));
+	assert_true(store_lost(s));
+	assert_int_equal(store_begin(s), -1);
+	assert_int_equal(store_errcode(s), STORE_ELOST);
+	assert_int_equal(store_meta_set(s, "k", "v"), -1);
+	assert_int_equal(store_errcode(s), STORE_ELOST);
+	assert_int_equal(store_verify(s), -1);
+	engine_free(e);
+	store_close(s);
+
+	/* Replaced by another file at the same path: refused too, and stays
+	 * refused once it is back. */
+	db_path(path, sizeof path);
+	s = open_ok(path, cfg);
+	snprintf(other, sizeof other, "%s.moved", path);
+	assert_int_equal(rename(path, other), 0);
+	sql_exec(path, "CREATE TABLE x(y)");
+	assert_int_equal(store_begin(s), -1);
+	assert_int_equal(store_errcode(s), STORE_ELOST);
+	assert_non_null(strstr(store_errmsg(s), "another file"));
+	assert_int_equal(rename(other, path), 0);
+	assert_int_equal(store_begin(s), -1);
+	store_close(s);
+	db_remove(path);
+	db_remove(other);
+}
+
+/* A path the daemon cannot use is refused before anything is opened. */
+static void
+test_check_path(void **state)
+{
+	struct config *cfg = *state;
+	char err[512], path[600];
+
+	assert_int_equal(store_check_path(tmpdir, err, sizeof err), -1);
+	assert_non_null(strstr(err, "is a directory"));
+	assert_null(store_open(tmpdir, cfg, err, sizeof err));
+	assert_non_null(strstr(err, "is a directory"));
+	snprintf(path, sizeof path, "%s/no/such/dir/x.db", tmpdir);
+	assert_int_equal(store_check_path(path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "No such file"));
+	assert_int_equal(store_check_path("/dev/null", err, sizeof err), -1);
+	assert_non_null(strstr(err, "not a regular file"));
+	snprintf(path, sizeof path, "%s/new.db", tmpdir);
+	assert_int_equal(store_check_path(path, err, sizeof err), 0);
+	assert_int_equal(store_check_path(":memory:", err, sizeof err), 0);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static int
@@ -1514,6 +1640,9 @@ main(void)
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_bus_keys),
+		cmocka_unit_test(test_error_codes),
+		cmocka_unit_test(test_lost_file),
+		cmocka_unit_test(test_check_path),
 	};
 
 	setenv("TZ", "UTC", 1);

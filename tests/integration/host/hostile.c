@@ -1,0 +1,758 @@
+/*
+ * hostile.c - hostile input and a hostile environment against the real
+ * onestopd (each case in its own temp dir, on its own port, readiness by the
+ * daemon's line, never a sleep; only the pids started here are killed):
+ *
+ *   utf8     a 200-byte Vietnamese pause reason, cancel reason and full name
+ *            through the API: every answer stays valid UTF-8
+ *   names    client mistakes in user and device names, and deleting an
+ *            unknown user, are 400/404 with a Vietnamese message, not 500
+ *   lost     the database directory removed while running: writes are
+ *            refused with store_failed and a loud log line, none is
+ *            acknowledged
+ *   unwritable  a database that cannot be written (a directory, a read-only
+ *            file or directory) stops the start with a clear message, and
+ *            onestopd -n refuses it too, naming file:line
+ *   check    onestopd -n says ok exactly for the listen addresses the start
+ *            accepts, naming file:line for the others
+ *   ipv6     listen = ::1 and -l [::1]: the API answers on ::1
+ *
+ *   hostile [CASE...]     all cases when none is named
+ *
+ * Prints "ok"/"FAIL" per check and exits 1 on any failure.  More hostile
+ * cases (bodies, headers, config fuzz) belong here as they come.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define PW_ADMIN "admin-pass-1"
+#define WATCHDOG_S 240
+#define NOBODY 65534
+
+static int failures, checks;
+static struct hn_daemon *current;       /* the daemon to kill on a hang */
+static volatile pid_t child_pid;        /* a -n / failed-start run, or 0 */
+
+static void
+on_alarm(int sig)
+{
+	static const char msg[] = "hostile: watchdog: stuck, giving up\n";
+
+	(void)sig;
+	if (child_pid > 0)
+		kill(child_pid, SIGKILL);
+	if (current != NULL && current->pid > 0)
+		kill(current->pid, SIGKILL);
+	if (write(2, msg, sizeof msg - 1) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024], *p;
+
+	checks++;
+	if (!ok)
+		failures++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (p = msg; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = '|';
+	printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
+	fflush(stdout);
+}
+
+/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
+static int
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k, len;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else
+			return 0;
+		if (i + len > n)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+static const char *
+err_code(const cJSON *ans)
+{
+	const char *e = hn_str(ans, "error");
+
+	return e != NULL ? e : "";
+}
+
+static int
+has_message(const cJSON *ans)
+{
+	const char *m = hn_str(ans, "message");
+
+	return m != NULL && *m != '\0';
+}
+
+/* Whether the file at path contains needle. */
+static int
+file_has(const char *path, const char *needle)
+{
+	static char buf[1 << 20];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* rm -r path */
+static void
+remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Run onestopd with args (NULL-terminated), as the user NOBODY when as_nobody
+ * and we are root, collecting its stderr and stdout into out.  A daemon that
+ * gets as far as its readiness line is killed at once: returns -2 then,
+ * else its exit status (-1 when it did not exit normally).
+ */
+static int
+run_daemon(const char *bin, const char *const *args, int as_nobody, char *out,
+    size_t outlen)
+{
+	const char *argv[24];
+	int p[2], status, n = 0, started = 0;
+	size_t len = 0;
+	ssize_t k;
+	pid_t pid;
+
+	argv[n++] = bin;
+	while (*args != NULL && n < 23)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	out[0] = '\0';
+	if (pipe(p) < 0)
+		return -1;
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		if (as_nobody && geteuid() == 0 && (setgroups(0, NULL) != 0 ||
+		    setgid(NOBODY) != 0 || setuid(NOBODY) != 0))
+			_exit(126);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	child_pid = pid;
+	close(p[1]);
+	while ((k = read(p[0], out + len, outlen - 1 - len)) > 0 ||
+	    (k < 0 && errno == EINTR)) {
+		if (k < 0)
+			continue;
+		len += (size_t)k;
+		out[len] = '\0';
+		if (strstr(out, "onestopd: listening on") != NULL) {
+			started = 1;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (len + 1 >= outlen)
+			break;
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	child_pid = 0;
+	if (started)
+		return -2;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Write a copy of the demo INI to path with [daemon]'s listen and database
+ * lines replaced (NULL keeps the line) and the catalogue by absolute path.
+ * Returns the line number of the listen line (the same for database + 2).
+ */
+static int
+write_ini(const struct hn_daemon *d, const char *path, const char *listen,
+    const char *database)
+{
+	char line[4096], cwd[1024], dir[1024], *slash;
+	int lineno = 0, listen_line = 0, in_daemon = 0;
+	FILE *in = fopen(d->ini, "r"), *out = fopen(path, "w");
+
+	if (in == NULL || out == NULL || getcwd(cwd, sizeof cwd) == NULL) {
+		fprintf(stderr, "hostile: cannot copy %s to %s\n", d->ini, path);
+		exit(1);
+	}
+	snprintf(dir, sizeof dir, "%s", d->ini);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	while (fgets(line, sizeof line, in) != NULL) {
+		lineno++;
+		if (line[0] == '[')
+			in_daemon = strncmp(line, "[daemon]", 8) == 0;
+		if (strncmp(line, "catalogue = ", 12) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			fprintf(out, "catalogue = %s%s%s/%s\n", dir[0] == '/' ? "" :
+			    cwd, dir[0] == '/' ? "" : "/", dir, line + 12);
+		} else if (in_daemon && strncmp(line, "listen = ", 9) == 0) {
+			listen_line = lineno;
+			if (listen != NULL)
+				fprintf(out, "listen = %s\n", listen);
+			else
+				fputs(line, out);
+		} else if (in_daemon && strncmp(line, "database = ", 11) == 0 &&
+		    database != NULL)
+			fprintf(out, "database = %s\n", database);
+		else
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+	return listen_line;
+}
+
+/* Start d with the admin user; a logged-in client on h.  0 or -1. */
+static int
+start_with_admin(struct hn_daemon *d, struct hn_http *h)
+{
+	if (hn_add_user(d, "admin", "admin", NULL, PW_ADMIN) != 0 ||
+	    hn_start(d) != 0)
+		return -1;
+	current = d;
+	hn_http_init(h, d->port, NULL);
+	return hn_login(h, "admin", PW_ADMIN);
+}
+
+/* ---- utf8 ------------------------------------------------------------- */
+
+/*
+ * 200+ bytes of Vietnamese where bytes 63 and 127 fall inside a character,
+ * so that a cut by bytes shows.
+ */
+static void
+long_vietnamese(char *out, size_t outlen, size_t cut1, size_t cut2)
+{
+	static const char *const words[] = { "Nghỉ ", "giải ", "lao ", "để ",
+	    "sửa ", "máy ", "in ", "vé ", "ở ", "quầy ", "tiếp ", "nhận ",
+	    "hồ ", "sơ ", "đất ", "đai ", "ạ " };
+	size_t nwords = sizeof words / sizeof words[0], n, w, first;
+
+	/* Start at another word until both cuts fall inside a character. */
+	for (first = 0; first < nwords; first++) {
+		n = 0;
+		out[0] = '\0';
+		for (w = first; n < 210 && n + 8 < outlen; w++)
+			n += (size_t)snprintf(out + n, outlen - n, "%s",
+			    words[w % nwords]);
+		if (((unsigned char)out[cut1] & 0xc0) == 0x80 &&
+		    ((unsigned char)out[cut2] & 0xc0) == 0x80)
+			return;
+	}
+}
+
+static void
+case_utf8(void)
+{
+	struct hn_daemon d;
+	struct hn_http h;
+	char text[512], body[1024];
+	cJSON *ans = NULL, *arr, *it;
+	const char *got;
+	long st;
+	int found = 0;
+
+	if (hn_init(&d, "hostile-utf8") != 0 || start_with_admin(&d, &h) != 0) {
+		check(0, "utf8: daemon started");
+		return;
+	}
+	long_vietnamese(text, sizeof text, 63, 127);
+	check(strlen(text) >= 200 && ((unsigned char)text[63] & 0xc0) == 0x80 &&
+	    ((unsigned char)text[127] & 0xc0) == 0x80,
+	    "utf8: the %zu-byte text has a character across bytes 63 and 127",
+	    strlen(text));
+
+	/* Pause reason (a 64-byte field). */
+	st = hn_req(&h, "POST", "/api/v1/counters/1/open", NULL, NULL);
+	check(st == 200, "utf8: open counter 1 (HTTP %ld)", st);
+	snprintf(body, sizeof body, "{\"reason\":\"%s\"}", text);
+	st = hn_req(&h, "POST", "/api/v1/counters/1/pause", body, NULL);
+	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	    "utf8: pause with a %zu-byte reason: HTTP %ld, answer valid UTF-8",
+	    strlen(text), st);
+	st = hn_req(&h, "GET", "/api/v1/state", NULL, &ans);
+	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	    "utf8: /api/v1/state is valid UTF-8 (HTTP %ld, %zu bytes)", st, h.len);
+	arr = cJSON_GetObjectItemCaseSensitive(ans, "counters");
+	cJSON_ArrayForEach(it, arr) {
+		if (hn_num(it, "number", 0) != 1)
+			continue;
+		got = hn_str(it, "reason");
+		found = got != NULL && strlen(got) > 0 && strlen(got) <= 63 &&
+		    strncmp(got, text, strlen(got)) == 0;
+	}
+	check(found, "utf8: counter 1's reason is a whole-character prefix of"
+	    " the one sent, at most 63 bytes");
+	cJSON_Delete(ans);
+
+	/* Full name (a 128-byte field), on create and on change. */
+	snprintf(body, sizeof body, "{\"name\":\"nv-utf8\",\"password\":"
+	    "\"staff-pass-1\",\"role\":\"staff\",\"full_name\":\"%s\","
+	    "\"counters\":[1]}", text);
+	st = hn_req(&h, "POST", "/api/v1/users", body, NULL);
+	check(st == 201 && utf8_valid((unsigned char *)h.body, h.len),
+	    "utf8: create a user with a %zu-byte full name: HTTP %ld, answer"
+	    " valid UTF-8", strlen(text), st);
+	st = hn_req(&h, "GET", "/api/v1/users", NULL, &ans);
+	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	    "utf8: /api/v1/users is valid UTF-8 (HTTP %ld)", st);
+	found = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ans, "users")) {
+		const char *nm = hn_str(it, "name");
+
+		got = hn_str(it, "full_name");
+		if (nm != NULL && strcmp(nm, "nv-utf8") == 0)
+			found = got != NULL && strlen(got) > 63 &&
+			    strlen(got) <= 127 &&
+			    strncmp(got, text, strlen(got)) == 0;
+	}
+	check(found, "utf8: the full name is kept as a whole-character prefix,"
+	    " at most 127 bytes");
+	cJSON_Delete(ans);
+	snprintf(body, sizeof body, "{\"full_name\":\"x%s\"}", text);
+	st = hn_req(&h, "PATCH", "/api/v1/users/nv-utf8", body, NULL);
+	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	    "utf8: change the full name: HTTP %ld, answer valid UTF-8", st);
+	st = hn_req(&h, "GET", "/api/v1/users", NULL, NULL);
+	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	    "utf8: /api/v1/users still valid UTF-8");
+
+	/* A cancel reason and a day close reason go into the events. */
+	st = hn_req(&h, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\","
+	    "\"print\":false}", &ans);
+	check(st == 201, "utf8: issue a ticket (HTTP %ld)", st);
+	if (st == 201) {
+		char path[64];
+
+		snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel",
+		    hn_num(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "id", 0));
+		snprintf(body, sizeof body, "{\"reason\":\"%s\"}", text + 1);
+		st = hn_req(&h, "POST", path, body, NULL);
+		check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+		    "utf8: cancel with a long reason: HTTP %ld, valid UTF-8", st);
+	}
+	cJSON_Delete(ans);
+	hn_http_free(&h);
+	/* The events (with their reasons) come back from the store after a
+	 * restart: still valid UTF-8. */
+	hn_stop(&d, SIGTERM);
+	if (hn_start(&d) == 0) {
+		hn_http_init(&h, d.port, NULL);
+		if (hn_login(&h, "admin", PW_ADMIN) == 0) {
+			st = hn_req(&h, "GET", "/api/v1/state", NULL, NULL);
+			check(st == 200 && utf8_valid((unsigned char *)h.body,
+			    h.len), "utf8: /api/v1/state after a restart is"
+			    " valid UTF-8");
+		} else
+			check(0, "utf8: login after restart");
+		hn_http_free(&h);
+	} else
+		check(0, "utf8: restart");
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static void
+expect_refusal(struct hn_http *h, const char *method, const char *path,
+    const char *body, long want, const char *want_code, const char *what)
+{
+	cJSON *ans = NULL;
+	long st = hn_req(h, method, path, body, &ans);
+
+	check(st == want && strcmp(err_code(ans), want_code) == 0 &&
+	    has_message(ans), "names: %s -> %ld %s (got %ld %s %s)", what, want,
+	    want_code, st, err_code(ans), h->body != NULL ? h->body : "");
+	cJSON_Delete(ans);
+}
+
+static void
+case_names(void)
+{
+	struct hn_daemon d;
+	struct hn_http h;
+	char body[512], longname[200];
+	long st;
+
+	if (hn_init(&d, "hostile-names") != 0 || start_with_admin(&d, &h) != 0) {
+		check(0, "names: daemon started");
+		return;
+	}
+	expect_refusal(&h, "POST", "/api/v1/users", "{\"name\":\"a{b}\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\"}", 400,
+	    "bad_value", "user name a{b}");
+	expect_refusal(&h, "POST", "/api/v1/users", "{\"name\":\"\xc3\xa9\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\"}", 400,
+	    "bad_value", "user name \xc3\xa9");
+	expect_refusal(&h, "POST", "/api/v1/devices", "{\"name\":\"bad name!\","
+	    "\"role\":\"kiosk\"}", 400, "bad_value", "device name 'bad name!'");
+	memset(longname, 'k', 100);
+	longname[100] = '\0';
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"role\":\"kiosk\"}",
+	    longname);
+	expect_refusal(&h, "POST", "/api/v1/devices", body, 400, "bad_value",
+	    "a 100-byte device name (was cut to 63 and accepted)");
+	expect_refusal(&h, "DELETE", "/api/v1/users/nobody", NULL, 404,
+	    "not_found", "DELETE an unknown user");
+	expect_refusal(&h, "PATCH", "/api/v1/users/nobody",
+	    "{\"full_name\":\"X\"}", 404, "not_found", "PATCH an unknown user");
+	/* What is right still works. */
+	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv.01@tp\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\"}", NULL);
+	check(st == 201, "names: user nv.01@tp created (HTTP %ld)", st);
+	expect_refusal(&h, "POST", "/api/v1/users", "{\"name\":\"nv.01@tp\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\"}", 409,
+	    "exists", "the same user again");
+	st = hn_req(&h, "DELETE", "/api/v1/users/nv.01@tp", NULL, NULL);
+	check(st == 200, "names: user nv.01@tp deleted (HTTP %ld)", st);
+	st = hn_req(&h, "POST", "/api/v1/devices", "{\"name\":\"kiosk-1\","
+	    "\"role\":\"kiosk\"}", NULL);
+	check(st == 201, "names: device kiosk-1 created (HTTP %ld)", st);
+	hn_http_free(&h);
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- lost --------------------------------------------------------------- */
+
+static void
+case_lost(void)
+{
+	struct hn_daemon d;
+	struct hn_http h;
+	char data[300];
+	cJSON *ans = NULL;
+	long st;
+	int i, acked = 0, refused = 0, before;
+
+	if (hn_init(&d, "hostile-lost") != 0) {
+		check(0, "lost: init");
+		return;
+	}
+	snprintf(data, sizeof data, "%s/data", d.dir);
+	mkdir(data, 0755);
+	snprintf(d.db, sizeof d.db, "%s/onestop.db", data);
+	if (start_with_admin(&d, &h) != 0) {
+		check(0, "lost: daemon started");
+		hn_cleanup(&d, 1);
+		return;
+	}
+	st = hn_req(&h, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\","
+	    "\"print\":false}", NULL);
+	check(st == 201, "lost: a ticket before (HTTP %ld)", st);
+	before = st == 201;
+	remove_tree(data);
+	check(access(data, F_OK) != 0, "lost: %s removed", data);
+	for (i = 0; i < 20; i++) {
+		st = hn_req(&h, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\","
+		    "\"print\":false}", &ans);
+		if (st == 201)
+			acked++;
+		else if (st == 500 && strcmp(err_code(ans), "store_failed") == 0)
+			refused++;
+		cJSON_Delete(ans);
+		ans = NULL;
+	}
+	check(acked == 0 && refused == 20, "lost: 20 commands after the removal:"
+	    " %d acknowledged, %d refused with 500 store_failed", acked, refused);
+	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv02\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\"}", &ans);
+	check(st == 500 && strcmp(err_code(ans), "store_failed") == 0,
+	    "lost: adding a user is refused too (HTTP %ld %s)", st, err_code(ans));
+	cJSON_Delete(ans);
+	hn_http_free(&h);
+	hn_stop(&d, SIGTERM);
+	current = NULL;
+	check(file_has(d.logpath, "DATABASE LOST"), "lost: the log says"
+	    " DATABASE LOST (%s)", d.logpath);
+	(void)before;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- unwritable ---------------------------------------------------------- */
+
+static void
+case_unwritable(void)
+{
+	struct hn_daemon d;
+	char ini[600], out[8192], rodir[300], db[400], want[700];
+	const char *args[12];
+	int line, rc;
+
+	if (hn_init(&d, "hostile-unwritable") != 0) {
+		check(0, "unwritable: init");
+		return;
+	}
+	/* database = /tmp: a directory. */
+	snprintf(ini, sizeof ini, "%s/dir.ini", d.dir);
+	line = write_ini(&d, ini, NULL, "/tmp") + 2;
+	snprintf(want, sizeof want, "%s:%d: database: /tmp is a directory", ini,
+	    line);
+	args[0] = "-c"; args[1] = ini; args[2] = "-n"; args[3] = NULL;
+	rc = run_daemon(d.bin, args, 0, out, sizeof out);
+	check(rc == 1 && strstr(out, want) != NULL, "unwritable: -n with"
+	    " database = /tmp exits 1 naming %s (rc %d: %s)", want, rc, out);
+	args[2] = "-p"; args[3] = "0"; args[4] = NULL;
+	rc = run_daemon(d.bin, args, 0, out, sizeof out);
+	check(rc == 1 && strstr(out, want) != NULL, "unwritable: the start with"
+	    " database = /tmp stops naming %s (rc %d: %s)", want, rc, out);
+
+	/* A read-only file in a read-only directory (for root: run as nobody,
+	 * the files root's). */
+	snprintf(rodir, sizeof rodir, "%s/ro", d.dir);
+	mkdir(rodir, 0755);
+	snprintf(db, sizeof db, "%s/onestop.db", rodir);
+	args[0] = "-c"; args[1] = d.ini; args[2] = "-d"; args[3] = db;
+	args[4] = "--add-user"; args[5] = "admin"; args[6] = "--role";
+	args[7] = "admin"; args[8] = NULL;
+	/* --add-user reads the password from stdin (here /dev/null): it fails
+	 * after creating the database, which is all we need. */
+	run_daemon(d.bin, args, 0, out, sizeof out);
+	check(access(db, F_OK) == 0, "unwritable: %s created", db);
+	chmod(db, 0444);
+	chmod(rodir, 0555);
+	chmod(d.dir, 0755);
+	args[0] = "-c"; args[1] = d.ini; args[2] = "-d"; args[3] = db;
+	args[4] = "-p"; args[5] = "0"; args[6] = "-l"; args[7] = "127.0.0.1";
+	args[8] = NULL;
+	rc = run_daemon(d.bin, args, 1, out, sizeof out);
+	check(rc == 1 && strstr(out, "-d: database") != NULL &&
+	    strstr(out, "cannot write") != NULL, "unwritable: the start with a"
+	    " read-only database stops with a clear message (rc %d: %s)", rc,
+	    out);
+	args[4] = "-n"; args[5] = NULL;
+	rc = run_daemon(d.bin, args, 1, out, sizeof out);
+	check(rc == 1 && strstr(out, "cannot write") != NULL, "unwritable: -n"
+	    " refuses the read-only database too (rc %d: %s)", rc, out);
+	/* A writable file in a read-only directory: the -wal cannot be made. */
+	chmod(db, 0666);
+	rc = run_daemon(d.bin, args, 1, out, sizeof out);
+	check(rc == 1 && strstr(out, "cannot create files") != NULL,
+	    "unwritable: -n refuses a database whose directory is read-only"
+	    " (rc %d: %s)", rc, out);
+	chmod(rodir, 0755);
+	chmod(d.dir, 0700);
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- check (-n) ------------------------------------------------------------ */
+
+static void
+case_check(void)
+{
+	static const char *const good[] = { "::1", "[::1]", "[::1]:8080",
+	    "127.0.0.1", "0.0.0.0", "::" };
+	static const char *const bad[] = { "not-an-address", "localhost",
+	    "[::1]:9090", "1.2.3.4.5", "[::1" };
+	struct hn_daemon d;
+	char ini[600], out[8192], want[700], db[400];
+	const char *args[8];
+	size_t i;
+	int line, rc, rc2;
+
+	if (hn_init(&d, "hostile-check") != 0) {
+		check(0, "check: init");
+		return;
+	}
+	snprintf(ini, sizeof ini, "%s/c.ini", d.dir);
+	snprintf(db, sizeof db, "%s/onestop.db", d.dir);
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		write_ini(&d, ini, good[i], db);
+		args[0] = "-c"; args[1] = ini; args[2] = "-n"; args[3] = NULL;
+		rc = run_daemon(d.bin, args, 0, out, sizeof out);
+		/* And the start agrees (on a free port). */
+		args[2] = "-p"; args[3] = "0"; args[4] = NULL;
+		rc2 = run_daemon(d.bin, args, 0, out + strlen(out),
+		    sizeof out - strlen(out));
+		check(rc == 0 && rc2 == -2, "check: listen = %s: -n ok (rc %d)"
+		    " and the start listens (rc %d): %s", good[i], rc, rc2, out);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		line = write_ini(&d, ini, bad[i], db);
+		snprintf(want, sizeof want, "%s:%d: listen", ini, line);
+		args[0] = "-c"; args[1] = ini; args[2] = "-n"; args[3] = NULL;
+		rc = run_daemon(d.bin, args, 0, out, sizeof out);
+		args[2] = "-p"; args[3] = "0"; args[4] = NULL;
+		rc2 = run_daemon(d.bin, args, 0, out + strlen(out),
+		    sizeof out - strlen(out));
+		check(rc == 1 && rc2 == 1 && strstr(out, want) != NULL,
+		    "check: listen = %s: -n (rc %d) and the start (rc %d) refuse"
+		    " it naming %s: %s", bad[i], rc, rc2, want, out);
+	}
+	/* -l on the command line is checked by -n too. */
+	write_ini(&d, ini, NULL, db);
+	args[0] = "-c"; args[1] = ini; args[2] = "-n"; args[3] = "-l";
+	args[4] = "not-an-address"; args[5] = NULL;
+	rc = run_daemon(d.bin, args, 0, out, sizeof out);
+	check(rc == 1 && strstr(out, "-l not-an-address") != NULL,
+	    "check: -n -l not-an-address refused (rc %d: %s)", rc, out);
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- ipv6 ---------------------------------------------------------------- */
+
+static void
+case_ipv6(void)
+{
+	struct hn_daemon d;
+	struct hn_http h;
+	char ini[sizeof d.ini];
+	long st;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (hn_init(&d, "hostile-ipv6") != 0) {
+			check(0, "ipv6: init");
+			return;
+		}
+		if (pass == 0) {
+			d.listen = "[::1]";      /* -l [::1] */
+		} else {
+			snprintf(ini, sizeof ini, "%.256s/v6.ini", d.dir);
+			write_ini(&d, ini, "::1", NULL);
+			snprintf(d.ini, sizeof d.ini, "%s", ini);
+			d.listen = "";           /* the INI's listen = ::1 */
+		}
+		if (hn_start(&d) != 0) {
+			check(0, "ipv6: %s: the daemon listens",
+			    pass ? "listen = ::1" : "-l [::1]");
+			hn_cleanup(&d, 1);
+			continue;
+		}
+		current = &d;
+		check(file_has(d.logpath, "listening on http://[::1]:"),
+		    "ipv6: %s: readiness line names http://[::1]:%d",
+		    pass ? "listen = ::1" : "-l [::1]", d.port);
+		hn_http_init(&h, d.port, NULL);
+		snprintf(h.base, sizeof h.base, "http://[::1]:%d", d.port);
+		st = hn_req(&h, "GET", "/healthz", NULL, NULL);
+		check(st == 200, "ipv6: %s: GET http://[::1]:%d/healthz -> %ld",
+		    pass ? "listen = ::1" : "-l [::1]", d.port, st);
+		hn_http_set_port(&h, d.port);   /* 127.0.0.1: not listened on */
+		h.timeout_ms = 5000;
+		st = hn_req(&h, "GET", "/healthz", NULL, NULL);
+		check(st == -1, "ipv6: nothing answers on 127.0.0.1:%d (%ld)",
+		    d.port, st);
+		hn_http_free(&h);
+		current = NULL;
+		hn_cleanup(&d, failures > 0);
+	}
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{ "utf8", case_utf8 },
+	{ "names", case_names },
+	{ "lost", case_lost },
+	{ "unwritable", case_unwritable },
+	{ "check", case_check },
+	{ "ipv6", case_ipv6 },
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+	int a, ran;
+
+	signal(SIGALRM, on_alarm);
+	signal(SIGPIPE, SIG_IGN);
+	alarm(WATCHDOG_S);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ran = argc < 2;
+		for (a = 1; a < argc; a++)
+			ran |= strcmp(argv[a], cases[i].name) == 0;
+		if (ran)
+			cases[i].fn();
+	}
+	curl_global_cleanup();
+	printf("hostile: %d checks, %d failed\n", checks, failures);
+	return failures > 0;
+}

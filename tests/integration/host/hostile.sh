@@ -1,0 +1,9 @@
+#!/bin/sh
+# hostile.sh - hostile input and a hostile environment against the real
+# onestopd (tests/integration/host/hostile.c): long Vietnamese text in
+# fixed-size fields, client mistakes in names, the database removed while
+# running, a database that cannot be written, onestopd -n against the start,
+# and listening on IPv6.
+set -eu
+B=${B:-build}
+exec "$B/tests/integration/host/hostile" "$@"
