@@ -62,13 +62,14 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # Libraries of the folders, lowest layer last (rules in the fragments).
 LIB_COMMON := $(B)/libonestop-common.a
+LIB_PROTO := $(B)/libonestop-proto.a
 LIB_CORE := $(B)/libonestop-core.a
 LIB_PRINTERS := $(B)/libonestop-printers.a
 LIB_DISPLAYS := $(B)/libonestop-displays.a
 LIB_DAEMON := $(B)/libonestop-daemon.a
 LIB_TOOLS := $(B)/libonestop-tools.a
 # What a host program or test links, each library once, in layer order.
-LINK_HOST = $(LIB_TOOLS) $(LIB_DAEMON) $(LIB_PRINTERS) $(LIB_CORE) $(LIB_COMMON)
+LINK_HOST = $(LIB_TOOLS) $(LIB_DAEMON) $(LIB_PRINTERS) $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
 
 # Lists that the fragments append to.
 PROGRAMS :=          # installed binaries
@@ -99,6 +100,7 @@ $(B)/%.o: %.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 include host/common/common.mk
+include host/proto/proto.mk
 include host/core/core.mk
 include printers/printers.mk
 include displays/displays.mk

@@ -1912,6 +1912,17 @@ config_counter_index(const struct config *cfg, int number)
 }
 
 int
+config_kiosk_index(const struct config *cfg, const char *id)
+{
+	int i;
+
+	for (i = 0; id != NULL && i < cfg->nkiosks; i++)
+		if (cfg->kiosks[i].id != NULL && strcmp(cfg->kiosks[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+int
 config_procedure_index(const struct config *cfg, const char *code)
 {
 	int i;

@@ -239,6 +239,8 @@ void config_free(struct config *cfg);
 int config_queue_index(const struct config *cfg, const char *code);
 int config_department_index(const struct config *cfg, const char *code);
 int config_counter_index(const struct config *cfg, int number);
+/* Index of kiosk id, or -1. */
+int config_kiosk_index(const struct config *cfg, const char *id);
 int config_procedure_index(const struct config *cfg, const char *code);
 int config_priority_index(const struct config *cfg, const char *code);
 

@@ -14,11 +14,11 @@ $(LIB_CORE): $(CORE_OBJS)
 # Unit tests: tests/unit/host/core/test_NAME.c, one per module.
 CORE_UNIT_TESTS := $(patsubst %.c,$(B)/%,$(wildcard tests/unit/host/core/test_*.c))
 UNIT_TESTS += $(CORE_UNIT_TESTS)
-$(CORE_UNIT_TESTS): %: %.o $(LIB_CORE) $(LIB_COMMON)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_CORE) $(LIB_COMMON) $(PKG_LIBS) $(CMOCKA_LIBS)
+$(CORE_UNIT_TESTS): %: %.o $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets: the INI and CSV parsers (tests/fuzz/host/core/fuzz_NAME.c).
 FUZZ_TARGETS += host/ini host/csv
 build/fuzz/fuzz-host-ini build/fuzz/fuzz-host-csv: build/fuzz/fuzz-host-%: \
-		$(B)/tests/fuzz/host/core/fuzz_%.o $(LIB_CORE) $(LIB_COMMON)
-	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_CORE) $(LIB_COMMON) $(PKG_LIBS)
+		$(B)/tests/fuzz/host/core/fuzz_%.o $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON) $(PKG_LIBS)

@@ -2488,51 +2488,27 @@ engine_error_code(int err)
 	}
 }
 
+/* Names come from the one vocabulary (proto/vocab.c). */
 const char *
 engine_event_name(enum engine_event_type t)
 {
-	switch (t) {
-	case ENGINE_EV_ISSUED: return "issued";
-	case ENGINE_EV_CALLED: return "called";
-	case ENGINE_EV_RECALLED: return "recalled";
-	case ENGINE_EV_STARTED: return "started";
-	case ENGINE_EV_FINISHED: return "finished";
-	case ENGINE_EV_NO_SHOW: return "no_show";
-	case ENGINE_EV_TRANSFERRED: return "transferred";
-	case ENGINE_EV_PARKED: return "parked";
-	case ENGINE_EV_UNPARKED: return "unparked";
-	case ENGINE_EV_COUNTER_OPENED: return "counter_opened";
-	case ENGINE_EV_COUNTER_PAUSED: return "counter_paused";
-	case ENGINE_EV_COUNTER_CLOSED: return "counter_closed";
-	case ENGINE_EV_RATED: return "rated";
-	case ENGINE_EV_CANCELLED: return "cancelled";
-	case ENGINE_EV_DAY_CLOSED: return "day_closed";
-	}
-	return "unknown";
+	const char *n = vocab_name(VOCAB_EVENT, (int)t);
+
+	return n != NULL ? n : "unknown";
 }
 
 const char *
 engine_ticket_state_name(enum engine_ticket_state s)
 {
-	switch (s) {
-	case ENGINE_T_WAITING: return "waiting";
-	case ENGINE_T_CALLED: return "called";
-	case ENGINE_T_SERVING: return "serving";
-	case ENGINE_T_PARKED: return "parked";
-	case ENGINE_T_DONE: return "done";
-	case ENGINE_T_NO_SHOW: return "no_show";
-	case ENGINE_T_CANCELLED: return "cancelled";
-	}
-	return "unknown";
+	const char *n = vocab_name(VOCAB_TICKET_STATE, (int)s);
+
+	return n != NULL ? n : "unknown";
 }
 
 const char *
 engine_counter_state_name(enum engine_counter_state s)
 {
-	switch (s) {
-	case ENGINE_C_CLOSED: return "closed";
-	case ENGINE_C_OPEN: return "open";
-	case ENGINE_C_PAUSED: return "paused";
-	}
-	return "unknown";
+	const char *n = vocab_name(VOCAB_COUNTER_STATE, (int)s);
+
+	return n != NULL ? n : "unknown";
 }

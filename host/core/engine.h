@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "proto/vocab.h"
 
 typedef struct engine engine;
 
@@ -45,47 +46,6 @@ enum engine_cmd_type {
 	ENGINE_CANCEL,        /* ticket (by id): waiting/parked -> cancelled */
 	ENGINE_DAY_CLOSE,     /* all open tickets cancelled, counters closed,
 	                         numbers reset when the policy says so */
-};
-
-enum engine_event_type {
-	ENGINE_EV_ISSUED = 1,
-	ENGINE_EV_CALLED,
-	ENGINE_EV_RECALLED,
-	ENGINE_EV_STARTED,
-	ENGINE_EV_FINISHED,
-	ENGINE_EV_NO_SHOW,
-	ENGINE_EV_TRANSFERRED,
-	ENGINE_EV_PARKED,
-	ENGINE_EV_UNPARKED,
-	ENGINE_EV_COUNTER_OPENED,
-	ENGINE_EV_COUNTER_PAUSED,
-	ENGINE_EV_COUNTER_CLOSED,
-	ENGINE_EV_RATED,
-	ENGINE_EV_CANCELLED,
-	ENGINE_EV_DAY_CLOSED,
-};
-
-enum engine_ticket_state {
-	ENGINE_T_WAITING = 1,
-	ENGINE_T_CALLED,
-	ENGINE_T_SERVING,
-	ENGINE_T_PARKED,
-	ENGINE_T_DONE,
-	ENGINE_T_NO_SHOW,
-	ENGINE_T_CANCELLED,
-};
-
-enum engine_counter_state {
-	ENGINE_C_CLOSED = 1,
-	ENGINE_C_OPEN,          /* open; busy when ticket != 0 */
-	ENGINE_C_PAUSED,
-};
-
-enum engine_channel {
-	ENGINE_CH_KIOSK = 1,
-	ENGINE_CH_COUNTER,      /* issued by staff (guidance counter) */
-	ENGINE_CH_ONLINE,       /* booked online */
-	ENGINE_CH_API,
 };
 
 /* Why a command was refused (engine_exec returns the negated value). */

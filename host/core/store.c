@@ -288,83 +288,12 @@ struct store {
 
 /* ---- names of enum values as stored -------------------------------------- */
 
-static const char *const store_event_names[] = {
-	[ENGINE_EV_ISSUED] = "issued",
-	[ENGINE_EV_CALLED] = "called",
-	[ENGINE_EV_RECALLED] = "recalled",
-	[ENGINE_EV_STARTED] = "started",
-	[ENGINE_EV_FINISHED] = "finished",
-	[ENGINE_EV_NO_SHOW] = "no_show",
-	[ENGINE_EV_TRANSFERRED] = "transferred",
-	[ENGINE_EV_PARKED] = "parked",
-	[ENGINE_EV_UNPARKED] = "unparked",
-	[ENGINE_EV_COUNTER_OPENED] = "counter_opened",
-	[ENGINE_EV_COUNTER_PAUSED] = "counter_paused",
-	[ENGINE_EV_COUNTER_CLOSED] = "counter_closed",
-	[ENGINE_EV_RATED] = "rated",
-	[ENGINE_EV_CANCELLED] = "cancelled",
-	[ENGINE_EV_DAY_CLOSED] = "day_closed",
-};
-
-static const char *const store_tstate_names[] = {
-	[ENGINE_T_WAITING] = "waiting",
-	[ENGINE_T_CALLED] = "called",
-	[ENGINE_T_SERVING] = "serving",
-	[ENGINE_T_PARKED] = "parked",
-	[ENGINE_T_DONE] = "done",
-	[ENGINE_T_NO_SHOW] = "no_show",
-	[ENGINE_T_CANCELLED] = "cancelled",
-};
-
-static const char *const store_cstate_names[] = {
-	[ENGINE_C_CLOSED] = "closed",
-	[ENGINE_C_OPEN] = "open",
-	[ENGINE_C_PAUSED] = "paused",
-};
-
-static const char *const store_channel_names[] = {
-	[ENGINE_CH_KIOSK] = "kiosk",
-	[ENGINE_CH_COUNTER] = "counter",
-	[ENGINE_CH_ONLINE] = "online",
-	[ENGINE_CH_API] = "api",
-};
-
-static const char *const store_role_names[] = {
-	[STORE_ROLE_STAFF] = "staff",
-	[STORE_ROLE_MANAGER] = "manager",
-	[STORE_ROLE_ADMIN] = "admin",
-	[STORE_ROLE_KIOSK] = "kiosk",
-	[STORE_ROLE_DISPLAY] = "display",
-};
-
-#define NAMES_LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-/* Name of value v in table names, NULL when out of range. */
-static const char *
-store_name(const char *const *names, int n, int v)
-{
-	return v > 0 && v < n ? names[v] : NULL;
-}
-
-/* Value of name in table names, 0 when absent. */
-static int
-store_value(const char *const *names, int n, const char *name)
-{
-	int i;
-
-	if (name == NULL)
-		return 0;
-	for (i = 1; i < n; i++)
-		if (names[i] != NULL && strcmp(names[i], name) == 0)
-			return i;
-	return 0;
-}
+/* The names written in rows are the one vocabulary's (proto/vocab.c). */
 
 const char *
 store_role_name(enum store_role r)
 {
-	const char *n = store_name(store_role_names,
-	    NAMES_LEN(store_role_names), (int)r);
+	const char *n = vocab_name(VOCAB_ROLE, (int)r);
 
 	return n != NULL ? n : "unknown";
 }
@@ -372,8 +301,7 @@ store_role_name(enum store_role r)
 enum store_role
 store_role_parse(const char *name)
 {
-	return (enum store_role)store_value(store_role_names,
-	    NAMES_LEN(store_role_names), name);
+	return (enum store_role)vocab_value(VOCAB_ROLE, name);
 }
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -654,57 +582,20 @@ col_int(sqlite3_stmt *st, int i)
 
 /* ---- config lookups (codes <-> indexes) ------------------------------------ */
 
-static int
-store_queue_index(const struct config *cfg, const char *code)
-{
-	int i;
-
-	if (code == NULL || *code == '\0')
-		return -1;
-	for (i = 0; i < cfg->nqueues; i++)
-		if (cfg->queues[i].code != NULL &&
-		    strcmp(cfg->queues[i].code, code) == 0)
-			return i;
-	return -1;
-}
-
-static int
-store_counter_index(const struct config *cfg, int64_t number)
-{
-	int i;
-
-	for (i = 0; i < cfg->ncounters; i++)
-		if (cfg->counters[i].number == number)
-			return i;
-	return -1;
-}
-
-static int
-store_kiosk_index(const struct config *cfg, const char *id)
-{
-	int i;
-
-	if (id == NULL || *id == '\0')
-		return -1;
-	for (i = 0; i < cfg->nkiosks; i++)
-		if (cfg->kiosks[i].id != NULL && strcmp(cfg->kiosks[i].id, id) == 0)
-			return i;
-	return -1;
-}
-
-/* Priority class index of code; 0 (normal) for "" and unknown codes. */
+/*
+ * Codes and numbers to indexes are the configuration's lookups
+ * (config_queue_index, ...), with one rule of the store's own: a priority
+ * code the configuration no longer knows reads as normal (0), so a row
+ * written under an older configuration still loads.  Procedures are found
+ * by binary search over a sorted index (restoring a day looks up every
+ * ticket's procedure among ~1,500).
+ */
 static int
 store_priority_index(const struct config *cfg, const char *code)
 {
-	int i;
+	int i = code != NULL && *code != '\0' ? config_priority_index(cfg, code) : 0;
 
-	if (code == NULL || *code == '\0')
-		return 0;
-	for (i = 1; i <= cfg->npriority && i <= CONFIG_MAX_PRIORITY; i++)
-		if (cfg->priority[i].code != NULL &&
-		    strcmp(cfg->priority[i].code, code) == 0)
-			return i;
-	return 0;
+	return i > 0 ? i : 0;
 }
 
 static int
@@ -1040,8 +931,7 @@ store_put_event(store *s, const struct engine_event *ev)
 	const char *type, *queue = NULL, *vcode = NULL;
 	int counter = 0;
 
-	type = store_name(store_event_names, NAMES_LEN(store_event_names),
-	    (int)ev->type);
+	type = vocab_name(VOCAB_EVENT, (int)ev->type);
 	if (type == NULL) {
 		store_failx(s, "event %lld: unknown type %d", (long long)ev->id,
 		    (int)ev->type);
@@ -1114,10 +1004,8 @@ store_put_ticket(store *s, const struct engine_ticket *t)
 	int counter = 0, assigned = 0, d;
 
 	queue = store_queue_code(cfg, t->queue);
-	state = store_name(store_tstate_names, NAMES_LEN(store_tstate_names),
-	    (int)t->state);
-	channel = store_name(store_channel_names,
-	    NAMES_LEN(store_channel_names), (int)t->channel);
+	state = vocab_name(VOCAB_TICKET_STATE, (int)t->state);
+	channel = vocab_name(VOCAB_CHANNEL, (int)t->channel);
 	if (queue == NULL || state == NULL || channel == NULL ||
 	    t->priority < 0 || t->priority > cfg->npriority ||
 	    t->priority > CONFIG_MAX_PRIORITY ||
@@ -1186,8 +1074,7 @@ store_put_counter(store *s, const struct engine_counter *c)
 	sqlite3_stmt *st = s->st[S_COUNTER_PUT];
 	const char *state;
 
-	state = store_name(store_cstate_names, NAMES_LEN(store_cstate_names),
-	    (int)c->state);
+	state = vocab_name(VOCAB_COUNTER_STATE, (int)c->state);
 	if (c->index < 0 || c->index >= s->cfg->ncounters || state == NULL) {
 		store_failx(s, "counter index %d / state %d out of range",
 		    c->index, (int)c->state);
@@ -1304,7 +1191,7 @@ store_row_ticket(store *s, sqlite3_stmt *st, struct engine_ticket *t)
 	}
 	t->number = col_int(st, 3);
 	queue = col_text(st, 4);
-	t->queue = store_queue_index(cfg, queue);
+	t->queue = config_queue_index(cfg, queue);
 	if (t->queue < 0) {
 		store_failx(s, "ticket %lld (%s, number %d): queue '%s' is not in"
 		    " the configuration (skipped)", (long long)t->id, t->day,
@@ -1313,20 +1200,18 @@ store_row_ticket(store *s, sqlite3_stmt *st, struct engine_ticket *t)
 	}
 	t->procedure = store_procedure_index(s, col_text(st, 5));
 	t->priority = store_priority_index(cfg, col_text(st, 6));
-	t->channel = (enum engine_channel)store_value(store_channel_names,
-	    NAMES_LEN(store_channel_names), col_text(st, 7));
-	t->kiosk = store_kiosk_index(cfg, col_text(st, 8));
-	t->state = (enum engine_ticket_state)store_value(store_tstate_names,
-	    NAMES_LEN(store_tstate_names), col_text(st, 9));
+	t->channel = (enum engine_channel)vocab_value(VOCAB_CHANNEL, col_text(st, 7));
+	t->kiosk = config_kiosk_index(cfg, col_text(st, 8));
+	t->state = (enum engine_ticket_state)vocab_value(VOCAB_TICKET_STATE, col_text(st, 9));
 	if (t->state == 0 || t->channel == 0) {
 		store_failx(s, "ticket %lld: unknown state '%s' or channel '%s'",
 		    (long long)t->id, col_text(st, 9), col_text(st, 7));
 		return -1;
 	}
 	t->counter = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 :
-	    store_counter_index(cfg, sqlite3_column_int64(st, 10));
+	    config_counter_index(cfg, sqlite3_column_int64(st, 10));
 	t->assigned_counter = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 :
-	    store_counter_index(cfg, sqlite3_column_int64(st, 11));
+	    config_counter_index(cfg, sqlite3_column_int64(st, 11));
 	t->staff = col_int(st, 12);
 	t->order = sqlite3_column_int64(st, 13);
 	t->issued_at = sqlite3_column_int64(st, 14);
@@ -1349,14 +1234,13 @@ store_row_counter(store *s, sqlite3_stmt *st, struct engine_counter *c)
 	int64_t number = sqlite3_column_int64(st, 0);
 
 	memset(c, 0, sizeof *c);
-	c->index = store_counter_index(s->cfg, number);
+	c->index = config_counter_index(s->cfg, number);
 	if (c->index < 0) {
 		store_failx(s, "counter %lld is not in the configuration (skipped)",
 		    (long long)number);
 		return 0;
 	}
-	c->state = (enum engine_counter_state)store_value(store_cstate_names,
-	    NAMES_LEN(store_cstate_names), col_text(st, 1));
+	c->state = (enum engine_counter_state)vocab_value(VOCAB_COUNTER_STATE, col_text(st, 1));
 	if (c->state == 0) {
 		store_failx(s, "counter %lld: unknown state '%s'",
 		    (long long)number, col_text(st, 1));
@@ -1381,7 +1265,7 @@ store_row_queue(store *s, sqlite3_stmt *st, struct engine_queue *q)
 	const char *code = col_text(st, 0);
 
 	memset(q, 0, sizeof *q);
-	q->index = store_queue_index(s->cfg, code);
+	q->index = config_queue_index(s->cfg, code);
 	if (q->index < 0) {
 		store_failx(s, "queue '%s' is not in the configuration (skipped)",
 		    code);
@@ -1503,8 +1387,7 @@ store_events_after(store *s, int64_t after, struct engine_event *out, int max)
 		memset(ev, 0, sizeof *ev);
 		ev->id = sqlite3_column_int64(st, 0);
 		type = col_text(st, 1);
-		ev->type = (enum engine_event_type)store_value(store_event_names,
-		    NAMES_LEN(store_event_names), type);
+		ev->type = (enum engine_event_type)vocab_value(VOCAB_EVENT, type);
 		if (ev->type == 0) {
 			store_failx(s, "event %lld: unknown type '%s'",
 			    (long long)ev->id, type);
@@ -1514,14 +1397,14 @@ store_events_after(store *s, int64_t after, struct engine_event *out, int max)
 		ev->at = sqlite3_column_int64(st, 2);
 		ev->ticket = sqlite3_column_int64(st, 3);
 		ev->number = col_int(st, 4);
-		ev->queue = store_queue_index(s->cfg, col_text(st, 5));
+		ev->queue = config_queue_index(s->cfg, col_text(st, 5));
 		ev->counter = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 :
-		    store_counter_index(s->cfg, sqlite3_column_int64(st, 6));
+		    config_counter_index(s->cfg, sqlite3_column_int64(st, 6));
 		ev->staff = col_int(st, 7);
 		if (ev->type == ENGINE_EV_ISSUED)
 			ev->value = store_priority_index(s->cfg, col_text(st, 9));
 		else if (ev->type == ENGINE_EV_TRANSFERRED)
-			ev->value = store_queue_index(s->cfg, col_text(st, 9));
+			ev->value = config_queue_index(s->cfg, col_text(st, 9));
 		else
 			ev->value = col_int(st, 8);
 		if (col_copy(st, 10, ev->reason, sizeof ev->reason) < 0) {
@@ -1597,8 +1480,7 @@ store_user_valid(store *s, const struct store_user *u)
 		    " UTF-8", u->name);
 		return -1;
 	}
-	if (store_name(store_role_names, NAMES_LEN(store_role_names),
-	    (int)u->role) == NULL) {
+	if (vocab_name(VOCAB_ROLE, (int)u->role) == NULL) {
 		store_failc(s, STORE_EINVAL, "user %s: unknown role %d", u->name,
 		    (int)u->role);
 		return -1;

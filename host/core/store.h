@@ -42,13 +42,6 @@ enum store_error {
 
 #define STORE_SCHEMA_VERSION 2
 
-enum store_role {
-	STORE_ROLE_STAFF = 1,
-	STORE_ROLE_MANAGER,
-	STORE_ROLE_ADMIN,
-	STORE_ROLE_KIOSK,     /* device: issue tickets, read procedures */
-	STORE_ROLE_DISPLAY,   /* device: read state and events */
-};
 
 #define STORE_NAME_LEN 64
 #define STORE_MAX_USER_COUNTERS 16

@@ -11,7 +11,7 @@ $(LIB_DAEMON): $(DAEMON_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-DAEMON_LINK = $(LIB_DAEMON) $(LIB_PRINTERS) $(LIB_CORE) $(LIB_COMMON)
+DAEMON_LINK = $(LIB_DAEMON) $(LIB_PRINTERS) $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
 PROGRAMS += $(B)/onestopd
 $(B)/onestopd: $(B)/host/daemon/onestopd.o $(DAEMON_LINK)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(DAEMON_LINK) $(PKG_LIBS) $(PRINTERS_LIBS)

@@ -12,7 +12,7 @@ $(LIB_TOOLS): $(TOOLS_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-TOOLS_LINK = $(LIB_TOOLS) $(LIB_CORE) $(LIB_COMMON)
+TOOLS_LINK = $(LIB_TOOLS) $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
 PROGRAMS += $(B)/onestopctl $(B)/onestop-sim
 $(B)/onestopctl: $(B)/host/tools/onestopctl.o $(TOOLS_LINK)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS)

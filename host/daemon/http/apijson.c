@@ -8,16 +8,13 @@
 
 #include "common/xmalloc.h"
 
+/* The channel's name (proto/vocab.c); "api" for none. */
 static const char *
 apijson_channel(enum engine_channel ch)
 {
-	switch (ch) {
-	case ENGINE_CH_KIOSK: return "kiosk";
-	case ENGINE_CH_COUNTER: return "counter";
-	case ENGINE_CH_ONLINE: return "online";
-	case ENGINE_CH_API: return "api";
-	}
-	return "api";
+	const char *n = vocab_name(VOCAB_CHANNEL, (int)ch);
+
+	return n != NULL ? n : "api";
 }
 
 /* Add n as a number, or null when absent (n <= 0 for times, < 0 else). */

@@ -102,8 +102,7 @@ api_reprint(struct req *r)
 	if ((b = api_body(r, spec)) == NULL)
 		return;
 	k = api_str(b, "kiosk");
-	for (kiosk = 0; k != NULL && kiosk < cfg->nkiosks && strcmp(cfg->kiosks[kiosk].id, k) != 0; kiosk++)
-		;
+	kiosk = k != NULL ? config_kiosk_index(cfg, k) : -1;
 	cJSON_Delete(b);
 	if (t == NULL) {
 		api_error(r, 404, "not_found", "Không tìm thấy vé.");
@@ -173,27 +172,19 @@ api_issue(struct req *r)
 	if (cmd.priority < 0)
 		cmd.priority = 0;
 	cmd.channel = r->user.role == STORE_ROLE_KIOSK ? ENGINE_CH_KIOSK : ENGINE_CH_COUNTER;
-	if (ch != NULL) {
-		if (strcmp(ch, "kiosk") == 0) cmd.channel = ENGINE_CH_KIOSK;
-		else if (strcmp(ch, "counter") == 0) cmd.channel = ENGINE_CH_COUNTER;
-		else if (strcmp(ch, "online") == 0) cmd.channel = ENGINE_CH_ONLINE;
-		else if (strcmp(ch, "api") == 0) cmd.channel = ENGINE_CH_API;
-		else {
-			api_error(r, 400, "bad_value", "Kênh lấy số không hợp lệ.");
-			goto out;
-		}
+	if (ch != NULL &&
+	    (cmd.channel = (enum engine_channel)vocab_value(VOCAB_CHANNEL, ch)) == 0) {
+		api_error(r, 400, "bad_value", "Kênh lấy số không hợp lệ.");
+		goto out;
 	}
 	if (k == NULL && r->user.role == STORE_ROLE_KIOSK)
 		k = r->user.name;
 	if (k != NULL) {
-		int i;
-		for (i = 0; i < cfg->nkiosks && strcmp(cfg->kiosks[i].id, k) != 0; i++)
-			;
-		if (i == cfg->nkiosks && api_str(b, "kiosk") != NULL) {
+		cmd.kiosk = config_kiosk_index(cfg, k);
+		if (cmd.kiosk < 0 && api_str(b, "kiosk") != NULL) {
 			api_error(r, 404, "not_found", "Không có ki-ốt \"%.32s\".", k);
 			goto out;
 		}
-		cmd.kiosk = i < cfg->nkiosks ? i : -1;
 	}
 	cmd.staff = r->user.role == STORE_ROLE_KIOSK ? 0 : r->user.id;
 	/* A kiosk with a printer prints, unless asked not to ("print": false,
