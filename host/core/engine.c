@@ -176,6 +176,7 @@ tk_unlist(engine *e, struct tk *p)
 	if (l != NULL) {
 		l->v[p->list_idx] = l->v[--l->n];
 		l->v[p->list_idx]->list_idx = p->list_idx;
+		estimate_wait_del(e, p);
 	}
 	p->list_kind = 0;
 	p->list_idx = -1;
@@ -214,6 +215,7 @@ tk_list(engine *e, struct tk *p)
 	e->qwait_total[p->t.queue]++;
 	p->list_idx = l->n;
 	tlist_push(l, p);
+	estimate_wait_add(e, p);
 }
 
 /* Record ticket p as changed by this command. */
@@ -1439,6 +1441,8 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 		memcpy(e->day, day, sizeof e->day);
 	e->now = cmd->now;
 	apply(e, cmd, p, res);
+	e->version++;                /* the estimate at issue saw the state
+	                                before the command */
 
 	res->nevents = e->nev;
 	res->events = e->ev;

@@ -31,19 +31,6 @@
 #define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
 #define PLAY_MAX_STEPS 100000
 
-/* A waiting ticket's live position (engine_position), cached. */
-struct livepos {
-	int64_t id;
-	int ahead, est;
-};
-
-/* The live positions of one engine version. */
-struct estimate_cache {
-	unsigned long version;           /* engine version they are of */
-	int n, cap;
-	struct livepos *v;               /* by id */
-};
-
 /* ---- what the day teaches ----------------------------------------------- */
 
 /*
@@ -175,128 +162,163 @@ residual_s(const engine *e, const struct learned *L, const struct tk *t,
 	return rem + L->gap;
 }
 
-/* ---- the play-out behind the estimate ----------------------------------- */
+/* ---- the hall: the waiting tickets of one engine version ---------------- */
 
-/* A ticket in the play-out: a waiting one, or one expected to arrive. */
-struct vtk {
-	double key;                  /* arrival order: waiting ones < 0, then
-	                                expected ones by seconds from now */
-	const struct tk *p;          /* NULL for an expected arrival */
-	int taken;
-};
+/*
+ * Every estimate of one engine version plays out the same waiting tickets,
+ * so what the play-outs share is built once per version (struct hall): the
+ * waiting tickets in arrival order (kept sorted as they come and go, so no
+ * sort per version), per queue the unassigned ones by kind and the ones
+ * with a target by deadline, per counter the assigned ones, the expected
+ * arrival rates, the learned means and each open counter's first free
+ * time.  A play-out (struct run) then only keeps its own heads, runs and
+ * counters' times over those shared lists; the one ticket an estimate is
+ * for, when it is not waiting yet (a ticket being issued, or the "issued
+ * now" of engine_queue_estimate), is slotted into copies of its own
+ * queue's lists.  The figures are those of the play-out built from scratch
+ * per estimate (tests/unit/host/core/estimate_ref.c), which the unit test
+ * checks after every command of a random sequence.
+ */
 
-/* A growable list of play-out tickets (indexes), in arrival order. */
-struct vlist {
-	int *v;
-	int n, cap, h;               /* h: first not yet taken, maybe */
-};
+#define ARRIVAL (-2)            /* a head that is an expected arrival */
 
 /* A ticket's deadline (enqueued + target) in a queue's overdue list. */
-struct vdue {
+struct hdue {
 	int64_t due;
-	int idx;
+	int idx;                     /* rank in the hall (the target: n) */
 };
 
-/* A queue in the play-out. */
-struct vqueue {
-	struct vlist norm, prio;     /* unassigned, by kind */
-	struct vdue *due;            /* waiting ones with a target, by due */
-	int nd, hd;
-	int nr, pr;                  /* interleave runs */
-	double gap[2], next[2];      /* expected arrivals: normal, priority:
-	                                seconds between, next at (0 = none) */
+/* A queue of the hall. */
+struct hqueue {
+	int *v[2];                   /* unassigned waiting, normal / priority:
+	                                ranks, in arrival order */
+	int n[2];
+	struct hdue *due;            /* those with a target, by (due, rank) */
+	int nd;
+	double gap[2];               /* expected arrivals: seconds between
+	                                (0 = none), normal / priority */
+	double hold;                 /* hold_s of the queue */
 };
 
-/* The play-out: waiting tickets per queue and per counter. */
-struct play {
-	const engine *e;
-	int64_t now;
-	struct vtk *t;
-	int nt, cap;
-	int nreal;                   /* t[0..nreal-1]: the tickets waiting now;
-	                                the rest are expected arrivals */
-	struct vqueue *q;
-	struct vlist *asg;           /* per counter: assigned to it */
-	struct vdue *dpool;
+/* What every play-out of one engine version shares. */
+struct hall {
+	unsigned long version;       /* of the engine; 0 = not built */
+	int n;                       /* waiting tickets: c->wait[0..n-1] */
+	struct hqueue *q;
+	int *asg, *asg_off, *nasg;   /* per counter: assigned ones, ranks */
+	int *pool, poolcap;          /* storage of the kind lists */
+	struct hdue *dpool;
+	int dcap;
+	double *free0;               /* per counter: first free, < 0 = not open */
+	double gap0;                 /* the learned call delay */
+	double *key;                 /* n + 1: rank - n; slot n: the target */
+	unsigned char *taken;        /* n + 1: scratch of a run */
+	int cap;                     /* of key and taken */
 };
 
-/* qsort: tickets in arrival order. */
+/* A waiting ticket's live figures (engine_position), by rank. */
+struct livepos {
+	int ahead, est;
+};
+
+struct estimate_cache {
+	struct tk **wait;            /* waiting tickets, in arrival order */
+	int nwait, wcap;
+	struct hall h;
+	unsigned long live_version;  /* of the live figures; 0 = none */
+	struct livepos *live;
+	int livecap;
+	double *when;
+};
+
+/* Position of p in the waiting list (lower bound in arrival order). */
 static int
-cmp_vtk(const void *a, const void *b)
+wait_lower(const struct estimate_cache *c, const struct tk *p)
 {
-	const struct tk *x = ((const struct vtk *)a)->p;
-	const struct tk *y = ((const struct vtk *)b)->p;
+	int lo = 0, hi = c->nwait;
 
-	return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (before(c->wait[mid], p))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Rank of listed waiting ticket p, or -1. */
+static int
+wait_rank(const struct estimate_cache *c, const struct tk *p)
+{
+	int i = wait_lower(c, p), k;
+
+	if (i < c->nwait && c->wait[i] == p)
+		return i;
+	for (k = 0; k < c->nwait; k++)       /* equal keys: not expected */
+		if (c->wait[k] == p)
+			return k;
+	return -1;
+}
+
+void
+estimate_wait_add(engine *e, struct tk *p)
+{
+	struct estimate_cache *c = e->live;
+	int i;
+
+	if (c->nwait == c->wcap) {
+		c->wcap = c->wcap ? c->wcap * 2 : 256;
+		c->wait = xreallocarray(c->wait, (size_t)c->wcap,
+		    sizeof *c->wait);
+	}
+	i = c->nwait > 0 && before(c->wait[c->nwait - 1], p) ? c->nwait :
+	    wait_lower(c, p);
+	memmove(c->wait + i + 1, c->wait + i,
+	    (size_t)(c->nwait - i) * sizeof *c->wait);
+	c->wait[i] = p;
+	c->nwait++;
+}
+
+void
+estimate_wait_del(engine *e, struct tk *p)
+{
+	struct estimate_cache *c = e->live;
+	int i = wait_rank(c, p);
+
+	if (i < 0)
+		return;
+	memmove(c->wait + i, c->wait + i + 1,
+	    (size_t)(c->nwait - i - 1) * sizeof *c->wait);
+	c->nwait--;
 }
 
 /* qsort: deadlines, earliest first, then arrival order. */
 static int
-cmp_vdue(const void *a, const void *b)
+cmp_hdue(const void *a, const void *b)
 {
-	const struct vdue *x = a, *y = b;
+	const struct hdue *x = a, *y = b;
 
 	if (x->due != y->due)
 		return x->due < y->due ? -1 : 1;
 	return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* Append idx to l. */
-static void
-vpush(struct vlist *l, int idx)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = xreallocarray(l->v, (size_t)l->cap, sizeof *l->v);
-	}
-	l->v[l->n++] = idx;
-}
-
-/* First not yet taken ticket of l, or -1. */
-static int
-vhead(const struct play *P, struct vlist *l)
-{
-	while (l->h < l->n && P->t[l->v[l->h]].taken)
-		l->h++;
-	return l->h < l->n ? l->v[l->h] : -1;
-}
-
-/* First not yet taken entry of vq's deadline list, or NULL. */
-static const struct vdue *
-vdue_head(const struct play *P, struct vqueue *vq)
-{
-	while (vq->hd < vq->nd && P->t[vq->due[vq->hd].idx].taken)
-		vq->hd++;
-	return vq->hd < vq->nd ? &vq->due[vq->hd] : NULL;
-}
-
-/* Add a play-out ticket; returns its index. */
-static int
-vadd(struct play *P, double key, const struct tk *p)
-{
-	if (P->nt == P->cap) {
-		P->cap = P->cap ? P->cap * 2 : 64;
-		P->t = xreallocarray(P->t, (size_t)P->cap, sizeof *P->t);
-	}
-	P->t[P->nt].key = key;
-	P->t[P->nt].p = p;
-	P->t[P->nt].taken = 0;
-	return P->nt++;
-}
-
 /*
  * Arrival rates of the day per queue and kind: the tickets now in the queue
  * issued in the last ARRIVAL_WINDOW_S (or since the day's first ticket), as
- * seconds between arrivals in vq->gap (0 = none expected).  Nothing is
+ * seconds between arrivals in gap (0 = none expected).  Nothing is
  * extrapolated before the day has run ARRIVAL_MIN_S.
  */
 static void
-play_rates(struct play *P)
+hall_rates(const engine *e, struct hall *H)
 {
-	const engine *e = P->e;
-	int64_t first = 0, span;
+	int64_t first = 0, span, now = e->now;
 	int i, q;
 
+	for (q = 0; q < e->cfg->nqueues; q++)
+		H->q[q].gap[0] = H->q[q].gap[1] = 0;
 	for (i = 0; i < e->all.n; i++) {
 		const struct tk *p = e->all.v[i];
 
@@ -304,185 +326,295 @@ play_rates(struct play *P)
 			continue;
 		if (first == 0 || p->t.issued_at < first)
 			first = p->t.issued_at;
-		if (p->t.issued_at > P->now - ARRIVAL_WINDOW_S &&
-		    p->t.issued_at <= P->now)
-			P->q[p->t.queue].gap[is_prio(p)] += 1;
+		if (p->t.issued_at > now - ARRIVAL_WINDOW_S &&
+		    p->t.issued_at <= now)
+			H->q[p->t.queue].gap[is_prio(p)] += 1;
 	}
-	span = first > 0 ? P->now - first : 0;
+	span = first > 0 ? now - first : 0;
 	if (span > ARRIVAL_WINDOW_S)
 		span = ARRIVAL_WINDOW_S;
 	for (q = 0; q < e->cfg->nqueues; q++)
 		for (i = 0; i < 2; i++) {
-			struct vqueue *vq = &P->q[q];
+			struct hqueue *hq = &H->q[q];
 
-			vq->gap[i] = vq->gap[i] > 0 && span >= ARRIVAL_MIN_S ?
-			    (double)span / vq->gap[i] : 0;
-			vq->next[i] = vq->gap[i];
+			hq->gap[i] = hq->gap[i] > 0 && span >= ARRIVAL_MIN_S ?
+			    (double)span / hq->gap[i] : 0;
 		}
 }
 
-/*
- * Build the play-out of the waiting tickets at time now, with target (a
- * waiting ticket, listed or about to be issued, or NULL) among them.
- * Returns target's index (-1 for NULL).
- */
-static int
-play_build(struct play *P, const engine *e, const struct tk *target,
-    int64_t now)
+/* The hall of e's current version (built when the version changed). */
+static struct hall *
+hall_get(const engine *e)
 {
+	struct estimate_cache *c = e->live;
+	struct hall *H = &c->h;
 	const struct config *cfg = e->cfg;
-	int q, c, i, ti = -1, off = 0, nreal;
+	int nq = cfg->nqueues, nc = cfg->ncounters, n = c->nwait;
+	int i, q, k, off;
+	struct learned L;
 
-	memset(P, 0, sizeof *P);
-	P->e = e;
-	P->now = now;
-	for (q = 0; q < cfg->nqueues; q++)
-		for (i = 0; i < e->qwait[q].n; i++)
-			if (e->qwait[q].v[i] != target)
-				vadd(P, 0, e->qwait[q].v[i]);
-	for (c = 0; c < cfg->ncounters; c++)
-		for (i = 0; i < e->cwait[c].n; i++)
-			if (e->cwait[c].v[i] != target)
-				vadd(P, 0, e->cwait[c].v[i]);
-	if (target != NULL)
-		vadd(P, 0, target);
-	nreal = P->nreal = P->nt;
-	qsort(P->t, (size_t)nreal, sizeof *P->t, cmp_vtk);
-
-	P->q = xcalloc((size_t)cfg->nqueues + 1, sizeof *P->q);
-	P->asg = xcalloc((size_t)cfg->ncounters + 1, sizeof *P->asg);
-	P->dpool = xcalloc((size_t)nreal + 1, sizeof *P->dpool);
-	for (q = 0; q < cfg->nqueues; q++) {
-		P->q[q].nr = e->queues[q].normal_run;
-		P->q[q].pr = e->queues[q].priority_run;
+	if (H->version == e->version && H->q != NULL)
+		return H;
+	if (H->q == NULL) {
+		H->q = xcalloc((size_t)nq + 1, sizeof *H->q);
+		H->asg_off = xcalloc((size_t)nc + 1, sizeof *H->asg_off);
+		H->nasg = xcalloc((size_t)nc + 1, sizeof *H->nasg);
+		H->free0 = xcalloc((size_t)nc + 1, sizeof *H->free0);
 	}
-	for (i = 0; i < nreal; i++) {
-		const struct tk *p = P->t[i].p;
+	H->n = n;
+	if (n + 1 > H->cap) {
+		H->cap = (n + 1) * 2;
+		H->key = xreallocarray(H->key, (size_t)H->cap, sizeof *H->key);
+		H->taken = xreallocarray(H->taken, (size_t)H->cap, 1);
+		H->pool = xreallocarray(H->pool, (size_t)H->cap, sizeof *H->pool);
+		H->dpool = xreallocarray(H->dpool, (size_t)H->cap,
+		    sizeof *H->dpool);
+	}
+	/* Count per list, then lay the lists out in the pool. */
+	for (q = 0; q < nq; q++)
+		H->q[q].n[0] = H->q[q].n[1] = H->q[q].nd = 0;
+	for (i = 0; i < nc; i++)
+		H->nasg[i] = 0;
+	for (i = 0; i < n; i++) {
+		const struct tk *p = c->wait[i];
 		int ac = p->t.assigned_counter;
-		struct vqueue *vq = &P->q[p->t.queue];
 
-		P->t[i].key = i - nreal;
-		if (p == target)
-			ti = i;
-		if (ac >= 0 && ac < cfg->ncounters)
-			vpush(&P->asg[ac], i);
+		if (ac >= 0 && ac < nc)
+			H->nasg[ac]++;
 		else
-			vpush(is_prio(p) ? &vq->prio : &vq->norm, i);
+			H->q[p->t.queue].n[is_prio(p)]++;
 	}
-	/* Deadlines, per queue into the shared pool. */
-	for (q = 0; q < cfg->nqueues; q++) {
-		struct vqueue *vq = &P->q[q];
-		int k;
+	off = 0;
+	for (q = 0; q < nq; q++)
+		for (k = 0; k < 2; k++) {
+			H->q[q].v[k] = H->pool + off;
+			off += H->q[q].n[k];
+			H->q[q].n[k] = 0;
+		}
+	H->asg = H->pool + off;
+	for (i = 0, off = 0; i < nc; i++) {
+		H->asg_off[i] = off;
+		off += H->nasg[i];
+		H->nasg[i] = 0;
+	}
+	/* Fill, in arrival order. */
+	for (i = 0; i < n; i++) {
+		const struct tk *p = c->wait[i];
+		int ac = p->t.assigned_counter;
+		struct hqueue *hq = &H->q[p->t.queue];
 
-		vq->due = P->dpool + off;
-		for (k = 0; k < vq->norm.n + vq->prio.n; k++) {
-			int idx = k < vq->norm.n ? vq->norm.v[k] :
-			    vq->prio.v[k - vq->norm.n];
-			int64_t tgt = engine_target_s(e, P->t[idx].p);
+		H->key[i] = i - n;
+		if (ac >= 0 && ac < nc) {
+			H->asg[H->asg_off[ac] + H->nasg[ac]++] = i;
+			continue;
+		}
+		hq->v[is_prio(p)][hq->n[is_prio(p)]++] = i;
+	}
+	/* Deadlines: per queue, its tickets with a target, then sorted by
+	 * (due, rank) unless they already are (the usual case). */
+	for (q = 0, off = 0; q < nq; q++) {
+		struct hqueue *hq = &H->q[q];
+		int a = 0, b = 0, sorted = 1;
+
+		hq->due = H->dpool + off;
+		/* Merge the two kind lists back into rank order. */
+		while (a < hq->n[0] || b < hq->n[1]) {
+			int idx = b >= hq->n[1] || (a < hq->n[0] &&
+			    hq->v[0][a] < hq->v[1][b]) ? hq->v[0][a++] :
+			    hq->v[1][b++];
+			int64_t tgt = engine_target_s(e, c->wait[idx]);
+			struct hdue *d;
 
 			if (tgt <= 0)
 				continue;
-			vq->due[vq->nd].due = P->t[idx].p->t.enqueued_at + tgt;
-			vq->due[vq->nd].idx = idx;
-			vq->nd++;
+			d = &hq->due[hq->nd++];
+			d->due = c->wait[idx]->t.enqueued_at + tgt;
+			d->idx = idx;
+			if (hq->nd > 1 && d[-1].due > d->due)
+				sorted = 0;
 		}
-		if (vq->nd > 1)
-			qsort(vq->due, (size_t)vq->nd, sizeof *vq->due, cmp_vdue);
-		off += vq->nd;
+		if (!sorted)
+			qsort(hq->due, (size_t)hq->nd, sizeof *hq->due, cmp_hdue);
+		off += hq->nd;
 	}
-	play_rates(P);
-	return ti;
+	hall_rates(e, H);
+	learned(e, &L);
+	for (q = 0; q < nq; q++)
+		H->q[q].hold = hold_s(e, &L, q);
+	H->gap0 = L.gap;
+	for (i = 0; i < nc; i++) {
+		const struct engine_counter *ec = &e->counters[i];
+		const struct tk *t;
+
+		if (ec->state != ENGINE_C_OPEN)
+			H->free0[i] = -1;
+		else if (ec->ticket != 0 &&
+		    (t = engine_find_id(e, ec->ticket)) != NULL)
+			H->free0[i] = residual_s(e, &L, t, e->now);
+		else
+			H->free0[i] = L.gap;
+	}
+	H->version = e->version;
+	return H;
 }
 
-/* Free what play_build allocated. */
-static void
-play_free(struct play *P)
-{
-	int i;
+/* ---- a play-out over the hall ------------------------------------------- */
 
-	for (i = 0; i < P->e->cfg->nqueues; i++) {
-		free(P->q[i].norm.v);
-		free(P->q[i].prio.v);
-	}
-	for (i = 0; i < P->e->cfg->ncounters; i++)
-		free(P->asg[i].v);
-	free(P->t);
-	free(P->q);
-	free(P->asg);
-	free(P->dpool);
-}
+/* A queue in one play-out: its heads in the hall's lists, its runs. */
+struct rqueue {
+	const int *v[2];             /* the hall's lists (or copies with the
+	                                target slotted in) */
+	int n[2], h[2];              /* length, first maybe not yet taken */
+	const struct hdue *due;
+	int nd, hd;
+	int nr, pr;                  /* interleave runs */
+	double arr[2];               /* next expected arrival, seconds from
+	                                now (kind's gap 0: none) */
+	int dirty;                   /* a ticket was taken: heads below stale */
+	int rh[2];                   /* first waiting one not taken, -1 */
+	double rk[2];                /* its key */
+	int dh;                      /* first deadline not taken, -1 */
+};
 
-/* The expected arrivals of queue q up to at seconds from now. */
+/* One play-out. */
+struct run {
+	const engine *e;
+	const struct hall *H;
+	struct rqueue *q;
+	int *ah;                     /* per counter: first assigned not taken */
+	double *free_at;
+	int *heap, nheap;            /* open counters by (free_at, index) */
+	int tkind;                   /* the slotted-in target's kind, -1 */
+	int *tv;                     /* its queue's list of its kind, and its */
+	struct hdue *tdue;           /* deadlines, with it slotted in */
+};
+
+/* Find queue rq's first tickets not yet taken again (after a take). */
 static void
-play_arrive(struct play *P, int q, double at)
+rrefresh(const struct run *R, struct rqueue *rq)
 {
-	struct vqueue *vq = &P->q[q];
+	const unsigned char *taken = R->H->taken;
 	int k;
 
-	for (k = 0; k < 2; k++)
-		while (vq->gap[k] > 0 && vq->next[k] <= at) {
-			vpush(k ? &vq->prio : &vq->norm,
-			    vadd(P, vq->next[k], NULL));
-			vq->next[k] += vq->gap[k];
-		}
+	for (k = 0; k < 2; k++) {
+		while (rq->h[k] < rq->n[k] && taken[rq->v[k][rq->h[k]]])
+			rq->h[k]++;
+		rq->rh[k] = rq->h[k] < rq->n[k] ? rq->v[k][rq->h[k]] : -1;
+		rq->rk[k] = rq->rh[k] >= 0 ? R->H->key[rq->rh[k]] : 0;
+	}
+	while (rq->hd < rq->nd && taken[rq->due[rq->hd].idx])
+		rq->hd++;
+	rq->dh = rq->hd < rq->nd ? rq->hd : -1;
+	rq->dirty = 0;
 }
 
-/* Whether play-out ticket x is a priority one of its queue's list. */
-static int
-vprio(const struct play *P, int x, int q)
+/* The first not yet taken of kind k of queue rq at time at: a rank,
+ * ARRIVAL, or -1; its key in *key. */
+static inline int
+rhead(const struct rqueue *rq, const struct hqueue *hq, int k, double at,
+    double *key)
 {
-	const struct vqueue *vq = &P->q[q];
-	int i;
+	if (rq->rh[k] >= 0) {
+		*key = rq->rk[k];
+		return rq->rh[k];
+	}
+	if (hq->gap[k] > 0 && rq->arr[k] <= at) {
+		*key = rq->arr[k];
+		return ARRIVAL;
+	}
+	return -1;
+}
 
-	for (i = vq->prio.h; i < vq->prio.n; i++)
-		if (vq->prio.v[i] == x)
-			return 1;
-	return 0;
+/* Whether heap entry a goes before b: earlier free, then lower index. */
+static inline int
+heap_less(const struct run *R, int a, int b)
+{
+	return R->free_at[a] < R->free_at[b] ||
+	    (R->free_at[a] == R->free_at[b] && a < b);
+}
+
+/* Restore the heap order from slot i down. */
+static void
+heap_down(struct run *R, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, m = i, t;
+
+		if (l < R->nheap && heap_less(R, R->heap[l], R->heap[m]))
+			m = l;
+		if (l + 1 < R->nheap && heap_less(R, R->heap[l + 1], R->heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = R->heap[i];
+		R->heap[i] = R->heap[m];
+		R->heap[m] = t;
+		i = m;
+	}
 }
 
 /*
  * The ticket counter c would call at time at (seconds from now) in the
- * play-out, or -1: the rules of route() on the play-out's tickets.  In *qq
+ * play-out, or -1: the rules of route() in engine.c on the play-out's
+ * tickets.  A rank, or ARRIVAL (an expected visitor of queue *qq).  In *qq
  * the queue it is taken from, in *pp whether it is a priority one, and in
  * *passed the queue rule 3a passed over (or -1).
  */
 static int
-play_pick(struct play *P, int c, double at, int *qq, int *pp, int *passed)
+run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 {
-	const engine *e = P->e;
+	const engine *e = R->e;
+	const struct hall *H = R->H;
 	const struct config_policy *pol = &e->cfg->policy;
-	int64_t now = P->now + (int64_t)at;
-	int head[CONFIG_MAX_SERVES], hn[CONFIG_MAX_SERVES], hp[CONFIG_MAX_SERVES];
+	const struct serve *sv = e->serves[c];
+	int ns = e->nserves[c];
+	int64_t now = e->now + (int64_t)at;
+	int hn[CONFIG_MAX_SERVES], hp[CONFIG_MAX_SERVES];
+	double kn[CONFIG_MAX_SERVES], kp[CONFIG_MAX_SERVES], kh[CONFIG_MAX_SERVES];
 	int over[2] = { -1, -1 }, overq[2] = { -1, -1 }, nlevel[2] = { 0, 0 };
 	int64_t overby[2] = { 0, 0 };
-	int i, level, j, x, pj = -1;
+	int i, level, j, pj = -1;
 
 	*passed = -1;
 	/* 0. Tickets assigned to this counter. */
-	if ((x = vhead(P, &P->asg[c])) >= 0) {
-		*qq = P->t[x].p->t.queue;
-		*pp = is_prio(P->t[x].p);
-		return x;
-	}
-	for (i = 0; i < e->nserves[c]; i++) {
-		int q = e->serves[c][i].queue, lv = e->serves[c][i].level;
-		struct vqueue *vq = &P->q[q];
-		const struct vdue *d;
+	{
+		const int *a = H->asg + H->asg_off[c];
 
-		play_arrive(P, q, at);
-		hn[i] = vhead(P, &vq->norm);
-		hp[i] = vhead(P, &vq->prio);
-		head[i] = hn[i] < 0 ? hp[i] : hp[i] < 0 ? hn[i] :
-		    P->t[hn[i]].key < P->t[hp[i]].key ? hn[i] : hp[i];
-		if (head[i] < 0)
+		while (R->ah[c] < H->nasg[c] && H->taken[a[R->ah[c]]])
+			R->ah[c]++;
+		if (R->ah[c] < H->nasg[c]) {
+			const struct tk *p = e->live->wait[a[R->ah[c]]];
+
+			*qq = p->t.queue;
+			*pp = is_prio(p);
+			return a[R->ah[c]];
+		}
+	}
+	for (i = 0; i < ns; i++) {
+		int q = sv[i].queue, lv = sv[i].level;
+		struct rqueue *rq = &R->q[q];
+		const struct hqueue *hq = &H->q[q];
+
+		if (rq->dirty)
+			rrefresh(R, rq);
+		hn[i] = rhead(rq, hq, 0, at, &kn[i]);
+		hp[i] = rhead(rq, hq, 1, at, &kp[i]);
+		if (hn[i] == -1 && hp[i] == -1)
 			continue;
+		kh[i] = hn[i] == -1 ? kp[i] : hp[i] == -1 ? kn[i] :
+		    kn[i] < kp[i] ? kn[i] : kp[i];
 		nlevel[lv]++;
-		if ((d = vdue_head(P, vq)) != NULL && now - d->due > 0 &&
-		    (over[lv] < 0 || now - d->due > overby[lv] ||
-		    (now - d->due == overby[lv] && d->idx < over[lv]))) {
-			over[lv] = d->idx;
-			overq[lv] = q;
-			overby[lv] = now - d->due;
+		if (rq->dh >= 0) {
+			const struct hdue *d = &rq->due[rq->dh];
+
+			if (now - d->due > 0 && (over[lv] < 0 ||
+			    now - d->due > overby[lv] ||
+			    (now - d->due == overby[lv] &&
+			    H->key[d->idx] < H->key[over[lv]]))) {
+				over[lv] = d->idx;
+				overq[lv] = q;
+				overby[lv] = now - d->due;
+			}
 		}
 	}
 	/* 1. Past target outranks. */
@@ -496,9 +628,11 @@ play_pick(struct play *P, int c, double at, int *qq, int *pp, int *passed)
 	else
 		level = over[0] >= 0 ? 0 : over[1] >= 0 ? 1 : -1;
 	if (level >= 0) {
+		int x = over[level];
+
 		*qq = overq[level];
-		*pp = vprio(P, over[level], overq[level]);
-		return over[level];
+		*pp = x == H->n ? R->tkind : is_prio(e->live->wait[x]);
+		return x;
 	}
 	/* 2. Primary first. */
 	level = nlevel[CONFIG_PRIMARY] > 0 ? CONFIG_PRIMARY : CONFIG_BACKUP;
@@ -506,111 +640,204 @@ play_pick(struct play *P, int c, double at, int *qq, int *pp, int *passed)
 		return -1;
 	/* 3. The queue whose head came first, then the interleave. */
 	j = -1;
-	for (i = 0; i < e->nserves[c]; i++)
-		if (e->serves[c][i].level == level && head[i] >= 0 &&
-		    (j < 0 || P->t[head[i]].key < P->t[head[j]].key))
+	for (i = 0; i < ns; i++)
+		if (sv[i].level == level && (hn[i] != -1 || hp[i] != -1) &&
+		    (j < 0 || kh[i] < kh[j]))
 			j = i;
 	/* 3a. A priority ticket of another served queue. */
-	for (i = 0; pol->priority_first_free && i < e->nserves[c]; i++) {
-		const struct vqueue *iq = &P->q[e->serves[c][i].queue];
+	for (i = 0; pol->priority_first_free && i < ns; i++) {
+		const struct rqueue *iq = &R->q[sv[i].queue];
 
-		if (i != j && hp[i] >= 0 && (pj < 0 ||
-		    P->t[hp[i]].key < P->t[hp[pj]].key) &&
-		    interleave_kind(pol, hn[i] >= 0, 1, iq->nr, iq->pr))
+		if (i != j && hp[i] != -1 && (pj < 0 || kp[i] < kp[pj]) &&
+		    interleave_kind(pol, hn[i] != -1, 1, iq->nr, iq->pr))
 			pj = i;
 	}
-	if (pj >= 0 && (hp[j] < 0 || P->t[hp[pj]].key < P->t[hp[j]].key)) {
-		const struct vqueue *vq = &P->q[e->serves[c][j].queue];
+	if (pj >= 0 && (hp[j] == -1 || kp[pj] < kp[j])) {
+		const struct rqueue *vq = &R->q[sv[j].queue];
 
-		if (hn[j] < 0 || interleave_kind(pol, 1, 1, vq->nr, vq->pr)) {
-			if (hn[j] >= 0)
-				*passed = e->serves[c][j].queue;
-			*qq = e->serves[c][pj].queue;
+		if (hn[j] == -1 || interleave_kind(pol, 1, 1, vq->nr, vq->pr)) {
+			if (hn[j] != -1)
+				*passed = sv[j].queue;
+			*qq = sv[pj].queue;
 			*pp = 1;
 			return hp[pj];
 		}
 	}
 	{
-		const struct vqueue *vq = &P->q[e->serves[c][j].queue];
+		const struct rqueue *vq = &R->q[sv[j].queue];
 
-		*qq = e->serves[c][j].queue;
-		*pp = interleave_kind(pol, hn[j] >= 0, hp[j] >= 0, vq->nr,
+		*qq = sv[j].queue;
+		*pp = interleave_kind(pol, hn[j] != -1, hp[j] != -1, vq->nr,
 		    vq->pr);
 		return *pp ? hp[j] : hn[j];
 	}
 }
 
 /*
- * Seconds until target (index ti in the play-out) is called: the open
- * counters become free when their current tickets are expected to end and
- * call the waiting tickets by the routing rules, each holding the counter
- * for its queue's expected time.  -1 when no open counter would call it.
- * With when (nreal entries, filled with -1 by the caller) the play-out goes
- * on until every ticket waiting now is called, and when[i] is the seconds
- * until ticket i is: the same figures one play-out per ticket would give,
- * since each of those is a prefix of this one.
+ * Set up a play-out over hall H.  target: NULL, a listed waiting ticket
+ * (rank ti), or a ticket not waiting yet (ti = H->n), which is slotted into
+ * its queue's lists at its place in arrival order.
+ */
+static void
+run_init(struct run *R, const engine *e, struct hall *H,
+    const struct tk *target, int ti)
+{
+	const struct config *cfg = e->cfg;
+	int q, c, k;
+
+	memset(R, 0, sizeof *R);
+	R->e = e;
+	R->H = H;
+	R->tkind = -1;
+	R->q = xcalloc((size_t)cfg->nqueues + 1, sizeof *R->q);
+	R->ah = xcalloc((size_t)cfg->ncounters + 1, sizeof *R->ah);
+	R->free_at = xcalloc((size_t)cfg->ncounters + 1, sizeof *R->free_at);
+	R->heap = xcalloc((size_t)cfg->ncounters + 1, sizeof *R->heap);
+	memset(H->taken, 0, (size_t)H->n + 1);
+	for (q = 0; q < cfg->nqueues; q++) {
+		struct rqueue *rq = &R->q[q];
+		const struct hqueue *hq = &H->q[q];
+
+		for (k = 0; k < 2; k++) {
+			rq->v[k] = hq->v[k];
+			rq->n[k] = hq->n[k];
+			rq->arr[k] = hq->gap[k];
+		}
+		rq->due = hq->due;
+		rq->nd = hq->nd;
+		rq->nr = e->queues[q].normal_run;
+		rq->pr = e->queues[q].priority_run;
+		rq->dirty = 1;
+	}
+	if (target != NULL && ti == H->n) {
+		/* Not waiting yet (so assigned to no counter): slot it in. */
+		struct rqueue *rq = &R->q[target->t.queue];
+		const struct hqueue *hq = &H->q[target->t.queue];
+		const struct estimate_cache *lc = e->live;
+		int kind = is_prio(target), pos = wait_lower(lc, target), i, at;
+		int64_t tgt = engine_target_s(e, target);
+
+		R->tkind = kind;
+		H->key[H->n] = pos - H->n - 0.5;
+		R->tv = xreallocarray(NULL, (size_t)hq->n[kind] + 1,
+		    sizeof *R->tv);
+		for (i = 0, at = 0; i < hq->n[kind]; i++) {
+			if (hq->v[kind][i] >= pos && at == 0) {
+				R->tv[i + at] = H->n;
+				at = 1;
+			}
+			R->tv[i + at] = hq->v[kind][i];
+		}
+		if (at == 0)
+			R->tv[i] = H->n;
+		rq->v[kind] = R->tv;
+		rq->n[kind] = hq->n[kind] + 1;
+		if (tgt > 0) {
+			int64_t due = target->t.enqueued_at + tgt;
+
+			R->tdue = xreallocarray(NULL, (size_t)hq->nd + 1,
+			    sizeof *R->tdue);
+			for (i = 0, at = 0; i < hq->nd; i++) {
+				const struct hdue *d = &hq->due[i];
+
+				if (at == 0 && (d->due > due || (d->due == due &&
+				    d->idx >= pos))) {
+					R->tdue[i + at].due = due;
+					R->tdue[i + at].idx = H->n;
+					at = 1;
+				}
+				R->tdue[i + at] = *d;
+			}
+			if (at == 0) {
+				R->tdue[i].due = due;
+				R->tdue[i].idx = H->n;
+			}
+			rq->due = R->tdue;
+			rq->nd = hq->nd + 1;
+		}
+	}
+	for (c = 0; c < cfg->ncounters; c++)
+		if (H->free0[c] >= 0) {
+			R->free_at[c] = H->free0[c];
+			R->heap[R->nheap++] = c;
+		}
+	for (c = R->nheap / 2 - 1; c >= 0; c--)
+		heap_down(R, c);
+}
+
+/* Free what run_init allocated. */
+static void
+run_free(struct run *R)
+{
+	free(R->q);
+	free(R->ah);
+	free(R->free_at);
+	free(R->heap);
+	free(R->tv);
+	free(R->tdue);
+}
+
+/*
+ * Seconds until target (rank ti, or H->n for a slotted-in one; -1: none)
+ * is called: the open counters become free when their current tickets are
+ * expected to end and call the waiting tickets by the routing rules, each
+ * holding the counter for its queue's expected time.  -1 when no open
+ * counter would call it.  With when (H->n entries, filled with -1 by the
+ * caller) the play-out goes on until every ticket waiting now is called,
+ * and when[i] is the seconds until the ticket of rank i is: the same
+ * figures one play-out per ticket would give, since each of those is a
+ * prefix of this one.
  */
 static double
-play_run(struct play *P, int ti, double *when)
+run_play(struct run *R, int ti, double *when)
 {
-	const engine *e = P->e;
-	int nc = e->cfg->ncounters, c, best, x, q, pr, pq, steps = 0, left;
-	double *free_at = xcalloc((size_t)nc + 1, sizeof *free_at), res = -1;
-	unsigned char *alive = xcalloc((size_t)nc + 1, 1);
-	struct learned L;
+	const struct hall *H = R->H;
+	int steps = 0, left = H->n, best, x, q, pr, pq;
+	double res = -1;
 
-	learned(e, &L);
-	left = P->nreal;
-	for (c = 0; c < nc; c++) {
-		const struct engine_counter *ec = &e->counters[c];
-		const struct tk *t;
-
-		if (ec->state != ENGINE_C_OPEN)
-			continue;
-		alive[c] = 1;
-		if (ec->ticket != 0 && (t = engine_find_id(e, ec->ticket)) != NULL)
-			free_at[c] = residual_s(e, &L, t, P->now);
-		else
-			free_at[c] = L.gap;
-	}
 	for (;;) {
-		best = -1;
-		for (c = 0; c < nc; c++)
-			if (alive[c] && (best < 0 || free_at[c] < free_at[best]))
-				best = c;
-		if (best < 0 || free_at[best] > PLAY_HORIZON_S ||
+		if (R->nheap == 0)
+			break;
+		best = R->heap[0];
+		if (R->free_at[best] > PLAY_HORIZON_S ||
 		    ++steps > PLAY_MAX_STEPS)
 			break;
-		x = play_pick(P, best, free_at[best], &q, &pr, &pq);
-		if (x < 0) {
-			alive[best] = 0;
+		x = run_pick(R, best, R->free_at[best], &q, &pr, &pq);
+		if (x == -1) {
+			/* Nothing it may call: it drops out. */
+			R->heap[0] = R->heap[--R->nheap];
+			heap_down(R, 0);
 			continue;
 		}
 		if (x == ti) {
-			res = free_at[best];
+			res = R->free_at[best];
 			break;
 		}
-		if (when != NULL && x < P->nreal) {
-			when[x] = free_at[best];
+		if (when != NULL && x >= 0 && x < H->n) {
+			when[x] = R->free_at[best];
 			if (--left == 0)
 				break;
 		}
-		P->t[x].taken = 1;
+		if (x == ARRIVAL) {
+			R->q[q].arr[pr] += H->q[q].gap[pr];
+		} else {
+			H->taken[x] = 1;
+			R->q[q].dirty = 1;   /* x was in q's lists */
+		}
 		if (pq >= 0) {
-			P->q[pq].pr++;
-			P->q[pq].nr = 0;
+			R->q[pq].pr++;
+			R->q[pq].nr = 0;
 		}
 		if (pr) {
-			P->q[q].pr++;
-			P->q[q].nr = 0;
+			R->q[q].pr++;
+			R->q[q].nr = 0;
 		} else {
-			P->q[q].nr++;
-			P->q[q].pr = 0;
+			R->q[q].nr++;
+			R->q[q].pr = 0;
 		}
-		free_at[best] += hold_s(e, &L, q);
+		R->free_at[best] += H->q[q].hold;
+		heap_down(R, 0);
 	}
-	free(free_at);
-	free(alive);
 	return res;
 }
 
@@ -623,21 +850,6 @@ est_seconds(const engine *e, int q, int ahead, double w)
 	if (w > 1e8)
 		w = 1e8;
 	return (int)(w + 0.5);
-}
-
-/*
- * Estimated wait in seconds of waiting ticket p (listed, or about to be
- * issued) with ahead people before it in its queue.
- */
-static int
-estimate(const engine *e, const struct tk *p, int ahead)
-{
-	struct play P;
-	int ti = play_build(&P, e, p, e->now);
-	double w = play_run(&P, ti, NULL);
-
-	play_free(&P);
-	return est_seconds(e, p->t.queue, ahead, w);
 }
 
 /*
@@ -671,88 +883,124 @@ sim_ahead(const engine *e, int q, int prio, int own_ahead, int other)
 	}
 }
 
-/* People ahead of p (waiting, or about to be issued) in its queue. */
+/* Lower bound of rank r in a list of ranks (ascending). */
 static int
-ahead_of(const engine *e, const struct tk *p)
+rank_lower(const int *v, int n, int r)
 {
-	int own = 0, other = 0, i, q = p->t.queue;
+	int lo = 0, hi = n;
 
-	if (p->t.assigned_counter >= 0 &&
-	    p->t.assigned_counter < e->cfg->ncounters) {
-		const struct tlist *l = &e->cwait[p->t.assigned_counter];
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
 
-		for (i = 0; i < l->n; i++)
-			if (l->v[i] != p && before(l->v[i], p))
-				own++;
-		return own;
+		if (v[mid] < r)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	for (i = 0; i < e->qwait[q].n; i++) {
-		const struct tk *o = e->qwait[q].v[i];
+	return lo;
+}
 
-		if (o == p)
-			continue;
-		if (is_prio(o) != is_prio(p))
-			other++;
-		else if (before(o, p))
-			own++;
-	}
-	return sim_ahead(e, q, is_prio(p), own, other);
+/*
+ * People ahead of p (rank ti, or H->n when not waiting yet: then pos is
+ * where it would go) in its queue, or among the tickets assigned to its
+ * counter.
+ */
+static int
+hall_ahead(const engine *e, const struct hall *H, const struct tk *p, int ti)
+{
+	int ac = p->t.assigned_counter, q = p->t.queue, k = is_prio(p), r;
+
+	r = ti < H->n ? ti : wait_lower(e->live, p);
+	if (ac >= 0 && ac < e->cfg->ncounters)
+		return rank_lower(H->asg + H->asg_off[ac], H->nasg[ac], r);
+	return sim_ahead(e, q, k, rank_lower(H->q[q].v[k], H->q[q].n[k], r),
+	    H->q[q].n[!k]);
 }
 
 void
 estimate_position(const engine *e, const struct tk *p, int *ahead, int *est)
 {
-	*ahead = ahead_of(e, p);
-	*est = estimate(e, p, *ahead);
-}
+	struct hall *H = hall_get(e);
+	struct run R;
+	int ti = p->list_kind != 0 ? wait_rank(e->live, p) : -1;
+	double w;
 
-/* qsort/bsearch: live positions by ticket id. */
-static int
-cmp_livepos(const void *a, const void *b)
-{
-	const struct livepos *x = a, *y = b;
-
-	return (x->id > y->id) - (x->id < y->id);
+	if (ti < 0)
+		ti = H->n;
+	*ahead = hall_ahead(e, H, p, ti);
+	run_init(&R, e, H, p, ti);
+	w = run_play(&R, ti, NULL);
+	run_free(&R);
+	*est = est_seconds(e, p->t.queue, *ahead, w);
 }
 
 /*
- * The positions of every waiting ticket from one play-out (play_run with
- * when), kept in e->live until the engine changes: GET /state with a
+ * The people ahead in every queue at once: per queue the interleave played
+ * forward once over all its tickets, which is where sim_ahead() of each
+ * one stops (it is that same play with the later tickets of its kind
+ * left out).  In ahead[rank].
+ */
+static void
+all_ahead(const engine *e, const struct hall *H, struct livepos *lp)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	int q, c, i;
+
+	for (c = 0; c < e->cfg->ncounters; c++)
+		for (i = 0; i < H->nasg[c]; i++)
+			lp[H->asg[H->asg_off[c] + i]].ahead = i;
+	for (q = 0; q < e->cfg->nqueues; q++) {
+		const struct hqueue *hq = &H->q[q];
+		int nr = e->queues[q].normal_run, pr = e->queues[q].priority_run;
+		int a = 0, b = 0, steps = 0;
+
+		while (a < hq->n[0] || b < hq->n[1]) {
+			if (interleave_kind(pol, a < hq->n[0], b < hq->n[1], nr,
+			    pr)) {
+				lp[hq->v[1][b++]].ahead = steps;
+				pr++;
+				nr = 0;
+			} else {
+				lp[hq->v[0][a++]].ahead = steps;
+				nr++;
+				pr = 0;
+			}
+			steps++;
+		}
+	}
+}
+
+/*
+ * The positions of every waiting ticket from one play-out (run_play with
+ * when), kept by rank until the engine changes: GET /state with a
  * thousand waiting costs one play-out instead of a thousand.
  */
 static void
 live_positions(const engine *e)
 {
 	struct estimate_cache *lc = e->live;
-	struct play P;
-	double *when;
+	struct hall *H = hall_get(e);
+	struct run R;
 	int i;
 
-	play_build(&P, e, NULL, e->now);
-	when = xreallocarray(NULL, (size_t)P.nreal + 1, sizeof *when);
-	for (i = 0; i < P.nreal; i++)
-		when[i] = -1;
-	(void)play_run(&P, -1, when);
-	if (P.nreal > lc->cap) {
-		lc->cap = P.nreal;
-		lc->v = xreallocarray(lc->v, (size_t)lc->cap, sizeof *lc->v);
+	if (H->n + 1 > lc->livecap) {
+		lc->livecap = (H->n + 1) * 2;
+		lc->live = xreallocarray(lc->live, (size_t)lc->livecap,
+		    sizeof *lc->live);
+		lc->when = xreallocarray(lc->when, (size_t)lc->livecap,
+		    sizeof *lc->when);
 	}
-	lc->n = 0;
-	for (i = 0; i < P.nreal; i++) {
-		const struct tk *p = P.t[i].p;
-		struct livepos *lp = &lc->v[lc->n++];
-
-		lp->id = p->t.id;
-		lp->ahead = ahead_of(e, p);
-		lp->est = est_seconds(e, p->t.queue, lp->ahead, when[i]);
-	}
-	if (lc->n > 1)
-		qsort(lc->v, (size_t)lc->n, sizeof *lc->v, cmp_livepos);
-	lc->version = e->version;
-	free(when);
-	play_free(&P);
+	for (i = 0; i < H->n; i++)
+		lc->when[i] = -1;
+	run_init(&R, e, H, NULL, -1);
+	(void)run_play(&R, -1, lc->when);
+	run_free(&R);
+	all_ahead(e, H, lc->live);
+	for (i = 0; i < H->n; i++)
+		lc->live[i].est = est_seconds(e, lc->wait[i]->t.queue,
+		    lc->live[i].ahead, lc->when[i]);
+	lc->live_version = e->version;
 }
-
 
 struct estimate_cache *
 estimate_cache_new(void)
@@ -765,7 +1013,17 @@ estimate_cache_free(struct estimate_cache *lc)
 {
 	if (lc == NULL)
 		return;
-	free(lc->v);
+	free(lc->wait);
+	free(lc->h.q);
+	free(lc->h.asg_off);
+	free(lc->h.nasg);
+	free(lc->h.free0);
+	free(lc->h.pool);
+	free(lc->h.dpool);
+	free(lc->h.key);
+	free(lc->h.taken);
+	free(lc->live);
+	free(lc->when);
 	free(lc);
 }
 
@@ -773,18 +1031,16 @@ void
 estimate_position_live(const engine *e, const struct tk *p, int *ahead,
     int *est)
 {
-	const struct livepos *lp;
-	struct livepos key;
+	struct estimate_cache *lc = e->live;
+	int r;
 
-	if (e->live->version != e->version)
+	if (lc->live_version != e->version)
 		live_positions(e);
-	key.id = p->t.id;
-	lp = e->live->n == 0 ? NULL : bsearch(&key, e->live->v,
-	    (size_t)e->live->n, sizeof key, cmp_livepos);
-	if (lp == NULL) {            /* not expected: every waiting one is in */
+	r = wait_rank(lc, p);
+	if (r < 0) {                 /* not expected: every waiting one is in */
 		estimate_position(e, p, ahead, est);
 		return;
 	}
-	*ahead = lp->ahead;
-	*est = lp->est;
+	*ahead = lc->live[r].ahead;
+	*est = lc->live[r].est;
 }

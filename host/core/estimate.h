@@ -33,6 +33,11 @@ void estimate_position(const engine *e, const struct tk *p, int *ahead,
 void estimate_position_live(const engine *e, const struct tk *p, int *ahead,
     int *est);
 
+/* Waiting ticket p enters / leaves the engine's waiting lists (its fields
+ * unchanged in between): the estimator keeps them in arrival order. */
+void estimate_wait_add(engine *e, struct tk *p);
+void estimate_wait_del(engine *e, struct tk *p);
+
 /* The live positions' cache (owned by the engine: new in engine_new, free
  * in engine_free). */
 struct estimate_cache *estimate_cache_new(void);
