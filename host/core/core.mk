@@ -22,3 +22,9 @@ FUZZ_TARGETS += host/ini host/csv
 build/fuzz/fuzz-host-ini build/fuzz/fuzz-host-csv: build/fuzz/fuzz-host-%: \
 		$(B)/tests/fuzz/host/core/fuzz_%.o $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
 	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON) $(PKG_LIBS)
+
+# The estimator's cost in a big hall (tests/bench/host/bench_estimate.c).
+CORE_BENCH := $(B)/tests/bench/host/bench_estimate
+BENCHES += $(CORE_BENCH)
+$(CORE_BENCH): $(B)/tests/bench/host/bench_estimate.o $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON) $(PKG_LIBS)

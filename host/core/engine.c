@@ -1,8 +1,9 @@
 /*
  * engine.c - the queue engine: the state of one service day (tickets,
  * counters, per-queue numbering and interleave state), the commands that
- * change it, the call-next routing policy, and the estimated wait (a
- * play-out of that routing from the current state).
+ * change it and the call-next routing policy.  The estimated wait (a
+ * play-out of that routing from the current state) is in estimate.c, which
+ * shares the state below through engine_private.h.
  *
  * Every command is checked in full before anything changes, so a refused
  * command leaves no trace.  A successful one lists its events and every
@@ -27,112 +28,11 @@
 #include <time.h>
 
 #include "common/xmalloc.h"
+#include "core/engine_private.h"
+#include "core/estimate.h"
 
-#define NUMBER_MAX 9999
 #define EWMA_ALPHA 0.2
-#define SERVICE_CLAMP_S (4 * 3600)
-#define RESIDUAL_FLOOR 0.3      /* a service past its mean: this much left */
-#define SERVICE_PRIOR_N 10      /* weight of the configured service time */
-#define GAP_MAX_S 120           /* call gaps learned: at most this long */
-#define ARRIVAL_WINDOW_S 3600   /* arrival rates: over the last hour */
-#define ARRIVAL_MIN_S 1200      /* ... or since the first ticket; none
-                                   before the day has run this long */
-#define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
-#define PLAY_MAX_STEPS 100000
 #define DEFAULT_CLOSE_REASON "Kết thúc ngày làm việc"
-
-/* What the estimator learns from the day's ended tickets of one queue. */
-struct learn {
-	int64_t svc_sum;             /* DONE: service (as for the EWMA), s */
-	int64_t walk_sum;            /* DONE and started: call -> start, s */
-	int64_t ns_sum;              /* NO_SHOW: calls x (end - last call), s */
-	int64_t gap_sum;             /* issued with a free counter: wait, s */
-	int done, walk_n, ns, gap_n;
-};
-
-/* A ticket with its slots in the engine's lists. */
-struct tk {
-	struct engine_ticket t;
-	int open_idx;        /* in e->open, -1 */
-	int list_idx;        /* in its queue's or counter's waiting list, -1 */
-	int list_kind;       /* 0 none, 1 queue list, 2 counter list */
-	unsigned mark;       /* result generation it was last listed in */
-};
-
-/* A growable array of ticket pointers. */
-struct tlist {
-	struct tk **v;
-	int n, cap;
-};
-
-/* Open-addressing hash set of tickets (insert only; rebuilt on drops). */
-struct thash {
-	struct tk **slot;
-	size_t cap;          /* power of two, 0 = empty */
-	size_t n;
-};
-
-/* One (queue, level) a counter serves, deduplicated. */
-struct serve {
-	int queue;
-	int level;
-};
-
-/* A waiting ticket's live position (engine_position), cached. */
-struct livepos {
-	int64_t id;
-	int ahead, est;
-};
-
-struct livecache {
-	unsigned long version;           /* engine version they are of */
-	int n, cap;
-	struct livepos *v;               /* by id */
-};
-
-struct engine {
-	const struct config *cfg;
-	char day[11];                    /* current service day, "" = none */
-	int64_t now;                     /* time of the command being run */
-	struct learn *learn;             /* per queue: the day's ended tickets
-	                                    (derived from them; see learn_add) */
-	int64_t last_ticket_id;
-	int64_t last_event_id;
-
-	struct tlist all;                /* every ticket in memory */
-	struct thash by_id;
-	struct thash by_code;
-	struct tk *by_number[NUMBER_MAX + 1];
-	unsigned char issued[NUMBER_MAX + 1]; /* numbers issued in e->day */
-	struct engine_ticket **openv;    /* open tickets (rows of struct tk) */
-	int nopen, opencap;
-	struct tlist *qwait;             /* per queue: waiting, unassigned */
-	int *qwait_total;                /* per queue: waiting, any assignment */
-	struct tlist *cwait;             /* per counter: waiting, assigned to it */
-
-	struct engine_counter *counters;
-	struct engine_queue *queues;
-	struct serve (*serves)[CONFIG_MAX_SERVES]; /* per counter */
-	int *nserves;
-
-	/* The result of the last command. */
-	unsigned gen;
-	struct engine_event *ev;
-	int nev, evcap;
-	struct engine_ticket **rt;
-	int nrt, rtcap;
-	const struct engine_counter **rc;
-	int nrc;
-	unsigned *cmark;
-	const struct engine_queue **rq;
-	int nrq;
-	unsigned *qmark;
-
-	struct tlist grave;              /* dropped, freed at the next command */
-
-	unsigned long version;           /* changes with every state change */
-	struct livecache *live;          /* filled by engine_position */
-};
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -220,9 +120,9 @@ thash_clear(struct thash *h)
 	h->n = 0;
 }
 
-/* The ticket with id, or NULL. */
-static struct tk *
-find_id(const engine *e, int64_t id)
+/* The ticket with id, or NULL (shared with estimate.c). */
+struct tk *
+engine_find_id(const engine *e, int64_t id)
 {
 	const struct thash *h = &e->by_id;
 	size_t i;
@@ -260,13 +160,6 @@ state_open(enum engine_ticket_state s)
 	    s == ENGINE_T_SERVING || s == ENGINE_T_PARKED;
 }
 
-/* Whether ticket p is a priority ticket. */
-static int
-is_prio(const struct tk *p)
-{
-	return p->t.priority > 0;
-}
-
 /* Remove p from whatever lists its state put it in. */
 static void
 tk_unlist(engine *e, struct tk *p)
@@ -283,6 +176,7 @@ tk_unlist(engine *e, struct tk *p)
 	if (l != NULL) {
 		l->v[p->list_idx] = l->v[--l->n];
 		l->v[p->list_idx]->list_idx = p->list_idx;
+		estimate_wait_del(e, p);
 	}
 	p->list_kind = 0;
 	p->list_idx = -1;
@@ -321,6 +215,7 @@ tk_list(engine *e, struct tk *p)
 	e->qwait_total[p->t.queue]++;
 	p->list_idx = l->n;
 	tlist_push(l, p);
+	estimate_wait_add(e, p);
 }
 
 /* Record ticket p as changed by this command. */
@@ -390,8 +285,8 @@ set_reason(char dst[ENGINE_REASON_LEN], const char *src)
 }
 
 /* Waiting-time target of ticket p in seconds; 0 = none. */
-static int64_t
-target_s(const engine *e, const struct tk *p)
+int64_t
+engine_target_s(const engine *e, const struct tk *p)
 {
 	const struct config *cfg = e->cfg;
 	int pr = p->t.procedure;
@@ -475,32 +370,6 @@ peek_number(const engine *e, int q, const char *day)
 
 /* ---- routing ---------------------------------------------------------- */
 
-/* Which kind the interleave calls next: 1 priority, 0 normal. */
-static int
-interleave_kind(const struct config_policy *pol, int has_norm, int has_prio,
-    int normal_run, int priority_run)
-{
-	if (!has_prio)
-		return 0;
-	if (!has_norm)
-		return 1;
-	if (pol->priority_max_consecutive > 0 &&
-	    priority_run >= pol->priority_max_consecutive)
-		return 0;
-	if (pol->priority_interleave <= 0)
-		return 1;
-	return normal_run >= pol->priority_interleave;
-}
-
-/* Whether a is before b in arrival order (ties by id). */
-static int
-before(const struct tk *a, const struct tk *b)
-{
-	if (a->t.order != b->t.order)
-		return a->t.order < b->t.order;
-	return a->t.id < b->t.id;
-}
-
 /* Per served queue, what the scan found. */
 struct qscan {
 	int queue;
@@ -542,7 +411,7 @@ route(const engine *e, int c, int64_t now, int *passed)
 		s->head = s->norm = s->prio = NULL;
 		for (j = 0; j < l->n; j++) {
 			struct tk *p = l->v[j];
-			int64_t tgt = target_s(e, p), by;
+			int64_t tgt = engine_target_s(e, p), by;
 
 			if (s->head == NULL || before(p, s->head))
 				s->head = p;
@@ -621,706 +490,6 @@ route(const engine *e, int c, int64_t now, int *passed)
 	}
 }
 
-/*
- * People ahead of a ticket of kind prio in queue q, given own_ahead tickets
- * of its kind before it and other tickets of the other kind: the interleave
- * played forward from the queue's current runs.
- */
-static int
-sim_ahead(const engine *e, int q, int prio, int own_ahead, int other)
-{
-	const struct config_policy *pol = &e->cfg->policy;
-	int nr = e->queues[q].normal_run, pr = e->queues[q].priority_run;
-	int nnorm = prio ? other : own_ahead, nprio = prio ? own_ahead : other;
-	int steps = 0, k;
-
-	for (;;) {
-		k = interleave_kind(pol, nnorm > 0 || !prio, nprio > 0 || prio,
-		    nr, pr);
-		if (k == prio && (prio ? nprio : nnorm) == 0)
-			return steps;
-		if (k) {
-			nprio--;
-			pr++;
-			nr = 0;
-		} else {
-			nnorm--;
-			nr++;
-			pr = 0;
-		}
-		steps++;
-	}
-}
-
-/* Clamp a duration in seconds to 0..SERVICE_CLAMP_S. */
-static int64_t
-clamp_s(int64_t d)
-{
-	return d < 0 ? 0 : d > SERVICE_CLAMP_S ? SERVICE_CLAMP_S : d;
-}
-
-/*
- * Count ended ticket p (of the current day) in what the estimator learns.
- * Only fields that never change after the end are read, and sums do not
- * depend on order, so counting the day's rows again on restore (recount)
- * gives the same figures.
- */
-static void
-learn_add(engine *e, const struct tk *p)
-{
-	struct learn *l;
-
-	if (strcmp(p->t.day, e->day) != 0 || p->t.called_at <= 0 ||
-	    p->t.queue < 0 || p->t.queue >= e->cfg->nqueues)
-		return;
-	l = &e->learn[p->t.queue];
-	if (p->t.state == ENGINE_T_DONE) {
-		l->done++;
-		l->svc_sum += clamp_s(p->t.finished_at - (p->t.started_at > 0 ?
-		    p->t.started_at : p->t.called_at));
-		if (p->t.started_at > 0) {
-			l->walk_n++;
-			l->walk_sum += clamp_s(p->t.started_at - p->t.called_at);
-		}
-	} else if (p->t.state == ENGINE_T_NO_SHOW) {
-		l->ns++;
-		l->ns_sum += clamp_s((p->t.finished_at - p->t.called_at) *
-		    (p->t.calls > 0 ? p->t.calls : 1));
-	} else
-		return;
-	/* Issued with a counter about to call it, called at the first call:
-	 * how long a free counter takes to call. */
-	if (p->t.ahead == 0 && p->t.est_wait_s < 60 && p->t.calls == 1 &&
-	    p->t.transfers == 0 && p->t.called_at - p->t.issued_at >= 0 &&
-	    p->t.called_at - p->t.issued_at <= GAP_MAX_S) {
-		l->gap_n++;
-		l->gap_sum += p->t.called_at - p->t.issued_at;
-	}
-}
-
-/*
- * Mean service of queue q: the day's services (start -> finish) with the
- * configured service time counted as SERVICE_PRIOR_N of them.
- */
-static double
-svc_s(const engine *e, int q)
-{
-	const struct learn *l = &e->learn[q];
-
-	return (SERVICE_PRIOR_N * e->cfg->queues[q].service_min * 60.0 +
-	    (double)l->svc_sum) / (SERVICE_PRIOR_N + l->done);
-}
-
-/* The day's means over all queues: call -> start, a no-show's hold (all
- * its calls), the share of no-shows, and a free counter's time to call. */
-struct learned {
-	double walk, ns_hold, ns_share, gap;
-};
-
-/* Pool what the day taught over every queue (0 where nothing yet). */
-static void
-learned(const engine *e, struct learned *o)
-{
-	int64_t ws = 0, nss = 0, gs = 0;
-	int wn = 0, n = 0, ns = 0, gn = 0, i;
-
-	for (i = 0; i < e->cfg->nqueues; i++) {
-		const struct learn *l = &e->learn[i];
-
-		wn += l->walk_n;
-		ws += l->walk_sum;
-		n += l->done + l->ns;
-		ns += l->ns;
-		nss += l->ns_sum;
-		gn += l->gap_n;
-		gs += l->gap_sum;
-	}
-	o->walk = wn > 0 ? (double)ws / wn : 0;
-	o->ns_hold = ns > 0 ? (double)nss / ns : 0;
-	o->ns_share = n > 0 ? (double)ns / n : 0;
-	o->gap = gn > 0 ? (double)gs / gn : 0;
-}
-
-/*
- * Expected seconds a counter is taken by one ticket of queue q, from its
- * call to the next call: the walk up and the service, or a no-show's
- * recalls, then the time to call the next.
- */
-static double
-hold_s(const engine *e, const struct learned *L, int q)
-{
-	return (1 - L->ns_share) * (L->walk + svc_s(e, q)) +
-	    L->ns_share * L->ns_hold + L->gap;
-}
-
-/*
- * Expected seconds until a counter holding ticket t (called or serving) at
- * now is free to call the next.
- */
-static double
-residual_s(const engine *e, const struct learned *L, const struct tk *t,
-    int64_t now)
-{
-	double svc = svc_s(e, t->t.queue), rem;
-
-	if (t->t.started_at <= 0)
-		return hold_s(e, L, t->t.queue);
-	rem = svc - (double)(now - t->t.started_at);
-	if (rem < svc * RESIDUAL_FLOOR)
-		rem = svc * RESIDUAL_FLOOR;
-	return rem + L->gap;
-}
-
-/* ---- the play-out behind the estimate ----------------------------------- */
-
-/* A ticket in the play-out: a waiting one, or one expected to arrive. */
-struct vtk {
-	double key;                  /* arrival order: waiting ones < 0, then
-	                                expected ones by seconds from now */
-	const struct tk *p;          /* NULL for an expected arrival */
-	int taken;
-};
-
-/* A growable list of play-out tickets (indexes), in arrival order. */
-struct vlist {
-	int *v;
-	int n, cap, h;               /* h: first not yet taken, maybe */
-};
-
-/* A ticket's deadline (enqueued + target) in a queue's overdue list. */
-struct vdue {
-	int64_t due;
-	int idx;
-};
-
-/* A queue in the play-out. */
-struct vqueue {
-	struct vlist norm, prio;     /* unassigned, by kind */
-	struct vdue *due;            /* waiting ones with a target, by due */
-	int nd, hd;
-	int nr, pr;                  /* interleave runs */
-	double gap[2], next[2];      /* expected arrivals: normal, priority:
-	                                seconds between, next at (0 = none) */
-};
-
-/* The play-out: waiting tickets per queue and per counter. */
-struct play {
-	const engine *e;
-	int64_t now;
-	struct vtk *t;
-	int nt, cap;
-	int nreal;                   /* t[0..nreal-1]: the tickets waiting now;
-	                                the rest are expected arrivals */
-	struct vqueue *q;
-	struct vlist *asg;           /* per counter: assigned to it */
-	struct vdue *dpool;
-};
-
-/* qsort: tickets in arrival order. */
-static int
-cmp_vtk(const void *a, const void *b)
-{
-	const struct tk *x = ((const struct vtk *)a)->p;
-	const struct tk *y = ((const struct vtk *)b)->p;
-
-	return before(x, y) ? -1 : before(y, x) ? 1 : 0;
-}
-
-/* qsort: deadlines, earliest first, then arrival order. */
-static int
-cmp_vdue(const void *a, const void *b)
-{
-	const struct vdue *x = a, *y = b;
-
-	if (x->due != y->due)
-		return x->due < y->due ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-/* Append idx to l. */
-static void
-vpush(struct vlist *l, int idx)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = xreallocarray(l->v, (size_t)l->cap, sizeof *l->v);
-	}
-	l->v[l->n++] = idx;
-}
-
-/* First not yet taken ticket of l, or -1. */
-static int
-vhead(const struct play *P, struct vlist *l)
-{
-	while (l->h < l->n && P->t[l->v[l->h]].taken)
-		l->h++;
-	return l->h < l->n ? l->v[l->h] : -1;
-}
-
-/* First not yet taken entry of vq's deadline list, or NULL. */
-static const struct vdue *
-vdue_head(const struct play *P, struct vqueue *vq)
-{
-	while (vq->hd < vq->nd && P->t[vq->due[vq->hd].idx].taken)
-		vq->hd++;
-	return vq->hd < vq->nd ? &vq->due[vq->hd] : NULL;
-}
-
-/* Add a play-out ticket; returns its index. */
-static int
-vadd(struct play *P, double key, const struct tk *p)
-{
-	if (P->nt == P->cap) {
-		P->cap = P->cap ? P->cap * 2 : 64;
-		P->t = xreallocarray(P->t, (size_t)P->cap, sizeof *P->t);
-	}
-	P->t[P->nt].key = key;
-	P->t[P->nt].p = p;
-	P->t[P->nt].taken = 0;
-	return P->nt++;
-}
-
-/*
- * Arrival rates of the day per queue and kind: the tickets now in the queue
- * issued in the last ARRIVAL_WINDOW_S (or since the day's first ticket), as
- * seconds between arrivals in vq->gap (0 = none expected).  Nothing is
- * extrapolated before the day has run ARRIVAL_MIN_S.
- */
-static void
-play_rates(struct play *P)
-{
-	const engine *e = P->e;
-	int64_t first = 0, span;
-	int i, q;
-
-	for (i = 0; i < e->all.n; i++) {
-		const struct tk *p = e->all.v[i];
-
-		if (strcmp(p->t.day, e->day) != 0)
-			continue;
-		if (first == 0 || p->t.issued_at < first)
-			first = p->t.issued_at;
-		if (p->t.issued_at > P->now - ARRIVAL_WINDOW_S &&
-		    p->t.issued_at <= P->now)
-			P->q[p->t.queue].gap[is_prio(p)] += 1;
-	}
-	span = first > 0 ? P->now - first : 0;
-	if (span > ARRIVAL_WINDOW_S)
-		span = ARRIVAL_WINDOW_S;
-	for (q = 0; q < e->cfg->nqueues; q++)
-		for (i = 0; i < 2; i++) {
-			struct vqueue *vq = &P->q[q];
-
-			vq->gap[i] = vq->gap[i] > 0 && span >= ARRIVAL_MIN_S ?
-			    (double)span / vq->gap[i] : 0;
-			vq->next[i] = vq->gap[i];
-		}
-}
-
-/*
- * Build the play-out of the waiting tickets at time now, with target (a
- * waiting ticket, listed or about to be issued, or NULL) among them.
- * Returns target's index (-1 for NULL).
- */
-static int
-play_build(struct play *P, const engine *e, const struct tk *target,
-    int64_t now)
-{
-	const struct config *cfg = e->cfg;
-	int q, c, i, ti = -1, off = 0, nreal;
-
-	memset(P, 0, sizeof *P);
-	P->e = e;
-	P->now = now;
-	for (q = 0; q < cfg->nqueues; q++)
-		for (i = 0; i < e->qwait[q].n; i++)
-			if (e->qwait[q].v[i] != target)
-				vadd(P, 0, e->qwait[q].v[i]);
-	for (c = 0; c < cfg->ncounters; c++)
-		for (i = 0; i < e->cwait[c].n; i++)
-			if (e->cwait[c].v[i] != target)
-				vadd(P, 0, e->cwait[c].v[i]);
-	if (target != NULL)
-		vadd(P, 0, target);
-	nreal = P->nreal = P->nt;
-	qsort(P->t, (size_t)nreal, sizeof *P->t, cmp_vtk);
-
-	P->q = xcalloc((size_t)cfg->nqueues + 1, sizeof *P->q);
-	P->asg = xcalloc((size_t)cfg->ncounters + 1, sizeof *P->asg);
-	P->dpool = xcalloc((size_t)nreal + 1, sizeof *P->dpool);
-	for (q = 0; q < cfg->nqueues; q++) {
-		P->q[q].nr = e->queues[q].normal_run;
-		P->q[q].pr = e->queues[q].priority_run;
-	}
-	for (i = 0; i < nreal; i++) {
-		const struct tk *p = P->t[i].p;
-		int ac = p->t.assigned_counter;
-		struct vqueue *vq = &P->q[p->t.queue];
-
-		P->t[i].key = i - nreal;
-		if (p == target)
-			ti = i;
-		if (ac >= 0 && ac < cfg->ncounters)
-			vpush(&P->asg[ac], i);
-		else
-			vpush(is_prio(p) ? &vq->prio : &vq->norm, i);
-	}
-	/* Deadlines, per queue into the shared pool. */
-	for (q = 0; q < cfg->nqueues; q++) {
-		struct vqueue *vq = &P->q[q];
-		int k;
-
-		vq->due = P->dpool + off;
-		for (k = 0; k < vq->norm.n + vq->prio.n; k++) {
-			int idx = k < vq->norm.n ? vq->norm.v[k] :
-			    vq->prio.v[k - vq->norm.n];
-			int64_t tgt = target_s(e, P->t[idx].p);
-
-			if (tgt <= 0)
-				continue;
-			vq->due[vq->nd].due = P->t[idx].p->t.enqueued_at + tgt;
-			vq->due[vq->nd].idx = idx;
-			vq->nd++;
-		}
-		if (vq->nd > 1)
-			qsort(vq->due, (size_t)vq->nd, sizeof *vq->due, cmp_vdue);
-		off += vq->nd;
-	}
-	play_rates(P);
-	return ti;
-}
-
-/* Free what play_build allocated. */
-static void
-play_free(struct play *P)
-{
-	int i;
-
-	for (i = 0; i < P->e->cfg->nqueues; i++) {
-		free(P->q[i].norm.v);
-		free(P->q[i].prio.v);
-	}
-	for (i = 0; i < P->e->cfg->ncounters; i++)
-		free(P->asg[i].v);
-	free(P->t);
-	free(P->q);
-	free(P->asg);
-	free(P->dpool);
-}
-
-/* The expected arrivals of queue q up to at seconds from now. */
-static void
-play_arrive(struct play *P, int q, double at)
-{
-	struct vqueue *vq = &P->q[q];
-	int k;
-
-	for (k = 0; k < 2; k++)
-		while (vq->gap[k] > 0 && vq->next[k] <= at) {
-			vpush(k ? &vq->prio : &vq->norm,
-			    vadd(P, vq->next[k], NULL));
-			vq->next[k] += vq->gap[k];
-		}
-}
-
-/* Whether play-out ticket x is a priority one of its queue's list. */
-static int
-vprio(const struct play *P, int x, int q)
-{
-	const struct vqueue *vq = &P->q[q];
-	int i;
-
-	for (i = vq->prio.h; i < vq->prio.n; i++)
-		if (vq->prio.v[i] == x)
-			return 1;
-	return 0;
-}
-
-/*
- * The ticket counter c would call at time at (seconds from now) in the
- * play-out, or -1: the rules of route() on the play-out's tickets.  In *qq
- * the queue it is taken from, in *pp whether it is a priority one, and in
- * *passed the queue rule 3a passed over (or -1).
- */
-static int
-play_pick(struct play *P, int c, double at, int *qq, int *pp, int *passed)
-{
-	const engine *e = P->e;
-	const struct config_policy *pol = &e->cfg->policy;
-	int64_t now = P->now + (int64_t)at;
-	int head[CONFIG_MAX_SERVES], hn[CONFIG_MAX_SERVES], hp[CONFIG_MAX_SERVES];
-	int over[2] = { -1, -1 }, overq[2] = { -1, -1 }, nlevel[2] = { 0, 0 };
-	int64_t overby[2] = { 0, 0 };
-	int i, level, j, x, pj = -1;
-
-	*passed = -1;
-	/* 0. Tickets assigned to this counter. */
-	if ((x = vhead(P, &P->asg[c])) >= 0) {
-		*qq = P->t[x].p->t.queue;
-		*pp = is_prio(P->t[x].p);
-		return x;
-	}
-	for (i = 0; i < e->nserves[c]; i++) {
-		int q = e->serves[c][i].queue, lv = e->serves[c][i].level;
-		struct vqueue *vq = &P->q[q];
-		const struct vdue *d;
-
-		play_arrive(P, q, at);
-		hn[i] = vhead(P, &vq->norm);
-		hp[i] = vhead(P, &vq->prio);
-		head[i] = hn[i] < 0 ? hp[i] : hp[i] < 0 ? hn[i] :
-		    P->t[hn[i]].key < P->t[hp[i]].key ? hn[i] : hp[i];
-		if (head[i] < 0)
-			continue;
-		nlevel[lv]++;
-		if ((d = vdue_head(P, vq)) != NULL && now - d->due > 0 &&
-		    (over[lv] < 0 || now - d->due > overby[lv] ||
-		    (now - d->due == overby[lv] && d->idx < over[lv]))) {
-			over[lv] = d->idx;
-			overq[lv] = q;
-			overby[lv] = now - d->due;
-		}
-	}
-	/* 1. Past target outranks. */
-	if (!pol->target_override)
-		over[CONFIG_PRIMARY] = -1;
-	if (!pol->backup_past_target && !(pol->target_override &&
-	    nlevel[CONFIG_PRIMARY] == 0))
-		over[CONFIG_BACKUP] = -1;
-	if (over[0] >= 0 && over[1] >= 0)
-		level = overby[1] > overby[0];
-	else
-		level = over[0] >= 0 ? 0 : over[1] >= 0 ? 1 : -1;
-	if (level >= 0) {
-		*qq = overq[level];
-		*pp = vprio(P, over[level], overq[level]);
-		return over[level];
-	}
-	/* 2. Primary first. */
-	level = nlevel[CONFIG_PRIMARY] > 0 ? CONFIG_PRIMARY : CONFIG_BACKUP;
-	if (nlevel[level] == 0)
-		return -1;
-	/* 3. The queue whose head came first, then the interleave. */
-	j = -1;
-	for (i = 0; i < e->nserves[c]; i++)
-		if (e->serves[c][i].level == level && head[i] >= 0 &&
-		    (j < 0 || P->t[head[i]].key < P->t[head[j]].key))
-			j = i;
-	/* 3a. A priority ticket of another served queue. */
-	for (i = 0; pol->priority_first_free && i < e->nserves[c]; i++) {
-		const struct vqueue *iq = &P->q[e->serves[c][i].queue];
-
-		if (i != j && hp[i] >= 0 && (pj < 0 ||
-		    P->t[hp[i]].key < P->t[hp[pj]].key) &&
-		    interleave_kind(pol, hn[i] >= 0, 1, iq->nr, iq->pr))
-			pj = i;
-	}
-	if (pj >= 0 && (hp[j] < 0 || P->t[hp[pj]].key < P->t[hp[j]].key)) {
-		const struct vqueue *vq = &P->q[e->serves[c][j].queue];
-
-		if (hn[j] < 0 || interleave_kind(pol, 1, 1, vq->nr, vq->pr)) {
-			if (hn[j] >= 0)
-				*passed = e->serves[c][j].queue;
-			*qq = e->serves[c][pj].queue;
-			*pp = 1;
-			return hp[pj];
-		}
-	}
-	{
-		const struct vqueue *vq = &P->q[e->serves[c][j].queue];
-
-		*qq = e->serves[c][j].queue;
-		*pp = interleave_kind(pol, hn[j] >= 0, hp[j] >= 0, vq->nr,
-		    vq->pr);
-		return *pp ? hp[j] : hn[j];
-	}
-}
-
-/*
- * Seconds until target (index ti in the play-out) is called: the open
- * counters become free when their current tickets are expected to end and
- * call the waiting tickets by the routing rules, each holding the counter
- * for its queue's expected time.  -1 when no open counter would call it.
- * With when (nreal entries, filled with -1 by the caller) the play-out goes
- * on until every ticket waiting now is called, and when[i] is the seconds
- * until ticket i is: the same figures one play-out per ticket would give,
- * since each of those is a prefix of this one.
- */
-static double
-play_run(struct play *P, int ti, double *when)
-{
-	const engine *e = P->e;
-	int nc = e->cfg->ncounters, c, best, x, q, pr, pq, steps = 0, left;
-	double *free_at = xcalloc((size_t)nc + 1, sizeof *free_at), res = -1;
-	unsigned char *alive = xcalloc((size_t)nc + 1, 1);
-	struct learned L;
-
-	learned(e, &L);
-	left = P->nreal;
-	for (c = 0; c < nc; c++) {
-		const struct engine_counter *ec = &e->counters[c];
-		const struct tk *t;
-
-		if (ec->state != ENGINE_C_OPEN)
-			continue;
-		alive[c] = 1;
-		if (ec->ticket != 0 && (t = find_id(e, ec->ticket)) != NULL)
-			free_at[c] = residual_s(e, &L, t, P->now);
-		else
-			free_at[c] = L.gap;
-	}
-	for (;;) {
-		best = -1;
-		for (c = 0; c < nc; c++)
-			if (alive[c] && (best < 0 || free_at[c] < free_at[best]))
-				best = c;
-		if (best < 0 || free_at[best] > PLAY_HORIZON_S ||
-		    ++steps > PLAY_MAX_STEPS)
-			break;
-		x = play_pick(P, best, free_at[best], &q, &pr, &pq);
-		if (x < 0) {
-			alive[best] = 0;
-			continue;
-		}
-		if (x == ti) {
-			res = free_at[best];
-			break;
-		}
-		if (when != NULL && x < P->nreal) {
-			when[x] = free_at[best];
-			if (--left == 0)
-				break;
-		}
-		P->t[x].taken = 1;
-		if (pq >= 0) {
-			P->q[pq].pr++;
-			P->q[pq].nr = 0;
-		}
-		if (pr) {
-			P->q[q].pr++;
-			P->q[q].nr = 0;
-		} else {
-			P->q[q].nr++;
-			P->q[q].pr = 0;
-		}
-		free_at[best] += hold_s(e, &L, q);
-	}
-	free(free_at);
-	free(alive);
-	return res;
-}
-
-/* The estimate in whole seconds from a play-out's w (-1: never called). */
-static int
-est_seconds(const engine *e, int q, int ahead, double w)
-{
-	if (w < 0)                   /* no open counter calls it: one assumed */
-		w = (double)ahead * svc_s(e, q);
-	if (w > 1e8)
-		w = 1e8;
-	return (int)(w + 0.5);
-}
-
-/*
- * Estimated wait in seconds of waiting ticket p (listed, or about to be
- * issued) with ahead people before it in its queue.
- */
-static int
-estimate(const engine *e, const struct tk *p, int ahead)
-{
-	struct play P;
-	int ti = play_build(&P, e, p, e->now);
-	double w = play_run(&P, ti, NULL);
-
-	play_free(&P);
-	return est_seconds(e, p->t.queue, ahead, w);
-}
-
-/* People ahead of p (waiting, or about to be issued) in its queue. */
-static int
-ahead_of(const engine *e, const struct tk *p)
-{
-	int own = 0, other = 0, i, q = p->t.queue;
-
-	if (p->t.assigned_counter >= 0 &&
-	    p->t.assigned_counter < e->cfg->ncounters) {
-		const struct tlist *l = &e->cwait[p->t.assigned_counter];
-
-		for (i = 0; i < l->n; i++)
-			if (l->v[i] != p && before(l->v[i], p))
-				own++;
-		return own;
-	}
-	for (i = 0; i < e->qwait[q].n; i++) {
-		const struct tk *o = e->qwait[q].v[i];
-
-		if (o == p)
-			continue;
-		if (is_prio(o) != is_prio(p))
-			other++;
-		else if (before(o, p))
-			own++;
-	}
-	return sim_ahead(e, q, is_prio(p), own, other);
-}
-
-/*
- * Position of p (waiting, or about to be issued when p is not yet listed):
- * people ahead and the estimate.
- */
-static void
-position(const engine *e, const struct tk *p, int *ahead, int *est)
-{
-	*ahead = ahead_of(e, p);
-	*est = estimate(e, p, *ahead);
-}
-
-/* qsort/bsearch: live positions by ticket id. */
-static int
-cmp_livepos(const void *a, const void *b)
-{
-	const struct livepos *x = a, *y = b;
-
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-/*
- * The positions of every waiting ticket from one play-out (play_run with
- * when), kept in e->live until the engine changes: GET /state with a
- * thousand waiting costs one play-out instead of a thousand.
- */
-static void
-live_positions(const engine *e)
-{
-	struct livecache *lc = e->live;
-	struct play P;
-	double *when;
-	int i;
-
-	play_build(&P, e, NULL, e->now);
-	when = xreallocarray(NULL, (size_t)P.nreal + 1, sizeof *when);
-	for (i = 0; i < P.nreal; i++)
-		when[i] = -1;
-	(void)play_run(&P, -1, when);
-	if (P.nreal > lc->cap) {
-		lc->cap = P.nreal;
-		lc->v = xreallocarray(lc->v, (size_t)lc->cap, sizeof *lc->v);
-	}
-	lc->n = 0;
-	for (i = 0; i < P.nreal; i++) {
-		const struct tk *p = P.t[i].p;
-		struct livepos *lp = &lc->v[lc->n++];
-
-		lp->id = p->t.id;
-		lp->ahead = ahead_of(e, p);
-		lp->est = est_seconds(e, p->t.queue, lp->ahead, when[i]);
-	}
-	if (lc->n > 1)
-		qsort(lc->v, (size_t)lc->n, sizeof *lc->v, cmp_livepos);
-	lc->version = e->version;
-	free(when);
-	play_free(&P);
-}
 
 /* ---- lifecycle -------------------------------------------------------- */
 
@@ -1386,7 +555,7 @@ engine_new(const struct config *cfg)
 	}
 	e->gen = 1;
 	e->version = 1;
-	e->live = xcalloc(1, sizeof *e->live);
+	e->live = estimate_cache_new();
 	return e;
 }
 
@@ -1434,8 +603,7 @@ engine_free(engine *e)
 	free(e->cmark);
 	free(e->rq);
 	free(e->qmark);
-	free(e->live->v);
-	free(e->live);
+	estimate_cache_free(e->live);
 	free(e);
 }
 
@@ -1490,7 +658,7 @@ engine_restore_ticket(engine *e, const struct engine_ticket *t)
 	e->version++;
 	if (t->queue < 0 || t->queue >= e->cfg->nqueues)
 		return;
-	if ((p = find_id(e, t->id)) != NULL) {
+	if ((p = engine_find_id(e, t->id)) != NULL) {
 		/* A second row for the same id replaces the first. */
 		tk_unlist(e, p);
 		if (strcmp(p->t.code, t->code) != 0) {
@@ -1548,22 +716,6 @@ engine_restore_ids(engine *e, int64_t last_ticket_id, int64_t last_event_id)
 		e->last_event_id = last_event_id;
 }
 
-/* Per queue, the day's tickets now in it and the priority ones. */
-static void
-recount(engine *e)
-{
-	int i;
-
-	memset(e->learn, 0, (size_t)e->cfg->nqueues * sizeof *e->learn);
-	for (i = 0; i < e->all.n; i++) {
-		const struct tk *p = e->all.v[i];
-
-		if (strcmp(p->t.day, e->day) != 0 || p->t.queue < 0 ||
-		    p->t.queue >= e->cfg->nqueues)
-			continue;
-		learn_add(e, p);
-	}
-}
 
 void
 engine_restore_done(engine *e)
@@ -1580,7 +732,7 @@ engine_restore_done(engine *e)
 		if (strcmp(e->queues[i].day, e->day) > 0)
 			memcpy(e->day, e->queues[i].day, sizeof e->day);
 	rebuild_numbers(e);
-	recount(e);
+	estimate_recount(e);
 
 	/* A counter only holds a ticket that is called/serving at it. */
 	for (c = 0; c < e->cfg->ncounters; c++) {
@@ -1589,7 +741,7 @@ engine_restore_done(engine *e)
 
 		if (ec->ticket == 0)
 			continue;
-		p = find_id(e, ec->ticket);
+		p = engine_find_id(e, ec->ticket);
 		if (p == NULL || p->t.counter != c ||
 		    (p->t.state != ENGINE_T_CALLED &&
 		    p->t.state != ENGINE_T_SERVING))
@@ -1744,7 +896,7 @@ held(const engine *e, int c)
 {
 	if (e->counters[c].ticket == 0)
 		return NULL;
-	return find_id(e, e->counters[c].ticket);
+	return engine_find_id(e, e->counters[c].ticket);
 }
 
 /* Whether counter c may call ticket p (served queue or assigned to c). */
@@ -1851,7 +1003,7 @@ check_state(const engine *e, const struct engine_cmd *cmd, const char *day,
 	case ENGINE_RATE:
 		return 0;
 	case ENGINE_CANCEL:
-		if ((p = find_id(e, cmd->ticket)) == NULL)
+		if ((p = engine_find_id(e, cmd->ticket)) == NULL)
 			return ENGINE_ENOTICKET;
 		if (p->t.state != ENGINE_T_WAITING &&
 		    p->t.state != ENGINE_T_PARKED)
@@ -1961,7 +1113,7 @@ rollover(engine *e, int64_t now, const char *day)
 	}
 	memcpy(e->day, day, sizeof e->day);
 	rebuild_numbers(e);
-	recount(e);
+	estimate_recount(e);
 	for (i = 0; i < e->cfg->nqueues; i++) {
 		struct engine_queue *eq = &e->queues[i];
 
@@ -2070,7 +1222,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		n->t.order = e->last_event_id + 1;  /* the ISSUED event's id */
 		n->t.issued_at = n->t.enqueued_at = now;
 		n->list_idx = n->open_idx = -1;
-		position(e, n, &n->t.ahead, &n->t.est_wait_s);
+		estimate_position(e, n, &n->t.ahead, &n->t.est_wait_s);
 		tk_add(e, n);
 		memcpy(eq->day, e->day, sizeof eq->day);
 		eq->next_number = num + 1;
@@ -2091,7 +1243,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 			p->t.state = ENGINE_T_NO_SHOW;
 			p->t.finished_at = now;
 			tk_list(e, p);
-			learn_add(e, p);
+			estimate_learn_add(e, p);
 			release(e, c);
 			add_event(e, ENGINE_EV_NO_SHOW, now, p, c, cmd->staff,
 			    p->t.calls);
@@ -2122,7 +1274,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		p->t.state = ENGINE_T_DONE;
 		p->t.finished_at = now;
 		tk_list(e, p);
-		learn_add(e, p);
+		estimate_learn_add(e, p);
 		touch_t(e, p);
 		release(e, c);
 		ec->last_ticket = p->t.id;
@@ -2139,7 +1291,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		p->t.state = ENGINE_T_NO_SHOW;
 		p->t.finished_at = now;
 		tk_list(e, p);
-		learn_add(e, p);
+		estimate_learn_add(e, p);
 		touch_t(e, p);
 		release(e, c);
 		add_event(e, ENGINE_EV_NO_SHOW, now, p, c, cmd->staff,
@@ -2220,7 +1372,7 @@ apply(engine *e, const struct engine_cmd *cmd, struct tk *p,
 		set_reason(ev->reason, cmd->reason);
 		break;
 	case ENGINE_RATE: {
-		struct tk *r = ec->last_ticket ? find_id(e, ec->last_ticket) : NULL;
+		struct tk *r = ec->last_ticket ? engine_find_id(e, ec->last_ticket) : NULL;
 		int64_t age = now - ec->last_finished_at;
 
 		if (r != NULL && r->t.rating == 0 && r->t.state == ENGINE_T_DONE &&
@@ -2289,6 +1441,8 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 		memcpy(e->day, day, sizeof e->day);
 	e->now = cmd->now;
 	apply(e, cmd, p, res);
+	e->version++;                /* the estimate at issue saw the state
+	                                before the command */
 
 	res->nevents = e->nev;
 	res->events = e->ev;
@@ -2306,7 +1460,7 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 const struct engine_ticket *
 engine_ticket_by_id(const engine *e, int64_t id)
 {
-	struct tk *p = find_id(e, id);
+	struct tk *p = engine_find_id(e, id);
 
 	return p ? &p->t : NULL;
 }
@@ -2365,7 +1519,7 @@ engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
 	n.t.state = ENGINE_T_WAITING;
 	n.t.issued_at = n.t.enqueued_at = e->now;
 	n.list_idx = n.open_idx = -1;
-	position(e, &n, ahead, est_wait_s);
+	estimate_position(e, &n, ahead, est_wait_s);
 	return 0;
 }
 
@@ -2373,7 +1527,7 @@ engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
 static int
 waiting_ticket(const engine *e, int64_t ticket, const struct tk **pp)
 {
-	const struct tk *p = find_id(e, ticket);
+	const struct tk *p = engine_find_id(e, ticket);
 
 	if (p == NULL)
 		return -ENGINE_ENOTICKET;
@@ -2387,23 +1541,11 @@ int
 engine_position(const engine *e, int64_t ticket, int *ahead, int *est_wait_s)
 {
 	const struct tk *p;
-	const struct livepos *lp;
-	struct livepos key;
 	int rc = waiting_ticket(e, ticket, &p);
 
 	if (rc < 0)
 		return rc;
-	if (e->live->version != e->version)
-		live_positions(e);
-	key.id = ticket;
-	lp = e->live->n == 0 ? NULL : bsearch(&key, e->live->v,
-	    (size_t)e->live->n, sizeof key, cmp_livepos);
-	if (lp == NULL) {            /* not expected: every waiting one is in */
-		position(e, p, ahead, est_wait_s);
-		return 0;
-	}
-	*ahead = lp->ahead;
-	*est_wait_s = lp->est;
+	estimate_position_live(e, p, ahead, est_wait_s);
 	return 0;
 }
 
@@ -2416,7 +1558,7 @@ engine_position_one(const engine *e, int64_t ticket, int *ahead,
 
 	if (rc < 0)
 		return rc;
-	position(e, p, ahead, est_wait_s);
+	estimate_position(e, p, ahead, est_wait_s);
 	return 0;
 }
 

@@ -2,7 +2,9 @@
  * test_engine.c - unit tests of the queue engine (host/engine.c): every
  * command's happy path and refusals, the routing rules one by one, numbering
  * and day rollover, restore equivalence, and a seeded random command sequence
- * checking invariants after every step.  Configs are built by hand here.
+ * checking invariants after every step; the estimator's fast path against
+ * the play-out it replaced (estimate_ref.c), reading the engine's private
+ * state.  Configs are built by hand here.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,10 @@
 
 #include "core/config.h"
 #include "core/engine.h"
+#include "core/engine_private.h"
+
+/* The estimator before the fast path: what it must still compute. */
+#include "estimate_ref.c"
 
 /* Queues, counters and procedures of the test centre. */
 enum { QA, QB, QC, QD, NQ };
@@ -1810,6 +1816,146 @@ test_random_invariants(void **state)
 	assert_true(positions_checked > 1000);
 }
 
+/* The reference figures of a ticket issued by cmd now, from the state
+ * before it (what ISSUE computes), with the engine's clock at cmd's. */
+static void
+ref_issue(engine *e, const struct engine_cmd *cmd, int *ahead, int *est)
+{
+	struct tk n;
+	int64_t keep = e->now;
+
+	memset(&n, 0, sizeof n);
+	n.t.id = e->last_ticket_id + 1;
+	n.t.queue = cmd->queue >= 0 ? cmd->queue :
+	    cfg.procedures[cmd->procedure].queue;
+	n.t.procedure = cmd->procedure;
+	n.t.priority = cmd->priority;
+	n.t.state = ENGINE_T_WAITING;
+	n.t.counter = n.t.assigned_counter = -1;
+	n.t.order = e->last_event_id + 1;
+	n.t.issued_at = n.t.enqueued_at = cmd->now;
+	n.list_idx = n.open_idx = -1;
+	e->now = cmd->now;
+	ref_position(e, &n, ahead, est);
+	e->now = keep;
+}
+
+/* Every figure the estimator gives, against the reference. */
+static long ref_checked;
+
+static void
+check_against_ref(engine *e)
+{
+	const struct engine_ticket *const *open;
+	int nopen = engine_open_tickets(e, &open), i, q, k;
+
+	for (i = 0; i < nopen; i++) {
+		int a1, e1, a2, e2, a3, e3;
+
+		if (open[i]->state != ENGINE_T_WAITING)
+			continue;
+		assert_int_equal(engine_position(e, open[i]->id, &a1, &e1), 0);
+		assert_int_equal(engine_position_one(e, open[i]->id, &a2, &e2), 0);
+		ref_position(e, engine_find_id(e, open[i]->id), &a3, &e3);
+		assert_int_equal(a1, a3);
+		assert_int_equal(e1, e3);
+		assert_int_equal(a2, a3);
+		assert_int_equal(e2, e3);
+		ref_checked++;
+	}
+	for (q = 0; q < NQ; q++)
+		for (k = 0; k <= 1; k++) {
+			struct tk n;
+			int a1, e1, a2, e2;
+
+			/* engine_queue_estimate's ticket "issued now". */
+			memset(&n, 0, sizeof n);
+			n.t.id = INT64_MAX;
+			n.t.order = INT64_MAX;
+			n.t.queue = q;
+			n.t.procedure = -1;
+			n.t.priority = k;
+			n.t.assigned_counter = n.t.counter = -1;
+			n.t.state = ENGINE_T_WAITING;
+			n.t.issued_at = n.t.enqueued_at = e->now;
+			n.list_idx = n.open_idx = -1;
+			assert_int_equal(engine_queue_estimate(e, q, k, &a1, &e1), 0);
+			ref_position(e, &n, &a2, &e2);
+			assert_int_equal(a1, a2);
+			assert_int_equal(e1, e2);
+		}
+}
+
+/*
+ * The fast estimator (shared hall per version, slotted-in ticket, one
+ * play-out for all live positions) gives exactly the figures of the
+ * play-out built from scratch: at issue, live, one by one and per queue,
+ * after every command of random sequences that let queues grow long.
+ */
+static void
+test_estimate_matches_reference(void **state)
+{
+	static struct mirror m;
+	engine *e;
+	int64_t now = T0;
+	int seed, i, issues = 0, longest = 0;
+
+	(void)state;
+	ref_checked = 0;
+	for (seed = 1; seed <= 4; seed++) {
+		cfg_init();
+		cfg.policy.priority_interleave = seed % 3;
+		cfg.policy.priority_max_consecutive = seed % 2 + 1;
+		cfg.policy.target_override = seed != 3;
+		cfg.policy.backup_past_target = seed / 2 % 2;
+		cfg.policy.priority_first_free = seed != 2;
+		cfg.policy.transfer_keeps_place = seed % 2;
+		memset(&m, 0, sizeof m);
+		rng_state = 0x243f6a8885a308d3ULL * (uint64_t)seed;
+		e = engine_new(&cfg);
+		for (i = 0; i < 600; i++) {
+			struct engine_cmd cmd;
+			int rc, ra = 0, rest = 0, check, w;
+			char day[11];
+
+			now += rng() % 40;
+			cmd = random_cmd(e, now);
+			/* Phases of heavy arrivals: queues of tens. */
+			if ((i / 100) % 2 == 0 && rng() % 3 == 0) {
+				cmd = mk(ENGINE_ISSUE, now, -1);
+				cmd.queue = (int)(rng() % NQ);
+				cmd.priority = rng() % 5 == 0;
+				snprintf(cmd.code, sizeof cmd.code, "h%u",
+				    rng() % 100000);
+			}
+			engine_day_of(cmd.now, cfg.day_start_hour, day);
+			check = cmd.type == ENGINE_ISSUE &&
+			    strcmp(day, engine_day(e)) == 0;
+			if (check)
+				ref_issue(e, &cmd, &ra, &rest);
+			rc = run(e, &cmd);
+			if (rc == 0 && check) {
+				const struct engine_ticket *t =
+				    engine_ticket_by_id(e, R.ticket);
+
+				assert_int_equal(t->ahead, ra);
+				assert_int_equal(t->est_wait_s, rest);
+				issues++;
+			}
+			check_against_ref(e);
+			w = 0;
+			for (int q = 0; q < NQ; q++)
+				w += engine_waiting_count(e, q);
+			if (w > longest)
+				longest = w;
+		}
+		engine_free(e);
+	}
+	assert_true(issues > 400);
+	assert_true(ref_checked > 50000);
+	assert_true(longest >= 30);
+}
+
 int
 main(void)
 {
@@ -1837,6 +1983,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_restore_equivalence),
 		cmocka_unit_test(test_random_invariants),
+		cmocka_unit_test(test_estimate_matches_reference),
 	};
 
 	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
