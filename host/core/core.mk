@@ -22,3 +22,10 @@ FUZZ_TARGETS += host/ini host/csv
 build/fuzz/fuzz-host-ini build/fuzz/fuzz-host-csv: build/fuzz/fuzz-host-%: \
 		$(B)/tests/fuzz/host/core/fuzz_%.o $(LIB_CORE) $(LIB_COMMON)
 	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_CORE) $(LIB_COMMON) $(PKG_LIBS)
+
+# Search benchmark: relevance (recall@1, recall@3, MRR) over the visitor
+# queries of tests/bench/search/queries.tsv, and time per query.
+BENCHES += $(B)/tests/bench/search/bench_search
+$(B)/tests/bench/search/bench_search: $(B)/tests/bench/search/bench_search.o \
+		$(LIB_CORE) $(LIB_COMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_CORE) $(LIB_COMMON) $(PKG_LIBS)
