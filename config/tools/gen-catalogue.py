@@ -607,8 +607,9 @@ FIELDS = [
     ]),
 ]
 
-# Procedures added after the first catalogue, listed first in their field (they
-# are the ones visitors ask for most).  Their codes come after every code of
+# Procedures added after the first catalogue, listed in their field after its
+# verbatim names (with them, the ones visitors ask for most; the kiosk shows a
+# field's procedures in catalogue order).  Their codes come after every code of
 # the first catalogue, so no earlier procedure changes code.
 ADDED = {
     "Chứng thực": [
@@ -816,6 +817,7 @@ def main():
     # The first catalogue's names, in its order: serials (so codes) as they were.
     for dept, queue, field, verbatim, groups in FIELDS:
         named = []
+        nverbatim = 0
         names = [(n, False) for n in verbatim]
         for templates, objects in groups:
             for obj in objects:
@@ -830,9 +832,10 @@ def main():
             serial += 1
             if not retired:
                 named.append((name, serial))
-        per_field.append((dept, queue, field, named))
-    # Then the added names, first in their field, with codes after all those.
-    for k, (dept, queue, field, named) in enumerate(per_field):
+                nverbatim += name in verbatim
+        per_field.append((dept, queue, field, named, nverbatim))
+    # Then the added names, after the verbatim ones, with codes after all.
+    for k, (dept, queue, field, named, nverbatim) in enumerate(per_field):
         added = []
         for name in ADDED.get(field, []):
             name = nfc(name)
@@ -841,7 +844,7 @@ def main():
             seen.add(name)
             serial += 1
             added.append((name, serial))
-        per_field[k] = (dept, queue, field, added + named)
+        per_field[k] = (dept, queue, field, named[:nverbatim] + added + named[nverbatim:])
     for name in KEYWORDS:
         if nfc(name) not in seen:
             sys.exit("gen-catalogue: keywords for an unknown name: " + name)
