@@ -62,6 +62,7 @@ FIELDS = [
          ["quốc tịch Việt Nam ở trong nước", "quốc tịch Việt Nam cho người chưa thành niên",
           "quốc tịch Việt Nam cho người không quốc tịch"]),
     ]),
+    ("TP", "TP-BT", "Chứng thực", [], []),
     ("TP", "TP-BT", "Bổ trợ tư pháp", [
         "Cấp Phiếu yêu cầu trợ giúp pháp lý",
         "Đăng ký tham gia trợ giúp pháp lý của luật sư",
@@ -401,6 +402,8 @@ FIELDS = [
           "thẻ tạm trú cho người nước ngoài là thân nhân",
           "thị thực cho người nước ngoài là học sinh, sinh viên"]),
     ]),
+    ("CA", "CA-PT", "Căn cước", [], []),
+    ("CA", "CA-PT", "Cư trú", [], []),
     ("CA", "CA-PT", "Đăng ký, quản lý con dấu và phương tiện", [
         "Đăng ký mẫu con dấu mới",
         "Đăng ký lại mẫu con dấu",
@@ -604,6 +607,155 @@ FIELDS = [
     ]),
 ]
 
+# Procedures added after the first catalogue, listed in their field after its
+# verbatim names (with them, the ones visitors ask for most; the kiosk shows a
+# field's procedures in catalogue order).  Their codes come after every code of
+# the first catalogue, so no earlier procedure changes code.
+ADDED = {
+    "Chứng thực": [
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận",
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của nước ngoài cấp hoặc chứng nhận",
+        "Chứng thực chữ ký trong các giấy tờ, văn bản",
+        "Chứng thực chữ ký người dịch mà người dịch là cộng tác viên dịch thuật",
+        "Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản",
+        "Chứng thực hợp đồng, giao dịch liên quan đến quyền sử dụng đất, nhà ở",
+        "Chứng thực di chúc",
+        "Chứng thực văn bản thỏa thuận phân chia di sản",
+        "Chứng thực văn bản khai nhận di sản",
+        "Chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng, giao dịch",
+        "Sửa lỗi sai sót trong hợp đồng, giao dịch đã được chứng thực",
+        "Cấp bản sao có chứng thực từ bản chính hợp đồng, giao dịch đã được chứng thực",
+        "Cấp bản sao từ sổ gốc",
+    ],
+    "Hộ tịch": [
+        "Đăng ký nhận cha, mẹ, con",
+        "Đăng ký giám hộ",
+        "Đăng ký chấm dứt giám hộ",
+        "Đăng ký lại khai sinh",
+        "Đăng ký lại kết hôn",
+        "Đăng ký lại khai tử",
+        "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
+        "Liên thông thủ tục hành chính về đăng ký khai tử, xóa đăng ký thường trú, hưởng chế độ tử tuất, hỗ trợ chi phí mai táng",
+    ],
+    "Căn cước": [
+        "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên",
+        "Cấp thẻ căn cước cho người dưới 14 tuổi",
+        "Cấp đổi thẻ căn cước",
+        "Cấp lại thẻ căn cước",
+        "Cấp giấy chứng nhận căn cước",
+        "Xác nhận số chứng minh nhân dân, số căn cước công dân",
+        "Tích hợp, cập nhật, điều chỉnh thông tin trên thẻ căn cước",
+        "Khai thác thông tin trong Cơ sở dữ liệu quốc gia về dân cư",
+    ],
+    "Cư trú": [
+        "Đăng ký thường trú",
+        "Đăng ký tạm trú",
+        "Gia hạn tạm trú",
+        "Xóa đăng ký thường trú",
+        "Xóa đăng ký tạm trú",
+        "Tách hộ",
+        "Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú",
+        "Khai báo tạm vắng",
+        "Thông báo lưu trú",
+        "Xác nhận thông tin về cư trú",
+    ],
+}
+
+# Generated names dropped from the first catalogue (they read oddly); each
+# still takes its code, so the codes after it stay what they were.
+RETIRED_TEMPLATES = {
+    "Khiếu nại về việc cấp {x}",
+    "Ghi vào Sổ hộ tịch việc {x} đã giải quyết ở nước ngoài",
+    "Xác định lại {x}",
+    "Giãn tiến độ {x}",
+    "Cho phép {x} đặt văn phòng đại diện",
+    "Vận hành thử nghiệm công trình xử lý chất thải {x}",
+}
+RETIRED_NAMES = {
+    "Cấp giấy phép di dời đối với dự án đầu tư xây dựng nhiều công trình",
+    "Cấp giấy phép xây dựng có thời hạn đối với công trình của cơ quan ngoại giao và tổ chức quốc tế",
+}
+
+# The everyday names visitors use (column "keywords", "; "-separated), for
+# search only: a visitor types "sổ đỏ", the kiosk offers the official name.
+KEYWORDS = {
+    "Cấp Phiếu lý lịch tư pháp": "lý lịch tư pháp; phiếu lý lịch; lý lịch; xin lý lịch tư pháp",
+    "Cấp Phiếu lý lịch tư pháp qua ứng dụng định danh điện tử": "lý lịch tư pháp VNeID; VNeID",
+    "Đăng ký khai sinh": "giấy khai sinh; làm giấy khai sinh; khai sinh cho con; làm khai sinh",
+    "Đăng ký kết hôn": "giấy đăng ký kết hôn; giấy kết hôn; đăng ký cưới; cưới",
+    "Đăng ký khai tử": "giấy chứng tử; báo tử; khai tử",
+    "Cấp Giấy xác nhận tình trạng hôn nhân": "giấy xác nhận độc thân; xác nhận độc thân; giấy độc thân",
+    "Cấp bản sao trích lục hộ tịch": "bản sao giấy khai sinh; trích lục khai sinh; trích lục kết hôn; trích lục",
+    "Thay đổi, cải chính, bổ sung thông tin hộ tịch": "đổi tên; sửa tên; cải chính họ tên; sửa ngày sinh; đổi họ",
+    "Đăng ký lại khai sinh": "mất giấy khai sinh; làm lại giấy khai sinh",
+    "Đăng ký nhận cha, mẹ, con": "nhận con; nhận cha",
+    "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi": "khai sinh liên thông; thẻ bảo hiểm y tế cho trẻ em",
+    "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận": "công chứng giấy tờ; sao y; sao y bản chính; photo công chứng; chứng thực bản sao; công chứng bản sao",
+    "Chứng thực chữ ký trong các giấy tờ, văn bản": "chứng thực chữ ký; xác nhận chữ ký; công chứng chữ ký",
+    "Chứng thực hợp đồng, giao dịch liên quan đến quyền sử dụng đất, nhà ở": "công chứng hợp đồng mua bán nhà; hợp đồng mua bán đất; công chứng mua bán đất",
+    "Chứng thực di chúc": "di chúc; làm di chúc",
+    "Cấp bản sao từ sổ gốc": "bản sao sổ gốc",
+    "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên": "căn cước công dân; CCCD; làm căn cước; thẻ căn cước; làm CCCD; chứng minh nhân dân; CMND",
+    "Cấp thẻ căn cước cho người dưới 14 tuổi": "căn cước cho trẻ em; căn cước cho con",
+    "Cấp đổi thẻ căn cước": "đổi căn cước; đổi CCCD; đổi chứng minh nhân dân; đổi CMND",
+    "Cấp lại thẻ căn cước": "mất căn cước; làm lại căn cước; mất CCCD; làm lại CCCD",
+    "Xác nhận số chứng minh nhân dân, số căn cước công dân": "giấy xác nhận số chứng minh; xác nhận CMND",
+    "Đăng ký thường trú": "hộ khẩu; nhập hộ khẩu; chuyển hộ khẩu; đăng ký hộ khẩu; sổ hộ khẩu",
+    "Đăng ký tạm trú": "tạm trú; đăng ký tạm trú; sổ tạm trú",
+    "Tách hộ": "tách hộ khẩu; tách khẩu",
+    "Xác nhận thông tin về cư trú": "giấy xác nhận cư trú; xác nhận cư trú; CT07",
+    "Khai báo tạm vắng": "tạm vắng",
+    "Cấp hộ chiếu phổ thông ở trong nước": "hộ chiếu; làm hộ chiếu; passport; làm passport",
+    "Cấp hộ chiếu phổ thông cho người chưa đủ 14 tuổi": "hộ chiếu cho trẻ em; hộ chiếu cho con",
+    "Cấp lại hộ chiếu phổ thông": "làm lại hộ chiếu; đổi hộ chiếu; hộ chiếu hết hạn",
+    "Đăng ký, cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất lần đầu": "sổ đỏ; bìa đỏ; sổ hồng; giấy đỏ; làm sổ đỏ; cấp sổ đỏ; làm sổ hồng",
+    "Cấp đổi Giấy chứng nhận quyền sử dụng đất": "đổi sổ đỏ; đổi sổ hồng; đổi bìa đỏ",
+    "Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất": "mất sổ đỏ; làm lại sổ đỏ; mất sổ hồng; mất bìa đỏ",
+    "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển nhượng": "sang tên sổ đỏ; sang tên đất; mua bán đất; sang tên nhà đất; chuyển nhượng đất",
+    "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do tặng cho": "cho tặng đất; tặng cho nhà đất; sang tên cho con",
+    "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do thừa kế": "thừa kế đất; thừa kế nhà đất; khai nhận thừa kế",
+    "Đăng ký thế chấp quyền sử dụng đất, tài sản gắn liền với đất": "thế chấp sổ đỏ; thế chấp đất; vay ngân hàng",
+    "Xóa đăng ký thế chấp quyền sử dụng đất, tài sản gắn liền với đất": "xóa thế chấp; giải chấp; giải chấp sổ đỏ",
+    "Tách thửa hoặc hợp thửa đất": "tách thửa; tách sổ; hợp thửa; gộp sổ",
+    "Chuyển mục đích sử dụng đất cho hộ gia đình, cá nhân": "chuyển đất nông nghiệp lên thổ cư; lên thổ cư; chuyển đổi mục đích sử dụng đất",
+    "Cung cấp dữ liệu đất đai": "trích lục bản đồ; trích lục thửa đất; thông tin quy hoạch đất",
+    "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ": "giấy phép xây nhà; xin phép xây nhà; xây nhà; xây nhà mới",
+    "Cấp giấy phép sửa chữa, cải tạo đối với nhà ở riêng lẻ": "sửa nhà; cải tạo nhà; giấy phép sửa nhà",
+    "Cấp đổi giấy phép lái xe": "bằng lái; bằng lái xe; đổi bằng lái; đổi bằng lái xe; bằng lái hết hạn",
+    "Cấp lại giấy phép lái xe": "mất bằng lái; làm lại bằng lái; mất bằng lái xe",
+    "Cấp giấy phép lái xe quốc tế": "bằng lái quốc tế; IDP",
+    "Sát hạch cấp giấy phép lái xe hạng A1": "thi bằng lái xe máy; bằng lái xe máy; thi bằng A1",
+    "Sát hạch cấp giấy phép lái xe hạng B2": "thi bằng lái ô tô; bằng lái ô tô; thi bằng B2",
+    "Đăng ký xe ô tô": "biển số ô tô; đăng ký ô tô; cà vẹt ô tô",
+    "Đăng ký xe mô tô, xe gắn máy": "biển số xe máy; đăng ký xe máy; cà vẹt xe máy",
+    "Đăng ký sang tên xe mô tô, xe gắn máy": "sang tên xe máy; mua bán xe máy",
+    "Đăng ký sang tên xe ô tô": "sang tên ô tô; mua bán ô tô",
+    "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên": "đăng ký kinh doanh; mở công ty; thành lập công ty; giấy phép kinh doanh; công ty TNHH",
+    "Đăng ký thành lập doanh nghiệp tư nhân": "mở doanh nghiệp; doanh nghiệp tư nhân",
+    "Đăng ký thành lập công ty cổ phần": "mở công ty cổ phần",
+    "Thông báo tạm ngừng kinh doanh của công ty trách nhiệm hữu hạn một thành viên": "tạm ngừng kinh doanh; tạm dừng kinh doanh",
+    "Giải thể công ty trách nhiệm hữu hạn một thành viên": "giải thể công ty; đóng cửa công ty",
+    "Giải quyết hưởng trợ cấp thất nghiệp": "bảo hiểm thất nghiệp; trợ cấp thất nghiệp; lãnh thất nghiệp; thất nghiệp",
+    "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam": "giấy phép lao động; work permit",
+    "Giải quyết hưởng bảo hiểm xã hội một lần": "rút bảo hiểm xã hội một lần; rút bảo hiểm một lần; rút sổ bảo hiểm; BHXH một lần",
+    "Cấp lại, đổi, điều chỉnh thông tin trên sổ bảo hiểm xã hội, thẻ bảo hiểm y tế": "sổ bảo hiểm; mất sổ bảo hiểm; mất thẻ bảo hiểm y tế; đổi thẻ BHYT; thẻ BHYT",
+    "Cấp thẻ bảo hiểm y tế cho người chỉ tham gia bảo hiểm y tế": "thẻ bảo hiểm y tế; làm thẻ BHYT; BHYT",
+    "Giải quyết hưởng chế độ thai sản": "thai sản; chế độ thai sản; tiền sinh con",
+    "Giải quyết hưởng lương hưu": "nghỉ hưu; lương hưu; về hưu",
+    "Cấp giấy phép hoạt động đối với phòng khám chuyên khoa": "mở phòng khám; giấy phép phòng khám",
+    "Cấp Giấy chứng nhận đủ điều kiện kinh doanh dược cho nhà thuốc": "mở nhà thuốc; mở hiệu thuốc; giấy phép nhà thuốc",
+    "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm đối với cơ sở kinh doanh dịch vụ ăn uống": "mở quán ăn; giấy an toàn thực phẩm; vệ sinh an toàn thực phẩm; nhà hàng",
+    "Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh đối với người Việt Nam": "chứng chỉ hành nghề y; chứng chỉ hành nghề bác sĩ",
+    "Cấp chứng chỉ hành nghề dược theo hình thức xét hồ sơ": "chứng chỉ hành nghề dược",
+    "Cấp thẻ hướng dẫn viên du lịch nội địa": "thẻ hướng dẫn viên",
+    "Cấp bản sao văn bằng từ sổ gốc": "bản sao bằng tốt nghiệp; mất bằng tốt nghiệp; sao bằng",
+    "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ": "thờ cúng liệt sĩ",
+    "Cấp giấy chứng nhận thân nhân liệt sĩ": "gia đình liệt sĩ",
+    "Đăng ký mẫu con dấu mới": "khắc dấu; làm con dấu; con dấu công ty",
+    "Cấp thị thực cho người nước ngoài tại Việt Nam": "visa; thị thực",
+    "Cấp thẻ tạm trú cho người nước ngoài tại Việt Nam": "thẻ tạm trú người nước ngoài; TRC",
+}
+
 # Fees and processing times, picked per procedure from its name's hash.
 FEES = ["Miễn phí", "Miễn phí", "50.000 đồng/lần", "100.000 đồng/hồ sơ",
         "200.000 đồng/giấy phép", "150.000 đồng/hồ sơ", "30.000 đồng/lần",
@@ -650,34 +802,63 @@ def capitalise(s):
     return s[:1].upper() + s[1:]
 
 
+def code_of(serial):
+    """National-style code: "1.00xxxx" mostly, "2.00xxxx" for some."""
+    series = 2 if serial % 5 == 0 else 1
+    return "%d.%06d" % (series, 1000 + serial * 7)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "demo", "procedures.csv")
     seen = set()
-    rows = []
+    per_field = []          # (dept, queue, field, [(name, serial)])
     serial = 0
+    # The first catalogue's names, in its order: serials (so codes) as they were.
     for dept, queue, field, verbatim, groups in FIELDS:
-        names = list(verbatim)
+        named = []
+        nverbatim = 0
+        names = [(n, False) for n in verbatim]
         for templates, objects in groups:
             for obj in objects:
                 for t in templates:
-                    names.append(capitalise(t.format(x=obj)))
-        for name in names:
+                    name = capitalise(t.format(x=obj))
+                    names.append((name, t in RETIRED_TEMPLATES or name in RETIRED_NAMES))
+        for name, retired in names:
             name = nfc(name)
             if name in seen:
                 continue
             seen.add(name)
             serial += 1
-            # National-style code: "1.00xxxx" mostly, "2.00xxxx" for some.
-            series = 2 if serial % 5 == 0 else 1
-            code = "%d.%06d" % (series, 1000 + serial * 7)
-            rows.append([code, name, dept, nfc(field), queue, pick(TARGETS, name, "target"),
+            if not retired:
+                named.append((name, serial))
+                nverbatim += name in verbatim
+        per_field.append((dept, queue, field, named, nverbatim))
+    # Then the added names, after the verbatim ones, with codes after all.
+    for k, (dept, queue, field, named, nverbatim) in enumerate(per_field):
+        added = []
+        for name in ADDED.get(field, []):
+            name = nfc(name)
+            if name in seen:
+                sys.exit("gen-catalogue: added name already present: " + name)
+            seen.add(name)
+            serial += 1
+            added.append((name, serial))
+        per_field[k] = (dept, queue, field, named[:nverbatim] + added + named[nverbatim:])
+    for name in KEYWORDS:
+        if nfc(name) not in seen:
+            sys.exit("gen-catalogue: keywords for an unknown name: " + name)
+    rows = []
+    for dept, queue, field, named in per_field:
+        for name, sno in named:
+            kw = "; ".join(k.strip() for k in KEYWORDS.get(name, "").split(";") if k.strip())
+            rows.append([code_of(sno), name, dept, nfc(field), queue, pick(TARGETS, name, "target"),
                          nfc(pick(FEES, name, "fee")), nfc(pick(TIMES, name, "time")),
-                         nfc(documents(name, field))])
+                         nfc(documents(name, field)), nfc(kw)])
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["code", "name", "department", "field", "queue", "target_wait_min",
-                    "fee", "processing_time", "documents"])
+                    "fee", "processing_time", "documents", "keywords"])
         w.writerows(rows)
     print("%s: %d procedures" % (out, len(rows)), file=sys.stderr)
 

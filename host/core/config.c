@@ -47,7 +47,8 @@
 #define CONFIG_CSV_MAX_SIZE (64u << 20)   /* bytes in a catalogue */
 #define CONFIG_ID_MAX 32                  /* bytes in a code or id */
 #define CONFIG_MAX_KEYS 12                /* keys of one section kind */
-#define CONFIG_CSV_COLS 9
+#define CONFIG_CSV_COLS 10                /* the last one is optional */
+#define CONFIG_CSV_REQUIRED 9
 
 /* ---- INI: section kinds and their keys ---------------------------------- */
 
@@ -1305,12 +1306,12 @@ out:
 
 enum config_col {
 	COL_CODE, COL_NAME, COL_DEPARTMENT, COL_FIELD, COL_QUEUE,
-	COL_TARGET, COL_FEE, COL_TIME, COL_DOCUMENTS
+	COL_TARGET, COL_FEE, COL_TIME, COL_DOCUMENTS, COL_KEYWORDS
 };
 
 static const char *const config_col_names[CONFIG_CSV_COLS] = {
 	"code", "name", "department", "field", "queue", "target_wait_min",
-	"fee", "processing_time", "documents"
+	"fee", "processing_time", "documents", "keywords"
 };
 
 #define CONFIG_CSV_MAXFIELDS 32
@@ -1451,7 +1452,7 @@ config_csv_header(struct config_cstate *cs)
 		seen[c] = 1;
 		cs->col[i] = c;
 	}
-	for (c = 0; c < CONFIG_CSV_COLS; c++)
+	for (c = 0; c < CONFIG_CSV_REQUIRED; c++)
 		if (!seen[c]) {
 			config_cerr(cs, cs->row_line, "header lacks column '%s' "
 			    "(need: code, name, department, field, queue, "
@@ -1474,7 +1475,101 @@ config_procedure_clear(struct config_procedure *p)
 	free(p->fee);
 	free(p->processing_time);
 	free(p->documents);
+	free(p->keywords);
+	free(p->folded_keywords);
+	free(p->folded_field);
 	memset(p, 0, sizeof(*p));
+}
+
+/* Append "sep" (when *s is not empty) and t to the malloc'd string *s. */
+static void
+config_append(char **s, const char *sep, const char *t)
+{
+	char *r;
+
+	xasprintf(&r, "%s%s%s", *s, **s != '\0' ? sep : "", t);
+	free(*s);
+	*s = r;
+}
+
+/*
+ * Parse the keywords field s of procedure p ("sổ đỏ; bìa đỏ"): at most
+ * CONFIG_MAX_KEYWORDS entries separated by ';', each trimmed, non-empty,
+ * at most CONFIG_KEYWORD_MAX bytes and with a letter or digit.  Sets
+ * p->keywords (NFC, "; " between) and p->folded_keywords (';' between);
+ * 0, or -1 with the error recorded.
+ */
+static int
+config_keywords(struct config_cstate *cs, struct config_procedure *p,
+    const char *s)
+{
+	char *nfc = vntext_nfc(s), *out, *fout, *e;
+	int n = 0, rc = -1;
+	const char *k;
+
+	if (nfc == NULL)
+		return -1;                   /* cannot happen: UTF-8 checked */
+	out = xstrdup("");
+	fout = xstrdup("");
+	for (k = nfc; ; k = e + 1) {
+		char *t, *f;
+		size_t tl;
+
+		e = strchr(k, ';');
+		if (e == NULL)
+			e = (char *)k + strlen(k);
+		t = xstrndup(k, (size_t)(e - k));
+		f = config_trim_dup(t);
+		free(t);
+		t = f;
+		tl = strlen(t);
+		if (tl == 0) {
+			if (n == 0 && *e == '\0') {     /* the field is blank */
+				free(t);
+				break;
+			}
+			config_cerr(cs, p->line, "procedure %s: empty keyword "
+			    "(keywords are separated by ';')", p->code);
+			free(t);
+			goto out;
+		}
+		if (++n > CONFIG_MAX_KEYWORDS) {
+			config_cerr(cs, p->line, "procedure %s: more than %d "
+			    "keywords", p->code, CONFIG_MAX_KEYWORDS);
+			free(t);
+			goto out;
+		}
+		if (tl > CONFIG_KEYWORD_MAX) {
+			config_cerr(cs, p->line, "procedure %s: keyword %d is "
+			    "longer than %d bytes", p->code, n,
+			    CONFIG_KEYWORD_MAX);
+			free(t);
+			goto out;
+		}
+		f = vntext_fold(t);
+		if (f == NULL || *f == '\0') {
+			config_cerr(cs, p->line, "procedure %s: keyword '%s' has "
+			    "no letter or digit", p->code, t);
+			free(f);
+			free(t);
+			goto out;
+		}
+		config_append(&out, "; ", t);
+		config_append(&fout, ";", f);
+		free(f);
+		free(t);
+		if (*e == '\0')
+			break;
+	}
+	p->keywords = out;
+	p->folded_keywords = fout;
+	out = fout = NULL;
+	rc = 0;
+out:
+	free(out);
+	free(fout);
+	free(nfc);
+	return rc;
 }
 
 /* Turn the current row into a procedure; errors recorded. */
@@ -1491,6 +1586,7 @@ config_csv_row(struct config_cstate *cs)
 		    cs->nfields);
 		return;
 	}
+	v[COL_KEYWORDS] = "";
 	for (i = 0; i < cs->nfields; i++) {
 		if (!vntext_valid_utf8(cs->f[i], cs->flen[i])) {
 			config_cerr(cs, line, "invalid UTF-8 in column '%s'",
@@ -1591,6 +1687,9 @@ config_csv_row(struct config_cstate *cs)
 		p.documents = vntext_nfc(t);
 		free(t);
 	}
+	p.folded_field = vntext_fold(p.field);
+	if (config_keywords(cs, &p, v[COL_KEYWORDS]) != 0)
+		goto fail;
 	if (cs->n == cs->cap) {
 		cs->cap = cs->cap ? cs->cap * 2 : 256;
 		cs->procs = xreallocarray(cs->procs, (size_t)cs->cap,

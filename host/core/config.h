@@ -24,6 +24,8 @@
 #define CONFIG_MAX_PRIORITY 8      /* priority classes, besides "normal" (0) */
 #define CONFIG_MAX_KIOSKS 32
 #define CONFIG_MAX_PROCEDURES 5000
+#define CONFIG_MAX_KEYWORDS 16      /* keywords of one procedure */
+#define CONFIG_KEYWORD_MAX 100      /* bytes in one keyword */
 #define CONFIG_MAX_PRINTERS 32
 #define CONFIG_MAX_LINES 8         /* RS-485 lines */
 #define CONFIG_MAX_BOARDS 247      /* boards over all lines */
@@ -145,6 +147,11 @@ struct config_procedure {
 	char *fee;                   /* "50.000 đồng", free text */
 	char *processing_time;       /* "5 ngày làm việc" */
 	char *documents;             /* documents to bring, "; "-separated */
+	char *keywords;              /* everyday names, "; "-separated, NFC
+	                                ("sổ đỏ; bìa đỏ"); "" when none */
+	char *folded_keywords;       /* the same folded, one keyword after
+	                                another, ';' between ("so do;bia do") */
+	char *folded_field;          /* field folded for search */
 	int line;                    /* line in the CSV file, for messages */
 };
 

@@ -28,3 +28,10 @@ CORE_BENCH := $(B)/tests/bench/host/bench_estimate
 BENCHES += $(CORE_BENCH)
 $(CORE_BENCH): $(B)/tests/bench/host/bench_estimate.o $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON) $(PKG_LIBS)
+
+# Search benchmark: relevance (recall@1, recall@3, MRR) over the visitor
+# queries of tests/bench/search/queries.tsv, and time per query.
+BENCHES += $(B)/tests/bench/search/bench_search
+$(B)/tests/bench/search/bench_search: $(B)/tests/bench/search/bench_search.o \
+		$(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_CORE) $(LIB_PROTO) $(LIB_COMMON) $(PKG_LIBS)

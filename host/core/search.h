@@ -13,15 +13,21 @@ struct search_hit {
 
 /*
  * Search the catalogue for query (any form: with or without diacritics,
- * any case, NFC or NFD).  Every word of the folded query must match the
- * start of a word of the folded name (or the procedure code exactly).
- * When the query has diacritics, names whose NFC lower-case form contains
- * the query's lower-case words with the same marks rank higher than names
- * that only match when folded ("Đăng ký" ranks "đăng ký" above "dạng ký").
- * Ranking also favours: whole-word over prefix matches, matches at the
- * start of the name, query words in order, shorter names.  Ties keep the
- * catalogue order.  Fills at most max hits into out, best first; returns
- * the count, or -1 if query is not valid UTF-8.
+ * any case, NFC or NFD).  The folded query's words (at most 16) are looked
+ * for in each procedure's name, keywords, field and department (weights
+ * 1, 1, 0.5, 0.3); a word matches a word whole, as a prefix (the last query
+ * word more than the others), or over two to four words typed joined
+ * ("kethon"); "i" and "y" of the same syllable are equal ("ki" = "ky").
+ * Rare words weigh more, filler words ("làm", "xin", "thủ tục") little.  A
+ * procedure scores by the weight of the query it covers, plus bonuses for
+ * query words next to each other, for covering a keyword or the name whole,
+ * and for a name that starts with the query; a word that matches nothing
+ * only costs its weight.  Procedures covering less than 60 % of what the
+ * best one covers are left out.  When the query has marks, a word spelt
+ * with other marks counts less ("lái" ranks "lái xe" above "cấp lại").
+ * The procedure code typed exactly comes first.  Among equals shorter
+ * names go first, then catalogue order.  Fills at most max hits into out,
+ * best first; returns the count, or -1 if query is not valid UTF-8.
  */
 int search_catalogue(const struct config *cfg, const char *query,
     struct search_hit *out, int max);

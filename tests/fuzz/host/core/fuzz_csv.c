@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/config.h"
 #include "common/vntext.h"
+#include "core/config.h"
 #include "core/search.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,8 +45,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_cfg->procedures = procs;
 	fuzz_cfg->nprocedures = n;
-	if (search_catalogue(fuzz_cfg, "đăng ký", hits, 8) < 0)
+	if (search_catalogue(fuzz_cfg, "đăng ký", hits, 8) < 0 ||
+	    search_catalogue(fuzz_cfg, "dang ki kethon so do", hits, 8) < 0)
 		abort();
+	/* The input's first bytes as a query too (keywords and names as
+	 * typed); -1 only for invalid UTF-8. */
+	{
+		char q[128];
+		size_t ql = size < sizeof(q) - 1 ? size : sizeof(q) - 1;
+
+		memcpy(q, data, ql);
+		q[ql] = '\0';
+		if (search_catalogue(fuzz_cfg, q, hits, 8) < 0 &&
+		    vntext_valid_utf8(q, strlen(q)))
+			abort();
+	}
 	fuzz_cfg->procedures = NULL;
 	fuzz_cfg->nprocedures = 0;
 	config_procedures_free(procs, n);

@@ -599,6 +599,60 @@ test_csv_header_order(void **state)
 	config_free(cfg);
 }
 
+/* The optional keywords column: loaded, normalised, folded, bounded. */
+static void
+test_csv_keywords(void **state)
+{
+	struct config *cfg = small_config();
+	struct config_procedure *p = NULL;
+	int n = 0;
+	char err[512], many[2048], csv[4096];
+	const char *ok = "code,name,department,field,queue,target_wait_min,fee,"
+	    "processing_time,documents,keywords\n"
+	    "1.1,Đăng ký kết hôn,TP,Hộ tịch,TP-HT,,,,, giấy kết hôn ;cưới\n"
+	    "1.2,Cấp phép,XD,Xây dựng,XD-GP,,,,,\n"
+	    "1.3,Cấp sổ,TP,Hộ tịch,TP-HT,,,,,so\xcc\x82\xcc\x89 đo\xcc\x89\n";
+	int i;
+
+	(void)state;
+	if (config_parse_catalogue(cfg, ok, strlen(ok), "c.csv", &p, &n, err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(n, 3);
+	assert_string_equal(p[0].keywords, "giấy kết hôn; cưới");
+	assert_string_equal(p[0].folded_keywords, "giay ket hon;cuoi");
+	assert_string_equal(p[0].folded_field, "ho tich");
+	assert_string_equal(p[1].keywords, "");
+	assert_string_equal(p[1].folded_keywords, "");
+	assert_string_equal(p[2].keywords, "sổ đỏ");           /* NFD -> NFC */
+	config_procedures_free(p, n);
+	config_free(cfg);
+
+#define KW_HEADER "code,name,department,field,queue,target_wait_min,fee," \
+	"processing_time,documents,keywords\n"
+	expect_csv_error(KW_HEADER "1.1,A,TP,f,TP-HT,,,,,a;;b\n",
+	    "c.csv:2: procedure 1.1: empty keyword (keywords are separated by ';')");
+	expect_csv_error(KW_HEADER "1.1,A,TP,f,TP-HT,,,,,a;\n",
+	    "c.csv:2: procedure 1.1: empty keyword (keywords are separated by ';')");
+	expect_csv_error(KW_HEADER "1.1,A,TP,f,TP-HT,,,,,a; --- \n",
+	    "c.csv:2: procedure 1.1: keyword '---' has no letter or digit");
+	memset(many, 'x', 101);
+	many[101] = '\0';
+	snprintf(csv, sizeof(csv), KW_HEADER "1.1,A,TP,f,TP-HT,,,,,%s\n", many);
+	expect_csv_error(csv, "c.csv:2: procedure 1.1: keyword 1 is longer than "
+	    "100 bytes");
+	many[0] = '\0';
+	for (i = 0; i < 17; i++)
+		strcat(many, i ? ";k" : "k");
+	snprintf(csv, sizeof(csv), KW_HEADER "1.1,A,TP,f,TP-HT,,,,,%s\n", many);
+	expect_csv_error(csv, "c.csv:2: procedure 1.1: more than 16 keywords");
+	expect_csv_error(KW_HEADER "1.1,A,TP,f,TP-HT,,,,,\xff\n",
+	    "c.csv:2: invalid UTF-8 in column 'keywords'");
+	expect_csv_error("code,name,department,field,queue,target_wait_min,fee,"
+	    "processing_time,documents,keywords,keywords\n",
+	    "c.csv:1: duplicate column 'keywords' in header");
+}
+
 static void
 test_load_errors(void **state)
 {
@@ -629,6 +683,7 @@ main(void)
 		cmocka_unit_test(test_csv_quoted),
 		cmocka_unit_test(test_csv_bad_rows),
 		cmocka_unit_test(test_csv_header_order),
+		cmocka_unit_test(test_csv_keywords),
 		cmocka_unit_test(test_load_errors),
 	};
 
