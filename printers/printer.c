@@ -192,7 +192,7 @@ printer_query(struct printer *p, int first_ms, char *why, size_t whylen)
 
 	why[0] = '\0';
 	if (printer_connect(p) < 0) {
-		snprintf(why, whylen, "%s", p->open_err);
+		snprintf(why, whylen, "Không kết nối được máy in (%.120s).", p->open_err);
 		return PRINTER_ST_GONE;
 	}
 	for (k = 0; k < 16 && p->ops->read(p->h, junk, sizeof junk, 0) > 0; k++)
@@ -201,7 +201,7 @@ printer_query(struct printer *p, int first_ms, char *why, size_t whylen)
 		r = printer_ask(p, which[i], i == 0 ? first_ms : p->opt.reply_ms);
 		if (r == -2) {
 			printer_close(p);
-			snprintf(why, whylen, "printer gone (I/O error)");
+			snprintf(why, whylen, "Mất kết nối với máy in (lỗi đọc ghi).");
 			return PRINTER_ST_GONE;
 		}
 		if (r < 0) {
@@ -216,7 +216,7 @@ printer_query(struct printer *p, int first_ms, char *why, size_t whylen)
 		if (p->ops->port_status && p->ops->port_status(p->h, &ps) == 0)
 			st = ps;
 		else {
-			snprintf(why, whylen, "printer does not answer");
+			snprintf(why, whylen, "Máy in không trả lời.");
 			printer_close(p);
 			return PRINTER_ST_GONE;
 		}
@@ -226,15 +226,15 @@ printer_query(struct printer *p, int first_ms, char *why, size_t whylen)
 	    PRINTER_ST_COVER_OPEN | PRINTER_ST_ERROR)))
 		st &= ~PRINTER_ST_OFFLINE;
 	if (st & PRINTER_ST_PAPER_END)
-		snprintf(why, whylen, "out of paper");
+		snprintf(why, whylen, "Máy in hết giấy.");
 	else if (st & PRINTER_ST_COVER_OPEN)
-		snprintf(why, whylen, "cover open");
+		snprintf(why, whylen, "Nắp máy in đang mở.");
 	else if (st & PRINTER_ST_ERROR)
-		snprintf(why, whylen, "printer error");
+		snprintf(why, whylen, "Máy in báo lỗi.");
 	else if (st & PRINTER_ST_OFFLINE)
-		snprintf(why, whylen, "printer offline");
+		snprintf(why, whylen, "Máy in đang tạm ngừng (offline).");
 	else if (st & PRINTER_ST_NEAR_END)
-		snprintf(why, whylen, "paper near end");
+		snprintf(why, whylen, "Giấy sắp hết.");
 	return st;
 }
 
@@ -247,7 +247,7 @@ printer_fail(struct printer *p, struct printer_job *j, int kept,
 
 	memset(&ev, 0, sizeof ev);
 	{
-	const char *w = why && why[0] ? why : "printer cannot print";
+	const char *w = why && why[0] ? why : "Máy in không in được.";
 	size_t n = strlen(w);
 
 	if (n >= sizeof ev.reason)
@@ -331,8 +331,9 @@ printer_run(struct printer *p, struct printer_job *j)
 			printer_close(p);
 		st = printer_query(p, p->opt.reply_ms, why, sizeof why);
 		printer_set_status(p, st, why);
-		snprintf(err, sizeof err, "printing stopped after %zd of %zu "
-		    "bytes%s%s", n < 0 ? 0 : n, len, why[0] ? ": " : "", why);
+		snprintf(err, sizeof err, "Máy in dừng khi đang in vé (đã nhận "
+		    "%zd trên %zu byte)%s%s", n < 0 ? 0 : n, len, why[0] ? ": " : ".",
+		    why);
 		if (n <= 0 && !j->auto_reprint) {
 			printer_fail(p, j, 0, st, err);
 			printer_job_free(j);
@@ -348,8 +349,7 @@ printer_run(struct printer *p, struct printer_job *j)
 	st = printer_query(p, p->opt.io_timeout_ms, why, sizeof why);
 	printer_set_status(p, st, why);
 	if (st & PRINTER_ST_CANNOT_PRINT) {
-		snprintf(err, sizeof err, "printer stopped during the ticket: %s",
-		    why);
+		snprintf(err, sizeof err, "Máy in dừng khi đang in vé: %s", why);
 		if (!j->auto_reprint)
 			printer_fail(p, j, 1, st, err);
 		printer_keep(p, j);

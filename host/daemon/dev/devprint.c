@@ -224,8 +224,10 @@ devprint_ready(devprint *d, int printer, char *reason, size_t len)
 		snprintf(reason, len, "Nắp máy in đang mở.");
 	else if (st & PRINTER_ST_GONE)
 		snprintf(reason, len, "Không kết nối được máy in.");
-	else
+	else if (st & PRINTER_ST_ERROR)
 		snprintf(reason, len, "Máy in đang lỗi.");
+	else
+		snprintf(reason, len, "Máy in đang tạm ngừng (offline).");
 	return 0;
 }
 

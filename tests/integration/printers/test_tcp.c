@@ -206,7 +206,7 @@ test_faults(void **state)
 	assert_int_equal(ev.job_id, 2);
 	assert_int_equal(ev.kept, 0);
 	assert_true(ev.status & PRINTER_ST_PAPER_END);
-	assert_non_null(strstr(ev.reason, "paper"));
+	assert_string_equal(ev.reason, "Máy in hết giấy.");
 
 	/* 3: cover open */
 	set_control("cover-open");
@@ -215,6 +215,7 @@ test_faults(void **state)
 	assert_int_equal(ev.job_id, 3);
 	assert_int_equal(ev.kept, 0);
 	assert_true(ev.status & PRINTER_ST_COVER_OPEN);
+	assert_string_equal(ev.reason, "Nắp máy in đang mở.");
 	assert_false(exists_page(2));
 
 	/* 4: paper runs out during the job: kept, reprinted when back */
@@ -226,6 +227,8 @@ test_faults(void **state)
 	assert_int_equal(ev.job_id, 4);
 	assert_int_equal(ev.kept, 1);
 	assert_true(ev.status & PRINTER_ST_PAPER_END);
+	assert_non_null(strstr(ev.reason, "Máy in dừng khi đang in vé"));
+	assert_non_null(strstr(ev.reason, "Máy in hết giấy."));
 	set_control("ok");
 	assert_true(wait_event(PRINTER_EV_JOB_DONE, &ev));
 	assert_int_equal(ev.job_id, 4);
@@ -246,13 +249,26 @@ test_faults(void **state)
 	assert_true(wait_page(4, text, sizeof text));
 	assert_non_null(strstr(text, "[cut]"));
 
-	/* 6: the printer is gone */
-	stop_emu();
+	/* 6: offline without a cause: refused, said as offline, not as an
+	   error */
+	set_control("offline");
 	assert_int_equal(printer_submit(prn, ticket(), 6), 0);
 	assert_true(wait_event(PRINTER_EV_JOB_FAILED, &ev));
 	assert_int_equal(ev.job_id, 6);
 	assert_int_equal(ev.kept, 0);
+	assert_true(ev.status & PRINTER_ST_OFFLINE);
+	assert_false(ev.status & PRINTER_ST_ERROR);
+	assert_string_equal(ev.reason, "Máy in đang tạm ngừng (offline).");
+	set_control("ok");
+
+	/* 7: the printer is gone */
+	stop_emu();
+	assert_int_equal(printer_submit(prn, ticket(), 7), 0);
+	assert_true(wait_event(PRINTER_EV_JOB_FAILED, &ev));
+	assert_int_equal(ev.job_id, 7);
+	assert_int_equal(ev.kept, 0);
 	assert_true(ev.status & PRINTER_ST_GONE);
+	assert_non_null(strstr(ev.reason, "máy in"));
 	assert_true(printer_status(prn) & PRINTER_ST_GONE);
 }
 
