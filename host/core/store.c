@@ -132,7 +132,7 @@ static const char *const store_builtin_migrations[] = {
 	"CREATE TABLE meta ("
 	" key TEXT PRIMARY KEY,"
 	" value TEXT NOT NULL);",
-	/* v2: the last committed event key of each counter board (host/devbus.c):
+	/* v2: the last committed event key of each counter board (host/daemon/dev/devbus.c):
 	   written in the same transaction as the command the event became, so a
 	   press is applied exactly once across daemon restarts. */
 	"CREATE TABLE bus_keys ("

@@ -159,7 +159,7 @@ int store_meta_get(store *s, const char *key, char *out, size_t outlen);
 int store_meta_set(store *s, const char *key, const char *value);
 
 /*
- * Counter boards (host/devbus.c): the last committed event key (board,
+ * Counter boards (host/daemon/dev/devbus.c): the last committed event key (board,
  * boot count, sequence number) of each board, by line id and address.
  * store_bus_mark writes it (replacing the board's previous key) inside the
  * open batch, so it commits or fails with the command the event became;

@@ -1,6 +1,6 @@
 /*
  * onestop_sim.c - onestop-sim: whole simulated days through the real engine
- * (host/sim.c), with their figures; the policy benchmark (--bench: dept-FIFO,
+ * (host/tools/sim.c), with their figures; the policy benchmark (--bench: dept-FIFO,
  * onestop's policy and the pooled bound side by side on the standard days,
  * with the goals checked); and the feed mode (--feed URL, sim_feed.c) that
  * plays a day into a running onestopd through its HTTP API.

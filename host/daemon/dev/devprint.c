@@ -25,6 +25,7 @@ struct devprint_job {
 	uint64_t id;
 	int printer;
 	int64_t ticket;
+	int reprint;
 	devprint_done_fn *done;
 	void *arg;
 	int64_t deadline;
@@ -57,6 +58,30 @@ devprint_take(devprint *d, uint64_t id)
 	return NULL;
 }
 
+/*
+ * A job that printed nothing of a new ticket (not a reprint) voids the
+ * ticket: it is cancelled and its number is never given again, so nobody
+ * holds a number the system shows as waiting without a paper.  Then the
+ * waiter is told.
+ */
+static void
+devprint_finish(devprint *d, struct devprint_job *j, int printed, int kept,
+    const char *reason)
+{
+	if (!printed && !kept && !j->reprint) {
+		struct engine_cmd cmd = engine_cmd_make(ENGINE_CANCEL);
+		struct engine_result res;
+
+		cmd.ticket = j->ticket;
+		snprintf(cmd.reason, sizeof cmd.reason, "Máy in không in được vé");
+		if (core_exec(d->core, &cmd, &res) != 0)
+			log_warnx("cannot void ticket %lld after a failed print",
+			    (long long)j->ticket);
+	}
+	j->done(j->arg, printed, kept, reason);
+	free(j);
+}
+
 static void
 devprint_on_fd(int fd, short revents, void *arg)
 {
@@ -86,19 +111,15 @@ devprint_on_fd(int fd, short revents, void *arg)
 			log_debug("printer %s: job %llu printed (%zu bytes)%s", id,
 			    (unsigned long long)ev.job_id, ev.bytes,
 			    ev.reprint ? ", reprint" : "");
-			if ((j = devprint_take(d, ev.job_id)) != NULL) {
-				j->done(j->arg, 1, 0, NULL);
-				free(j);
-			}
+			if ((j = devprint_take(d, ev.job_id)) != NULL)
+				devprint_finish(d, j, 1, 0, NULL);
 			break;
 		case PRINTER_EV_JOB_FAILED:
 			log_warnx("printer %s: job %llu failed%s: %s", id,
 			    (unsigned long long)ev.job_id,
 			    ev.kept ? " half way (will reprint)" : "", ev.reason);
-			if ((j = devprint_take(d, ev.job_id)) != NULL) {
-				j->done(j->arg, 0, ev.kept, ev.reason);
-				free(j);
-			}
+			if ((j = devprint_take(d, ev.job_id)) != NULL)
+				devprint_finish(d, j, 0, ev.kept, ev.reason);
 			break;
 		}
 	}
@@ -115,8 +136,8 @@ devprint_tick(void *arg)
 	for (jp = &d->jobs; (j = *jp) != NULL;) {
 		if (j->deadline <= now) {
 			*jp = j->next;
-			j->done(j->arg, 0, 1, "Máy in không trả lời kịp; vé sẽ được in khi máy in sẵn sàng.");
-			free(j);
+			devprint_finish(d, j, 0, 1, "Máy in không trả lời kịp; vé "
+			    "sẽ được in khi máy in sẵn sàng.");
 		} else
 			jp = &j->next;
 	}
@@ -176,8 +197,7 @@ devprint_stop(devprint *d)
 		return;
 	while ((j = d->jobs) != NULL) {
 		d->jobs = j->next;
-		j->done(j->arg, 0, 0, "Hệ thống đang dừng.");
-		free(j);
+		devprint_finish(d, j, 0, 0, "Hệ thống đang dừng.");
 	}
 	for (i = 0; i < d->n; i++) {
 		loop_del_fd(d->loop, printer_fd(d->p[i]));
@@ -302,6 +322,7 @@ devprint_print(devprint *d, int printer, int64_t ticket, int reprint,
 	free(url);
 	j->printer = printer;
 	j->ticket = ticket;
+	j->reprint = reprint;
 	j->done = done;
 	j->arg = arg;
 	j->deadline = loop_now_ms() + DEVPRINT_WAIT_MS;

@@ -33,7 +33,9 @@ int devprint_kiosk_printer(devprint *d, int kiosk);
 int devprint_ready(devprint *d, int printer, char *reason, size_t len);
 
 /*
- * Print the (committed) ticket on printer p.  done is called exactly once,
+ * Print the (committed) ticket on printer p.  When nothing of a new ticket
+ * (reprint 0) could be printed, the ticket is voided (cancelled, its number
+ * never given again) before done is told.  done is called exactly once,
  * later, from the loop (never from inside this call).  -1 when the job cannot
  * even be queued (done is not called).
  */

@@ -48,25 +48,14 @@ api_print_answer(struct req *r, int printed, const char *reason)
 	return o;
 }
 
-/*
- * The print job of an issued ticket ended.  When nothing was printed the
- * ticket is voided (cancelled; its number is never given again), so no
- * visitor holds a number that the system shows as waiting without paper.
- */
+/* The print job of an issued ticket (or a reprint) ended: answer.  A
+ * ticket that printed nothing was voided by the printers' layer. */
 static void
 api_issue_printed(void *arg, int printed, int kept, const char *reason)
 {
 	struct req *r = arg;
-	struct engine_cmd cmd = engine_cmd_make(ENGINE_CANCEL);
-	struct engine_result res;
 
-	if (!printed && !kept && !r->reprint) {
-		cmd.ticket = r->ticket;
-		snprintf(cmd.reason, sizeof cmd.reason, "Máy in không in được vé");
-		if (core_exec(r->a->core, &cmd, &res) != 0)
-			log_warnx("cannot void ticket %lld after a failed print",
-			    (long long)r->ticket);
-	}
+	(void)kept;
 	api_reply_later(r, r->reprint ? 200 : 201, api_print_answer(r, printed, reason));
 }
 

@@ -1,5 +1,5 @@
 /*
- * test_config.c - unit tests of host/config.c: the demo centre loads and
+ * test_config.c - unit tests of host/core/config.c: the demo centre loads and
  * validates; every kind of INI and CSV error names the right file:line and
  * says what is wrong, and a failed parse returns nothing.
  *

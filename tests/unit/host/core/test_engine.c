@@ -1,5 +1,5 @@
 /*
- * test_engine.c - unit tests of the queue engine (host/engine.c): every
+ * test_engine.c - unit tests of the queue engine (host/core/engine.c): every
  * command's happy path and refusals, the routing rules one by one, numbering
  * and day rollover, restore equivalence, and a seeded random command sequence
  * checking invariants after every step; the estimator's fast path against

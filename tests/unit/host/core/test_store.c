@@ -1,5 +1,5 @@
 /*
- * test_store.c - unit tests of host/store.c: schema migrations, a round trip
+ * test_store.c - unit tests of host/core/store.c: schema migrations, a round trip
  * of real engine results (engine_exec -> store_apply -> reopen -> store_load
  * into a fresh engine, every field compared), rows keyed by codes when the
  * config changes, UNIQUE(day, number), the event replay, users, sessions,

@@ -1,5 +1,5 @@
 /*
- * test_bus.c - unit tests of host/bus.c's pure parts: timing from the baud
+ * test_bus.c - unit tests of host/daemon/dev/bus.c's pure parts: timing from the baud
  * rate and the frame sizes, and the exactly-once rule for event keys.  The
  * line thread itself is tested against the board simulator
  * (tests/integration/bus/).

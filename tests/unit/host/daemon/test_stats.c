@@ -1,5 +1,5 @@
 /*
- * test_stats.c - unit tests of host/stats.c against numbers computed here,
+ * test_stats.c - unit tests of host/daemon/stats/stats.c against numbers computed here,
  * independently, from a known synthetic day: counts, means, medians, 90th
  * percentiles (nearest rank), maxima, service level, per-hour and
  * per-counter counts; edge cases: no tickets, a ticket open across midnight,

@@ -1,5 +1,5 @@
 /*
- * test_sim.c - unit tests of the day simulator (host/sim.c): the random
+ * test_sim.c - unit tests of the day simulator (host/tools/sim.c): the random
  * generator against reference values, the day generator (seed -> same day,
  * shares and ranges), the day-file parser and its errors, the two baseline
  * configs, and the figures of tiny hand-made days whose waits are known
