@@ -136,8 +136,6 @@ check: deps
 # tests/run-tests.sh; any failure fails the whole.
 _check: build
 	@$(MAKE) --no-print-directory layers
-	@# The demo centre's file printers write under /tmp/onestop-demo.
-	@mkdir -p /tmp/onestop-demo
 	@tests/run-tests.sh unit $(UNIT_TESTS)
 	@B=$(B) tests/run-tests.sh integration $(INTEGRATION_TESTS)
 	@$(MAKE) --no-print-directory check-san
@@ -166,7 +164,6 @@ check-unit: build
 	@tests/run-tests.sh unit $(UNIT_TESTS)
 
 check-integration: build
-	@mkdir -p /tmp/onestop-demo
 	@B=$(B) tests/run-tests.sh integration $(INTEGRATION_TESTS)
 
 # The unit tests again, built with ASan and UBSan.

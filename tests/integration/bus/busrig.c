@@ -71,7 +71,8 @@ br_write_ini(struct hn_daemon *d, const char *link, int baud, const char *boards
 	for (p = text; *p != '\0';) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n >= 9 && strncmp(p, "catalogue", 9) == 0) {
+		if (n >= 9 && strncmp(p, "catalogue", 9) == 0 &&
+		    memchr(p, '/', n) == NULL) {
 			fprintf(f, "catalogue = %s\n", csv);
 		} else if (n > 19 && memmem(p, n, "/tmp/onestop-demo/", 18) != NULL) {
 			const char *at = memmem(p, n, "/tmp/onestop-demo/", 18);

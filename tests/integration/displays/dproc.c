@@ -4,6 +4,7 @@
  * the timeout is only a safety net.
  */
 #include "dproc.h"
+#include "../host/harness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,13 @@ dd_init(struct dd *d, const char *tag)
 		return -1;
 	snprintf(d->db, sizeof d->db, "%s/onestop.db", d->dir);
 	snprintf(d->log, sizeof d->log, "%s/onestopd.log", d->dir);
+	{
+		char src[sizeof d->ini];
+
+		memcpy(src, d->ini, sizeof src);
+		if (hn_private_ini(src, d->dir, d->ini, sizeof d->ini) != 0)
+			return -1;
+	}
 	return access(d->bin, X_OK) == 0 ? 0 : -1;
 }
 

@@ -10,6 +10,7 @@
 #include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,53 @@
 #include <unistd.h>
 
 #define READY_TIMEOUT_S 60   /* a safety net only: readiness is the line */
+
+/*
+ * Write dir/centre.ini: a copy of src in which every device path of the
+ * demo (under /tmp/onestop-demo/: printer files, the RS-485 line) names the
+ * test's own folder instead, and a relative catalogue is named by its
+ * absolute path.  A test or benchmark then never touches a device it did not
+ * create, even while the demo runs on the same machine.  out gets the path;
+ * 0 or -1.
+ */
+int
+hn_private_ini(const char *src, const char *dir, char *out, size_t outlen)
+{
+	static const char demo[] = "/tmp/onestop-demo/";
+	char srcdir[PATH_MAX], line[4096];
+	FILE *in, *f;
+
+	if (realpath(src, srcdir) == NULL)
+		return -1;
+	*strrchr(srcdir, '/') = '\0';
+	if ((size_t)snprintf(out, outlen, "%s/centre.ini", dir) >= outlen)
+		return -1;
+	if ((in = fopen(src, "r")) == NULL)
+		return -1;
+	if ((f = fopen(out, "w")) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while (fgets(line, sizeof line, in) != NULL) {
+		char *at = strstr(line, demo), *v;
+
+		if (strncmp(line, "catalogue", 9) == 0 && (v = strchr(line, '=')) != NULL) {
+			for (v++; *v == ' ' || *v == '\t'; v++)
+				;
+			if (*v != '/') {
+				fprintf(f, "catalogue = %s/%s", srcdir, v);
+				continue;
+			}
+		}
+		if (at != NULL)
+			fprintf(f, "%.*s%s/%s", (int)(at - line), line, dir,
+			    at + sizeof demo - 1);
+		else
+			fputs(line, f);
+	}
+	fclose(in);
+	return fclose(f) == 0 ? 0 : -1;
+}
 
 int
 hn_init(struct hn_daemon *d, const char *tag)
@@ -55,6 +103,15 @@ hn_init(struct hn_daemon *d, const char *tag)
 	}
 	snprintf(d->db, sizeof d->db, "%s/onestop.db", d->dir);
 	snprintf(d->logpath, sizeof d->logpath, "%s/onestopd.log", d->dir);
+	{
+		char src[sizeof d->ini];
+
+		memcpy(src, d->ini, sizeof src);
+		if (hn_private_ini(src, d->dir, d->ini, sizeof d->ini) != 0) {
+			fprintf(stderr, "harness: cannot copy %s into %s\n", src, d->dir);
+			return -1;
+		}
+	}
 	return 0;
 }
 

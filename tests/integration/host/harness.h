@@ -41,6 +41,9 @@ struct hn_daemon {
  * printed).
  */
 int hn_init(struct hn_daemon *d, const char *tag);
+/* Copy the INI src into dir/centre.ini with the demo's device paths moved
+ * into dir (see harness.c); the new path in out.  0 or -1. */
+int hn_private_ini(const char *src, const char *dir, char *out, size_t outlen);
 /* Run onestopd --add-user; 0 when it exited 0. */
 int hn_add_user(struct hn_daemon *d, const char *name, const char *role,
     const char *counters, const char *password);

@@ -262,7 +262,7 @@ write_ini(const struct hn_daemon *d, const char *path, const char *listen,
 		lineno++;
 		if (line[0] == '[')
 			in_daemon = strncmp(line, "[daemon]", 8) == 0;
-		if (strncmp(line, "catalogue = ", 12) == 0) {
+		if (strncmp(line, "catalogue = ", 12) == 0 && line[12] != '/') {
 			line[strcspn(line, "\n")] = '\0';
 			fprintf(out, "catalogue = %s%s%s/%s\n", dir[0] == '/' ? "" :
 			    cwd, dir[0] == '/' ? "" : "/", dir, line + 12);
