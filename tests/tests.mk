@@ -24,6 +24,12 @@ $(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOS
 $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# Issuing with the hall filling, beside a PostgreSQL peer (bench_issue.sh).
+TEST_PROGRAMS += $(B)/tests/bench/host/bench_issue
+$(B)/tests/bench/host/bench_issue: $(B)/tests/bench/host/bench_issue.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+BENCHES += tests/bench/host/bench_issue.sh
+
 
 build: $(TEST_PROGRAMS)
 

@@ -1,0 +1,80 @@
+#!/bin/bash
+# bench_issue.sh - issuing tickets in onestopd beside a PostgreSQL peer doing
+# the same durable transaction, in one run on one disk:
+#   - PostgreSQL from Debian, initdb'd in a temp dir, on a Unix socket there
+#     (no TCP port), fsync and synchronous_commit on, stopped by its pid;
+#     pgbench with prepared statements runs "take the queue's next number
+#     (UPDATE ... RETURNING) + insert the ticket" with 16 and 64 clients;
+#   - build/tests/bench/host/bench_issue with 16 and 64 clients, the hall
+#     filling from 0 to 3,000 waiting, with the fsync rate of the same run.
+# Prints each figure and the ratios onestopd / PostgreSQL and onestopd /
+# fsync rate.  BENCH_ISSUE_TICKETS=N for another hall size.
+set -u
+B=${B:-build}
+N=${BENCH_ISSUE_TICKETS:-3000}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+T=$(mktemp -d /tmp/onestop-bench-pg-XXXXXX)
+pgpid=""
+cleanup() {
+	# postgres ends its children and exits on SIGTERM (smart shutdown is
+	# not needed: the data is thrown away); wait for that pid alone.
+	if [ -n "$pgpid" ] && kill "$pgpid" 2>/dev/null; then
+		wait "$pgpid" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+declare -A pg_tps pg_p99 os_tps os_fs os_p99
+if [ -x "$PGBIN/initdb" ] && [ "$(id -u)" != 0 -o -n "$(command -v runuser)" ]; then
+	# PostgreSQL refuses to run as root: as root, run it as nobody.
+	as() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+	[ "$(id -u)" = 0 ] && chown nobody "$T"
+	as "$PGBIN/initdb" -D "$T/pg" -A trust -U bench >"$T/initdb.log" 2>&1 || {
+		echo "bench issue: initdb failed"; cat "$T/initdb.log"; exit 1; }
+	as "$PGBIN/postgres" -D "$T/pg" -k "$T" -c listen_addresses= -c fsync=on \
+		-c synchronous_commit=on -c max_connections=100 >"$T/pg.log" 2>&1 &
+	pgpid=$!
+	for _ in $(seq 1 600); do
+		as "$PGBIN/pg_isready" -q -h "$T" -U bench -d postgres && break
+		kill -0 "$pgpid" 2>/dev/null || { echo "bench issue: postgres did not start"; cat "$T/pg.log"; exit 1; }
+		sleep 0.05    # a bench polling a server's readiness, not a test
+	done
+	as "$PGBIN/psql" -q -h "$T" -U bench -d postgres -c "
+		CREATE TABLE numbers (queue int PRIMARY KEY, next int NOT NULL);
+		INSERT INTO numbers SELECT q, 0 FROM generate_series(1, 24) q;
+		CREATE TABLE tickets (id bigserial PRIMARY KEY, queue int NOT NULL,
+			number int NOT NULL, issued timestamptz NOT NULL);" >/dev/null
+	cat >"$T/issue.sql" <<'EOF'
+\set q random(1, 24)
+BEGIN;
+UPDATE numbers SET next = next + 1 WHERE queue = :q RETURNING next \gset
+INSERT INTO tickets (queue, number, issued) VALUES (:q, :next, now());
+COMMIT;
+EOF
+	[ "$(id -u)" = 0 ] && chown nobody "$T/issue.sql"
+	for c in 16 64; do
+		out=$(as "$PGBIN/pgbench" -n -h "$T" -U bench -M prepared -c "$c" -j 2 \
+			-t $(( (N + c - 1) / c )) -f "$T/issue.sql" postgres 2>&1)
+		pg_tps[$c]=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+		lat=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+		pg_p99[$c]=$lat
+		echo "bench issue: PostgreSQL peer, $c clients: ${pg_tps[$c]} tx/s (latency average $lat ms)"
+	done
+else
+	echo "bench issue: no PostgreSQL server here ($PGBIN); the peer is skipped"
+fi
+
+for c in 16 64; do
+	line=$("$B/tests/bench/host/bench_issue" -c "$c" -t "$N") || { echo "$line"; exit 1; }
+	echo "$line"
+	os_tps[$c]=$(echo "$line" | sed -n 's/.*: \([0-9]*\)\/s,.*/\1/p')
+	os_fs[$c]=$(echo "$line" | sed -n 's/.* \([0-9]*\) fsync\/s.*/\1/p')
+done
+for c in 16 64; do
+	if [ -n "${pg_tps[$c]:-}" ]; then
+		awk -v c="$c" -v o="${os_tps[$c]}" -v p="${pg_tps[$c]}" -v f="${os_fs[$c]}" 'BEGIN {
+			printf "bench issue: %d clients: onestopd %.0f/s = %.2fx the PostgreSQL peer (goal >= 1), %.2fx the fsync rate (goal >= 0.5)\n",
+				c, o, o / p, o / f }'
+	fi
+done
