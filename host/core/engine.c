@@ -1654,3 +1654,10 @@ engine_counter_state_name(enum engine_counter_state s)
 
 	return n != NULL ? n : "unknown";
 }
+
+/* See engine.h. */
+uint64_t
+engine_version(const engine *e)
+{
+	return e->version;
+}

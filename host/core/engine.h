@@ -232,4 +232,11 @@ int64_t engine_last_event_id(const engine *e);
 /* The service day ("YYYY-MM-DD") that unix time t falls in. */
 void engine_day_of(int64_t t, int day_start_hour, char out[11]);
 
+/*
+ * A number that changes whenever anything the engine shows may have changed
+ * (every command, every restore): what is computed from the engine — the
+ * state, the estimates — can be kept while it stays the same.
+ */
+uint64_t engine_version(const engine *e);
+
 #endif

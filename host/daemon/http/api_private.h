@@ -70,6 +70,11 @@ struct api {
 	devbus *devbus;          /* RS-485 lines, or NULL */
 	devprint *devprint;      /* ticket printers, or NULL */
 	struct pwcheck *pw;      /* password checks off the core thread */
+	/* GET /api/v1/state without the devices, as sent last time, and what
+	   it was made from (r_state.c) */
+	char *state_text;
+	uint64_t state_version;
+	int64_t state_event;
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };

@@ -101,15 +101,53 @@ api_healthz(struct req *r)
 	api_reply_json(r, 200, o);
 }
 
-/* GET /api/v1/state. */
+/*
+ * GET /api/v1/state.  The engine's part is serialised once per engine
+ * version and committed event (a display or console that reloads the state
+ * on every event costs one serialisation per change, not one per client);
+ * the printers and boards, which change apart from the engine, are added to
+ * each answer.
+ */
 void
 api_state(struct req *r)
 {
-	cJSON *o = apijson_state(core_config(r->a->core),
-	    core_engine(r->a->core), core_committed_event_id(r->a->core));
+	api *a = r->a;
+	const engine *e = core_engine(a->core);
+	int64_t committed = core_committed_event_id(a->core);
+	cJSON *dev;
+	char *dtext, *out;
+	size_t n, m;
 
-	api_add_devices(r->a, o);
-	api_reply_json(r, 200, o);
+	if (a->state_text == NULL || a->state_version != engine_version(e) ||
+	    a->state_event != committed) {
+		cJSON *o = apijson_state(core_config(a->core), e, committed);
+
+		free(a->state_text);
+		a->state_text = apijson_print(o);
+		cJSON_Delete(o);
+		a->state_version = engine_version(e);
+		a->state_event = committed;
+	}
+	dev = cJSON_CreateObject();
+	api_add_devices(a, dev);
+	if (cJSON_GetArraySize(dev) == 0) {
+		cJSON_Delete(dev);
+		api_reply_raw(r, 200, "application/json; charset=utf-8",
+		    xstrdup(a->state_text));
+		return;
+	}
+	/* {engine...} + {devices...} -> {engine...,devices...} */
+	dtext = apijson_print(dev);
+	cJSON_Delete(dev);
+	n = strlen(a->state_text);
+	m = strlen(dtext);
+	out = xmalloc(n + m + 1);
+	memcpy(out, a->state_text, n - 1);
+	out[n - 1] = ',';
+	memcpy(out + n, dtext + 1, m - 1);
+	out[n + m - 1] = '\0';
+	free(dtext);
+	api_reply_raw(r, 200, "application/json; charset=utf-8", out);
 }
 
 /* GET /api/v1/printers. */

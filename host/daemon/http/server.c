@@ -581,6 +581,7 @@ api_stop(api *a)
 	loop_del_timer(a->loop, a->tick_timer);
 	loop_del_timer(a->loop, a->ping_timer);
 	MHD_stop_daemon(a->mhd);
+	free(a->state_text);
 	free(a->web_root);
 	free(a);
 }

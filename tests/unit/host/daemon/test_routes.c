@@ -32,6 +32,7 @@
 #include "core/store.h"
 #include "daemon/http/api.h"
 #include "daemon/http/api_private.h"
+#include "daemon/http/apijson.h"
 
 static const int roles[] = { STORE_ROLE_STAFF, STORE_ROLE_MANAGER,
 	STORE_ROLE_ADMIN, STORE_ROLE_KIOSK, STORE_ROLE_DISPLAY };
@@ -121,11 +122,15 @@ teardown(void **state)
  * Send one request and return the status of its answer (-1: none).  Only
  * the status line is waited for, so an event stream answers too.
  */
+static const char *body_text;   /* request(): the body, NULL = spaces */
+static char answer[1 << 20];   /* the last answer, headers and body */
+static size_t answer_len;
+
 static int
 request(const char *method, const char *path, const char *token, size_t body_len)
 {
 	struct sockaddr_in sin;
-	char head[1024], buf[4096], *req;
+	char head[1024], *buf = answer, *req;
 	size_t len, off = 0, got = 0;
 	int fd, turns, status = -1;
 
@@ -138,7 +143,9 @@ request(const char *method, const char *path, const char *token, size_t body_len
 	req = xmalloc(len);
 	memcpy(req, head, strlen(head));
 	memset(req + strlen(head), ' ', body_len);
-	if (body_len >= 2) {
+	if (body_text != NULL)
+		memcpy(req + strlen(head), body_text, body_len);
+	else if (body_len >= 2) {
 		req[strlen(head)] = '{';
 		req[len - 1] = '}';
 	}
@@ -150,7 +157,8 @@ request(const char *method, const char *path, const char *token, size_t body_len
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_true(connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0 ||
 	    errno == EINPROGRESS);
-	for (turns = 0; turns < 20000 && status < 0; turns++) {
+	answer[0] = '\0';
+	for (turns = 0; turns < 20000; turns++) {
 		ssize_t n;
 
 		if (off < len) {
@@ -159,19 +167,36 @@ request(const char *method, const char *path, const char *token, size_t body_len
 				off += (size_t)n;
 		}
 		loop_run_once(T.l, 5);
-		n = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+		n = recv(fd, buf + got, sizeof answer - 1 - got, 0);
 		if (n > 0) {
 			got += (size_t)n;
 			buf[got] = '\0';
-			if (strstr(buf, "\r\n") != NULL)
+			if (status < 0 && strstr(buf, "\r\n") != NULL)
 				sscanf(buf, "HTTP/1.%*d %d", &status);
+			/* A stream never ends: its status line is enough. */
+			if (status >= 0 && strstr(buf, "text/event-stream") != NULL)
+				break;
 		} else if (n == 0)
 			break;
 	}
 	close(fd);
+	answer_len = got;
 	loop_run_once(T.l, 0);
 	free(req);
 	return status;
+}
+
+/* A request with a JSON body of the given text (request() sends spaces). */
+static int
+request_body(const char *method, const char *path, const char *token,
+    const char *json)
+{
+	int st;
+
+	body_text = json;
+	st = request(method, path, token, strlen(json));
+	body_text = NULL;
+	return st;
 }
 
 /* The route's pattern with {} and {id} as "1". */
@@ -273,12 +298,65 @@ test_not_found_and_limits(void **state)
 	}
 }
 
+/* The body of the last answer (after the headers). */
+static const char *
+answer_body(void)
+{
+	const char *b = strstr(answer, "\r\n\r\n");
+
+	return b != NULL ? b + 4 : "";
+}
+
+/*
+ * GET /api/v1/state is served from a copy kept per engine version: after
+ * every command it must be exactly what the engine says now.
+ */
+static void
+test_state_cache(void **state)
+{
+	static const char *const cmds[][2] = {
+		{ "/api/v1/tickets", "{\"queue\":\"TP-LL\"}" },
+		{ "/api/v1/counters/1/open", "{}" },
+		{ "/api/v1/tickets", "{\"queue\":\"TP-LL\"}" },
+		{ "/api/v1/counters/1/next", "{}" },
+		{ "/api/v1/counters/1/pause", "{\"reason\":\"Họp\"}" },
+	};
+	char token[65], *want;
+	size_t i;
+
+	(void)state;
+	session(2, token);
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		cJSON *o;
+		int st;
+
+		st = request_body("POST", cmds[i][0], token, cmds[i][1]);
+		assert_true(st >= 200 && st < 500);
+		assert_int_equal(request("GET", "/api/v1/state", token, 0), 200);
+		o = apijson_state(core_config(T.c), core_engine(T.c),
+		    core_committed_event_id(T.c));
+		want = apijson_print(o);
+		cJSON_Delete(o);
+		assert_string_equal(answer_body(), want);
+		free(want);
+		/* And again, from the copy. */
+		assert_int_equal(request("GET", "/api/v1/state", token, 0), 200);
+		o = apijson_state(core_config(T.c), core_engine(T.c),
+		    core_committed_event_id(T.c));
+		want = apijson_print(o);
+		cJSON_Delete(o);
+		assert_string_equal(answer_body(), want);
+		free(want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_not_found_and_limits),
+		cmocka_unit_test(test_state_cache),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
