@@ -908,7 +908,10 @@ main(int argc, char **argv)
 			} while (running && SDL_PollEvent(&ev));
 		}
 		if (k.screen != S_HOME && now - k.last_input_ms > (int64_t)idle * 1000) {
-			struct button home = { { 0, 0, 0, 0 }, "", A_HOME, 0 };
+			struct button home;
+
+			memset(&home, 0, sizeof home);
+			home.act = A_HOME;
 
 			ktrace(&k, "idle");
 			kiosk_act(&k, &home);

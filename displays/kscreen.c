@@ -94,20 +94,76 @@ ktext(struct kiosk *k, const char *s, SDL_Rect r, int px, int bold, SDL_Color c,
 	draw_text(k->d, s, r, px, bold, c, a);
 }
 
+/*
+ * A button: recorded now, drawn by kbutton_flush at the end of the frame,
+ * when the text size of its kind is known (the smallest size at which
+ * every label of that kind fits its button whole).  px is the size wanted.
+ */
 static void
 kbutton(struct kiosk *k, SDL_Rect r, const char *label, enum action act, int arg,
-    SDL_Color bg, SDL_Color fg, int px)
+    SDL_Color bg, SDL_Color fg, int px, enum kind kind)
 {
-	draw_fill(k->d, r, bg);
-	draw_frame(k->d, r, 2, K_EDGE);
-	ktext(k, label, R(r.x + px / 2, r.y, r.w - px, r.h), px, 1, fg, DRAW_CENTRE);
-	if (k->nbuttons < MAX_BUTTONS) {
-		struct button *b = &k->buttons[k->nbuttons++];
+	struct button *b;
 
-		b->r = r;
-		snprintf(b->label, sizeof b->label, "%s", label);
-		b->act = act;
-		b->arg = arg;
+	if (k->nbuttons == MAX_BUTTONS)
+		return;
+	b = &k->buttons[k->nbuttons++];
+	memset(b, 0, sizeof *b);
+	b->r = r;
+	snprintf(b->label, sizeof b->label, "%s", label);
+	b->act = act;
+	b->arg = arg;
+	b->px = px;
+	b->bg = bg;
+	b->fg = fg;
+	b->kind = kind;
+}
+
+/* The box a button's text goes in: a margin that suits a one-letter key
+ * as well as a wide button. */
+static SDL_Rect
+kbutton_text_box(SDL_Rect r)
+{
+	int mx = r.w / 10 < r.h / 5 ? r.w / 10 : r.h / 5, my = r.h / 12;
+
+	if (mx < 3)
+		mx = 3;
+	return R(r.x + mx, r.y + my, r.w - 2 * mx, r.h - 2 * my);
+}
+
+/* Lines a kind's labels may take: keys one, other buttons two. */
+static int
+kind_lines(enum kind kind)
+{
+	return kind == K_KEY || kind == K_KEY_WIDE || kind == K_PAGER ? 1 : 2;
+}
+
+/* Draw the frame's buttons, one text size per kind. */
+static void
+kbutton_flush(struct kiosk *k)
+{
+	int size[K_KINDS], i;
+
+	for (i = 0; i < K_KINDS; i++)
+		size[i] = 0;
+	for (i = 0; i < k->nbuttons; i++) {
+		struct button *b = &k->buttons[i];
+		SDL_Rect t = kbutton_text_box(b->r);
+		int s = draw_fit_lines(k->d, b->label, t.w, t.h, b->px, 1, kind_lines(b->kind));
+
+		if (size[b->kind] == 0 || s < size[b->kind])
+			size[b->kind] = s;
+	}
+	for (i = 0; i < k->nbuttons; i++) {
+		struct button *b = &k->buttons[i];
+
+		b->px = size[b->kind];
+		draw_fill(k->d, b->r, b->bg);
+		draw_frame(k->d, b->r, 2, K_EDGE);
+		draw_text_lines(k->d, b->label, kbutton_text_box(b->r), b->px, 1, b->fg, DRAW_CENTRE,
+		    kind_lines(b->kind), &b->fit);
+		if (k->ntexts < MAX_TEXTS)
+			k->texts[k->ntexts++] = xstrdup(b->label);
 	}
 }
 
@@ -118,12 +174,15 @@ kiosk_chrome(struct kiosk *k, const char *title, int back)
 	int hh = k->h / 10, u = k->h / 40, fy = k->h - hh;
 
 	draw_fill(k->d, R(0, 0, k->w, hh), K_HEAD);
-	ktext(k, title, R(u * 2, 0, k->w - u * 4, hh), hh * 45 / 100, 1, K_WHITE, DRAW_LEFT);
+	if (k->ntexts < MAX_TEXTS)
+		k->texts[k->ntexts++] = xstrdup(title);
+	draw_text_lines(k->d, title, R(u * 2, hh / 12, k->w - u * 4, hh - hh / 6), hh * 40 / 100, 1,
+	    K_WHITE, DRAW_LEFT, 2, &k->title_fit);
 	if (back) {
 		kbutton(k, R(u, fy + u / 2, k->w / 4, hh - u), L(k, "Quay lại", "Back"), A_BACK, 0,
-		    K_BTN, K_TEXT, hh * 35 / 100);
+		    K_BTN, K_TEXT, hh * 35 / 100, K_NAV);
 		kbutton(k, R(k->w - k->w / 4 - u, fy + u / 2, k->w / 4, hh - u),
-		    L(k, "Trang đầu", "Start"), A_HOME, 0, K_BTN, K_TEXT, hh * 35 / 100);
+		    L(k, "Trang đầu", "Home"), A_HOME, 0, K_BTN, K_TEXT, hh * 35 / 100, K_NAV);
 	}
 }
 
@@ -141,7 +200,7 @@ kiosk_grid(struct kiosk *k, SDL_Rect box, int n, int cols, const char *(*label)(
 
 		kbutton(k, R(box.x + (i % cols) * cw + gap / 2, box.y + (i / cols) * ch + gap / 2,
 		    cw - gap, ch - gap), label(k, i), act, i, K_BTN, K_TEXT,
-		    ch * 30 / 100 < k->h / 28 ? ch * 30 / 100 : k->h / 28);
+		    ch * 30 / 100 < k->h / 28 ? ch * 30 / 100 : k->h / 28, K_GRID);
 	}
 }
 
@@ -173,15 +232,15 @@ kiosk_draw_home(struct kiosk *k)
 	kiosk_grid(k, R(u, hh + u, k->w - 2 * u, k->h - 2 * hh - 2 * u), n, k->w > k->h ? 3 : 2,
 	    dept_label, A_DEPT);
 	kbutton(k, R(u, k->h - hh + u / 2, k->w / 3, hh - u), L(k, "Tìm thủ tục", "Search"),
-	    A_SEARCH, 0, K_GO, K_WHITE, hh * 35 / 100);
+	    A_SEARCH, 0, K_GO, K_WHITE, hh * 35 / 100, K_NAV);
 	if (k->allow_priority && k->nprio > 0) {
 		snprintf(pr, sizeof pr, "%s%s%s", L(k, "Ưu tiên", "Priority"), k->prio ? ": " : "",
 		    k->prio ? k->prio_name[k->prio - 1] : "");
 		kbutton(k, R(k->w / 3 + 2 * u, k->h - hh + u / 2, k->w / 3, hh - u), pr, A_PRIORITY, 0,
-		    k->prio ? K_PRIO : K_BTN, k->prio ? K_WHITE : K_PRIO, hh * 32 / 100);
+		    k->prio ? K_PRIO : K_BTN, k->prio ? K_WHITE : K_PRIO, hh * 35 / 100, K_NAV);
 	}
 	kbutton(k, R(k->w - k->w / 6 - u, k->h - hh + u / 2, k->w / 6, hh - u),
-	    k->english ? "Tiếng Việt" : "English", A_LANG, 0, K_BTN, K_DIM, hh * 30 / 100);
+	    k->english ? "Tiếng Việt" : "English", A_LANG, 0, K_BTN, K_DIM, hh * 35 / 100, K_NAV);
 }
 
 static void
@@ -208,7 +267,7 @@ kiosk_draw_list(struct kiosk *k, SDL_Rect box, int per_page)
 		int y = box.y + (i - k->page * per_page) * rh;
 
 		kbutton(k, R(box.x, y + gap / 2, box.w, rh - gap), jstr(list[i], "name"), A_PROC, i,
-		    K_BTN, K_TEXT, rh * 30 / 100 < k->h / 32 ? rh * 30 / 100 : k->h / 32);
+		    K_BTN, K_TEXT, rh * 30 / 100 < k->h / 32 ? rh * 30 / 100 : k->h / 32, K_LIST);
 	}
 	if (n == 0 && k->screen == S_SEARCH && k->query[0] != '\0')
 		ktext(k, L(k, "Không tìm thấy thủ tục phù hợp.", "No procedure found."), box,
@@ -219,9 +278,9 @@ kiosk_draw_list(struct kiosk *k, SDL_Rect box, int per_page)
 
 		snprintf(pg, sizeof pg, "%d / %d", k->page + 1, pages);
 		kbutton(k, R(k->w / 2 - k->w / 8 - u, k->h - hh + u / 2, k->w / 8, hh - u), "‹",
-		    A_PAGE, -1, K_BTN, K_TEXT, hh * 45 / 100);
+		    A_PAGE, -1, K_BTN, K_TEXT, hh * 45 / 100, K_PAGER);
 		kbutton(k, R(k->w / 2 + u, k->h - hh + u / 2, k->w / 8, hh - u), "›", A_PAGE, 1,
-		    K_BTN, K_TEXT, hh * 45 / 100);
+		    K_BTN, K_TEXT, hh * 45 / 100, K_PAGER);
 		ktext(k, pg, R(k->w / 2 - k->w / 4, k->h - hh - hh / 2, k->w / 2, hh / 2), hh / 4, 0,
 		    K_DIM, DRAW_CENTRE);
 	}
@@ -261,13 +320,13 @@ kiosk_draw_search(struct kiosk *k)
 			key[0] = kb_rows[r][i];
 			key[1] = '\0';
 			kbutton(k, R(x0 + i * kw + 2, y + r * kh + 2, kw - 4, kh - 4), key, A_KEY,
-			    kb_rows[r][i], K_BTN, K_TEXT, kh * 45 / 100);
+			    kb_rows[r][i], K_BTN, K_TEXT, kh * 45 / 100, K_KEY);
 		}
 	}
 	kbutton(k, R(k->w / 4, y + 4 * kh + 2, k->w / 3, kh - 4), L(k, "Dấu cách", "Space"), A_KEY,
-	    ' ', K_BTN, K_TEXT, kh * 35 / 100);
-	kbutton(k, R(k->w / 4 + k->w / 3 + u, y + 4 * kh + 2, k->w / 6, kh - 4), "⌫", A_KEY, '\b',
-	    K_BTN, K_TEXT, kh * 45 / 100);
+	    ' ', K_BTN, K_TEXT, kh * 35 / 100, K_KEY_WIDE);
+	kbutton(k, R(k->w / 4 + k->w / 3 + u, y + 4 * kh + 2, k->w / 4, kh - 4), L(k, "Xoá", "Delete"),
+	    A_KEY, '\b', K_BTN, K_TEXT, kh * 35 / 100, K_KEY_WIDE);
 }
 
 static void
@@ -309,7 +368,7 @@ kiosk_draw_proc(struct kiosk *k)
 	snprintf(line, sizeof line, "%s%s%s", L(k, "Lấy số thứ tự", "Take a number"),
 	    k->prio ? " – " : "", k->prio ? k->prio_name[k->prio - 1] : "");
 	kbutton(k, R(k->w / 4, k->h - 2 * hh, k->w / 2, hh * 85 / 100), line, A_TAKE, 0, K_GO,
-	    K_WHITE, hh * 38 / 100);
+	    K_WHITE, hh * 38 / 100, K_ACTION);
 }
 
 static const char *
@@ -372,7 +431,7 @@ kiosk_draw_ticket(struct kiosk *k)
 		    R(2 * u, y, k->w - 4 * u, lh), lh * 55 / 100, 0, K_DIM, DRAW_CENTRE);
 	}
 	kbutton(k, R(k->w / 3, k->h - hh - u, k->w / 3, hh * 8 / 10), L(k, "Xong", "Done"), A_HOME,
-	    0, K_GO, K_WHITE, hh * 38 / 100);
+	    0, K_GO, K_WHITE, hh * 38 / 100, K_ACTION);
 }
 
 static void
@@ -391,9 +450,9 @@ kiosk_draw_error(struct kiosk *k)
 		    R(3 * u, k->h * 7 / 12, k->w - 6 * u, k->h / 16), k->h / 30, 1,
 		    k->offline ? K_PRIO : K_GO, DRAW_LEFT);
 	kbutton(k, R(k->w / 2 - k->w / 3 - u, k->h - 2 * hh, k->w / 3, hh * 8 / 10),
-	    L(k, "Thử lại", "Try again"), A_RETRY, 0, K_GO, K_WHITE, hh * 35 / 100);
+	    L(k, "Thử lại", "Try again"), A_RETRY, 0, K_GO, K_WHITE, hh * 38 / 100, K_ACTION);
 	kbutton(k, R(k->w / 2 + u, k->h - 2 * hh, k->w / 3, hh * 8 / 10),
-	    L(k, "Trang đầu", "Start"), A_HOME, 0, K_BTN, K_TEXT, hh * 35 / 100);
+	    L(k, "Trang đầu", "Home"), A_HOME, 0, K_BTN, K_TEXT, hh * 38 / 100, K_ACTION);
 }
 
 void
@@ -419,6 +478,7 @@ kscreen_render(struct kiosk *k)
 	case S_TICKET: kiosk_draw_ticket(k); break;
 	case S_ERROR: kiosk_draw_error(k); break;
 	}
+	kbutton_flush(k);
 	/* A request taking its time, or the daemon away: say so, in the header. */
 	if (k->offline && k->screen != S_ERROR) {
 		int hh = k->h / 10;

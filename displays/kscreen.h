@@ -26,11 +26,18 @@ enum action { A_NONE, A_DEPT, A_FIELD, A_PROC, A_BACK, A_HOME, A_SEARCH, A_KEY,
 /* What an answer of the request worker is for. */
 enum tag { T_NONE, T_DEPTS, T_PROCS, T_SEARCH, T_TICKET, T_TICKET_STATE, T_PING };
 
+/* Kinds of button: one text size for all buttons of a kind on a screen. */
+enum kind { K_GRID, K_LIST, K_NAV, K_KEY, K_KEY_WIDE, K_PAGER, K_ACTION, K_KINDS };
+
 struct button {
 	SDL_Rect r;
 	char label[160];
 	enum action act;
 	int arg;
+	enum kind kind;
+	SDL_Color bg, fg;
+	int px;                     /* the size asked for the label */
+	struct draw_fitted fit;     /* what was drawn */
 };
 
 #define MAX_BUTTONS 128
@@ -74,6 +81,7 @@ struct kiosk {
 	int nbuttons;
 	char *texts[MAX_TEXTS];
 	int ntexts;
+	struct draw_fitted title_fit; /* the header's title as drawn */
 	int w, h;
 	draw *d;
 	kreq *req;

@@ -1,0 +1,277 @@
+/*
+ * test_kscreen.c - what a visitor sees on the kiosk's screens, checked in
+ * pixels, at every supported size (1080x1920 portrait, the normal one;
+ * 768x1024; 600x960; 1920x1080 landscape), in Vietnamese and English.
+ *
+ * - The search keyboard: every key's label is in the font, the key's box
+ *   holds ink of the label's colour, and that ink is the label's glyph as
+ *   rendered alone at the key's size (same extent, same pixels): a key
+ *   drawn blank, shrunk, cut or as a missing-glyph box fails.
+ * - Buttons: the text drawn is the whole label (no "…"), its ink stays
+ *   inside the button, and every button of one kind on a screen has the
+ *   same text size; the title is not cut either.
+ *
+ * Rendering: SDL's software renderer on a memory surface; the screens are
+ * written to $B/test-logs/kscreen-*.png to look at.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "draw.h"
+#include "kscreen.h"
+#include "vntext.h"
+
+/* The demo centre's departments (config/demo/centre.ini), a few fields. */
+static const char *const demo_depts[] = {
+	"Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Xây dựng", "Sở Tài nguyên và Môi trường",
+	"Sở Lao động - Thương binh và Xã hội", "Sở Giao thông vận tải", "Sở Y tế",
+	"Công an tỉnh", "Sở Công Thương", "Sở Nông nghiệp và Phát triển nông thôn",
+	"Sở Giáo dục và Đào tạo", "Sở Văn hóa, Thể thao và Du lịch", "Sở Nội vụ",
+	"Sở Thông tin và Truyền thông", "Bảo hiểm xã hội tỉnh",
+};
+
+static const int sizes[][2] = { { 1080, 1920 }, { 768, 1024 }, { 600, 960 }, { 1920, 1080 } };
+
+struct pic {
+	SDL_Surface *s;
+	SDL_Renderer *r;
+	struct kiosk k;
+};
+
+static void
+pic_open(struct pic *p, int w, int h, enum screen screen, int english)
+{
+	char err[256];
+	cJSON *arr;
+	size_t i;
+	static const char *const prio[][2] = { { "elderly", "Người cao tuổi" },
+		{ "disabled", "Người khuyết tật" }, { "pregnant", "Phụ nữ mang thai" },
+		{ "veteran", "Người có công với cách mạng" } };
+
+	memset(p, 0, sizeof *p);
+	p->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+	assert_non_null(p->s);
+	p->r = SDL_CreateSoftwareRenderer(p->s);
+	assert_non_null(p->r);
+	p->k.d = draw_new(p->r, NULL, NULL, err, sizeof err);
+	assert_non_null(p->k.d);
+	p->k.w = w;
+	p->k.h = h;
+	p->k.screen = screen;
+	p->k.english = english;
+	p->k.allow_priority = 1;
+	p->k.nprio = 4;
+	for (i = 0; i < 4; i++) {
+		snprintf(p->k.prio_code[i], sizeof p->k.prio_code[i], "%s", prio[i][0]);
+		snprintf(p->k.prio_name[i], sizeof p->k.prio_name[i], "%s", prio[i][1]);
+	}
+	p->k.departments = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(p->k.departments, "departments");
+	for (i = 0; i < sizeof demo_depts / sizeof demo_depts[0]; i++) {
+		cJSON *d = cJSON_CreateObject(), *f;
+
+		cJSON_AddStringToObject(d, "code", "X");
+		cJSON_AddStringToObject(d, "name", demo_depts[i]);
+		f = cJSON_AddArrayToObject(d, "fields");
+		cJSON_AddItemToArray(f, cJSON_CreateString("Hộ tịch, quốc tịch"));
+		cJSON_AddItemToArray(f, cJSON_CreateString(
+		    "Môi trường, tài nguyên nước, khoáng sản"));
+		cJSON_AddItemToArray(f, cJSON_CreateString("Lý lịch tư pháp"));
+		cJSON_AddItemToArray(arr, d);
+	}
+}
+
+static void
+pic_close(struct pic *p)
+{
+	int i;
+
+	for (i = 0; i < p->k.ntexts; i++)
+		free(p->k.texts[i]);
+	cJSON_Delete(p->k.departments);
+	cJSON_Delete(p->k.procs);
+	draw_free(p->k.d);
+	SDL_DestroyRenderer(p->r);
+	SDL_FreeSurface(p->s);
+}
+
+/* Draw the screen (as the kiosk does every frame) and save it to look at. */
+static void
+pic_render(struct pic *p, const char *name)
+{
+	char path[512];
+	const char *b = getenv("B") ? getenv("B") : "build";
+	int i;
+
+	for (i = 0; i < p->k.ntexts; i++)
+		free(p->k.texts[i]);
+	p->k.ntexts = 0;
+	kscreen_render(&p->k);
+	snprintf(path, sizeof path, "%s/test-logs/kscreen-%s-%dx%d%s.png", b, name, p->k.w,
+	    p->k.h, p->k.english ? "-en" : "");
+	draw_save_png(p->r, p->k.w, p->k.h, path);
+}
+
+static uint32_t
+px_at(const SDL_Surface *s, int x, int y)
+{
+	return ((const uint32_t *)((const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch))[x];
+}
+
+static int
+far_from(uint32_t p, SDL_Color c, int tol)
+{
+	int r = (int)((p >> 16) & 0xff) - c.r, g = (int)((p >> 8) & 0xff) - c.g,
+	    b = (int)(p & 0xff) - c.b;
+
+	return r > tol || r < -tol || g > tol || g < -tol || b > tol || b < -tol;
+}
+
+/* Bounding box of the pixels in r that are not bg (ink); w = 0 when none.
+ * *near_fg: how many are within 40 of fg on every channel. */
+static SDL_Rect
+ink_box(const SDL_Surface *s, SDL_Rect r, SDL_Color bg, SDL_Color fg, long *near_fg)
+{
+	int x, y, x0 = r.x + r.w, y0 = r.y + r.h, x1 = -1, y1 = -1;
+
+	*near_fg = 0;
+	for (y = r.y; y < r.y + r.h; y++)
+		for (x = r.x; x < r.x + r.w; x++) {
+			uint32_t p = px_at(s, x, y);
+
+			if (!far_from(p, bg, 48))
+				continue;
+			if (!far_from(p, fg, 40))
+				(*near_fg)++;
+			if (x < x0) x0 = x;
+			if (y < y0) y0 = y;
+			if (x > x1) x1 = x;
+			if (y > y1) y1 = y;
+		}
+	if (x1 < 0)
+		return (SDL_Rect){ 0, 0, 0, 0 };
+	return (SDL_Rect){ x0, y0, x1 - x0 + 1, y1 - y0 + 1 };
+}
+
+/* The inside of a button (within its 2-pixel frame). */
+static SDL_Rect
+inside(SDL_Rect r)
+{
+	return (SDL_Rect){ r.x + 3, r.y + 3, r.w - 6, r.h - 6 };
+}
+
+/*
+ * The key's label against the same text rendered alone (SDL_ttf at the
+ * key's size, blended on the key's colour): the ink boxes must have the
+ * same size and their pixels agree.  Prints why when they do not.
+ */
+static int
+key_matches_glyph(struct pic *p, const struct button *b)
+{
+	TTF_Font *f = TTF_OpenFont(draw_find_font(1), b->px);
+	SDL_Surface *g, *ref;
+	SDL_Rect kin, rin, all;
+	long nk, nr, bad = 0;
+	int x, y, ok = 1;
+
+	assert_non_null(f);
+	g = TTF_RenderUTF8_Blended(f, b->label, b->fg);
+	assert_non_null(g);
+	ref = SDL_CreateRGBSurfaceWithFormat(0, g->w + 8, g->h + 8, 32, SDL_PIXELFORMAT_ARGB8888);
+	SDL_FillRect(ref, NULL, SDL_MapRGB(ref->format, b->bg.r, b->bg.g, b->bg.b));
+	SDL_SetSurfaceBlendMode(g, SDL_BLENDMODE_BLEND);
+	SDL_BlitSurface(g, NULL, ref, &(SDL_Rect){ 4, 4, g->w, g->h });
+	all = (SDL_Rect){ 0, 0, ref->w, ref->h };
+	rin = ink_box(ref, all, b->bg, b->fg, &nr);
+	kin = ink_box(p->s, inside(b->r), b->bg, b->fg, &nk);
+	if (kin.w == 0 || nk == 0) {
+		fprintf(stderr, "%dx%d: key \"%s\": no ink of the label's colour\n", p->k.w, p->k.h,
+		    b->label);
+		ok = 0;
+	} else if (abs(kin.w - rin.w) > 1 || abs(kin.h - rin.h) > 1) {
+		fprintf(stderr, "%dx%d: key \"%s\": ink %dx%d, the glyph alone %dx%d at %d px\n",
+		    p->k.w, p->k.h, b->label, kin.w, kin.h, rin.w, rin.h, b->px);
+		ok = 0;
+	} else {
+		for (y = 0; y < rin.h && y < kin.h; y++)
+			for (x = 0; x < rin.w && x < kin.w; x++) {
+				uint32_t a = px_at(p->s, kin.x + x, kin.y + y), c = px_at(ref, rin.x + x,
+				    rin.y + y);
+				SDL_Color cc = { (Uint8)(c >> 16), (Uint8)(c >> 8), (Uint8)c, 255 };
+
+				bad += far_from(a, cc, 24);
+			}
+		if (bad * 50 > (long)rin.w * rin.h) {
+			fprintf(stderr, "%dx%d: key \"%s\": %ld of %d pixels differ from the glyph\n",
+			    p->k.w, p->k.h, b->label, bad, rin.w * rin.h);
+			ok = 0;
+		}
+	}
+	SDL_FreeSurface(ref);
+	SDL_FreeSurface(g);
+	TTF_CloseFont(f);
+	return ok;
+}
+
+static void
+test_keyboard(void **state)
+{
+	size_t i;
+	int lang, failed = 0;
+
+	(void)state;
+	for (lang = 0; lang < 2; lang++)
+		for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+			struct pic p;
+			int j, keys = 0;
+
+			pic_open(&p, sizes[i][0], sizes[i][1], S_SEARCH, lang);
+			pic_render(&p, "search");
+			for (j = 0; j < p.k.nbuttons; j++) {
+				const struct button *b = &p.k.buttons[j];
+
+				if (b->act != A_KEY)
+					continue;
+				keys++;
+				if (!draw_has_glyphs(p.k.d, b->label, 1)) {
+					fprintf(stderr, "%dx%d: key \"%s\": not in the font\n", p.k.w,
+					    p.k.h, b->label);
+					failed++;
+				} else if (!key_matches_glyph(&p, b)) {
+					failed++;
+				}
+			}
+			/* 10 digits, 26 letters, space, delete. */
+			assert_true(keys >= 38);
+			pic_close(&p);
+		}
+	assert_int_equal(failed, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keyboard),
+	};
+	char dir[512];
+	int rc;
+
+	snprintf(dir, sizeof dir, "%s/test-logs", getenv("B") ? getenv("B") : "build");
+	if (SDL_Init(0) != 0 || TTF_Init() != 0)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	TTF_Quit();
+	SDL_Quit();
+	(void)dir;
+	return rc;
+}
