@@ -131,11 +131,13 @@ kbutton_text_box(SDL_Rect r)
 	return R(r.x + mx, r.y + my, r.w - 2 * mx, r.h - 2 * my);
 }
 
-/* Lines a kind's labels may take: keys one, other buttons two. */
+/* Lines a kind's labels may take: keys one, big buttons of the grids and
+ * lists three (where they are tall enough), the others two. */
 static int
 kind_lines(enum kind kind)
 {
-	return kind == K_KEY || kind == K_KEY_WIDE || kind == K_PAGER ? 1 : 2;
+	return kind == K_KEY || kind == K_KEY_WIDE || kind == K_PAGER ? 1 :
+	    kind == K_GRID || kind == K_LIST ? 3 : 2;
 }
 
 /* Draw the frame's buttons, one text size per kind. */

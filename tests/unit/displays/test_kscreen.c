@@ -257,11 +257,132 @@ test_keyboard(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* The words of s, one space between them (for comparing line breaks). */
+static void
+words(const char *s, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int sp = 0;
+
+	for (; *s != '\0' && n + 1 < outlen; s++) {
+		if (*s == ' ' || *s == '\n') {
+			sp = n > 0;
+			continue;
+		}
+		if (sp && n + 2 < outlen)
+			out[n++] = ' ';
+		sp = 0;
+		out[n++] = *s;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Every button of the screen: its whole label drawn (the lines drawn are
+ * the label's words, nothing cut), the ink inside the button and about as
+ * wide as the lines measured (less the side bearings), and one size for all buttons of one kind; the title
+ * whole.  Returns the number of faults (printed).
+ */
+static int
+check_buttons(struct pic *p, const char *screen)
+{
+	int size[K_KINDS] = { 0 }, i, j, bad = 0;
+
+	if (p->k.title_fit.cut) {
+		fprintf(stderr, "%dx%d %s: title cut\n", p->k.w, p->k.h, screen);
+		bad++;
+	}
+	for (i = 0; i < p->k.nbuttons; i++) {
+		const struct button *b = &p->k.buttons[i];
+		char want[512], got[512], *nfc = vntext_nfc(b->label);
+		size_t n = 0;
+		SDL_Rect ink;
+		long nfg;
+
+		words(nfc, want, sizeof want);
+		free(nfc);
+		got[0] = '\0';
+		for (j = 0; j < b->fit.nlines; j++)
+			n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", j ? " " : "",
+			    b->fit.line[j]);
+		words(got, got, sizeof got);
+		ink = ink_box(p->s, inside(b->r), b->bg, b->fg, &nfg);
+		if (b->fit.cut || strcmp(want, got) != 0) {
+			fprintf(stderr, "%dx%d %s: \"%s\" drawn as \"%s\"\n", p->k.w, p->k.h, screen,
+			    b->label, got);
+			bad++;
+		} else if (b->fit.px != b->px) {
+			fprintf(stderr, "%dx%d %s: \"%s\" at %d px, its kind at %d\n", p->k.w, p->k.h,
+			    screen, b->label, b->fit.px, b->px);
+			bad++;
+		} else if (ink.w == 0 || nfg == 0 || ink.w > b->fit.w + 2 ||
+		    (vntext_length(want) > 3 && ink.w < b->fit.w * 85 / 100) ||
+		    ink.x <= b->r.x + 3 || ink.x + ink.w >= b->r.x + b->r.w - 3 ||
+		    ink.y <= b->r.y + 3 || ink.y + ink.h >= b->r.y + b->r.h - 3) {
+			fprintf(stderr, "%dx%d %s: \"%s\": ink %d,%d %dx%d in button %d,%d %dx%d "
+			    "(lines %d wide)\n", p->k.w, p->k.h, screen, b->label, ink.x, ink.y, ink.w,
+			    ink.h, b->r.x, b->r.y, b->r.w, b->r.h, b->fit.w);
+			bad++;
+		}
+		if (size[b->kind] == 0)
+			size[b->kind] = b->px;
+		else if (size[b->kind] != b->px) {
+			fprintf(stderr, "%dx%d %s: \"%s\" at %d px, others of its kind at %d\n",
+			    p->k.w, p->k.h, screen, b->label, b->px, size[b->kind]);
+			bad++;
+		}
+		/* Not shrunk to a size hard to read (1/64 of the screen's height). */
+		if (b->px < p->k.h / 64) {
+			fprintf(stderr, "%dx%d %s: \"%s\" only %d px\n", p->k.w, p->k.h, screen,
+			    b->label, b->px);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static void
+test_buttons(void **state)
+{
+	static const enum screen screens[] = { S_HOME, S_FIELDS, S_PRIORITY, S_SEARCH, S_PROC,
+		S_ERROR };
+	static const char *const names[] = { "home", "fields", "priority", "search",
+		"procedure", "error" };
+	size_t i, s;
+	int lang, bad = 0, prio;
+
+	(void)state;
+	for (lang = 0; lang < 2; lang++)
+		for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+			for (s = 0; s < sizeof screens / sizeof screens[0]; s++)
+				for (prio = 0; prio <= (screens[s] == S_HOME ? 4 : 0); prio++) {
+					struct pic p;
+
+					pic_open(&p, sizes[i][0], sizes[i][1], screens[s], lang);
+					p.k.prio = prio;
+					p.k.dept = 4;   /* Sở Lao động - Thương binh và Xã hội */
+					p.k.proc = cJSON_CreateObject();
+					cJSON_AddStringToObject(p.k.proc, "name", "Đăng ký khai sinh");
+					cJSON_AddStringToObject(p.k.proc, "fee", "Miễn phí");
+					cJSON_AddStringToObject(p.k.proc, "processing_time",
+					    "Trong ngày làm việc");
+					cJSON_AddStringToObject(p.k.proc, "documents",
+					    "Tờ khai theo mẫu; Giấy chứng sinh");
+					snprintf(p.k.error, sizeof p.k.error, "Có lỗi xảy ra");
+					pic_render(&p, prio ? "home-prio" : names[s]);
+					bad += check_buttons(&p, names[s]);
+					cJSON_Delete(p.k.proc);
+					pic_close(&p);
+				}
+	assert_int_equal(bad, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keyboard),
+		cmocka_unit_test(test_buttons),
 	};
 	char dir[512];
 	int rc;
