@@ -35,6 +35,7 @@
 #include "kscreen.h"
 #include "log.h"
 #include "netclient.h"
+#include "vnime.h"
 #include "xmalloc.h"
 
 static const char *const screen_name[] = { "home", "fields", "procedures", "search",
@@ -396,23 +397,14 @@ kiosk_act(struct kiosk *k, const struct button *b)
 		kiosk_set_procs(k, NULL);
 		kiosk_go(k, S_SEARCH);
 		break;
-	case A_KEY: {
-		size_t n = strlen(k->query);
-
-		if (b->arg == '\b') {
-			/* Drop one UTF-8 character. */
-			while (n > 0 && ((unsigned char)k->query[n - 1] & 0xc0) == 0x80)
-				n--;
-			if (n > 0)
-				n--;
-			k->query[n] = '\0';
-		} else if (n + 1 < sizeof k->query) {
-			k->query[n] = (char)b->arg;
-			k->query[n + 1] = '\0';
-		}
+	case A_KEY:
+		/* Telex: "tieengs" gives "tiếng" (vnime.c). */
+		if (b->arg == '\b')
+			vnime_backspace(k->query);
+		else
+			vnime_key(k->query, sizeof k->query, (uint32_t)b->arg);
 		kiosk_search(k);
 		break;
-	}
 	case A_PRIORITY:
 		kiosk_go(k, S_PRIORITY);
 		break;
@@ -438,6 +430,51 @@ kiosk_act(struct kiosk *k, const struct button *b)
 	}
 	if (k->screen != before && (k->screen == S_ERROR || k->screen == S_TICKET))
 		ktrace(k, "screen %s", screen_name[k->screen]);
+}
+
+/* Text from a physical keyboard (composed by the OS, or Telex typed on a
+ * plain keyboard): into the search box, opening the search screen from
+ * anywhere but a ticket or error screen. */
+static void
+kiosk_typed(struct kiosk *k, const char *text)
+{
+	k->last_input_ms = netclient_now_ms();
+	if (k->screen == S_TICKET || k->screen == S_ERROR || k->screen == S_PROC)
+		return;
+	if (k->screen != S_SEARCH) {
+		struct button b;
+
+		memset(&b, 0, sizeof b);
+		b.act = A_SEARCH;
+		kiosk_act(k, &b);
+	}
+	ktrace(k, "typed \"%s\"", text);
+	vnime_type(k->query, sizeof k->query, text);
+	kiosk_search(k);
+}
+
+/* Keys of a physical keyboard that are not text: backspace, and enter
+ * (opens the first procedure found). */
+static void
+kiosk_keydown(struct kiosk *k, SDL_Keycode key)
+{
+	struct button b;
+
+	if (k->screen != S_SEARCH)
+		return;
+	k->last_input_ms = netclient_now_ms();
+	memset(&b, 0, sizeof b);
+	if (key == SDLK_BACKSPACE) {
+		b.act = A_KEY;
+		b.arg = '\b';
+	} else if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && k->procs != NULL) {
+		b.act = A_PROC;
+		b.arg = 0;
+	} else {
+		return;
+	}
+	ktrace(k, "key %s", key == SDLK_BACKSPACE ? "backspace" : "enter");
+	kiosk_act(k, &b);
 }
 
 static void
@@ -564,6 +601,25 @@ script_step(struct kiosk *k, struct script *s, SDL_Renderer *r)
 			s->tries = 0;
 			return 1;
 		}
+	} else if (strncmp(l, "text ", 5) == 0) {
+		/* A physical keyboard's text, as SDL delivers it. */
+		SDL_Event ev;
+
+		SDL_zero(ev);
+		ev.type = SDL_TEXTINPUT;
+		snprintf(ev.text.text, sizeof ev.text.text, "%s", arg);
+		SDL_PushEvent(&ev);
+		s->at++;
+		return 1;
+	} else if (strncmp(l, "key ", 4) == 0) {
+		SDL_Event ev;
+
+		SDL_zero(ev);
+		ev.type = SDL_KEYDOWN;
+		ev.key.keysym.sym = strcmp(arg, "enter") == 0 ? SDLK_RETURN : SDLK_BACKSPACE;
+		SDL_PushEvent(&ev);
+		s->at++;
+		return 1;
 	} else if (strncmp(l, "expect ", 7) == 0) {
 		if (kiosk_shows(k, arg)) {
 			ktrace(k, "expect ok \"%s\"", arg);
@@ -856,6 +912,7 @@ main(int argc, char **argv)
 	if ((k.req = kreq_start(k.url, k.token, kwake, NULL)) == NULL)
 		fatalx("cannot start the request thread");
 	k.last_input_ms = netclient_now_ms();
+	SDL_StartTextInput();   /* a physical keyboard types into the search */
 	ktrace(&k, "screen home");
 	while (running) {
 		SDL_Event ev;
@@ -900,9 +957,14 @@ main(int argc, char **argv)
 					if (ev.button.which != SDL_TOUCH_MOUSEID)
 						kiosk_tap(&k, ev.button.x, ev.button.y);
 					break;
+				case SDL_TEXTINPUT:
+					kiosk_typed(&k, ev.text.text);
+					break;
 				case SDL_KEYDOWN:
 					if (ev.key.keysym.sym == SDLK_ESCAPE && a.windowed)
 						running = 0;
+					else
+						kiosk_keydown(&k, ev.key.keysym.sym);
 					break;
 				}
 			} while (running && SDL_PollEvent(&ev));

@@ -94,6 +94,16 @@ ktext(struct kiosk *k, const char *s, SDL_Rect r, int px, int bold, SDL_Color c,
 	draw_text(k->d, s, r, px, bold, c, a);
 }
 
+/* Text on up to maxlines lines, centred. */
+static void
+ktext_lines(struct kiosk *k, const char *s, SDL_Rect r, int px, int bold, SDL_Color c,
+    int maxlines)
+{
+	if (k->ntexts < MAX_TEXTS)
+		k->texts[k->ntexts++] = xstrdup(s);
+	draw_text_lines(k->d, s, r, px, bold, c, DRAW_CENTRE, maxlines, NULL);
+}
+
 /*
  * A button: recorded now, drawn by kbutton_flush at the end of the frame,
  * when the text size of its kind is known (the smallest size at which
@@ -312,8 +322,14 @@ kiosk_draw_search(struct kiosk *k)
 	draw_frame(k->d, R(u, y, k->w - 2 * u, hh * 8 / 10), 3, K_NUM);
 	ktext(k, box, R(2 * u, y, k->w - 4 * u, hh * 8 / 10), hh * 45 / 100, 0, K_TEXT, DRAW_LEFT);
 	y += hh;
-	kiosk_draw_list(k, R(u, y, k->w - 2 * u, k->h - y - 5 * kh - hh - u), 5);
+	kiosk_draw_list(k, R(u, y, k->w - 2 * u, k->h - y - 5 * kh - hh - 2 * u), 3);
 	y = k->h - hh - 5 * kh;
+	/* How to type the marks (Telex, vnime.c). */
+	ktext_lines(k, L(k, "Gõ dấu kiểu Telex: aa=â aw=ă dd=đ ee=ê oo=ô ow=ơ uw=ư, "
+	    "s f r x j = sắc huyền hỏi ngã nặng, z bỏ dấu",
+	    "Accents by Telex: aa=â aw=ă dd=đ ee=ê oo=ô ow=ơ uw=ư, "
+	    "tones s f r x j, z removes"), R(u, y - 2 * u, k->w - 2 * u, 2 * u), u * 55 / 100, 0,
+	    K_DIM, 2);
 	for (r = 0; r < 4; r++) {
 		int n = (int)strlen(kb_rows[r]), kw = (k->w - 2 * u) / 11;
 		int x0 = (k->w - n * kw) / 2;

@@ -28,6 +28,7 @@
 
 #include "draw.h"
 #include "kscreen.h"
+#include "vnime.h"
 #include "vntext.h"
 
 /* The demo centre's departments (config/demo/centre.ini), a few fields. */
@@ -369,6 +370,17 @@ test_buttons(void **state)
 					cJSON_AddStringToObject(p.k.proc, "documents",
 					    "Tờ khai theo mẫu; Giấy chứng sinh");
 					snprintf(p.k.error, sizeof p.k.error, "Có lỗi xảy ra");
+					if (screens[s] == S_SEARCH) {
+						/* Typed by Telex; two results with long names. */
+						assert_int_equal(vnime_type(p.k.query, sizeof p.k.query,
+						    "dduwowngf booj"), 0);
+						assert_string_equal(p.k.query, "đường bộ");
+						p.k.procs = cJSON_Parse("{\"procedures\":[{\"name\":"
+						    "\"Cấp giấy phép lái xe quốc tế (IDP) và đổi giấy phép lái xe "
+						    "do ngành Giao thông vận tải cấp\"},{\"name\":\"Cấp phép "
+						    "thi công nút giao đấu nối vào đường bộ\"}]}");
+						assert_non_null(p.k.procs);
+					}
 					pic_render(&p, prio ? "home-prio" : names[s]);
 					bad += check_buttons(&p, names[s]);
 					cJSON_Delete(p.k.proc);
