@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ktrans.h"
 #include "netclient.h"
 #include "xmalloc.h"
 
@@ -179,6 +180,15 @@ kbutton_flush(struct kiosk *k)
 	}
 }
 
+/* Name of priority class i, in English when the kiosk knows it. */
+static const char *
+prio_name(const struct kiosk *k, int i)
+{
+	const char *en = k->english ? ktrans_priority(k->prio_code[i]) : NULL;
+
+	return en != NULL ? en : k->prio_name[i];
+}
+
 /* Header with the title and, below the content, the navigation row. */
 static void
 kiosk_chrome(struct kiosk *k, const char *title, int back)
@@ -190,6 +200,11 @@ kiosk_chrome(struct kiosk *k, const char *title, int back)
 		k->texts[k->ntexts++] = xstrdup(title);
 	draw_text_lines(k->d, title, R(u * 2, hh / 12, k->w - u * 4, hh - hh / 6), hh * 40 / 100, 1,
 	    K_WHITE, DRAW_LEFT, 2, &k->title_fit);
+	/* The catalogue has no English: say so where its names are shown. */
+	if (k->english && k->screen != S_PRIORITY && k->screen != S_TICKET &&
+	    k->screen != S_ERROR)
+		ktext(k, "Names and documents are in Vietnamese only.",
+		    R(u, hh, k->w - 2 * u, u), u * 65 / 100, 0, K_DIM, DRAW_CENTRE);
 	if (back) {
 		kbutton(k, R(u, fy + u / 2, k->w / 4, hh - u), L(k, "Quay lại", "Back"), A_BACK, 0,
 		    K_BTN, K_TEXT, hh * 35 / 100, K_NAV);
@@ -234,7 +249,7 @@ field_label(struct kiosk *k, int i)
 static void
 kiosk_draw_home(struct kiosk *k)
 {
-	int hh = k->h / 10, u = k->h / 40, n;
+	int hh = k->h / 10, u = k->h / 40, n, avail, sw, pw, lw;
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(k->departments, "departments");
 	char pr[160];
 
@@ -243,15 +258,21 @@ kiosk_draw_home(struct kiosk *k)
 	n = cJSON_GetArraySize(arr);
 	kiosk_grid(k, R(u, hh + u, k->w - 2 * u, k->h - 2 * hh - 2 * u), n, k->w > k->h ? 3 : 2,
 	    dept_label, A_DEPT);
-	kbutton(k, R(u, k->h - hh + u / 2, k->w / 3, hh - u), L(k, "Tìm thủ tục", "Search"),
+	/* Bottom row: search, priority (the longest label: "Ưu tiên: Người có
+	 * công với cách mạng"), language; one text size for the three. */
+	avail = k->w - 4 * u;
+	sw = avail * 28 / 100;
+	pw = avail * 50 / 100;
+	lw = avail - sw - pw;
+	kbutton(k, R(u, k->h - hh + u / 2, sw, hh - u), L(k, "Tìm thủ tục", "Search"),
 	    A_SEARCH, 0, K_GO, K_WHITE, hh * 35 / 100, K_NAV);
 	if (k->allow_priority && k->nprio > 0) {
 		snprintf(pr, sizeof pr, "%s%s%s", L(k, "Ưu tiên", "Priority"), k->prio ? ": " : "",
-		    k->prio ? k->prio_name[k->prio - 1] : "");
-		kbutton(k, R(k->w / 3 + 2 * u, k->h - hh + u / 2, k->w / 3, hh - u), pr, A_PRIORITY, 0,
+		    k->prio ? prio_name(k, k->prio - 1) : "");
+		kbutton(k, R(2 * u + sw, k->h - hh + u / 2, pw, hh - u), pr, A_PRIORITY, 0,
 		    k->prio ? K_PRIO : K_BTN, k->prio ? K_WHITE : K_PRIO, hh * 35 / 100, K_NAV);
 	}
-	kbutton(k, R(k->w - k->w / 6 - u, k->h - hh + u / 2, k->w / 6, hh - u),
+	kbutton(k, R(k->w - u - lw, k->h - hh + u / 2, lw, hh - u),
 	    k->english ? "Tiếng Việt" : "English", A_LANG, 0, K_BTN, K_DIM, hh * 35 / 100, K_NAV);
 }
 
@@ -360,15 +381,32 @@ kiosk_draw_proc(struct kiosk *k)
 	if (k->ntexts < MAX_TEXTS)
 		k->texts[k->ntexts++] = xstrdup(jstr(k->proc, "name"));
 	y += u;
-	snprintf(line, sizeof line, "%s: %s", L(k, "Lệ phí", "Fee"), jstr(k->proc, "fee"));
+	if (k->english) {
+		/* What the catalogue says in a known pattern, in English; the rest
+		 * as it is, marked. */
+		char en[300];
+		int ok = ktrans_fee(jstr(k->proc, "fee"), en, sizeof en);
+
+		snprintf(line, sizeof line, "Fee: %s%s", en, ok ? "" : " (Vietnamese only)");
+	} else {
+		snprintf(line, sizeof line, "Lệ phí: %s", jstr(k->proc, "fee"));
+	}
 	ktext(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, DRAW_LEFT);
 	y += lh;
-	snprintf(line, sizeof line, "%s: %s", L(k, "Thời hạn giải quyết", "Processing time"),
-	    jstr(k->proc, "processing_time"));
+	if (k->english) {
+		char en[300];
+		int ok = ktrans_time(jstr(k->proc, "processing_time"), en, sizeof en);
+
+		snprintf(line, sizeof line, "Processing time: %s%s", en,
+		    ok ? "" : " (Vietnamese only)");
+	} else {
+		snprintf(line, sizeof line, "Thời hạn giải quyết: %s",
+		    jstr(k->proc, "processing_time"));
+	}
 	ktext(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, DRAW_LEFT);
 	y += lh + u / 2;
-	ktext(k, L(k, "Giấy tờ cần mang theo:", "Documents to bring:"), R(2 * u, y, k->w - 4 * u,
-	    lh), lh * 6 / 10, 1, K_TEXT, DRAW_LEFT);
+	ktext(k, L(k, "Giấy tờ cần mang theo:", "Documents to bring (in Vietnamese only):"),
+	    R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 1, K_TEXT, DRAW_LEFT);
 	y += lh;
 	/* One bullet line per "; "-separated document. */
 	snprintf(docs, sizeof docs, "%s", jstr(k->proc, "documents"));
@@ -384,7 +422,7 @@ kiosk_draw_proc(struct kiosk *k)
 			p++;
 	}
 	snprintf(line, sizeof line, "%s%s%s", L(k, "Lấy số thứ tự", "Take a number"),
-	    k->prio ? " – " : "", k->prio ? k->prio_name[k->prio - 1] : "");
+	    k->prio ? " – " : "", k->prio ? prio_name(k, k->prio - 1) : "");
 	kbutton(k, R(k->w / 4, k->h - 2 * hh, k->w / 2, hh * 85 / 100), line, A_TAKE, 0, K_GO,
 	    K_WHITE, hh * 38 / 100, K_ACTION);
 }
@@ -392,7 +430,7 @@ kiosk_draw_proc(struct kiosk *k)
 static const char *
 prio_label(struct kiosk *k, int i)
 {
-	return i == 0 ? L(k, "Không ưu tiên", "No priority") : k->prio_name[i - 1];
+	return i == 0 ? L(k, "Không ưu tiên", "No priority") : prio_name(k, i - 1);
 }
 
 static void
