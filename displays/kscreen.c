@@ -451,40 +451,58 @@ kiosk_draw_ticket(struct kiosk *k)
 	int hh = k->h / 10, u = k->h / 40, y = hh + u, lh = k->h / 20;
 	char line[400];
 
+	/* The daemon voids a ticket nothing was printed for (unless its job is
+	 * kept to print later): then the number is no good, say so. */
+	if (strcmp(jstr(t, "state"), "cancelled") == 0) {
+		kiosk_chrome(k, L(k, "Chưa lấy được số", "No number was issued"), 0);
+		draw_fill(k->d, R(2 * u, y + u, k->w - 4 * u, lh * 5), K_WARN_BG);
+		snprintf(line, sizeof line, "%s%s%s", L(k, "Máy in không in được vé",
+		    "The printer could not print your ticket"), jstr(k->ticket, "print_error")[0] ?
+		    ": " : ".", jstr(k->ticket, "print_error"));
+		ktext_lines(k, line, R(3 * u, y + u, k->w - 6 * u, lh * 2), lh * 6 / 10, 1, K_PRIO, 2);
+		ktext_lines(k, L(k, "Số vừa cấp đã bị huỷ. Xin mời lấy số lại hoặc đến bàn hướng dẫn.",
+		    "That number was cancelled. Please take a number again or go to the help desk."),
+		    R(3 * u, y + u + lh * 2, k->w - 6 * u, lh * 3), lh * 55 / 100, 0, K_TEXT, 3);
+		kbutton(k, R(k->w / 3, k->h - hh - u, k->w / 3, hh * 8 / 10), L(k, "Xong", "Done"),
+		    A_HOME, 0, K_GO, K_WHITE, hh * 38 / 100, K_ACTION);
+		return;
+	}
 	kiosk_chrome(k, L(k, "Số thứ tự của bạn", "Your number"), 0);
 	snprintf(line, sizeof line, "%04d", jnum(t, "number", 0));
 	ktext(k, line, R(0, y, k->w, k->h / 4), k->h / 5, 1, K_NUM, DRAW_CENTRE);
 	y += k->h / 4;
-	ktext(k, jstr(t, "procedure_name")[0] ? jstr(t, "procedure_name") : jstr(t, "queue_name"),
-	    R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 1, K_TEXT, DRAW_CENTRE);
-	y += lh;
+	ktext_lines(k, jstr(t, "procedure_name")[0] ? jstr(t, "procedure_name") :
+	    jstr(t, "queue_name"), R(2 * u, y, k->w - 4 * u, lh * 2), lh * 6 / 10, 1, K_TEXT, 2);
+	y += lh * 2;
 	if (k->counters[0] != '\0') {
 		snprintf(line, sizeof line, "%s: %s", L(k, "Mời đến quầy", "Go to counter"),
 		    k->counters);
-		ktext(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, DRAW_CENTRE);
+		ktext_lines(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, 1);
 		y += lh;
 	}
 	snprintf(line, sizeof line, k->english ? "%d people ahead, about %d minutes" :
 	    "Trước bạn còn %d người, chờ khoảng %d phút", jnum(t, "ahead", 0),
 	    jnum(t, "est_wait_min", 0));
-	ktext(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, DRAW_CENTRE);
-	y += lh + u;
+	ktext_lines(k, line, R(2 * u, y, k->w - 4 * u, lh * 2), lh * 6 / 10, 0, K_TEXT, 2);
+	y += lh * 2 + u;
 	if (cJSON_IsFalse(pr)) {
 		const char *why = jstr(k->ticket, "print_error");
 		int staff = k->on_print_fail != NULL && strcmp(k->on_print_fail, "staff") == 0;
 
-		draw_fill(k->d, R(2 * u, y, k->w - 4 * u, lh * 3), K_WARN_BG);
+		draw_fill(k->d, R(2 * u, y, k->w - 4 * u, lh * 4), K_WARN_BG);
 		snprintf(line, sizeof line, "%s%s%s", L(k, "Máy in không in được vé",
 		    "The printer could not print your ticket"), why[0] ? ": " : ".", why);
-		ktext(k, line, R(3 * u, y, k->w - 6 * u, lh), lh * 55 / 100, 1, K_PRIO, DRAW_LEFT);
-		ktext(k, staff ? L(k, "Xin mời đến bàn hướng dẫn, cán bộ sẽ hỗ trợ bạn.",
+		ktext_lines(k, line, R(3 * u, y, k->w - 6 * u, lh * 3 / 2), lh * 55 / 100, 1, K_PRIO,
+		    2);
+		ktext_lines(k, staff ? L(k, "Xin mời đến bàn hướng dẫn, cán bộ sẽ hỗ trợ bạn.",
 		    "Please go to the help desk; staff will assist you.") :
 		    L(k, "Xin ghi nhớ hoặc chụp lại số trên màn hình; số của bạn vẫn được gọi.",
 		    "Please note or photograph the number on screen; it will be called."),
-		    R(3 * u, y + lh, k->w - 6 * u, lh * 2), lh * 55 / 100, 0, K_TEXT, DRAW_LEFT);
+		    R(3 * u, y + lh * 3 / 2, k->w - 6 * u, lh * 5 / 2), lh * 55 / 100, 0, K_TEXT, 3);
 	} else if (cJSON_IsTrue(pr)) {
-		ktext(k, L(k, "Xin mời nhận vé in bên dưới.", "Please take your printed ticket below."),
-		    R(2 * u, y, k->w - 4 * u, lh), lh * 55 / 100, 0, K_DIM, DRAW_CENTRE);
+		ktext_lines(k, L(k, "Xin mời nhận vé in bên dưới.",
+		    "Please take your printed ticket below."), R(2 * u, y, k->w - 4 * u, lh),
+		    lh * 55 / 100, 0, K_DIM, 1);
 	}
 	kbutton(k, R(k->w / 3, k->h - hh - u, k->w / 3, hh * 8 / 10), L(k, "Xong", "Done"), A_HOME,
 	    0, K_GO, K_WHITE, hh * 38 / 100, K_ACTION);

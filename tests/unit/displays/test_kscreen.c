@@ -346,9 +346,9 @@ static void
 test_buttons(void **state)
 {
 	static const enum screen screens[] = { S_HOME, S_FIELDS, S_PRIORITY, S_SEARCH, S_PROC,
-		S_ERROR };
+		S_ERROR, S_TICKET };
 	static const char *const names[] = { "home", "fields", "priority", "search",
-		"procedure", "error" };
+		"procedure", "error", "ticket" };
 	size_t i, s;
 	int lang, bad = 0, prio;
 
@@ -370,6 +370,11 @@ test_buttons(void **state)
 					cJSON_AddStringToObject(p.k.proc, "documents",
 					    "Tờ khai theo mẫu; Giấy chứng sinh");
 					snprintf(p.k.error, sizeof p.k.error, "Có lỗi xảy ra");
+					p.k.ticket = cJSON_Parse("{\"ticket\":{\"number\":1023,"
+					    "\"procedure_name\":\"Cấp phép thi công nút giao đấu nối vào "
+					    "đường bộ đang khai thác\",\"ahead\":4,\"est_wait_min\":12},"
+					    "\"printed\":false,\"print_error\":\"hết giấy\"}");
+					snprintf(p.k.counters, sizeof p.k.counters, "3, 4, 12");
 					if (screens[s] == S_SEARCH) {
 						/* Typed by Telex; two results with long names. */
 						assert_int_equal(vnime_type(p.k.query, sizeof p.k.query,
@@ -384,9 +389,39 @@ test_buttons(void **state)
 					pic_render(&p, prio ? "home-prio" : names[s]);
 					bad += check_buttons(&p, names[s]);
 					cJSON_Delete(p.k.proc);
+					cJSON_Delete(p.k.ticket);
 					pic_close(&p);
 				}
 	assert_int_equal(bad, 0);
+}
+
+/* A ticket the daemon voided (nothing printed): no number to note. */
+static void
+test_ticket_voided(void **state)
+{
+	struct pic p;
+
+	(void)state;
+	pic_open(&p, 1080, 1920, S_TICKET, 0);
+	p.k.ticket = cJSON_Parse("{\"ticket\":{\"number\":1200,\"state\":\"cancelled\","
+	    "\"procedure_name\":\"Đăng ký khai sinh\"},\"printed\":false,"
+	    "\"print_error\":\"hết giấy\"}");
+	pic_render(&p, "ticket-voided");
+	assert_int_equal(check_buttons(&p, "ticket-voided"), 0);
+	{
+		int i, said = 0, number = 0, called = 0;
+
+		for (i = 0; i < p.k.ntexts; i++) {
+			said += strstr(p.k.texts[i], "đã bị huỷ") != NULL;
+			number += strstr(p.k.texts[i], "1200") != NULL;
+			called += strstr(p.k.texts[i], "vẫn được gọi") != NULL;
+		}
+		assert_int_equal(said, 1);
+		assert_int_equal(number, 0);
+		assert_int_equal(called, 0);
+	}
+	cJSON_Delete(p.k.ticket);
+	pic_close(&p);
 }
 
 int
@@ -395,6 +430,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keyboard),
 		cmocka_unit_test(test_buttons),
+		cmocka_unit_test(test_ticket_voided),
 	};
 	char dir[512];
 	int rc;
