@@ -145,6 +145,9 @@ main(void)
 	}
 	fclose(f);
 	CHECK(number > 0);
+	/* Printed, into this test's own printer file (dd_init moves the demo's
+	 * printer paths into d.dir). */
+	CHECK(dd_count(trace, "printed=yes") == 1);
 	/* The daemon holds that ticket, from this kiosk, elderly priority. */
 	CHECK(hn_req(&adm, "GET", "/api/v1/state", NULL, &o) == 200);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(o, "waiting")) {
