@@ -60,6 +60,15 @@ struct draw_entry {
 	unsigned long serial;   /* unique per texture made */
 };
 
+/* A cached layout of draw_text_lines / draw_fit_lines. */
+struct draw_layout {
+	uint64_t hash;
+	char *key;
+	struct draw_fitted f;
+};
+
+#define DRAW_LAYOUTS 512
+
 struct draw {
 	SDL_Renderer *r;
 	char *path[2];
@@ -71,6 +80,8 @@ struct draw {
 	int retained;
 	struct draw_list cur, prev; /* retained mode: this frame's and the last */
 	int prev_w, prev_h;         /* size of the last frame painted, 0 = none */
+	struct draw_layout layouts[DRAW_LAYOUTS];
+	int nlayouts;               /* emptied when full */
 };
 
 const char *
@@ -131,6 +142,8 @@ draw_free(draw *d)
 		free(d->cache[i].key);
 	}
 	free(d->cache);
+	for (i = 0; i < d->nlayouts; i++)
+		free(d->layouts[i].key);
 	free(d->cur.v);
 	free(d->prev.v);
 	for (i = 0; i < d->nfonts; i++)
@@ -558,7 +571,16 @@ draw_fit(draw *d, const char *text, int w, int px, int bold, char **out, int *ou
 			hi = mid - 1;
 		free(s);
 	}
-	*out = lo > 0 ? vntext_ellipsize(text, lo) : xstrdup("");
+	if (lo == 0) {
+		/* Nothing but "…" would fit: a blank is worse than small text
+		 * (a one-letter key drew nothing): shrink below the floor. */
+		while (size > 6 && draw_measure(d, text, size, bold) > w)
+			size--;
+		*outpx = size;
+		*out = xstrdup(draw_measure(d, text, size, bold) <= w ? text : "");
+		return;
+	}
+	*out = vntext_ellipsize(text, lo);
 	/* ellipsize prefers a word boundary, so a shorter cut may be wider
 	 * than the measured one never: check once more. */
 	if (draw_measure(d, *out, size, bold) > w) {
@@ -709,6 +731,305 @@ draw_text_wrap(draw *d, const char *text, SDL_Rect box, int px, int bold, SDL_Co
 		y += lh;
 	}
 	return y - box.y;
+}
+
+/* ---- text on lines ---------------------------------------------------------- */
+
+static int
+draw_lineskip(draw *d, int px, int bold)
+{
+	TTF_Font *f = draw_font(d, px, bold);
+
+	return f != NULL ? TTF_FontLineSkip(f) : px;
+}
+
+/*
+ * Greedy word wrap of text at size px into at most n lines of width w (a
+ * word never split).  Returns 1 when all of it fits; 0 otherwise, with the
+ * lines placed so far in f and *rest at the first byte not placed.
+ */
+static int
+draw_wrap(draw *d, const char *text, int w, int px, int bold, int n, struct draw_fitted *f,
+    size_t *rest)
+{
+	const char *p = text;
+	char line[256];
+
+	f->nlines = 0;
+	f->w = 0;
+	while (*p == ' ' || *p == '\n')
+		p++;
+	while (*p != '\0') {
+		size_t len = 0, best = 0;
+		int bw = 0;
+
+		if (f->nlines == n) {
+			*rest = (size_t)(p - text);
+			return 0;
+		}
+		for (;;) {
+			size_t next = len;
+			int tw;
+
+			while (p[next] == ' ')
+				next++;
+			while (p[next] != '\0' && p[next] != ' ' && p[next] != '\n')
+				next++;
+			if (next >= sizeof line)
+				break;
+			memcpy(line, p, next);
+			line[next] = '\0';
+			tw = draw_measure(d, line, px, bold);
+			if (tw > w) {
+				if (best == 0) {
+					/* One word wider than the box: it does not fit. */
+					*rest = (size_t)(p - text);
+					return 0;
+				}
+				break;
+			}
+			best = next;
+			bw = tw;
+			len = next;
+			if (p[next] == '\0' || p[next] == '\n')
+				break;
+		}
+		if (best == 0) {
+			*rest = (size_t)(p - text);
+			return 0;
+		}
+		memcpy(f->line[f->nlines], p, best);
+		f->line[f->nlines][best] = '\0';
+		if (bw > f->w)
+			f->w = bw;
+		f->nlines++;
+		p += best;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	*rest = (size_t)(p - text);
+	return 1;
+}
+
+/* Lines allowed at px in a box h high. */
+static int
+draw_lines_allowed(draw *d, int h, int px, int bold, int maxlines)
+{
+	int n = h / draw_lineskip(d, px, bold);
+
+	if (maxlines > DRAW_MAX_LINES)
+		maxlines = DRAW_MAX_LINES;
+	if (n > maxlines)
+		n = maxlines;
+	return n < 1 ? 1 : n;
+}
+
+static int
+draw_fits(draw *d, const char *text, int w, int h, int px, int bold, int maxlines,
+    struct draw_fitted *f)
+{
+	size_t rest;
+
+	return draw_wrap(d, text, w, px, bold, draw_lines_allowed(d, h, px, bold, maxlines), f,
+	    &rest);
+}
+
+/* The largest size in lo..hi at which text fits whole, or 0. */
+static int
+draw_fit_range(draw *d, const char *text, int w, int h, int lo, int hi, int bold, int maxlines)
+{
+	struct draw_fitted f;
+
+	if (lo < 6)
+		lo = 6;
+	if (hi < lo)
+		return 0;
+	if (draw_fits(d, text, w, h, hi, bold, maxlines, &f))
+		return hi;
+	if (!draw_fits(d, text, w, h, lo, bold, maxlines, &f))
+		return 0;
+	/* Invariant: fits at lo, not at hi. */
+	while (hi - lo > 1) {
+		int mid = (lo + hi) / 2;
+
+		if (draw_fits(d, text, w, h, mid, bold, maxlines, &f))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The longest prefix of s (characters) that fits w at px with "…", or "". */
+static void
+draw_shorten(draw *d, const char *s, int w, int px, int bold, char *out, size_t outlen)
+{
+	size_t lo = 0, hi = vntext_length(s);
+	char *t;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+
+		t = vntext_ellipsize(s, mid);
+		if (draw_measure(d, t, px, bold) <= w)
+			lo = mid;
+		else
+			hi = mid - 1;
+		free(t);
+	}
+	t = lo > 0 ? vntext_ellipsize(s, lo) : xstrdup("");
+	if (draw_measure(d, t, px, bold) > w)
+		t[0] = '\0';
+	snprintf(out, outlen, "%s", t);
+	free(t);
+}
+
+/* Lay text (NFC) out in w x h at up to px: see draw_text_lines. */
+static void
+draw_layout_make(draw *d, const char *text, int w, int h, int px, int bold, int maxlines,
+    struct draw_fitted *f)
+{
+	int minpx = px * 6 / 10, size, n, i;
+	size_t rest;
+
+	memset(f, 0, sizeof *f);
+	size = draw_fit_range(d, text, w, h, minpx, px, bold, maxlines);
+	if (size == 0 && strchr(text, ' ') == NULL)
+		size = draw_fit_range(d, text, w, h, 6, minpx, bold, maxlines);
+	if (size > 0) {
+		draw_fits(d, text, w, h, size, bold, maxlines, f);
+		f->px = size;
+	} else {
+		/* Too long even small: the lines that fit, the last one cut. */
+		size = minpx < 6 ? 6 : minpx;
+		n = draw_lines_allowed(d, h, size, bold, maxlines);
+		if (!draw_wrap(d, text, w, size, bold, n, f, &rest)) {
+			if (f->nlines == n)
+				f->nlines--;    /* the last line: the rest of the text, cut */
+			rest = 0;
+			for (i = 0; i < f->nlines; i++) {
+				const char *at = strstr(text + rest, f->line[i]);
+
+				rest = at != NULL ? (size_t)(at - text) + strlen(f->line[i]) : rest;
+			}
+			while (text[rest] == ' ' || text[rest] == '\n')
+				rest++;
+			draw_shorten(d, text + rest, w, size, bold, f->line[f->nlines],
+			    sizeof f->line[0]);
+			f->nlines++;
+			f->cut = 1;
+		}
+		f->px = size;
+		f->w = 0;
+		for (i = 0; i < f->nlines; i++) {
+			int tw = draw_measure(d, f->line[i], size, bold);
+
+			if (tw > f->w)
+				f->w = tw;
+		}
+	}
+	f->h = f->nlines * draw_lineskip(d, f->px, bold);
+}
+
+/* The cached layout (made on a miss) of text in w x h at px. */
+static const struct draw_fitted *
+draw_layout(draw *d, const char *text, int w, int h, int px, int bold, int maxlines)
+{
+	char key[1200];
+	uint64_t hash;
+	struct draw_layout *l;
+	char *nfc;
+	int i;
+
+	snprintf(key, sizeof key, "%d,%d,%d,%d,%d|%s", w, h, px, bold != 0, maxlines, text);
+	hash = draw_hash(key);
+	for (i = 0; i < d->nlayouts; i++)
+		if (d->layouts[i].hash == hash && strcmp(d->layouts[i].key, key) == 0)
+			return &d->layouts[i].f;
+	if (d->nlayouts == DRAW_LAYOUTS) {
+		for (i = 0; i < d->nlayouts; i++)
+			free(d->layouts[i].key);
+		d->nlayouts = 0;
+	}
+	l = &d->layouts[d->nlayouts++];
+	l->hash = hash;
+	l->key = xstrdup(key);
+	nfc = vntext_nfc(text);
+	draw_layout_make(d, nfc != NULL ? nfc : "?", w, h, px, bold, maxlines, &l->f);
+	free(nfc);
+	return &l->f;
+}
+
+int
+draw_text_lines(draw *d, const char *text, SDL_Rect box, int px, int bold, SDL_Color c,
+    enum draw_align align, int maxlines, struct draw_fitted *out)
+{
+	const struct draw_fitted *f;
+	int i, ls, y;
+
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
+	if (text == NULL || text[0] == '\0' || box.w <= 0 || box.h <= 0)
+		return 0;
+	f = draw_layout(d, text, box.w, box.h, px, bold, maxlines);
+	ls = draw_lineskip(d, f->px, bold);
+	y = box.y + (box.h - f->h) / 2;
+	for (i = 0; i < f->nlines; i++)
+		draw_text(d, f->line[i], (SDL_Rect){ box.x, y + i * ls, box.w, ls }, f->px, bold, c,
+		    align);
+	if (out != NULL)
+		*out = *f;
+	return f->w;
+}
+
+int
+draw_fit_lines(draw *d, const char *text, int w, int h, int px, int bold, int maxlines)
+{
+	const struct draw_fitted *f;
+
+	if (text == NULL || text[0] == '\0')
+		return px;
+	/* Fitted whole at f->px, or cut: then even 60% was too big. */
+	f = draw_layout(d, text, w, h, px, bold, maxlines);
+	if (!f->cut)
+		return f->px;
+	{
+		char *nfc = vntext_nfc(text);
+		int s = draw_fit_range(d, nfc != NULL ? nfc : text, w, h, 6, px, bold, maxlines);
+
+		free(nfc);
+		return s > 0 ? s : 6;
+	}
+}
+
+int
+draw_has_glyphs(draw *d, const char *text, int bold)
+{
+	TTF_Font *f = draw_font(d, 24, bold);
+	char *nfc = vntext_nfc(text);
+	const unsigned char *p = (const unsigned char *)(nfc != NULL ? nfc : text);
+	int ok = f != NULL;
+
+	while (ok && *p != '\0') {
+		Uint32 cp;
+		int n = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4, i;
+
+		cp = n == 1 ? *p : n == 2 ? *p & 0x1f : n == 3 ? *p & 0x0f : *p & 0x07;
+		for (i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				ok = 0;
+				break;
+			}
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if (!ok)
+			break;
+		if (!TTF_GlyphIsProvided32(f, cp))
+			ok = 0;
+		p += n;
+	}
+	free(nfc);
+	return ok;
 }
 
 /* ---- PNG ------------------------------------------------------------------- */

@@ -49,8 +49,10 @@ void draw_frame(draw *d, SDL_Rect r, int thick, SDL_Color c);
 
 /*
  * Text fitted into box: the largest size up to px (pixels) whose width
- * fits, not below 60% of px; beyond that the text is shortened with "…".
- * Vertically centred.  Returns the width drawn.
+ * fits, not below 60% of px; beyond that the text is shortened with "…"
+ * (and when not even one character fits with "…", the text is shrunk
+ * further instead of vanishing).  Vertically centred.  Returns the width
+ * drawn.
  */
 int draw_text(draw *d, const char *text, SDL_Rect box, int px, int bold,
     SDL_Color c, enum draw_align align);
@@ -66,6 +68,34 @@ int draw_text_width(draw *d, const char *text, int px, int bold);
  */
 int draw_text_wrap(draw *d, const char *text, SDL_Rect box, int px, int bold,
     SDL_Color c);
+
+/*
+ * Text in a box on up to maxlines lines (word-wrapped, at most
+ * DRAW_MAX_LINES), the block vertically centred, each line aligned: at px
+ * when it fits, else the largest smaller size that fits whole, not below
+ * 60% of px; beyond that the last line is shortened with "…" (a single word
+ * too wide for the box is shrunk further rather than dropped).  What was
+ * drawn goes to *out when out is not NULL.  Returns the widest line's width.
+ */
+#define DRAW_MAX_LINES 3
+struct draw_fitted {
+	int px;                         /* size used */
+	int nlines;
+	int cut;                        /* 1: shortened with "…" */
+	int w, h;                       /* the block's size */
+	char line[DRAW_MAX_LINES][256]; /* the lines drawn (NFC) */
+};
+int draw_text_lines(draw *d, const char *text, SDL_Rect box, int px, int bold,
+    SDL_Color c, enum draw_align align, int maxlines, struct draw_fitted *out);
+/*
+ * The largest size up to px at which text fits w x h whole on up to
+ * maxlines lines (6 at least: then it may not fit).  Callers take the
+ * smallest over a kind of button, so all buttons of that kind match.
+ */
+int draw_fit_lines(draw *d, const char *text, int w, int h, int px, int bold,
+    int maxlines);
+/* 1 when the font has a glyph for every character of text (UTF-8). */
+int draw_has_glyphs(draw *d, const char *text, int bold);
 
 /* Cache figures: textures held, renders done (misses). */
 void draw_stats(draw *d, int *textures, unsigned long *renders);

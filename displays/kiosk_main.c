@@ -31,87 +31,15 @@
 #include <ini.h>
 
 #include "common/strnum.h"
-#include "displays/draw.h"
 #include "displays/kreq.h"
+#include "displays/kscreen.h"
 #include "common/log.h"
 #include "displays/netclient.h"
+#include "displays/vnime.h"
 #include "common/xmalloc.h"
 
-enum screen { S_HOME, S_FIELDS, S_PROCS, S_SEARCH, S_PROC, S_PRIORITY, S_TICKET, S_ERROR };
 static const char *const screen_name[] = { "home", "fields", "procedures", "search",
 	"procedure", "priority", "ticket", "error" };
-
-enum action { A_NONE, A_DEPT, A_FIELD, A_PROC, A_BACK, A_HOME, A_SEARCH, A_KEY,
-	A_PRIORITY, A_PRIO_SET, A_TAKE, A_PAGE, A_LANG, A_RETRY };
-
-/* What an answer of the request worker is for. */
-enum tag { T_NONE, T_DEPTS, T_PROCS, T_SEARCH, T_TICKET, T_TICKET_STATE, T_PING };
-
-struct button {
-	SDL_Rect r;
-	char label[160];
-	enum action act;
-	int arg;
-};
-
-#define MAX_BUTTONS 128
-#define MAX_TEXTS 256
-#define MAX_PRIO 8
-
-struct kiosk {
-	/* options */
-	char *url, *token, *kiosk_id, *on_print_fail, *title;
-	int idle_s, ticket_idle_s, english, allow_priority;
-	int nprio;
-	char prio_code[MAX_PRIO][32], prio_name[MAX_PRIO][96];
-
-	/* state */
-	enum screen screen, back_to;
-	cJSON *departments;         /* {"departments":[...]} */
-	cJSON *procs;               /* current list */
-	cJSON *proc;                /* the procedure shown (borrowed from procs) */
-	cJSON *ticket;              /* the last answer of POST /tickets */
-	char counters[128];         /* counters serving the ticket's department */
-	int dept, field, page, prio;
-	char query[64];
-	char error[256];
-	int64_t last_input_ms;
-	int want;                   /* tag of the answer awaited, T_NONE = none */
-	int64_t busy_since;         /* when the awaited request was sent */
-	int search_again;           /* the query changed while a search ran */
-	int offline, was_offline;   /* daemon unreachable (now / for this error) */
-	int64_t next_ping;
-	cJSON *new_ticket;          /* POST /tickets answer waiting for the counters */
-	struct {                    /* a request held while the worker was busy */
-		int tag;
-		char method[8], path[512];
-		char *body;
-		long timeout_ms;
-	} held;
-	unsigned long frames;
-
-	/* frame */
-	struct button buttons[MAX_BUTTONS];
-	int nbuttons;
-	char *texts[MAX_TEXTS];
-	int ntexts;
-	int w, h;
-	draw *d;
-	kreq *req;
-	FILE *trace;
-};
-
-static const SDL_Color K_BG = { 0xf4, 0xf6, 0xfa, 255 };
-static const SDL_Color K_HEAD = { 0x0d, 0x47, 0xa1, 255 };
-static const SDL_Color K_BTN = { 0xff, 0xff, 0xff, 255 };
-static const SDL_Color K_EDGE = { 0xb0, 0xbe, 0xd4, 255 };
-static const SDL_Color K_TEXT = { 0x1a, 0x23, 0x33, 255 };
-static const SDL_Color K_DIM = { 0x55, 0x63, 0x77, 255 };
-static const SDL_Color K_WHITE = { 0xff, 0xff, 0xff, 255 };
-static const SDL_Color K_GO = { 0x2e, 0x7d, 0x32, 255 };
-static const SDL_Color K_PRIO = { 0xc6, 0x28, 0x28, 255 };
-static const SDL_Color K_NUM = { 0x0d, 0x47, 0xa1, 255 };
-static const SDL_Color K_WARN_BG = { 0xff, 0xf3, 0xe0, 255 };
 
 static void ktrace(struct kiosk *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -225,13 +153,6 @@ kiosk_want_departments(struct kiosk *k)
 		ksend(k, T_DEPTS, "GET", "/api/v1/departments", NULL, 8000);
 }
 
-static const cJSON *
-kiosk_dept(struct kiosk *k, int i)
-{
-	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(k->departments,
-	    "departments"), i);
-}
-
 /* URL-encode s into out. */
 static void
 kiosk_urlenc(const char *s, char *out, size_t outlen)
@@ -265,7 +186,7 @@ kiosk_load_procs(struct kiosk *k)
 {
 	char path[256], enc[64];
 
-	kiosk_urlenc(jstr(kiosk_dept(k, k->dept), "code"), enc, sizeof enc);
+	kiosk_urlenc(jstr(kscreen_dept(k, k->dept), "code"), enc, sizeof enc);
 	snprintf(path, sizeof path, "/api/v1/procedures?department=%s&limit=500", enc);
 	ksend(k, T_PROCS, "GET", path, NULL, 8000);
 }
@@ -288,26 +209,6 @@ kiosk_search(struct kiosk *k)
 	kiosk_urlenc(k->query, enc, sizeof enc);
 	snprintf(path, sizeof path, "/api/v1/procedures?q=%s&limit=6", enc);
 	ksend(k, T_SEARCH, "GET", path, NULL, 8000);
-}
-
-/* The procedures shown on the list screen: filtered by field (or all
- * search results). */
-static int
-kiosk_proc_list(struct kiosk *k, const cJSON **out, int max)
-{
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(k->procs, "procedures"), *p;
-	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(kiosk_dept(k, k->dept), "fields");
-	const cJSON *f = k->screen == S_SEARCH ? NULL : cJSON_GetArrayItem(fields, k->field);
-	int n = 0;
-
-	cJSON_ArrayForEach(p, arr) {
-		if (f != NULL && cJSON_IsString(f) && strcmp(jstr(p, "field"), f->valuestring) != 0)
-			continue;
-		if (n < max)
-			out[n] = p;
-		n++;
-	}
-	return n;
 }
 
 /* Ask for a ticket of the procedure shown (the daemon prints it). */
@@ -438,368 +339,6 @@ kiosk_answer(struct kiosk *k, struct kreq_answer *a)
 		ktrace(k, "screen %s", screen_name[k->screen]);
 }
 
-/* ---- drawing ------------------------------------------------------------- */
-
-static SDL_Rect
-R(int x, int y, int w, int h)
-{
-	SDL_Rect r = { x, y, w, h };
-
-	return r;
-}
-
-static void
-ktext(struct kiosk *k, const char *s, SDL_Rect r, int px, int bold, SDL_Color c,
-    enum draw_align a)
-{
-	if (k->ntexts < MAX_TEXTS)
-		k->texts[k->ntexts++] = xstrdup(s);
-	draw_text(k->d, s, r, px, bold, c, a);
-}
-
-static void
-kbutton(struct kiosk *k, SDL_Rect r, const char *label, enum action act, int arg,
-    SDL_Color bg, SDL_Color fg, int px)
-{
-	draw_fill(k->d, r, bg);
-	draw_frame(k->d, r, 2, K_EDGE);
-	ktext(k, label, R(r.x + px / 2, r.y, r.w - px, r.h), px, 1, fg, DRAW_CENTRE);
-	if (k->nbuttons < MAX_BUTTONS) {
-		struct button *b = &k->buttons[k->nbuttons++];
-
-		b->r = r;
-		snprintf(b->label, sizeof b->label, "%s", label);
-		b->act = act;
-		b->arg = arg;
-	}
-}
-
-/* Header with the title and, below the content, the navigation row. */
-static void
-kiosk_chrome(struct kiosk *k, const char *title, int back)
-{
-	int hh = k->h / 10, u = k->h / 40, fy = k->h - hh;
-
-	draw_fill(k->d, R(0, 0, k->w, hh), K_HEAD);
-	ktext(k, title, R(u * 2, 0, k->w - u * 4, hh), hh * 45 / 100, 1, K_WHITE, DRAW_LEFT);
-	if (back) {
-		kbutton(k, R(u, fy + u / 2, k->w / 4, hh - u), L(k, "Quay lại", "Back"), A_BACK, 0,
-		    K_BTN, K_TEXT, hh * 35 / 100);
-		kbutton(k, R(k->w - k->w / 4 - u, fy + u / 2, k->w / 4, hh - u),
-		    L(k, "Trang đầu", "Start"), A_HOME, 0, K_BTN, K_TEXT, hh * 35 / 100);
-	}
-}
-
-/* A grid of n buttons from labels in the box. */
-static void
-kiosk_grid(struct kiosk *k, SDL_Rect box, int n, int cols, const char *(*label)(struct kiosk *,
-    int), enum action act)
-{
-	int rows = (n + cols - 1) / cols, i, gap = k->h / 60;
-
-	if (rows < 3)
-		rows = 3;
-	for (i = 0; i < n; i++) {
-		int cw = box.w / cols, ch = box.h / rows;
-
-		kbutton(k, R(box.x + (i % cols) * cw + gap / 2, box.y + (i / cols) * ch + gap / 2,
-		    cw - gap, ch - gap), label(k, i), act, i, K_BTN, K_TEXT,
-		    ch * 30 / 100 < k->h / 28 ? ch * 30 / 100 : k->h / 28);
-	}
-}
-
-static const char *
-dept_label(struct kiosk *k, int i)
-{
-	return jstr(kiosk_dept(k, i), "name");
-}
-
-static const char *
-field_label(struct kiosk *k, int i)
-{
-	const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(kiosk_dept(k,
-	    k->dept), "fields"), i);
-
-	return cJSON_IsString(f) ? f->valuestring : "";
-}
-
-static void
-kiosk_draw_home(struct kiosk *k)
-{
-	int hh = k->h / 10, u = k->h / 40, n;
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(k->departments, "departments");
-	char pr[160];
-
-	kiosk_chrome(k, k->title ? k->title : L(k, "Lấy số thứ tự – Chọn lĩnh vực cần giải quyết",
-	    "Take a number – choose a department"), 0);
-	n = cJSON_GetArraySize(arr);
-	kiosk_grid(k, R(u, hh + u, k->w - 2 * u, k->h - 2 * hh - 2 * u), n, k->w > k->h ? 3 : 2,
-	    dept_label, A_DEPT);
-	kbutton(k, R(u, k->h - hh + u / 2, k->w / 3, hh - u), L(k, "Tìm thủ tục", "Search"),
-	    A_SEARCH, 0, K_GO, K_WHITE, hh * 35 / 100);
-	if (k->allow_priority && k->nprio > 0) {
-		snprintf(pr, sizeof pr, "%s%s%s", L(k, "Ưu tiên", "Priority"), k->prio ? ": " : "",
-		    k->prio ? k->prio_name[k->prio - 1] : "");
-		kbutton(k, R(k->w / 3 + 2 * u, k->h - hh + u / 2, k->w / 3, hh - u), pr, A_PRIORITY, 0,
-		    k->prio ? K_PRIO : K_BTN, k->prio ? K_WHITE : K_PRIO, hh * 32 / 100);
-	}
-	kbutton(k, R(k->w - k->w / 6 - u, k->h - hh + u / 2, k->w / 6, hh - u),
-	    k->english ? "Tiếng Việt" : "English", A_LANG, 0, K_BTN, K_DIM, hh * 30 / 100);
-}
-
-static void
-kiosk_draw_fields(struct kiosk *k)
-{
-	int hh = k->h / 10, u = k->h / 40;
-	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(kiosk_dept(k, k->dept), "fields");
-
-	kiosk_chrome(k, dept_label(k, k->dept), 1);
-	kiosk_grid(k, R(u, hh + u, k->w - 2 * u, k->h - 2 * hh - 2 * u),
-	    cJSON_GetArraySize(fields), 2, field_label, A_FIELD);
-}
-
-static void
-kiosk_draw_list(struct kiosk *k, SDL_Rect box, int per_page)
-{
-	const cJSON *list[512];
-	int n = kiosk_proc_list(k, list, 512), i, rh = box.h / per_page, gap = k->h / 80;
-	int pages = (n + per_page - 1) / per_page;
-
-	if (k->page >= pages)
-		k->page = pages > 0 ? pages - 1 : 0;
-	for (i = k->page * per_page; i < n && i < 512 && i < (k->page + 1) * per_page; i++) {
-		int y = box.y + (i - k->page * per_page) * rh;
-
-		kbutton(k, R(box.x, y + gap / 2, box.w, rh - gap), jstr(list[i], "name"), A_PROC, i,
-		    K_BTN, K_TEXT, rh * 30 / 100 < k->h / 32 ? rh * 30 / 100 : k->h / 32);
-	}
-	if (n == 0 && k->screen == S_SEARCH && k->query[0] != '\0')
-		ktext(k, L(k, "Không tìm thấy thủ tục phù hợp.", "No procedure found."), box,
-		    k->h / 30, 0, K_DIM, DRAW_CENTRE);
-	if (pages > 1) {
-		int hh = k->h / 10, u = k->h / 40;
-		char pg[32];
-
-		snprintf(pg, sizeof pg, "%d / %d", k->page + 1, pages);
-		kbutton(k, R(k->w / 2 - k->w / 8 - u, k->h - hh + u / 2, k->w / 8, hh - u), "‹",
-		    A_PAGE, -1, K_BTN, K_TEXT, hh * 45 / 100);
-		kbutton(k, R(k->w / 2 + u, k->h - hh + u / 2, k->w / 8, hh - u), "›", A_PAGE, 1,
-		    K_BTN, K_TEXT, hh * 45 / 100);
-		ktext(k, pg, R(k->w / 2 - k->w / 4, k->h - hh - hh / 2, k->w / 2, hh / 2), hh / 4, 0,
-		    K_DIM, DRAW_CENTRE);
-	}
-}
-
-static void
-kiosk_draw_procs(struct kiosk *k)
-{
-	int hh = k->h / 10, u = k->h / 40;
-
-	kiosk_chrome(k, field_label(k, k->field), 1);
-	kiosk_draw_list(k, R(u, hh + u, k->w - 2 * u, k->h - 2 * hh - hh / 2 - 2 * u), 7);
-}
-
-static const char *const kb_rows[4] = { "1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm" };
-
-static void
-kiosk_draw_search(struct kiosk *k)
-{
-	int hh = k->h / 10, u = k->h / 40, y = hh + u, kh = k->h / 13, r, i;
-	char box[96], key[4];
-
-	kiosk_chrome(k, L(k, "Tìm thủ tục (gõ có dấu hoặc không dấu)",
-	    "Find a procedure (with or without accents)"), 1);
-	snprintf(box, sizeof box, "%s_", k->query);
-	draw_fill(k->d, R(u, y, k->w - 2 * u, hh * 8 / 10), K_BTN);
-	draw_frame(k->d, R(u, y, k->w - 2 * u, hh * 8 / 10), 3, K_NUM);
-	ktext(k, box, R(2 * u, y, k->w - 4 * u, hh * 8 / 10), hh * 45 / 100, 0, K_TEXT, DRAW_LEFT);
-	y += hh;
-	kiosk_draw_list(k, R(u, y, k->w - 2 * u, k->h - y - 5 * kh - hh - u), 5);
-	y = k->h - hh - 5 * kh;
-	for (r = 0; r < 4; r++) {
-		int n = (int)strlen(kb_rows[r]), kw = (k->w - 2 * u) / 11;
-		int x0 = (k->w - n * kw) / 2;
-
-		for (i = 0; i < n; i++) {
-			key[0] = kb_rows[r][i];
-			key[1] = '\0';
-			kbutton(k, R(x0 + i * kw + 2, y + r * kh + 2, kw - 4, kh - 4), key, A_KEY,
-			    kb_rows[r][i], K_BTN, K_TEXT, kh * 45 / 100);
-		}
-	}
-	kbutton(k, R(k->w / 4, y + 4 * kh + 2, k->w / 3, kh - 4), L(k, "Dấu cách", "Space"), A_KEY,
-	    ' ', K_BTN, K_TEXT, kh * 35 / 100);
-	kbutton(k, R(k->w / 4 + k->w / 3 + u, y + 4 * kh + 2, k->w / 6, kh - 4), "⌫", A_KEY, '\b',
-	    K_BTN, K_TEXT, kh * 45 / 100);
-}
-
-static void
-kiosk_draw_proc(struct kiosk *k)
-{
-	int hh = k->h / 10, u = k->h / 40, y = hh + u, lh = k->h / 22, i;
-	char line[600], docs[2048];
-	const char *p;
-
-	kiosk_chrome(k, L(k, "Thông tin thủ tục", "About this procedure"), 1);
-	y += draw_text_wrap(k->d, jstr(k->proc, "name"), R(2 * u, y, k->w - 4 * u, lh * 3),
-	    lh * 8 / 10, 1, K_TEXT);
-	if (k->ntexts < MAX_TEXTS)
-		k->texts[k->ntexts++] = xstrdup(jstr(k->proc, "name"));
-	y += u;
-	snprintf(line, sizeof line, "%s: %s", L(k, "Lệ phí", "Fee"), jstr(k->proc, "fee"));
-	ktext(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, DRAW_LEFT);
-	y += lh;
-	snprintf(line, sizeof line, "%s: %s", L(k, "Thời hạn giải quyết", "Processing time"),
-	    jstr(k->proc, "processing_time"));
-	ktext(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, DRAW_LEFT);
-	y += lh + u / 2;
-	ktext(k, L(k, "Giấy tờ cần mang theo:", "Documents to bring:"), R(2 * u, y, k->w - 4 * u,
-	    lh), lh * 6 / 10, 1, K_TEXT, DRAW_LEFT);
-	y += lh;
-	/* One bullet line per "; "-separated document. */
-	snprintf(docs, sizeof docs, "%s", jstr(k->proc, "documents"));
-	p = docs;
-	for (i = 0; *p != '\0' && y + lh < k->h - 2 * hh - u; i++) {
-		size_t n = strcspn(p, ";");
-
-		snprintf(line, sizeof line, "• %.*s", (int)n, p);
-		y += draw_text_wrap(k->d, line, R(3 * u, y, k->w - 5 * u, lh * 2), lh * 55 / 100, 0,
-		    K_DIM);
-		p += n;
-		while (*p == ';' || *p == ' ')
-			p++;
-	}
-	snprintf(line, sizeof line, "%s%s%s", L(k, "Lấy số thứ tự", "Take a number"),
-	    k->prio ? " – " : "", k->prio ? k->prio_name[k->prio - 1] : "");
-	kbutton(k, R(k->w / 4, k->h - 2 * hh, k->w / 2, hh * 85 / 100), line, A_TAKE, 0, K_GO,
-	    K_WHITE, hh * 38 / 100);
-}
-
-static const char *
-prio_label(struct kiosk *k, int i)
-{
-	return i == 0 ? L(k, "Không ưu tiên", "No priority") : k->prio_name[i - 1];
-}
-
-static void
-kiosk_draw_priority(struct kiosk *k)
-{
-	int hh = k->h / 10, u = k->h / 40;
-
-	kiosk_chrome(k, L(k, "Đối tượng ưu tiên", "Priority visitors"), 1);
-	kiosk_grid(k, R(u, hh + u, k->w - 2 * u, k->h - 2 * hh - 2 * u), k->nprio + 1, 1,
-	    prio_label, A_PRIO_SET);
-}
-
-static void
-kiosk_draw_ticket(struct kiosk *k)
-{
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(k->ticket, "ticket");
-	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(k->ticket, "printed");
-	int hh = k->h / 10, u = k->h / 40, y = hh + u, lh = k->h / 20;
-	char line[400];
-
-	kiosk_chrome(k, L(k, "Số thứ tự của bạn", "Your number"), 0);
-	snprintf(line, sizeof line, "%04d", jnum(t, "number", 0));
-	ktext(k, line, R(0, y, k->w, k->h / 4), k->h / 5, 1, K_NUM, DRAW_CENTRE);
-	y += k->h / 4;
-	ktext(k, jstr(t, "procedure_name")[0] ? jstr(t, "procedure_name") : jstr(t, "queue_name"),
-	    R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 1, K_TEXT, DRAW_CENTRE);
-	y += lh;
-	if (k->counters[0] != '\0') {
-		snprintf(line, sizeof line, "%s: %s", L(k, "Mời đến quầy", "Go to counter"),
-		    k->counters);
-		ktext(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, DRAW_CENTRE);
-		y += lh;
-	}
-	snprintf(line, sizeof line, k->english ? "%d people ahead, about %d minutes" :
-	    "Trước bạn còn %d người, chờ khoảng %d phút", jnum(t, "ahead", 0),
-	    jnum(t, "est_wait_min", 0));
-	ktext(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, DRAW_CENTRE);
-	y += lh + u;
-	if (cJSON_IsFalse(pr)) {
-		const char *why = jstr(k->ticket, "print_error");
-		int staff = k->on_print_fail != NULL && strcmp(k->on_print_fail, "staff") == 0;
-
-		draw_fill(k->d, R(2 * u, y, k->w - 4 * u, lh * 3), K_WARN_BG);
-		snprintf(line, sizeof line, "%s%s%s", L(k, "Máy in không in được vé",
-		    "The printer could not print your ticket"), why[0] ? ": " : ".", why);
-		ktext(k, line, R(3 * u, y, k->w - 6 * u, lh), lh * 55 / 100, 1, K_PRIO, DRAW_LEFT);
-		ktext(k, staff ? L(k, "Xin mời đến bàn hướng dẫn, cán bộ sẽ hỗ trợ bạn.",
-		    "Please go to the help desk; staff will assist you.") :
-		    L(k, "Xin ghi nhớ hoặc chụp lại số trên màn hình; số của bạn vẫn được gọi.",
-		    "Please note or photograph the number on screen; it will be called."),
-		    R(3 * u, y + lh, k->w - 6 * u, lh * 2), lh * 55 / 100, 0, K_TEXT, DRAW_LEFT);
-	} else if (cJSON_IsTrue(pr)) {
-		ktext(k, L(k, "Xin mời nhận vé in bên dưới.", "Please take your printed ticket below."),
-		    R(2 * u, y, k->w - 4 * u, lh), lh * 55 / 100, 0, K_DIM, DRAW_CENTRE);
-	}
-	kbutton(k, R(k->w / 3, k->h - hh - u, k->w / 3, hh * 8 / 10), L(k, "Xong", "Done"), A_HOME,
-	    0, K_GO, K_WHITE, hh * 38 / 100);
-}
-
-static void
-kiosk_draw_error(struct kiosk *k)
-{
-	int hh = k->h / 10, u = k->h / 40;
-
-	kiosk_chrome(k, L(k, "Xin lỗi", "Sorry"), 0);
-	draw_text_wrap(k->d, k->error, R(3 * u, k->h / 3, k->w - 6 * u, k->h / 4), k->h / 26, 0,
-	    K_TEXT);
-	if (k->ntexts < MAX_TEXTS)
-		k->texts[k->ntexts++] = xstrdup(k->error);
-	if (k->was_offline)
-		ktext(k, k->offline ? L(k, "Đang kết nối lại…", "Reconnecting…") :
-		    L(k, "Đã kết nối lại. Mời bạn thử lại.", "Connected again. Please try again."),
-		    R(3 * u, k->h * 7 / 12, k->w - 6 * u, k->h / 16), k->h / 30, 1,
-		    k->offline ? K_PRIO : K_GO, DRAW_LEFT);
-	kbutton(k, R(k->w / 2 - k->w / 3 - u, k->h - 2 * hh, k->w / 3, hh * 8 / 10),
-	    L(k, "Thử lại", "Try again"), A_RETRY, 0, K_GO, K_WHITE, hh * 35 / 100);
-	kbutton(k, R(k->w / 2 + u, k->h - 2 * hh, k->w / 3, hh * 8 / 10),
-	    L(k, "Trang đầu", "Start"), A_HOME, 0, K_BTN, K_TEXT, hh * 35 / 100);
-}
-
-static void
-kiosk_render(struct kiosk *k)
-{
-	SDL_Renderer *r = draw_renderer(k->d);
-	int i;
-
-	for (i = 0; i < k->ntexts; i++)
-		free(k->texts[i]);
-	k->ntexts = 0;
-	k->nbuttons = 0;
-	draw_frame_begin(k->d);
-	SDL_SetRenderDrawColor(r, K_BG.r, K_BG.g, K_BG.b, 255);
-	SDL_RenderClear(r);
-	if (k->screen == S_HOME)
-		kiosk_want_departments(k);
-	switch (k->screen) {
-	case S_HOME: kiosk_draw_home(k); break;
-	case S_FIELDS: kiosk_draw_fields(k); break;
-	case S_PROCS: kiosk_draw_procs(k); break;
-	case S_SEARCH: kiosk_draw_search(k); break;
-	case S_PROC: kiosk_draw_proc(k); break;
-	case S_PRIORITY: kiosk_draw_priority(k); break;
-	case S_TICKET: kiosk_draw_ticket(k); break;
-	case S_ERROR: kiosk_draw_error(k); break;
-	}
-	/* A request taking its time, or the daemon away: say so, in the header. */
-	if (k->offline && k->screen != S_ERROR) {
-		int hh = k->h / 10;
-
-		draw_fill(k->d, R(0, hh - hh / 4, k->w, hh / 4), K_WARN_BG);
-		ktext(k, L(k, "Đang kết nối lại…", "Reconnecting…"), R(0, hh - hh / 4, k->w, hh / 4),
-		    hh / 6, 1, K_PRIO, DRAW_CENTRE);
-	} else if (k->want != T_NONE && netclient_now_ms() - k->busy_since > 300) {
-		int hh = k->h / 10;
-
-		draw_fill(k->d, R(0, hh - hh / 4, k->w, hh / 4), K_WARN_BG);
-		ktext(k, L(k, "Đang tải…", "Loading…"), R(0, hh - hh / 4, k->w, hh / 4), hh / 6, 1,
-		    K_TEXT, DRAW_CENTRE);
-	}
-}
-
 /* ---- input --------------------------------------------------------------- */
 
 static void
@@ -829,7 +368,7 @@ kiosk_act(struct kiosk *k, const struct button *b)
 		break;
 	case A_PROC: {
 		const cJSON *list[512];
-		int n = kiosk_proc_list(k, list, 512);
+		int n = kscreen_proc_list(k, list, 512);
 
 		if (b->arg < n && b->arg < 512) {
 			k->proc = (cJSON *)(void *)list[b->arg];
@@ -858,23 +397,14 @@ kiosk_act(struct kiosk *k, const struct button *b)
 		kiosk_set_procs(k, NULL);
 		kiosk_go(k, S_SEARCH);
 		break;
-	case A_KEY: {
-		size_t n = strlen(k->query);
-
-		if (b->arg == '\b') {
-			/* Drop one UTF-8 character. */
-			while (n > 0 && ((unsigned char)k->query[n - 1] & 0xc0) == 0x80)
-				n--;
-			if (n > 0)
-				n--;
-			k->query[n] = '\0';
-		} else if (n + 1 < sizeof k->query) {
-			k->query[n] = (char)b->arg;
-			k->query[n + 1] = '\0';
-		}
+	case A_KEY:
+		/* Telex: "tieengs" gives "tiếng" (vnime.c). */
+		if (b->arg == '\b')
+			vnime_backspace(k->query);
+		else
+			vnime_key(k->query, sizeof k->query, (uint32_t)b->arg);
 		kiosk_search(k);
 		break;
-	}
 	case A_PRIORITY:
 		kiosk_go(k, S_PRIORITY);
 		break;
@@ -900,6 +430,51 @@ kiosk_act(struct kiosk *k, const struct button *b)
 	}
 	if (k->screen != before && (k->screen == S_ERROR || k->screen == S_TICKET))
 		ktrace(k, "screen %s", screen_name[k->screen]);
+}
+
+/* Text from a physical keyboard (composed by the OS, or Telex typed on a
+ * plain keyboard): into the search box, opening the search screen from
+ * anywhere but a ticket or error screen. */
+static void
+kiosk_typed(struct kiosk *k, const char *text)
+{
+	k->last_input_ms = netclient_now_ms();
+	if (k->screen == S_TICKET || k->screen == S_ERROR || k->screen == S_PROC)
+		return;
+	if (k->screen != S_SEARCH) {
+		struct button b;
+
+		memset(&b, 0, sizeof b);
+		b.act = A_SEARCH;
+		kiosk_act(k, &b);
+	}
+	ktrace(k, "typed \"%s\"", text);
+	vnime_type(k->query, sizeof k->query, text);
+	kiosk_search(k);
+}
+
+/* Keys of a physical keyboard that are not text: backspace, and enter
+ * (opens the first procedure found). */
+static void
+kiosk_keydown(struct kiosk *k, SDL_Keycode key)
+{
+	struct button b;
+
+	if (k->screen != S_SEARCH)
+		return;
+	k->last_input_ms = netclient_now_ms();
+	memset(&b, 0, sizeof b);
+	if (key == SDLK_BACKSPACE) {
+		b.act = A_KEY;
+		b.arg = '\b';
+	} else if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && k->procs != NULL) {
+		b.act = A_PROC;
+		b.arg = 0;
+	} else {
+		return;
+	}
+	ktrace(k, "key %s", key == SDLK_BACKSPACE ? "backspace" : "enter");
+	kiosk_act(k, &b);
 }
 
 static void
@@ -1026,6 +601,25 @@ script_step(struct kiosk *k, struct script *s, SDL_Renderer *r)
 			s->tries = 0;
 			return 1;
 		}
+	} else if (strncmp(l, "text ", 5) == 0) {
+		/* A physical keyboard's text, as SDL delivers it. */
+		SDL_Event ev;
+
+		SDL_zero(ev);
+		ev.type = SDL_TEXTINPUT;
+		snprintf(ev.text.text, sizeof ev.text.text, "%s", arg);
+		SDL_PushEvent(&ev);
+		s->at++;
+		return 1;
+	} else if (strncmp(l, "key ", 4) == 0) {
+		SDL_Event ev;
+
+		SDL_zero(ev);
+		ev.type = SDL_KEYDOWN;
+		ev.key.keysym.sym = strcmp(arg, "enter") == 0 ? SDLK_RETURN : SDLK_BACKSPACE;
+		SDL_PushEvent(&ev);
+		s->at++;
+		return 1;
 	} else if (strncmp(l, "expect ", 7) == 0) {
 		if (kiosk_shows(k, arg)) {
 			ktrace(k, "expect ok \"%s\"", arg);
@@ -1318,6 +912,7 @@ main(int argc, char **argv)
 	if ((k.req = kreq_start(k.url, k.token, kwake, NULL)) == NULL)
 		fatalx("cannot start the request thread");
 	k.last_input_ms = netclient_now_ms();
+	SDL_StartTextInput();   /* a physical keyboard types into the search */
 	ktrace(&k, "screen home");
 	while (running) {
 		SDL_Event ev;
@@ -1333,7 +928,9 @@ main(int argc, char **argv)
 		    2000) == 0)
 			k.next_ping = now + 1000;
 		SDL_GetRendererOutputSize(r, &k.w, &k.h);
-		kiosk_render(&k);
+		if (k.screen == S_HOME)
+			kiosk_want_departments(&k);
+		kscreen_render(&k);
 		SDL_RenderPresent(r);
 		/* Tests see that the screen keeps drawing (e.g. while a request hangs). */
 		if (++k.frames % 10 == 0)
@@ -1360,15 +957,23 @@ main(int argc, char **argv)
 					if (ev.button.which != SDL_TOUCH_MOUSEID)
 						kiosk_tap(&k, ev.button.x, ev.button.y);
 					break;
+				case SDL_TEXTINPUT:
+					kiosk_typed(&k, ev.text.text);
+					break;
 				case SDL_KEYDOWN:
 					if (ev.key.keysym.sym == SDLK_ESCAPE && a.windowed)
 						running = 0;
+					else
+						kiosk_keydown(&k, ev.key.keysym.sym);
 					break;
 				}
 			} while (running && SDL_PollEvent(&ev));
 		}
 		if (k.screen != S_HOME && now - k.last_input_ms > (int64_t)idle * 1000) {
-			struct button home = { { 0, 0, 0, 0 }, "", A_HOME, 0 };
+			struct button home;
+
+			memset(&home, 0, sizeof home);
+			home.act = A_HOME;
 
 			ktrace(&k, "idle");
 			kiosk_act(&k, &home);

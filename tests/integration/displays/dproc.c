@@ -7,6 +7,7 @@
 #include "../host/harness.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
 
 int
 dd_init(struct dd *d, const char *tag)

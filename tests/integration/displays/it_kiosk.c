@@ -7,7 +7,8 @@
  * the daemon back (the kiosk notices by itself: "Đã kết nối lại"), then a whole
  * ticket flow (department, field, procedure page with fee and documents,
  * take a number) and a search typed on the on-screen keyboard without
- * diacritics.  The ticket it shows must be the one the daemon holds.
+ * diacritics, then with them (Telex), then on a physical keyboard (text
+ * input and backspace events).  The ticket it shows must be the one the daemon holds.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -69,6 +70,22 @@ main(void)
 	    "tap Tìm thủ tục\n"
 	    "type khai sinh\n"
 	    "expect Đăng ký khai sinh\n"
+	    /* Telex on the on-screen keys, then a physical keyboard. */
+	    "tap Trang đầu\n"
+	    "tap Tìm thủ tục\n"
+	    "type ddawng kys khai sinh\n"
+	    "expect đăng ký khai sinh_\n"
+	    "expect Đăng ký khai sinh\n"
+	    "key backspace\n"
+	    "key backspace\n"
+	    "key backspace\n"
+	    "key backspace\n"
+	    "expect đăng ký khai _\n"
+	    "text sinh\n"
+	    "expect đăng ký khai sinh_\n"
+	    "tap Trang đầu\n"
+	    "text hooj tichj\n"
+	    "expect hộ tịch_\n"
 	    "tap Trang đầu\n"
 	    "tap Ưu tiên\n"
 	    "tap Người cao tuổi\n"
@@ -128,6 +145,9 @@ main(void)
 	}
 	fclose(f);
 	CHECK(number > 0);
+	/* Printed, into this test's own printer file (dd_init moves the demo's
+	 * printer paths into d.dir). */
+	CHECK(dd_count(trace, "printed=yes") == 1);
 	/* The daemon holds that ticket, from this kiosk, elderly priority. */
 	CHECK(hn_req(&adm, "GET", "/api/v1/state", NULL, &o) == 200);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(o, "waiting")) {
