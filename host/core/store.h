@@ -41,6 +41,8 @@ enum store_error {
 };
 
 #define STORE_SCHEMA_VERSION 2
+/* PRAGMA application_id of an onestop database: "ONST". */
+#define STORE_APPLICATION_ID 0x4f4e5354
 
 enum store_role {
 	STORE_ROLE_STAFF = 1,
@@ -48,6 +50,7 @@ enum store_role {
 	STORE_ROLE_ADMIN,
 	STORE_ROLE_KIOSK,     /* device: issue tickets, read procedures */
 	STORE_ROLE_DISPLAY,   /* device: read state and events */
+	STORE_ROLE_METRICS,   /* device: read GET /metrics (Prometheus) */
 };
 
 #define STORE_NAME_LEN 64
