@@ -31,4 +31,7 @@ $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNES
 
 build: $(TEST_PROGRAMS)
 
+# make install, twice into a DESTDIR with an edit in between.
+INTEGRATION_TESTS += tests/integration/install.sh
+
 BENCHES += $(B)/tests/bench/host/bench_api
