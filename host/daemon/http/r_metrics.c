@@ -194,7 +194,7 @@ metrics_devices(FILE *f, api *a)
 		}
 		metrics_head(f, "onestop_printer_status", "gauge",
 		    "1, with the printer's last reported status as a label (ok,"
-		    " paper_near_end, paper_end, cover_open, offline, ...).");
+		    " near-end, paper-end, cover-open, offline, ...).");
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(d, "printers")) {
 			fputs("onestop_printer_status{printer=\"", f);
 			metrics_label(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "id")));

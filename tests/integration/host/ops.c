@@ -589,7 +589,9 @@ case_metrics(void)
 	    strstr(body, "onestop_printer_ready{printer=\"kiosk-1\"}") != NULL &&
 	    strstr(body, "onestop_board_up{") != NULL &&
 	    strstr(body, "onestop_sse_clients 0\n") != NULL &&
-	    strstr(body, "onestop_http_connections ") != NULL,
+	    strstr(body, "onestop_http_connections ") != NULL &&
+	    strstr(body, "onestop_queue_longest_wait_seconds{queue=\"TP-LL\"} 0\n") != NULL &&
+	    strstr(body, "onestop_queue_longest_wait_seconds{queue=\"TP-HT\"} ") != NULL,
 	    "metrics: the metrics token reads /metrics (%ld, %zu bytes)", s, strlen(body));
 	snprintf(path, sizeof path, "%s/metrics.txt", D.dir);
 	write_file(path, body);
