@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon/http/api.h"
@@ -139,19 +140,23 @@ static int
 restore_database(const char *file, const char *db)
 {
 	char err[1024];
-	int version = 0;
+	struct stat sb;
+	int version = 0, had;
 
 	if (!db_is_file(db)) {
 		fprintf(stderr, "onestopd: --restore: %s không phải một tệp\n", db);
 		return 1;
 	}
+	had = stat(db, &sb) == 0 && sb.st_size > 0;
 	if (backup_restore(file, db, &version, err, sizeof err) != 0) {
 		fprintf(stderr, "onestopd: khôi phục thất bại: %s\n", err);
 		return 1;
 	}
 	fprintf(stderr, "onestopd: đã khôi phục %s vào %s (lược đồ phiên bản %d,"
-	    " integrity_check ok); bản cũ, nếu có, ở %s.before-restore\n", file,
-	    db, version, db);
+	    " integrity_check ok)\n", file, db, version);
+	if (had)
+		fprintf(stderr, "onestopd: cơ sở dữ liệu trước khi khôi phục được giữ"
+		    " ở %s.before-restore\n", db);
 	return 0;
 }
 

@@ -21,7 +21,8 @@ ok() { echo "ok    $*"; }
 bad() { echo "FAIL  $*"; failed=1; }
 check() { what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 inst() {
-	make -C "$top" --no-print-directory install-files B="$B" DESTDIR="$root" \
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$top" --no-print-directory \
+		install-files B="$B" DESTDIR="$root" \
 		PREFIX=/usr/local >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; return 1; }
 }
 hasline() { grep -qx -- "$2" "$1"; }
