@@ -593,9 +593,46 @@ case_metrics(void)
 	    strstr(body, "onestop_queue_longest_wait_seconds{queue=\"TP-LL\"} 0\n") != NULL &&
 	    strstr(body, "onestop_queue_longest_wait_seconds{queue=\"TP-HT\"} ") != NULL,
 	    "metrics: the metrics token reads /metrics (%ld, %zu bytes)", s, strlen(body));
+	check(strstr(body, "onestop_commit_duration_seconds_count 0\n") == NULL &&
+	    strstr(body, "onestop_commit_duration_seconds_count ") != NULL,
+	    "metrics: the commits are counted in the histogram");
 	snprintf(path, sizeof path, "%s/metrics.txt", D.dir);
 	write_file(path, body);
 	free(body);
+
+	/* An event-stream client (onestopctl tail) is counted while connected. */
+	{
+		char url[64];
+		pid_t tail;
+		int seen = 0, devnull;
+
+		snprintf(url, sizeof url, "http://127.0.0.1:%d", D.port);
+		if ((tail = fork()) == 0) {
+			devnull = open("/dev/null", O_RDWR);
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			execl(ctl_bin, ctl_bin, "-u", url, "-t", h.token, "tail", (char *)NULL);
+			_exit(127);
+		}
+		kill_on_hang[2] = tail;
+		for (t0 = hn_now_ms(); tail > 0 && !seen && hn_now_ms() - t0 < 20000.0;) {
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+			if (hn_req(&m, "GET", "/metrics", NULL, NULL) == 200 && m.body != NULL)
+				seen = strstr(m.body, "onestop_sse_clients 1\n") != NULL &&
+				    strstr(m.body, "onestop_http_connections 1\n") == NULL;
+			if (!seen)
+				nanosleep(&ts, NULL);     /* poll interval */
+		}
+		check(seen, "metrics: a connected event-stream client is counted"
+		    " (onestop_sse_clients 1, 2 HTTP connections or more)");
+		if (tail > 0) {
+			kill(tail, SIGTERM);
+			waitpid(tail, &status, 0);
+		}
+		kill_on_hang[2] = 0;
+	}
 
 	find_bin(tool, sizeof tool, "PROMTOOL", "promtool");
 	{
