@@ -114,7 +114,7 @@ include tests/web.mk
 
 # ---- entry points ------------------------------------------------------------
 
-.PHONY: all deps build check run bench fuzz valgrind install clean layers test _test \
+.PHONY: all deps build check run bench fuzz valgrind install install-files clean layers test _test \
 	check-unit check-integration check-san check-fuzz _check _run _bench _fuzz
 
 deps:
@@ -195,16 +195,36 @@ bench: deps
 _bench: build $(BENCHES)
 	@tests/run-bench.sh $(B) $(BENCHES)
 
+# make install: the programs, the web pages, the systemd units (with PREFIX
+# written into their paths), the udev rules, and the production template of
+# the configuration (config/production/) into /etc/onestop, where a file that
+# exists is never overwritten: a differing new version goes beside it as
+# NAME.new (config/install-conf.sh).  The demo centre goes to
+# $(PREFIX)/share/onestop/demo/ as an example.  tests/integration/install.sh
+# installs twice into a DESTDIR with an edit in between.
+CONF_FILES := config/production/centre.ini config/production/procedures.csv
+UNIT_FILES := config/onestopd.service config/onestop-backup.service \
+	config/onestop-backup.timer
+
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/onestop \
-		$(DESTDIR)/lib/systemd/system $(DESTDIR)/lib/udev/rules.d \
-		$(DESTDIR)$(PREFIX)/share/onestop
+	@$(MAKE) --no-print-directory install-files
+
+install-files:
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/lib/systemd/system \
+		$(DESTDIR)/lib/udev/rules.d $(DESTDIR)$(PREFIX)/share/onestop/web \
+		$(DESTDIR)$(PREFIX)/share/onestop/demo
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 config/demo/*.ini config/demo/*.csv $(DESTDIR)/etc/onestop/
-	install -m 644 config/onestopd.service $(DESTDIR)/lib/systemd/system/
+	@sh config/install-conf.sh $(DESTDIR)/etc/onestop $(CONF_FILES)
+	for u in $(UNIT_FILES); do \
+		sed 's|/usr/local/|$(PREFIX)/|g' $$u > $(DESTDIR)/lib/systemd/system/$$(basename $$u).tmp && \
+		chmod 644 $(DESTDIR)/lib/systemd/system/$$(basename $$u).tmp && \
+		mv $(DESTDIR)/lib/systemd/system/$$(basename $$u).tmp \
+			$(DESTDIR)/lib/systemd/system/$$(basename $$u) || exit 1; \
+	done
 	install -m 644 config/60-onestop.rules $(DESTDIR)/lib/udev/rules.d/
-	install -d $(DESTDIR)$(PREFIX)/share/onestop/web
 	install -m 644 host/web/* $(DESTDIR)$(PREFIX)/share/onestop/web/
+	install -m 644 config/demo/*.ini config/demo/*.csv $(DESTDIR)$(PREFIX)/share/onestop/demo/
+	install -m 644 config/README.md $(DESTDIR)$(PREFIX)/share/onestop/README.md
 
 clean:
 	rm -rf build $(CLEAN_EXTRA)

@@ -46,9 +46,58 @@ struct core {
 	size_t nevents, capevents;
 	struct core_listener listeners[8];
 	int nlisteners;
+	struct core_metrics m;              /* for GET /metrics */
 	int lost_told;                      /* the loud line was logged */
 	struct timespec lost_last;          /* the last reminder */
 };
+
+/* Commit time buckets, seconds: an fsync on an SSD is ~1 ms, on an SD
+   card or a busy disk tens of ms. */
+const double core_commit_bounds[CORE_COMMIT_BOUNDS] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+};
+
+const struct core_metrics *
+core_metrics(const core *c)
+{
+	return &c->m;
+}
+
+/* Count one command of type t with the result of core_exec. */
+static int
+core_count(core *c, enum engine_cmd_type t, int rc)
+{
+	size_t i = (size_t)t < CORE_CMD_TYPES ? (size_t)t : 0;
+
+	if (rc == 0)
+		c->m.cmd_ok[i]++;
+	else if (rc == -CORE_ESTORE)
+		c->m.cmd_failed[i]++;
+	else
+		c->m.cmd_refused[i]++;
+	return rc;
+}
+
+/* Count one commit that took from t0 to now. */
+static void
+core_count_commit(core *c, const struct timespec *t0, int ok)
+{
+	struct timespec t1;
+	double s;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	if (!ok) {
+		c->m.commit_failures++;
+		return;
+	}
+	for (i = 0; i < CORE_COMMIT_BOUNDS && s > core_commit_bounds[i]; i++)
+		;
+	c->m.commit_bucket[i]++;
+	c->m.commits++;
+	c->m.commit_sum_s += s;
+}
 
 int64_t
 core_now(void)
@@ -197,8 +246,17 @@ core_random_code(char out[ENGINE_CODE_LEN + 1])
 	out[ENGINE_CODE_LEN] = '\0';
 }
 
+static int core_exec_one(core *c, struct engine_cmd *cmd,
+    struct engine_result *res);
+
 int
 core_exec(core *c, struct engine_cmd *cmd, struct engine_result *res)
+{
+	return core_count(c, cmd->type, core_exec_one(c, cmd, res));
+}
+
+static int
+core_exec_one(core *c, struct engine_cmd *cmd, struct engine_result *res)
 {
 	int rc, tries;
 
@@ -254,6 +312,9 @@ core_flush(core *c)
 
 
 	if (c->in_batch) {
+		struct timespec t0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (c->batch_failed || store_commit(c->st) != 0) {
 			if (store_lost(c->st))
 				core_tell_lost(c);
@@ -262,6 +323,7 @@ core_flush(core *c)
 			store_rollback(c->st);
 			ok = 0;
 		}
+		core_count_commit(c, &t0, ok);
 		c->in_batch = 0;
 		c->batch_failed = 0;
 		if (ok) {

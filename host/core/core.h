@@ -90,6 +90,26 @@ int core_replace_catalogue(core *c, struct config_procedure *procs, int n,
 int core_import_catalogue(core *c, const char *text, size_t len, int *n,
     char *err, size_t errlen);
 
+/*
+ * What the core has done since it started, for GET /metrics: commands by
+ * engine_cmd_type and result, and the time of each group commit as a
+ * histogram.  commit_bucket[i] counts commits that took at most
+ * core_commit_bounds[i] seconds and more than the bound before it (not
+ * cumulative); the last one counts those above every bound.
+ */
+#define CORE_CMD_TYPES (ENGINE_DAY_CLOSE + 1)
+#define CORE_COMMIT_BOUNDS 11
+struct core_metrics {
+	uint64_t cmd_ok[CORE_CMD_TYPES];       /* committed or in the batch */
+	uint64_t cmd_refused[CORE_CMD_TYPES];  /* the engine said no */
+	uint64_t cmd_failed[CORE_CMD_TYPES];   /* the store failed */
+	uint64_t commits, commit_failures;
+	uint64_t commit_bucket[CORE_COMMIT_BOUNDS + 1];
+	double commit_sum_s;
+};
+extern const double core_commit_bounds[CORE_COMMIT_BOUNDS];
+const struct core_metrics *core_metrics(const core *c);
+
 /* The last event id that is committed (safe to show). */
 int64_t core_committed_event_id(const core *c);
 

@@ -33,7 +33,6 @@
 #include "common/vntext.h"
 #include "common/xmalloc.h"
 
-#define STORE_APPLICATION_ID 0x4f4e5354   /* "ONST" */
 #define STORE_BUSY_TIMEOUT_MS 5000
 #define STORE_HASH_HEX (2 * crypto_generichash_BYTES + 1)
 #define STORE_TOKEN_BYTES 32

@@ -41,6 +41,8 @@ enum store_error {
 };
 
 #define STORE_SCHEMA_VERSION 2
+/* PRAGMA application_id of an onestop database: "ONST". */
+#define STORE_APPLICATION_ID 0x4f4e5354
 
 
 #define STORE_NAME_LEN 64

@@ -4,6 +4,8 @@
  *
  *   onestopd -c centre.ini [-l ADDR] [-p PORT] [-d DB] [-v] [-s]
  *   onestopd -c centre.ini -n                       check the config, exit
+ *   onestopd -c centre.ini [-d DB] --restore FILE   replace the database
+ *                                                   with a backup, exit
  *   onestopd -c centre.ini --add-user NAME --role ROLE [--counters 1,2]
  *            [--full-name TEXT]                     password on stdin
  */
@@ -13,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon/http/api.h"
+#include "core/backup.h"
 #include "core/config.h"
 #include "core/core.h"
 #include "daemon/dev/devbus.h"
@@ -44,12 +48,15 @@ usage(int rc)
 	    "       onestopd [-c centre.ini] -n\n"
 	    "       onestopd [-c centre.ini] [-d DB] --add-user NAME --role ROLE\n"
 	    "                [--counters 1,2] [--full-name TEXT]   (password on stdin)\n"
+	    "       onestopd [-c centre.ini] [-d DB] --restore FILE\n"
 	    "  -c FILE   the centre's configuration (default /etc/onestop/centre.ini)\n"
 	    "  -l ADDR   listen address (overrides [daemon] listen)\n"
 	    "  -p PORT   port, 0 = any free port (overrides [daemon] port)\n"
 	    "  -d DB     sqlite database (overrides [daemon] database)\n"
 	    "  -w DIR    serve the web pages (staff console, dashboard) from DIR\n"
 	    "  -n        check the configuration and exit (non-zero on any error)\n"
+	    "  --restore FILE  check the backup FILE (onestopctl backup) and make it\n"
+	    "            the database; refused while an onestopd runs on it\n"
 	    "  -v        debug logging;  -s  log to syslog\n");
 	exit(rc);
 }
@@ -118,6 +125,38 @@ add_user(store *st, const char *name, const char *role, const char *counters,
 		return 1;
 	}
 	fprintf(stderr, "onestopd: user %s added (%s)\n", u.name, store_role_name(u.role));
+	return 0;
+}
+
+/* A database in a file (not ":memory:" or a "file:" URI): it has a lock. */
+static int
+db_is_file(const char *path)
+{
+	return strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0;
+}
+
+/* onestopd --restore FILE: check FILE, make it the database; exit code. */
+static int
+restore_database(const char *file, const char *db)
+{
+	char err[1024];
+	struct stat sb;
+	int version = 0, had;
+
+	if (!db_is_file(db)) {
+		fprintf(stderr, "onestopd: --restore: %s không phải một tệp\n", db);
+		return 1;
+	}
+	had = stat(db, &sb) == 0 && sb.st_size > 0;
+	if (backup_restore(file, db, &version, err, sizeof err) != 0) {
+		fprintf(stderr, "onestopd: khôi phục thất bại: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "onestopd: đã khôi phục %s vào %s (lược đồ phiên bản %d,"
+	    " integrity_check ok)\n", file, db, version);
+	if (had)
+		fprintf(stderr, "onestopd: cơ sở dữ liệu trước khi khôi phục được giữ"
+		    " ở %s.before-restore\n", db);
 	return 0;
 }
 
@@ -230,12 +269,13 @@ main(int argc, char **argv)
 		{ "role", required_argument, NULL, 'R' },
 		{ "counters", required_argument, NULL, 'C' },
 		{ "full-name", required_argument, NULL, 'F' },
+		{ "restore", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 } };
 	const char *cfgpath = "/etc/onestop/centre.ini", *addr = NULL, *db = NULL;
 	const char *add = NULL, *role = NULL, *counters = NULL, *full_name = NULL;
-	const char *web = NULL;
-	int ch, check = 0, verbose = 0, use_syslog = 0, rc, v6;
+	const char *web = NULL, *restore = NULL;
+	int ch, check = 0, verbose = 0, use_syslog = 0, rc, v6, lock = -1;
 	long port = -1;
 	struct config *cfg;
 	char err[1024];
@@ -266,11 +306,13 @@ main(int argc, char **argv)
 		case 'R': role = optarg; break;
 		case 'C': counters = optarg; break;
 		case 'F': full_name = optarg; break;
+		case 'B': restore = optarg; break;
 		case 'h': usage(0);
 		default: usage(2);
 		}
 	}
-	if (optind != argc || (add != NULL && role == NULL))
+	if (optind != argc || (add != NULL && role == NULL) ||
+	    (restore != NULL && (add != NULL || check)))
 		usage(2);
 	log_init("onestopd", verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO, use_syslog);
 
@@ -288,6 +330,19 @@ main(int argc, char **argv)
 		    cfgpath, cfg->ndepartments, cfg->nqueues, cfg->ncounters, cfg->nprocedures);
 		config_free(cfg);
 		return 0;
+	}
+	if (restore != NULL) {
+		rc = restore_database(restore, cfg->database);
+		config_free(cfg);
+		return rc;
+	}
+	/* The daemon holds the database's lock while it runs: a restore
+	   (or a second daemon) on the same file is refused meanwhile. */
+	if (add == NULL && db_is_file(cfg->database) &&
+	    (lock = backup_lock(cfg->database, err, sizeof err)) < 0) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		config_free(cfg);
+		return 1;
 	}
 	if ((st = store_open(cfg->database, cfg, err, sizeof err)) == NULL) {
 		char where[600];
@@ -379,6 +434,8 @@ main(int argc, char **argv)
 	loop_free(l);
 	core_free(c);
 	store_close(st);
+	if (lock >= 0)
+		close(lock);
 	log_info("stopped");
 	return rc;
 }

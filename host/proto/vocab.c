@@ -54,6 +54,7 @@ static const char *const vocab_role[] = {
 	[STORE_ROLE_ADMIN] = "admin",
 	[STORE_ROLE_KIOSK] = "kiosk",
 	[STORE_ROLE_DISPLAY] = "display",
+	[STORE_ROLE_METRICS] = "metrics",
 };
 
 #define LEN(a) (int)(sizeof(a) / sizeof((a)[0]))

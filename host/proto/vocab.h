@@ -58,6 +58,7 @@ enum store_role {
 	STORE_ROLE_ADMIN,
 	STORE_ROLE_KIOSK,     /* device: issue tickets, read procedures */
 	STORE_ROLE_DISPLAY,   /* device: read state and events */
+	STORE_ROLE_METRICS,   /* device: read GET /metrics (Prometheus) */
 };
 
 /* The kinds of value that have names. */

@@ -28,6 +28,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
+#include "tools/ctl_backup.h"
 #include "tools/ctl_text.h"
 #include "common/strnum.h"
 #include "common/xmalloc.h"
@@ -1560,11 +1561,11 @@ cmd_device(struct ctl *c, int argc, char **argv)
 	int code;
 
 	if (argc < 3 || strcmp(argv[1], "add") != 0)
-		return usage_error("cần: device add TÊN --role kiosk|display");
+		return usage_error("cần: device add TÊN --role kiosk|display|metrics");
 	if (argc == 5 && strcmp(argv[3], "--role") == 0)
 		role = argv[4];
 	if (role == NULL)
-		return usage_error("cần --role kiosk|display");
+		return usage_error("cần --role kiosk|display|metrics");
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "name", argv[2]);
 	cJSON_AddStringToObject(body, "role", role);
@@ -1573,6 +1574,14 @@ cmd_device(struct ctl *c, int argc, char **argv)
 		printf("%s\n", jstr(ans, "token", "?"));
 	cJSON_Delete(ans);
 	return code;
+}
+
+/* backup: a copy of the database file itself (tools/ctl_backup.c). */
+static int
+cmd_backup(struct ctl *c, int argc, char **argv)
+{
+	(void)c;
+	return ctl_backup(argc, argv);
 }
 
 /* ---- the command table -------------------------------------------------- */
@@ -1856,8 +1865,16 @@ static const struct command commands[] = {
 	  "user (add TÊN --role VAI_TRÒ [--counters 1,2] [--full-name \"...\"] | list | del TÊN | passwd TÊN)",
 	  "Quản lý người dùng (admin).  Mật khẩu đọc từ bàn phím hoặc stdin.\n"
 	  "VAI_TRÒ: staff, manager, admin." },
-	{ "device", cmd_device, 1, "device add TÊN --role kiosk|display",
-	  "Tạo mã truy cập cho ki-ốt hoặc màn hình; in mã ra (chỉ một lần)." },
+	{ "device", cmd_device, 1, "device add TÊN --role kiosk|display|metrics",
+	  "Tạo mã truy cập cho ki-ốt, màn hình hoặc Prometheus (metrics: chỉ đọc\n"
+	  "GET /metrics); in mã ra (chỉ một lần)." },
+	{ "backup", cmd_backup, 0,
+	  "backup [-c TỆP.ini | -d CSDL] [--keep N] [--step-pages N] [--pause-ms N] TỆP|THƯ_MỤC/",
+	  "Sao lưu cơ sở dữ liệu khi onestopd đang chạy (đọc trực tiếp tệp CSDL, một\n"
+	  "ảnh chụp nhất quán, không làm gián đoạn onestopd).  THƯ_MỤC/: tạo\n"
+	  "THƯ_MỤC/onestop-NGÀYTHÁNG-GIỜ.db; --keep N: chỉ giữ N bản mới nhất.\n"
+	  "CSDL lấy từ -d, hoặc từ [daemon] database của -c (mặc định\n"
+	  "/etc/onestop/centre.ini).  Khôi phục: onestopd --restore TỆP." },
 	{ "reprint", cmd_reprint, 1, "reprint MÃ_PHIẾU", "In lại phiếu." },
 	{ "boards", cmd_boards, 1, "boards",
 	    "Các bảng điện tử: vai trò, địa chỉ, trạng thái, phiên bản, lỗi." },

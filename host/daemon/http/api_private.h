@@ -3,7 +3,7 @@
  * table, answers, JSON body checks and authentication.  The server is
  * server.c, the routes routes.c, their handlers one file per resource
  * (r_session.c, r_tickets.c, r_counters.c, r_catalogue.c, r_accounts.c,
- * r_state.c, r_stats.c, sse.c, static.c).  Nothing outside the HTTP layer
+ * r_state.c, r_stats.c, r_metrics.c, sse.c, static.c).  Nothing outside the HTTP layer
  * includes this header.
  */
 #ifndef ONESTOP_API_PRIVATE_H
@@ -196,6 +196,8 @@ void api_boards(struct req *r);
 void api_stats_live(struct req *r);
 void api_stats_report(struct req *r);
 void api_stats_counter_today(struct req *r);
+/* r_metrics.c */
+void api_metrics(struct req *r);
 /* sse.c */
 enum MHD_Result api_events(struct req *r);
 /* static.c */

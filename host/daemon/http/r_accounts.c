@@ -225,8 +225,10 @@ api_devices(struct req *r)
 	memset(&u, 0, sizeof u);
 	snprintf(u.name, sizeof u.name, "%s", api_str(b, "name"));
 	u.role = store_role_parse(api_str(b, "role"));
-	if ((u.role != STORE_ROLE_KIOSK && u.role != STORE_ROLE_DISPLAY) || u.name[0] == '\0') {
-		api_error(r, 400, "bad_value", "Thiết bị cần tên và vai trò kiosk hoặc display.");
+	if ((u.role != STORE_ROLE_KIOSK && u.role != STORE_ROLE_DISPLAY &&
+	    u.role != STORE_ROLE_METRICS) || u.name[0] == '\0') {
+		api_error(r, 400, "bad_value",
+		    "Thiết bị cần tên và vai trò kiosk, display hoặc metrics.");
 		goto out;
 	}
 	if (!store_user_name_valid(api_str(b, "name"))) {

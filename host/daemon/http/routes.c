@@ -27,6 +27,7 @@
 #define ADMIN ROLE(STORE_ROLE_ADMIN)
 #define KIOSK ROLE(STORE_ROLE_KIOSK)
 #define DISPLAY ROLE(STORE_ROLE_DISPLAY)
+#define METRICS ROLE(STORE_ROLE_METRICS)
 #define PEOPLE (STAFF | MANAGER | ADMIN)
 #define MANAGE (MANAGER | ADMIN)
 #define ANYONE (PEOPLE | KIOSK | DISPLAY)
@@ -38,6 +39,8 @@
 const struct api_route api_routes[] = {
 	/* method  path                          roles   body    handler */
 	{ "GET",  "/healthz",                    PUBLIC, NOBODY, api_healthz, NULL, NULL, 0 },
+	/* Prometheus scrapes with a metrics device token (operations.md). */
+	{ "GET",  "/metrics",                    METRICS | ADMIN, NOBODY, api_metrics, NULL, NULL, 0 },
 	{ "GET",  "/",                           PUBLIC, NOBODY, api_page, NULL, "index.html", 0 },
 	{ "GET",  "/staff",                      PUBLIC, NOBODY, api_page, NULL, "staff.html", 0 },
 	{ "GET",  "/manager",                    PUBLIC, NOBODY, api_page, NULL, "manager.html", 0 },

@@ -200,6 +200,9 @@ test_failed_commit_has_no_effect(void **state)
 
 	assert_int_equal(rec.commits_failed, 1);
 	assert_int_equal(rec.commits_ok, 0);
+	/* GET /metrics counts it apart from the commits that worked. */
+	assert_int_equal(core_metrics(c)->commit_failures, 1);
+	assert_int_equal(core_metrics(c)->commits, 1);
 	/* Listeners never heard of the failed batch. */
 	assert_int_equal(rec.nevents, 1);
 	assert_true(core_committed_event_id(c) == committed);
@@ -250,6 +253,47 @@ test_refused_command_leaves_the_batch_closed(void **state)
 	store_close(st);
 }
 
+/* What GET /metrics reads: commands by type and result, commit times. */
+static void
+test_metrics_count_commands_and_commits(void **state)
+{
+	const struct core_metrics *m;
+	struct engine_result res;
+	struct engine_cmd cmd;
+	uint64_t n = 0;
+	store *st;
+	core *c;
+	int i;
+
+	(void)state;
+	unlink(dbpath);
+	c = open_core(&st);
+	m = core_metrics(c);
+	for (i = 0; i < 3; i++) {
+		cmd = cmd_of(ENGINE_ISSUE, core_config(c), "TP-HT", 0);
+		assert_int_equal(core_exec(c, &cmd, &res), 0);
+		core_flush(c);
+	}
+	cmd = cmd_of(ENGINE_CALL_NEXT, core_config(c), NULL, 1);
+	assert_int_equal(core_exec(c, &cmd, &res), -ENGINE_ECLOSED);
+	core_flush(c);
+	assert_int_equal(m->cmd_ok[ENGINE_ISSUE], 3);
+	assert_int_equal(m->cmd_refused[ENGINE_ISSUE], 0);
+	assert_int_equal(m->cmd_refused[ENGINE_CALL_NEXT], 1);
+	assert_int_equal(m->cmd_ok[ENGINE_CALL_NEXT], 0);
+	assert_int_equal(m->cmd_failed[ENGINE_ISSUE], 0);
+	/* Four batches (the refused command's is empty), each in one bucket. */
+	assert_int_equal(m->commits, 4);
+	for (i = 0; i <= CORE_COMMIT_BOUNDS; i++)
+		n += m->commit_bucket[i];
+	assert_int_equal(n, 4);
+	assert_true(m->commit_sum_s > 0.0);
+	for (i = 1; i < CORE_COMMIT_BOUNDS; i++)
+		assert_true(core_commit_bounds[i] > core_commit_bounds[i - 1]);
+	core_free(c);
+	store_close(st);
+}
+
 static int
 setup(void **state)
 {
@@ -283,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_batch_is_invisible_until_flushed),
 		cmocka_unit_test(test_failed_commit_has_no_effect),
 		cmocka_unit_test(test_refused_command_leaves_the_batch_closed),
+		cmocka_unit_test(test_metrics_count_commands_and_commits),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -35,7 +35,7 @@
 #include "daemon/http/apijson.h"
 
 static const int roles[] = { STORE_ROLE_STAFF, STORE_ROLE_MANAGER,
-	STORE_ROLE_ADMIN, STORE_ROLE_KIOSK, STORE_ROLE_DISPLAY };
+	STORE_ROLE_ADMIN, STORE_ROLE_KIOSK, STORE_ROLE_DISPLAY, STORE_ROLE_METRICS };
 #define NROLES (int)(sizeof roles / sizeof roles[0])
 
 static struct {

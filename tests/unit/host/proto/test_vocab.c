@@ -23,7 +23,7 @@ static const char *const pinned[VOCAB_KINDS][16] = {
 	    "no_show", "cancelled" },
 	[VOCAB_COUNTER_STATE] = { "closed", "open", "paused" },
 	[VOCAB_CHANNEL] = { "kiosk", "counter", "online", "api" },
-	[VOCAB_ROLE] = { "staff", "manager", "admin", "kiosk", "display" },
+	[VOCAB_ROLE] = { "staff", "manager", "admin", "kiosk", "display", "metrics" },
 };
 
 static void
