@@ -175,7 +175,7 @@ async function main() {
   await page.click('#b-pause');
   await page.selectOption('#pause-reason', 'Họp, tập huấn');
   await page.click('#pause-ok');
-  await page.waitForFunction(() => /tạm dừng/.test(document.getElementById('tinfo').textContent));
+  await page.waitForFunction(() => /^Tạm dừng/.test(document.getElementById('cstate').textContent));
   const c1 = (await api('GET', '/api/v1/state', null, mg)).body.counters.find(c => c.number === 1);
   const since = new Date(c1.since * 1000).toLocaleTimeString('en-GB',
     { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false });
