@@ -1788,7 +1788,7 @@ xp_invalid(const engine *e, struct xp *x, const struct engine_cmd *cmd)
 		if (cmd->to_queue < 0 && cmd->to_counter < 0)
 			xp_add(x, "chưa chọn hàng đợi hoặc quầy nhận");
 		else if (cmd->to_queue >= 0 && cmd->to_counter >= 0)
-			xp_add(x, "chỉ chọn một nơi nhận: một hàng đợi hoặc một quầy");
+			xp_add(x, "chọn hàng đợi hoặc quầy nhận, không chọn cả hai");
 		else if (cmd->to_counter == cmd->counter)
 			xp_add(x, "không thể chuyển sang chính %s",
 			    xp_counter(e, cmd->counter));

@@ -1441,7 +1441,7 @@ test_explain(void **state)
 	cmd.to_queue = QB;
 	cmd.to_counter = C2;
 	refused(e, cmd, ENGINE_EINVAL,
-	    "Không thể chuyển: chỉ chọn một nơi nhận: một hàng đợi hoặc một quầy.");
+	    "Không thể chuyển: chọn hàng đợi hoặc quầy nhận, không chọn cả hai.");
 	cmd.to_queue = -1;
 	cmd.to_counter = C1;
 	refused(e, cmd, ENGINE_EINVAL, "Không thể chuyển: không thể chuyển sang chính Quầy 1.");
