@@ -1927,8 +1927,11 @@ xp_reason(const engine *e, struct xp *x, const struct engine_cmd *cmd, int err)
 		return;
 	}
 	case ENGINE_EEXHAUSTED: {
-		int q = cmd->queue >= 0 ? cmd->queue : cmd->procedure >= 0 &&
-		    cfg->procedures != NULL ? cfg->procedures[cmd->procedure].queue : -1;
+		int q = cmd->queue;
+
+		if (q < 0 && cmd->procedure >= 0 && cmd->procedure < cfg->nprocedures &&
+		    cfg->procedures != NULL)
+			q = cfg->procedures[cmd->procedure].queue;
 
 		if (q >= 0 && q < cfg->nqueues)
 			xp_add(x, "hàng đợi %s đã dùng hết các số từ %d đến %d hôm nay",

@@ -1516,6 +1516,19 @@ test_explain(void **state)
 			assert_true(strstr(buf, ": ") != NULL);
 			assert_int_equal(buf[strlen(buf) - 1], '.');
 			assert_true(vntext_valid_utf8(buf, strlen(buf)));
+			/* and with every field pointing somewhere: a ticket, a
+			 * number, a procedure, a target (out of range too). */
+			cmd.ticket = a;
+			cmd.number = 1001;
+			cmd.procedure = 1;
+			cmd.to_counter = C1;
+			engine_explain(e, &cmd, er, buf, sizeof buf);
+			assert_int_equal(buf[strlen(buf) - 1], '.');
+			cmd.procedure = 99;
+			cmd.number = 99999;
+			cmd.to_queue = 99;
+			engine_explain(e, &cmd, er, buf, sizeof buf);
+			assert_int_equal(buf[strlen(buf) - 1], '.');
 			for (size_t len = 1; len < 24; len++) {
 				char small[24];
 				engine_explain(e, &cmd, er, small, len);
