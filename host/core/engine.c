@@ -21,12 +21,14 @@
  */
 #include "core/engine.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/vntext.h"
 #include "common/xmalloc.h"
 #include "core/engine_private.h"
 #include "core/estimate.h"
@@ -1628,6 +1630,373 @@ engine_error_code(int err)
 	case ENGINE_EDUPCODE: return "duplicate_code";
 	default: return "unknown";
 	}
+}
+
+/* ---- refusals explained ------------------------------------------------ */
+
+/* A message being built: appends while there is room (cut later on a
+ * character boundary by vntext_copy_utf8). */
+struct xp {
+	char buf[512];
+	size_t n;
+};
+
+static void xp_add(struct xp *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+xp_add(struct xp *x, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (x->n >= sizeof x->buf - 1)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(x->buf + x->n, sizeof x->buf - x->n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		x->n += (size_t)w < sizeof x->buf - x->n ? (size_t)w :
+		    sizeof x->buf - x->n - 1;
+}
+
+/* "Quầy 3": the counter's configured name. */
+static const char *
+xp_counter(const engine *e, int c)
+{
+	if (c < 0 || c >= e->cfg->ncounters)
+		return "quầy";
+	return e->cfg->counters[c].name != NULL ? e->cfg->counters[c].name : "Quầy";
+}
+
+static const char *
+xp_queue(const engine *e, int q)
+{
+	if (q < 0 || q >= e->cfg->nqueues || e->cfg->queues[q].name == NULL)
+		return "?";
+	return e->cfg->queues[q].name;
+}
+
+/*
+ * What ticket t is doing, after "số 0012" (or "số này"), as seen from
+ * counter c: "đang được phục vụ", "đang được gọi tại Quầy 2"...
+ */
+static void
+xp_ticket_state(const engine *e, struct xp *x, const struct engine_ticket *t,
+    int c)
+{
+	int here = t->counter == c;
+
+	switch (t->state) {
+	case ENGINE_T_WAITING:
+		if (t->assigned_counter >= 0 && t->assigned_counter != c)
+			xp_add(x, "đang chờ %s", xp_counter(e, t->assigned_counter));
+		else
+			xp_add(x, "đang chờ");
+		break;
+	case ENGINE_T_CALLED:
+		xp_add(x, "đang được gọi");
+		if (!here)
+			xp_add(x, " tại %s", xp_counter(e, t->counter));
+		break;
+	case ENGINE_T_SERVING:
+		xp_add(x, "đang được phục vụ");
+		if (!here)
+			xp_add(x, " tại %s", xp_counter(e, t->counter));
+		break;
+	case ENGINE_T_PARKED:
+		xp_add(x, "đang tạm gác");
+		if (t->assigned_counter != c)
+			xp_add(x, " ở %s", xp_counter(e, t->assigned_counter));
+		break;
+	case ENGINE_T_DONE:
+		xp_add(x, "đã được phục vụ xong");
+		break;
+	case ENGINE_T_NO_SHOW:
+		xp_add(x, "đã được tính là vắng mặt");
+		break;
+	case ENGINE_T_CANCELLED:
+		xp_add(x, "đã bị hủy");
+		break;
+	default:
+		xp_add(x, "ở trạng thái không cho phép thao tác này");
+		break;
+	}
+}
+
+/* "Không thể gọi lại", "Không thể gọi số 0012"...: the action refused. */
+static void
+xp_action(struct xp *x, const struct engine_cmd *cmd)
+{
+	switch (cmd->type) {
+	case ENGINE_ISSUE: xp_add(x, "Không thể cấp số"); break;
+	case ENGINE_CALL_NEXT: xp_add(x, "Không thể gọi số tiếp theo"); break;
+	case ENGINE_CALL_SPECIFIC:
+		if (cmd->number >= 1 && cmd->number <= NUMBER_MAX)
+			xp_add(x, "Không thể gọi số %04d", cmd->number);
+		else
+			xp_add(x, "Không thể gọi số này");
+		break;
+	case ENGINE_RECALL: xp_add(x, "Không thể gọi lại"); break;
+	case ENGINE_START: xp_add(x, "Không thể bắt đầu phục vụ"); break;
+	case ENGINE_FINISH: xp_add(x, "Không thể kết thúc"); break;
+	case ENGINE_NO_SHOW: xp_add(x, "Không thể ghi vắng mặt"); break;
+	case ENGINE_TRANSFER: xp_add(x, "Không thể chuyển"); break;
+	case ENGINE_PARK: xp_add(x, "Không thể tạm gác"); break;
+	case ENGINE_UNPARK:
+		if (cmd->number >= 1 && cmd->number <= NUMBER_MAX)
+			xp_add(x, "Không thể đưa số %04d lại hàng chờ", cmd->number);
+		else
+			xp_add(x, "Không thể đưa số này lại hàng chờ");
+		break;
+	case ENGINE_COUNTER_OPEN: xp_add(x, "Không thể mở quầy"); break;
+	case ENGINE_COUNTER_PAUSE: xp_add(x, "Không thể tạm dừng quầy"); break;
+	case ENGINE_COUNTER_CLOSE: xp_add(x, "Không thể đóng quầy"); break;
+	case ENGINE_RATE: xp_add(x, "Không thể ghi đánh giá"); break;
+	case ENGINE_CANCEL: xp_add(x, "Không thể hủy vé"); break;
+	case ENGINE_DAY_CLOSE: xp_add(x, "Không thể kết thúc ngày làm việc"); break;
+	default: xp_add(x, "Không thể thực hiện"); break;
+	}
+}
+
+/* Why a field check (EINVAL) failed, in words. */
+static void
+xp_invalid(const engine *e, struct xp *x, const struct engine_cmd *cmd)
+{
+	const struct config *cfg = e->cfg;
+
+	if (cmd->now <= 0 || !reason_ok(cmd->reason)) {
+		xp_add(x, "yêu cầu không hợp lệ");
+		return;
+	}
+	switch (cmd->type) {
+	case ENGINE_ISSUE:
+		if (cmd->priority < 0 || cmd->priority > cfg->npriority)
+			xp_add(x, "không có loại ưu tiên này");
+		else if (cmd->channel < ENGINE_CH_KIOSK || cmd->channel > ENGINE_CH_API)
+			xp_add(x, "không có kênh lấy số này");
+		else if (cmd->kiosk < -1 || cmd->kiosk >= cfg->nkiosks)
+			xp_add(x, "không có ki-ốt này");
+		else
+			xp_add(x, "mã vé không hợp lệ");
+		return;
+	case ENGINE_CALL_SPECIFIC:
+	case ENGINE_UNPARK:
+		xp_add(x, "số vé phải từ 1 đến %d", NUMBER_MAX);
+		return;
+	case ENGINE_TRANSFER:
+		if (cmd->to_queue < 0 && cmd->to_counter < 0)
+			xp_add(x, "chưa chọn hàng đợi hoặc quầy nhận");
+		else if (cmd->to_queue >= 0 && cmd->to_counter >= 0)
+			xp_add(x, "chọn hàng đợi hoặc quầy nhận, không chọn cả hai");
+		else if (cmd->to_counter == cmd->counter)
+			xp_add(x, "không thể chuyển sang chính %s",
+			    xp_counter(e, cmd->counter));
+		else
+			xp_add(x, "yêu cầu không hợp lệ");
+		return;
+	case ENGINE_RATE:
+		xp_add(x, "mức đánh giá phải từ 1 đến 4");
+		return;
+	default:
+		xp_add(x, "yêu cầu không hợp lệ");
+		return;
+	}
+}
+
+/* Counter c is closed or paused (ECLOSED), in words. */
+static void
+xp_closed(const engine *e, struct xp *x, int c)
+{
+	const struct engine_counter *ec = &e->counters[c];
+
+	if (ec->state == ENGINE_C_PAUSED) {
+		xp_add(x, "%s đang tạm dừng", xp_counter(e, c));
+		if (ec->reason[0] != '\0')
+			xp_add(x, " (%s)", ec->reason);
+	} else {
+		xp_add(x, "%s đang đóng", xp_counter(e, c));
+	}
+}
+
+/* Why (err) the state refused cmd, in words. */
+static void
+xp_reason(const engine *e, struct xp *x, const struct engine_cmd *cmd, int err)
+{
+	const struct config *cfg = e->cfg;
+	int c = cmd->counter >= 0 && cmd->counter < cfg->ncounters ?
+	    cmd->counter : -1;
+	const struct tk *p = NULL;
+	const int named = cmd->type == ENGINE_CALL_SPECIFIC ||
+	    cmd->type == ENGINE_UNPARK;
+	char day[11];
+
+	if (cmd->number >= 1 && cmd->number <= NUMBER_MAX)
+		p = e->by_number[cmd->number];
+	/* A command of a later day was refused before that day's close. */
+	if (cmd->now > 0 && e->day[0] != '\0') {
+		engine_day_of(cmd->now, cfg->day_start_hour, day);
+		if (strcmp(day, e->day) > 0 && check_after_close(cmd) == err) {
+			xp_add(x, "đã sang ngày làm việc mới, các quầy đã đóng"
+			    " và các vé của ngày trước đã kết thúc");
+			return;
+		}
+	}
+	switch (err) {
+	case ENGINE_EINVAL:
+		xp_invalid(e, x, cmd);
+		return;
+	case ENGINE_ENOQUEUE:
+		xp_add(x, cmd->type == ENGINE_ISSUE ?
+		    "không có hàng đợi hoặc thủ tục này" : "không có hàng đợi này");
+		return;
+	case ENGINE_ENOCOUNTER:
+		if (cmd->type == ENGINE_TRANSFER && c >= 0)
+			xp_add(x, "không có quầy nhận này");
+		else
+			xp_add(x, "không có quầy này");
+		return;
+	case ENGINE_ENOTICKET:
+		if (cmd->type == ENGINE_CANCEL) {
+			xp_add(x, "không tìm thấy vé này");
+		} else if (p != NULL && named && strcmp(p->t.day, e->day) == 0) {
+			xp_add(x, "số này ");
+			xp_ticket_state(e, x, &p->t, c);
+		} else if (named) {
+			xp_add(x, "hôm nay chưa cấp số này");
+		} else {
+			xp_add(x, "không tìm thấy vé");
+		}
+		return;
+	case ENGINE_ECLOSED:
+		if (c < 0) {
+			xp_add(x, "quầy đang đóng hoặc tạm dừng");
+		} else if (e->counters[c].state == ENGINE_C_OPEN) {
+			xp_add(x, "%s đang mở", xp_counter(e, c));
+		} else if (cmd->type == ENGINE_COUNTER_CLOSE) {
+			xp_add(x, "%s đã đóng rồi", xp_counter(e, c));
+		} else {
+			xp_closed(e, x, c);
+			if (cmd->type != ENGINE_COUNTER_PAUSE)
+				xp_add(x, "; hãy mở quầy trước");
+		}
+		return;
+	case ENGINE_EBUSY: {
+		const struct tk *h = c >= 0 ? held(e, c) : NULL;
+
+		if (h == NULL) {
+			xp_add(x, "quầy đang phục vụ một vé khác");
+			return;
+		}
+		xp_add(x, "%s %s số %04d", xp_counter(e, c),
+		    h->t.state == ENGINE_T_SERVING ? "đang phục vụ" : "đang gọi",
+		    h->t.number);
+		xp_add(x, cmd->type == ENGINE_CALL_NEXT ||
+		    cmd->type == ENGINE_CALL_SPECIFIC ?
+		    "; hãy kết thúc, chuyển hoặc tạm gác số này trước" :
+		    "; hãy kết thúc, chuyển hoặc tạm gác số này trước khi rời quầy");
+		return;
+	}
+	case ENGINE_EIDLE:
+		xp_add(x, "%s chưa gọi số nào", c >= 0 ? xp_counter(e, c) : "quầy");
+		return;
+	case ENGINE_EEMPTY:
+		xp_add(x, "không còn ai chờ ở các hàng đợi mà %s phục vụ",
+		    xp_counter(e, c));
+		return;
+	case ENGINE_ESTATE: {
+		const struct tk *t = NULL;
+
+		if (cmd->type == ENGINE_CANCEL)
+			t = engine_find_id(e, cmd->ticket);
+		else if (named)
+			t = p;
+		else if (c >= 0)
+			t = held(e, c);
+		if (t == NULL) {
+			xp_add(x, "vé không ở trạng thái cho phép thao tác này");
+			return;
+		}
+		if (named)
+			xp_add(x, "số này ");
+		else
+			xp_add(x, "số %04d ", t->t.number);
+		xp_ticket_state(e, x, &t->t, c);
+		if (cmd->type == ENGINE_UNPARK && t->t.state != ENGINE_T_PARKED)
+			xp_add(x, ", không phải đang tạm gác");
+		return;
+	}
+	case ENGINE_EEXHAUSTED: {
+		int q = cmd->queue;
+
+		if (q < 0 && cmd->procedure >= 0 && cmd->procedure < cfg->nprocedures &&
+		    cfg->procedures != NULL)
+			q = cfg->procedures[cmd->procedure].queue;
+
+		if (q >= 0 && q < cfg->nqueues)
+			xp_add(x, "hàng đợi %s đã dùng hết các số từ %d đến %d hôm nay",
+			    xp_queue(e, q), cfg->queues[q].number_first,
+			    cfg->queues[q].number_last);
+		else
+			xp_add(x, "hàng đợi đã hết số thứ tự trong ngày");
+		return;
+	}
+	case ENGINE_ENOTSERVED:
+		if (p == NULL) {
+			xp_add(x, "%s không phục vụ vé này", xp_counter(e, c));
+		} else if (p->t.state == ENGINE_T_PARKED && p->t.assigned_counter != c) {
+			xp_add(x, "số này đang tạm gác ở %s",
+			    xp_counter(e, p->t.assigned_counter));
+		} else if (p->t.assigned_counter >= 0 && p->t.assigned_counter != c) {
+			xp_add(x, "số này đã được chuyển cho %s",
+			    xp_counter(e, p->t.assigned_counter));
+		} else {
+			xp_add(x, "%s không phục vụ hàng đợi %s", xp_counter(e, c),
+			    xp_queue(e, p->t.queue));
+		}
+		return;
+	case ENGINE_EDUPCODE:
+		xp_add(x, "mã vé đã được dùng, hãy thử lại");
+		return;
+	default:
+		xp_add(x, "%s", engine_strerror(err));
+		return;
+	}
+}
+
+char *
+engine_explain(const engine *e, const struct engine_cmd *cmd, int err,
+    char *buf, size_t len)
+{
+	struct xp x;
+
+	if (len == 0)
+		return buf;
+	if (err < 0)
+		err = -err;
+	x.n = 0;
+	x.buf[0] = '\0';
+	if (cmd == NULL || err == ENGINE_OK) {
+		xp_add(&x, "%s.", engine_strerror(err));
+	} else {
+		xp_action(&x, cmd);
+		xp_add(&x, ": ");
+		xp_reason(e, &x, cmd, err);
+		xp_add(&x, ".");
+	}
+	vntext_copy_utf8(buf, len, x.buf);
+	return buf;
+}
+
+int
+engine_recalls_left(const engine *e, const struct engine_ticket *t)
+{
+	int left;
+
+	if (t == NULL || t->state != ENGINE_T_CALLED)
+		return -1;
+	left = 1 + e->cfg->policy.recall_limit - t->calls;
+	return left > 0 ? left : 0;
 }
 
 /* Names come from the one vocabulary (proto/vocab.c). */

@@ -190,6 +190,20 @@ int engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *r
 
 /* Text for an engine_error (positive value), Vietnamese, for people. */
 const char *engine_strerror(int err);
+/*
+ * Why cmd was refused with err (either sign), for people: the action and
+ * what stands in its way now, e.g. "Không thể gọi lại: số 0012 đang được
+ * phục vụ."  Built from the command and the engine's current state, so call
+ * it right after the refusal, before any other command.  Writes at most len
+ * bytes (NUL included, never a split character) to buf and returns buf.
+ */
+char *engine_explain(const engine *e, const struct engine_cmd *cmd, int err,
+    char *buf, size_t len);
+/*
+ * How many more recalls of called ticket t still call it: 0 means the next
+ * recall makes it a no-show (policy recall_limit).  -1 when t is not called.
+ */
+int engine_recalls_left(const engine *e, const struct engine_ticket *t);
 /* Short ASCII names for events / states / errors, used in JSON. */
 const char *engine_event_name(enum engine_event_type t);
 const char *engine_ticket_state_name(enum engine_ticket_state s);

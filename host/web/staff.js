@@ -14,6 +14,43 @@ function say(text, kind) {
   m.className = 'msg ' + (kind || '');
 }
 
+/* 12 -> "0012": how the boards and the tickets show a number. */
+function num4(n) { return String(n).padStart(4, '0'); }
+
+/* Unix seconds -> "10:42" (local time). */
+function hhmm(t) {
+  const d = new Date(t * 1000), p = n => String(n).padStart(2, '0');
+  return p(d.getHours()) + ':' + p(d.getMinutes());
+}
+
+/* What the panel says when the counter holds no ticket. */
+function idleText(c) {
+  if (!c) return 'Quầy chưa mở.';
+  if (c.state === 'open') return 'Chưa gọi số nào.';
+  if (c.state === 'paused')
+    return 'Quầy đang tạm dừng' + (c.since ? ' từ ' + hhmm(c.since) : '') +
+      (c.reason ? ' — Lý do: ' + c.reason : '.');
+  return 'Quầy chưa mở.';
+}
+
+/* What an accepted action did, in words (null: nothing to say). */
+function doneText(action, body, ans, opts) {
+  const t = ans && ans.ticket;
+  if (action === 'recall' && t) {
+    if (t.state === 'no_show')
+      return ['Số ' + num4(t.number) + ' đã được chuyển thành vắng mặt sau ' + t.calls + ' lần gọi.', 'warn'];
+    if (ans.recalls_left === 0) return ['Gọi lại lần cuối: lần sau sẽ tính là vắng mặt.', 'warn'];
+    return ['Đã gọi lại số ' + num4(t.number) + ' (lần gọi thứ ' + t.calls + ').', 'info'];
+  }
+  if (action === 'call' && t && opts.parked)
+    return ['Đã gọi lại số ' + num4(t.number) + ' đang tạm gác.', 'info'];
+  if (action === 'unpark' && body)
+    return ['Số ' + num4(body.number) + ' đã được đưa lại hàng chờ của quầy.', 'info'];
+  if (action === 'park' && t)
+    return ['Đã tạm gác số ' + num4(t.number) + '.', 'info'];
+  return null;
+}
+
 function myCounters() {
   if (!S.state) return [];
   const all = S.state.counters || [];
@@ -53,7 +90,7 @@ function render() {
   $('cstate').className = c ? 'state-' + c.state : '';
   $('csince').textContent = c && c.since ? 'từ ' + new Date(c.since * 1000).toLocaleTimeString('vi-VN') : '';
   const t = c && c.ticket;
-  $('tnum').textContent = t ? String(t.number).padStart(4, '0') : '—';
+  $('tnum').textContent = t ? num4(t.number) : '—';
   if (t) {
     const tstates = { called: 'Đã gọi', serving: 'Đang phục vụ' };
     $('tinfo').innerHTML = '<b>' + OS.esc(tstates[t.state] || t.state) + '</b> · ' + OS.esc(t.queue_name || t.queue) +
@@ -62,7 +99,7 @@ function render() {
       '<br><span class="muted">Lấy số lúc ' + new Date(t.issued_at * 1000).toLocaleTimeString('vi-VN') +
       (t.calls > 1 ? ' · đã gọi ' + t.calls + ' lần' : '') + '</span>';
   } else {
-    $('tinfo').textContent = c && c.state === 'open' ? 'Chưa gọi số nào.' : 'Quầy chưa mở.';
+    $('tinfo').textContent = idleText(c);
   }
   const open = c && c.state === 'open', has = !!t;
   $('b-next').disabled = !open || has || S.busy;
@@ -92,11 +129,13 @@ function render() {
     const q = (st.queues || []).find(x => x.code === w.queue);
     const waited = now - (w.enqueued_at || w.issued_at);
     const over = q && q.target_wait_min && waited > q.target_wait_min * 60;
-    return '<tr data-number="' + w.number + '"><td><b>' + String(w.number).padStart(4, '0') + '</b></td><td>' +
+    return '<tr data-number="' + w.number + '"><td><b>' + num4(w.number) + '</b></td><td>' +
       OS.esc(w.queue_name || w.queue) + (lv(w) ? ' <span class="muted">(hỗ trợ)</span>' : '') +
       '</td><td>' + OS.esc(w.priority_name || '') + '</td><td class="n' +
       (over ? ' over' : '') + '">' + OS.dur(waited) + '</td><td>' +
-      (w.state === 'parked' ? '<button type="button" data-unpark="' + w.number + '">Gọi lại</button>' : '') +
+      (w.state === 'parked' ? '<span class="muted">Tạm gác</span> <button type="button" data-callback="' + w.number +
+        '" title="Gọi lại số này ngay tại quầy">Gọi lại</button> <button type="button" data-unpark="' + w.number +
+        '" title="Để số này chờ gọi tiếp theo">Đưa lại hàng chờ</button>' : '') +
       '</td></tr>';
   }).join('') || '<tr><td colspan="5" class="muted">Không có ai đang chờ.</td></tr>';
 }
@@ -128,13 +167,14 @@ async function reload() {
   }
 }
 
-async function act(action, body) {
+async function act(action, body, opts) {
   if (S.busy || !S.counter) return;
   S.busy = true;
   render();
   try {
-    await OS.api('POST', '/api/v1/counters/' + S.counter + '/' + action, body);
-    say('', '');
+    const ans = await OS.api('POST', '/api/v1/counters/' + S.counter + '/' + action, body);
+    const done = doneText(action, body, ans, opts || {});
+    say(done ? done[0] : '', done ? done[1] : '');
   } catch (e) {
     say(e.message, 'err');
   } finally {
@@ -146,7 +186,7 @@ async function act(action, body) {
 function openTransfer() {
   const c = cur();
   if (!c || !c.ticket) return;
-  $('tr-num').textContent = String(c.ticket.number).padStart(4, '0');
+  $('tr-num').textContent = num4(c.ticket.number);
   $('tr-queue').innerHTML = '<option value="">—</option>' + (S.state.queues || []).map(q =>
     '<option value="' + OS.esc(q.code) + '">' + OS.esc(q.name) + '</option>').join('');
   $('tr-counter').innerHTML = '<option value="">—</option>' + (S.state.counters || [])
@@ -192,9 +232,12 @@ function init() {
   $('d-pause').addEventListener('close', () => {
     if ($('d-pause').returnValue === 'ok') act('pause', { reason: $('pause-reason').value });
   });
+  /* A parked ticket: "Gọi lại" calls it here now; "Đưa lại hàng chờ"
+     puts it back in the counter's list (called before new tickets). */
   $('waiting').addEventListener('click', ev => {
-    const n = ev.target.dataset && ev.target.dataset.unpark;
-    if (n) act('unpark', { number: +n });
+    const d = ev.target.dataset || {};
+    if (d.callback) act('call', { number: +d.callback }, { parked: true });
+    else if (d.unpark) act('unpark', { number: +d.unpark });
   });
   /* Function keys work anywhere; nothing is typed into a field by them. */
   const keys = { F2: 'b-next', F3: 'b-recall', F4: 'b-finish', F6: 'b-start', F7: 'b-noshow',

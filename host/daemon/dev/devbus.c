@@ -46,6 +46,7 @@ struct dboard {
 	uint32_t presses, duplicates, refused;
 	char last_key[16];
 	char last_result[32];
+	char last_message[256];      /* why the last press was refused, "" */
 	uint16_t hall[2 * BOARD_HALL_ROWS];
 };
 
@@ -320,10 +321,15 @@ devbus_on_engine_event(void *arg, const struct engine_event *ev)
 		case ENGINE_EV_NO_SHOW:
 		case ENGINE_EV_TRANSFERRED:
 		case ENGINE_EV_PARKED:
-		case ENGINE_EV_CANCELLED:
-			/* The number board keeps the last number; the keypad clears. */
-			if (b->role == BOARD_ROLE_CALLER && ev->type != ENGINE_EV_CANCELLED)
-				devbus_write1(d, b, BOARD_HR_NUMBER, 0xFFFF);
+			/* The counter let its ticket go: its number board and
+			 * keypad show what it holds now, blank when nothing (a
+			 * parked or served number is no longer called here). */
+			if (b->role == BOARD_ROLE_NUMBER) {
+				uint16_t v[2] = { devbus_counter_number(d, c), 0 };
+				devbus_write(d, b, BOARD_HR_NUMBER, 2, v);
+			} else if (b->role == BOARD_ROLE_CALLER) {
+				devbus_write1(d, b, BOARD_HR_NUMBER, devbus_counter_number(d, c));
+			}
 			if (b->role == BOARD_ROLE_RATING && ev->type == ENGINE_EV_FINISHED)
 				devbus_write1(d, b, BOARD_HR_PROMPT, 1);
 			break;
@@ -383,21 +389,24 @@ devbus_exec_cmd(devbus *d, struct engine_cmd *cmd)
 }
 
 int
-devbus_key_command(devbus *d, int counter, int kind, int key, int value)
+devbus_key_command(devbus *d, int counter, int kind, int key, int value,
+    struct engine_cmd *last)
 {
 	const struct engine_counter *ec = engine_counter(core_engine(d->core), counter);
-	struct engine_cmd cmd;
+	struct engine_cmd dummy, *cmd = last != NULL ? last : &dummy;
 	int staff = ec != NULL ? ec->staff : 0, rc;
 
+	*cmd = engine_cmd_make((enum engine_cmd_type)0);   /* no command yet */
+	cmd->counter = counter;
 	if (ec == NULL)
 		return -ENGINE_ENOCOUNTER;
 	if (kind == BOARD_EVK_RATING) {
 		/* The engine refuses a value outside 1..4. */
-		cmd = engine_cmd_make(ENGINE_RATE);
-		cmd.counter = counter;
-		cmd.staff = staff;
-		cmd.value = key;
-		return devbus_exec_cmd(d, &cmd);
+		*cmd = engine_cmd_make(ENGINE_RATE);
+		cmd->counter = counter;
+		cmd->staff = staff;
+		cmd->value = key;
+		return devbus_exec_cmd(d, cmd);
 	}
 	if (kind != BOARD_EVK_KEY)
 		return -ENGINE_EINVAL;
@@ -406,47 +415,49 @@ devbus_key_command(devbus *d, int counter, int kind, int key, int value)
 		/* Next opens a closed or paused counter, finishes the ticket
 		 * held, then calls (the typed number, or the next one). */
 		if (ec->state != ENGINE_C_OPEN &&
-		    (rc = devbus_exec(d, ENGINE_COUNTER_OPEN, counter, staff, &cmd)) != 0)
+		    (rc = devbus_exec(d, ENGINE_COUNTER_OPEN, counter, staff, cmd)) != 0)
 			return rc;
 		ec = engine_counter(core_engine(d->core), counter);
 		if (ec->ticket != 0 &&
-		    (rc = devbus_exec(d, ENGINE_FINISH, counter, staff, &cmd)) != 0)
+		    (rc = devbus_exec(d, ENGINE_FINISH, counter, staff, cmd)) != 0)
 			return rc;
 		if (value != 0xFFFF) {
-			cmd = engine_cmd_make(ENGINE_CALL_SPECIFIC);
-			cmd.counter = counter;
-			cmd.staff = staff;
-			cmd.number = value;
-			return devbus_exec_cmd(d, &cmd);
+			*cmd = engine_cmd_make(ENGINE_CALL_SPECIFIC);
+			cmd->counter = counter;
+			cmd->staff = staff;
+			cmd->number = value;
+			return devbus_exec_cmd(d, cmd);
 		}
-		return devbus_exec(d, ENGINE_CALL_NEXT, counter, staff, &cmd);
+		return devbus_exec(d, ENGINE_CALL_NEXT, counter, staff, cmd);
 	case BOARD_KEY_RECALL:
-		return devbus_exec(d, ENGINE_RECALL, counter, staff, &cmd);
+		return devbus_exec(d, ENGINE_RECALL, counter, staff, cmd);
 	case BOARD_KEY_FINISH:
-		return devbus_exec(d, ENGINE_FINISH, counter, staff, &cmd);
+		return devbus_exec(d, ENGINE_FINISH, counter, staff, cmd);
 	case BOARD_KEY_NOSHOW:
-		return devbus_exec(d, ENGINE_NO_SHOW, counter, staff, &cmd);
+		return devbus_exec(d, ENGINE_NO_SHOW, counter, staff, cmd);
 	case BOARD_KEY_TRANSFER: {
 		int to;
+		*cmd = engine_cmd_make(ENGINE_TRANSFER);
+		cmd->counter = counter;
+		cmd->staff = staff;
 		if (value == 0xFFFF)
 			return -ENGINE_EINVAL;   /* type the counter's number first */
 		to = config_counter_index(core_config(d->core), value);
-		if (to < 0)
+		if (to < 0) {
+			cmd->to_counter = core_config(d->core)->ncounters;  /* none such */
 			return -ENGINE_ENOCOUNTER;
-		cmd = engine_cmd_make(ENGINE_TRANSFER);
-		cmd.counter = counter;
-		cmd.staff = staff;
-		cmd.to_counter = to;
-		return devbus_exec_cmd(d, &cmd);
+		}
+		cmd->to_counter = to;
+		return devbus_exec_cmd(d, cmd);
 	}
 	case BOARD_KEY_PAUSE:
 		if (ec->state == ENGINE_C_PAUSED)
-			return devbus_exec(d, ENGINE_COUNTER_OPEN, counter, staff, &cmd);
-		cmd = engine_cmd_make(ENGINE_COUNTER_PAUSE);
-		cmd.counter = counter;
-		cmd.staff = staff;
-		snprintf(cmd.reason, sizeof cmd.reason, "%s", DEVBUS_PAUSE_REASON);
-		return devbus_exec_cmd(d, &cmd);
+			return devbus_exec(d, ENGINE_COUNTER_OPEN, counter, staff, cmd);
+		*cmd = engine_cmd_make(ENGINE_COUNTER_PAUSE);
+		cmd->counter = counter;
+		cmd->staff = staff;
+		snprintf(cmd->reason, sizeof cmd->reason, "%s", DEVBUS_PAUSE_REASON);
+		return devbus_exec_cmd(d, cmd);
 	default:
 		return -ENGINE_EINVAL;
 	}
@@ -498,6 +509,7 @@ devbus_on_key(devbus *d, struct dboard *b, const struct bus_msg *m)
 	struct store_bus_key sk;
 	struct dpending *p;
 	struct bus_key k;
+	struct engine_cmd cmd;
 	int64_t now = core_now();
 	int kind = m->code >> 8, key = m->code & 0xFF, rc;
 
@@ -524,10 +536,17 @@ devbus_on_key(devbus *d, struct dboard *b, const struct bus_msg *m)
 	if (b->counter < 0 || (b->role != BOARD_ROLE_CALLER && b->role != BOARD_ROLE_RATING))
 		rc = 0;                  /* a service key: nothing to do */
 	else
-		rc = devbus_key_command(d, b->counter, kind, key, m->value);
-	if (rc != 0 && rc != -CORE_ESTORE)
-		log_info("board %s/%d: key %s refused: %s", cfg->lines[b->line].id,
-		    b->address, b->last_key, engine_error_code(-rc));
+		rc = devbus_key_command(d, b->counter, kind, key, m->value, &cmd);
+	b->last_message[0] = '\0';
+	if (rc != 0 && rc != -CORE_ESTORE) {
+		/* Explained now, before any other command changes the state. */
+		if (cmd.now == 0)
+			cmd.now = now;
+		engine_explain(core_engine(d->core), &cmd, rc, b->last_message,
+		    sizeof b->last_message);
+		log_info("board %s/%d: key %s refused (%s): %s", cfg->lines[b->line].id,
+		    b->address, b->last_key, engine_error_code(-rc), b->last_message);
+	}
 	p = xcalloc(1, sizeof *p);
 	p->d = d;
 	p->b = b;
@@ -789,6 +808,7 @@ devbus_boards_json(devbus *d)
 		cJSON_AddNumberToObject(j, "refused", b->refused);
 		cJSON_AddStringToObject(j, "last_key", b->last_key);
 		cJSON_AddStringToObject(j, "last_result", b->last_result);
+		cJSON_AddStringToObject(j, "last_message", b->last_message);
 		m = cJSON_AddObjectToObject(j, "master");
 		cJSON_AddNumberToObject(m, "polls", b->st.polls);
 		cJSON_AddNumberToObject(m, "timeouts", b->st.timeouts);

@@ -29,9 +29,12 @@ void devbus_stop(devbus *d);
  * Next opens the counter if needed and finishes the ticket held before it
  * calls; digits + Next calls that number; digits + Transfer transfers to
  * the counter of that number; Pause toggles pause / open; a rating face
- * rates the ticket just finished.
+ * rates the ticket just finished.  *last (when not NULL) holds the last
+ * command tried: on a refusal, the refused one, for engine_explain (its
+ * type 0 when the key means no command).
  */
-int devbus_key_command(devbus *d, int counter, int kind, int key, int value);
+int devbus_key_command(devbus *d, int counter, int kind, int key, int value,
+    struct engine_cmd *last);
 
 /* Boards and their state: {"boards":[{line, address, role, counter, state, ...}]}. */
 cJSON *devbus_boards_json(devbus *d);

@@ -130,6 +130,7 @@ void api_reply_json(struct req *r, unsigned status, cJSON *o);
 void api_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void api_engine_error(struct req *r, int rc);
+void api_engine_refused(struct req *r, int rc, const struct engine_cmd *cmd);
 
 /* The body as a JSON object with only spec's fields, or NULL (answered 400). */
 cJSON *api_body(struct req *r, const struct api_field *spec);

@@ -90,17 +90,23 @@ api_counter_action(struct req *r)
 		goto out;
 	}
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
-		api_engine_error(r, rc);
+		api_engine_refused(r, rc, &cmd);
 		goto out;
 	}
 	c = engine_counter(core_engine(r->a->core), cmd.counter);
 	o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "counter", apijson_counter(cfg, core_engine(r->a->core), c));
 	if (res.ticket != 0 &&
-	    (t = engine_ticket_by_id(core_engine(r->a->core), res.ticket)) != NULL)
+	    (t = engine_ticket_by_id(core_engine(r->a->core), res.ticket)) != NULL) {
 		cJSON_AddItemToObject(o, "ticket", apijson_ticket(cfg, core_engine(r->a->core), t));
-	else
+		/* A called ticket: how many more recalls call it (0: the next
+		 * one makes it a no-show). */
+		if (t->state == ENGINE_T_CALLED)
+			cJSON_AddNumberToObject(o, "recalls_left",
+			    engine_recalls_left(core_engine(r->a->core), t));
+	} else {
 		cJSON_AddNullToObject(o, "ticket");
+	}
 	api_reply_json(r, 200, o);
 out:
 	cJSON_Delete(b);
@@ -123,7 +129,7 @@ api_day_close(struct req *r)
 	    (reason = api_str(b, "reason")) != NULL ? reason : "Kết thúc ngày làm việc");
 	cJSON_Delete(b);
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
-		api_engine_error(r, rc);
+		api_engine_refused(r, rc, &cmd);
 		return;
 	}
 	for (i = 0; i < res.nevents; i++)

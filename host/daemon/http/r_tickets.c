@@ -186,7 +186,7 @@ api_issue(struct req *r)
 		goto out;
 	}
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
-		api_engine_error(r, rc);
+		api_engine_refused(r, rc, &cmd);
 		goto out;
 	}
 	if (print) {
@@ -241,7 +241,7 @@ api_cancel(struct req *r)
 		vntext_copy_utf8(cmd.reason, sizeof cmd.reason, reason);
 	cJSON_Delete(b);
 	if ((rc = core_exec(r->a->core, &cmd, &res)) != 0) {
-		api_engine_error(r, rc);
+		api_engine_refused(r, rc, &cmd);
 		return;
 	}
 	api_ticket_reply(r, id);

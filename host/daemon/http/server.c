@@ -115,6 +115,18 @@ api_error(struct req *r, unsigned status, const char *code, const char *fmt, ...
 void
 api_engine_error(struct req *r, int rc)
 {
+	api_engine_refused(r, rc, NULL);
+}
+
+/*
+ * The same, with the command that was refused (NULL: the error's sentence
+ * alone): the message says what was refused and why, from the engine's
+ * state right now (engine_explain).
+ */
+void
+api_engine_refused(struct req *r, int rc, const struct engine_cmd *cmd)
+{
+	char why[256];
 	int err = -rc;
 	unsigned status;
 
@@ -129,7 +141,8 @@ api_engine_error(struct req *r, int rc)
 	case ENGINE_ENOCOUNTER: status = 404; break;
 	default: status = 409; break;
 	}
-	api_error(r, status, engine_error_code(err), "%s", engine_strerror(err));
+	api_error(r, status, engine_error_code(err), "%s",
+	    engine_explain(core_engine(r->a->core), cmd, err, why, sizeof why));
 }
 
 /* ---- request parsing ----------------------------------------------------- */

@@ -15,6 +15,9 @@
  *      the old (boot, seq) are still applied, once each.
  *   5. the daemon SIGKILLed as soon as a press is committed (before its ack):
  *      after the restart it is acknowledged, not applied again.
+ *   6. park: the number board and the keypad of the counter go blank when
+ *      it parks its ticket (and after a finish); a refused press is
+ *      explained in /api/v1/boards.
  * Each step checks the store's event counts against the presses made.
  */
 #include <signal.h>
@@ -299,6 +302,72 @@ test_keypad(void)
 	fprintf(stderr, "ok keypad: next, recall, finish, rating, no-show, transfer, pause, typed next\n");
 }
 
+/* The number a board shows now, from the simulator ("----" = blank). */
+static int
+shown_is(int addr, const char *want)
+{
+	char ans[512], face[32];
+
+	if (br_ctl(&S, ans, sizeof ans, "face %d", addr) != 0)
+		return 0;
+	snprintf(face, sizeof face, "number=%s ", want);
+	if (strstr(ans, face) == NULL) {
+		fprintf(stderr, "board %d shows: %s (want number=%s)\n", addr, ans, want);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Park at counter 3: its number board and keypad stop showing the parked
+ * number (blank: the number register takes 0..9999 or 0xFFFF, the face
+ * shows "----"), and the same after a finish from the keypad.  A refused
+ * press (Recall with nothing called) is explained in /api/v1/boards.
+ */
+static void
+test_park(void)
+{
+	char face[64], path[64];
+	int64_t id = last_event_id();
+	cJSON *all, *b;
+	int n;
+
+	CHECK(issue("TP-BT", 3, NULL) == 0, "issue");
+	(void)hn_req(&H, "POST", "/api/v1/counters/3/open", "{}", NULL);   /* may be open */
+	(void)hn_req(&H, "POST", "/api/v1/counters/3/finish", "{}", NULL); /* may hold none */
+	id = last_event_id();
+	CHECK(press(103, "next") == 0, "press");
+	n = sse(id, "called", 3, &id);
+	snprintf(face, sizeof face, "number=%04d", n);
+	CHECK(waitface(3, face) == 0 && waitface(103, face) == 0, "called %d shown", n);
+	snprintf(path, sizeof path, "/api/v1/counters/%d/park", 3);
+	CHECK(hn_req(&H, "POST", path, "{}", NULL) == 200, "park");
+	CHECK(sse(id, "parked", 3, &id) == n, "parked");
+	CHECK(waitface(3, "number=----") == 0, "number board 3 blank after the park");
+	CHECK(waitface(103, "number=----") == 0, "keypad 103 blank after the park");
+	CHECK(shown_is(3, "----"), "number board 3 shows the parked number");
+	/* Call it back: shown again; finish from the keypad: blank again. */
+	snprintf(face, sizeof face, "{\"number\":%d}", n);
+	CHECK(hn_req(&H, "POST", "/api/v1/counters/3/call", face, NULL) == 200, "call back");
+	snprintf(face, sizeof face, "number=%04d", n);
+	CHECK(waitface(3, face) == 0, "number board 3 shows %d again", n);
+	CHECK(press(103, "finish") == 0, "press");
+	CHECK(sse(id, "finished", 3, &id) == n, "finished");
+	CHECK(waitface(3, "number=----") == 0, "number board 3 blank after the finish");
+	CHECK(shown_is(103, "----"), "keypad 103 blank after the finish");
+	/* Recall with nothing called: refused, and why. */
+	CHECK(press(103, "recall") == 0, "press");
+	CHECK(wait_fifo_empty(103, 5000) == 0, "acked");
+	b = br_board(&H, 103, &all);
+	CHECK(b != NULL && hn_str(b, "last_message") != NULL &&
+	    strcmp(hn_str(b, "last_message"), "Không thể gọi lại: Quầy 3 chưa gọi số nào.") == 0,
+	    "refusal explained: %s", b != NULL && hn_str(b, "last_message") ?
+	    hn_str(b, "last_message") : "(none)");
+	cJSON_Delete(all);
+	fprintf(stderr, "ok park: number board and keypad blank after park and finish,"
+	    " a refused press explained\n");
+}
+
 /* Counts of calls per counter before a step. */
 static long c1, c2, c3;
 
@@ -502,6 +571,7 @@ main(void)
 	double t0 = hn_now_ms(); fn(); \
 	fprintf(stderr, "   (%s: %.1f s)\n", name, (hn_now_ms() - t0) / 1000); } } while (0)
 		RUN("keypad", test_keypad);
+		RUN("park", test_park);
 		RUN("corrupt", test_corruption);
 		RUN("unplug", test_unplug);
 		RUN("restart", test_sim_restart);

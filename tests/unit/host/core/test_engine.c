@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "common/vntext.h"
 #include "core/config.h"
 #include "core/engine.h"
 #include "core/engine_private.h"
@@ -1293,6 +1294,278 @@ test_day_of(void **state)
 	assert_string_equal(d, "2026-02-28");
 }
 
+/* ---- refusals explained ------------------------------------------------ */
+
+/* Run cmd, which must be refused with err, and check the explanation. */
+static void
+refused(engine *e, struct engine_cmd cmd, int err, const char *want)
+{
+	char buf[256];
+
+	assert_int_equal(run(e, &cmd), -err);
+	engine_explain(e, &cmd, -err, buf, sizeof buf);
+	if (strcmp(buf, want) != 0)
+		fail_msg("type %d err %d:\n got  \"%s\"\n want \"%s\"", cmd.type,
+		    err, buf, want);
+}
+
+/* A counter command with a number. */
+static struct engine_cmd
+mkn(enum engine_cmd_type type, int64_t now, int c, int number)
+{
+	struct engine_cmd cmd = mk(type, now, c);
+
+	cmd.number = number;
+	return cmd;
+}
+
+static void
+test_explain(void **state)
+{
+	engine *e = fresh();
+	struct engine_cmd cmd;
+	int64_t a, b, t = T0;
+	char buf[256];
+	int i;
+
+	(void)state;
+	a = issue(e, QA, 0, t++);                   /* 1001 */
+	b = issue(e, QA, 0, t++);                   /* 1002 */
+	(void)b;
+	issue(e, QB, 0, t++);                       /* 2001 */
+
+	/* ISSUE */
+	cmd = mk(ENGINE_ISSUE, t, -1);
+	cmd.queue = QA;
+	snprintf(cmd.code, sizeof cmd.code, "x1");
+	cmd.priority = 5;
+	refused(e, cmd, ENGINE_EINVAL, "Không thể cấp số: không có loại ưu tiên này.");
+	cmd.priority = 0;
+	cmd.channel = 99;
+	refused(e, cmd, ENGINE_EINVAL, "Không thể cấp số: không có kênh lấy số này.");
+	cmd.channel = ENGINE_CH_KIOSK;
+	cmd.kiosk = 7;
+	refused(e, cmd, ENGINE_EINVAL, "Không thể cấp số: không có ki-ốt này.");
+	cmd.kiosk = -1;
+	snprintf(cmd.code, sizeof cmd.code, "X!");
+	refused(e, cmd, ENGINE_EINVAL, "Không thể cấp số: mã vé không hợp lệ.");
+	snprintf(cmd.code, sizeof cmd.code, "c1");  /* 1001's */
+	refused(e, cmd, ENGINE_EDUPCODE, "Không thể cấp số: mã vé đã được dùng, hãy thử lại.");
+	snprintf(cmd.code, sizeof cmd.code, "x1");
+	cmd.queue = 99;
+	refused(e, cmd, ENGINE_ENOQUEUE, "Không thể cấp số: không có hàng đợi hoặc thủ tục này.");
+	for (i = 0; i < 3; i++)
+		assert_true(issue(e, QC, 0, t++) > 0);
+	cmd.queue = QC;
+	refused(e, cmd, ENGINE_EEXHAUSTED,
+	    "Không thể cấp số: hàng đợi Nhỏ đã dùng hết các số từ 3001 đến 3003 hôm nay.");
+
+	/* Fields: no time, unknown counter. */
+	refused(e, mk(ENGINE_RECALL, 0, C1), ENGINE_EINVAL,
+	    "Không thể gọi lại: yêu cầu không hợp lệ.");
+	refused(e, mk(ENGINE_CALL_NEXT, t, 9), ENGINE_ENOCOUNTER,
+	    "Không thể gọi số tiếp theo: không có quầy này.");
+	refused(e, mk(ENGINE_COUNTER_OPEN, t, -1), ENGINE_ENOCOUNTER,
+	    "Không thể mở quầy: không có quầy này.");
+
+	/* A closed counter. */
+	refused(e, mk(ENGINE_CALL_NEXT, t, C1), ENGINE_ECLOSED,
+	    "Không thể gọi số tiếp theo: Quầy 1 đang đóng; hãy mở quầy trước.");
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C1, 1001), ENGINE_ECLOSED,
+	    "Không thể gọi số 1001: Quầy 1 đang đóng; hãy mở quầy trước.");
+	refused(e, mk(ENGINE_COUNTER_PAUSE, t, C1), ENGINE_ECLOSED,
+	    "Không thể tạm dừng quầy: Quầy 1 đang đóng.");
+	refused(e, mk(ENGINE_COUNTER_CLOSE, t, C1), ENGINE_ECLOSED,
+	    "Không thể đóng quầy: Quầy 1 đã đóng rồi.");
+	/* A paused one. */
+	open_counter(e, C1, t++);
+	cmd = mk(ENGINE_COUNTER_PAUSE, t++, C1);
+	snprintf(cmd.reason, sizeof cmd.reason, "Họp giao ban");
+	assert_int_equal(run(e, &cmd), 0);
+	refused(e, mk(ENGINE_CALL_NEXT, t, C1), ENGINE_ECLOSED,
+	    "Không thể gọi số tiếp theo: Quầy 1 đang tạm dừng (Họp giao ban);"
+	    " hãy mở quầy trước.");
+	open_counter(e, C1, t++);
+
+	/* Nothing called yet. */
+	refused(e, mk(ENGINE_RECALL, t, C1), ENGINE_EIDLE,
+	    "Không thể gọi lại: Quầy 1 chưa gọi số nào.");
+	refused(e, mk(ENGINE_START, t, C1), ENGINE_EIDLE,
+	    "Không thể bắt đầu phục vụ: Quầy 1 chưa gọi số nào.");
+	refused(e, mk(ENGINE_FINISH, t, C1), ENGINE_EIDLE,
+	    "Không thể kết thúc: Quầy 1 chưa gọi số nào.");
+	refused(e, mk(ENGINE_NO_SHOW, t, C1), ENGINE_EIDLE,
+	    "Không thể ghi vắng mặt: Quầy 1 chưa gọi số nào.");
+	refused(e, mk(ENGINE_PARK, t, C1), ENGINE_EIDLE,
+	    "Không thể tạm gác: Quầy 1 chưa gọi số nào.");
+	cmd = mk(ENGINE_TRANSFER, t, C1);
+	cmd.to_queue = QB;
+	refused(e, cmd, ENGINE_EIDLE, "Không thể chuyển: Quầy 1 chưa gọi số nào.");
+
+	/* Numbers that cannot be called or unparked. */
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C1, 0), ENGINE_EINVAL,
+	    "Không thể gọi số này: số vé phải từ 1 đến 9999.");
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C1, 1500), ENGINE_ENOTICKET,
+	    "Không thể gọi số 1500: hôm nay chưa cấp số này.");
+	open_counter(e, C2, t++);
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C2, 1002), ENGINE_ENOTSERVED,
+	    "Không thể gọi số 1002: Quầy 2 không phục vụ hàng đợi Hộ tịch.");
+	refused(e, mkn(ENGINE_UNPARK, t, C1, 10000), ENGINE_EINVAL,
+	    "Không thể đưa số này lại hàng chờ: số vé phải từ 1 đến 9999.");
+	refused(e, mkn(ENGINE_UNPARK, t, C1, 1500), ENGINE_ENOTICKET,
+	    "Không thể đưa số 1500 lại hàng chờ: hôm nay chưa cấp số này.");
+	refused(e, mkn(ENGINE_UNPARK, t, C1, 1002), ENGINE_ESTATE,
+	    "Không thể đưa số 1002 lại hàng chờ: số này đang chờ, không phải đang tạm gác.");
+
+	/* 1001 called at counter 1. */
+	assert_int_equal(call_next(e, C1, t++), a);
+	refused(e, mk(ENGINE_CALL_NEXT, t, C1), ENGINE_EBUSY,
+	    "Không thể gọi số tiếp theo: Quầy 1 đang gọi số 1001;"
+	    " hãy kết thúc, chuyển hoặc tạm gác số này trước.");
+	refused(e, mk(ENGINE_COUNTER_PAUSE, t, C1), ENGINE_EBUSY,
+	    "Không thể tạm dừng quầy: Quầy 1 đang gọi số 1001;"
+	    " hãy kết thúc, chuyển hoặc tạm gác số này trước khi rời quầy.");
+	refused(e, mk(ENGINE_COUNTER_CLOSE, t, C1), ENGINE_EBUSY,
+	    "Không thể đóng quầy: Quầy 1 đang gọi số 1001;"
+	    " hãy kết thúc, chuyển hoặc tạm gác số này trước khi rời quầy.");
+	open_counter(e, C3, t++);
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C3, 1001), ENGINE_ENOTICKET,
+	    "Không thể gọi số 1001: số này đang được gọi tại Quầy 1.");
+	cmd = mk(ENGINE_CANCEL, t, -1);
+	cmd.ticket = a;
+	refused(e, cmd, ENGINE_ESTATE, "Không thể hủy vé: số 1001 đang được gọi tại Quầy 1.");
+	cmd.ticket = 999;
+	refused(e, cmd, ENGINE_ENOTICKET, "Không thể hủy vé: không tìm thấy vé này.");
+	cmd = mk(ENGINE_TRANSFER, t, C1);
+	refused(e, cmd, ENGINE_EINVAL, "Không thể chuyển: chưa chọn hàng đợi hoặc quầy nhận.");
+	cmd.to_queue = QB;
+	cmd.to_counter = C2;
+	refused(e, cmd, ENGINE_EINVAL,
+	    "Không thể chuyển: chọn hàng đợi hoặc quầy nhận, không chọn cả hai.");
+	cmd.to_queue = -1;
+	cmd.to_counter = C1;
+	refused(e, cmd, ENGINE_EINVAL, "Không thể chuyển: không thể chuyển sang chính Quầy 1.");
+	cmd.to_counter = 9;
+	refused(e, cmd, ENGINE_ENOCOUNTER, "Không thể chuyển: không có quầy nhận này.");
+	cmd.to_counter = -1;
+	cmd.to_queue = 99;
+	refused(e, cmd, ENGINE_ENOQUEUE, "Không thể chuyển: không có hàng đợi này.");
+	cmd.to_queue = QB;
+	cmd.keep_place = 5;
+	refused(e, cmd, ENGINE_EINVAL, "Không thể chuyển: yêu cầu không hợp lệ.");
+
+	/* 1001 being served: no recall, no no-show, no second start. */
+	assert_int_equal(at_counter(e, ENGINE_START, C1, t++), 0);
+	refused(e, mk(ENGINE_RECALL, t, C1), ENGINE_ESTATE,
+	    "Không thể gọi lại: số 1001 đang được phục vụ.");
+	refused(e, mk(ENGINE_NO_SHOW, t, C1), ENGINE_ESTATE,
+	    "Không thể ghi vắng mặt: số 1001 đang được phục vụ.");
+	refused(e, mk(ENGINE_START, t, C1), ENGINE_ESTATE,
+	    "Không thể bắt đầu phục vụ: số 1001 đang được phục vụ.");
+	refused(e, mk(ENGINE_CALL_NEXT, t, C1), ENGINE_EBUSY,
+	    "Không thể gọi số tiếp theo: Quầy 1 đang phục vụ số 1001;"
+	    " hãy kết thúc, chuyển hoặc tạm gác số này trước.");
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C3, 1001), ENGINE_ENOTICKET,
+	    "Không thể gọi số 1001: số này đang được phục vụ tại Quầy 1.");
+
+	/* 1001 parked at counter 1: another counter may not take it. */
+	assert_int_equal(at_counter(e, ENGINE_PARK, C1, t++), 0);
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C3, 1001), ENGINE_ENOTSERVED,
+	    "Không thể gọi số 1001: số này đang tạm gác ở Quầy 1.");
+	refused(e, mkn(ENGINE_UNPARK, t, C3, 1001), ENGINE_ENOTSERVED,
+	    "Không thể đưa số 1001 lại hàng chờ: số này đang tạm gác ở Quầy 1.");
+	/* Transferred to counter 3: counter 1 may not call it. */
+	cmd = mkn(ENGINE_CALL_SPECIFIC, t++, C1, 1001);
+	assert_int_equal(run(e, &cmd), 0);
+	cmd = mk(ENGINE_TRANSFER, t++, C1);
+	cmd.to_counter = C3;
+	assert_int_equal(run(e, &cmd), 0);
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C1, 1001), ENGINE_ENOTSERVED,
+	    "Không thể gọi số 1001: số này đã được chuyển cho Quầy 3.");
+	/* Done. */
+	assert_int_equal(serve(e, C3, t), a);
+	t += 2;
+	refused(e, mkn(ENGINE_CALL_SPECIFIC, t, C1, 1001), ENGINE_ENOTICKET,
+	    "Không thể gọi số 1001: số này đã được phục vụ xong.");
+
+	/* Nothing left for counter 4; ratings out of range; no time. */
+	open_counter(e, C4, t++);
+	refused(e, mk(ENGINE_CALL_NEXT, t, C4), ENGINE_EEMPTY,
+	    "Không thể gọi số tiếp theo: không còn ai chờ ở các hàng đợi mà Quầy 4 phục vụ.");
+	cmd = mk(ENGINE_RATE, t, C1);
+	cmd.value = 5;
+	refused(e, cmd, ENGINE_EINVAL, "Không thể ghi đánh giá: mức đánh giá phải từ 1 đến 4.");
+	refused(e, mk(ENGINE_DAY_CLOSE, 0, -1), ENGINE_EINVAL,
+	    "Không thể kết thúc ngày làm việc: yêu cầu không hợp lệ.");
+
+	/* The next day: refused before the old day's close. */
+	refused(e, mk(ENGINE_RECALL, at(1, 8, 0), C1), ENGINE_EIDLE,
+	    "Không thể gọi lại: đã sang ngày làm việc mới, các quầy đã đóng"
+	    " và các vé của ngày trước đã kết thúc.");
+	refused(e, mk(ENGINE_CALL_NEXT, at(1, 8, 0), C1), ENGINE_ECLOSED,
+	    "Không thể gọi số tiếp theo: đã sang ngày làm việc mới, các quầy đã đóng"
+	    " và các vé của ngày trước đã kết thúc.");
+
+	/* Every command with every error: a whole sentence that names the
+	 * action, cut on a character boundary when the buffer is short. */
+	for (int ty = ENGINE_ISSUE; ty <= ENGINE_DAY_CLOSE; ty++) {
+		for (int er = ENGINE_EINVAL; er <= ENGINE_EDUPCODE; er++) {
+			cmd = mk((enum engine_cmd_type)ty, t, C2);
+			engine_explain(e, &cmd, -er, buf, sizeof buf);
+			assert_true(strncmp(buf, "Không thể ", strlen("Không thể ")) == 0);
+			assert_true(strstr(buf, ": ") != NULL);
+			assert_int_equal(buf[strlen(buf) - 1], '.');
+			assert_true(vntext_valid_utf8(buf, strlen(buf)));
+			/* and with every field pointing somewhere: a ticket, a
+			 * number, a procedure, a target (out of range too). */
+			cmd.ticket = a;
+			cmd.number = 1001;
+			cmd.procedure = 1;
+			cmd.to_counter = C1;
+			engine_explain(e, &cmd, er, buf, sizeof buf);
+			assert_int_equal(buf[strlen(buf) - 1], '.');
+			cmd.procedure = 99;
+			cmd.number = 99999;
+			cmd.to_queue = 99;
+			engine_explain(e, &cmd, er, buf, sizeof buf);
+			assert_int_equal(buf[strlen(buf) - 1], '.');
+			for (size_t len = 1; len < 24; len++) {
+				char small[24];
+				engine_explain(e, &cmd, er, small, len);
+				assert_true(strlen(small) < len);
+				assert_true(vntext_valid_utf8(small, strlen(small)));
+			}
+		}
+	}
+	assert_string_equal(engine_explain(e, NULL, ENGINE_EBUSY, buf, sizeof buf),
+	    "Quầy đang phục vụ một vé khác.");
+	engine_free(e);
+}
+
+/* How many recalls still call the ticket, down to the no-show. */
+static void
+test_recalls_left(void **state)
+{
+	engine *e = fresh();
+	int64_t a;
+
+	(void)state;
+	a = issue(e, QA, 0, T0);
+	open_counter(e, C1, T0 + 1);
+	assert_int_equal(engine_recalls_left(e, tkt(e, a)), -1);   /* waiting */
+	assert_int_equal(call_next(e, C1, T0 + 2), a);
+	assert_int_equal(engine_recalls_left(e, tkt(e, a)), 2);
+	assert_int_equal(at_counter(e, ENGINE_RECALL, C1, T0 + 60), 0);
+	assert_int_equal(engine_recalls_left(e, tkt(e, a)), 1);
+	assert_int_equal(at_counter(e, ENGINE_RECALL, C1, T0 + 120), 0);
+	assert_int_equal(engine_recalls_left(e, tkt(e, a)), 0);    /* the last one */
+	assert_int_equal(at_counter(e, ENGINE_RECALL, C1, T0 + 180), 0);
+	assert_int_equal(tkt(e, a)->state, ENGINE_T_NO_SHOW);
+	assert_int_equal(tkt(e, a)->calls, 3);
+	assert_int_equal(engine_recalls_left(e, tkt(e, a)), -1);
+	engine_free(e);
+}
+
 static void
 test_names(void **state)
 {
@@ -1981,6 +2254,8 @@ main(void)
 		cmocka_unit_test(test_rollover),
 		cmocka_unit_test(test_day_of),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_recalls_left),
 		cmocka_unit_test(test_restore_equivalence),
 		cmocka_unit_test(test_random_invariants),
 		cmocka_unit_test(test_estimate_matches_reference),
