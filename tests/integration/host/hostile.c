@@ -16,6 +16,12 @@
  *   check    onestopd -n says ok exactly for the listen addresses the start
  *            accepts, naming file:line for the others
  *   ipv6     listen = ::1 and -l [::1]: the API answers on ::1
+ *   devices  a device named like a person is refused (409, no token); a
+ *            device made again gets a new token and its old one is revoked;
+ *            a device never takes a person's role
+ *   sessions a password reset, disabling or deleting a user ends their
+ *            sessions; expired sessions are purged at the start
+ *   cancel   staff cannot cancel a ticket parked at another counter (403)
  *
  *   hostile [CASE...]     all cases when none is named
  *
@@ -34,6 +40,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "harness.h"
 
@@ -721,6 +729,308 @@ case_ipv6(void)
 	}
 }
 
+/* ---- devices ------------------------------------------------------------- */
+
+/* Status of GET path with token tok (a fresh client). */
+static long
+status_with(int port, const char *tok, const char *method, const char *path)
+{
+	struct hn_http h;
+	long st;
+
+	hn_http_init(&h, port, tok);
+	st = hn_req(&h, method, path, NULL, NULL);
+	hn_http_free(&h);
+	return st;
+}
+
+/* POST /api/v1/devices; the token into tok ("" when refused). */
+static long
+make_device(struct hn_http *h, const char *name, const char *role, char tok[128])
+{
+	char body[256];
+	cJSON *ans = NULL;
+	long st;
+
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"role\":\"%s\"}", name, role);
+	st = hn_req(h, "POST", "/api/v1/devices", body, &ans);
+	snprintf(tok, 128, "%s", hn_str(ans, "token") != NULL ? hn_str(ans, "token") : "");
+	cJSON_Delete(ans);
+	return st;
+}
+
+static void
+case_devices(void)
+{
+	struct hn_daemon d;
+	struct hn_http h;
+	char t1[128], t2[128], t3[128];
+	cJSON *ans = NULL, *it;
+	long st;
+	int roles_ok = 1;
+
+	if (hn_init(&d, "hostile-devices") != 0 || start_with_admin(&d, &h) != 0) {
+		check(0, "devices: daemon started");
+		return;
+	}
+	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv01\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\",\"counters\":[1]}", NULL);
+	check(st == 201, "devices: staff nv01 created (HTTP %ld)", st);
+	/* A person's name is never a device's: no token with their role. */
+	st = make_device(&h, "nv01", "kiosk", t1);
+	check(st == 409 && t1[0] == '\0', "devices: a device named like staff"
+	    " nv01 -> 409, no token (got %ld %s)", st, h.body);
+	st = make_device(&h, "admin", "display", t1);
+	check(st == 409 && t1[0] == '\0', "devices: a device named like the"
+	    " admin -> 409, no token (got %ld %s)", st, h.body);
+	st = hn_req(&h, "GET", "/api/v1/users", NULL, &ans);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ans, "users")) {
+		const char *nm = hn_str(it, "name"), *role = hn_str(it, "role");
+
+		if (nm != NULL && role != NULL &&
+		    ((strcmp(nm, "nv01") == 0 && strcmp(role, "staff") != 0) ||
+		    (strcmp(nm, "admin") == 0 && strcmp(role, "admin") != 0)))
+			roles_ok = 0;
+	}
+	cJSON_Delete(ans);
+	check(st == 200 && roles_ok, "devices: nv01 and admin keep their roles");
+	/* A device again: a new token, the old one revoked. */
+	st = make_device(&h, "kiosk-1", "kiosk", t1);
+	check(st == 201 && t1[0] != '\0', "devices: kiosk-1 made (HTTP %ld)", st);
+	check(status_with(d.port, t1, "GET", "/api/v1/state") == 200,
+	    "devices: kiosk-1's token works");
+	st = make_device(&h, "kiosk-1", "kiosk", t2);
+	check(st == 201 && t2[0] != '\0' && strcmp(t1, t2) != 0,
+	    "devices: kiosk-1 made again: a new token (HTTP %ld)", st);
+	st = status_with(d.port, t1, "GET", "/api/v1/state");
+	check(st == 401, "devices: the old token of kiosk-1 is revoked (HTTP %ld)", st);
+	check(status_with(d.port, t2, "GET", "/api/v1/state") == 200,
+	    "devices: the new token works");
+	/* Made again as a display: a display token, the kiosk one revoked. */
+	st = make_device(&h, "kiosk-1", "display", t3);
+	{
+		struct hn_http k;
+
+		hn_http_init(&k, d.port, t3);
+		hn_req(&k, "GET", "/api/v1/me", NULL, &ans);
+		check(st == 201 && status_with(d.port, t2, "GET", "/api/v1/state") == 401 &&
+		    hn_str(ans, "role") != NULL && strcmp(hn_str(ans, "role"), "display") == 0,
+		    "devices: made again as a display: the kiosk token revoked, the new"
+		    " token is a display's (HTTP %ld %s)", st, k.body);
+		cJSON_Delete(ans);
+		hn_http_free(&k);
+	}
+	/* A device never takes a person's role. */
+	st = hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"role\":\"admin\"}", &ans);
+	check(st == 409 && has_message(ans), "devices: PATCH a device's role to"
+	    " admin -> 409 (got %ld %s)", st, h.body);
+	cJSON_Delete(ans);
+	st = status_with(d.port, t3, "GET", "/api/v1/users");
+	check(st == 403, "devices: the device's token still cannot list users"
+	    " (HTTP %ld)", st);
+	/* Disabling a device ends its token. */
+	st = hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"disabled\":true}", NULL);
+	check(st == 200, "devices: kiosk-1 disabled (HTTP %ld)", st);
+	hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"disabled\":false}", NULL);
+	st = status_with(d.port, t3, "GET", "/api/v1/state");
+	check(st == 401, "devices: its token ended, also once enabled again"
+	    " (HTTP %ld)", st);
+	hn_http_free(&h);
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+/* Log in as user on a fresh client; the token into tok ("" on failure). */
+static void
+login_as(int port, const char *user, const char *pw, char tok[128])
+{
+	struct hn_http h;
+
+	hn_http_init(&h, port, NULL);
+	if (hn_login(&h, user, pw) == 0)
+		snprintf(tok, 128, "%s", h.token);
+	else
+		tok[0] = '\0';
+	hn_http_free(&h);
+}
+
+/* One integer from sql on the daemon's database, or -1. */
+static long long
+db_int(const struct hn_daemon *d, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_open_v2(d->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+static int
+db_exec(const struct hn_daemon *d, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	if (sqlite3_open(d->db, &db) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static void
+case_sessions(void)
+{
+	struct hn_daemon d;
+	struct hn_http h;
+	char s1[128], s2[128], s3[128], a2[128];
+	long st;
+
+	if (hn_init(&d, "hostile-sessions") != 0 || start_with_admin(&d, &h) != 0) {
+		check(0, "sessions: daemon started");
+		return;
+	}
+	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv01\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\",\"counters\":[1]}", NULL);
+	check(st == 201, "sessions: staff nv01 created (HTTP %ld)", st);
+	login_as(d.port, "nv01", "staff-pass-1", s1);
+	login_as(d.port, "nv01", "staff-pass-1", s2);
+	check(s1[0] != '\0' && s2[0] != '\0' &&
+	    status_with(d.port, s1, "GET", "/api/v1/me") == 200,
+	    "sessions: nv01 logged in twice");
+	/* A password reset ends every session of the user. */
+	st = hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"password\":\"staff-pass-2\"}", NULL);
+	check(st == 200, "sessions: nv01's password reset (HTTP %ld)", st);
+	check(status_with(d.port, s1, "GET", "/api/v1/me") == 401 &&
+	    status_with(d.port, s2, "GET", "/api/v1/me") == 401,
+	    "sessions: both of nv01's sessions ended with the reset");
+	login_as(d.port, "nv01", "staff-pass-1", s3);
+	check(s3[0] == '\0', "sessions: the old password no longer logs in");
+	login_as(d.port, "nv01", "staff-pass-2", s3);
+	check(s3[0] != '\0', "sessions: the new one does");
+	/* Disabling ends them, enabling again does not bring them back. */
+	st = hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"disabled\":true}", NULL);
+	check(st == 200 && status_with(d.port, s3, "GET", "/api/v1/me") == 401,
+	    "sessions: disabling nv01 ends its session (HTTP %ld)", st);
+	hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"disabled\":false}", NULL);
+	check(status_with(d.port, s3, "GET", "/api/v1/me") == 401,
+	    "sessions: ... and enabling it again does not bring it back");
+	/* Deleting ends them too. */
+	login_as(d.port, "nv01", "staff-pass-2", s3);
+	st = hn_req(&h, "DELETE", "/api/v1/users/nv01", NULL, NULL);
+	check(s3[0] != '\0' && st == 200 &&
+	    status_with(d.port, s3, "GET", "/api/v1/me") == 401,
+	    "sessions: deleting nv01 ends its session (HTTP %ld)", st);
+	/* The admin changing their own password keeps this session only. */
+	login_as(d.port, "admin", PW_ADMIN, a2);
+	st = hn_req(&h, "PATCH", "/api/v1/users/admin", "{\"password\":\"admin-pass-2\"}", NULL);
+	check(st == 200 && hn_req(&h, "GET", "/api/v1/me", NULL, NULL) == 200 &&
+	    status_with(d.port, a2, "GET", "/api/v1/me") == 401,
+	    "sessions: the admin's own password change keeps the session that"
+	    " made it and ends the other (HTTP %ld)", st);
+	hn_http_free(&h);
+
+	/* Expired sessions (and a person's never-expiring row, as an older
+	   version wrote) are purged at the start. */
+	hn_stop(&d, SIGTERM);
+	current = NULL;
+	st = db_exec(&d, "INSERT INTO sessions(token_hash, user_id, created_at,"
+	    " expires) SELECT printf('%064d', 1), id, 0, 1000 FROM users"
+	    " WHERE name = 'admin'; INSERT INTO sessions(token_hash, user_id,"
+	    " created_at, expires) SELECT printf('%064d', 2), id, 0, 0 FROM users"
+	    " WHERE name = 'admin'");
+	check(st == 0 && db_int(&d, "SELECT count(*) FROM sessions WHERE"
+	    " token_hash LIKE '000%'") == 2, "sessions: an expired and a"
+	    " never-expiring admin session put in the database");
+	if (hn_start(&d) == 0) {
+		current = &d;
+		check(db_int(&d, "SELECT count(*) FROM sessions WHERE token_hash"
+		    " LIKE '000%'") == 0 && db_int(&d, "SELECT count(*) FROM"
+		    " sessions") >= 1, "sessions: both are purged at the start,"
+		    " the live one stays");
+	} else
+		check(0, "sessions: restart");
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- cancel -------------------------------------------------------------- */
+
+static void
+case_cancel(void)
+{
+	struct hn_daemon d;
+	struct hn_http h, n1, n2;
+	char path[80];
+	cJSON *ans = NULL;
+	long st;
+	double id1 = 0, id2 = 0;
+
+	if (hn_init(&d, "hostile-cancel") != 0 ||
+	    hn_add_user(&d, "nv1", "staff", "1", "staff-pass-1") != 0 ||
+	    hn_add_user(&d, "nv2", "staff", "2", "staff-pass-2") != 0 ||
+	    start_with_admin(&d, &h) != 0) {
+		check(0, "cancel: daemon started");
+		return;
+	}
+	hn_http_init(&n1, d.port, NULL);
+	hn_http_init(&n2, d.port, NULL);
+	check(hn_login(&n1, "nv1", "staff-pass-1") == 0 &&
+	    hn_login(&n2, "nv2", "staff-pass-2") == 0, "cancel: nv1 (counter 1)"
+	    " and nv2 (counter 2) logged in");
+	/* Counter 2 calls a ticket and parks it: it is counter 2's. */
+	st = hn_req(&n2, "POST", "/api/v1/counters/2/open", NULL, NULL);
+	hn_req(&n2, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\",\"print\":false}", &ans);
+	id1 = hn_num(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "id", 0);
+	cJSON_Delete(ans);
+	hn_req(&n2, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\",\"print\":false}", &ans);
+	id2 = hn_num(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "id", 0);
+	cJSON_Delete(ans);
+	if (hn_req(&n2, "POST", "/api/v1/counters/2/next", NULL, NULL) != 200 ||
+	    hn_req(&n2, "POST", "/api/v1/counters/2/park", NULL, &ans) != 200)
+		st = -1;
+	check(st == 200 && id1 > 0 && id2 > 0 && strcmp(hn_str(
+	    cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "state") ?
+	    hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "state") : "",
+	    "parked") == 0, "cancel: counter 2 parked ticket %.0f (%s)", id1, n2.body);
+	cJSON_Delete(ans);
+	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id1);
+	st = hn_req(&n1, "POST", path, NULL, &ans);
+	check(st == 403 && strcmp(err_code(ans), "forbidden") == 0 &&
+	    has_message(ans), "cancel: nv1 cancels the ticket parked at counter 2"
+	    " -> 403 (got %ld %s)", st, n1.body);
+	cJSON_Delete(ans);
+	snprintf(path, sizeof path, "/api/v1/tickets/%.0f", id1);
+	hn_req(&n2, "GET", path, NULL, &ans);
+	check(strcmp(hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"),
+	    "state") ? hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"),
+	    "state") : "", "parked") == 0, "cancel: ... and it is still parked");
+	cJSON_Delete(ans);
+	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id1);
+	st = hn_req(&n2, "POST", path, NULL, NULL);
+	check(st == 200, "cancel: nv2 (counter 2) cancels it (HTTP %ld)", st);
+	/* A ticket that waits for any counter: any staff may cancel it. */
+	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id2);
+	st = hn_req(&n1, "POST", path, NULL, NULL);
+	check(st == 200, "cancel: nv1 cancels a ticket waiting in a queue"
+	    " (HTTP %ld)", st);
+	hn_http_free(&n1);
+	hn_http_free(&n2);
+	hn_http_free(&h);
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static const struct {
@@ -733,6 +1043,9 @@ static const struct {
 	{ "unwritable", case_unwritable },
 	{ "check", case_check },
 	{ "ipv6", case_ipv6 },
+	{ "devices", case_devices },
+	{ "sessions", case_sessions },
+	{ "cancel", case_cancel },
 };
 
 int
