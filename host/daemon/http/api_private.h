@@ -70,6 +70,8 @@ struct api {
 	devbus *devbus;          /* RS-485 lines, or NULL */
 	devprint *devprint;      /* ticket printers, or NULL */
 	struct pwcheck *pw;      /* password checks off the core thread */
+	/* CSRF tokens: a keyed hash of the session token (r_session.c) */
+	unsigned char csrf_key[32];
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -138,6 +140,21 @@ int api_may_act_on(const struct store_user *u, int number);
 /* The session token of the request, or NULL; *from_cookie tells whether it
  * came from the cookie. */
 const char *api_token(struct req *r, int allow_query, int *from_cookie);
+
+/*
+ * CSRF (r_session.c): a session's CSRF token is a keyed hash (libsodium
+ * generichash, a random key kept in the store's meta) of its session token,
+ * as API_CSRF_HEX - 1 hex characters.  api_session_init loads or makes the
+ * key; api_csrf_ok says whether a hex header is the token's.
+ */
+#define API_CSRF_HEX 49
+void api_session_init(api *a);
+void api_session_fini(api *a);
+void api_csrf_of(const api *a, const char *token, char out[API_CSRF_HEX]);
+int api_csrf_matches(const api *a, const char *token, const char *header);
+/* 1 when the request's Origin (or, without one, its Referer) names the
+ * request's Host, or when it has neither; 0 when it names another. */
+int api_same_origin(struct req *r);
 
 /* An answer made outside the handler (after a print, a password check) is
  * released to the server. */

@@ -20,6 +20,63 @@
 #include "daemon/http/apijson.h"
 #include "daemon/http/pwcheck.h"
 
+#define API_CSRF_META "csrf_key"
+
+/*
+ * Load the CSRF key from the store's meta, or make one and keep it there,
+ * so CSRF tokens stay valid across a restart as the sessions do.  When the
+ * store cannot keep it the key lives in memory only (pages then need a new
+ * login after a restart).
+ */
+void
+api_session_init(api *a)
+{
+	store *st = core_store(a->core);
+	char hex[2 * sizeof a->csrf_key + 1];
+	size_t n = 0;
+
+	if (store_meta_get(st, API_CSRF_META, hex, sizeof hex) == 1 &&
+	    sodium_hex2bin(a->csrf_key, sizeof a->csrf_key, hex, strlen(hex),
+	    NULL, &n, NULL) == 0 && n == sizeof a->csrf_key)
+		goto out;
+	randombytes_buf(a->csrf_key, sizeof a->csrf_key);
+	sodium_bin2hex(hex, sizeof hex, a->csrf_key, sizeof a->csrf_key);
+	if (store_meta_set(st, API_CSRF_META, hex) != 0)
+		log_warnx("cannot keep the CSRF key in the store: %s; pages must"
+		    " log in again after a restart", store_errmsg(st));
+out:
+	sodium_memzero(hex, sizeof hex);
+}
+
+void
+api_session_fini(api *a)
+{
+	sodium_memzero(a->csrf_key, sizeof a->csrf_key);
+}
+
+/* The CSRF token bound to session token: keyed hash, hex. */
+void
+api_csrf_of(const api *a, const char *token, char out[API_CSRF_HEX])
+{
+	unsigned char h[(API_CSRF_HEX - 1) / 2];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token),
+	    a->csrf_key, sizeof a->csrf_key);
+	sodium_bin2hex(out, API_CSRF_HEX, h, sizeof h);
+}
+
+/* 1 when header is the CSRF token of the session token (constant time). */
+int
+api_csrf_matches(const api *a, const char *token, const char *header)
+{
+	char want[API_CSRF_HEX];
+
+	if (token == NULL || header == NULL || strlen(header) != API_CSRF_HEX - 1)
+		return 0;
+	api_csrf_of(a, token, want);
+	return sodium_memcmp(want, header, API_CSRF_HEX - 1) == 0;
+}
+
 /* The password was checked on the worker thread: open the session or refuse. */
 static void
 api_login_checked(void *arg, int ok)
@@ -53,10 +110,9 @@ api_login_checked(void *arg, int ok)
 		cJSON_AddItemToArray(arr, cJSON_CreateNumber(u->counters[i]));
 	cJSON_AddNumberToObject(o, "expires", (double)(now + API_SESSION_S));
 	{
-		unsigned char raw[24];
-		char csrf[49];
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2hex(csrf, sizeof csrf, raw, sizeof raw);
+		char csrf[API_CSRF_HEX];
+
+		api_csrf_of(r->a, token, csrf);
 		xasprintf(&r->set_cookie[0], "onestop_session=%s; Path=/; HttpOnly; "
 		    "SameSite=Strict; Max-Age=%d", token, API_SESSION_S);
 		xasprintf(&r->set_cookie[1], "onestop_csrf=%s; Path=/; SameSite=Strict; "
@@ -82,6 +138,13 @@ api_login(struct req *r)
 	cJSON *b;
 	int rc;
 
+	/* Another site's page must not log the browser in (to an account of
+	   its choosing) either. */
+	if (!api_same_origin(r)) {
+		api_error(r, 403, "csrf", "Yêu cầu đăng nhập đến từ trang của máy chủ"
+		    " khác; hãy mở trang đăng nhập của hệ thống.");
+		return;
+	}
 	if ((b = api_body(r, spec)) == NULL)
 		return;
 	rc = store_user_login_hash(core_store(r->a->core), api_str(b, "user"), &r->user,

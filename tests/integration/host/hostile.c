@@ -22,6 +22,9 @@
  *   sessions a password reset, disabling or deleting a user ends their
  *            sessions; expired sessions are purged at the start
  *   cancel   staff cannot cancel a ticket parked at another counter (403)
+ *   csrf     a cookie write needs the CSRF token of its own session (not
+ *            any cookie equal to the header), and is refused when Origin or
+ *            Referer names another host; so is a login
  *
  *   hostile [CASE...]     all cases when none is named
  *
@@ -1031,6 +1034,175 @@ case_cancel(void)
 	hn_cleanup(&d, failures > 0);
 }
 
+/* ---- csrf ---------------------------------------------------------------- */
+
+static size_t
+raw_write(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	char *out = arg;
+	size_t have = strlen(out), n = size * nmemb;
+
+	if (have + n >= 4096)
+		n = 4095 - have;
+	memcpy(out + have, ptr, n);
+	out[have + n] = '\0';
+	return size * nmemb;
+}
+
+/*
+ * One request with the given extra header lines (NULL-terminated) and a
+ * JSON body; the answer's body into out[4096].  The HTTP status, or -1.
+ */
+static long
+raw_req(int port, const char *method, const char *path,
+    const char *const *headers, const char *body, char *out)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdr = NULL;
+	char url[256];
+	long status = -1;
+
+	out[0] = '\0';
+	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, raw_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body != NULL ? body : "");
+	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	hdr = curl_slist_append(hdr, "Expect:");
+	for (; headers != NULL && *headers != NULL; headers++)
+		hdr = curl_slist_append(hdr, *headers);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return status;
+}
+
+/* Log in; token and csrf from the answer. */
+static int
+login_csrf(int port, const char *user, const char *pw, char tok[128], char csrf[128])
+{
+	char body[256], out[4096];
+	cJSON *ans;
+	int ok;
+
+	snprintf(body, sizeof body, "{\"user\":\"%s\",\"password\":\"%s\"}", user, pw);
+	if (raw_req(port, "POST", "/api/v1/login", NULL, body, out) != 200)
+		return -1;
+	ans = cJSON_Parse(out);
+	ok = hn_str(ans, "token") != NULL && hn_str(ans, "csrf") != NULL;
+	if (ok) {
+		snprintf(tok, 128, "%s", hn_str(ans, "token"));
+		snprintf(csrf, 128, "%s", hn_str(ans, "csrf"));
+	}
+	cJSON_Delete(ans);
+	return ok ? 0 : -1;
+}
+
+/* A cookie write (POST /api/v1/counters/1/open) with the session cookie,
+ * an onestop_csrf cookie, and optional X-CSRF-Token, Origin and Referer. */
+static long
+cookie_write(int port, const char *session, const char *csrf_cookie,
+    const char *csrf_header, const char *origin, const char *referer, char *out)
+{
+	char cookie[400], hcsrf[200], horigin[300], href[300];
+	const char *h[5];
+	int n = 0;
+
+	snprintf(cookie, sizeof cookie, "Cookie: onestop_session=%s%s%s", session,
+	    csrf_cookie != NULL ? "; onestop_csrf=" : "", csrf_cookie != NULL ? csrf_cookie : "");
+	h[n++] = cookie;
+	if (csrf_header != NULL) {
+		snprintf(hcsrf, sizeof hcsrf, "X-CSRF-Token: %s", csrf_header);
+		h[n++] = hcsrf;
+	}
+	if (origin != NULL) {
+		snprintf(horigin, sizeof horigin, "Origin: %s", origin);
+		h[n++] = horigin;
+	}
+	if (referer != NULL) {
+		snprintf(href, sizeof href, "Referer: %s", referer);
+		h[n++] = href;
+	}
+	h[n] = NULL;
+	return raw_req(port, "POST", "/api/v1/counters/1/open", h, "{}", out);
+}
+
+static void
+case_csrf(void)
+{
+	static const char forged[] = "0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct hn_daemon d;
+	struct hn_http h;
+	char ta[128], ca[128], tb[128], cb[128], out[4096], self[128], selfref[160];
+	const char *evil_origin[] = { "Origin: http://evil.example", NULL };
+	long st;
+
+	if (hn_init(&d, "hostile-csrf") != 0 || start_with_admin(&d, &h) != 0) {
+		check(0, "csrf: daemon started");
+		return;
+	}
+	snprintf(self, sizeof self, "http://127.0.0.1:%d", d.port);
+	snprintf(selfref, sizeof selfref, "http://127.0.0.1:%d/staff", d.port);
+	check(login_csrf(d.port, "admin", PW_ADMIN, ta, ca) == 0 &&
+	    login_csrf(d.port, "admin", PW_ADMIN, tb, cb) == 0 && strcmp(ca, cb) != 0,
+	    "csrf: two sessions, two CSRF tokens");
+	st = cookie_write(d.port, ta, ca, ca, NULL, NULL, out);
+	check(st == 200, "csrf: cookie write with its session's CSRF token -> 200"
+	    " (got %ld %s)", st, st == 200 ? "" : out);
+	st = cookie_write(d.port, ta, ca, ca, self, NULL, out);
+	check(st == 200, "csrf: ... and Origin %s -> 200 (got %ld %s)", self, st,
+	    st == 200 ? "" : out);
+	st = cookie_write(d.port, ta, ca, ca, NULL, selfref, out);
+	check(st == 200, "csrf: ... and Referer %s -> 200 (got %ld %s)", selfref,
+	    st, st == 200 ? "" : out);
+	/* Bound to the session: another session's token, or any cookie equal
+	   to the header, does not pass. */
+	st = cookie_write(d.port, ta, cb, cb, NULL, NULL, out);
+	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: the CSRF token of"
+	    " another session -> 403 csrf (got %ld %s)", st, out);
+	st = cookie_write(d.port, ta, forged, forged, NULL, NULL, out);
+	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: a made-up"
+	    " onestop_csrf cookie equal to the header -> 403 csrf (got %ld %s)", st, out);
+	st = cookie_write(d.port, ta, ca, NULL, NULL, NULL, out);
+	check(st == 403, "csrf: no header -> 403 (got %ld)", st);
+	/* Another site's page. */
+	st = cookie_write(d.port, ta, ca, ca, "http://evil.example", NULL, out);
+	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: Origin"
+	    " http://evil.example -> 403 csrf (got %ld %s)", st, out);
+	st = cookie_write(d.port, ta, ca, ca, "null", NULL, out);
+	check(st == 403, "csrf: Origin null -> 403 (got %ld)", st);
+	snprintf(out, sizeof out, "http://127.0.0.1:%d.evil.example", d.port);
+	st = cookie_write(d.port, ta, ca, ca, out, NULL, out);
+	check(st == 403, "csrf: Origin http://127.0.0.1:%d.evil.example -> 403"
+	    " (got %ld)", d.port, st);
+	st = cookie_write(d.port, ta, ca, ca, NULL, "http://evil.example/page", out);
+	check(st == 403, "csrf: no Origin, Referer http://evil.example/page -> 403"
+	    " (got %ld %s)", st, out);
+	st = raw_req(d.port, "POST", "/api/v1/login", evil_origin,
+	    "{\"user\":\"admin\",\"password\":\"" PW_ADMIN "\"}", out);
+	check(st == 403 && strstr(out, "token") == NULL, "csrf: a login from"
+	    " another site's page -> 403, no session (got %ld %s)", st, out);
+	/* A restart keeps the sessions and their CSRF tokens. */
+	hn_http_free(&h);
+	hn_stop(&d, SIGTERM);
+	current = NULL;
+	if (hn_start(&d) == 0) {
+		current = &d;
+		st = cookie_write(d.port, ta, ca, ca, NULL, NULL, out);
+		check(st == 200, "csrf: after a restart the session's CSRF token"
+		    " still passes (got %ld %s)", st, st == 200 ? "" : out);
+	} else
+		check(0, "csrf: restart");
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static const struct {
@@ -1046,6 +1218,7 @@ static const struct {
 	{ "devices", case_devices },
 	{ "sessions", case_sessions },
 	{ "cancel", case_cancel },
+	{ "csrf", case_csrf },
 };
 
 int
