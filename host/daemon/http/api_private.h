@@ -72,6 +72,8 @@ struct api {
 	struct pwcheck *pw;      /* password checks off the core thread */
 	/* CSRF tokens: a keyed hash of the session token (r_session.c) */
 	unsigned char csrf_key[32];
+	/* login failures by user, by address, and who logged in from where */
+	struct throttle *fail_user, *fail_addr, *trusted;
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -92,6 +94,9 @@ struct req {
 	int printer;             /* printing: printer index */
 	int reprint;
 	int login_found;         /* login: the user exists */
+	char login_user[STORE_NAME_LEN];  /* login: the name tried (cut) */
+	char login_addr[64];     /* login: the client's address */
+	int retry_after;         /* > 0: a Retry-After header (s) */
 	const char *method;
 	const struct api_route *route;   /* NULL: route_status says why */
 	unsigned route_status;

@@ -18,8 +18,23 @@ pwcheck *pwcheck_start(loop *l);
 /* Stop the worker; jobs not yet done are answered with ok = 0. */
 void pwcheck_stop(pwcheck *p);
 
-/* Queue a check (hash and password are copied); done is called later. */
-void pwcheck_submit(pwcheck *p, const char *hash, const char *password,
-    pwcheck_done_fn *done, void *arg);
+/*
+ * The checks wait in two lanes, each bounded: the first (first != 0: a
+ * user at an address they logged in from before) is always checked before
+ * the second (everyone else), so a flood of bad logins cannot hold a known
+ * user up for longer than the check running plus the first lane's.
+ * A lane of PWCHECK_QUEUE_MAX (PWCHECK_FIRST_MAX) waiting checks refuses
+ * more: the caller answers "busy" at once instead of making it wait.
+ */
+#define PWCHECK_QUEUE_MAX 8
+#define PWCHECK_FIRST_MAX 8
+
+/* Queue a check (hash and password are copied); done is called later.
+ * 0, or -1 when its lane is full (done is never called then). */
+int pwcheck_submit(pwcheck *p, const char *hash, const char *password,
+    int first, pwcheck_done_fn *done, void *arg);
+
+/* Tests only: hold (1) the worker before its next check, or let it go (0). */
+void pwcheck_test_hold(pwcheck *p, int hold);
 
 #endif

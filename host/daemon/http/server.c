@@ -411,6 +411,12 @@ api_queue_answer(struct req *r)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[0]);
 	if (r->set_cookie[1] != NULL)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[1]);
+	if (r->retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof ra, "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;

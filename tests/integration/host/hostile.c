@@ -25,6 +25,10 @@
  *   csrf     a cookie write needs the CSRF token of its own session (not
  *            any cookie equal to the header), and is refused when Origin or
  *            Referer names another host; so is a login
+ *   logins   repeated bad logins lock the name, then the address, answered
+ *            429 with Retry-After without a password check (a user who
+ *            logged in from an address before still can there); a burst of
+ *            logins beyond the password queue's bound is refused 503 busy
  *
  *   hostile [CASE...]     all cases when none is named
  *
@@ -40,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +56,7 @@
 #define PW_ADMIN "admin-pass-1"
 #define WATCHDOG_S 240
 #define NOBODY 65534
+#define PWCHECK_BOUND 8         /* host/daemon/http/pwcheck.h PWCHECK_QUEUE_MAX */
 
 static int failures, checks;
 static struct hn_daemon *current;       /* the daemon to kill on a hang */
@@ -1203,6 +1209,177 @@ case_csrf(void)
 	hn_cleanup(&d, failures > 0);
 }
 
+/* ---- logins -------------------------------------------------------------- */
+
+struct login_ans {
+	char body[4096];
+	int retry_after;             /* the Retry-After header, 0 = none */
+	long status;
+};
+
+static size_t
+login_header(char *buf, size_t size, size_t n, void *arg)
+{
+	struct login_ans *a = arg;
+	size_t len = size * n;
+
+	if (len > 13 && strncasecmp(buf, "Retry-After:", 12) == 0)
+		a->retry_after = atoi(buf + 12);
+	return len;
+}
+
+/* A curl handle for a login of user/pw from the loopback address addr. */
+static CURL *
+login_handle(int port, const char *addr, const char *user, const char *pw,
+    struct login_ans *a, char *body, size_t bodylen, struct curl_slist **hdr)
+{
+	CURL *c = curl_easy_init();
+	char url[128], iface[64];
+
+	memset(a, 0, sizeof *a);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/login", port);
+	snprintf(iface, sizeof iface, "host!%s", addr);
+	snprintf(body, bodylen, "{\"user\":\"%s\",\"password\":\"%s\"}", user, pw);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
+	curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, raw_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, a->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, login_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 60000L);
+	*hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	*hdr = curl_slist_append(*hdr, "Expect:");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdr);
+	return c;
+}
+
+/* One login from addr; the status (-1 on a transport error). */
+static long
+login_from(int port, const char *addr, const char *user, const char *pw,
+    struct login_ans *a)
+{
+	struct curl_slist *hdr;
+	char body[256];
+	CURL *c = login_handle(port, addr, user, pw, a, body, sizeof body, &hdr);
+
+	a->status = -1;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return a->status;
+}
+
+#define BURST 40
+
+/* BURST bad logins at once, from 127.0.0.<first + i> as ghost-<i>. */
+static void
+login_burst(int port, int first, struct login_ans *ans)
+{
+	CURL *c[BURST];
+	struct curl_slist *hdr[BURST];
+	CURLM *m = curl_multi_init();
+	char body[256], addr[32], user[32];
+	int i, running = 1;
+
+	for (i = 0; i < BURST; i++) {
+		snprintf(addr, sizeof addr, "127.0.0.%d", first + i);
+		snprintf(user, sizeof user, "ghost-%d", i);
+		c[i] = login_handle(port, addr, user, "wrong-pass", &ans[i], body,
+		    sizeof body, &hdr[i]);
+		ans[i].status = -1;
+		curl_multi_add_handle(m, c[i]);
+	}
+	while (running) {
+		curl_multi_perform(m, &running);
+		if (running)
+			curl_multi_poll(m, NULL, 0, 1000, NULL);
+	}
+	for (i = 0; i < BURST; i++) {
+		curl_easy_getinfo(c[i], CURLINFO_RESPONSE_CODE, &ans[i].status);
+		curl_multi_remove_handle(m, c[i]);
+		curl_easy_cleanup(c[i]);
+		curl_slist_free_all(hdr[i]);
+	}
+	curl_multi_cleanup(m);
+}
+
+static void
+case_logins(void)
+{
+	static struct login_ans burst[BURST];
+	struct hn_daemon d;
+	struct hn_http h;
+	struct login_ans a;
+	char user[32];
+	long st;
+	int i, n401 = 0, n503 = 0, other = 0, busy_ok = 1;
+
+	if (hn_init(&d, "hostile-logins") != 0 ||
+	    hn_add_user(&d, "nv01", "staff", "1", "staff-pass-1") != 0 ||
+	    start_with_admin(&d, &h) != 0) {
+		check(0, "logins: daemon started");
+		return;
+	}
+	/* Per user: 5 failures, then refused at once, even the right password. */
+	for (i = 0; i < 5; i++)
+		st = login_from(d.port, "127.0.0.2", "nv01", "wrong-pass", &a);
+	check(st == 401, "logins: 5 bad logins as nv01 -> 401 (last %ld)", st);
+	st = login_from(d.port, "127.0.0.2", "nv01", "staff-pass-1", &a);
+	check(st == 429 && a.retry_after >= 1 && strstr(a.body,
+	    "too_many_attempts") != NULL && strstr(a.body, "thử lại sau") != NULL,
+	    "logins: then even the right password -> 429 with Retry-After %d"
+	    " (got %ld %s)", a.retry_after, st, a.body);
+	st = login_from(d.port, "127.0.0.3", "nv01", "staff-pass-1", &a);
+	check(st == 429, "logins: ... also from another address: the lock is on"
+	    " the name (got %ld)", st);
+	/* Nobody locks a colleague out: the admin logged in from 127.0.0.1
+	   before, and still can there while the name is locked elsewhere. */
+	for (i = 0; i < 5; i++)
+		login_from(d.port, "127.0.0.4", "admin", "wrong-pass", &a);
+	st = login_from(d.port, "127.0.0.4", "admin", PW_ADMIN, &a);
+	check(st == 429, "logins: admin's name locked from 127.0.0.4 (got %ld)", st);
+	st = login_from(d.port, "127.0.0.1", "admin", PW_ADMIN, &a);
+	check(st == 200, "logins: the admin still logs in from 127.0.0.1, where"
+	    " they logged in before (got %ld %s)", st, a.body);
+	/* Per address: 10 failures with 10 names, then the address is refused. */
+	for (i = 0; i < 10; i++) {
+		snprintf(user, sizeof user, "spray-%d", i);
+		st = login_from(d.port, "127.0.0.5", user, "wrong-pass", &a);
+	}
+	check(st == 401, "logins: 10 bad logins from 127.0.0.5 with 10 names ->"
+	    " 401 (last %ld)", st);
+	st = login_from(d.port, "127.0.0.5", "spray-10", "wrong-pass", &a);
+	check(st == 429 && a.retry_after >= 1, "logins: the 11th name from"
+	    " 127.0.0.5 -> 429 at once (got %ld)", st);
+	/* The queue of password checks is bounded: a burst is refused busy. */
+	login_burst(d.port, 10, burst);
+	for (i = 0; i < BURST; i++) {
+		if (burst[i].status == 401)
+			n401++;
+		else if (burst[i].status == 503) {
+			n503++;
+			busy_ok &= burst[i].retry_after >= 1 &&
+			    strstr(burst[i].body, "\"busy\"") != NULL &&
+			    strstr(burst[i].body, "đang bận") != NULL;
+		} else
+			other++;
+	}
+	check(n503 > 0 && other == 0 && busy_ok, "logins: %d logins at once from"
+	    " %d addresses: %d checked (401), %d refused 503 busy with"
+	    " Retry-After and a Vietnamese message, %d other", BURST, BURST, n401,
+	    n503, other);
+	check(n401 <= PWCHECK_BOUND + 2, "logins: at most the bound (%d) and the"
+	    " running check waited (%d did)", PWCHECK_BOUND, n401);
+	st = login_from(d.port, "127.0.0.1", "admin", PW_ADMIN, &a);
+	check(st == 200, "logins: after the burst the admin logs in (got %ld)", st);
+	hn_http_free(&h);
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static const struct {
@@ -1219,6 +1396,7 @@ static const struct {
 	{ "sessions", case_sessions },
 	{ "cancel", case_cancel },
 	{ "csrf", case_csrf },
+	{ "logins", case_logins },
 };
 
 int
