@@ -10,7 +10,8 @@ HOST_HARNESS := $(B)/tests/integration/host/harness.o
 TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
-	$(B)/tests/bench/host/bench_api
+	$(B)/tests/bench/host/bench_api \
+	$(B)/tests/bench/host/bench_login
 
 $(B)/tests/integration/host/torture: $(B)/tests/integration/host/torture.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -24,7 +25,10 @@ $(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOS
 $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(B)/tests/bench/host/bench_login: $(B)/tests/bench/host/bench_login.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 
 build: $(TEST_PROGRAMS)
 
-BENCHES += $(B)/tests/bench/host/bench_api
+BENCHES += $(B)/tests/bench/host/bench_api $(B)/tests/bench/host/bench_login
