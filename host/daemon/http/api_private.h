@@ -72,8 +72,9 @@ struct api {
 	struct pwcheck *pw;      /* password checks off the core thread */
 	/* CSRF tokens: a keyed hash of the session token (r_session.c) */
 	unsigned char csrf_key[32];
-	/* login failures by user, by address, and who logged in from where */
-	struct throttle *fail_user, *fail_addr, *trusted;
+	/* login failures by user, by address, who logged in from where, and
+	   busy refusals by address (r_session.c) */
+	struct throttle *fail_user, *fail_addr, *trusted, *busy;
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };

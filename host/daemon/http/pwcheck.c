@@ -1,7 +1,7 @@
 /*
  * pwcheck.c - one worker thread verifying argon2id hashes.  Jobs go in one
- * of two bounded lists (lanes) under a mutex, the first lane always taken
- * before the second; finished jobs go back in another list, and a byte on a
+ * of PWCHECK_LANES bounded lists (lanes) under a mutex, a lane always taken
+ * before the next; finished jobs go back in another list, and a byte on a
  * pipe wakes the loop, whose callback runs the done functions on its own
  * thread.  Passwords are wiped from memory once checked.
  */
@@ -38,7 +38,7 @@ struct pwcheck {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct pwlane lane[2];       /* [0] first: PWCHECK_FIRST */
+	struct pwlane lane[PWCHECK_LANES];   /* [0] taken first */
 	struct pwjob *done;
 	int pipe[2];
 	int stopping, held;
@@ -51,7 +51,7 @@ pwcheck_take(pwcheck *p)
 	struct pwjob *j;
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < PWCHECK_LANES; i++) {
 		struct pwlane *ln = &p->lane[i];
 
 		if ((j = ln->head) == NULL)
@@ -74,6 +74,18 @@ pwcheck_free_job(struct pwjob *j)
 	free(j);
 }
 
+/* Under mu. */
+static int
+pwcheck_empty(const pwcheck *p)
+{
+	int i;
+
+	for (i = 0; i < PWCHECK_LANES; i++)
+		if (p->lane[i].head != NULL)
+			return 0;
+	return 1;
+}
+
 static void *
 pwcheck_main(void *arg)
 {
@@ -83,8 +95,7 @@ pwcheck_main(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->stopping && (p->held ||
-		    (p->lane[0].head == NULL && p->lane[1].head == NULL)))
+		while (!p->stopping && (p->held || pwcheck_empty(p)))
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (p->stopping)
 			break;
@@ -135,10 +146,11 @@ pwcheck *
 pwcheck_start(loop *l)
 {
 	pwcheck *p = xcalloc(1, sizeof *p);
+	int i;
 
 	p->loop = l;
-	p->lane[0].tail = &p->lane[0].head;
-	p->lane[1].tail = &p->lane[1].head;
+	for (i = 0; i < PWCHECK_LANES; i++)
+		p->lane[i].tail = &p->lane[i].head;
 	if (pipe2(p->pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		fatal("pwcheck: pipe");
 	pthread_mutex_init(&p->mu, NULL);
@@ -150,14 +162,17 @@ pwcheck_start(loop *l)
 }
 
 int
-pwcheck_submit(pwcheck *p, const char *hash, const char *password, int first,
-    pwcheck_done_fn *done, void *arg)
+pwcheck_submit(pwcheck *p, const char *hash, const char *password,
+    enum pwcheck_lane lane, pwcheck_done_fn *done, void *arg)
 {
-	struct pwlane *ln = &p->lane[first ? 0 : 1];
+	struct pwlane *ln;
 	struct pwjob *j;
 
+	if ((int)lane < 0 || (int)lane >= PWCHECK_LANES)
+		lane = PWCHECK_OTHER;
+	ln = &p->lane[lane];
 	pthread_mutex_lock(&p->mu);
-	if (ln->n >= (first ? PWCHECK_FIRST_MAX : PWCHECK_QUEUE_MAX)) {
+	if (ln->n >= PWCHECK_QUEUE_MAX) {
 		pthread_mutex_unlock(&p->mu);
 		return -1;
 	}

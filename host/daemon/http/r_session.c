@@ -33,7 +33,9 @@
  * ... up to 15 minutes; attempts while locked are answered 429 at once.  A
  * user who logged in from an address before gets past a lock on their name
  * there (so nobody locks a colleague out by typing their name), and their
- * check goes in the password worker's first lane.
+ * check goes in the password worker's first lane; a name and address with
+ * no failures, and an address never refused busy, go in the second; the
+ * rest in the third.  A busy refusal marks the address for 15 minutes.
  */
 #define API_THROTTLE_SLOTS 4096
 #define API_USER_FREE 5
@@ -64,9 +66,14 @@ api_client_addr(struct req *r, char *out, size_t outlen)
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
 		    out, (socklen_t)outlen);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    out, (socklen_t)outlen);
+	else if (sa->sa_family == AF_INET6) {
+		struct in6_addr a6 = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+
+		/* One IPv6 client holds a whole /64: count it as one address. */
+		if (!IN6_IS_ADDR_V4MAPPED(&a6))
+			memset(a6.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a6, out, (socklen_t)outlen);
+	}
 }
 
 /* "user\naddr": the key of a user at an address. */
@@ -106,6 +113,9 @@ out:
 	    API_LOCK_BASE_MS, API_LOCK_MAX_MS);
 	a->trusted = throttle_new(API_THROTTLE_SLOTS, 1, API_LOCK_BASE_MS,
 	    API_LOCK_MAX_MS);
+	/* Busy refusals by address: counted, never locking. */
+	a->busy = throttle_new(API_THROTTLE_SLOTS, INT32_MAX, API_LOCK_BASE_MS,
+	    API_LOCK_MAX_MS);
 }
 
 void
@@ -115,6 +125,7 @@ api_session_fini(api *a)
 	throttle_free(a->fail_user);
 	throttle_free(a->fail_addr);
 	throttle_free(a->trusted);
+	throttle_free(a->busy);
 }
 
 /* Count a login's outcome against its user and address. */
@@ -220,6 +231,7 @@ api_login(struct req *r)
 		{ "user", K_STR, 1 }, { "password", K_STR, 1 }, { NULL, 0, 0 } };
 	char hash[crypto_pwhash_STRBYTES], pair[sizeof r->login_user + sizeof r->login_addr + 2];
 	int64_t wait, now = api_mono_ms();
+	enum pwcheck_lane lane;
 	cJSON *b;
 	int rc, trusted;
 
@@ -255,9 +267,18 @@ api_login(struct req *r)
 		return;
 	}
 	r->login_found = rc;
-	if (pwcheck_submit(r->a->pw, hash, api_str(b, "password"), trusted,
+	if (trusted)
+		lane = PWCHECK_KNOWN;
+	else if (throttle_failures(r->a->fail_addr, r->login_addr, now) == 0 &&
+	    throttle_failures(r->a->fail_user, r->login_user, now) == 0 &&
+	    throttle_failures(r->a->busy, r->login_addr, now) == 0)
+		lane = PWCHECK_CLEAN;
+	else
+		lane = PWCHECK_OTHER;
+	if (pwcheck_submit(r->a->pw, hash, api_str(b, "password"), lane,
 	    api_login_checked, r) != 0) {
 		cJSON_Delete(b);
+		throttle_fail(r->a->busy, r->login_addr, now);
 		r->retry_after = 1;
 		api_error(r, 503, "busy", "Hệ thống đang bận kiểm tra đăng nhập;"
 		    " hãy thử lại sau ít giây.");

@@ -5,6 +5,7 @@
  */
 #include "daemon/http/throttle.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,7 +139,8 @@ throttle_fail(throttle *t, const char *key, int64_t now_ms)
 	int64_t lock;
 	int k;
 
-	e->failures++;
+	if (e->failures < INT_MAX)
+		e->failures++;
 	e->last_fail = now_ms;
 	if (e->failures < t->free)
 		return 0;

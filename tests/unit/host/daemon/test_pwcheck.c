@@ -51,10 +51,10 @@ test_checks_answer_in_order_on_the_loop(void **state)
 
 	(void)state;
 	nanswers = 0;
-	assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", 0, on_done, (void *)1), 0);
-	assert_int_equal(pwcheck_submit(p, hash, "sai", 0, on_done, (void *)2), 0);
-	assert_int_equal(pwcheck_submit(p, "not a hash", "mật khẩu đúng", 0, on_done, (void *)3), 0);
-	assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", 0, on_done, (void *)4), 0);
+	assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", PWCHECK_OTHER, on_done, (void *)1), 0);
+	assert_int_equal(pwcheck_submit(p, hash, "sai", PWCHECK_OTHER, on_done, (void *)2), 0);
+	assert_int_equal(pwcheck_submit(p, "not a hash", "mật khẩu đúng", PWCHECK_OTHER, on_done, (void *)3), 0);
+	assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", PWCHECK_OTHER, on_done, (void *)4), 0);
 	for (turns = 0; nanswers < 4 && turns < 100000; turns++)
 		loop_run_once(l, 1000);
 	assert_int_equal(nanswers, 4);
@@ -76,7 +76,7 @@ test_stop_answers_pending_jobs_with_no(void **state)
 	(void)state;
 	nanswers = 0;
 	for (i = 0; i < 6; i++)
-		assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", 0, on_done,
+		assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", PWCHECK_OTHER, on_done,
 		    (void *)5), 0);
 	pwcheck_stop(p);
 	/* Every job is answered exactly once, by its check or by the stop. */
@@ -91,32 +91,33 @@ test_lanes_bounded_first_lane_first(void **state)
 {
 	loop *l = loop_new();
 	pwcheck *p = pwcheck_start(l);
-	int i, turns;
+	int i, k, turns;
 
 	(void)state;
 	nanswers = 0;
 	pwcheck_test_hold(p, 1);
-	for (i = 0; i < PWCHECK_QUEUE_MAX; i++)
-		assert_int_equal(pwcheck_submit(p, hash, "sai", 0, on_done, (void *)2), 0);
-	/* A full lane refuses at once; done is never called for it. */
-	assert_int_equal(pwcheck_submit(p, hash, "sai", 0, on_done, (void *)9), -1);
-	for (i = 0; i < PWCHECK_FIRST_MAX; i++)
-		assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", 1, on_done,
-		    (void *)1), 0);
-	assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", 1, on_done,
-	    (void *)9), -1);
+	/* Filled last lane first: the order of the answers is the lanes'. */
+	for (k = PWCHECK_LANES - 1; k >= 0; k--) {
+		for (i = 0; i < PWCHECK_QUEUE_MAX; i++)
+			assert_int_equal(pwcheck_submit(p, hash, k == PWCHECK_OTHER ?
+			    "sai" : "mật khẩu đúng", (enum pwcheck_lane)k, on_done,
+			    (void *)(intptr_t)(k + 1)), 0);
+		/* A full lane refuses at once; done is never called for it. */
+		assert_int_equal(pwcheck_submit(p, hash, "sai", (enum pwcheck_lane)k,
+		    on_done, (void *)9), -1);
+	}
 	pwcheck_test_hold(p, 0);
-	for (turns = 0; nanswers < PWCHECK_QUEUE_MAX + PWCHECK_FIRST_MAX &&
+	for (turns = 0; nanswers < PWCHECK_LANES * PWCHECK_QUEUE_MAX &&
 	    turns < 100000; turns++)
 		loop_run_once(l, 1000);
-	assert_int_equal(nanswers, PWCHECK_QUEUE_MAX + PWCHECK_FIRST_MAX);
-	/* Every first-lane check came before any of the second lane. */
-	for (i = 0; i < PWCHECK_FIRST_MAX; i++)
-		assert_int_equal(answers[i], 11);
-	for (; i < nanswers; i++)
-		assert_int_equal(answers[i], 20);
+	assert_int_equal(nanswers, PWCHECK_LANES * PWCHECK_QUEUE_MAX);
+	for (i = 0; i < nanswers; i++) {
+		k = i / PWCHECK_QUEUE_MAX;
+		assert_int_equal(answers[i], (k + 1) * 10 + (k != PWCHECK_OTHER));
+	}
 	/* Room again once checked. */
-	assert_int_equal(pwcheck_submit(p, hash, "sai", 0, on_done, (void *)2), 0);
+	assert_int_equal(pwcheck_submit(p, hash, "sai", PWCHECK_OTHER, on_done,
+	    (void *)2), 0);
 	pwcheck_stop(p);
 	loop_free(l);
 }
