@@ -1,6 +1,8 @@
 /*
  * r_session.c - logging in and out: POST /api/v1/login (the argon2id check
- * runs on the password worker), POST /api/v1/logout, GET /api/v1/me.
+ * runs on the password worker, behind the login throttles), POST
+ * /api/v1/logout, GET /api/v1/me; and the CSRF tokens bound to sessions
+ * (their key, kept in the store's meta).  host/docs/api.md, Security.
  */
 #include <sodium.h>
 
