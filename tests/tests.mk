@@ -11,7 +11,8 @@ TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
 	$(B)/tests/integration/host/ops \
-	$(B)/tests/bench/host/bench_api
+	$(B)/tests/bench/host/bench_api \
+	$(B)/tests/bench/host/bench_login
 
 $(B)/tests/integration/host/torture: $(B)/tests/integration/host/torture.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -34,10 +35,13 @@ $(B)/tests/bench/host/bench_issue: $(B)/tests/bench/host/bench_issue.o $(HOST_HA
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += tests/bench/host/bench_issue.sh
 
+$(B)/tests/bench/host/bench_login: $(B)/tests/bench/host/bench_login.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 
 build: $(TEST_PROGRAMS)
 
 # make install, twice into a DESTDIR with an edit in between.
 INTEGRATION_TESTS += tests/integration/install.sh
 
-BENCHES += $(B)/tests/bench/host/bench_api
+BENCHES += $(B)/tests/bench/host/bench_api $(B)/tests/bench/host/bench_login

@@ -173,6 +173,7 @@ enum {
 	S_USER_ADD, S_USER_SETPW, S_USER_UPDATE, S_USER_DELETE, S_USER_GET,
 	S_USER_GET_ID, S_USER_LIST,
 	S_SESSION_ADD, S_SESSION_CHECK, S_SESSION_DELETE, S_SESSION_PURGE,
+	S_SESSION_END_USER, S_SESSION_END_NAME,
 	S_META_GET, S_META_SET,
 	S_BUS_MARK, S_BUS_KEYS,
 	S_COUNT
@@ -183,6 +184,7 @@ enum {
 	" issued_at, enqueued_at, called_at, started_at, finished_at, calls," \
 	" transfers, rating, est_wait_s, ahead"
 #define USER_COLS "id, name, full_name, role, counters, disabled, pwhash"
+#define STORE_DEVICE_ROLES "'kiosk', 'display'"
 
 static const char *const store_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -253,13 +255,21 @@ static const char *const store_sql[S_COUNT] = {
 	[S_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY name",
 	[S_SESSION_ADD] = "INSERT INTO sessions(token_hash, user_id, created_at,"
 	    " expires) VALUES(?1, ?2, ?3, ?4)",
+	/* A token that never expires is a device's: a person's row with one
+	   (written by an older version) is not a session. */
 	[S_SESSION_CHECK] = "SELECT u.id, u.name, u.full_name, u.role,"
 	    " u.counters, u.disabled, '' FROM sessions s"
 	    " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1"
-	    " AND (s.expires = 0 OR s.expires > ?2) AND u.disabled = 0",
+	    " AND (s.expires > ?2 OR (s.expires = 0 AND u.role IN"
+	    " (" STORE_DEVICE_ROLES "))) AND u.disabled = 0",
 	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
-	[S_SESSION_PURGE] = "DELETE FROM sessions WHERE expires <> 0"
-	    " AND expires <= ?1",
+	[S_SESSION_PURGE] = "DELETE FROM sessions WHERE (expires <> 0"
+	    " AND expires <= ?1) OR (expires = 0 AND user_id NOT IN"
+	    " (SELECT id FROM users WHERE role IN (" STORE_DEVICE_ROLES ")))",
+	[S_SESSION_END_USER] = "DELETE FROM sessions WHERE user_id = ?1"
+	    " AND token_hash IS NOT ?2",
+	[S_SESSION_END_NAME] = "DELETE FROM sessions WHERE user_id ="
+	    " (SELECT id FROM users WHERE name = ?1) AND token_hash IS NOT ?2",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[S_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
 	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -285,6 +295,8 @@ struct store {
 	int lost;                    /* path no longer names it: no writes */
 };
 
+static int store_token_hash(const char *token, char out[]);
+
 /* ---- names of enum values as stored -------------------------------------- */
 
 /* The names written in rows are the one vocabulary's (proto/vocab.c). */
@@ -301,6 +313,12 @@ enum store_role
 store_role_parse(const char *name)
 {
 	return (enum store_role)vocab_value(VOCAB_ROLE, name);
+}
+
+int
+store_role_is_device(enum store_role r)
+{
+	return r == STORE_ROLE_KIOSK || r == STORE_ROLE_DISPLAY;
 }
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -1656,24 +1674,82 @@ store_user_add(store *s, const struct store_user *u, const char *password)
 	return 0;
 }
 
+/*
+ * A write of several statements as one: a savepoint, its own transaction
+ * outside a batch.  store_group_end(s, ok) releases it, or rolls it back
+ * (keeping the first failure's message) when ok is 0; returns 0 or -1.
+ */
+static int
+store_group_begin(store *s)
+{
+	if (store_write_ok(s) < 0)
+		return -1;
+	return store_run(s, S_SAVEPOINT, "starting a savepoint");
+}
+
+static int
+store_group_end(store *s, int ok)
+{
+	char saved[sizeof s->err];
+	enum store_error code = s->code;
+
+	if (ok && store_run(s, S_RELEASE, "releasing a savepoint") == 0)
+		return 0;
+	memcpy(saved, s->err, sizeof saved);
+	if (store_run(s, S_ROLLBACK_TO, "rolling back a savepoint") == 0)
+		store_run(s, S_RELEASE, "releasing a savepoint");
+	memcpy(s->err, saved, sizeof saved);
+	s->code = ok ? STORE_EIO : code;
+	return -1;
+}
+
+/* Delete the sessions of user id (or of the user named name when id is 0)
+ * but the one of keep_token (NULL: all); how many, or -1. */
+static int
+store_sessions_end(store *s, int id, const char *name, const char *keep_token)
+{
+	char keep[STORE_HASH_HEX];
+	int which = id != 0 ? S_SESSION_END_USER : S_SESSION_END_NAME;
+	sqlite3_stmt *st = s->st[which];
+
+	if (id != 0)
+		sqlite3_bind_int(st, 1, id);
+	else
+		bind_text(st, 1, name);
+	if (keep_token != NULL && store_token_hash(keep_token, keep) == 0)
+		bind_text(st, 2, keep);
+	else
+		sqlite3_bind_null(st, 2);
+	if (store_run(s, which, "ending a user's sessions") < 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
 int
-store_user_set_password(store *s, const char *name, const char *password)
+store_user_set_password(store *s, const char *name, const char *password,
+    const char *keep_token)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	sqlite3_stmt *st = s->st[S_USER_SETPW];
+	int ok;
 
 	if (name == NULL || store_write_ok(s) < 0 ||
 	    store_hash_password(s, password, hash) < 0)
 		return -1;
+	/* The new password and the end of the user's other sessions are one
+	   write: nobody keeps a session opened with the old password. */
+	if (store_group_begin(s) < 0)
+		return -1;
 	bind_text(st, 1, name);
 	bind_text(st, 2, hash);
-	if (store_run(s, S_USER_SETPW, "setting a password") < 0)
-		return -1;
-	if (sqlite3_changes(s->db) == 0) {
+	ok = store_run(s, S_USER_SETPW, "setting a password") == 0;
+	sodium_memzero(hash, sizeof hash);
+	if (ok && sqlite3_changes(s->db) == 0) {
 		store_failc(s, STORE_ENOENT, "no user %s", name);
-		return -1;
+		ok = 0;
 	}
-	return 0;
+	ok = ok && store_sessions_end(s, 0, name, keep_token) >= 0;
+	return store_group_end(s, ok);
 }
 
 int
@@ -1681,22 +1757,40 @@ store_user_update(store *s, const struct store_user *u)
 {
 	char list[STORE_MAX_USER_COUNTERS * 4 + 1];
 	sqlite3_stmt *st = s->st[S_USER_UPDATE];
+	struct store_user old;
+	int rc, ok;
 
 	if (u == NULL || store_user_valid(s, u) < 0 || store_write_ok(s) < 0)
 		return -1;
+	if ((rc = store_user_fetch(s, S_USER_GET, u->name, 0, &old, NULL, 0)) <= 0) {
+		if (rc == 0)
+			store_failc(s, STORE_ENOENT, "no user %s", u->name);
+		return -1;
+	}
+	/* A device's token never expires: a device never becomes a person
+	   (its token would carry a person's role), nor a person a device. */
+	if (store_role_is_device(old.role) != store_role_is_device(u->role)) {
+		store_failc(s, STORE_EINVAL, "user %s: a %s cannot become a %s",
+		    u->name, store_role_name(old.role), store_role_name(u->role));
+		return -1;
+	}
 	store_counters_fmt(u, list, sizeof list);
+	if (store_group_begin(s) < 0)
+		return -1;
 	bind_text(st, 1, u->name);
 	bind_text(st, 2, u->full_name);
 	bind_text(st, 3, store_role_name(u->role));
 	bind_text(st, 4, list);
 	sqlite3_bind_int(st, 5, u->disabled != 0);
-	if (store_run(s, S_USER_UPDATE, "updating a user") < 0)
-		return -1;
-	if (sqlite3_changes(s->db) == 0) {
+	ok = store_run(s, S_USER_UPDATE, "updating a user") == 0;
+	if (ok && sqlite3_changes(s->db) == 0) {
 		store_failc(s, STORE_ENOENT, "no user %s", u->name);
-		return -1;
+		ok = 0;
 	}
-	return 0;
+	/* Disabling ends every session in the same write. */
+	if (ok && u->disabled)
+		ok = store_sessions_end(s, old.id, NULL, NULL) >= 0;
+	return store_group_end(s, ok);
 }
 
 int
@@ -1806,7 +1900,7 @@ store_user_list(store *s, void (*fn)(const struct store_user *, void *), void *a
 
 /* Hash of a 64-hex token as 64 hex chars; -1 when the token is malformed. */
 static int
-store_token_hash(const char *token, char out[STORE_HASH_HEX])
+store_token_hash(const char *token, char out[])
 {
 	unsigned char raw[STORE_TOKEN_BYTES], h[crypto_generichash_BYTES];
 	size_t n, i;
@@ -1836,6 +1930,7 @@ store_session_create(store *s, int user_id, int64_t now, int64_t expires,
 	unsigned char raw[STORE_TOKEN_BYTES];
 	char hash[STORE_HASH_HEX];
 	sqlite3_stmt *st = s->st[S_SESSION_ADD];
+	struct store_user u;
 	int rc;
 
 	if (token == NULL || expires < 0) {
@@ -1845,6 +1940,18 @@ store_session_create(store *s, int user_id, int64_t now, int64_t expires,
 	token[0] = '\0';
 	if (store_write_ok(s) < 0)
 		return -1;
+	/* Only a device's token may never expire; a person's always does. */
+	if ((rc = store_user_fetch(s, S_USER_GET_ID, NULL, user_id, &u, NULL,
+	    0)) <= 0) {
+		if (rc == 0)
+			store_failc(s, STORE_ENOENT, "no user with id %d", user_id);
+		return -1;
+	}
+	if (expires == 0 && !store_role_is_device(u.role)) {
+		store_failc(s, STORE_EINVAL, "user %s: a %s's session must expire",
+		    u.name, store_role_name(u.role));
+		return -1;
+	}
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(token, 2 * STORE_TOKEN_BYTES + 1, raw, sizeof raw);
 	sodium_memzero(raw, sizeof raw);
@@ -1912,6 +2019,14 @@ store_session_delete(store *s, const char *token)
 		return -1;
 	bind_text(s->st[S_SESSION_DELETE], 1, hash);
 	return store_run(s, S_SESSION_DELETE, "deleting a session");
+}
+
+int
+store_session_end_user(store *s, int user_id, const char *keep_token)
+{
+	if (store_write_ok(s) < 0)
+		return -1;
+	return store_sessions_end(s, user_id, NULL, keep_token);
 }
 
 int

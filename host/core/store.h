@@ -113,11 +113,18 @@ int store_events_after(store *s, int64_t after, struct engine_event *out, int ma
  * name is valid UTF-8.  add refuses duplicates (STORE_EEXIST), bad names and
  * empty passwords (STORE_EINVAL); set_password, update and delete return -1
  * with STORE_ENOENT when there is no such user.  Deleting a user deletes
- * their sessions.  Devices (kiosk, display) are users with the same rule.
+ * their sessions, and so does disabling them (update with disabled set) or
+ * setting their password, in the same write.  Devices (kiosk, display) are
+ * users with the same name rule, in the same table: a name is a person's or
+ * a device's, never both, and update refuses to turn one into the other
+ * (STORE_EINVAL).
  */
 int store_user_name_valid(const char *name);
 int store_user_add(store *s, const struct store_user *u, const char *password);
-int store_user_set_password(store *s, const char *name, const char *password);
+/* The new password and the end of the user's sessions, but the one of
+ * keep_token (NULL: all), in one write. */
+int store_user_set_password(store *s, const char *name, const char *password,
+    const char *keep_token);
 int store_user_update(store *s, const struct store_user *u); /* by name */
 int store_user_delete(store *s, const char *name);
 /* 1 found, 0 not found, -1 error. */
@@ -139,9 +146,11 @@ int store_user_list(store *s, void (*fn)(const struct store_user *, void *), voi
 
 /*
  * Sessions and device tokens.  A token is 32 random bytes as 64 hex chars,
- * returned once; only its hash is stored.  expires = 0 means never (device
- * tokens).  store_session_check fills *user and returns 1 when the token is
- * valid at time now, 0 when not, -1 on error.
+ * returned once; only its hash is stored.  expires = 0 means never: device
+ * tokens only (create refuses it for a person with STORE_EINVAL, and check
+ * and purge treat a person's never-expiring row as no session).
+ * store_session_check fills *user and returns 1 when the token is valid at
+ * time now, 0 when not, -1 on error.
  */
 int store_session_create(store *s, int user_id, int64_t now, int64_t expires,
     char token[65]);
@@ -149,8 +158,12 @@ int store_session_check(store *s, const char *token, int64_t now,
     struct store_user *user);
 /* 0 when the session is gone (also when there was none), -1 error. */
 int store_session_delete(store *s, const char *token);
-/* Delete the sessions expired at now; returns how many, or -1. */
+/* Delete the sessions expired at now (and people's never-expiring rows);
+ * returns how many, or -1. */
 int store_session_purge(store *s, int64_t now);
+/* Delete user_id's sessions but the one of keep_token (NULL: all): a device
+ * given a new token, a person logged out everywhere.  How many, or -1. */
+int store_session_end_user(store *s, int user_id, const char *keep_token);
 
 /*
  * Key/value settings kept with the data (e.g. the catalogue's version).
@@ -181,6 +194,8 @@ int store_bus_keys(store *s, void (*fn)(const struct store_bus_key *, void *),
     void *arg);
 
 const char *store_role_name(enum store_role r);
+/* 1 for kiosk and display. */
+int store_role_is_device(enum store_role r);
 /* 0 when the name is not a role. */
 enum store_role store_role_parse(const char *name);
 

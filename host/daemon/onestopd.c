@@ -193,6 +193,33 @@ store_watch(void *arg)
 	return 2000;
 }
 
+#define SESSION_PURGE_MS (3600 * 1000)
+
+/* Delete the expired sessions, in the open batch when there is one; at the
+ * start (before the first request) and hourly. */
+static void
+session_purge_now(core *c)
+{
+	int n = store_session_purge(core_store(c), core_now());
+
+	if (n < 0)
+		log_warnx("purging expired sessions: %s", store_errmsg(core_store(c)));
+	else if (n > 0)
+		log_info("%d expired sessions purged", n);
+}
+
+static int64_t
+session_purge(void *arg)
+{
+	core *c = arg;
+
+	if (core_begin(c) != 0)
+		log_warnx("purging expired sessions: cannot begin a batch");
+	else
+		session_purge_now(c);
+	return SESSION_PURGE_MS;
+}
+
 /* Where a setting came from, for messages: "-d", "file:line" or "file". */
 static void
 setting_origin(char *out, size_t outlen, const struct config *cfg,
@@ -413,6 +440,8 @@ main(int argc, char **argv)
 	ctx[2] = l;
 	loop_add_timer(l, 1000, day_watch, c);
 	loop_add_timer(l, 2000, store_watch, c);
+	session_purge_now(c);
+	loop_add_timer(l, SESSION_PURGE_MS, session_purge, c);
 	loop_set_before_sleep(l, before_sleep, ctx);
 	log_info("%s: day %s, %d counters, %d procedures, last event %lld",
 	    core_config(c)->centre_name, engine_day(core_engine(c)),

@@ -75,6 +75,11 @@ struct api {
 	char *state_text;
 	uint64_t state_version;
 	int64_t state_event;
+	/* CSRF tokens: a keyed hash of the session token (r_session.c) */
+	unsigned char csrf_key[32];
+	/* login failures by user, by address, who logged in from where, and
+	   busy refusals by address (r_session.c) */
+	struct throttle *fail_user, *fail_addr, *trusted, *busy;
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -95,6 +100,9 @@ struct req {
 	int printer;             /* printing: printer index */
 	int reprint;
 	int login_found;         /* login: the user exists */
+	char login_user[STORE_NAME_LEN];  /* login: the name tried (cut) */
+	char login_addr[64];     /* login: the client's address */
+	int retry_after;         /* > 0: a Retry-After header (s) */
 	const char *method;
 	const struct api_route *route;   /* NULL: route_status says why */
 	unsigned route_status;
@@ -144,6 +152,21 @@ int api_may_act_on(const struct store_user *u, int number);
 /* The session token of the request, or NULL; *from_cookie tells whether it
  * came from the cookie. */
 const char *api_token(struct req *r, int allow_query, int *from_cookie);
+
+/*
+ * CSRF (r_session.c): a session's CSRF token is a keyed hash (libsodium
+ * generichash, a random key kept in the store's meta) of its session token,
+ * as API_CSRF_HEX - 1 hex characters.  api_session_init loads or makes the
+ * key; api_csrf_ok says whether a hex header is the token's.
+ */
+#define API_CSRF_HEX 49
+void api_session_init(api *a);
+void api_session_fini(api *a);
+void api_csrf_of(const api *a, const char *token, char out[API_CSRF_HEX]);
+int api_csrf_matches(const api *a, const char *token, const char *header);
+/* 1 when the request's Origin (or, without one, its Referer) names the
+ * request's Host, or when it has neither; 0 when it names another. */
+int api_same_origin(struct req *r);
 
 /* An answer made outside the handler (after a print, a password check) is
  * released to the server. */

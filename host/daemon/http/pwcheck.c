@@ -1,8 +1,9 @@
 /*
- * pwcheck.c - one worker thread verifying argon2id hashes.  Jobs go in a
- * list under a mutex; finished jobs go back in another, and a byte on a pipe
- * wakes the loop, whose callback runs the done functions on its own thread.
- * Passwords are wiped from memory once checked.
+ * pwcheck.c - one worker thread verifying argon2id hashes.  Jobs go in one
+ * of PWCHECK_LANES bounded lists (lanes) under a mutex, a lane always taken
+ * before the next; finished jobs go back in another list, and a byte on a
+ * pipe wakes the loop, whose callback runs the done functions on its own
+ * thread.  Passwords are wiped from memory once checked.
  */
 #include "daemon/http/pwcheck.h"
 
@@ -27,15 +28,42 @@ struct pwjob {
 	struct pwjob *next;
 };
 
+struct pwlane {
+	struct pwjob *head, **tail;
+	int n;
+};
+
 struct pwcheck {
 	loop *loop;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct pwjob *todo, **todo_tail, *done;
+	struct pwlane lane[PWCHECK_LANES];   /* [0] taken first */
+	struct pwjob *done;
 	int pipe[2];
-	int stopping;
+	int stopping, held;
 };
+
+/* The next job to check, taken off its lane, or NULL.  Under mu. */
+static struct pwjob *
+pwcheck_take(pwcheck *p)
+{
+	struct pwjob *j;
+	int i;
+
+	for (i = 0; i < PWCHECK_LANES; i++) {
+		struct pwlane *ln = &p->lane[i];
+
+		if ((j = ln->head) == NULL)
+			continue;
+		ln->head = j->next;
+		if (ln->head == NULL)
+			ln->tail = &ln->head;
+		ln->n--;
+		return j;
+	}
+	return NULL;
+}
 
 static void
 pwcheck_free_job(struct pwjob *j)
@@ -44,6 +72,18 @@ pwcheck_free_job(struct pwjob *j)
 	free(j->password);
 	free(j->hash);
 	free(j);
+}
+
+/* Under mu. */
+static int
+pwcheck_empty(const pwcheck *p)
+{
+	int i;
+
+	for (i = 0; i < PWCHECK_LANES; i++)
+		if (p->lane[i].head != NULL)
+			return 0;
+	return 1;
 }
 
 static void *
@@ -55,14 +95,12 @@ pwcheck_main(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->todo == NULL && !p->stopping)
+		while (!p->stopping && (p->held || pwcheck_empty(p)))
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (p->stopping)
 			break;
-		j = p->todo;
-		p->todo = j->next;
-		if (p->todo == NULL)
-			p->todo_tail = &p->todo;
+		if ((j = pwcheck_take(p)) == NULL)
+			continue;
 		pthread_mutex_unlock(&p->mu);
 		j->ok = crypto_pwhash_str_verify(j->hash, j->password,
 		    strlen(j->password)) == 0;
@@ -108,9 +146,11 @@ pwcheck *
 pwcheck_start(loop *l)
 {
 	pwcheck *p = xcalloc(1, sizeof *p);
+	int i;
 
 	p->loop = l;
-	p->todo_tail = &p->todo;
+	for (i = 0; i < PWCHECK_LANES; i++)
+		p->lane[i].tail = &p->lane[i].head;
 	if (pipe2(p->pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		fatal("pwcheck: pipe");
 	pthread_mutex_init(&p->mu, NULL);
@@ -121,19 +161,39 @@ pwcheck_start(loop *l)
 	return p;
 }
 
-void
+int
 pwcheck_submit(pwcheck *p, const char *hash, const char *password,
-    pwcheck_done_fn *done, void *arg)
+    enum pwcheck_lane lane, pwcheck_done_fn *done, void *arg)
 {
-	struct pwjob *j = xcalloc(1, sizeof *j);
+	struct pwlane *ln;
+	struct pwjob *j;
 
+	if ((int)lane < 0 || (int)lane >= PWCHECK_LANES)
+		lane = PWCHECK_OTHER;
+	ln = &p->lane[lane];
+	pthread_mutex_lock(&p->mu);
+	if (ln->n >= PWCHECK_QUEUE_MAX) {
+		pthread_mutex_unlock(&p->mu);
+		return -1;
+	}
+	j = xcalloc(1, sizeof *j);
 	j->hash = xstrdup(hash);
 	j->password = xstrdup(password);
 	j->done = done;
 	j->arg = arg;
+	*ln->tail = j;
+	ln->tail = &j->next;
+	ln->n++;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+void
+pwcheck_test_hold(pwcheck *p, int hold)
+{
 	pthread_mutex_lock(&p->mu);
-	*p->todo_tail = j;
-	p->todo_tail = &j->next;
+	p->held = hold;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -152,8 +212,7 @@ pwcheck_stop(pwcheck *p)
 	pthread_join(p->thread, NULL);
 	/* Answer what finished, then what never ran. */
 	pwcheck_on_fd(p->pipe[0], POLLIN, p);
-	while ((j = p->todo) != NULL) {
-		p->todo = j->next;
+	while ((j = pwcheck_take(p)) != NULL) {
 		j->done(j->arg, 0);
 		pwcheck_free_job(j);
 	}

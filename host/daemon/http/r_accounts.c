@@ -97,7 +97,7 @@ api_users(struct req *r, const char *method, const char *name)
 	struct store_user u;
 	const char *s, *pw;
 	cJSON *b = NULL, *o, *arr;
-	int rc;
+	int rc, from_cookie;
 
 	if (strcmp(method, "GET") == 0 && name == NULL) {
 		o = cJSON_CreateObject();
@@ -172,8 +172,14 @@ api_users(struct req *r, const char *method, const char *name)
 			api_error(r, 400, "bad_value", "Không đổi được tên đăng nhập.");
 			goto out;
 		}
+		/* A device's token never expires: it never takes a person's role. */
+		if ((s = api_str(b, "role")) != NULL && store_role_is_device(u.role)) {
+			api_error(r, 409, "device", "\"%s\" là thiết bị; không đổi được vai trò"
+			    " của thiết bị thành vai trò của người dùng.", u.name);
+			goto out;
+		}
 		if ((s = api_str(b, "role")) != NULL && ((u.role = store_role_parse(s)) == 0 ||
-		    u.role == STORE_ROLE_KIOSK || u.role == STORE_ROLE_DISPLAY)) {
+		    store_role_is_device(u.role))) {
 			api_error(r, 400, "bad_value", "Vai trò không hợp lệ.");
 			goto out;
 		}
@@ -195,8 +201,11 @@ api_users(struct req *r, const char *method, const char *name)
 			api_error(r, 500, "store_failed", "Không cập nhật được tài khoản.");
 			goto out;
 		}
+		/* A new password ends the user's other sessions (the caller's own
+		   stays open when they change their own password). */
 		if (store_user_update(st, &u) != 0 ||
-		    (pw != NULL && store_user_set_password(st, name, pw) != 0)) {
+		    (pw != NULL && store_user_set_password(st, name, pw,
+		    u.id == r->user.id ? api_token(r, 0, &from_cookie) : NULL) != 0)) {
 			api_store_error(r, "Họ tên hoặc danh sách quầy không hợp lệ.",
 			    "Không cập nhật được tài khoản.");
 			goto out;
@@ -215,10 +224,11 @@ api_devices(struct req *r)
 	static const struct api_field spec[] = {
 		{ "name", K_STR, 1 }, { "role", K_STR, 1 }, { NULL, 0, 0 } };
 	store *st = core_store(r->a->core);
-	struct store_user u;
+	struct store_user u, old;
 	unsigned char pw[24];
 	char hex[49], token[65];
 	cJSON *b, *o;
+	int found;
 
 	if ((b = api_body(r, spec)) == NULL)
 		return;
@@ -235,16 +245,36 @@ api_devices(struct req *r)
 		api_error(r, 400, "bad_value", API_BAD_DEVICE_NAME);
 		goto out;
 	}
+	if ((found = store_user_get(st, u.name, &old)) < 0) {
+		api_error(r, 500, "store_failed", "Không đọc được dữ liệu tài khoản.");
+		goto out;
+	}
+	/* People and devices never share a name: the token of a device never
+	   expires, and must never carry a person's role. */
+	if (found && !store_role_is_device(old.role)) {
+		api_error(r, 409, "exists", "\"%s\" là tên đăng nhập của một người dùng;"
+		    " hãy đặt cho thiết bị một tên khác.", u.name);
+		goto out;
+	}
 	/* A device never logs in with a password: give it a random one. */
 	randombytes_buf(pw, sizeof pw);
 	sodium_bin2hex(hex, sizeof hex, pw, sizeof pw);
+	if (found) {
+		old.role = u.role;
+		old.disabled = 0;
+		u = old;
+	}
+	/* A new token revokes the device's old ones, in the same write. */
 	if (core_begin(r->a->core) != 0 ||
-	    (store_user_get(st, u.name, &u) != 1 && store_user_add(st, &u, hex) != 0) ||
+	    (found ? store_user_update(st, &u) : store_user_add(st, &u, hex)) != 0 ||
 	    store_user_get(st, u.name, &u) != 1 ||
+	    store_session_end_user(st, u.id, NULL) < 0 ||
 	    store_session_create(st, u.id, core_now(), 0, token) != 0) {
+		sodium_memzero(hex, sizeof hex);
 		api_error(r, 500, "store_failed", "Không tạo được mã thiết bị.");
 		goto out;
 	}
+	sodium_memzero(hex, sizeof hex);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", u.name);
 	cJSON_AddStringToObject(o, "role", store_role_name(u.role));

@@ -222,19 +222,46 @@ api_ticket_reply(struct req *r, int64_t id)
 	api_reply_json(r, 200, o);
 }
 
+/* The counter (index) a ticket belongs to: the one it is held for, or the
+ * one calling or serving it; -1 when it waits for any counter. */
+static int
+api_ticket_counter(const struct engine_ticket *t)
+{
+	if (t == NULL)
+		return -1;
+	if (t->assigned_counter >= 0)
+		return t->assigned_counter;
+	if (t->state == ENGINE_T_CALLED || t->state == ENGINE_T_SERVING)
+		return t->counter;
+	return -1;
+}
+
 void
 api_cancel(struct req *r)
 {
 	int64_t id = r->id;
 	static const struct api_field spec[] = { { "reason", K_STR, 0 }, { NULL, 0, 0 } };
 	struct engine_cmd cmd = engine_cmd_make(ENGINE_CANCEL);
+	const struct config *cfg = core_config(r->a->core);
+	const struct engine_ticket *t;
 	struct engine_result res;
 	const char *reason;
 	cJSON *b;
-	int rc;
+	int rc, c;
 
 	if ((b = api_body(r, spec)) == NULL)
 		return;
+	/* A ticket held for one counter (parked there, or sent to it) is that
+	   counter's: staff cancel it only where they may act, as for the
+	   counter's other actions. */
+	t = engine_ticket_by_id(core_engine(r->a->core), id);
+	if ((c = api_ticket_counter(t)) >= 0 && c < cfg->ncounters &&
+	    !api_may_act_on(&r->user, cfg->counters[c].number)) {
+		cJSON_Delete(b);
+		api_error(r, 403, "forbidden", "Tài khoản không được thao tác trên quầy %d.",
+		    cfg->counters[c].number);
+		return;
+	}
 	cmd.ticket = id;
 	cmd.staff = r->user.id;
 	if ((reason = api_str(b, "reason")) != NULL)

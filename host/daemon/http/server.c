@@ -260,21 +260,67 @@ api_token(struct req *r, int allow_query, int *from_cookie)
 }
 
 /*
- * A page authenticated by its cookie must prove, for anything but a read,
- * that it can read the CSRF cookie (double submit): another site's page can
- * make the browser send the cookies but cannot read them.
+ * host[:port] of an origin "scheme://host[:port]" or of a URL
+ * "scheme://host[:port]/path" into out; -1 when it names none ("null").
  */
 static int
-api_csrf_ok(struct req *r)
+api_origin_host(const char *url, char *out, size_t outlen)
 {
-	const char *c, *h;
+	const char *p = strstr(url, "://"), *end;
 
+	if (p == NULL)
+		return -1;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	if (end == p || (size_t)(end - p) >= outlen || memchr(p, '@', (size_t)(end - p)))
+		return -1;
+	memcpy(out, p, (size_t)(end - p));
+	out[end - p] = '\0';
+	return 0;
+}
+
+int
+api_same_origin(struct req *r)
+{
+	const char *host, *o;
+	char oh[256];
+
+	o = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
+	if (o == NULL)
+		o = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Referer");
+	if (o == NULL)
+		return 1;        /* not a browser, or one that tells nothing */
+	host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+	return host != NULL && api_origin_host(o, oh, sizeof oh) == 0 &&
+	    strcasecmp(oh, host) == 0;
+}
+
+/*
+ * A page authenticated by its cookie must prove, for anything but a read,
+ * that it comes from our own pages: the header X-CSRF-Token must be the
+ * CSRF token of this session (a keyed hash of the session token, which the
+ * page reads from the onestop_csrf cookie; another site's page can make the
+ * browser send the cookies but cannot read them, and a token made for
+ * another session does not pass), and Origin (or Referer) must not name
+ * another host.  0 after answering 403 csrf.
+ */
+static int
+api_csrf_ok(struct req *r, const char *token)
+{
 	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
 		return 1;
-	c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "onestop_csrf");
-	h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-	return c != NULL && h != NULL && strlen(c) >= 32 && strlen(c) == strlen(h) &&
-	    sodium_memcmp(c, h, strlen(c)) == 0;
+	if (!api_same_origin(r)) {
+		api_error(r, 403, "csrf", "Yêu cầu đến từ trang của máy chủ khác;"
+		    " thao tác không được thực hiện.");
+		return 0;
+	}
+	if (!api_csrf_matches(r->a, token, MHD_lookup_connection_value(r->conn,
+	    MHD_HEADER_KIND, "X-CSRF-Token"))) {
+		api_error(r, 403, "csrf", "Thiếu mã chống giả mạo yêu cầu (CSRF) hoặc"
+		    " mã không đúng; hãy tải lại trang.");
+		return 0;
+	}
+	return 1;
 }
 
 /* 0 when the caller holds one of roles; otherwise answers 401/403, -1. */
@@ -288,10 +334,8 @@ api_auth(struct req *r, unsigned roles, int allow_query)
 		api_error(r, 401, "unauthorized", "Cần đăng nhập.");
 		return -1;
 	}
-	if (from_cookie && !api_csrf_ok(r)) {
-		api_error(r, 403, "csrf", "Thiếu mã chống giả mạo yêu cầu (CSRF); hãy tải lại trang.");
+	if (from_cookie && !api_csrf_ok(r, tok))
 		return -1;
-	}
 	rc = store_session_check(core_store(r->a->core), tok, core_now(), &r->user);
 	if (rc < 0) {
 		api_error(r, 500, "store_failed", "Không đọc được dữ liệu phiên đăng nhập.");
@@ -380,6 +424,12 @@ api_queue_answer(struct req *r)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[0]);
 	if (r->set_cookie[1] != NULL)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[1]);
+	if (r->retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof ra, "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -548,6 +598,7 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	a->port = info != NULL ? info->port : port;
 	loop_add_fd(l, a->fd, POLLIN, api_on_fd, a);
 	a->pw = pwcheck_start(l);
+	api_session_init(a);
 	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
 	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
 	return a;
@@ -587,6 +638,7 @@ api_stop(api *a)
 	   final commit. */
 	api_sse_wake(a, 0, 1);
 	pwcheck_stop(a->pw);
+	api_session_fini(a);
 	core_flush(a->core);
 	MHD_run(a->mhd);
 	MHD_run(a->mhd);

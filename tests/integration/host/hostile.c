@@ -16,6 +16,19 @@
  *   check    onestopd -n says ok exactly for the listen addresses the start
  *            accepts, naming file:line for the others
  *   ipv6     listen = ::1 and -l [::1]: the API answers on ::1
+ *   devices  a device named like a person is refused (409, no token); a
+ *            device made again gets a new token and its old one is revoked;
+ *            a device never takes a person's role
+ *   sessions a password reset, disabling or deleting a user ends their
+ *            sessions; expired sessions are purged at the start
+ *   cancel   staff cannot cancel a ticket parked at another counter (403)
+ *   csrf     a cookie write needs the CSRF token of its own session (not
+ *            any cookie equal to the header), and is refused when Origin or
+ *            Referer names another host; so is a login
+ *   logins   repeated bad logins lock the name, then the address, answered
+ *            429 with Retry-After without a password check (a user who
+ *            logged in from an address before still can there); a burst of
+ *            logins beyond the password queue's bound is refused 503 busy
  *
  *   hostile [CASE...]     all cases when none is named
  *
@@ -31,15 +44,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "harness.h"
 
 #define PW_ADMIN "admin-pass-1"
 #define WATCHDOG_S 240
 #define NOBODY 65534
+#define PWCHECK_BOUND 8         /* host/daemon/http/pwcheck.h PWCHECK_QUEUE_MAX */
 
 static int failures, checks;
 static struct hn_daemon *current;       /* the daemon to kill on a hang */
@@ -721,6 +738,648 @@ case_ipv6(void)
 	}
 }
 
+/* ---- devices ------------------------------------------------------------- */
+
+/* Status of GET path with token tok (a fresh client). */
+static long
+status_with(int port, const char *tok, const char *method, const char *path)
+{
+	struct hn_http h;
+	long st;
+
+	hn_http_init(&h, port, tok);
+	st = hn_req(&h, method, path, NULL, NULL);
+	hn_http_free(&h);
+	return st;
+}
+
+/* POST /api/v1/devices; the token into tok ("" when refused). */
+static long
+make_device(struct hn_http *h, const char *name, const char *role, char tok[128])
+{
+	char body[256];
+	cJSON *ans = NULL;
+	long st;
+
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"role\":\"%s\"}", name, role);
+	st = hn_req(h, "POST", "/api/v1/devices", body, &ans);
+	snprintf(tok, 128, "%s", hn_str(ans, "token") != NULL ? hn_str(ans, "token") : "");
+	cJSON_Delete(ans);
+	return st;
+}
+
+static void
+case_devices(void)
+{
+	struct hn_daemon d;
+	struct hn_http h;
+	char t1[128], t2[128], t3[128];
+	cJSON *ans = NULL, *it;
+	long st;
+	int roles_ok = 1;
+
+	if (hn_init(&d, "hostile-devices") != 0 || start_with_admin(&d, &h) != 0) {
+		check(0, "devices: daemon started");
+		return;
+	}
+	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv01\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\",\"counters\":[1]}", NULL);
+	check(st == 201, "devices: staff nv01 created (HTTP %ld)", st);
+	/* A person's name is never a device's: no token with their role. */
+	st = make_device(&h, "nv01", "kiosk", t1);
+	check(st == 409 && t1[0] == '\0', "devices: a device named like staff"
+	    " nv01 -> 409, no token (got %ld %s)", st, h.body);
+	st = make_device(&h, "admin", "display", t1);
+	check(st == 409 && t1[0] == '\0', "devices: a device named like the"
+	    " admin -> 409, no token (got %ld %s)", st, h.body);
+	st = hn_req(&h, "GET", "/api/v1/users", NULL, &ans);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ans, "users")) {
+		const char *nm = hn_str(it, "name"), *role = hn_str(it, "role");
+
+		if (nm != NULL && role != NULL &&
+		    ((strcmp(nm, "nv01") == 0 && strcmp(role, "staff") != 0) ||
+		    (strcmp(nm, "admin") == 0 && strcmp(role, "admin") != 0)))
+			roles_ok = 0;
+	}
+	cJSON_Delete(ans);
+	check(st == 200 && roles_ok, "devices: nv01 and admin keep their roles");
+	/* A device again: a new token, the old one revoked. */
+	st = make_device(&h, "kiosk-1", "kiosk", t1);
+	check(st == 201 && t1[0] != '\0', "devices: kiosk-1 made (HTTP %ld)", st);
+	check(status_with(d.port, t1, "GET", "/api/v1/state") == 200,
+	    "devices: kiosk-1's token works");
+	st = make_device(&h, "kiosk-1", "kiosk", t2);
+	check(st == 201 && t2[0] != '\0' && strcmp(t1, t2) != 0,
+	    "devices: kiosk-1 made again: a new token (HTTP %ld)", st);
+	st = status_with(d.port, t1, "GET", "/api/v1/state");
+	check(st == 401, "devices: the old token of kiosk-1 is revoked (HTTP %ld)", st);
+	check(status_with(d.port, t2, "GET", "/api/v1/state") == 200,
+	    "devices: the new token works");
+	/* Made again as a display: a display token, the kiosk one revoked. */
+	st = make_device(&h, "kiosk-1", "display", t3);
+	{
+		struct hn_http k;
+
+		hn_http_init(&k, d.port, t3);
+		hn_req(&k, "GET", "/api/v1/me", NULL, &ans);
+		check(st == 201 && status_with(d.port, t2, "GET", "/api/v1/state") == 401 &&
+		    hn_str(ans, "role") != NULL && strcmp(hn_str(ans, "role"), "display") == 0,
+		    "devices: made again as a display: the kiosk token revoked, the new"
+		    " token is a display's (HTTP %ld %s)", st, k.body);
+		cJSON_Delete(ans);
+		hn_http_free(&k);
+	}
+	/* A device never takes a person's role. */
+	st = hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"role\":\"admin\"}", &ans);
+	check(st == 409 && has_message(ans), "devices: PATCH a device's role to"
+	    " admin -> 409 (got %ld %s)", st, h.body);
+	cJSON_Delete(ans);
+	st = status_with(d.port, t3, "GET", "/api/v1/users");
+	check(st == 403, "devices: the device's token still cannot list users"
+	    " (HTTP %ld)", st);
+	/* Disabling a device ends its token. */
+	st = hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"disabled\":true}", NULL);
+	check(st == 200, "devices: kiosk-1 disabled (HTTP %ld)", st);
+	hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"disabled\":false}", NULL);
+	st = status_with(d.port, t3, "GET", "/api/v1/state");
+	check(st == 401, "devices: its token ended, also once enabled again"
+	    " (HTTP %ld)", st);
+	hn_http_free(&h);
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+/* Log in as user on a fresh client; the token into tok ("" on failure). */
+static void
+login_as(int port, const char *user, const char *pw, char tok[128])
+{
+	struct hn_http h;
+
+	hn_http_init(&h, port, NULL);
+	if (hn_login(&h, user, pw) == 0)
+		snprintf(tok, 128, "%s", h.token);
+	else
+		tok[0] = '\0';
+	hn_http_free(&h);
+}
+
+/* One integer from sql on the daemon's database, or -1. */
+static long long
+db_int(const struct hn_daemon *d, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_open_v2(d->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+static int
+db_exec(const struct hn_daemon *d, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	if (sqlite3_open(d->db, &db) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static void
+case_sessions(void)
+{
+	struct hn_daemon d;
+	struct hn_http h;
+	char s1[128], s2[128], s3[128], a2[128];
+	long st;
+
+	if (hn_init(&d, "hostile-sessions") != 0 || start_with_admin(&d, &h) != 0) {
+		check(0, "sessions: daemon started");
+		return;
+	}
+	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv01\","
+	    "\"password\":\"staff-pass-1\",\"role\":\"staff\",\"counters\":[1]}", NULL);
+	check(st == 201, "sessions: staff nv01 created (HTTP %ld)", st);
+	login_as(d.port, "nv01", "staff-pass-1", s1);
+	login_as(d.port, "nv01", "staff-pass-1", s2);
+	check(s1[0] != '\0' && s2[0] != '\0' &&
+	    status_with(d.port, s1, "GET", "/api/v1/me") == 200,
+	    "sessions: nv01 logged in twice");
+	/* A password reset ends every session of the user. */
+	st = hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"password\":\"staff-pass-2\"}", NULL);
+	check(st == 200, "sessions: nv01's password reset (HTTP %ld)", st);
+	check(status_with(d.port, s1, "GET", "/api/v1/me") == 401 &&
+	    status_with(d.port, s2, "GET", "/api/v1/me") == 401,
+	    "sessions: both of nv01's sessions ended with the reset");
+	login_as(d.port, "nv01", "staff-pass-1", s3);
+	check(s3[0] == '\0', "sessions: the old password no longer logs in");
+	login_as(d.port, "nv01", "staff-pass-2", s3);
+	check(s3[0] != '\0', "sessions: the new one does");
+	/* Disabling ends them, enabling again does not bring them back. */
+	st = hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"disabled\":true}", NULL);
+	check(st == 200 && status_with(d.port, s3, "GET", "/api/v1/me") == 401,
+	    "sessions: disabling nv01 ends its session (HTTP %ld)", st);
+	hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"disabled\":false}", NULL);
+	check(status_with(d.port, s3, "GET", "/api/v1/me") == 401,
+	    "sessions: ... and enabling it again does not bring it back");
+	/* Deleting ends them too. */
+	login_as(d.port, "nv01", "staff-pass-2", s3);
+	st = hn_req(&h, "DELETE", "/api/v1/users/nv01", NULL, NULL);
+	check(s3[0] != '\0' && st == 200 &&
+	    status_with(d.port, s3, "GET", "/api/v1/me") == 401,
+	    "sessions: deleting nv01 ends its session (HTTP %ld)", st);
+	/* The admin changing their own password keeps this session only. */
+	login_as(d.port, "admin", PW_ADMIN, a2);
+	st = hn_req(&h, "PATCH", "/api/v1/users/admin", "{\"password\":\"admin-pass-2\"}", NULL);
+	check(st == 200 && hn_req(&h, "GET", "/api/v1/me", NULL, NULL) == 200 &&
+	    status_with(d.port, a2, "GET", "/api/v1/me") == 401,
+	    "sessions: the admin's own password change keeps the session that"
+	    " made it and ends the other (HTTP %ld)", st);
+	hn_http_free(&h);
+
+	/* Expired sessions (and a person's never-expiring row, as an older
+	   version wrote) are purged at the start. */
+	hn_stop(&d, SIGTERM);
+	current = NULL;
+	st = db_exec(&d, "INSERT INTO sessions(token_hash, user_id, created_at,"
+	    " expires) SELECT printf('%064d', 1), id, 0, 1000 FROM users"
+	    " WHERE name = 'admin'; INSERT INTO sessions(token_hash, user_id,"
+	    " created_at, expires) SELECT printf('%064d', 2), id, 0, 0 FROM users"
+	    " WHERE name = 'admin'");
+	check(st == 0 && db_int(&d, "SELECT count(*) FROM sessions WHERE"
+	    " token_hash LIKE '000%'") == 2, "sessions: an expired and a"
+	    " never-expiring admin session put in the database");
+	if (hn_start(&d) == 0) {
+		current = &d;
+		check(db_int(&d, "SELECT count(*) FROM sessions WHERE token_hash"
+		    " LIKE '000%'") == 0 && db_int(&d, "SELECT count(*) FROM"
+		    " sessions") >= 1, "sessions: both are purged at the start,"
+		    " the live one stays");
+	} else
+		check(0, "sessions: restart");
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- cancel -------------------------------------------------------------- */
+
+static void
+case_cancel(void)
+{
+	struct hn_daemon d;
+	struct hn_http h, n1, n2;
+	char path[80];
+	cJSON *ans = NULL;
+	long st;
+	double id1 = 0, id2 = 0;
+
+	if (hn_init(&d, "hostile-cancel") != 0 ||
+	    hn_add_user(&d, "nv1", "staff", "1", "staff-pass-1") != 0 ||
+	    hn_add_user(&d, "nv2", "staff", "2", "staff-pass-2") != 0 ||
+	    start_with_admin(&d, &h) != 0) {
+		check(0, "cancel: daemon started");
+		return;
+	}
+	hn_http_init(&n1, d.port, NULL);
+	hn_http_init(&n2, d.port, NULL);
+	check(hn_login(&n1, "nv1", "staff-pass-1") == 0 &&
+	    hn_login(&n2, "nv2", "staff-pass-2") == 0, "cancel: nv1 (counter 1)"
+	    " and nv2 (counter 2) logged in");
+	/* Counter 2 calls a ticket and parks it: it is counter 2's. */
+	st = hn_req(&n2, "POST", "/api/v1/counters/2/open", NULL, NULL);
+	hn_req(&n2, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\",\"print\":false}", &ans);
+	id1 = hn_num(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "id", 0);
+	cJSON_Delete(ans);
+	hn_req(&n2, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\",\"print\":false}", &ans);
+	id2 = hn_num(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "id", 0);
+	cJSON_Delete(ans);
+	if (hn_req(&n2, "POST", "/api/v1/counters/2/next", NULL, NULL) != 200 ||
+	    hn_req(&n2, "POST", "/api/v1/counters/2/park", NULL, &ans) != 200)
+		st = -1;
+	check(st == 200 && id1 > 0 && id2 > 0 && strcmp(hn_str(
+	    cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "state") ?
+	    hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "state") : "",
+	    "parked") == 0, "cancel: counter 2 parked ticket %.0f (%s)", id1, n2.body);
+	cJSON_Delete(ans);
+	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id1);
+	st = hn_req(&n1, "POST", path, NULL, &ans);
+	check(st == 403 && strcmp(err_code(ans), "forbidden") == 0 &&
+	    has_message(ans), "cancel: nv1 cancels the ticket parked at counter 2"
+	    " -> 403 (got %ld %s)", st, n1.body);
+	cJSON_Delete(ans);
+	snprintf(path, sizeof path, "/api/v1/tickets/%.0f", id1);
+	hn_req(&n2, "GET", path, NULL, &ans);
+	check(strcmp(hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"),
+	    "state") ? hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"),
+	    "state") : "", "parked") == 0, "cancel: ... and it is still parked");
+	cJSON_Delete(ans);
+	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id1);
+	st = hn_req(&n2, "POST", path, NULL, NULL);
+	check(st == 200, "cancel: nv2 (counter 2) cancels it (HTTP %ld)", st);
+	/* A ticket that waits for any counter: any staff may cancel it. */
+	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id2);
+	st = hn_req(&n1, "POST", path, NULL, NULL);
+	check(st == 200, "cancel: nv1 cancels a ticket waiting in a queue"
+	    " (HTTP %ld)", st);
+	hn_http_free(&n1);
+	hn_http_free(&n2);
+	hn_http_free(&h);
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- csrf ---------------------------------------------------------------- */
+
+static size_t
+raw_write(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	char *out = arg;
+	size_t have = strlen(out), n = size * nmemb;
+
+	if (have + n >= 4096)
+		n = 4095 - have;
+	memcpy(out + have, ptr, n);
+	out[have + n] = '\0';
+	return size * nmemb;
+}
+
+/*
+ * One request with the given extra header lines (NULL-terminated) and a
+ * JSON body; the answer's body into out[4096].  The HTTP status, or -1.
+ */
+static long
+raw_req(int port, const char *method, const char *path,
+    const char *const *headers, const char *body, char *out)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdr = NULL;
+	char url[256];
+	long status = -1;
+
+	out[0] = '\0';
+	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, raw_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body != NULL ? body : "");
+	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	hdr = curl_slist_append(hdr, "Expect:");
+	for (; headers != NULL && *headers != NULL; headers++)
+		hdr = curl_slist_append(hdr, *headers);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return status;
+}
+
+/* Log in; token and csrf from the answer. */
+static int
+login_csrf(int port, const char *user, const char *pw, char tok[128], char csrf[128])
+{
+	char body[256], out[4096];
+	cJSON *ans;
+	int ok;
+
+	snprintf(body, sizeof body, "{\"user\":\"%s\",\"password\":\"%s\"}", user, pw);
+	if (raw_req(port, "POST", "/api/v1/login", NULL, body, out) != 200)
+		return -1;
+	ans = cJSON_Parse(out);
+	ok = hn_str(ans, "token") != NULL && hn_str(ans, "csrf") != NULL;
+	if (ok) {
+		snprintf(tok, 128, "%s", hn_str(ans, "token"));
+		snprintf(csrf, 128, "%s", hn_str(ans, "csrf"));
+	}
+	cJSON_Delete(ans);
+	return ok ? 0 : -1;
+}
+
+/* A cookie write (POST /api/v1/counters/1/open) with the session cookie,
+ * an onestop_csrf cookie, and optional X-CSRF-Token, Origin and Referer. */
+static long
+cookie_write(int port, const char *session, const char *csrf_cookie,
+    const char *csrf_header, const char *origin, const char *referer, char *out)
+{
+	char cookie[400], hcsrf[200], horigin[300], href[300];
+	const char *h[5];
+	int n = 0;
+
+	snprintf(cookie, sizeof cookie, "Cookie: onestop_session=%s%s%s", session,
+	    csrf_cookie != NULL ? "; onestop_csrf=" : "", csrf_cookie != NULL ? csrf_cookie : "");
+	h[n++] = cookie;
+	if (csrf_header != NULL) {
+		snprintf(hcsrf, sizeof hcsrf, "X-CSRF-Token: %s", csrf_header);
+		h[n++] = hcsrf;
+	}
+	if (origin != NULL) {
+		snprintf(horigin, sizeof horigin, "Origin: %s", origin);
+		h[n++] = horigin;
+	}
+	if (referer != NULL) {
+		snprintf(href, sizeof href, "Referer: %s", referer);
+		h[n++] = href;
+	}
+	h[n] = NULL;
+	return raw_req(port, "POST", "/api/v1/counters/1/open", h, "{}", out);
+}
+
+static void
+case_csrf(void)
+{
+	static const char forged[] = "0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct hn_daemon d;
+	struct hn_http h;
+	char ta[128], ca[128], tb[128], cb[128], out[4096], self[128], selfref[160];
+	const char *evil_origin[] = { "Origin: http://evil.example", NULL };
+	long st;
+
+	if (hn_init(&d, "hostile-csrf") != 0 || start_with_admin(&d, &h) != 0) {
+		check(0, "csrf: daemon started");
+		return;
+	}
+	snprintf(self, sizeof self, "http://127.0.0.1:%d", d.port);
+	snprintf(selfref, sizeof selfref, "http://127.0.0.1:%d/staff", d.port);
+	check(login_csrf(d.port, "admin", PW_ADMIN, ta, ca) == 0 &&
+	    login_csrf(d.port, "admin", PW_ADMIN, tb, cb) == 0 && strcmp(ca, cb) != 0,
+	    "csrf: two sessions, two CSRF tokens");
+	st = cookie_write(d.port, ta, ca, ca, NULL, NULL, out);
+	check(st == 200, "csrf: cookie write with its session's CSRF token -> 200"
+	    " (got %ld %s)", st, st == 200 ? "" : out);
+	st = cookie_write(d.port, ta, ca, ca, self, NULL, out);
+	check(st == 200, "csrf: ... and Origin %s -> 200 (got %ld %s)", self, st,
+	    st == 200 ? "" : out);
+	st = cookie_write(d.port, ta, ca, ca, NULL, selfref, out);
+	check(st == 200, "csrf: ... and Referer %s -> 200 (got %ld %s)", selfref,
+	    st, st == 200 ? "" : out);
+	/* Bound to the session: another session's token, or any cookie equal
+	   to the header, does not pass. */
+	st = cookie_write(d.port, ta, cb, cb, NULL, NULL, out);
+	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: the CSRF token of"
+	    " another session -> 403 csrf (got %ld %s)", st, out);
+	st = cookie_write(d.port, ta, forged, forged, NULL, NULL, out);
+	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: a made-up"
+	    " onestop_csrf cookie equal to the header -> 403 csrf (got %ld %s)", st, out);
+	st = cookie_write(d.port, ta, ca, NULL, NULL, NULL, out);
+	check(st == 403, "csrf: no header -> 403 (got %ld)", st);
+	/* Another site's page. */
+	st = cookie_write(d.port, ta, ca, ca, "http://evil.example", NULL, out);
+	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: Origin"
+	    " http://evil.example -> 403 csrf (got %ld %s)", st, out);
+	st = cookie_write(d.port, ta, ca, ca, "null", NULL, out);
+	check(st == 403, "csrf: Origin null -> 403 (got %ld)", st);
+	snprintf(out, sizeof out, "http://127.0.0.1:%d.evil.example", d.port);
+	st = cookie_write(d.port, ta, ca, ca, out, NULL, out);
+	check(st == 403, "csrf: Origin http://127.0.0.1:%d.evil.example -> 403"
+	    " (got %ld)", d.port, st);
+	st = cookie_write(d.port, ta, ca, ca, NULL, "http://evil.example/page", out);
+	check(st == 403, "csrf: no Origin, Referer http://evil.example/page -> 403"
+	    " (got %ld %s)", st, out);
+	st = raw_req(d.port, "POST", "/api/v1/login", evil_origin,
+	    "{\"user\":\"admin\",\"password\":\"" PW_ADMIN "\"}", out);
+	check(st == 403 && strstr(out, "token") == NULL, "csrf: a login from"
+	    " another site's page -> 403, no session (got %ld %s)", st, out);
+	/* A restart keeps the sessions and their CSRF tokens. */
+	hn_http_free(&h);
+	hn_stop(&d, SIGTERM);
+	current = NULL;
+	if (hn_start(&d) == 0) {
+		current = &d;
+		st = cookie_write(d.port, ta, ca, ca, NULL, NULL, out);
+		check(st == 200, "csrf: after a restart the session's CSRF token"
+		    " still passes (got %ld %s)", st, st == 200 ? "" : out);
+	} else
+		check(0, "csrf: restart");
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- logins -------------------------------------------------------------- */
+
+struct login_ans {
+	char body[4096];
+	int retry_after;             /* the Retry-After header, 0 = none */
+	long status;
+};
+
+static size_t
+login_header(char *buf, size_t size, size_t n, void *arg)
+{
+	struct login_ans *a = arg;
+	size_t len = size * n;
+
+	if (len > 13 && strncasecmp(buf, "Retry-After:", 12) == 0)
+		a->retry_after = atoi(buf + 12);
+	return len;
+}
+
+/* A curl handle for a login of user/pw from the loopback address addr. */
+static CURL *
+login_handle(int port, const char *addr, const char *user, const char *pw,
+    struct login_ans *a, char *body, size_t bodylen, struct curl_slist **hdr)
+{
+	CURL *c = curl_easy_init();
+	char url[128], iface[64];
+
+	memset(a, 0, sizeof *a);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/login", port);
+	snprintf(iface, sizeof iface, "host!%s", addr);
+	snprintf(body, bodylen, "{\"user\":\"%s\",\"password\":\"%s\"}", user, pw);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
+	curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, raw_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, a->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, login_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 60000L);
+	*hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	*hdr = curl_slist_append(*hdr, "Expect:");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdr);
+	return c;
+}
+
+/* One login from addr; the status (-1 on a transport error). */
+static long
+login_from(int port, const char *addr, const char *user, const char *pw,
+    struct login_ans *a)
+{
+	struct curl_slist *hdr;
+	char body[256];
+	CURL *c = login_handle(port, addr, user, pw, a, body, sizeof body, &hdr);
+
+	a->status = -1;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return a->status;
+}
+
+#define BURST 40
+
+/* BURST bad logins at once, from 127.0.0.<first + i> as ghost-<i>. */
+static void
+login_burst(int port, int first, struct login_ans *ans)
+{
+	CURL *c[BURST];
+	struct curl_slist *hdr[BURST];
+	CURLM *m = curl_multi_init();
+	char body[256], addr[32], user[32];
+	int i, running = 1;
+
+	for (i = 0; i < BURST; i++) {
+		snprintf(addr, sizeof addr, "127.0.0.%d", first + i);
+		snprintf(user, sizeof user, "ghost-%d", i);
+		c[i] = login_handle(port, addr, user, "wrong-pass", &ans[i], body,
+		    sizeof body, &hdr[i]);
+		ans[i].status = -1;
+		curl_multi_add_handle(m, c[i]);
+	}
+	while (running) {
+		curl_multi_perform(m, &running);
+		if (running)
+			curl_multi_poll(m, NULL, 0, 1000, NULL);
+	}
+	for (i = 0; i < BURST; i++) {
+		curl_easy_getinfo(c[i], CURLINFO_RESPONSE_CODE, &ans[i].status);
+		curl_multi_remove_handle(m, c[i]);
+		curl_easy_cleanup(c[i]);
+		curl_slist_free_all(hdr[i]);
+	}
+	curl_multi_cleanup(m);
+}
+
+static void
+case_logins(void)
+{
+	static struct login_ans burst[BURST];
+	struct hn_daemon d;
+	struct hn_http h;
+	struct login_ans a;
+	char user[32];
+	long st;
+	int i, n401 = 0, n503 = 0, other = 0, busy_ok = 1;
+
+	if (hn_init(&d, "hostile-logins") != 0 ||
+	    hn_add_user(&d, "nv01", "staff", "1", "staff-pass-1") != 0 ||
+	    start_with_admin(&d, &h) != 0) {
+		check(0, "logins: daemon started");
+		return;
+	}
+	/* Per user: 5 failures, then refused at once, even the right password. */
+	for (i = 0; i < 5; i++)
+		st = login_from(d.port, "127.0.0.2", "nv01", "wrong-pass", &a);
+	check(st == 401, "logins: 5 bad logins as nv01 -> 401 (last %ld)", st);
+	st = login_from(d.port, "127.0.0.2", "nv01", "staff-pass-1", &a);
+	check(st == 429 && a.retry_after >= 1 && strstr(a.body,
+	    "too_many_attempts") != NULL && strstr(a.body, "thử lại sau") != NULL,
+	    "logins: then even the right password -> 429 with Retry-After %d"
+	    " (got %ld %s)", a.retry_after, st, a.body);
+	st = login_from(d.port, "127.0.0.3", "nv01", "staff-pass-1", &a);
+	check(st == 429, "logins: ... also from another address: the lock is on"
+	    " the name (got %ld)", st);
+	/* Nobody locks a colleague out: the admin logged in from 127.0.0.1
+	   before, and still can there while the name is locked elsewhere. */
+	for (i = 0; i < 5; i++)
+		login_from(d.port, "127.0.0.4", "admin", "wrong-pass", &a);
+	st = login_from(d.port, "127.0.0.4", "admin", PW_ADMIN, &a);
+	check(st == 429, "logins: admin's name locked from 127.0.0.4 (got %ld)", st);
+	st = login_from(d.port, "127.0.0.1", "admin", PW_ADMIN, &a);
+	check(st == 200, "logins: the admin still logs in from 127.0.0.1, where"
+	    " they logged in before (got %ld %s)", st, a.body);
+	/* Per address: 10 failures with 10 names, then the address is refused. */
+	for (i = 0; i < 10; i++) {
+		snprintf(user, sizeof user, "spray-%d", i);
+		st = login_from(d.port, "127.0.0.5", user, "wrong-pass", &a);
+	}
+	check(st == 401, "logins: 10 bad logins from 127.0.0.5 with 10 names ->"
+	    " 401 (last %ld)", st);
+	st = login_from(d.port, "127.0.0.5", "spray-10", "wrong-pass", &a);
+	check(st == 429 && a.retry_after >= 1, "logins: the 11th name from"
+	    " 127.0.0.5 -> 429 at once (got %ld)", st);
+	/* The queue of password checks is bounded: a burst is refused busy. */
+	login_burst(d.port, 10, burst);
+	for (i = 0; i < BURST; i++) {
+		if (burst[i].status == 401)
+			n401++;
+		else if (burst[i].status == 503) {
+			n503++;
+			busy_ok &= burst[i].retry_after >= 1 &&
+			    strstr(burst[i].body, "\"busy\"") != NULL &&
+			    strstr(burst[i].body, "đang bận") != NULL;
+		} else
+			other++;
+	}
+	check(n503 > 0 && other == 0 && busy_ok, "logins: %d logins at once from"
+	    " %d addresses: %d checked (401), %d refused 503 busy with"
+	    " Retry-After and a Vietnamese message, %d other", BURST, BURST, n401,
+	    n503, other);
+	check(n401 <= PWCHECK_BOUND + 2, "logins: at most the bound (%d) and the"
+	    " running check waited (%d did)", PWCHECK_BOUND, n401);
+	st = login_from(d.port, "127.0.0.1", "admin", PW_ADMIN, &a);
+	check(st == 200, "logins: after the burst the admin logs in (got %ld)", st);
+	hn_http_free(&h);
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static const struct {
@@ -733,6 +1392,11 @@ static const struct {
 	{ "unwritable", case_unwritable },
 	{ "check", case_check },
 	{ "ipv6", case_ipv6 },
+	{ "devices", case_devices },
+	{ "sessions", case_sessions },
+	{ "cancel", case_cancel },
+	{ "csrf", case_csrf },
+	{ "logins", case_logins },
 };
 
 int

@@ -67,7 +67,7 @@ fuzz_http_setup(void)
 	u.role = STORE_ROLE_ADMIN;
 	if (store_user_add(st, &u, "fuzz-password") != 0 ||
 	    store_user_get(st, "admin", &u) != 1 ||
-	    store_session_create(st, u.id, 0, 0, fz.token) != 0)
+	    store_session_create(st, u.id, 0, INT64_MAX, fz.token) != 0)
 		abort();
 	if ((fz.c = core_new(cfg, st, err, sizeof err)) == NULL)
 		abort();

@@ -1208,18 +1208,18 @@ test_users(void **state)
 	}
 
 	/* New password: the old one no longer works. */
-	assert_int_equal(store_user_set_password(s, "nv01", "mới"), 0);
+	assert_int_equal(store_user_set_password(s, "nv01", "mới", NULL), 0);
 	assert_int_equal(store_user_check(s, "nv01", "mật khẩu 1", NULL), 0);
 	assert_int_equal(store_user_check(s, "nv01", "mới", NULL), 1);
-	assert_int_equal(store_user_set_password(s, "nv01", ""), -1);
-	assert_int_equal(store_user_set_password(s, "ghost", "x"), -1);
+	assert_int_equal(store_user_set_password(s, "nv01", "", NULL), -1);
+	assert_int_equal(store_user_set_password(s, "ghost", "x", NULL), -1);
 
 	nlisted = 0;
 	assert_int_equal(store_user_list(s, list_cb, NULL), 1);
 	assert_int_equal(nlisted, 1);
 
 	/* Deleting the user deletes their sessions. */
-	assert_int_equal(store_session_create(s, id, T0, 0, token), 0);
+	assert_int_equal(store_session_create(s, id, T0, T0 + 100, token), 0);
 	assert_int_equal(store_session_check(s, token, T0, &got), 1);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM sessions"), 1);
 	assert_int_equal(store_user_delete(s, "nv01"), 0);
@@ -1327,13 +1327,16 @@ test_sessions(void **state)
 	snprintf(bad, sizeof bad, "%sx", t1);
 	assert_int_equal(store_session_check(s, bad, T0, &got), 0);
 
-	/* A disabled user's sessions stop working, and work again after. */
+	/* A disabled user's sessions end, and do not come back after. */
 	u.disabled = 1;
 	assert_int_equal(store_user_update(s, &u), 0);
 	assert_int_equal(store_session_check(s, dev, T0, &got), 0);
 	u.disabled = 0;
 	assert_int_equal(store_user_update(s, &u), 0);
-	assert_int_equal(store_session_check(s, dev, T0, &got), 1);
+	assert_int_equal(store_session_check(s, dev, T0, &got), 0);
+	assert_int_equal(store_session_create(s, u.id, T0, T0 + 100, t1), 0);
+	assert_int_equal(store_session_create(s, u.id, T0, T0 + 100, t2), 0);
+	assert_int_equal(store_session_create(s, u.id, T0, 0, dev), 0);
 
 	/* Delete. */
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM sessions"), 3);
@@ -1348,6 +1351,112 @@ test_sessions(void **state)
 	assert_int_equal(store_session_purge(s, T0 + 100), 1);
 	assert_int_equal(store_session_check(s, dev, T0 + 200, &got), 1);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM sessions"), 1);
+	store_close(s);
+	db_remove(path);
+}
+
+/* A user's sessions end when their password changes or they are disabled,
+ * in the same write; only a device's token never expires; a device's old
+ * tokens end on request (a new token); people and devices stay apart. */
+static void
+test_sessions_end(void **state)
+{
+	struct config *cfg = *state;
+	struct store_user p, d, got;
+	char path[512], a[65], b[65], c[65], k1[65], k2[65], sql[256];
+	store *s;
+
+	db_path(path, sizeof path);
+	s = open_ok(path, cfg);
+	memset(&p, 0, sizeof p);
+	snprintf(p.name, sizeof p.name, "%s", "nv01");
+	p.role = STORE_ROLE_STAFF;
+	assert_int_equal(store_user_add(s, &p, "password-1"), 0);
+	assert_int_equal(store_user_get(s, "nv01", &p), 1);
+	memset(&d, 0, sizeof d);
+	snprintf(d.name, sizeof d.name, "%s", "kiosk-1");
+	d.role = STORE_ROLE_KIOSK;
+	assert_int_equal(store_user_add(s, &d, "device secret"), 0);
+	assert_int_equal(store_user_get(s, "kiosk-1", &d), 1);
+
+	/* A person's session must expire; a device's may not. */
+	assert_int_equal(store_session_create(s, p.id, T0, 0, a), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+	assert_int_equal(store_session_create(s, p.id + 99, T0, T0 + 100, a), -1);
+	assert_int_equal(store_errcode(s), STORE_ENOENT);
+	assert_int_equal(store_session_create(s, d.id, T0, 0, k1), 0);
+
+	/* A password set ends every session of the user but keep_token's. */
+	assert_int_equal(store_session_create(s, p.id, T0, T0 + 100, a), 0);
+	assert_int_equal(store_session_create(s, p.id, T0, T0 + 100, b), 0);
+	assert_int_equal(store_session_create(s, p.id, T0, T0 + 100, c), 0);
+	assert_int_equal(store_user_set_password(s, "nv01", "password-2", b), 0);
+	assert_int_equal(store_session_check(s, a, T0, &got), 0);
+	assert_int_equal(store_session_check(s, b, T0, &got), 1);
+	assert_int_equal(store_session_check(s, c, T0, &got), 0);
+	assert_int_equal(store_session_check(s, k1, T0, &got), 1);
+	assert_int_equal(store_user_set_password(s, "nv01", "password-3", NULL), 0);
+	assert_int_equal(store_session_check(s, b, T0, &got), 0);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM sessions"), 1);
+
+	/* In one write with the password: a batch rolled back keeps both. */
+	assert_int_equal(store_session_create(s, p.id, T0, T0 + 100, a), 0);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_user_set_password(s, "nv01", "password-4", NULL), 0);
+	assert_int_equal(store_session_check(s, a, T0, &got), 0);
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(store_session_check(s, a, T0, &got), 1);
+	assert_int_equal(store_user_check(s, "nv01", "password-3", NULL), 1);
+	/* An unknown user: nothing happens. */
+	assert_int_equal(store_user_set_password(s, "ghost", "password-5", NULL), -1);
+	assert_int_equal(store_errcode(s), STORE_ENOENT);
+
+	/* Disabling ends the sessions for good (enabling does not bring them
+	   back); a change that keeps the user enabled ends none. */
+	p.ncounters = 1;
+	p.counters[0] = 3;
+	assert_int_equal(store_user_update(s, &p), 0);
+	assert_int_equal(store_session_check(s, a, T0, &got), 1);
+	p.disabled = 1;
+	assert_int_equal(store_user_update(s, &p), 0);
+	p.disabled = 0;
+	assert_int_equal(store_user_update(s, &p), 0);
+	assert_int_equal(store_session_check(s, a, T0, &got), 0);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM sessions"
+	    " WHERE user_id <> (SELECT id FROM users WHERE name = 'kiosk-1')"), 0);
+
+	/* A device never becomes a person, nor a person a device. */
+	d.role = STORE_ROLE_ADMIN;
+	assert_int_equal(store_user_update(s, &d), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+	d.role = STORE_ROLE_DISPLAY;
+	assert_int_equal(store_user_update(s, &d), 0);
+	p.role = STORE_ROLE_KIOSK;
+	assert_int_equal(store_user_update(s, &p), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+	p.role = STORE_ROLE_STAFF;
+	assert_int_equal(store_session_check(s, k1, T0, &got), 1);
+	assert_int_equal(got.role, STORE_ROLE_DISPLAY);
+
+	/* A device's new token: the old ones end. */
+	assert_int_equal(store_session_end_user(s, d.id, NULL), 1);
+	assert_int_equal(store_session_create(s, d.id, T0, 0, k2), 0);
+	assert_int_equal(store_session_check(s, k1, T0, &got), 0);
+	assert_int_equal(store_session_check(s, k2, T0, &got), 1);
+	assert_int_equal(store_session_create(s, p.id, T0, T0 + 100, a), 0);
+	assert_int_equal(store_session_end_user(s, p.id, a), 0);
+	assert_int_equal(store_session_check(s, a, T0, &got), 1);
+
+	/* A never-expiring person's row (an older version's) is no session,
+	   and the purge removes it with the expired ones. */
+	snprintf(sql, sizeof sql, "INSERT INTO sessions(token_hash, user_id,"
+	    " created_at, expires) VALUES('%064d', %d, 0, 0)", 7, p.id);
+	sql_exec(path, sql);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM sessions"), 3);
+	assert_int_equal(store_session_purge(s, T0), 1);
+	assert_int_equal(store_session_purge(s, T0 + 100), 1);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM sessions"), 1);
+	assert_int_equal(store_session_check(s, k2, T0 + 1000000, &got), 1);
 	store_close(s);
 	db_remove(path);
 }
@@ -1518,7 +1627,7 @@ test_error_codes(void **state)
 	assert_int_equal(store_errcode(s), STORE_EEXIST);
 	assert_int_equal(store_user_delete(s, "nobody"), -1);
 	assert_int_equal(store_errcode(s), STORE_ENOENT);
-	assert_int_equal(store_user_set_password(s, "nobody", "password-2"), -1);
+	assert_int_equal(store_user_set_password(s, "nobody", "password-2", NULL), -1);
 	assert_int_equal(store_errcode(s), STORE_ENOENT);
 	snprintf(u.name, sizeof u.name, "%s", "nobody");
 	assert_int_equal(store_user_update(s, &u), -1);
@@ -1638,6 +1747,7 @@ main(void)
 		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_users),
 		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_sessions_end),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_bus_keys),
 		cmocka_unit_test(test_error_codes),

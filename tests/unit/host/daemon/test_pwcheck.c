@@ -1,7 +1,9 @@
 /*
  * test_pwcheck.c - password checks on the worker thread: right and wrong
  * passwords against real argon2id hashes, answers on the loop's thread in
- * the order asked, and jobs still queued at stop answered "no".
+ * the order asked, jobs still queued at stop answered "no", each lane
+ * bounded (a full lane refuses at once), and the first lane checked before
+ * the second.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +21,7 @@
 #include "daemon/http/pwcheck.h"
 
 static char hash[crypto_pwhash_STRBYTES];
-static int answers[8], nanswers;
+static int answers[64], nanswers;
 static pthread_t loop_thread;
 
 static void
@@ -49,10 +51,10 @@ test_checks_answer_in_order_on_the_loop(void **state)
 
 	(void)state;
 	nanswers = 0;
-	pwcheck_submit(p, hash, "mật khẩu đúng", on_done, (void *)1);
-	pwcheck_submit(p, hash, "sai", on_done, (void *)2);
-	pwcheck_submit(p, "not a hash", "mật khẩu đúng", on_done, (void *)3);
-	pwcheck_submit(p, hash, "mật khẩu đúng", on_done, (void *)4);
+	assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", PWCHECK_OTHER, on_done, (void *)1), 0);
+	assert_int_equal(pwcheck_submit(p, hash, "sai", PWCHECK_OTHER, on_done, (void *)2), 0);
+	assert_int_equal(pwcheck_submit(p, "not a hash", "mật khẩu đúng", PWCHECK_OTHER, on_done, (void *)3), 0);
+	assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", PWCHECK_OTHER, on_done, (void *)4), 0);
 	for (turns = 0; nanswers < 4 && turns < 100000; turns++)
 		loop_run_once(l, 1000);
 	assert_int_equal(nanswers, 4);
@@ -74,12 +76,49 @@ test_stop_answers_pending_jobs_with_no(void **state)
 	(void)state;
 	nanswers = 0;
 	for (i = 0; i < 6; i++)
-		pwcheck_submit(p, hash, "mật khẩu đúng", on_done, (void *)5);
+		assert_int_equal(pwcheck_submit(p, hash, "mật khẩu đúng", PWCHECK_OTHER, on_done,
+		    (void *)5), 0);
 	pwcheck_stop(p);
 	/* Every job is answered exactly once, by its check or by the stop. */
 	assert_int_equal(nanswers, 6);
 	for (i = 0; i < 6; i++)
 		assert_true(answers[i] == 50 || answers[i] == 51);
+	loop_free(l);
+}
+
+static void
+test_lanes_bounded_first_lane_first(void **state)
+{
+	loop *l = loop_new();
+	pwcheck *p = pwcheck_start(l);
+	int i, k, turns;
+
+	(void)state;
+	nanswers = 0;
+	pwcheck_test_hold(p, 1);
+	/* Filled last lane first: the order of the answers is the lanes'. */
+	for (k = PWCHECK_LANES - 1; k >= 0; k--) {
+		for (i = 0; i < PWCHECK_QUEUE_MAX; i++)
+			assert_int_equal(pwcheck_submit(p, hash, k == PWCHECK_OTHER ?
+			    "sai" : "mật khẩu đúng", (enum pwcheck_lane)k, on_done,
+			    (void *)(intptr_t)(k + 1)), 0);
+		/* A full lane refuses at once; done is never called for it. */
+		assert_int_equal(pwcheck_submit(p, hash, "sai", (enum pwcheck_lane)k,
+		    on_done, (void *)9), -1);
+	}
+	pwcheck_test_hold(p, 0);
+	for (turns = 0; nanswers < PWCHECK_LANES * PWCHECK_QUEUE_MAX &&
+	    turns < 100000; turns++)
+		loop_run_once(l, 1000);
+	assert_int_equal(nanswers, PWCHECK_LANES * PWCHECK_QUEUE_MAX);
+	for (i = 0; i < nanswers; i++) {
+		k = i / PWCHECK_QUEUE_MAX;
+		assert_int_equal(answers[i], (k + 1) * 10 + (k != PWCHECK_OTHER));
+	}
+	/* Room again once checked. */
+	assert_int_equal(pwcheck_submit(p, hash, "sai", PWCHECK_OTHER, on_done,
+	    (void *)2), 0);
+	pwcheck_stop(p);
 	loop_free(l);
 }
 
@@ -89,6 +128,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checks_answer_in_order_on_the_loop),
 		cmocka_unit_test(test_stop_answers_pending_jobs_with_no),
+		cmocka_unit_test(test_lanes_bounded_first_lane_first),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
