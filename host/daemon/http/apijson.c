@@ -40,6 +40,19 @@ apijson_add_counter_number(cJSON *o, const char *name,
 		cJSON_AddNullToObject(o, name);
 }
 
+/* "counters": [2, 3], the counters the ticket names (config_ticket_counters). */
+static void
+apijson_add_ticket_counters(cJSON *o, const struct config *cfg,
+    const struct engine_ticket *t)
+{
+	int idx[CONFIG_MAX_COUNTERS], n, i;
+	cJSON *arr = cJSON_AddArrayToObject(o, "counters");
+
+	n = config_ticket_counters(cfg, t->queue, t->assigned_counter, idx, CONFIG_MAX_COUNTERS);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(cfg->counters[idx[i]].number));
+}
+
 static void
 apijson_add_queue(cJSON *o, const struct config *cfg, int q)
 {
@@ -90,6 +103,7 @@ apijson_ticket(const struct config *cfg, const engine *e,
 	cJSON_AddStringToObject(o, "state", engine_ticket_state_name(t->state));
 	apijson_add_counter_number(o, "counter", cfg, t->counter);
 	apijson_add_counter_number(o, "assigned_counter", cfg, t->assigned_counter);
+	apijson_add_ticket_counters(o, cfg, t);
 	apijson_add_time(o, "issued_at", t->issued_at);
 	apijson_add_time(o, "enqueued_at", t->enqueued_at);
 	apijson_add_time(o, "called_at", t->called_at);
