@@ -573,6 +573,7 @@ api_stop(api *a)
 	/* End the streams; every other suspended answer was released by the
 	   final commit. */
 	api_sse_wake(a, 0, 1);
+	api_public_close(a);
 	pwcheck_stop(a->pw);
 	core_flush(a->core);
 	MHD_run(a->mhd);
@@ -581,6 +582,7 @@ api_stop(api *a)
 	loop_del_timer(a->loop, a->tick_timer);
 	loop_del_timer(a->loop, a->ping_timer);
 	MHD_stop_daemon(a->mhd);
+	api_public_free(a);
 	free(a->web_root);
 	free(a);
 }
