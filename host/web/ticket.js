@@ -43,7 +43,7 @@
     shown = my;
     document.getElementById('ticket').replaceWith(document.adoptNode(next));
     document.title = doc.title;
-    live(liveText, liveBad);
+    if (liveText) live(liveText, liveBad);
     if (next.dataset.state === 'called' && next.dataset.called !== calledAt) {
       calledAt = next.dataset.called;
       if (navigator.vibrate) {
@@ -76,6 +76,7 @@
       if (es && es.readyState === EventSource.CLOSED) {
         /* refused (busy, not found): poll instead */
         es = null;
+        live('Tự cập nhật mỗi 10 giây.');
         poll(10000);
       } else {
         live('Mất kết nối, đang thử kết nối lại…', true);

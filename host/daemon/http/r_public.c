@@ -443,7 +443,7 @@ pub_status(FILE *f, const cJSON *o, char *title, size_t tlen)
 			fprintf(f, "<p class=\"ahead\">Trước bạn còn <b>%d</b> người</p>\n", ahead);
 			snprintf(title, tlen, "Số %04d – đang chờ, trước bạn %d người", number, ahead);
 		} else {
-			fputs("<p class=\"ahead\"><b>Bạn là người tiếp theo</b></p>\n", f);
+			fputs("<p class=\"ahead next\">Bạn là người tiếp theo</p>\n", f);
 			snprintf(title, tlen, "Số %04d – bạn là người tiếp theo", number);
 		}
 		if (est > 0)
