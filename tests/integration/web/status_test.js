@@ -3,7 +3,8 @@
 // own onestopd on a copy of the demo centre whose kiosk printers write into
 // the test's temp dir, waits for its "listening" line, and checks:
 //  - a ticket printed at kiosk-2 names the same counters on paper (decoded
-//    by onestop-printemu), in the API's ticket ("counters") and on the page;
+//    by onestop-printemu), in the API's ticket ("counters") and on the page,
+//    also for a queue with two primary counters;
 //  - the page of a waiting ticket shows the centre, the number, procedure,
 //    queue, people ahead and estimated wait, with no horizontal scrolling;
 //  - without any reload it follows the queue (one ahead fewer), then shows
@@ -230,6 +231,18 @@ async function main() {
   await waitText(p4, '#status', 'đến quầy 2');
   check(true, 'stream refused: polling still shows the call');
   check((await text(p4, '#live')).startsWith('Tự cập nhật mỗi 10 giây'), 'polling says so: ' + await text(p4, '#live'));
+
+  // A queue with two primary counters (KH-DN: 4 and 5, each also backing
+  // up every queue): paper, API and page name both, and only them.
+  const biz = await issue({ procedure: '1.002442', kiosk: 'kiosk-2' });
+  const bizLine = decodePaper().filter(l => l.startsWith('Quầy phục vụ: ')).pop() || '';
+  check(JSON.stringify(biz.ticket.counters) === '[4,5]' && bizLine === 'Quầy phục vụ: 4, 5',
+    'two counters: API ' + JSON.stringify(biz.ticket.counters) + ', paper "' + bizLine + '"');
+  await p3.goto(base + '/t/' + biz.ticket.code);
+  check(await text(p3, '.where') === 'Quầy phục vụ: 4, 5 · Khu A', 'two counters on the page: ' +
+    await text(p3, '.where'));
+  check(await noHScroll(p3), 'long procedure name: no horizontal scroll');
+  await shot(p3, 'two-counters');
 
   await browser.close();
   browser = null;
