@@ -168,6 +168,7 @@ apijson_public_ticket(const struct config *cfg, const engine *e,
 	}
 	apijson_add_time(o, "issued_at", t->issued_at);
 	apijson_add_time(o, "called_at", t->called_at);
+	cJSON_AddNumberToObject(o, "calls", at >= 0 ? t->calls : 0);
 	return o;
 }
 

@@ -468,6 +468,9 @@ pub_status(FILE *f, const cJSON *o, char *title, size_t tlen)
 		fputs("<h1 class=\"call\">Đến lượt bạn!</h1>\n", f);
 		fprintf(f, "<p class=\"go\">Mời bạn đến quầy <b>%d</b></p>\n", counter);
 		pub_place(f, o);
+		if (pub_int(o, "calls") > 1)
+			fprintf(f, "<p class=\"again\">Gọi lần thứ %d – xin đến ngay.</p>\n",
+			    pub_int(o, "calls"));
 		snprintf(title, tlen, "Đến lượt bạn: mời đến quầy %d", counter);
 	} else if (strcmp(st, "serving") == 0) {
 		fputs("<p class=\"chip\">Đang phục vụ</p>\n", f);
@@ -522,8 +525,9 @@ pub_page(const char *code, const cJSON *o)
 	pub_head(f, title, !final);
 	fprintf(f, "<main id=\"ticket\" class=\"st-%s\" data-state=\"%s\" data-code=\"", st, st);
 	pub_esc(f, code);
-	fprintf(f, "\" data-called=\"%.0f\">\n<p class=\"centre\">",
-	    cJSON_IsNumber(called) ? called->valuedouble : 0.0);
+	/* A new call or recall changes data-called: ticket.js vibrates. */
+	fprintf(f, "\" data-called=\"%.0f-%d\">\n<p class=\"centre\">",
+	    cJSON_IsNumber(called) ? called->valuedouble : 0.0, pub_int(o, "calls"));
 	pub_esc(f, pub_str(o, "centre"));
 	fprintf(f, "</p>\n<section class=\"num\">\n<p class=\"label\">Số thứ tự của bạn</p>\n"
 	    "<p class=\"number\" id=\"number\">%04d</p>\n<p class=\"proc\">", pub_int(o, "number"));

@@ -177,6 +177,13 @@ async function main() {
   check(await noHScroll(phone), 'called: no horizontal scroll at 360 px');
   await phone.evaluate(() => document.getAnimations().forEach(a => a.finish()));
   await shot(phone, 'called');
+  // Called again: it says so and vibrates again.
+  await counter(2, 'recall');
+  await waitText(phone, '.again', 'Gọi lần thứ 2');
+  await phone.waitForFunction(() => window.__buzz.length === 2);
+  check(true, 'recall: "Gọi lần thứ 2" and a second vibration');
+  await phone.evaluate(() => document.getAnimations().forEach(a => a.finish()));
+  await shot(phone, 'recalled');
 
   // Served, then finished.
   await counter(2, 'start');
