@@ -4,7 +4,8 @@
 // the test's temp dir, waits for its "listening" line, and checks:
 //  - a ticket printed at kiosk-2 names the same counters on paper (decoded
 //    by onestop-printemu), in the API's ticket ("counters") and on the page,
-//    also for a queue with two primary counters;
+//    also for a queue with two primary counters and for a ticket transferred
+//    to another counter (reprinted);
 //  - the page of a waiting ticket shows the centre, the number, procedure,
 //    queue, people ahead and estimated wait, with no horizontal scrolling;
 //  - without any reload it follows the queue (one ahead fewer), then shows
@@ -23,7 +24,7 @@ const path = require('path');
 
 const B = process.env.B || 'build';
 const ROOT = path.resolve(__dirname, '../../..');
-const D = path.join(ROOT, B, 'onestopd');
+const D = process.env.ONESTOPD || path.join(ROOT, B, 'onestopd');
 const EMU = path.join(ROOT, B, 'onestop-printemu');
 const SHOTS = path.join(ROOT, B, 'web-shots');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-status-'));
@@ -238,6 +239,25 @@ async function main() {
   await waitText(p4, '#status', 'đến quầy 2');
   check(true, 'stream refused: polling still shows the call');
   check((await text(p4, '#live')).startsWith('Tự cập nhật mỗi 10 giây'), 'polling says so: ' + await text(p4, '#live'));
+
+  // Transferred to counter 7: the page, the API and a reprint name 7 only.
+  await counter(2, 'finish');
+  const t5 = (await issue({ queue: 'TP-HT', print: false })).ticket;
+  await phone.bringToFront();
+  await phone.goto(base + '/t/' + t5.code);
+  await waitText(phone, '#live', 'Đang theo dõi trực tiếp');
+  await counter(2, 'next');
+  await waitText(phone, '#status', 'đến quầy 2');
+  const moved = await counter(2, 'transfer', { counter: 7 });
+  check(moved.status === 200, 'transfer to counter 7: ' + moved.status);
+  await waitText(phone, '.where', 'Quầy phục vụ: 7');
+  check(await text(phone, '.where') === 'Quầy phục vụ: 7 · Khu A', 'transferred: ' + await text(phone, '.where'));
+  const again = (await api('POST', '/api/v1/tickets/' + t5.id + '/reprint', { kiosk: 'kiosk-2' })).body;
+  const movedLine = decodePaper().filter(l => l.startsWith('Quầy phục vụ: ')).pop() || '';
+  check(again.printed === true && JSON.stringify(again.ticket.counters) === '[7]' &&
+    movedLine === 'Quầy phục vụ: 7', 'transferred: API ' + JSON.stringify(again.ticket.counters) +
+    ', reprinted paper "' + movedLine + '"');
+  await shot(phone, 'transferred');
 
   // A queue with two primary counters (KH-DN: 4 and 5, each also backing
   // up every queue): paper, API and page name both, and only them.
