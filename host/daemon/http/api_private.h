@@ -3,8 +3,8 @@
  * table, answers, JSON body checks and authentication.  The server is
  * server.c, the routes routes.c, their handlers one file per resource
  * (r_session.c, r_tickets.c, r_public.c, r_counters.c, r_catalogue.c,
- * r_accounts.c, r_state.c, r_stats.c, sse.c, static.c).  Nothing outside the HTTP layer
- * includes this header.
+ * r_accounts.c, r_state.c, r_stats.c, sse.c, static.c).  Nothing outside
+ * the HTTP layer includes this header.
  */
 #ifndef ONESTOP_API_PRIVATE_H
 #define ONESTOP_API_PRIVATE_H
