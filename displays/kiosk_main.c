@@ -230,8 +230,8 @@ kiosk_take_ticket(struct kiosk *k)
 	free(body);
 }
 
-/* The ticket screen, with the open counters of the ticket's department
- * from the state (st_ans, may be NULL). */
+/* The ticket screen, with the counters the ticket names (its "counters");
+ * st_ans, the state, is no longer read here (may be NULL). */
 static void
 kiosk_show_ticket(struct kiosk *k, const cJSON *st_ans)
 {
@@ -244,13 +244,15 @@ kiosk_show_ticket(struct kiosk *k, const cJSON *st_ans)
 	cJSON_Delete(k->ticket);
 	k->ticket = ans;
 	k->counters[0] = '\0';
-	arr = cJSON_GetObjectItemCaseSensitive(st_ans, "counters");
+	/* The counters the ticket names, as printed on it (the daemon's
+	   config_ticket_counters, the ticket's "counters"). */
+	(void)st_ans;
+	arr = cJSON_GetObjectItemCaseSensitive(t, "counters");
 	cJSON_ArrayForEach(c, arr) {
-		if (strcmp(jstr(c, "department"), jstr(t, "department")) != 0 ||
-		    strcmp(jstr(c, "state"), "closed") == 0 || n + 8 >= sizeof k->counters)
+		if (!cJSON_IsNumber(c) || n + 8 >= sizeof k->counters)
 			continue;
 		n += (size_t)snprintf(k->counters + n, sizeof k->counters - n, "%s%d",
-		    n ? ", " : "", jnum(c, "number", 0));
+		    n ? ", " : "", (int)c->valuedouble);
 	}
 	ktrace(k, "ticket %d printed=%s", jnum(t, "number", 0),
 	    cJSON_IsTrue(pr) ? "yes" : cJSON_IsFalse(pr) ? "no" : "none");

@@ -5,6 +5,8 @@
 # Headless Debian chromium driven by playwright-core (installed from npm into
 # $(B)/npm by the script itself; node_modules never enter the tree).
 INTEGRATION_TESTS += tests/integration/web/run.sh
+# The visitor's status page /t/CODE on a 360 px phone (issue 14).
+INTEGRATION_TESTS += tests/integration/web/status.sh
 
 # 2,000,000 tickets (BENCH_TICKETS=N for fewer): month, year, live timings.
 BENCHES += $(B)/tests/bench/stats/bench_stats

@@ -2043,3 +2043,26 @@ config_priority_index(const struct config *cfg, const char *code)
 			return i;
 	return -1;
 }
+
+int
+config_ticket_counters(const struct config *cfg, int queue, int assigned,
+    int *out, int max)
+{
+	int level, i, k, n = 0;
+
+	if (max <= 0)
+		return 0;
+	if (assigned >= 0 && assigned < cfg->ncounters) {
+		out[0] = assigned;
+		return 1;
+	}
+	for (level = CONFIG_PRIMARY; level <= CONFIG_BACKUP && n == 0; level++)
+		for (i = 0; i < cfg->ncounters && n < max; i++)
+			for (k = 0; k < cfg->counters[i].nserves; k++)
+				if (cfg->counters[i].serves[k].queue == queue &&
+				    (int)cfg->counters[i].serves[k].level == level) {
+					out[n++] = i;
+					break;
+				}
+	return n;
+}

@@ -251,4 +251,17 @@ int config_kiosk_index(const struct config *cfg, const char *id);
 int config_procedure_index(const struct config *cfg, const char *code);
 int config_priority_index(const struct config *cfg, const char *code);
 
+/*
+ * The counters a ticket names to its holder, the same on the paper, the
+ * kiosk's screen and the status page: the counter it was transferred to
+ * (assigned, a counter index, -1 = none); else the counters for which its
+ * queue is a primary queue or, when there are none, those that back it up.
+ * Listing backups too would name every counter of a centre where any
+ * counter may help any queue (serves = ..., *:backup); the board and the
+ * voice say which one calls.  Fills out[] with at most max counter indexes
+ * in the INI's order and returns how many.
+ */
+int config_ticket_counters(const struct config *cfg, int queue, int assigned,
+    int *out, int max);
+
 #endif

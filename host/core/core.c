@@ -483,3 +483,17 @@ core_add_listener(core *c, core_event_fn *fn, void *arg)
 		fatalx("core: too many event listeners");
 	c->listeners[c->nlisteners++] = (struct core_listener){ fn, arg };
 }
+
+void
+core_remove_listener(core *c, core_event_fn *fn, void *arg)
+{
+	int i;
+
+	for (i = 0; i < c->nlisteners; i++)
+		if (c->listeners[i].fn == fn && c->listeners[i].arg == arg) {
+			memmove(&c->listeners[i], &c->listeners[i + 1],
+			    (size_t)(c->nlisteners - i - 1) * sizeof c->listeners[0]);
+			c->nlisteners--;
+			return;
+		}
+}

@@ -67,6 +67,9 @@ void core_after_commit(core *c, core_commit_fn *fn, void *arg);
  */
 typedef void core_event_fn(void *arg, const struct engine_event *ev);
 void core_add_listener(core *c, core_event_fn *fn, void *arg);
+/* Take back a listener added with the same fn and arg (not from inside a
+ * listener). */
+void core_remove_listener(core *c, core_event_fn *fn, void *arg);
 
 /* Commit the batch (if any), then run the after-commit callbacks. */
 void core_flush(core *c);

@@ -251,26 +251,19 @@ devprint_ready(devprint *d, int printer, char *reason, size_t len)
 	return 0;
 }
 
-/*
- * "3, 4, 5": the counters for which q is a primary queue or, when there
- * are none, the counters that back it up.  Listing backups too would name
- * every counter of a centre where any counter may help any queue
- * (serves = ..., *:backup); the board and the voice say which one calls.
- */
+/* "3, 4, 5": the counters the ticket names (config_ticket_counters). */
 static void
-devprint_counters(const struct config *cfg, int q, char *out, size_t len)
+devprint_counters(const struct config *cfg, const struct engine_ticket *t,
+    char *out, size_t len)
 {
+	int idx[CONFIG_MAX_COUNTERS], n, i;
 	size_t o = 0;
-	int level, i, k;
 
 	out[0] = '\0';
-	for (level = CONFIG_PRIMARY; level <= CONFIG_BACKUP && o == 0; level++)
-		for (i = 0; i < cfg->ncounters; i++)
-			for (k = 0; k < cfg->counters[i].nserves; k++)
-				if (cfg->counters[i].serves[k].queue == q &&
-				    (int)cfg->counters[i].serves[k].level == level && o + 8 < len)
-					o += (size_t)snprintf(out + o, len - o, "%s%d",
-					    o ? ", " : "", cfg->counters[i].number);
+	n = config_ticket_counters(cfg, t->queue, t->assigned_counter, idx, CONFIG_MAX_COUNTERS);
+	for (i = 0; i < n && o + 8 < len; i++)
+		o += (size_t)snprintf(out + o, len - o, "%s%d", o ? ", " : "",
+		    cfg->counters[idx[i]].number);
 }
 
 int
@@ -294,7 +287,7 @@ devprint_print(devprint *d, int printer, int64_t ticket, int reprint,
 		est = t->est_wait_s;
 	}
 	snprintf(number, sizeof number, "%04d", t->number);
-	devprint_counters(cfg, t->queue, counters, sizeof counters);
+	devprint_counters(cfg, t, counters, sizeof counters);
 	xasprintf(&url, "%s%s", cfg->public_url != NULL ? cfg->public_url : "", t->code);
 	memset(&tp, 0, sizeof tp);
 	tp.centre = cfg->centre_name;

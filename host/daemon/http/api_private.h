@@ -2,9 +2,9 @@
  * api_private.h - what the HTTP modules share: the request, the route
  * table, answers, JSON body checks and authentication.  The server is
  * server.c, the routes routes.c, their handlers one file per resource
- * (r_session.c, r_tickets.c, r_counters.c, r_catalogue.c, r_accounts.c,
- * r_state.c, r_stats.c, r_metrics.c, sse.c, static.c).  Nothing outside the HTTP layer
- * includes this header.
+ * (r_session.c, r_tickets.c, r_public.c, r_counters.c, r_catalogue.c,
+ * r_accounts.c, r_state.c, r_stats.c, r_metrics.c, sse.c, static.c).
+ * Nothing outside the HTTP layer includes this header.
  */
 #ifndef ONESTOP_API_PRIVATE_H
 #define ONESTOP_API_PRIVATE_H
@@ -25,6 +25,7 @@
 
 struct sse;
 struct req;
+struct api_public;
 
 /* A route's roles when it needs no login. */
 #define API_PUBLIC 0u
@@ -80,6 +81,7 @@ struct api {
 	/* login failures by user, by address, who logged in from where, and
 	   busy refusals by address (r_session.c) */
 	struct throttle *fail_user, *fail_addr, *trusted, *busy;
+	struct api_public *pub;  /* visitors' ticket streams (r_public.c), or NULL */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -195,8 +197,14 @@ void api_issue(struct req *r);
 void api_ticket(struct req *r);
 void api_cancel(struct req *r);
 void api_reprint(struct req *r);
+/* r_public.c */
 void api_public_ticket(struct req *r);
 void api_status_page(struct req *r);
+enum MHD_Result api_public_events(struct req *r);
+/* The server stops: end the visitors' streams (before the last commit and
+ * MHD runs), then free what they used (after MHD_stop_daemon). */
+void api_public_close(api *a);
+void api_public_free(api *a);
 /* r_counters.c */
 void api_counter_action(struct req *r);
 void api_day_close(struct req *r);

@@ -37,6 +37,19 @@ apijson_add_counter_number(cJSON *o, const char *name,
 		cJSON_AddNullToObject(o, name);
 }
 
+/* "counters": [2, 3], the counters the ticket names (config_ticket_counters). */
+static void
+apijson_add_ticket_counters(cJSON *o, const struct config *cfg,
+    const struct engine_ticket *t)
+{
+	int idx[CONFIG_MAX_COUNTERS], n, i;
+	cJSON *arr = cJSON_AddArrayToObject(o, "counters");
+
+	n = config_ticket_counters(cfg, t->queue, t->assigned_counter, idx, CONFIG_MAX_COUNTERS);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(cfg->counters[idx[i]].number));
+}
+
 static void
 apijson_add_queue(cJSON *o, const struct config *cfg, int q)
 {
@@ -87,6 +100,7 @@ apijson_ticket(const struct config *cfg, const engine *e,
 	cJSON_AddStringToObject(o, "state", engine_ticket_state_name(t->state));
 	apijson_add_counter_number(o, "counter", cfg, t->counter);
 	apijson_add_counter_number(o, "assigned_counter", cfg, t->assigned_counter);
+	apijson_add_ticket_counters(o, cfg, t);
 	apijson_add_time(o, "issued_at", t->issued_at);
 	apijson_add_time(o, "enqueued_at", t->enqueued_at);
 	apijson_add_time(o, "called_at", t->called_at);
@@ -109,9 +123,10 @@ cJSON *
 apijson_public_ticket(const struct config *cfg, const engine *e,
     const struct engine_ticket *t)
 {
-	cJSON *o = cJSON_CreateObject();
-	int ahead = 0, est = 0;
+	cJSON *o = cJSON_CreateObject(), *areas;
+	int idx[CONFIG_MAX_COUNTERS], ahead = 0, est = 0, n, i, j, at;
 
+	cJSON_AddStringToObject(o, "centre", cfg->centre_name);
 	cJSON_AddNumberToObject(o, "number", t->number);
 	apijson_add_queue(o, cfg, t->queue);
 	if (t->procedure >= 0 && t->procedure < cfg->nprocedures)
@@ -123,10 +138,34 @@ apijson_public_ticket(const struct config *cfg, const engine *e,
 		engine_position(e, t->id, &ahead, &est);
 	cJSON_AddNumberToObject(o, "ahead", ahead);
 	cJSON_AddNumberToObject(o, "est_wait_min", (est + 59) / 60);
-	apijson_add_counter_number(o, "counter", cfg,
-	    t->state == ENGINE_T_CALLED || t->state == ENGINE_T_SERVING ? t->counter : -1);
+	/* The counters it names and their areas, each area once. */
+	apijson_add_ticket_counters(o, cfg, t);
+	areas = cJSON_AddArrayToObject(o, "areas");
+	n = config_ticket_counters(cfg, t->queue, t->assigned_counter, idx, CONFIG_MAX_COUNTERS);
+	for (i = 0; i < n; i++) {
+		const char *a = cfg->counters[idx[i]].area;
+		for (j = 0; a != NULL && j < i && (cfg->counters[idx[j]].area == NULL ||
+		    strcmp(cfg->counters[idx[j]].area, a) != 0); j++)
+			;
+		if (a != NULL && j == i)
+			cJSON_AddItemToArray(areas, cJSON_CreateString(a));
+	}
+	/* Where to go, while called or served. */
+	at = t->state == ENGINE_T_CALLED || t->state == ENGINE_T_SERVING ? t->counter : -1;
+	apijson_add_counter_number(o, "counter", cfg, at);
+	if (at >= 0 && at < cfg->ncounters) {
+		cJSON_AddStringToObject(o, "counter_name", cfg->counters[at].name);
+		if (cfg->counters[at].area != NULL)
+			cJSON_AddStringToObject(o, "counter_area", cfg->counters[at].area);
+		else
+			cJSON_AddNullToObject(o, "counter_area");
+	} else {
+		cJSON_AddNullToObject(o, "counter_name");
+		cJSON_AddNullToObject(o, "counter_area");
+	}
 	apijson_add_time(o, "issued_at", t->issued_at);
 	apijson_add_time(o, "called_at", t->called_at);
+	cJSON_AddNumberToObject(o, "calls", at >= 0 ? t->calls : 0);
 	return o;
 }
 

@@ -1,8 +1,8 @@
 /*
  * r_tickets.c - tickets: POST /api/v1/tickets (issue, and print at a kiosk),
- * GET /api/v1/tickets/{id}, POST .../cancel and .../reprint, the public
- * ticket GET /api/v1/public/tickets/{code} and the status page /t/{code}
- * that a ticket's QR code leads to.
+ * GET /api/v1/tickets/{id}, POST .../cancel and .../reprint.  What a
+ * visitor sees without a login (the status page /t/{code}, the public
+ * ticket) is in r_public.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -274,76 +274,9 @@ api_cancel(struct req *r)
 	api_ticket_reply(r, id);
 }
 
-/* The page a ticket's QR code leads to. */
-void
-api_status_page(struct req *r)
-{
-	const char *code = r->arg[0];
-	const struct config *cfg = core_config(r->a->core);
-	engine *e = core_engine(r->a->core);
-	const struct engine_ticket *t = engine_ticket_by_code(e, code);
-	char *page, state[256];
-	int ahead = 0, est = 0;
-
-	if (t == NULL) {
-		api_reply_raw(r, 404, "text/html; charset=utf-8", xstrdup(
-		    "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\">"
-		    "<title>Không tìm thấy vé</title><p>Không tìm thấy vé này. "
-		    "Vé chỉ tra cứu được trong ngày lấy số.</p></html>"));
-		return;
-	}
-	switch (t->state) {
-	case ENGINE_T_WAITING:
-		engine_position(e, t->id, &ahead, &est);
-		snprintf(state, sizeof state, "Đang chờ. Trước bạn còn %d người, "
-		    "thời gian chờ dự kiến khoảng %d phút.", ahead, (est + 59) / 60);
-		break;
-	case ENGINE_T_CALLED:
-	case ENGINE_T_SERVING:
-		snprintf(state, sizeof state, "Mời bạn đến quầy số %d.",
-		    t->counter >= 0 ? cfg->counters[t->counter].number : 0);
-		break;
-	case ENGINE_T_PARKED:
-		snprintf(state, sizeof state, "Hồ sơ đang tạm dừng; cán bộ sẽ gọi lại bạn.");
-		break;
-	case ENGINE_T_DONE:
-		snprintf(state, sizeof state, "Đã phục vụ xong. Cảm ơn bạn.");
-		break;
-	case ENGINE_T_NO_SHOW:
-		snprintf(state, sizeof state, "Vé đã bị bỏ qua vì không có mặt khi được gọi.");
-		break;
-	case ENGINE_T_CANCELLED:
-		snprintf(state, sizeof state, "Vé đã huỷ.");
-		break;
-	}
-	xasprintf(&page, "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-	    "<meta http-equiv=\"refresh\" content=\"15\"><title>Số %04d</title>"
-	    "<style>body{font-family:sans-serif;text-align:center;margin:2em}"
-	    "b{font-size:4em;display:block}</style></head><body>"
-	    "<p>%s</p><b>%04d</b><p>%s</p><p>%s</p></body></html>",
-	    t->number, cfg->centre_name, t->number,
-	    t->queue >= 0 ? cfg->queues[t->queue].name : "", state);
-	api_reply_raw(r, 200, "text/html; charset=utf-8", page);
-}
-
 /* GET /api/v1/tickets/{id}. */
 void
 api_ticket(struct req *r)
 {
 	api_ticket_reply(r, r->id);
-}
-
-/* GET /api/v1/public/tickets/{code}: what anyone holding the code may see. */
-void
-api_public_ticket(struct req *r)
-{
-	const struct engine_ticket *t =
-	    engine_ticket_by_code(core_engine(r->a->core), r->arg[0]);
-
-	if (t == NULL)
-		api_error(r, 404, "not_found", "Không tìm thấy vé.");
-	else
-		api_reply_json(r, 200, apijson_public_ticket(core_config(r->a->core),
-		    core_engine(r->a->core), t));
 }

@@ -57,6 +57,8 @@ const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/tickets/{id}/cancel", PEOPLE, BODY,   api_cancel, NULL, NULL, 0 },
 	{ "POST", "/api/v1/tickets/{id}/reprint", PEOPLE, BODY,  api_reprint, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/public/tickets/{}",   PUBLIC, NOBODY, api_public_ticket, NULL, NULL, 0 },
+	{ "GET",  "/api/v1/public/tickets/{}/events", PUBLIC, NOBODY, NULL, api_public_events,
+	  NULL, 0 },
 
 	COUNTER("open"), COUNTER("pause"), COUNTER("close"), COUNTER("next"),
 	COUNTER("call"), COUNTER("recall"), COUNTER("start"), COUNTER("finish"),

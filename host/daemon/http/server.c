@@ -637,6 +637,7 @@ api_stop(api *a)
 	/* End the streams; every other suspended answer was released by the
 	   final commit. */
 	api_sse_wake(a, 0, 1);
+	api_public_close(a);
 	pwcheck_stop(a->pw);
 	api_session_fini(a);
 	core_flush(a->core);
@@ -647,6 +648,7 @@ api_stop(api *a)
 	loop_del_timer(a->loop, a->ping_timer);
 	MHD_stop_daemon(a->mhd);
 	free(a->state_text);
+	api_public_free(a);
 	free(a->web_root);
 	free(a);
 }

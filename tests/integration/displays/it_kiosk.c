@@ -96,6 +96,7 @@ main(void)
 	    "expect Giấy tờ cần mang theo\n"
 	    "tap Lấy số thứ tự\n"
 	    "expect Trước bạn còn\n"
+	    "expect Mời đến quầy: 2\n"
 	    "shot %s\n"
 	    "tap Xong\n"
 	    "expect Sở Tư pháp\n", f1, f2, f3, f4, shot);

@@ -2,7 +2,8 @@
 # run.sh - the browser tests: make sure playwright-core is installed into
 # $B/npm (from the npm registry, pinned in package.json; never a browser
 # download: Debian's chromium is used), then run web_test.js and
-# staff_test.js with node.
+# staff_test.js with node (or only the test named as the argument, e.g.
+# status_test.js).
 set -eu
 cd "$(dirname "$0")/../../.."
 B=${B:-build}
@@ -12,6 +13,9 @@ if [ ! -d "$B/npm/node_modules/playwright-core" ]; then
 fi
 [ -x /usr/bin/chromium ] || { echo "chromium is not installed (config/install-deps.sh)"; exit 1; }
 export PLAYWRIGHT_CORE="$PWD/$B/npm/node_modules/playwright-core" B
+if [ $# -gt 0 ]; then
+	exec node "tests/integration/web/$1"
+fi
 # WEB_TESTS="staff" runs one of them.
 rc=0
 for t in ${WEB_TESTS:-web staff}; do

@@ -387,6 +387,48 @@ test_serves_star(void **state)
 	config_free(cfg);
 }
 
+/* The counters a ticket names: its queue's primary counters, else its
+ * backups; the counter it was transferred to before either. */
+static void
+test_ticket_counters(void **state)
+{
+	struct config *cfg = NULL;
+	char err[256];
+	int out[8], n;
+	const char *text = BASE
+	    "[department XD]\nname = Sở Xây dựng\n"
+	    "[queue XD-GP]\nname = Cấp phép\ndepartment = XD\n"
+	    "numbers = 3001-3999\ntarget_wait = 45\n"
+	    "[queue XD-HN]\nname = Hạ tầng\ndepartment = XD\n"
+	    "numbers = 4001-4999\ntarget_wait = 45\n"
+	    "[counter 2]\ndepartment = XD\nserves = XD-GP, XD-HN:backup, TP-HT:backup\n"
+	    "[counter 7]\ndepartment = XD\nserves = XD-HN:backup\n";
+
+	(void)state;
+	if (parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	/* TP-HT: counter 1 (primary); counter 2 backs it up, not named. */
+	n = config_ticket_counters(cfg, 0, -1, out, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(cfg->counters[out[0]].number, 1);
+	n = config_ticket_counters(cfg, 1, -1, out, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(cfg->counters[out[0]].number, 2);
+	/* XD-HN has no primary counter: its backups, in the INI's order. */
+	n = config_ticket_counters(cfg, 2, -1, out, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(cfg->counters[out[0]].number, 2);
+	assert_int_equal(cfg->counters[out[1]].number, 7);
+	assert_int_equal(config_ticket_counters(cfg, 2, -1, out, 1), 1);
+	assert_int_equal(config_ticket_counters(cfg, 2, -1, out, 0), 0);
+	/* Transferred to counter 7: that one only. */
+	n = config_ticket_counters(cfg, 0, config_counter_index(cfg, 7), out, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(cfg->counters[out[0]].number, 7);
+	assert_int_equal(config_ticket_counters(cfg, -1, -1, out, 8), 0);
+	config_free(cfg);
+}
+
 static void
 test_references(void **state)
 {
@@ -679,6 +721,7 @@ main(void)
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_serves_star),
+		cmocka_unit_test(test_ticket_counters),
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_csv_quoted),
 		cmocka_unit_test(test_csv_bad_rows),

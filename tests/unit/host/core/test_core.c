@@ -143,6 +143,13 @@ test_batch_is_invisible_until_flushed(void **state)
 	core_flush(c);
 	assert_int_equal(rec.commits_ok, 2);
 	assert_int_equal(rec.nevents, 4);
+
+	/* A listener taken back hears no more. */
+	core_remove_listener(c, on_event, &rec);
+	cmd = cmd_of(ENGINE_ISSUE, core_config(c), "TP-LL", 0);
+	assert_int_equal(core_exec(c, &cmd, &res), 0);
+	core_flush(c);
+	assert_int_equal(rec.nevents, 4);
 	core_free(c);
 	store_close(st);
 }
