@@ -1314,6 +1314,18 @@ static const char *const config_col_names[CONFIG_CSV_COLS] = {
 	"fee", "processing_time", "documents", "keywords"
 };
 
+/*
+ * The most bytes a field of each column may hold: a name is read on a
+ * ticket, a kiosk button and every answer that lists procedures, so a
+ * catalogue with a megabyte in one cell is refused, not served.
+ */
+static const size_t config_col_max[CONFIG_CSV_COLS] = {
+	[COL_CODE] = 64, [COL_NAME] = 600, [COL_DEPARTMENT] = 64,
+	[COL_FIELD] = 300, [COL_QUEUE] = 64, [COL_TARGET] = 16,
+	[COL_FEE] = 600, [COL_TIME] = 300, [COL_DOCUMENTS] = 8000,
+	[COL_KEYWORDS] = CONFIG_MAX_KEYWORDS * (CONFIG_KEYWORD_MAX + 2),
+};
+
 #define CONFIG_CSV_MAXFIELDS 32
 #define CONFIG_HASH_SIZE 16384           /* > 2 * CONFIG_MAX_PROCEDURES */
 
@@ -1433,7 +1445,7 @@ config_csv_header(struct config_cstate *cs)
 	int i, c;
 
 	if (cs->nfields > CONFIG_CSV_MAXFIELDS) {
-		config_cerr(cs, cs->row_line, "header has too many columns");
+		config_cerr(cs, cs->row_line, "dòng tiêu đề có quá nhiều cột");
 		return;
 	}
 	for (i = 0; i < cs->nfields; i++) {
@@ -1443,8 +1455,8 @@ config_csv_header(struct config_cstate *cs)
 			if (strcasecmp(h, config_col_names[c]) == 0)
 				break;
 		if (c == CONFIG_CSV_COLS || seen[c]) {
-			config_cerr(cs, cs->row_line, "%s column '%s' in header",
-			    c == CONFIG_CSV_COLS ? "unknown" : "duplicate", h);
+			config_cerr(cs, cs->row_line, "dòng tiêu đề có cột '%s' %s", h,
+			    c == CONFIG_CSV_COLS ? "không biết" : "lặp lại");
 			free(h);
 			return;
 		}
@@ -1454,8 +1466,8 @@ config_csv_header(struct config_cstate *cs)
 	}
 	for (c = 0; c < CONFIG_CSV_REQUIRED; c++)
 		if (!seen[c]) {
-			config_cerr(cs, cs->row_line, "header lacks column '%s' "
-			    "(need: code, name, department, field, queue, "
+			config_cerr(cs, cs->row_line, "dòng tiêu đề thiếu cột '%s' "
+			    "(cần: code, name, department, field, queue, "
 			    "target_wait_min, fee, processing_time, documents)",
 			    config_col_names[c]);
 			return;
@@ -1528,28 +1540,27 @@ config_keywords(struct config_cstate *cs, struct config_procedure *p,
 				free(t);
 				break;
 			}
-			config_cerr(cs, p->line, "procedure %s: empty keyword "
-			    "(keywords are separated by ';')", p->code);
+			config_cerr(cs, p->line, "thủ tục %s: có từ khoá trống "
+			    "(các từ khoá cách nhau bằng ';')", p->code);
 			free(t);
 			goto out;
 		}
 		if (++n > CONFIG_MAX_KEYWORDS) {
-			config_cerr(cs, p->line, "procedure %s: more than %d "
-			    "keywords", p->code, CONFIG_MAX_KEYWORDS);
+			config_cerr(cs, p->line, "thủ tục %s: quá %d từ khoá",
+			    p->code, CONFIG_MAX_KEYWORDS);
 			free(t);
 			goto out;
 		}
 		if (tl > CONFIG_KEYWORD_MAX) {
-			config_cerr(cs, p->line, "procedure %s: keyword %d is "
-			    "longer than %d bytes", p->code, n,
-			    CONFIG_KEYWORD_MAX);
+			config_cerr(cs, p->line, "thủ tục %s: từ khoá thứ %d dài "
+			    "quá %d byte", p->code, n, CONFIG_KEYWORD_MAX);
 			free(t);
 			goto out;
 		}
 		f = vntext_fold(t);
 		if (f == NULL || *f == '\0') {
-			config_cerr(cs, p->line, "procedure %s: keyword '%s' has "
-			    "no letter or digit", p->code, t);
+			config_cerr(cs, p->line, "thủ tục %s: từ khoá '%s' không "
+			    "có chữ hay số", p->code, t);
 			free(f);
 			free(t);
 			goto out;
@@ -1582,15 +1593,21 @@ config_csv_row(struct config_cstate *cs)
 	unsigned h;
 
 	if (cs->nfields != cs->ncols) {
-		config_cerr(cs, line, "expected %d fields, got %d", cs->ncols,
+		config_cerr(cs, line, "cần %d trường, có %d", cs->ncols,
 		    cs->nfields);
 		return;
 	}
 	v[COL_KEYWORDS] = "";
 	for (i = 0; i < cs->nfields; i++) {
 		if (!vntext_valid_utf8(cs->f[i], cs->flen[i])) {
-			config_cerr(cs, line, "invalid UTF-8 in column '%s'",
+			config_cerr(cs, line, "cột '%s' không phải UTF-8 hợp lệ",
 			    config_col_names[cs->col[i]]);
+			return;
+		}
+		if (cs->flen[i] > config_col_max[cs->col[i]]) {
+			config_cerr(cs, line, "cột '%s' dài %zu byte, quá giới hạn "
+			    "%zu byte", config_col_names[cs->col[i]], cs->flen[i],
+			    config_col_max[cs->col[i]]);
 			return;
 		}
 		v[cs->col[i]] = cs->f[i];
@@ -1599,8 +1616,8 @@ config_csv_row(struct config_cstate *cs)
 	p.line = line;
 	p.code = config_trim_dup(v[COL_CODE]);
 	if (!config_valid_id(p.code, strlen(p.code))) {
-		config_cerr(cs, line, "bad procedure code '%s' (1-%d of A-Z a-z "
-		    "0-9 _ - .)", p.code, CONFIG_ID_MAX);
+		config_cerr(cs, line, "mã thủ tục '%s' không hợp lệ (1-%d ký tự "
+		    "A-Z a-z 0-9 _ - .)", p.code, CONFIG_ID_MAX);
 		goto fail;
 	}
 	{
@@ -1610,7 +1627,7 @@ config_csv_row(struct config_cstate *cs)
 		free(t);
 	}
 	if (p.name == NULL || *p.name == '\0') {
-		config_cerr(cs, line, "procedure %s: empty name", p.code);
+		config_cerr(cs, line, "thủ tục %s: tên trống", p.code);
 		goto fail;
 	}
 	{
@@ -1618,7 +1635,7 @@ config_csv_row(struct config_cstate *cs)
 
 		dep = config_department_index(cs->cfg, d);
 		if (dep < 0)
-			config_cerr(cs, line, "procedure %s: unknown department "
+			config_cerr(cs, line, "thủ tục %s: không có sở, ngành "
 			    "'%s'", p.code, d);
 		free(d);
 		if (dep < 0)
@@ -1629,11 +1646,11 @@ config_csv_row(struct config_cstate *cs)
 
 		q = config_queue_index(cs->cfg, qs);
 		if (q < 0)
-			config_cerr(cs, line, "procedure %s: unknown queue '%s'",
+			config_cerr(cs, line, "thủ tục %s: không có hàng đợi '%s'",
 			    p.code, qs);
 		else if (cs->cfg->queues[q].department != dep)
-			config_cerr(cs, line, "procedure %s: queue %s belongs to "
-			    "department %s, not %s", p.code, qs,
+			config_cerr(cs, line, "thủ tục %s: hàng đợi %s thuộc "
+			    "%s, không thuộc %s", p.code, qs,
 			    cs->cfg->departments[cs->cfg->queues[q].department].code,
 			    cs->cfg->departments[dep].code);
 		free(qs);
@@ -1648,8 +1665,9 @@ config_csv_row(struct config_cstate *cs)
 		    &p.target_wait_min) != 0;
 
 		if (bad)
-			config_cerr(cs, line, "procedure %s: target_wait_min "
-			    "must be empty or minutes 1-720, got '%s'", p.code, t);
+			config_cerr(cs, line, "thủ tục %s: target_wait_min "
+			    "phải để trống hoặc là số phút 1-720, không phải '%s'",
+			    p.code, t);
 		free(t);
 		if (bad)
 			goto fail;
@@ -1659,14 +1677,14 @@ config_csv_row(struct config_cstate *cs)
 		const struct config_procedure *o = &cs->procs[cs->hash[h] - 1];
 
 		if (strcmp(o->code, p.code) == 0) {
-			config_cerr(cs, line, "duplicate procedure code '%s' "
-			    "(first on line %d)", p.code, o->line);
+			config_cerr(cs, line, "mã thủ tục '%s' lặp lại (đã có ở "
+			    "dòng %d)", p.code, o->line);
 			goto fail;
 		}
 		h = (h + 1) & (CONFIG_HASH_SIZE - 1);
 	}
 	if (cs->n >= CONFIG_MAX_PROCEDURES) {
-		config_cerr(cs, line, "more than %d procedures",
+		config_cerr(cs, line, "quá %d thủ tục",
 		    CONFIG_MAX_PROCEDURES);
 		goto fail;
 	}

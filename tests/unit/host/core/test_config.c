@@ -580,40 +580,51 @@ test_csv_quoted(void **state)
 static void
 test_csv_bad_rows(void **state)
 {
+	char *big;
+
 	(void)state;
+	/* Every field is bounded: a 3.9 MB name is refused, with its size. */
+	big = malloc(4u << 20);
+	assert_non_null(big);
+	memcpy(big, CSV_HEADER "1.1,", strlen(CSV_HEADER "1.1,"));
+	memset(big + strlen(CSV_HEADER "1.1,"), 'a', 3900000);
+	strcpy(big + strlen(CSV_HEADER "1.1,") + 3900000, ",TP,f,TP-HT,,,,\n");
+	expect_csv_error(big, "c.csv:2: cột 'name' dài 3900000 byte, quá giới "
+	    "hạn 600 byte");
+	free(big);
 	/* A quoted field spanning lines 3-4 must not shift the count. */
 	expect_csv_error(CSV_HEADER
 	    "1.1,A,TP,f,TP-HT,,,,\n"
 	    "1.2,\"B\nb\",TP,f,TP-HT,,,,\n"
 	    "1.3,C,ZZ,f,TP-HT,,,,\n",
-	    "c.csv:5: procedure 1.3: unknown department 'ZZ'");
+	    "c.csv:5: thủ tục 1.3: không có sở, ngành 'ZZ'");
 	expect_csv_error(CSV_HEADER "1.1,A,TP,f,NOPE,,,,\n",
-	    "c.csv:2: procedure 1.1: unknown queue 'NOPE'");
+	    "c.csv:2: thủ tục 1.1: không có hàng đợi 'NOPE'");
 	expect_csv_error(CSV_HEADER "1.1,A,TP,f,XD-GP,,,,\n",
-	    "c.csv:2: procedure 1.1: queue XD-GP belongs to department XD, not TP");
+	    "c.csv:2: thủ tục 1.1: hàng đợi XD-GP thuộc XD, không thuộc TP");
 	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,,\n1.2, ,TP,f,TP-HT,,,,\n",
-	    "c.csv:3: procedure 1.2: empty name");
+	    "c.csv:3: thủ tục 1.2: tên trống");
 	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,,\n1.2,B,TP,f,TP-HT,,,,\n"
 	    "1.1,C,TP,f,TP-HT,,,,\n",
-	    "c.csv:4: duplicate procedure code '1.1' (first on line 2)");
+	    "c.csv:4: mã thủ tục '1.1' lặp lại (đã có ở dòng 2)");
 	expect_csv_error(CSV_HEADER "1.1,A\xff,TP,f,TP-HT,,,,\n",
-	    "c.csv:2: invalid UTF-8 in column 'name'");
+	    "c.csv:2: cột 'name' không phải UTF-8 hợp lệ");
 	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,\n",
-	    "c.csv:2: expected 9 fields, got 8");
+	    "c.csv:2: cần 9 trường, có 8");
 	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,,,\n",
-	    "c.csv:2: expected 9 fields, got 10");
+	    "c.csv:2: cần 9 trường, có 10");
 	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,15p,,,\n",
-	    "c.csv:2: procedure 1.1: target_wait_min must be empty or minutes 1-720, got '15p'");
+	    "c.csv:2: thủ tục 1.1: target_wait_min phải để trống hoặc là số phút 1-720, không phải '15p'");
 	expect_csv_error(CSV_HEADER "1 1,A,TP,f,TP-HT,,,,\n",
-	    "c.csv:2: bad procedure code '1 1' (1-32 of A-Z a-z 0-9 _ - .)");
+	    "c.csv:2: mã thủ tục '1 1' không hợp lệ (1-32 ký tự A-Z a-z 0-9 _ - .)");
 	expect_csv_error(CSV_HEADER "1.1,A,TP,f,TP-HT,,,,\n1.2,\"B,TP,f,TP-HT,,,,\n",
 	    "c.csv:3: CSV syntax: unterminated quoted field in the row starting here");
 	expect_csv_error(CSV_HEADER "1.1,A\"x\",TP,f,TP-HT,,,,\n",
 	    "c.csv:2: CSV syntax: error parsing data while strict checking enabled");
 	expect_csv_error("code,name,department,field,queue,fee,processing_time,documents\n",
-	    "c.csv:1: header lacks column 'target_wait_min' (need: code, name, department, "
+	    "c.csv:1: dòng tiêu đề thiếu cột 'target_wait_min' (cần: code, name, department, "
 	    "field, queue, target_wait_min, fee, processing_time, documents)");
-	expect_csv_error("code,name,colour\n", "c.csv:1: unknown column 'colour' in header");
+	expect_csv_error("code,name,colour\n", "c.csv:1: dòng tiêu đề có cột 'colour' không biết");
 	expect_csv_error("", "c.csv:1: no header row (need: code, name, department, "
 	    "field, queue, target_wait_min, fee, processing_time, documents)");
 }
@@ -673,26 +684,26 @@ test_csv_keywords(void **state)
 #define KW_HEADER "code,name,department,field,queue,target_wait_min,fee," \
 	"processing_time,documents,keywords\n"
 	expect_csv_error(KW_HEADER "1.1,A,TP,f,TP-HT,,,,,a;;b\n",
-	    "c.csv:2: procedure 1.1: empty keyword (keywords are separated by ';')");
+	    "c.csv:2: thủ tục 1.1: có từ khoá trống (các từ khoá cách nhau bằng ';')");
 	expect_csv_error(KW_HEADER "1.1,A,TP,f,TP-HT,,,,,a;\n",
-	    "c.csv:2: procedure 1.1: empty keyword (keywords are separated by ';')");
+	    "c.csv:2: thủ tục 1.1: có từ khoá trống (các từ khoá cách nhau bằng ';')");
 	expect_csv_error(KW_HEADER "1.1,A,TP,f,TP-HT,,,,,a; --- \n",
-	    "c.csv:2: procedure 1.1: keyword '---' has no letter or digit");
+	    "c.csv:2: thủ tục 1.1: từ khoá '---' không có chữ hay số");
 	memset(many, 'x', 101);
 	many[101] = '\0';
 	snprintf(csv, sizeof(csv), KW_HEADER "1.1,A,TP,f,TP-HT,,,,,%s\n", many);
-	expect_csv_error(csv, "c.csv:2: procedure 1.1: keyword 1 is longer than "
-	    "100 bytes");
+	expect_csv_error(csv, "c.csv:2: thủ tục 1.1: từ khoá thứ 1 dài quá "
+	    "100 byte");
 	many[0] = '\0';
 	for (i = 0; i < 17; i++)
 		strcat(many, i ? ";k" : "k");
 	snprintf(csv, sizeof(csv), KW_HEADER "1.1,A,TP,f,TP-HT,,,,,%s\n", many);
-	expect_csv_error(csv, "c.csv:2: procedure 1.1: more than 16 keywords");
+	expect_csv_error(csv, "c.csv:2: thủ tục 1.1: quá 16 từ khoá");
 	expect_csv_error(KW_HEADER "1.1,A,TP,f,TP-HT,,,,,\xff\n",
-	    "c.csv:2: invalid UTF-8 in column 'keywords'");
+	    "c.csv:2: cột 'keywords' không phải UTF-8 hợp lệ");
 	expect_csv_error("code,name,department,field,queue,target_wait_min,fee,"
 	    "processing_time,documents,keywords,keywords\n",
-	    "c.csv:1: duplicate column 'keywords' in header");
+	    "c.csv:1: dòng tiêu đề có cột 'keywords' lặp lại");
 }
 
 static void

@@ -301,6 +301,69 @@ test_metrics_count_commands_and_commits(void **state)
 	store_close(st);
 }
 
+/* Read a whole small file into buf; its length, or -1. */
+static long
+slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return (long)n;
+}
+
+/*
+ * A catalogue import: an empty one is refused and changes nothing (neither
+ * the catalogue nor its file); a good one replaces both, the file only
+ * after the replace, whole.
+ */
+static void
+test_import_catalogue(void **state)
+{
+	static const char header[] = "code,name,department,field,queue,"
+	    "target_wait_min,fee,processing_time,documents\n";
+	static const char one[] = "code,name,department,field,queue,"
+	    "target_wait_min,fee,processing_time,documents\n"
+	    "T.1,Đăng ký khai sinh,TP,Hộ tịch,TP-HT,,,,\n";
+	char path[320], buf[512], err[512];
+	struct config *cfg;
+	store *st;
+	core *c;
+	int n = -1, before;
+
+	(void)state;
+	c = open_core(&st);
+	cfg = (struct config *)core_config(c);
+	snprintf(path, sizeof path, "%s/catalogue.csv", tmpdir);
+	free(cfg->catalogue_path);
+	cfg->catalogue_path = strdup(path);
+	assert_non_null(cfg->catalogue_path);
+	before = cfg->nprocedures;
+	assert_true(before > 1000);
+
+	assert_int_equal(core_import_catalogue(c, header, strlen(header), &n,
+	    err, sizeof err), -CORE_EBADINPUT);
+	assert_non_null(strstr(err, "không có thủ tục nào"));
+	assert_int_equal(core_config(c)->nprocedures, before);
+	assert_int_equal(slurp(path, buf, sizeof buf), -1);   /* no file made */
+
+	assert_int_equal(core_import_catalogue(c, one, strlen(one), &n, err,
+	    sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(core_config(c)->nprocedures, 1);
+	assert_int_equal(slurp(path, buf, sizeof buf), (long)strlen(one));
+	assert_string_equal(buf, one);
+	snprintf(buf, sizeof buf, "%s.new", path);
+	assert_int_equal(access(buf, F_OK), -1);              /* renamed away */
+	core_free(c);
+	store_close(st);
+	unlink(path);
+}
+
 static int
 setup(void **state)
 {
@@ -335,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_failed_commit_has_no_effect),
 		cmocka_unit_test(test_refused_command_leaves_the_batch_closed),
 		cmocka_unit_test(test_metrics_count_commands_and_commits),
+		cmocka_unit_test(test_import_catalogue),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
