@@ -23,4 +23,7 @@ $(B)/onestop-sim: $(B)/host/tools/onestop_sim.o $(TOOLS_LINK)
 TOOLS_UNIT_TESTS := $(patsubst %.c,$(B)/%,$(wildcard tests/unit/host/tools/test_*.c))
 UNIT_TESTS += $(TOOLS_UNIT_TESTS)
 $(TOOLS_UNIT_TESTS): %: %.o $(TOOLS_LINK)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_TEST_LINK) $(TOOLS_LINK) $(PKG_LIBS) $(CMOCKA_LIBS)
+# The history test reads what it wrote back through the statistics.
+$(B)/tests/unit/host/tools/test_sim_history: TOOLS_TEST_LINK = $(LIB_DAEMON) $(LIB_PRINTERS)
+$(B)/tests/unit/host/tools/test_sim_history: $(LIB_DAEMON) $(LIB_PRINTERS)
