@@ -492,7 +492,7 @@ bench(const struct config *cfg, const char *dir, int reps)
 /* --history: DAYS simulated past days written into the store at db. */
 static int
 write_history(const struct config *cfg, const struct sim_day *tmpl, const char *db,
-    int ndays, uint64_t seed)
+    int ndays, uint64_t seed, int64_t now)
 {
 	struct sim_history_report rep;
 	char err[512];
@@ -507,7 +507,7 @@ write_history(const struct config *cfg, const struct sim_day *tmpl, const char *
 		fprintf(stderr, "onestop-sim: %s\n", err);
 		return -1;
 	}
-	rc = sim_history_run(cfg, s, tmpl, ndays, (int64_t)time(NULL), seed, &rep, err,
+	rc = sim_history_run(cfg, s, tmpl, ndays, now, seed, &rep, err,
 	    sizeof err);
 	store_close(s);
 	if (rc != 0) {
@@ -531,7 +531,8 @@ usage(void)
 	    "       onestop-sim --bench [-c INI] [-D DAYSDIR] [-r REPS]\n"
 	    "       onestop-sim --feed URL [-c INI] [-u USER] [-P PASSWORD] [-x SPEED]\n"
 	    "                   [--loop] [DAYFILE]\n"
-	    "       onestop-sim --history DAYS --db FILE [-c INI] [-s SEED] [DAYFILE]\n");
+	    "       onestop-sim --history DAYS --db FILE [--end YYYY-MM-DD] [-c INI] [-s SEED]\n"
+	    "                   [DAYFILE]\n");
 }
 
 int
@@ -553,12 +554,14 @@ main(int argc, char **argv)
 		{ "loop", no_argument, NULL, 'l' },
 		{ "history", required_argument, NULL, 'H' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "end", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ini = "config/demo/centre.ini", *policy = "onestop";
 	const char *daysdir = "config/demo/days", *feed = NULL;
 	const char *user = "quanly", *password = "quanly-demo", *db = NULL;
+	int64_t hist_now = 0;
 	struct config *cfg;
 	struct sim_day days[MAX_DAYS];
 	char err[512];
@@ -567,7 +570,7 @@ main(int argc, char **argv)
 	double speed = 30;
 	long long seed = -1;
 
-	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:bD:f:u:P:x:lH:d:h", longopts,
+	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:bD:f:u:P:x:lH:d:E:h", longopts,
 	    NULL)) != -1) {
 		char *end;
 
@@ -611,6 +614,26 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'd': db = optarg; break;
+		case 'E': {
+			/* The last day written: "now" is noon of the day after. */
+			struct tm tm;
+			int y, m, dd;
+			char c;
+
+			if (sscanf(optarg, "%4d-%2d-%2d%c", &y, &m, &dd, &c) != 3 ||
+			    m < 1 || m > 12 || dd < 1 || dd > 31) {
+				fprintf(stderr, "onestop-sim: bad --end (YYYY-MM-DD)\n");
+				return 2;
+			}
+			memset(&tm, 0, sizeof tm);
+			tm.tm_year = y - 1900;
+			tm.tm_mon = m - 1;
+			tm.tm_mday = dd + 1;
+			tm.tm_hour = 12;
+			tm.tm_isdst = -1;
+			hist_now = (int64_t)mktime(&tm);
+			break;
+		}
 		default:
 			usage();
 			return ch == 'h' ? 0 : 2;
@@ -644,7 +667,7 @@ main(int argc, char **argv)
 
 	if (history > 0) {
 		rc = write_history(cfg, &days[0], db, history, seed >= 0 ? (uint64_t)seed :
-		    days[0].seed) < 0;
+		    days[0].seed, hist_now > 0 ? hist_now : (int64_t)time(NULL)) < 0;
 	} else if (feed != NULL) {
 		rc = sim_feed(cfg, &days[0], feed, user, password, speed, loop) < 0;
 	} else if (do_bench) {

@@ -1817,6 +1817,11 @@ stats_report(stats *st, const struct stats_query *q, int64_t now)
 	cJSON_AddNumberToObject(o, "days", (double)ndays);
 	cJSON_AddBoolToObject(o, "exact", !hist);
 	cJSON_AddNumberToObject(o, "generated_at", (double)now);
+	/* Who files the report: its header names the centre and its place. */
+	f = cJSON_AddObjectToObject(o, "centre");
+	cJSON_AddStringToObject(f, "name", st->cfg && st->cfg->centre_name ? st->cfg->centre_name : "");
+	cJSON_AddStringToObject(f, "address", st->cfg && st->cfg->centre_address ?
+	    st->cfg->centre_address : "");
 	f = cJSON_AddObjectToObject(o, "filters");
 	if (q->department) cJSON_AddStringToObject(f, "department", q->department);
 	if (q->queue) cJSON_AddStringToObject(f, "queue", q->queue);

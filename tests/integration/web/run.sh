@@ -10,4 +10,7 @@ if [ ! -d "$B/npm/node_modules/playwright-core" ]; then
 	npm install --prefix "$B/npm" --no-audit --no-fund --no-save "playwright-core@$ver" >/dev/null
 fi
 [ -x /usr/bin/chromium ] || { echo "chromium is not installed (config/install-deps.sh)"; exit 1; }
-PLAYWRIGHT_CORE="$PWD/$B/npm/node_modules/playwright-core" B=$B exec node tests/integration/web/web_test.js
+command -v pdftotext >/dev/null || { echo "pdftotext is not installed (poppler-utils, config/install-deps.sh)"; exit 1; }
+export PLAYWRIGHT_CORE="$PWD/$B/npm/node_modules/playwright-core" B
+node tests/integration/web/web_test.js
+exec node tests/integration/web/report_test.js
