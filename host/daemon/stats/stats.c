@@ -1528,6 +1528,11 @@ grp_label(const stats *st, const cJSON *users, int dim, const char *key, char *o
 	case STATS_BY_TOTAL:
 		snprintf(out, len, "Tổng cộng");
 		break;
+	case STATS_BY_DAY:
+		/* "2026-03-04" -> "04/03/2026", as Vietnamese writes a date. */
+		if (strlen(key) == 10)
+			snprintf(out, len, "%.2s/%.2s/%.4s", key + 8, key + 5, key);
+		break;
 	case STATS_BY_HOUR:
 		snprintf(out, len, "%s:00–%s:59", key, key);
 		break;

@@ -146,6 +146,21 @@ async function main() {
   check(pages <= 2, 'PDF: a week with 6 empty days takes ' + pages + ' page(s) (at most 2)');
   await rep.screenshot({ path: path.join(SHOTS, 'report-week.png'), fullPage: true });
 
+  // onestopctl stats says the same in the same words and format.
+  const CTL = path.join(ROOT, B, 'onestopctl');
+  const env = Object.assign({}, process.env, { XDG_CONFIG_HOME: path.join(TMP, 'xdg') });
+  execFileSync(CTL, ['-u', base, 'login', 'ql01'], { input: 'matkhau-ql01\n', env, stdio: ['pipe', 'ignore', 'inherit'] });
+  const cli = execFileSync(CTL, ['-u', base, 'stats', '--from', '2026-03-02', '--to', '2026-03-08', '--by', 'day'], { env }).toString();
+  fs.writeFileSync(path.join(SHOTS, 'onestopctl-stats.txt'), cli);
+  const m = r.total.wait.mean_s, mm = Math.floor(Math.round(m) / 60) + ':' + String(Math.round(m) % 60).padStart(2, '0');
+  const totalLine = cli.split('\n').find(l => /^Tổng cộng/.test(l)) || '';
+  check(/Chờ lâu nhất/.test(cli) && /Đạt chuẩn %/.test(cli) && !/Chờ tối đa|Đạt chỉ tiêu/.test(cli),
+    'onestopctl stats: the pages\' words (Chờ lâu nhất, Đạt chuẩn)');
+  check(totalLine.indexOf(' ' + mm + ' ') > 0, 'onestopctl stats: mean wait ' + m + ' s rounded to ' + mm + ' (' + totalLine + ')');
+  check(/ \d+,\d /.test(totalLine) && !/\d\.\d(?!\d\d)/.test(totalLine), 'onestopctl stats: decimal comma');
+  check(/phút:giây/.test(cli) && new RegExp('Đánh giá không gắn với vé: ' + r.unattached_ratings.n).test(cli),
+    'onestopctl stats: units said, unattached ratings counted');
+
   // A day without visitors: no-show rate undefined.
   await rep.goto(base + '/report?from=2026-03-08&to=2026-03-08');
   await rep.waitForSelector('body[data-ready="1"]');
