@@ -69,6 +69,11 @@ function table(id, first, rows, total) {
     '</table>';
 }
 
+/* A numbered part: its heading stays on the page of its table. */
+function block(title, body, small) {
+  return '<div class="block' + (small ? ' small-block' : '') + '"><h3>' + OS.esc(title) + '</h3>' + body + '</div>';
+}
+
 /* No visitor that day (or month): nothing issued and nothing served. */
 function empty(g) { return !g || (g.issued === 0 && g.served === 0 && g.transferred_in === 0); }
 
@@ -137,10 +142,10 @@ async function build(ev) {
     '<div class="i" id="dateline">' + dateline(pl.place, new Date()) + '</div></td></tr></table>' +
     '<h1 class="doc-title">BÁO CÁO THỐNG KÊ</h1><div class="doc-sub">Tình hình tiếp nhận và phục vụ người đến giao dịch<br>' +
     OS.esc(period) + '</div>' +
-    '<h3>I. Tổng hợp cả kỳ</h3>' + summary(r, days.length, days.filter(d => !empty(byDay[d])).length) +
-    '<h3>II. Theo ' + (per === 'day' ? 'ngày' : 'tháng') + '</h3>' + table('t-period', per === 'day' ? 'Ngày' : 'Tháng', perRows, r.total) +
-    '<h3>III. Theo sở, ngành</h3>' + table('t-dept', 'Sở, ngành', (r.by.department || []).map(g => row(g.label, g)), r.total) +
-    '<h3>IV. Theo hàng đợi</h3>' + table('t-queue', 'Hàng đợi', (r.by.queue || []).map(g => row(g.label, g)), r.total) +
+    block('I. Tổng hợp cả kỳ', summary(r, days.length, days.filter(d => !empty(byDay[d])).length), true) +
+    block('II. Theo ' + (per === 'day' ? 'ngày' : 'tháng'), table('t-period', per === 'day' ? 'Ngày' : 'Tháng', perRows, r.total), perRows.length < 12) +
+    block('III. Theo sở, ngành', table('t-dept', 'Sở, ngành', (r.by.department || []).map(g => row(g.label, g)), r.total)) +
+    block('IV. Theo hàng đợi', table('t-queue', 'Hàng đợi', (r.by.queue || []).map(g => row(g.label, g)), r.total)) +
     '<div class="charts">' + (open.length > 1 ? img('day', 'issued') : img('hour', 'issued')) + img('queue', 'wait_p90') + '</div>' +
     '<p class="defs"><b>Ghi chú.</b> ' + OS.esc(T.dur_unit) + ' “—”: không có gì để tính. ' +
     Object.values(r.definitions || {}).map(OS.esc).join(' ') + '</p>' +
