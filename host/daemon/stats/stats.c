@@ -25,6 +25,9 @@
  * never above the maximum).  A day's rollup is dropped when a leg of that
  * day changes later (a ticket open across midnight), and built again.
  *
+ * A keypad rating no ticket could take (RATED with ticket 0) becomes a leg
+ * of its own (OUT_LOOSE, seq -1), counted only as "unattached_ratings".
+ *
  * The live dashboard reads no legs from disk: the handle keeps the legs of
  * its today in memory (struct today), loaded once a day and updated by every
  * sync, and aggregates them with the same code as a report.  The WAL is
