@@ -160,7 +160,8 @@ hist_staff(struct hist *h)
 
 	for (c = 0; c < h->cfg->ncounters; c++) {
 		snprintf(name, sizeof name, "canbo%d", h->cfg->counters[c].number);
-		h->staff[c] = store_user_get(h->s, name, &u) == 0 ? u.id : 0;
+		memset(&u, 0, sizeof u);
+		h->staff[c] = store_user_get(h->s, name, &u) == 1 ? u.id : 0;   /* 1 found */
 	}
 }
 

@@ -57,6 +57,18 @@ test_history_days(void **state)
 	sim_day_default(&tmpl);
 	s = store_open(db, cfg, err, sizeof err);
 	assert_non_null(s);
+	/* Counter 1's staff: the history signs its commands with this user. */
+	{
+		struct store_user u;
+
+		memset(&u, 0, sizeof u);
+		snprintf(u.name, sizeof u.name, "canbo1");
+		snprintf(u.full_name, sizeof u.full_name, "Cán bộ quầy 1");
+		u.role = STORE_ROLE_STAFF;
+		u.ncounters = 1;
+		u.counters[0] = 1;
+		assert_int_equal(store_user_add(s, &u, "mat-khau-1"), 0);
+	}
 	if (sim_history_run(cfg, s, &tmpl, 10, now, 7, &rep, err, sizeof err) != 0)
 		fail_msg("history: %s", err);
 	store_close(s);
@@ -72,7 +84,7 @@ test_history_days(void **state)
 	memset(&q, 0, sizeof q);
 	snprintf(q.from, sizeof q.from, "2026-03-04");
 	snprintf(q.to, sizeof q.to, "2026-03-13");
-	q.by = 1u << STATS_BY_DAY;
+	q.by = 1u << STATS_BY_DAY | 1u << STATS_BY_STAFF;
 	r = stats_report(st, &q, now);        /* 10 days: the rollups */
 	assert_non_null(r);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "by"), "day")) {
@@ -82,6 +94,17 @@ test_history_days(void **state)
 		assert_string_not_equal(k->valuestring, "2026-03-08");
 	}
 	assert_int_equal(days_with, 9);
+	/* Only counter 1 has a user: every staff group is that user, by name. */
+	{
+		int nstaff = 0;
+
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "by"), "staff")) {
+			assert_string_equal(cJSON_GetObjectItemCaseSensitive(g, "label")->valuestring, "Cán bộ quầy 1");
+			assert_true(num(g, "served", NULL) > 0);
+			nstaff++;
+		}
+		assert_int_equal(nstaff, 1);
+	}
 	g = cJSON_GetObjectItemCaseSensitive(r, "total");
 	assert_true(num(g, "issued", NULL) == (double)rep.visitors);
 	assert_true(num(g, "no_show", NULL) > 0);
