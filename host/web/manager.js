@@ -58,7 +58,7 @@ async function loadLive() {
     OS.esc(st[c.state] || c.state) + (c.reason ? ' (' + OS.esc(c.reason) + ')' : '') + '</td><td class="n">' +
     (c.state !== 'closed' ? OS.dur(c.for_s) : '—') + '</td><td>' +
     (c.ticket_number ? String(c.ticket_number).padStart(4, '0') + ' ' + OS.esc(ts[c.ticket_state] || '') +
-      ' ' + OS.dur(c.ticket_for_s) : '') + '</td><td>' + OS.esc(c.staff_name) + '</td><td class="n">' +
+      ' ' + OS.dur(c.ticket_for_s) : '') + '</td><td>' + (c.state !== 'closed' ? OS.esc(c.staff_name) : '') + '</td><td class="n">' +
     c.served_today + '</td></tr>').join('') || '<tr><td colspan="6" class="muted">Chưa có quầy nào hoạt động.</td></tr>';
 }
 

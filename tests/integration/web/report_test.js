@@ -146,6 +146,15 @@ async function main() {
   check(pages <= 2, 'PDF: a week with 6 empty days takes ' + pages + ' page(s) (at most 2)');
   await rep.screenshot({ path: path.join(SHOTS, 'report-week.png'), fullPage: true });
 
+  // The server's chart: minutes with a decimal comma, the unit in its title.
+  const svg = await (await fetch(base + '/api/v1/stats/report?from=2026-03-02&to=2026-03-08&by=queue&format=svg&metric=wait_mean',
+    { headers: { Authorization: 'Bearer ' + mg } })).text();
+  check(/Thời gian chờ trung bình \(phút\)/.test(svg) && />\d+,\d</.test(svg) && !/>\d+\.\d+</.test(svg),
+    'chart: minutes with a decimal comma, unit in the title');
+  // Closed counters name no staff.
+  const closed = await page.$$eval('#counters tr[data-counter="2"] td', t => t.map(x => x.textContent));
+  check(closed[4] === '', 'live: a closed counter shows no staff (' + closed[4] + ')');
+
   // onestopctl stats says the same in the same words and format.
   const CTL = path.join(ROOT, B, 'onestopctl');
   const env = Object.assign({}, process.env, { XDG_CONFIG_HOME: path.join(TMP, 'xdg') });
