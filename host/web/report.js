@@ -95,7 +95,7 @@ function summary(r, ndays, nopen) {
     li('sum-rating', 'Đánh giá gắn với vé', OS.num(t.rating.n) + ' lượt: rất hài lòng ' + OS.num(c[0]) + ', hài lòng ' +
       OS.num(c[1]) + ', bình thường ' + OS.num(c[2]) + ', không hài lòng ' + OS.num(c[3]) + '; hài lòng ' +
       OS.pct(t.rating.satisfied_pct)) +
-    li('sum-unattached', T.unattached, OS.num(ua.n) + ' lượt' + (ua.n ? ' (' + ua.counts.map(OS.num).join(' / ') +
+    li('sum-unattached', T.unattached, OS.num(ua.n) + ' lượt' + (ua.n ? ' (' + ua.counts.map(v => OS.num(v)).join(' / ') +
       ' theo mức 1/2/3/4; không tính vào tỷ lệ hài lòng)' : '')) +
     '</tbody></table>';
 }
@@ -138,8 +138,8 @@ async function build(ev) {
   $('pages').innerHTML = '<section class="report-page">' +
     '<table class="admhead"><tr><td class="l">' + (pl.above ? '<div>' + OS.esc(pl.above) + '</div>' : '') +
     '<div class="b">' + OS.esc(centre.name || '').toUpperCase() + '</div><hr></td>' +
-    '<td class="r"><div class="b">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div class="b u">Độc lập - Tự do - Hạnh phúc</div><hr>' +
-    '<div class="i" id="dateline">' + dateline(pl.place, new Date()) + '</div></td></tr></table>' +
+    '<td class="r"><div class="b">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div class="b u">Độc lập - Tự do - Hạnh phúc</div>' +
+    '<div class="i dateline" id="dateline">' + dateline(pl.place, new Date()) + '</div></td></tr></table>' +
     '<h1 class="doc-title">BÁO CÁO THỐNG KÊ</h1><div class="doc-sub">Tình hình tiếp nhận và phục vụ người đến giao dịch<br>' +
     OS.esc(period) + '</div>' +
     block('I. Tổng hợp cả kỳ', summary(r, days.length, days.filter(d => !empty(byDay[d])).length), true) +

@@ -137,7 +137,8 @@ async function main() {
   const n = r.total.issued.toLocaleString('vi-VN');
   check(new RegExp('Số ngày trong kỳ 7 ngày, trong đó 1 ngày có khách').test(flat) &&
     new RegExp('Đã cấp số ' + n.replace('.', '\\.') + ' vé').test(flat), 'PDF: the summary says 7 days, 1 with visitors, ' + n + ' issued');
-  check(r.unattached_ratings.n > 0 && new RegExp('Đánh giá không gắn với vé ' + r.unattached_ratings.n + ' lượt').test(flat),
+  check(r.unattached_ratings.n > 0 && new RegExp('Đánh giá không gắn với vé ' + r.unattached_ratings.n + ' lượt \\(' +
+    r.unattached_ratings.counts.join(' / ') + ' theo mức 1/2/3/4').test(flat),
     'PDF: unattached ratings counted (' + r.unattached_ratings.n + ')');
   check(/tỷ lệ vắng mặt \d+,\d %/.test(flat), 'PDF: no-show rate with a decimal comma');
   check(/Không có khách \(6 ngày\)/.test(flat), 'PDF: the empty days on one line');
