@@ -1,7 +1,8 @@
 # host/tools/tools.mk - the programs people run beside the daemon:
 # onestopctl (the HTTP API's command line) and onestop-sim (simulated days
 # through the real engine: reports, the policy bench, the demo's feed).
-# Uses core/ and common/; talks to the daemon only over HTTP.
+# Uses core/ and common/; talks to the daemon only over HTTP (onestop-sim
+# --history writes a store itself, before any daemon has it open).
 
 TOOLS_MAINS := host/tools/onestopctl.c host/tools/onestop_sim.c
 TOOLS_SRCS := $(filter-out $(TOOLS_MAINS),$(wildcard host/tools/*.c))
