@@ -125,8 +125,14 @@ emu_page(void *arg, const struct bitmap *bm, const char *text)
 
 	e->pages++;
 	if (e->out_dir) {
-		snprintf(path, sizeof path, "%s/ticket-%04d.png", e->out_dir,
-		    e->pages);
+		/* After a restart: go on past the pictures already there. */
+		for (;;) {
+			snprintf(path, sizeof path, "%s/ticket-%04d.png",
+			    e->out_dir, e->pages);
+			if (access(path, F_OK) != 0)
+				break;
+			e->pages++;
+		}
 		if (bitmap_write_png(bm, path, err, sizeof err) < 0)
 			fprintf(stderr, "printemu: %s\n", err);
 		snprintf(path, sizeof path, "%s/ticket-%04d.txt", e->out_dir,

@@ -27,6 +27,14 @@ if [ ! -e "$DB" ]; then
 	for n in 1 2 3 4 5 6 7 8; do
 		echo "canbo-demo" | "$B/onestopd" -c "$INI" -d "$DB" --add-user "canbo$n" --role staff --counters "$n" --full-name "Cán bộ quầy $n"
 	done
+	# A centre with a past: ONESTOP_DEMO_HISTORY days (default 28) of
+	# simulated days written into the store at real scale, so the reports
+	# and charts show what a manager sees (0 = none).
+	hist_days=${ONESTOP_DEMO_HISTORY:-28}
+	if [ "$hist_days" != 0 ] && [ -x "$B/onestop-sim" ]; then
+		"$B/onestop-sim" --history "$hist_days" --db "$DB" -c "$INI" \
+			"$ROOT/config/demo/days/normal.day" || echo "history: not written" >&2
+	fi
 fi
 
 # Extra parts register themselves here as they land (boards, printers,

@@ -184,7 +184,7 @@ enum {
 	" issued_at, enqueued_at, called_at, started_at, finished_at, calls," \
 	" transfers, rating, est_wait_s, ahead"
 #define USER_COLS "id, name, full_name, role, counters, disabled, pwhash"
-#define STORE_DEVICE_ROLES "'kiosk', 'display'"
+#define STORE_DEVICE_ROLES "'kiosk', 'display', 'metrics'"
 
 static const char *const store_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -315,10 +315,12 @@ store_role_parse(const char *name)
 	return (enum store_role)vocab_value(VOCAB_ROLE, name);
 }
 
+/* The device roles, here and in STORE_DEVICE_ROLES (the SQL form). */
 int
 store_role_is_device(enum store_role r)
 {
-	return r == STORE_ROLE_KIOSK || r == STORE_ROLE_DISPLAY;
+	return r == STORE_ROLE_KIOSK || r == STORE_ROLE_DISPLAY ||
+	    r == STORE_ROLE_METRICS;
 }
 
 /* ---- errors ---------------------------------------------------------------- */

@@ -5,7 +5,9 @@
  */
 #include "tools/ctl_text.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -164,4 +166,73 @@ ctl_text_event(const struct ctl_event *ev, char *out, size_t outlen)
 	append(out, outlen, hms, strlen(hms));
 	append(out, outlen, " ", 1);
 	append(out, outlen, what, strlen(what));
+}
+
+void
+ctl_text_dur(double secs, char *out, size_t outlen)
+{
+	long s;
+
+	if (isnan(secs)) {
+		snprintf(out, outlen, "—");
+		return;
+	}
+	s = secs > 0 ? lround(secs) : 0;
+	if (s >= 3600)
+		snprintf(out, outlen, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(out, outlen, "%ld:%02ld", s / 60, s % 60);
+}
+
+void
+ctl_text_count(long v, char *out, size_t outlen)
+{
+	char digits[32], buf[48];
+	int n, i, j = 0;
+
+	n = snprintf(digits, sizeof digits, "%ld", v < 0 ? -v : v);
+	if (v < 0)
+		buf[j++] = '-';
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[j++] = '.';
+		buf[j++] = digits[i];
+	}
+	buf[j] = '\0';
+	snprintf(out, outlen, "%s", buf);
+}
+
+void
+ctl_text_dec(double v, int dec, char *out, size_t outlen)
+{
+	char *p, whole[48], num[64];
+	double a;
+
+	if (isnan(v)) {
+		snprintf(out, outlen, "—");
+		return;
+	}
+	if (dec < 0)
+		dec = 0;
+	if (dec > 6)
+		dec = 6;
+	snprintf(num, sizeof num, "%.*f", dec, v);
+	/* Group the whole part as a count, then the decimals after a comma. */
+	a = fabs(v);
+	p = strchr(num, '.');
+	if (a >= 1e15) {
+		if (p != NULL)
+			*p = ',';
+		snprintf(out, outlen, "%s", num);
+		return;
+	}
+	ctl_text_count(strtol(num, NULL, 10), whole, sizeof whole);
+	if (num[0] == '-' && whole[0] != '-') {
+		memmove(whole + 1, whole, strlen(whole) + 1);
+		whole[0] = '-';
+	}
+	if (p != NULL)
+		snprintf(out, outlen, "%s,%s", whole, p + 1);
+	else
+		snprintf(out, outlen, "%s", whole);
 }

@@ -39,6 +39,16 @@ struct ctl_event {
  */
 void ctl_text_event(const struct ctl_event *ev, char *out, size_t outlen);
 
+/*
+ * Figures as the pages print them: seconds as "m:ss" ("h:mm:ss" from an
+ * hour), rounded to the nearest second (1972.9 -> "32:53"); a number with
+ * dec decimals and a decimal comma (4.6 -> "4,6").  NaN gives "—".
+ */
+void ctl_text_dur(double secs, char *out, size_t outlen);
+void ctl_text_dec(double v, int dec, char *out, size_t outlen);
+/* A count with a dot between thousands, as the pages (19256 -> "19.256"). */
+void ctl_text_count(long v, char *out, size_t outlen);
+
 /* Vietnamese names: counter state ("open" -> "Mở"), ticket state, rating. */
 const char *ctl_text_counter_state(const char *state);
 const char *ctl_text_ticket_state(const char *state);

@@ -24,6 +24,8 @@
 #include "core/engine.h"
 #include "tools/sim.h"
 #include "tools/sim_feed.h"
+#include "tools/sim_history.h"
+#include "core/store.h"
 #include "common/xmalloc.h"
 
 #define MAX_DAYS 16
@@ -487,6 +489,38 @@ bench(const struct config *cfg, const char *dir, int reps)
 	}
 }
 
+/* --history: DAYS simulated past days written into the store at db. */
+static int
+write_history(const struct config *cfg, const struct sim_day *tmpl, const char *db,
+    int ndays, uint64_t seed, int64_t now)
+{
+	struct sim_history_report rep;
+	char err[512];
+	store *s;
+	int rc;
+
+	if (db == NULL) {
+		fprintf(stderr, "onestop-sim: --history needs --db FILE\n");
+		return -1;
+	}
+	if ((s = store_open(db, cfg, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestop-sim: %s\n", err);
+		return -1;
+	}
+	rc = sim_history_run(cfg, s, tmpl, ndays, now, seed, &rep, err,
+	    sizeof err);
+	store_close(s);
+	if (rc != 0) {
+		fprintf(stderr, "onestop-sim: history: %s\n", err);
+		return -1;
+	}
+	fprintf(stderr, "onestop-sim: history: %d days (%d closed) in %s: %ld visitors, "
+	    "%ld served, %ld no-shows, %ld transfers, %ld ratings (%ld unattached)%s%s\n",
+	    rep.days, rep.closed, db, rep.visitors, rep.served, rep.no_shows, rep.transfers,
+	    rep.ratings, rep.unattached, rep.bad_day[0] ? ", bad day " : "", rep.bad_day);
+	return 0;
+}
+
 /* Usage text. */
 static void
 usage(void)
@@ -496,7 +530,9 @@ usage(void)
 	    "                   [-r REPS] [-s SEED] [DAYFILE...]\n"
 	    "       onestop-sim --bench [-c INI] [-D DAYSDIR] [-r REPS]\n"
 	    "       onestop-sim --feed URL [-c INI] [-u USER] [-P PASSWORD] [-x SPEED]\n"
-	    "                   [--loop] [DAYFILE]\n");
+	    "                   [--loop] [DAYFILE]\n"
+	    "       onestop-sim --history DAYS --db FILE [--end YYYY-MM-DD] [-c INI] [-s SEED]\n"
+	    "                   [DAYFILE]\n");
 }
 
 int
@@ -516,21 +552,25 @@ main(int argc, char **argv)
 		{ "password", required_argument, NULL, 'P' },
 		{ "speed", required_argument, NULL, 'x' },
 		{ "loop", no_argument, NULL, 'l' },
+		{ "history", required_argument, NULL, 'H' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "end", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ini = "config/demo/centre.ini", *policy = "onestop";
 	const char *daysdir = "config/demo/days", *feed = NULL;
-	const char *user = "quanly", *password = "quanly-demo";
+	const char *user = "quanly", *password = "quanly-demo", *db = NULL;
+	int64_t hist_now = 0;
 	struct config *cfg;
 	struct sim_day days[MAX_DAYS];
 	char err[512];
 	int ch, ndays = 0, reps = 1, do_bench = 0, queues = 0, counters = 0;
-	int loop = 0, rc = 0, i, v;
+	int loop = 0, rc = 0, i, v, history = 0;
 	double speed = 30;
 	long long seed = -1;
 
-	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:bD:f:u:P:x:lh", longopts,
+	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:bD:f:u:P:x:lH:d:E:h", longopts,
 	    NULL)) != -1) {
 		char *end;
 
@@ -566,6 +606,34 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'l': loop = 1; break;
+		case 'H':
+			history = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || history < 1 || history > 3660) {
+				fprintf(stderr, "onestop-sim: bad --history (1-3660 days)\n");
+				return 2;
+			}
+			break;
+		case 'd': db = optarg; break;
+		case 'E': {
+			/* The last day written: "now" is noon of the day after. */
+			struct tm tm;
+			int y, m, dd;
+			char c;
+
+			if (sscanf(optarg, "%4d-%2d-%2d%c", &y, &m, &dd, &c) != 3 ||
+			    m < 1 || m > 12 || dd < 1 || dd > 31) {
+				fprintf(stderr, "onestop-sim: bad --end (YYYY-MM-DD)\n");
+				return 2;
+			}
+			memset(&tm, 0, sizeof tm);
+			tm.tm_year = y - 1900;
+			tm.tm_mon = m - 1;
+			tm.tm_mday = dd + 1;
+			tm.tm_hour = 12;
+			tm.tm_isdst = -1;
+			hist_now = (int64_t)mktime(&tm);
+			break;
+		}
 		default:
 			usage();
 			return ch == 'h' ? 0 : 2;
@@ -597,7 +665,10 @@ main(int argc, char **argv)
 		for (i = 0; i < ndays; i++)
 			days[i].seed = (uint64_t)seed;
 
-	if (feed != NULL) {
+	if (history > 0) {
+		rc = write_history(cfg, &days[0], db, history, seed >= 0 ? (uint64_t)seed :
+		    days[0].seed, hist_now > 0 ? hist_now : (int64_t)time(NULL)) < 0;
+	} else if (feed != NULL) {
 		rc = sim_feed(cfg, &days[0], feed, user, password, speed, loop) < 0;
 	} else if (do_bench) {
 		rc = bench(cfg, daysdir, reps > 1 ? reps : BENCH_REPS) < 0;

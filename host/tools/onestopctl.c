@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1586,15 +1587,24 @@ cmd_backup(struct ctl *c, int argc, char **argv)
 
 /* ---- the command table -------------------------------------------------- */
 
-/* "m:ss" of seconds, or "—" when the figure is null. */
+/* "m:ss" of seconds (rounded, as the pages), or "—" when the figure is null. */
 static void
 fmt_dur(const cJSON *v, char **out)
 {
-	if (!cJSON_IsNumber(v)) {
-		*out = xstrdup("—");
-		return;
-	}
-	xasprintf(out, "%d:%02d", (int)v->valuedouble / 60, (int)v->valuedouble % 60);
+	char buf[32];
+
+	ctl_text_dur(cJSON_IsNumber(v) ? v->valuedouble : NAN, buf, sizeof buf);
+	*out = xstrdup(buf);
+}
+
+/* A percentage with one decimal and a decimal comma ("4,6"), or "—". */
+static void
+fmt_pct(const cJSON *v, char **out)
+{
+	char buf[32];
+
+	ctl_text_dec(cJSON_IsNumber(v) ? v->valuedouble : NAN, 1, buf, sizeof buf);
+	*out = xstrdup(buf);
 }
 
 static int
@@ -1707,9 +1717,28 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 		code = call(c, "GET", "/api/v1/stats/live", NULL, &ans);
 		if (code == EXIT_DONE && !c->json) {
 			const cJSON *t = cJSON_GetObjectItemCaseSensitive(ans, "today");
-			printf("Hôm nay: đã cấp %d, đã phục vụ %d, vắng mặt %d, đang chờ %d\n",
+			char *md, *p9, *ns, *sl, *sat;
+
+			fmt_dur(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t,
+			    "wait"), "median_s"), &md);
+			fmt_dur(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t,
+			    "wait"), "p90_s"), &p9);
+			fmt_pct(cJSON_GetObjectItemCaseSensitive(t, "no_show_pct"), &ns);
+			fmt_pct(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t,
+			    "service_level"), "pct"), &sl);
+			fmt_pct(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t,
+			    "rating"), "satisfied_pct"), &sat);
+			printf("Hôm nay: đã cấp số %d, đã phục vụ %d, vắng mặt %d (%s %%), đang chờ %d\n"
+			    "  chờ trung vị %s, chờ P90 %s (phút:giây); đạt chuẩn %s %%; hài lòng %s %%;"
+			    " đánh giá không gắn với vé %d\n",
 			    (int)jnum(t, "issued", 0), (int)jnum(t, "served", 0),
-			    (int)jnum(t, "no_show", 0), (int)jnum(t, "open", 0));
+			    (int)jnum(t, "no_show", 0), ns, (int)jnum(t, "open", 0), md, p9, sl, sat,
+			    (int)jnum(cJSON_GetObjectItemCaseSensitive(ans, "unattached_ratings"), "n", 0));
+			free(md);
+			free(p9);
+			free(ns);
+			free(sl);
+			free(sat);
 			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ans, "queues")) {
 				char *w;
 				if (jnum(it, "waiting", 0) == 0)
@@ -1718,7 +1747,7 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 				printf("  %s: %d đang chờ, lâu nhất %s%s\n", jstr(it, "name", "?"),
 				    (int)jnum(it, "waiting", 0), w,
 				    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "over_target")) ?
-				    " (quá chỉ tiêu)" : "");
+				    " (quá mục tiêu)" : "");
 				free(w);
 			}
 		}
@@ -1758,9 +1787,19 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 		cJSON_Delete(ans);
 		return code;
 	}
-	printf("Từ %s đến %s%s\n", jstr(ans, "from", "?"), jstr(ans, "to", "?"),
+	{
+		const char *f = jstr(ans, "from", "?"), *t = jstr(ans, "to", "?");
+
+		if (strlen(f) == 10 && strlen(t) == 10)
+			printf("Từ ngày %.2s/%.2s/%.4s đến ngày %.2s/%.2s/%.4s", f + 8, f + 5, f,
+			    t + 8, t + 5, t);
+		else
+			printf("Từ %s đến %s", f, t);
+	}
+	printf("%s\n",
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ans, "exact")) ? "" :
-	    " (trung vị và p90 gần đúng trong 30 giây)");
+	    " (trung vị và P90 tính từ biểu đồ tần suất theo phút, sai số không quá 30 giây)");
+	printf("Thời gian ghi dạng phút:giây; tỷ lệ tính bằng %%, dấu thập phân là dấu phẩy.\n");
 	groups = NULL;
 	if (byname != NULL) {
 		char first[32];
@@ -1771,9 +1810,9 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 	n = cJSON_GetArraySize(groups) + 1;
 	cells = xcalloc((size_t)(n + 1) * 12, sizeof *cells);
 	{
-		static const char *const head[] = { "Nhóm", "Đã cấp", "Đã phục vụ", "Vắng %",
-			"Chờ TB", "Chờ trung vị", "Chờ p90", "Chờ tối đa", "Phục vụ TB",
-			"Phục vụ p90", "Đạt chỉ tiêu %", "Hài lòng %" };
+		static const char *const head[] = { "Nhóm", "Đã cấp số", "Đã phục vụ",
+			"Vắng mặt %", "Chờ TB", "Chờ trung vị", "Chờ P90", "Chờ lâu nhất",
+			"Phục vụ TB", "Phục vụ P90", "Đạt chuẩn %", "Hài lòng %" };
 		for (k = 0; k < 12; k++)
 			cells[k] = xstrdup(head[k]);
 	}
@@ -1789,30 +1828,29 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 		    cJSON_GetObjectItemCaseSensitive(g, "rating"), "satisfied_pct");
 		const cJSON *ns = cJSON_GetObjectItemCaseSensitive(g, "no_show_pct");
 		char **row = &cells[r * 12];
-		row[0] = xstrdup(i < n - 1 ? jstr(g, "label", jstr(g, "key", "?")) : "Tổng");
-		xasprintf(&row[1], "%d", (int)jnum(g, "issued", 0));
-		xasprintf(&row[2], "%d", (int)jnum(g, "served", 0));
-		if (cJSON_IsNumber(ns))
-			xasprintf(&row[3], "%.1f", ns->valuedouble);
-		else
-			row[3] = xstrdup("—");
+		row[0] = xstrdup(i < n - 1 ? jstr(g, "label", jstr(g, "key", "?")) : "Tổng cộng");
+		{
+			char nb[32];
+
+			ctl_text_count((long)jnum(g, "issued", 0), nb, sizeof nb);
+			row[1] = xstrdup(nb);
+			ctl_text_count((long)jnum(g, "served", 0), nb, sizeof nb);
+			row[2] = xstrdup(nb);
+		}
+		fmt_pct(ns, &row[3]);
 		fmt_dur(cJSON_GetObjectItemCaseSensitive(w, "mean_s"), &row[4]);
 		fmt_dur(cJSON_GetObjectItemCaseSensitive(w, "median_s"), &row[5]);
 		fmt_dur(cJSON_GetObjectItemCaseSensitive(w, "p90_s"), &row[6]);
 		fmt_dur(cJSON_GetObjectItemCaseSensitive(w, "max_s"), &row[7]);
 		fmt_dur(cJSON_GetObjectItemCaseSensitive(sv, "mean_s"), &row[8]);
 		fmt_dur(cJSON_GetObjectItemCaseSensitive(sv, "p90_s"), &row[9]);
-		if (cJSON_IsNumber(sl))
-			xasprintf(&row[10], "%.1f", sl->valuedouble);
-		else
-			row[10] = xstrdup("—");
-		if (cJSON_IsNumber(sat))
-			xasprintf(&row[11], "%.1f", sat->valuedouble);
-		else
-			row[11] = xstrdup("—");
+		fmt_pct(sl, &row[10]);
+		fmt_pct(sat, &row[11]);
 		r++;
 	}
 	print_table(r, 12, cells, right);
+	printf("Đánh giá không gắn với vé: %d\n", (int)jnum(cJSON_GetObjectItemCaseSensitive(ans,
+	    "unattached_ratings"), "n", 0));
 	free_cells(cells, (n + 1) * 12);
 	cJSON_Delete(ans);
 	return EXIT_DONE;

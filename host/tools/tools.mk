@@ -1,7 +1,8 @@
 # host/tools/tools.mk - the programs people run beside the daemon:
 # onestopctl (the HTTP API's command line) and onestop-sim (simulated days
 # through the real engine: reports, the policy bench, the demo's feed).
-# Uses core/ and common/; talks to the daemon only over HTTP.
+# Uses core/ and common/; talks to the daemon only over HTTP (onestop-sim
+# --history writes a store itself, before any daemon has it open).
 
 TOOLS_MAINS := host/tools/onestopctl.c host/tools/onestop_sim.c
 TOOLS_SRCS := $(filter-out $(TOOLS_MAINS),$(wildcard host/tools/*.c))
@@ -23,4 +24,7 @@ $(B)/onestop-sim: $(B)/host/tools/onestop_sim.o $(TOOLS_LINK)
 TOOLS_UNIT_TESTS := $(patsubst %.c,$(B)/%,$(wildcard tests/unit/host/tools/test_*.c))
 UNIT_TESTS += $(TOOLS_UNIT_TESTS)
 $(TOOLS_UNIT_TESTS): %: %.o $(TOOLS_LINK)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_TEST_LINK) $(TOOLS_LINK) $(PKG_LIBS) $(CMOCKA_LIBS)
+# The history test reads what it wrote back through the statistics.
+$(B)/tests/unit/host/tools/test_sim_history: TOOLS_TEST_LINK = $(LIB_DAEMON) $(LIB_PRINTERS)
+$(B)/tests/unit/host/tools/test_sim_history: $(LIB_DAEMON) $(LIB_PRINTERS)

@@ -38,7 +38,15 @@ OS.esc = function (s) {
     c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 };
 
-/* 754 -> "12:34"; 4000 -> "1:06:40"; null -> "—". */
+/* One number format everywhere a person reads it: Vietnamese, with a
+   decimal comma and a dot between thousands (1.234,5).  Durations are
+   "m:ss" (tables say "phút:giây" in their heading) or, in sentences and
+   cards, "12 phút 30 giây"; null is "—" (nothing to measure). */
+OS.num = function (v, dec) {
+  if (v == null || isNaN(v)) return '—';
+  return Number(v).toLocaleString('vi-VN', { minimumFractionDigits: dec || 0, maximumFractionDigits: dec || 0 });
+};
+/* 754 -> "12:34"; 4000 -> "1:06:40"; null -> "—". Rounded, never cut. */
 OS.dur = function (s) {
   if (s == null || isNaN(s)) return '—';
   s = Math.max(0, Math.round(s));
@@ -46,8 +54,30 @@ OS.dur = function (s) {
   const p = n => String(n).padStart(2, '0');
   return h > 0 ? h + ':' + p(m) + ':' + p(x) : m + ':' + p(x);
 };
-OS.min = function (s) { return s == null ? '—' : (s / 60).toFixed(1).replace('.', ',') + ' phút'; };
-OS.pct = function (v) { return v == null ? '—' : String(v).replace('.', ',') + ' %'; };
+/* 754 -> "12 phút 34 giây"; 4000 -> "1 giờ 6 phút 40 giây"; 45 -> "45 giây". */
+OS.durText = function (s) {
+  if (s == null || isNaN(s)) return '—';
+  s = Math.max(0, Math.round(s));
+  const h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60), x = s % 60, out = [];
+  if (h) out.push(h + ' giờ');
+  if (m || h) out.push(m + ' phút');
+  if (x || !out.length) out.push(x + ' giây');
+  return out.join(' ');
+};
+OS.min = function (s) { return s == null ? '—' : OS.num(s / 60, 1) + ' phút'; };
+/* A percentage as the server gives it (one decimal): 4.6 -> "4,6 %". */
+OS.pct = function (v) { return v == null || isNaN(v) ? '—' : OS.num(v, v === Math.round(v) ? 0 : 1) + ' %'; };
+/* "2026-03-04" -> "04/03/2026". */
+OS.dmy = function (d) { return d ? d.split('-').reverse().join('/') : ''; };
+/* Words shared by the pages, the printed report and onestopctl. */
+OS.T = {
+  issued: 'Đã cấp số', served: 'Đã phục vụ', no_show: 'Vắng mặt', cancelled: 'Đã hủy',
+  transferred_in: 'Chuyển đến', no_show_pct: 'Tỷ lệ vắng mặt',
+  wait_mean: 'Chờ TB', wait_median: 'Chờ trung vị', wait_p90: 'Chờ P90', wait_max: 'Chờ lâu nhất',
+  svc_mean: 'Phục vụ TB', svc_median: 'Phục vụ trung vị', svc_p90: 'Phục vụ P90', svc_max: 'Phục vụ lâu nhất',
+  service_level: 'Đạt chuẩn', satisfied: 'Hài lòng', ratings: 'Đánh giá (1/2/3/4)',
+  unattached: 'Đánh giá không gắn với vé', dur_unit: 'Thời gian ghi dạng phút:giây.'
+};
 OS.now = function () { return Math.floor(Date.now() / 1000); };
 OS.today = function () {
   const d = new Date(), p = n => String(n).padStart(2, '0');

@@ -11,6 +11,14 @@ function card(label, value, id) {
   return '<div class="card"' + (id ? ' id="' + id + '"' : '') + '>' + OS.esc(label) + '<b>' + OS.esc(value) + '</b></div>';
 }
 
+/* One row of today's figures of a queue (or the total): median and P90
+   wait, service level, no-show rate and satisfaction, from stats_live. */
+function todayCells(g) {
+  return '<td class="n">' + OS.dur(g && g.wait.median_s) + '</td><td class="n">' + OS.dur(g && g.wait.p90_s) +
+    '</td><td class="n">' + OS.pct(g && g.service_level.pct) + '</td><td class="n">' + OS.pct(g && g.no_show_pct) +
+    '</td><td class="n">' + OS.pct(g && g.rating.satisfied_pct) + '</td>';
+}
+
 async function loadLive() {
   let d;
   try {
@@ -19,22 +27,30 @@ async function loadLive() {
     if (e.status === 401) location.href = '/?next=/manager';
     return;
   }
-  const t = d.today, cs = d.counters || [];
-  const waiting = (d.queues || []).reduce((s, q) => s + q.waiting, 0);
+  const t = d.today, cs = d.counters || [], qs = d.queues || [];
+  const waiting = qs.reduce((s, q) => s + q.waiting, 0);
+  const ua = d.unattached_ratings || { n: 0 };
   $('cards').innerHTML =
-    card('Đang chờ', waiting, 'c-waiting') + card('Đã cấp hôm nay', t.issued, 'c-issued') +
-    card('Đã phục vụ hôm nay', t.served, 'c-served') + card('Vắng mặt', t.no_show) +
+    card('Đang chờ', waiting, 'c-waiting') + card('Đã cấp số hôm nay', t.issued, 'c-issued') +
+    card('Đã phục vụ hôm nay', t.served, 'c-served') +
+    card('Vắng mặt', t.no_show + ' (' + OS.pct(t.no_show_pct) + ')', 'c-noshow') +
+    card('Chờ trung vị / P90', OS.dur(t.wait.median_s) + ' / ' + OS.dur(t.wait.p90_s), 'c-wait') +
+    card('Đạt chuẩn thời gian chờ', OS.pct(t.service_level.pct), 'c-sl') +
+    card('Hài lòng (' + t.rating.n + ' đánh giá)', OS.pct(t.rating.satisfied_pct), 'c-sat') +
+    card('Đánh giá không gắn với vé', ua.n, 'c-unattached') +
     card('Quầy mở / tạm dừng / đang phục vụ', cs.filter(c => c.state === 'open').length + ' / ' +
       cs.filter(c => c.state === 'paused').length + ' / ' + cs.filter(c => c.ticket_state).length, 'c-counters') +
     card('Thiết bị mất kết nối', d.devices_offline == null ? '—' : d.devices_offline.length, 'c-devices');
   const off = d.devices_offline || [];
   const dc = $('c-devices');
   if (dc) dc.title = off.map(x => ({ printer: 'Máy in ', line: 'Đường RS-485 ', board: 'Bảng ' }[x.kind] || '') + x.id + ': ' + x.state).join('\n');
-  $('queues').tBodies[0].innerHTML = (d.queues || []).map(q =>
+  $('queues').tBodies[0].innerHTML = qs.map(q =>
     '<tr data-queue="' + OS.esc(q.code) + '"><td>' + OS.esc(q.name) + '</td><td class="n">' + q.waiting + '</td><td class="n' +
     (q.over_target ? ' over' : '') + '">' + (q.waiting ? OS.dur(q.longest_wait_s) : '—') + '</td><td class="n">' +
-    (q.target_s ? q.target_s / 60 + ' phút' : '—') + '</td><td class="n">' + q.issued_today + '</td><td class="n">' +
-    q.served_today + '</td></tr>').join('');
+    (q.target_s ? OS.num(q.target_s / 60) + ' phút' : '—') + '</td><td class="n">' + q.issued_today + '</td><td class="n">' +
+    q.served_today + '</td>' + todayCells(q.today) + '</tr>').join('');
+  $('queues').tFoot.innerHTML = '<tr data-queue=""><th>Tổng cộng</th><th class="n">' + waiting + '</th><th></th><th></th><th class="n">' +
+    t.issued + '</th><th class="n">' + t.served + '</th>' + todayCells(t).replace(/<td/g, '<th').replace(/<\/td>/g, '</th>') + '</tr>';
   const st = { open: 'Đang mở', paused: 'Tạm dừng', closed: 'Đã đóng' };
   const ts = { called: 'đã gọi', serving: 'đang phục vụ' };
   $('counters').tBodies[0].innerHTML = cs.map(c =>
@@ -42,7 +58,7 @@ async function loadLive() {
     OS.esc(st[c.state] || c.state) + (c.reason ? ' (' + OS.esc(c.reason) + ')' : '') + '</td><td class="n">' +
     (c.state !== 'closed' ? OS.dur(c.for_s) : '—') + '</td><td>' +
     (c.ticket_number ? String(c.ticket_number).padStart(4, '0') + ' ' + OS.esc(ts[c.ticket_state] || '') +
-      ' ' + OS.dur(c.ticket_for_s) : '') + '</td><td>' + OS.esc(c.staff_name) + '</td><td class="n">' +
+      ' ' + OS.dur(c.ticket_for_s) : '') + '</td><td>' + (c.state !== 'closed' ? OS.esc(c.staff_name) : '') + '</td><td class="n">' +
     c.served_today + '</td></tr>').join('') || '<tr><td colspan="6" class="muted">Chưa có quầy nào hoạt động.</td></tr>';
 }
 
@@ -58,15 +74,16 @@ function params(extra) {
   return p.toString();
 }
 
+const T = OS.T;
 const COLS = [
-  ['Đã cấp', g => g.issued], ['Chuyển đến', g => g.transferred_in], ['Đã phục vụ', g => g.served],
-  ['Vắng mặt', g => g.no_show], ['Đã hủy', g => g.cancelled], ['Vắng mặt %', g => OS.pct(g.no_show_pct)],
-  ['Chờ TB', g => OS.dur(g.wait.mean_s)], ['Chờ trung vị', g => OS.dur(g.wait.median_s)],
-  ['Chờ P90', g => OS.dur(g.wait.p90_s)], ['Chờ lâu nhất', g => OS.dur(g.wait.max_s)],
-  ['Phục vụ TB', g => OS.dur(g.service.mean_s)], ['Phục vụ trung vị', g => OS.dur(g.service.median_s)],
-  ['Phục vụ P90', g => OS.dur(g.service.p90_s)], ['Phục vụ lâu nhất', g => OS.dur(g.service.max_s)],
-  ['Đạt chuẩn', g => OS.pct(g.service_level.pct)], ['Hài lòng', g => OS.pct(g.rating.satisfied_pct)],
-  ['Đánh giá (1/2/3/4)', g => g.rating.counts.join('/')]];
+  [T.issued, g => g.issued], [T.transferred_in, g => g.transferred_in], [T.served, g => g.served],
+  [T.no_show, g => g.no_show], [T.cancelled, g => g.cancelled], [T.no_show_pct, g => OS.pct(g.no_show_pct)],
+  [T.wait_mean, g => OS.dur(g.wait.mean_s)], [T.wait_median, g => OS.dur(g.wait.median_s)],
+  [T.wait_p90, g => OS.dur(g.wait.p90_s)], [T.wait_max, g => OS.dur(g.wait.max_s)],
+  [T.svc_mean, g => OS.dur(g.service.mean_s)], [T.svc_median, g => OS.dur(g.service.median_s)],
+  [T.svc_p90, g => OS.dur(g.service.p90_s)], [T.svc_max, g => OS.dur(g.service.max_s)],
+  [T.service_level, g => OS.pct(g.service_level.pct)], [T.satisfied, g => OS.pct(g.rating.satisfied_pct)],
+  [T.ratings, g => g.rating.counts.join('/')]];
 
 async function loadHist(ev) {
   if (ev) ev.preventDefault();
@@ -79,13 +96,18 @@ async function loadHist(ev) {
     return;
   }
   const t = r.total, by = $('by').value;
-  $('hcards').innerHTML = card('Đã cấp số', t.issued, 'h-issued') + card('Đã phục vụ', t.served, 'h-served') +
-    card('Tỷ lệ vắng mặt', OS.pct(t.no_show_pct)) + card('Chờ trung bình / P90', OS.dur(t.wait.mean_s) + ' / ' + OS.dur(t.wait.p90_s)) +
-    card('Tỷ lệ đạt chuẩn', OS.pct(t.service_level.pct)) + card('Hài lòng', OS.pct(t.rating.satisfied_pct));
+  const ua = r.unattached_ratings;
+  $('hcards').innerHTML = card(T.issued, t.issued, 'h-issued') + card(T.served, t.served, 'h-served') +
+    card(T.no_show_pct, OS.pct(t.no_show_pct), 'h-noshow') +
+    card('Chờ TB / P90', OS.durText(t.wait.mean_s) + ' / ' + OS.durText(t.wait.p90_s), 'h-wait') +
+    card('Tỷ lệ đạt chuẩn', OS.pct(t.service_level.pct), 'h-sl') +
+    card('Hài lòng (' + t.rating.n + ' đánh giá)', OS.pct(t.rating.satisfied_pct), 'h-sat') +
+    card(T.unattached, ua ? ua.n : '—', 'h-unattached');
   $('chart').innerHTML = '<img alt="Biểu đồ" src="/api/v1/stats/report?' + OS.esc(params({ format: 'svg', metric: $('metric').value })) + '">' +
-    (r.exact ? '' : '<p class="muted">Trung vị và phân vị 90 tính từ biểu đồ tần suất theo phút (sai số dưới 1 phút).</p>');
+    (r.exact ? '' : '<p class="muted">Trung vị và P90 tính từ biểu đồ tần suất theo phút (sai số không quá 30 giây).</p>');
+  $('hnote').textContent = T.dur_unit + ' “—”: không có gì để tính (ví dụ tỷ lệ vắng mặt khi chưa cấp số nào).';
   $('htitle').textContent = 'Chi tiết theo ' + $('by').selectedOptions[0].textContent.toLowerCase() +
-    ' (' + r.from + ' → ' + r.to + ')';
+    ' (' + OS.dmy(r.from) + ' → ' + OS.dmy(r.to) + ')';
   $('htable').tHead.innerHTML = '<tr><th>' + OS.esc($('by').selectedOptions[0].textContent) + '</th>' +
     COLS.map(c => '<th class="n">' + OS.esc(c[0]) + '</th>').join('') + '</tr>';
   const rows = (r.by[by] || []).concat([t]);
@@ -123,9 +145,10 @@ function setRange(today) {
   try {
     M.state = await OS.api('GET', '/api/v1/state');
     if (M.state.day) setRange(M.state.day);
-    const deps = {};
-    (M.state.queues || []).forEach(q => { deps[q.department] = 1; });
-    $('f-department').innerHTML += Object.keys(deps).map(d => '<option>' + OS.esc(d) + '</option>').join('');
+    /* Departments by name (the codes are the values sent). */
+    let depts = [];
+    try { depts = (await OS.api('GET', '/api/v1/departments')).departments || []; } catch (e) { /* none */ }
+    $('f-department').innerHTML += depts.map(d => '<option value="' + OS.esc(d.code) + '">' + OS.esc(d.name) + '</option>').join('');
     $('f-queue').innerHTML += (M.state.queues || []).map(q => '<option value="' + OS.esc(q.code) + '">' + OS.esc(q.name) + '</option>').join('');
     $('f-counter').innerHTML += (M.state.counters || []).map(c => '<option value="' + c.number + '">' + OS.esc(c.name) + '</option>').join('');
   } catch (e) { /* filters stay "all" */ }

@@ -148,8 +148,8 @@ async function loadToday() {
     $('today').innerHTML =
       '<div>Đã phục vụ<b id="today-served">' + t.served + '</b></div>' +
       '<div>Vắng mặt<b>' + t.no_show + '</b></div>' +
-      '<div>Chờ trung bình<b>' + OS.dur(t.wait.mean_s) + '</b></div>' +
-      '<div>Phục vụ trung bình<b>' + OS.dur(t.service.mean_s) + '</b></div>';
+      '<div>Chờ TB<b>' + OS.durText(t.wait.mean_s) + '</b></div>' +
+      '<div>Phục vụ TB<b>' + OS.durText(t.service.mean_s) + '</b></div>';
   } catch (e) {
     $('today').innerHTML = '<div class="muted">' + OS.esc(e.message) + '</div>';
   }

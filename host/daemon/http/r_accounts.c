@@ -135,7 +135,7 @@ api_users(struct req *r, const char *method, const char *name)
 		}
 		snprintf(u.name, sizeof u.name, "%s", s);
 		if ((u.role = store_role_parse(api_str(b, "role"))) == 0 ||
-		    u.role == STORE_ROLE_KIOSK || u.role == STORE_ROLE_DISPLAY ||
+		    store_role_is_device(u.role) ||
 		    strlen(pw) < 8 || *s == '\0' || strlen(s) >= sizeof u.name) {
 			api_error(r, 400, "bad_value", "Vai trò không hợp lệ, tên trống hoặc mật khẩu ngắn hơn 8 ký tự.");
 			goto out;
@@ -235,8 +235,7 @@ api_devices(struct req *r)
 	memset(&u, 0, sizeof u);
 	snprintf(u.name, sizeof u.name, "%s", api_str(b, "name"));
 	u.role = store_role_parse(api_str(b, "role"));
-	if ((u.role != STORE_ROLE_KIOSK && u.role != STORE_ROLE_DISPLAY &&
-	    u.role != STORE_ROLE_METRICS) || u.name[0] == '\0') {
+	if (!store_role_is_device(u.role) || u.name[0] == '\0') {
 		api_error(r, 400, "bad_value",
 		    "Thiết bị cần tên và vai trò kiosk, display hoặc metrics.");
 		goto out;

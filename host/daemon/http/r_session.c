@@ -185,8 +185,8 @@ api_login_checked(void *arg, int ok)
 	int i;
 
 	r->phase = REQ_READING;	/* answer through the usual path */
-	if (!ok || !r->login_found || u->disabled || u->role == STORE_ROLE_KIOSK ||
-	    u->role == STORE_ROLE_DISPLAY) {
+	if (!ok || !r->login_found || u->disabled ||
+	    store_role_is_device(u->role)) {
 		api_login_outcome(r, 0);
 		api_error(r, 401, "bad_login", "Sai tên đăng nhập hoặc mật khẩu.");
 		goto out;

@@ -25,6 +25,9 @@
  * never above the maximum).  A day's rollup is dropped when a leg of that
  * day changes later (a ticket open across midnight), and built again.
  *
+ * A keypad rating no ticket could take (RATED with ticket 0) becomes a leg
+ * of its own (OUT_LOOSE, seq -1), counted only as "unattached_ratings".
+ *
  * The live dashboard reads no legs from disk: the handle keeps the legs of
  * its today in memory (struct today), loaded once a day and updated by every
  * sync, and aggregates them with the same code as a report.  The WAL is
@@ -51,7 +54,15 @@
 #define WAL_REPORT 1000           /* pages: a report or rollup checkpoints */
 #define WAL_MAX 16384             /* pages: any sync checkpoints (64 MiB) */
 
-enum { OUT_OPEN = 0, OUT_SERVED, OUT_NO_SHOW, OUT_CANCELLED, OUT_TRANSFERRED };
+/*
+ * OUT_LOOSE: a keypad rating made when no ticket could take it (engine.md:
+ * RATED with ticket 0).  Kept as a leg of its own (ticket = -event id,
+ * seq = -1, queue "") so it has a day, an hour, a counter and a staff, and
+ * counted apart: "đánh giá không gắn với vé".
+ */
+enum { OUT_OPEN = 0, OUT_SERVED, OUT_NO_SHOW, OUT_CANCELLED, OUT_TRANSFERRED, OUT_LOOSE };
+
+#define STATS_SCHEMA_VERSION 2    /* 2: unattached ratings as legs */
 
 static const char stats_schema[] =
     "PRAGMA journal_mode=WAL;"
@@ -66,6 +77,7 @@ static const char stats_schema[] =
     " calls INTEGER NOT NULL, outcome INTEGER NOT NULL, rating INTEGER NOT NULL,"
     " PRIMARY KEY(day, ticket, seq)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS legs_ticket ON legs(ticket, seq);"
+    "CREATE INDEX IF NOT EXISTS legs_loose ON legs(day) WHERE seq < 0;"
     "CREATE TABLE IF NOT EXISTS days(day TEXT PRIMARY KEY, open_n INTEGER NOT NULL,"
     " rolled INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS agg(day TEXT NOT NULL, dim INTEGER NOT NULL,"
@@ -83,7 +95,7 @@ enum {
 	Q_EVENTS, Q_MAXEV, Q_LEG_GET, Q_LEG_PUT, Q_DAY_OPEN, Q_DAY_PUT,
 	Q_AGG_DEL, Q_LEGS_RANGE, Q_LEGS_DAY, Q_ROLL_DAYS, Q_AGG_PUT, Q_DAY_ROLLED,
 	Q_AGG_RANGE, Q_DAYS_UNROLLED, Q_CURSOR_GET, Q_CURSOR_SET, Q_USERS,
-	Q_OPEN_TICKETS, Q_COUNTERS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT
+	Q_OPEN_TICKETS, Q_COUNTERS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_LOOSE, Q_COUNT
 };
 
 static const char *const stats_sql[Q_COUNT] = {
@@ -130,6 +142,8 @@ static const char *const stats_sql[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_LOOSE] = "SELECT rating, count(*) FROM legs WHERE seq < 0 AND day BETWEEN ?1 AND ?2"
+	    " GROUP BY rating",
 };
 
 struct leg {
@@ -317,6 +331,35 @@ stats_percentile(const int64_t *sorted, long n, int p)
 
 /* ---- open / close ------------------------------------------------------------ */
 
+/*
+ * A derived file made by an older version lacks what this one derives
+ * (unattached ratings): empty it, so the next sync builds it again.
+ */
+static int
+schema_check(stats *st)
+{
+	sqlite3_stmt *s;
+	int v = 0;
+	char sql[160];
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM smeta WHERE key = 'schema'", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (v == STATS_SCHEMA_VERSION)
+		return 0;
+	snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; DELETE FROM legs; DELETE FROM days;"
+	    " DELETE FROM agg; DELETE FROM smeta; INSERT INTO smeta VALUES('schema', %d); COMMIT;",
+	    STATS_SCHEMA_VERSION);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 stats *
 stats_open(const char *db_path, const char *stats_path, const struct config *cfg,
     char *err, size_t errlen)
@@ -369,6 +412,11 @@ stats_open(const char *db_path, const char *stats_path, const struct config *cfg
 		return NULL;
 	}
 	if (sqlite3_exec(st->db, stats_schema, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "stats schema: %s", sqlite3_errmsg(st->db));
+		stats_close(st);
+		return NULL;
+	}
+	if (schema_check(st) != 0) {
 		snprintf(err, errlen, "stats schema: %s", sqlite3_errmsg(st->db));
 		stats_close(st);
 		return NULL;
@@ -551,6 +599,24 @@ sync_event(stats *st, struct sync_state *ss, sqlite3_stmt *s)
 	struct leg *l, *n;
 	int err = 0;
 
+	if (type != NULL && ticket <= 0 && strcmp(type, "rated") == 0) {
+		int v = sqlite3_column_int(s, 7);
+
+		if (v < 1 || v > 4)
+			return 0;
+		l = leg_new(ss, -sqlite3_column_int64(s, 0));
+		engine_day_of(at, st->cfg ? st->cfg->day_start_hour : 0, l->day);
+		l->seq = -1;
+		l->hour = local_hour(at);
+		l->counter = sqlite3_column_int(s, 5);
+		l->staff = sqlite3_column_int(s, 6);
+		l->enq = at;
+		l->finish = at;
+		l->outcome = OUT_LOOSE;
+		l->rating = v;
+		touch_day(ss, l->day);
+		return 0;
+	}
 	if (type == NULL || ticket <= 0 || sqlite3_column_type(s, 9) == SQLITE_NULL)
 		return 0;   /* counter events; a ticket row that is gone */
 	if (strcmp(type, "issued") == 0) {
@@ -801,7 +867,7 @@ stats_sync(stats *st, long max_events)
 	if (maxev < cursor) {
 		/* A different database than the one derived: start again. */
 		if (sqlite3_exec(st->db, "DELETE FROM legs; DELETE FROM days; DELETE FROM agg;"
-		    " DELETE FROM smeta;", NULL, NULL, NULL) != SQLITE_OK)
+		    " DELETE FROM smeta WHERE key = 'cursor';", NULL, NULL, NULL) != SQLITE_OK)
 			return st_dberr(st, "reset");
 		cursor = 0;
 		today_drop(&st->today);
@@ -903,7 +969,8 @@ struct grp {
 
 struct acc {
 	int hist;
-	int counts_only;           /* breakdowns without times (the total has them) */
+	unsigned counts_only;      /* bit per breakdown kept without times */
+	long loose[5];             /* unattached ratings by value (1..4) */
 	unsigned by;
 	struct {                   /* queue code -> target (s), looked up once */
 		char code[CODE_LEN];
@@ -1086,9 +1153,15 @@ static void
 acc_leg(struct acc *a, const struct leg *l, const struct config *cfg)
 {
 	char buf[24];
-	int target_s = acc_target(a, cfg, l->queue);
+	int target_s;
 	int dim;
 
+	if (l->outcome == OUT_LOOSE) {
+		if (l->rating >= 1 && l->rating <= 4)
+			a->loose[l->rating]++;
+		return;
+	}
+	target_s = acc_target(a, cfg, l->queue);
 	grp_leg(grp_get(a, STATS_BY_TOTAL, ""), l, a->hist, target_s);
 	for (dim = 1; dim < STATS_BY_COUNT; dim++) {
 		const char *key = NULL;
@@ -1121,7 +1194,7 @@ acc_leg(struct acc *a, const struct leg *l, const struct config *cfg)
 		default: break;
 		}
 		if (key != NULL)
-			grp_leg(grp_get(a, dim, key), l, a->counts_only ? -1 : a->hist, target_s);
+			grp_leg(grp_get(a, dim, key), l, (a->counts_only & (1u << dim)) ? -1 : a->hist, target_s);
 	}
 }
 
@@ -1458,6 +1531,11 @@ grp_label(const stats *st, const cJSON *users, int dim, const char *key, char *o
 	case STATS_BY_TOTAL:
 		snprintf(out, len, "Tổng cộng");
 		break;
+	case STATS_BY_DAY:
+		/* "2026-03-04" -> "04/03/2026", as Vietnamese writes a date. */
+		if (strlen(key) == 10)
+			snprintf(out, len, "%.2s/%.2s/%.4s", key + 8, key + 5, key);
+		break;
 	case STATS_BY_HOUR:
 		snprintf(out, len, "%s:00–%s:59", key, key);
 		break;
@@ -1522,7 +1600,10 @@ grp_json(const stats *st, const cJSON *users, struct grp *g, int hist)
 	cJSON_AddNumberToObject(o, "cancelled", (double)g->cancelled);
 	cJSON_AddNumberToObject(o, "transferred_out", (double)g->tout);
 	cJSON_AddNumberToObject(o, "open", (double)g->open);
-	cJSON_AddNumberToObject(o, "no_show_pct", pct(g->no_show, g->issued));
+	if (g->issued > 0)
+		cJSON_AddNumberToObject(o, "no_show_pct", pct(g->no_show, g->issued));
+	else
+		cJSON_AddNullToObject(o, "no_show_pct");   /* nothing issued: undefined */
 	cJSON_AddItemToObject(o, "wait", times_json(g->wait_n, g->wait_sum, g->wait_max,
 	    &g->wv, hist ? g->wh : NULL));
 	cJSON_AddItemToObject(o, "service", times_json(g->svc_n, g->svc_sum, g->svc_max,
@@ -1545,6 +1626,38 @@ grp_json(const stats *st, const cJSON *users, struct grp *g, int hist)
 	else
 		cJSON_AddNullToObject(r, "satisfied_pct");
 	return o;
+}
+
+/* "unattached_ratings": {"n", "counts": [1..4]} of the counts in loose[1..4]. */
+static void
+loose_json(cJSON *o, const long *loose)
+{
+	cJSON *r = cJSON_AddObjectToObject(o, "unattached_ratings"), *arr;
+	int i;
+
+	cJSON_AddNumberToObject(r, "n", (double)(loose[1] + loose[2] + loose[3] + loose[4]));
+	arr = cJSON_AddArrayToObject(r, "counts");
+	for (i = 1; i <= 4; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)loose[i]));
+}
+
+/* Unattached ratings of the days from..to into loose[1..4] (not in the rollups). */
+static int
+loose_range(stats *st, const char *from, const char *to, long *loose)
+{
+	sqlite3_stmt *s = st->q[Q_LOOSE];
+	int rc;
+
+	memset(loose, 0, 5 * sizeof *loose);
+	sqlite3_bind_text(s, 1, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, to, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int v = sqlite3_column_int(s, 0);
+		if (v >= 1 && v <= 4)
+			loose[v] += sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : st_dberr(st, "ratings");
 }
 
 static int
@@ -1616,7 +1729,13 @@ add_definitions(cJSON *o)
 	    "thời gian chờ không quá mục tiêu của hàng đợi / số lượt phục vụ xong.");
 	cJSON_AddStringToObject(d, "percentiles", "Trung vị và phân vị 90 theo hạng gần nhất; "
 	    "chính xác với khoảng tối đa 7 ngày hoặc có bộ lọc, còn lại tính từ "
-	    "biểu đồ tần suất theo phút (sai số dưới 1 phút).");
+	    "biểu đồ tần suất theo phút (sai số không quá 30 giây).");
+	cJSON_AddStringToObject(d, "satisfaction", "Tỷ lệ hài lòng = số đánh giá "
+	    "“rất hài lòng” và “hài lòng” / số đánh giá gắn với vé. Đánh giá bấm trên bàn "
+	    "phím khi không có vé nào để gắn (quá thời gian cho phép, quầy đã gọi người khác) "
+	    "được đếm riêng là “đánh giá không gắn với vé”, không tính vào tỷ lệ.");
+	cJSON_AddStringToObject(d, "units", "Thời gian ghi dạng phút:giây (m:ss) hoặc "
+	    "“12 phút 30 giây”; biểu đồ tính bằng phút, số thập phân dùng dấu phẩy.");
 }
 
 cJSON *
@@ -1691,6 +1810,11 @@ stats_report(stats *st, const struct stats_query *q, int64_t now)
 			acc_free(&a);
 			return NULL;
 		}
+		/* The rollups do not hold them: all of the range's from the legs. */
+		if (loose_range(st, q->from, q->to, a.loose) != 0) {
+			acc_free(&a);
+			return NULL;
+		}
 	}
 	if (a.n > 1)
 		qsort(a.list, (size_t)a.n, sizeof *a.list, grp_cmp);
@@ -1701,6 +1825,11 @@ stats_report(stats *st, const struct stats_query *q, int64_t now)
 	cJSON_AddNumberToObject(o, "days", (double)ndays);
 	cJSON_AddBoolToObject(o, "exact", !hist);
 	cJSON_AddNumberToObject(o, "generated_at", (double)now);
+	/* Who files the report: its header names the centre and its place. */
+	f = cJSON_AddObjectToObject(o, "centre");
+	cJSON_AddStringToObject(f, "name", st->cfg && st->cfg->centre_name ? st->cfg->centre_name : "");
+	cJSON_AddStringToObject(f, "address", st->cfg && st->cfg->centre_address ?
+	    st->cfg->centre_address : "");
 	f = cJSON_AddObjectToObject(o, "filters");
 	if (q->department) cJSON_AddStringToObject(f, "department", q->department);
 	if (q->queue) cJSON_AddStringToObject(f, "queue", q->queue);
@@ -1717,6 +1846,7 @@ stats_report(stats *st, const struct stats_query *q, int64_t now)
 			tot = grp_get(&a, STATS_BY_TOTAL, "");
 		cJSON_AddItemToObject(o, "total", grp_json(st, users, tot, hist));
 	}
+	loose_json(o, a.loose);
 	by = cJSON_AddObjectToObject(o, "by");
 	for (dim = 1; dim < STATS_BY_COUNT; dim++)
 		if (a.by & (1u << dim))
@@ -1802,7 +1932,7 @@ stats_live(stats *st, int64_t now)
 		return NULL;
 	memset(&a, 0, sizeof a);
 	a.by = 1u << STATS_BY_QUEUE | 1u << STATS_BY_COUNTER;
-	a.counts_only = 1;          /* queues and counters show counts only */
+	a.counts_only = 1u << STATS_BY_COUNTER;  /* counters show counts only */
 	grp_get(&a, STATS_BY_TOTAL, "");
 	for (k = 0; k < st->today.n; k++)
 		acc_leg(&a, &st->today.legs[k], st->cfg);
@@ -1878,6 +2008,9 @@ stats_live(stats *st, int64_t now)
 		cJSON_AddBoolToObject(x, "over_target", target > 0 && longest > target);
 		cJSON_AddNumberToObject(x, "issued_today", issued);
 		cJSON_AddNumberToObject(x, "served_today", served);
+		/* Today's figures of the queue (a <Group>, exact), for the dashboard. */
+		cJSON_AddItemToObject(x, "today", grp_json(st, NULL,
+		    grp_get(&a, STATS_BY_QUEUE, lq[i].code), 0));
 		cJSON_AddItemToArray(arr, x);
 	}
 	free(lq);
@@ -1924,6 +2057,7 @@ stats_live(stats *st, int64_t now)
 	}
 	sqlite3_reset(s);
 	cJSON_AddItemToObject(o, "today", grp_json(st, users, grp_find(&a, STATS_BY_TOTAL, ""), 0));
+	loose_json(o, a.loose);
 	cJSON_Delete(users);
 	cJSON_AddNullToObject(o, "devices_offline");
 	acc_free(&a);
@@ -2056,7 +2190,7 @@ csv_row(struct sbuf *b, const cJSON *g)
 
 static const char csv_header[] =
     "Mã,Tên,Đã cấp số,Chuyển đến,Đã phục vụ,Vắng mặt,Đã hủy,Chuyển đi,"
-    "Chưa xong,Tỷ lệ vắng mặt (%),Số lượt chờ,Chờ trung bình (giây),"
+    "Chưa xong,Tỷ lệ vắng mặt (%; dấu thập phân là dấu chấm),Số lượt chờ,Chờ trung bình (giây),"
     "Chờ trung vị (giây),Chờ phân vị 90 (giây),Chờ lâu nhất (giây),"
     "Số lượt phục vụ,Phục vụ trung bình (giây),Phục vụ trung vị (giây),"
     "Phục vụ phân vị 90 (giây),Phục vụ lâu nhất (giây),Lượt tính chuẩn,"
@@ -2129,6 +2263,21 @@ sb_xml(struct sbuf *b, const char *s, size_t max)
 	}
 }
 
+/* v with dec decimals (dec < 0: as %g) and a decimal comma, as Vietnamese writes it. */
+static const char *
+vn_num(char *buf, size_t len, double v, int dec)
+{
+	char *p;
+
+	if (dec < 0)
+		snprintf(buf, len, "%g", v);
+	else
+		snprintf(buf, len, "%.*f", dec, v);
+	if ((p = strchr(buf, '.')) != NULL)
+		*p = ',';
+	return buf;
+}
+
 char *
 stats_svg(const cJSON *report, enum stats_by by, const char *metric)
 {
@@ -2137,6 +2286,7 @@ stats_svg(const cJSON *report, enum stats_by by, const char *metric)
 	size_t mi;
 	int n, i, W = 960, H = 340, left = 60, top = 40, bottom = 90, ph;
 	double maxv = 0, v, bw, step, x;
+	char nb[40];
 
 	for (mi = 0; mi < sizeof stats_metrics / sizeof stats_metrics[0]; mi++)
 		if (metric != NULL && strcmp(metric, stats_metrics[mi].name) == 0)
@@ -2176,8 +2326,8 @@ stats_svg(const cJSON *report, enum stats_by by, const char *metric)
 	for (v = 0; v <= maxv + step / 2; v += step) {
 		double y = top + ph - v / maxv * ph;
 		sb_printf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%g</text>\n",
-		    left, W - 10, y, y, left - 6, y + 4, v);
+		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s</text>\n",
+		    left, W - 10, y, y, left - 6, y + 4, vn_num(nb, sizeof nb, v, -1));
 	}
 	if (n == 0) {
 		sb_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#777\">"
@@ -2199,11 +2349,11 @@ stats_svg(const cJSON *report, enum stats_by by, const char *metric)
 			sb_printf(&b, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 			    "height=\"%.1f\" fill=\"#1f6fb2\"><title>", x, top + ph - h, bw, h);
 			sb_xml(&b, cJSON_IsString(l) ? l->valuestring : "", 120);
-			sb_printf(&b, ": %.1f</title></rect>\n", v);
+			sb_printf(&b, ": %s</title></rect>\n", vn_num(nb, sizeof nb, v, 1));
 			if (n <= 40)
 				sb_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-				    "font-size=\"10\">%.*f</text>\n", x + bw / 2, top + ph - h - 3,
-				    v == floor(v) ? 0 : 1, v);
+				    "font-size=\"10\">%s</text>\n", x + bw / 2, top + ph - h - 3,
+				    vn_num(nb, sizeof nb, v, v == floor(v) ? 0 : 1));
 		}
 		if (stats_metrics[mi].minutes && strcmp(stats_metrics[mi].a, "wait") == 0) {
 			double t = num_at(g, "target_s", NULL);

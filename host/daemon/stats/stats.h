@@ -87,6 +87,8 @@ cJSON *stats_report(stats *st, const struct stats_query *q, int64_t now);
  * The live dashboard (caller frees).  Syncs first.  Today's legs stay in
  * memory between calls (loaded by the first call of a service day, then
  * updated by each sync), so a call costs the new events and the open tickets.
+ * Each queue carries its day's figures ("today", a report group, exact);
+ * counters carry counts only.
  */
 cJSON *stats_live(stats *st, int64_t now);
 

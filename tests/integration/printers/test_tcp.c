@@ -272,11 +272,45 @@ test_faults(void **state)
 	assert_true(printer_status(prn) & PRINTER_ST_GONE);
 }
 
+/* A restarted emulator goes on after the pictures already in its folder. */
+static void
+test_restart_keeps_pages(void **state)
+{
+	struct printer_conf pc;
+	struct printer_options opt = { 50, 3000, 1000 };
+	struct printer_event ev;
+	char text[8192], err[256];
+	struct stat st1, st2;
+	char path[256];
+
+	(void)state;
+	assert_int_equal(printer_submit(prn, ticket(), 1), 0);
+	assert_true(wait_event(PRINTER_EV_JOB_DONE, &ev));
+	assert_true(wait_page(1, text, sizeof text));
+	snprintf(path, sizeof path, "%s/ticket-0001.png", outdir);
+	assert_int_equal(stat(path, &st1), 0);
+	printer_stop(prn);
+	stop_emu();
+	assert_int_equal(start_emu(), 0);
+	pc = ticket_samples_get(ticket_samples_find("t80-raster"))->printer;
+	pc.driver = (char *)"tcp";
+	pc.device = device;
+	prn = printer_start(&pc, &opt, err, sizeof err);
+	assert_non_null(prn);
+	assert_int_equal(printer_submit(prn, ticket(), 2), 0);
+	assert_true(wait_event(PRINTER_EV_JOB_DONE, &ev));
+	assert_true(wait_page(2, text, sizeof text));
+	assert_non_null(strstr(text, "\n1024\n"));
+	assert_int_equal(stat(path, &st2), 0);
+	assert_true(st1.st_ino == st2.st_ino && st1.st_mtime == st2.st_mtime);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_keeps_pages, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,13 +12,14 @@ if [ ! -d "$B/npm/node_modules/playwright-core" ]; then
 	npm install --prefix "$B/npm" --no-audit --no-fund --no-save "playwright-core@$ver" >/dev/null
 fi
 [ -x /usr/bin/chromium ] || { echo "chromium is not installed (config/install-deps.sh)"; exit 1; }
+command -v pdftotext >/dev/null || { echo "pdftotext is not installed (poppler-utils, config/install-deps.sh)"; exit 1; }
 export PLAYWRIGHT_CORE="$PWD/$B/npm/node_modules/playwright-core" B
 if [ $# -gt 0 ]; then
 	exec node "tests/integration/web/$1"
 fi
 # WEB_TESTS="staff" runs one of them.
 rc=0
-for t in ${WEB_TESTS:-web staff}; do
+for t in ${WEB_TESTS:-web staff report}; do
 	node "tests/integration/web/${t}_test.js" || rc=1
 done
 exit $rc

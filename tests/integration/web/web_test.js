@@ -239,7 +239,7 @@ async function main() {
   await rep.waitForSelector('body[data-ready="1"]');
   await rep.waitForFunction(() => [...document.images].every(i => i.complete && i.naturalWidth > 0));
   check((await rep.$$('.report-page')).length === 1, 'the report has one page for one day');
-  const totalRow = await rep.$$eval('.report-page table tbody tr:first-child td', tds => tds.map(t => t.textContent));
+  const totalRow = await rep.$$eval('#t-dept tfoot tr td', tds => tds.map(t => t.textContent));
   check(totalRow[0] === 'Tổng cộng' && totalRow[1] === '5' && totalRow[2] === '1',
     'the report shows today\'s 5 issued, 1 served (' + totalRow.slice(0, 3).join(',') + ')');
   await rep.screenshot({ path: path.join(SHOTS, 'report.png'), fullPage: true });

@@ -665,8 +665,54 @@ test_live(void **state)
 	assert_int_equal((int)num(c1, "for_s", NULL), (int)(now - 1772442000));
 	assert_int_equal((int)num(c1, "served_today", NULL), 1);
 	assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(o, "today"), "served", NULL), 1);
+	/* Each queue has today's figures: the exact wait and service of 1000. */
+	g = cJSON_GetObjectItemCaseSensitive(qa, "today");
+	assert_int_equal((int)num(g, "wait", "median_s"), 300);
+	assert_int_equal((int)num(g, "wait", "p90_s"), 300);
+	assert_int_equal((int)num(g, "service", "mean_s"), 300);
+	assert_int_equal((int)num(g, "no_show_pct", NULL), 0);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(o, "queues"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(g, "code")->valuestring, "QB") == 0)
+			assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(g, "today"), "no_show_pct")));
+	assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(o, "unattached_ratings"), "n", NULL), 0);
+	cJSON_Delete(o);
+	/* A keypad press no ticket could take: counted apart, not in "rating". */
+	ev("rated", now - 200, 0, "", 1, 11, 2, NULL);
+	o = stats_live(st, now);
+	assert_non_null(o);
+	assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(o, "unattached_ratings"), "n", NULL), 1);
+	assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(o, "unattached_ratings"), "counts"), 1)->valueint, 1);
+	assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(o, "today"), "rating", "n"), 0);
+	assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(o, "today"), "issued", NULL), 3);
 	cJSON_Delete(o);
 	stats_close(st);
+	/* A derived file of an older schema is emptied and derived again. */
+	{
+		sqlite3 *x;
+		char sp[320];
+		struct stats_query q = query(DAY, DAY, 1u << STATS_BY_COUNTER);
+
+		snprintf(sp, sizeof sp, "%s/o.stats", T.dir);
+		assert_int_equal(sqlite3_open(sp, &x), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(x, "DELETE FROM smeta WHERE key = 'schema';"
+		    " DELETE FROM legs WHERE seq < 0;", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(x);
+		st = open_stats();
+		o = stats_report(st, &q, now);
+		assert_non_null(o);
+		assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(o, "unattached_ratings"), "n", NULL), 1);
+		assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(o, "total"), "issued", NULL), 3);
+		cJSON_Delete(o);
+		/* A counter filter counts that counter's presses. */
+		q.counter = 2;
+		o = stats_report(st, &q, now);
+		assert_non_null(o);
+		assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(o, "unattached_ratings"), "n", NULL), 0);
+		cJSON_Delete(o);
+		stats_close(st);
+	}
 }
 
 /* ---- the live dashboard kept incrementally ----------------------------------------- */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -102,6 +103,37 @@ test_names(void **state)
 	assert_string_equal(ctl_text_rating(9), "?");
 }
 
+/* Figures as the pages print them: rounded m:ss, decimal comma, grouped counts. */
+static void
+test_figures(void **state)
+{
+	char b[64];
+
+	(void)state;
+	ctl_text_dur(1972.9, b, sizeof b);
+	assert_string_equal(b, "32:53");          /* rounded, not cut to 32:52 */
+	ctl_text_dur(59.5, b, sizeof b);
+	assert_string_equal(b, "1:00");
+	ctl_text_dur(4000, b, sizeof b);
+	assert_string_equal(b, "1:06:40");
+	ctl_text_dur(NAN, b, sizeof b);
+	assert_string_equal(b, "—");
+	ctl_text_dec(4.6, 1, b, sizeof b);
+	assert_string_equal(b, "4,6");
+	ctl_text_dec(1234.56, 1, b, sizeof b);
+	assert_string_equal(b, "1.234,6");
+	ctl_text_dec(-0.25, 1, b, sizeof b);
+	assert_true(strcmp(b, "-0,2") == 0 || strcmp(b, "-0,3") == 0);
+	ctl_text_dec(NAN, 1, b, sizeof b);
+	assert_string_equal(b, "—");
+	ctl_text_count(19256, b, sizeof b);
+	assert_string_equal(b, "19.256");
+	ctl_text_count(606, b, sizeof b);
+	assert_string_equal(b, "606");
+	ctl_text_count(1000000, b, sizeof b);
+	assert_string_equal(b, "1.000.000");
+}
+
 int
 main(void)
 {
@@ -110,6 +142,7 @@ main(void)
 		cmocka_unit_test(test_pad),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_figures),
 	};
 
 	setenv("TZ", "UTC", 1);
