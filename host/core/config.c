@@ -106,6 +106,7 @@ static const struct config_keydef config_keys_policy[] = {
 	{ "transfer_keeps_place", T_BOOL, PK(transfer_keeps_place), 0, 1, 0, 0, NULL },
 	{ "rating_window_s", T_INT, PK(rating_window_s), 0, 3600, 0, 0, NULL },
 	{ "daily_reset", T_BOOL, PK(daily_reset), 0, 1, 0, 0, NULL },
+	{ "pause_expected_min", T_INT, PK(pause_expected_min), 0, 480, 0, 0, NULL },
 };
 static const struct config_keydef config_keys_department[] = {
 	{ "name", T_TEXT, offsetof(struct config_department, name), 0, 0, 1, 0, NULL },
@@ -1241,6 +1242,7 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->policy.transfer_keeps_place = 1;
 	cfg->policy.rating_window_s = 120;
 	cfg->policy.daily_reset = 1;
+	cfg->policy.pause_expected_min = 20;
 	cfg->priority[0].code = xstrdup("normal");
 	cfg->priority[0].name = xstrdup("Thông thường");
 

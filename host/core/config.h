@@ -94,6 +94,9 @@ struct config_policy {
 	int rating_window_s;         /* a rating this long after finish attaches
 	                                to the ticket just served */
 	int daily_reset;             /* 1: numbers restart every service day */
+	int pause_expected_min;      /* the estimate expects a paused counter
+	                                back this long after it paused (0: a
+	                                paused counter takes no part) */
 };
 
 struct config_kiosk {

@@ -28,6 +28,7 @@
 #define ARRIVAL_WINDOW_S 3600   /* arrival rates: over the last hour */
 #define ARRIVAL_MIN_S 1200      /* ... or since the first ticket; none
                                    before the day has run this long */
+#define ARRIVAL_HORIZON_S 3600  /* expected arrivals: only this far ahead */
 #define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
 #define PLAY_MAX_STEPS 100000
 
@@ -162,6 +163,22 @@ residual_s(const engine *e, const struct learned *L, const struct tk *t,
 	return rem + L->gap;
 }
 
+/*
+ * Seconds from now until paused counter ec is expected back: its pause
+ * start + pause_expected_min, at once when the pause has run longer; a
+ * negative figure (takes no part) when pause_expected_min is 0.  From the
+ * counter row alone, so a restored engine expects the same.
+ */
+static double
+pause_back_s(const engine *e, const struct engine_counter *ec)
+{
+	int64_t back = ec->since + (int64_t)e->cfg->policy.pause_expected_min * 60;
+
+	if (e->cfg->policy.pause_expected_min <= 0)
+		return -1;
+	return back > e->now ? (double)(back - e->now) : 0;
+}
+
 /* ---- the hall: the waiting tickets of one engine version ---------------- */
 
 /*
@@ -209,7 +226,8 @@ struct hall {
 	int *pool, poolcap;          /* storage of the kind lists */
 	struct hdue *dpool;
 	int dcap;
-	double *free0;               /* per counter: first free, < 0 = not open */
+	double *free0;               /* per counter: first free (a paused one:
+	                                when back), < 0 = takes no part */
 	double gap0;                 /* the learned call delay */
 	double *key;                 /* n + 1: rank - n; slot n: the target */
 	unsigned char *taken;        /* n + 1: scratch of a run */
@@ -352,6 +370,7 @@ hall_get(const engine *e)
 	int nq = cfg->nqueues, nc = cfg->ncounters, n = c->nwait;
 	int i, q, k, off;
 	struct learned L;
+	double back;
 
 	if (H->version == e->version && H->q != NULL)
 		return H;
@@ -446,7 +465,10 @@ hall_get(const engine *e)
 		const struct engine_counter *ec = &e->counters[i];
 		const struct tk *t;
 
-		if (ec->state != ENGINE_C_OPEN)
+		if (ec->state == ENGINE_C_PAUSED)
+			H->free0[i] = (back = pause_back_s(e, ec)) < 0 ? -1 :
+			    back + L.gap;
+		else if (ec->state != ENGINE_C_OPEN)
 			H->free0[i] = -1;
 		else if (ec->ticket != 0 &&
 		    (t = engine_find_id(e, ec->ticket)) != NULL)
@@ -518,7 +540,8 @@ rhead(const struct rqueue *rq, const struct hqueue *hq, int k, double at,
 		*key = rq->rk[k];
 		return rq->rh[k];
 	}
-	if (hq->gap[k] > 0 && rq->arr[k] <= at) {
+	if (hq->gap[k] > 0 && rq->arr[k] <= at &&
+	    rq->arr[k] <= ARRIVAL_HORIZON_S) {
 		*key = rq->arr[k];
 		return ARRIVAL;
 	}

@@ -2,7 +2,10 @@
  * estimate_ref.c - the estimator's play-out as it was before the fast path
  * (host/core/estimate.c before issue 19): one play-out built from scratch
  * per estimate, people ahead by a scan of the queue.  Kept, unchanged but
- * for the ref_ names, as the reference the fast path must equal exactly;
+ * for the ref_ names and two deliberate rule changes (issue 14 item 10: a
+ * paused counter back at its pause start + pause_expected_min; expected
+ * arrivals only in the next hour), as the reference the fast path must
+ * equal exactly;
  * included by test_engine.c, which reads the engine's private state.
  */
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 #define REF_SERVICE_PRIOR_N 10
 #define REF_ARRIVAL_WINDOW_S 3600
 #define REF_ARRIVAL_MIN_S 1200
+#define REF_ARRIVAL_HORIZON_S 3600
 #define REF_PLAY_HORIZON_S (8 * 3600)
 #define REF_PLAY_MAX_STEPS 100000
 
@@ -336,7 +340,8 @@ ref_play_arrive(struct ref_play *P, int q, double at)
 	int k;
 
 	for (k = 0; k < 2; k++)
-		while (vq->gap[k] > 0 && vq->next[k] <= at) {
+		while (vq->gap[k] > 0 && vq->next[k] <= at &&
+		    vq->next[k] <= REF_ARRIVAL_HORIZON_S) {
 			ref_vpush(k ? &vq->prio : &vq->norm,
 			    ref_vadd(P, vq->next[k], NULL));
 			vq->next[k] += vq->gap[k];
@@ -481,6 +486,18 @@ ref_play_run(struct ref_play *P, int ti, double *when)
 		const struct engine_counter *ec = &e->counters[c];
 		const struct tk *t;
 
+		if (ec->state == ENGINE_C_PAUSED &&
+		    e->cfg->policy.pause_expected_min > 0) {
+			/* Back at its pause start + the expected pause, not
+			 * before now, then calls after the call delay. */
+			int64_t back = ec->since +
+			    (int64_t)e->cfg->policy.pause_expected_min * 60;
+
+			alive[c] = 1;
+			free_at[c] = (back > P->now ? (double)(back - P->now) :
+			    0) + L.gap;
+			continue;
+		}
 		if (ec->state != ENGINE_C_OPEN)
 			continue;
 		alive[c] = 1;

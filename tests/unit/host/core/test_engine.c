@@ -1743,6 +1743,7 @@ test_restore_equivalence(void **state)
 	cfg_init();
 	cfg.policy.target_override = 1;
 	cfg.policy.backup_past_target = 1;
+	cfg.policy.pause_expected_min = 2;   /* paused counters count */
 	memset(&m, 0, sizeof m);
 	memset(&s, 0, sizeof s);
 	rng_state = 0x5eed1234abcdULL;
@@ -1887,6 +1888,63 @@ check_against_ref(engine *e)
 }
 
 /*
+ * A paused counter is expected back at its pause start + pause_expected_min
+ * (at once when the pause has run longer), then calls as an open one; with
+ * pause_expected_min 0 it takes no part.  Nothing learned yet: hold =
+ * service (D: 5 min), no call delay.
+ */
+static void
+test_pause_return(void **state)
+{
+	engine *e = fresh();
+	int64_t id1, id2, id3;
+	int ahead, est;
+
+	(void)state;
+	cfg.policy.pause_expected_min = 20;
+	open_counter(e, C4, T0);
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_PAUSE, C4, T0 + 10), 0);
+	/* Back at T0 + 10 + 20 min. */
+	id1 = issue(e, QD, 0, T0 + 310);
+	assert_int_equal(tkt(e, id1)->est_wait_s, 900);
+	id2 = issue(e, QD, 0, T0 + 400);
+	assert_int_equal(tkt(e, id2)->est_wait_s, 810 + 300);
+	assert_int_equal(engine_position(e, id1, &ahead, &est), 0);
+	assert_int_equal(est, 810);
+	assert_int_equal(engine_position_one(e, id2, &ahead, &est), 0);
+	assert_int_equal(est, 1110);
+	/* The pause has run past 20 min: back now, never earlier. */
+	id3 = issue(e, QD, 0, T0 + 1500);
+	assert_int_equal(tkt(e, id3)->est_wait_s, 600);
+	assert_int_equal(engine_position(e, id1, &ahead, &est), 0);
+	assert_int_equal(est, 0);
+	assert_int_equal(engine_position(e, id2, &ahead, &est), 0);
+	assert_int_equal(est, 300);
+	/* Open again: an open counter, as before. */
+	open_counter(e, C4, T0 + 1600);
+	assert_int_equal(engine_position(e, id3, &ahead, &est), 0);
+	assert_int_equal(est, 600);
+	engine_free(e);
+
+	/* pause_expected_min = 0: the paused counter takes no part; with no
+	 * counter for D, ahead x service. */
+	e = fresh();
+	cfg.policy.pause_expected_min = 0;
+	open_counter(e, C4, T0);
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_PAUSE, C4, T0 + 10), 0);
+	id1 = issue(e, QD, 0, T0 + 310);
+	assert_int_equal(tkt(e, id1)->est_wait_s, 0);
+	id2 = issue(e, QD, 0, T0 + 400);
+	assert_int_equal(tkt(e, id2)->est_wait_s, 300);
+	/* A closed counter takes no part whatever pause_expected_min says. */
+	cfg.policy.pause_expected_min = 20;
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_CLOSE, C4, T0 + 500), 0);
+	assert_int_equal(engine_position(e, id2, &ahead, &est), 0);
+	assert_int_equal(est, 300);
+	engine_free(e);
+}
+
+/*
  * The fast estimator (shared hall per version, slotted-in ticket, one
  * play-out for all live positions) gives exactly the figures of the
  * play-out built from scratch: at issue, live, one by one and per queue,
@@ -1910,6 +1968,9 @@ test_estimate_matches_reference(void **state)
 		cfg.policy.backup_past_target = seed / 2 % 2;
 		cfg.policy.priority_first_free = seed != 2;
 		cfg.policy.transfer_keeps_place = seed % 2;
+		/* Paused counters back after 0 (take no part), 1, 3, 8 min:
+		 * pauses that end within the play-out and pauses overrun. */
+		cfg.policy.pause_expected_min = (int[]){ 0, 1, 0, 3, 8 }[seed];
 		memset(&m, 0, sizeof m);
 		rng_state = 0x243f6a8885a308d3ULL * (uint64_t)seed;
 		e = engine_new(&cfg);
@@ -1983,6 +2044,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_restore_equivalence),
 		cmocka_unit_test(test_random_invariants),
+		cmocka_unit_test(test_pause_return),
 		cmocka_unit_test(test_estimate_matches_reference),
 	};
 
