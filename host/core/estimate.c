@@ -215,6 +215,8 @@ struct hqueue {
 	double gap[2];               /* expected arrivals: seconds between
 	                                (0 = none), normal / priority */
 	double hold;                 /* hold_s of the queue */
+	int64_t tgt;                 /* the queue's target, s (0 = none): an
+	                                expected visitor's deadline */
 };
 
 /* What every play-out of one engine version shares. */
@@ -458,8 +460,10 @@ hall_get(const engine *e)
 	}
 	hall_rates(e, H);
 	learned(e, &L);
-	for (q = 0; q < nq; q++)
+	for (q = 0; q < nq; q++) {
 		H->q[q].hold = hold_s(e, &L, q);
+		H->q[q].tgt = (int64_t)cfg->queues[q].target_wait_min * 60;
+	}
 	H->gap0 = L.gap;
 	for (i = 0; i < nc; i++) {
 		const struct engine_counter *ec = &e->counters[i];
@@ -576,6 +580,30 @@ heap_down(struct run *R, int i)
 	}
 }
 
+/* The most overdue ticket of one level so far (x = -1: none). */
+struct overdue {
+	int x;                       /* a rank, or ARRIVAL */
+	int q, kind;                 /* its queue; an arrival's kind */
+	int64_t by;                  /* seconds past its deadline */
+	double key;                  /* arrival order */
+};
+
+/* Keep x (by seconds past its deadline) in o when it is more overdue, or
+ * as overdue and earlier in arrival order. */
+static inline void
+over_consider(struct overdue *o, int x, int q, int kind, int64_t by,
+    double key)
+{
+	if (by > 0 && (o->x == -1 || by > o->by ||
+	    (by == o->by && key < o->key))) {
+		o->x = x;
+		o->q = q;
+		o->kind = kind;
+		o->by = by;
+		o->key = key;
+	}
+}
+
 /*
  * The ticket counter c would call at time at (seconds from now) in the
  * play-out, or -1: the rules of route() in engine.c on the play-out's
@@ -594,11 +622,12 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 	int64_t now = e->now + (int64_t)at;
 	int hn[CONFIG_MAX_SERVES], hp[CONFIG_MAX_SERVES];
 	double kn[CONFIG_MAX_SERVES], kp[CONFIG_MAX_SERVES], kh[CONFIG_MAX_SERVES];
-	int over[2] = { -1, -1 }, overq[2] = { -1, -1 }, nlevel[2] = { 0, 0 };
-	int64_t overby[2] = { 0, 0 };
-	int i, level, j, pj = -1;
+	struct overdue over[2];
+	int nlevel[2] = { 0, 0 };
+	int i, k, level, j, pj = -1;
 
 	*passed = -1;
+	over[0].x = over[1].x = -1;
 	/* 0. Tickets assigned to this counter. */
 	{
 		const int *a = H->asg + H->asg_off[c];
@@ -630,31 +659,35 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 		if (rq->dh >= 0) {
 			const struct hdue *d = &rq->due[rq->dh];
 
-			if (now - d->due > 0 && (over[lv] < 0 ||
-			    now - d->due > overby[lv] ||
-			    (now - d->due == overby[lv] &&
-			    H->key[d->idx] < H->key[over[lv]]))) {
-				over[lv] = d->idx;
-				overq[lv] = q;
-				overby[lv] = now - d->due;
-			}
+			over_consider(&over[lv], d->idx, q, -1, now - d->due,
+			    H->key[d->idx]);
 		}
+		/* The next expected visitors, due at arrival + the queue's
+		 * target: later visitors of a queue with a shorter target
+		 * go before. */
+		for (k = 0; hq->tgt > 0 && k < 2; k++)
+			if (hq->gap[k] > 0 && rq->arr[k] <= at &&
+			    rq->arr[k] <= ARRIVAL_HORIZON_S)
+				over_consider(&over[lv], ARRIVAL, q, k, now -
+				    (e->now + (int64_t)rq->arr[k] + hq->tgt),
+				    rq->arr[k]);
 	}
 	/* 1. Past target outranks. */
 	if (!pol->target_override)
-		over[CONFIG_PRIMARY] = -1;
+		over[CONFIG_PRIMARY].x = -1;
 	if (!pol->backup_past_target && !(pol->target_override &&
 	    nlevel[CONFIG_PRIMARY] == 0))
-		over[CONFIG_BACKUP] = -1;
-	if (over[0] >= 0 && over[1] >= 0)
-		level = overby[1] > overby[0];
+		over[CONFIG_BACKUP].x = -1;
+	if (over[0].x != -1 && over[1].x != -1)
+		level = over[1].by > over[0].by;
 	else
-		level = over[0] >= 0 ? 0 : over[1] >= 0 ? 1 : -1;
+		level = over[0].x != -1 ? 0 : over[1].x != -1 ? 1 : -1;
 	if (level >= 0) {
-		int x = over[level];
+		int x = over[level].x;
 
-		*qq = overq[level];
-		*pp = x == H->n ? R->tkind : is_prio(e->live->wait[x]);
+		*qq = over[level].q;
+		*pp = x == ARRIVAL ? over[level].kind : x == H->n ? R->tkind :
+		    is_prio(e->live->wait[x]);
 		return x;
 	}
 	/* 2. Primary first. */

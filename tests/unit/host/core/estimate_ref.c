@@ -125,6 +125,7 @@ struct ref_vqueue {
 	int nr, pr;                  /* interleave runs */
 	double gap[2], next[2];      /* expected arrivals: normal, priority:
 	                                seconds between, next at (0 = none) */
+
 };
 
 /* The play-out: waiting tickets per queue and per counter. */
@@ -386,9 +387,10 @@ ref_play_pick(struct ref_play *P, int c, double at, int *qq, int *pp, int *passe
 		return x;
 	}
 	for (i = 0; i < e->nserves[c]; i++) {
-		int q = e->serves[c][i].queue, lv = e->serves[c][i].level;
+		int q = e->serves[c][i].queue, lv = e->serves[c][i].level, k, a;
 		struct ref_vqueue *vq = &P->q[q];
 		const struct ref_vdue *d;
+		int64_t tgt = (int64_t)e->cfg->queues[q].target_wait_min * 60;
 
 		ref_play_arrive(P, q, at);
 		hn[i] = ref_vhead(P, &vq->norm);
@@ -400,10 +402,32 @@ ref_play_pick(struct ref_play *P, int c, double at, int *qq, int *pp, int *passe
 		nlevel[lv]++;
 		if ((d = ref_vdue_head(P, vq)) != NULL && now - d->due > 0 &&
 		    (over[lv] < 0 || now - d->due > overby[lv] ||
-		    (now - d->due == overby[lv] && d->idx < over[lv]))) {
+		    (now - d->due == overby[lv] &&
+		    P->t[d->idx].key < P->t[over[lv]].key))) {
 			over[lv] = d->idx;
 			overq[lv] = q;
 			overby[lv] = now - d->due;
+		}
+		/* The first expected visitor of each kind not yet called, due
+		 * at its arrival + the queue's target. */
+		for (k = 0; tgt > 0 && k < 2; k++) {
+			const struct ref_vlist *l = k ? &vq->prio : &vq->norm;
+			int64_t by;
+
+			for (a = l->h; a < l->n; a++)
+				if (P->t[l->v[a]].p == NULL && !P->t[l->v[a]].taken)
+					break;
+			if (a == l->n)
+				continue;
+			x = l->v[a];
+			by = now - (P->now + (int64_t)P->t[x].key + tgt);
+			if (by > 0 && (over[lv] < 0 || by > overby[lv] ||
+			    (by == overby[lv] && P->t[x].key <
+			    P->t[over[lv]].key))) {
+				over[lv] = x;
+				overq[lv] = q;
+				overby[lv] = by;
+			}
 		}
 	}
 	/* 1. Past target outranks. */
