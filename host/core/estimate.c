@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/xmalloc.h"
 #include "core/engine_private.h"
@@ -28,7 +29,8 @@
 #define ARRIVAL_WINDOW_S 3600   /* arrival rates: over the last hour */
 #define ARRIVAL_MIN_S 1200      /* ... or since the first ticket; none
                                    before the day has run this long */
-#define ARRIVAL_HORIZON_S 3600  /* expected arrivals: only this far ahead */
+#define ARRIVAL_HORIZON_S 3600  /* expected arrivals: only this far ahead
+                                   (without open_hours) */
 #define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
 #define PLAY_MAX_STEPS 100000
 
@@ -163,19 +165,82 @@ residual_s(const engine *e, const struct learned *L, const struct tk *t,
 	return rem + L->gap;
 }
 
+/* Seconds since local midnight of unix time t. */
+static int
+local_sod(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return 0;
+	return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+/*
+ * The session of open_hours that local time-of-day sod falls in, or -1;
+ * in *next the first session starting after sod (-1: none today).
+ */
+static int
+open_session(const struct config_policy *pol, int sod, int *next)
+{
+	int s;
+
+	*next = -1;
+	for (s = 0; s < pol->nopen_hours; s++) {
+		if (sod >= pol->open_from_s[s] && sod < pol->open_to_s[s])
+			return s;
+		if (pol->open_from_s[s] > sod) {
+			*next = s;
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Seconds from now until visitors stop being expected: the next hour, or
+ * with open_hours until the session now is in closes (0 between sessions).
+ */
+static double
+arrivals_until_s(const engine *e)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	int sod, s, next;
+
+	if (pol->nopen_hours == 0)
+		return ARRIVAL_HORIZON_S;
+	sod = local_sod(e->now);
+	s = open_session(pol, sod, &next);
+	return s >= 0 ? pol->open_to_s[s] - sod : 0;
+}
+
 /*
  * Seconds from now until paused counter ec is expected back: its pause
- * start + pause_expected_min, at once when the pause has run longer; a
- * negative figure (takes no part) when pause_expected_min is 0.  From the
- * counter row alone, so a restored engine expects the same.
+ * start + pause_expected_min, or with open_hours, for a pause that began
+ * outside them, the next opening if later; at once when that has passed.
+ * Negative (takes no part) when pause_expected_min is 0, or when it paused
+ * after the day's last session.  From the counter row alone (state and
+ * since), so a restored engine expects the same.
  */
 static double
 pause_back_s(const engine *e, const struct engine_counter *ec)
 {
-	int64_t back = ec->since + (int64_t)e->cfg->policy.pause_expected_min * 60;
+	const struct config_policy *pol = &e->cfg->policy;
+	int64_t back = ec->since + (int64_t)pol->pause_expected_min * 60;
+	int sod, next;
 
-	if (e->cfg->policy.pause_expected_min <= 0)
+	if (pol->pause_expected_min <= 0)
 		return -1;
+	if (pol->nopen_hours > 0) {
+		sod = local_sod(ec->since);
+		if (open_session(pol, sod, &next) < 0) {
+			if (next < 0)
+				return -1;
+			if (ec->since + (pol->open_from_s[next] - sod) > back)
+				back = ec->since + (pol->open_from_s[next] - sod);
+		}
+	}
 	return back > e->now ? (double)(back - e->now) : 0;
 }
 
@@ -231,6 +296,7 @@ struct hall {
 	double *free0;               /* per counter: first free (a paused one:
 	                                when back), < 0 = takes no part */
 	double gap0;                 /* the learned call delay */
+	double until;                /* expected arrivals up to this, s */
 	double *key;                 /* n + 1: rank - n; slot n: the target */
 	unsigned char *taken;        /* n + 1: scratch of a run */
 	int cap;                     /* of key and taken */
@@ -465,6 +531,7 @@ hall_get(const engine *e)
 		H->q[q].tgt = (int64_t)cfg->queues[q].target_wait_min * 60;
 	}
 	H->gap0 = L.gap;
+	H->until = arrivals_until_s(e);
 	for (i = 0; i < nc; i++) {
 		const struct engine_counter *ec = &e->counters[i];
 		const struct tk *t;
@@ -538,14 +605,13 @@ rrefresh(const struct run *R, struct rqueue *rq)
  * ARRIVAL, or -1; its key in *key. */
 static inline int
 rhead(const struct rqueue *rq, const struct hqueue *hq, int k, double at,
-    double *key)
+    double until, double *key)
 {
 	if (rq->rh[k] >= 0) {
 		*key = rq->rk[k];
 		return rq->rh[k];
 	}
-	if (hq->gap[k] > 0 && rq->arr[k] <= at &&
-	    rq->arr[k] <= ARRIVAL_HORIZON_S) {
+	if (hq->gap[k] > 0 && rq->arr[k] <= at && rq->arr[k] <= until) {
 		*key = rq->arr[k];
 		return ARRIVAL;
 	}
@@ -649,8 +715,8 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 
 		if (rq->dirty)
 			rrefresh(R, rq);
-		hn[i] = rhead(rq, hq, 0, at, &kn[i]);
-		hp[i] = rhead(rq, hq, 1, at, &kp[i]);
+		hn[i] = rhead(rq, hq, 0, at, H->until, &kn[i]);
+		hp[i] = rhead(rq, hq, 1, at, H->until, &kp[i]);
 		if (hn[i] == -1 && hp[i] == -1)
 			continue;
 		kh[i] = hn[i] == -1 ? kp[i] : hp[i] == -1 ? kn[i] :
@@ -667,7 +733,7 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 		 * go before. */
 		for (k = 0; hq->tgt > 0 && k < 2; k++)
 			if (hq->gap[k] > 0 && rq->arr[k] <= at &&
-			    rq->arr[k] <= ARRIVAL_HORIZON_S)
+			    rq->arr[k] <= H->until)
 				over_consider(&over[lv], ARRIVAL, q, k, now -
 				    (e->now + (int64_t)rq->arr[k] + hq->tgt),
 				    rq->arr[k]);

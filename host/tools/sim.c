@@ -1705,10 +1705,21 @@ sim_run_variant(const struct sim_day *d, const struct config *cfg,
     struct sim_report *rep, char *err, size_t errlen)
 {
 	struct config *vc = sim_config_variant(cfg, var);
-	engine *e = engine_new(vc);
+	engine *e;
 	struct sim_backend b;
-	int rc;
+	int rc, s;
 
+	/* A centre that gives its opening hours opens by the day's sessions
+	 * in the simulation: its engine is told those. */
+	if (vc->policy.nopen_hours > 0) {
+		vc->policy.nopen_hours = d->nsessions < CONFIG_MAX_OPEN_HOURS ?
+		    d->nsessions : CONFIG_MAX_OPEN_HOURS;
+		for (s = 0; s < vc->policy.nopen_hours; s++) {
+			vc->policy.open_from_s[s] = d->open_s[s];
+			vc->policy.open_to_s[s] = d->close_s[s];
+		}
+	}
+	e = engine_new(vc);
 	sim_engine_backend(&b, e);
 	rc = sim_run(d, cfg, vc, v, n, &b, rep, err, errlen);
 	engine_free(e);

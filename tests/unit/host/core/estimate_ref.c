@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/xmalloc.h"
 #include "core/engine_private.h"
@@ -139,6 +140,7 @@ struct ref_play {
 	struct ref_vqueue *q;
 	struct ref_vlist *asg;           /* per counter: assigned to it */
 	struct ref_vdue *dpool;
+	double until;                /* expected arrivals up to this, s */
 };
 
 /* qsort: tickets in arrival order. */
@@ -242,6 +244,66 @@ ref_play_rates(struct ref_play *P)
 		}
 }
 
+/* Seconds since local midnight of t. */
+static int
+ref_sod(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+/*
+ * Expected arrivals: over the next REF_ARRIVAL_HORIZON_S, or with
+ * open_hours until the session now is in closes (none between them).
+ */
+static double
+ref_until(const engine *e, int64_t now)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	int s, sod = ref_sod(now);
+
+	if (pol->nopen_hours == 0)
+		return REF_ARRIVAL_HORIZON_S;
+	for (s = 0; s < pol->nopen_hours; s++)
+		if (sod >= pol->open_from_s[s] && sod < pol->open_to_s[s])
+			return pol->open_to_s[s] - sod;
+	return 0;
+}
+
+/*
+ * Unix time paused counter ec is expected back, or -1 (takes no part):
+ * pause start + pause_expected_min; with open_hours, a pause begun outside
+ * them not before the next opening, and none after the last.
+ */
+static int64_t
+ref_pause_back(const engine *e, const struct engine_counter *ec)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	int64_t back = ec->since + (int64_t)pol->pause_expected_min * 60;
+	int s, sod = ref_sod(ec->since), inside = 0, next = -1;
+
+	if (pol->pause_expected_min <= 0)
+		return -1;
+	if (pol->nopen_hours == 0)
+		return back;
+	for (s = 0; s < pol->nopen_hours; s++) {
+		if (sod >= pol->open_from_s[s] && sod < pol->open_to_s[s])
+			inside = 1;
+		if (next < 0 && pol->open_from_s[s] > sod)
+			next = s;
+	}
+	if (inside)
+		return back;
+	if (next < 0)
+		return -1;
+	if (ec->since + pol->open_from_s[next] - sod > back)
+		back = ec->since + pol->open_from_s[next] - sod;
+	return back;
+}
+
 /*
  * Build the play-out of the waiting tickets at time now, with target (a
  * waiting ticket, listed or about to be issued, or NULL) among them.
@@ -312,6 +374,7 @@ ref_play_build(struct ref_play *P, const engine *e, const struct tk *target,
 		off += vq->nd;
 	}
 	ref_play_rates(P);
+	P->until = ref_until(e, now);
 	return ti;
 }
 
@@ -342,7 +405,7 @@ ref_play_arrive(struct ref_play *P, int q, double at)
 
 	for (k = 0; k < 2; k++)
 		while (vq->gap[k] > 0 && vq->next[k] <= at &&
-		    vq->next[k] <= REF_ARRIVAL_HORIZON_S) {
+		    vq->next[k] <= P->until) {
 			ref_vpush(k ? &vq->prio : &vq->norm,
 			    ref_vadd(P, vq->next[k], NULL));
 			vq->next[k] += vq->gap[k];
@@ -511,11 +574,10 @@ ref_play_run(struct ref_play *P, int ti, double *when)
 		const struct tk *t;
 
 		if (ec->state == ENGINE_C_PAUSED &&
-		    e->cfg->policy.pause_expected_min > 0) {
-			/* Back at its pause start + the expected pause, not
-			 * before now, then calls after the call delay. */
-			int64_t back = ec->since +
-			    (int64_t)e->cfg->policy.pause_expected_min * 60;
+		    ref_pause_back(e, ec) >= 0) {
+			/* Back when expected, not before now, then calls
+			 * after the call delay. */
+			int64_t back = ref_pause_back(e, ec);
 
 			alive[c] = 1;
 			free_at[c] = (back > P->now ? (double)(back - P->now) :
