@@ -6,7 +6,9 @@
  * (host/docs/engine.md, *Estimates*).
  *
  * The play-out copies the waiting tickets into its own lists (struct play),
- * adds the visitors expected to arrive, and lets the open counters call
+ * adds the visitors expected to arrive (over the next hour, or until the
+ * session closes when [policy] open_hours is given), and lets the open
+ * counters, and the paused ones from when they are expected back, call
  * them in turn by the rules of route() in engine.c, each call holding the
  * counter for the learned time.  A play-out for one ticket stops when that
  * ticket is called; the live positions (engine_position) run one play-out
