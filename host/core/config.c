@@ -106,6 +106,8 @@ static const struct config_keydef config_keys_policy[] = {
 	{ "transfer_keeps_place", T_BOOL, PK(transfer_keeps_place), 0, 1, 0, 0, NULL },
 	{ "rating_window_s", T_INT, PK(rating_window_s), 0, 3600, 0, 0, NULL },
 	{ "daily_reset", T_BOOL, PK(daily_reset), 0, 1, 0, 0, NULL },
+	{ "pause_expected_min", T_INT, PK(pause_expected_min), 0, 480, 0, 0, NULL },
+	{ "open_hours", T_SPECIAL, 0, 0, 0, 0, 0, NULL },
 };
 static const struct config_keydef config_keys_department[] = {
 	{ "name", T_TEXT, offsetof(struct config_department, name), 0, 0, 1, 0, NULL },
@@ -586,7 +588,60 @@ config_ini_reader(char *buf, int num, void *stream)
 	return buf;
 }
 
-/* Keys parsed by hand: references, number ranges, parity, board counter. */
+/* Parse "HH:MM" at *s into seconds since midnight, advancing *s; 0 or -1. */
+static int
+config_parse_hm(const char **s, int *out)
+{
+	const char *p = *s;
+	int h, m;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
+	    p[2] != ':' || !isdigit((unsigned char)p[3]) ||
+	    !isdigit((unsigned char)p[4]))
+		return -1;
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	m = (p[3] - '0') * 10 + (p[4] - '0');
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
+		return -1;
+	*out = h * 3600 + m * 60;
+	p += 5;
+	while (isspace((unsigned char)*p))
+		p++;
+	*s = p;
+	return 0;
+}
+
+/* Parse open_hours "HH:MM-HH:MM, ..." into pol; 0, or -1 (pol unchanged). */
+static int
+config_parse_hours(const char *value, struct config_policy *pol)
+{
+	int from[CONFIG_MAX_OPEN_HOURS], to[CONFIG_MAX_OPEN_HOURS], n = 0, i;
+	const char *p = value;
+
+	for (;;) {
+		if (n == CONFIG_MAX_OPEN_HOURS ||
+		    config_parse_hm(&p, &from[n]) != 0 || *p++ != '-' ||
+		    config_parse_hm(&p, &to[n]) != 0 || to[n] <= from[n] ||
+		    (n > 0 && from[n] < to[n - 1]))
+			return -1;
+		n++;
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	pol->nopen_hours = n;
+	for (i = 0; i < n; i++) {
+		pol->open_from_s[i] = from[i];
+		pol->open_to_s[i] = to[i];
+	}
+	return 0;
+}
+
+/* Keys parsed by hand: references, number ranges, parity, board counter,
+ * opening hours. */
 static void
 config_special(struct config_pstate *st, const char *key, const char *value)
 {
@@ -634,6 +689,12 @@ config_special(struct config_pstate *st, const char *key, const char *value)
 			return;
 		}
 		cfg->lines[i].parity = (char)toupper((unsigned char)value[0]);
+	} else if (k == K_POLICY && strcmp(key, "open_hours") == 0) {
+		if (config_parse_hours(value, &cfg->policy) != 0)
+			config_perr(st, st->lineno, "open_hours must be up to %d "
+			    "'HH:MM-HH:MM' separated by commas, each ending after "
+			    "it starts and after the one before, got '%s'",
+			    CONFIG_MAX_OPEN_HOURS, value);
 	} else if (k == K_BOARD && strcmp(key, "counter") == 0) {
 		if (config_parse_int(value, 1, 99, &st->board_counter[i]) != 0)
 			config_perr(st, st->lineno, "counter must be a counter "
@@ -1241,6 +1302,7 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->policy.transfer_keeps_place = 1;
 	cfg->policy.rating_window_s = 120;
 	cfg->policy.daily_reset = 1;
+	cfg->policy.pause_expected_min = 20;
 	cfg->priority[0].code = xstrdup("normal");
 	cfg->priority[0].name = xstrdup("Thông thường");
 

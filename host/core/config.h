@@ -21,6 +21,7 @@
 #define CONFIG_MAX_QUEUES 128
 #define CONFIG_MAX_COUNTERS 99
 #define CONFIG_MAX_SERVES CONFIG_MAX_QUEUES /* queues one counter may serve */
+#define CONFIG_MAX_OPEN_HOURS 4 /* [policy] open_hours: sessions a day */
 #define CONFIG_MAX_PRIORITY 8      /* priority classes, besides "normal" (0) */
 #define CONFIG_MAX_KIOSKS 32
 #define CONFIG_MAX_PROCEDURES 5000
@@ -94,6 +95,15 @@ struct config_policy {
 	int rating_window_s;         /* a rating this long after finish attaches
 	                                to the ticket just served */
 	int daily_reset;             /* 1: numbers restart every service day */
+	int nopen_hours;             /* opening hours (0 = not given): the
+	                                estimate expects visitors only inside
+	                                them, and a counter paused between them
+	                                back at the next opening */
+	int open_from_s[CONFIG_MAX_OPEN_HOURS]; /* seconds since local */
+	int open_to_s[CONFIG_MAX_OPEN_HOURS];   /* midnight, ascending */
+	int pause_expected_min;      /* the estimate expects a paused counter
+	                                back this long after it paused (0: a
+	                                paused counter takes no part) */
 };
 
 struct config_kiosk {

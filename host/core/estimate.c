@@ -6,7 +6,9 @@
  * (host/docs/engine.md, *Estimates*).
  *
  * The play-out copies the waiting tickets into its own lists (struct play),
- * adds the visitors expected to arrive, and lets the open counters call
+ * adds the visitors expected to arrive (over the next hour, or until the
+ * session closes when [policy] open_hours is given), and lets the open
+ * counters, and the paused ones from when they are expected back, call
  * them in turn by the rules of route() in engine.c, each call holding the
  * counter for the learned time.  A play-out for one ticket stops when that
  * ticket is called; the live positions (engine_position) run one play-out
@@ -18,6 +20,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/xmalloc.h"
 #include "core/engine_private.h"
@@ -28,6 +31,8 @@
 #define ARRIVAL_WINDOW_S 3600   /* arrival rates: over the last hour */
 #define ARRIVAL_MIN_S 1200      /* ... or since the first ticket; none
                                    before the day has run this long */
+#define ARRIVAL_HORIZON_S 3600  /* expected arrivals: only this far ahead
+                                   (without open_hours) */
 #define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
 #define PLAY_MAX_STEPS 100000
 
@@ -162,6 +167,85 @@ residual_s(const engine *e, const struct learned *L, const struct tk *t,
 	return rem + L->gap;
 }
 
+/* Seconds since local midnight of unix time t. */
+static int
+local_sod(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return 0;
+	return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+/*
+ * The session of open_hours that local time-of-day sod falls in, or -1;
+ * in *next the first session starting after sod (-1: none today).
+ */
+static int
+open_session(const struct config_policy *pol, int sod, int *next)
+{
+	int s;
+
+	*next = -1;
+	for (s = 0; s < pol->nopen_hours; s++) {
+		if (sod >= pol->open_from_s[s] && sod < pol->open_to_s[s])
+			return s;
+		if (pol->open_from_s[s] > sod) {
+			*next = s;
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Seconds from now until visitors stop being expected: the next hour, or
+ * with open_hours until the session now is in closes (0 between sessions).
+ */
+static double
+arrivals_until_s(const engine *e)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	int sod, s, next;
+
+	if (pol->nopen_hours == 0)
+		return ARRIVAL_HORIZON_S;
+	sod = local_sod(e->now);
+	s = open_session(pol, sod, &next);
+	return s >= 0 ? pol->open_to_s[s] - sod : 0;
+}
+
+/*
+ * Seconds from now until paused counter ec is expected back: its pause
+ * start + pause_expected_min, or with open_hours, for a pause that began
+ * outside them, the next opening if later; at once when that has passed.
+ * Negative (takes no part) when pause_expected_min is 0, or when it paused
+ * after the day's last session.  From the counter row alone (state and
+ * since), so a restored engine expects the same.
+ */
+static double
+pause_back_s(const engine *e, const struct engine_counter *ec)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	int64_t back = ec->since + (int64_t)pol->pause_expected_min * 60;
+	int sod, next;
+
+	if (pol->pause_expected_min <= 0)
+		return -1;
+	if (pol->nopen_hours > 0) {
+		sod = local_sod(ec->since);
+		if (open_session(pol, sod, &next) < 0) {
+			if (next < 0)
+				return -1;
+			if (ec->since + (pol->open_from_s[next] - sod) > back)
+				back = ec->since + (pol->open_from_s[next] - sod);
+		}
+	}
+	return back > e->now ? (double)(back - e->now) : 0;
+}
+
 /* ---- the hall: the waiting tickets of one engine version ---------------- */
 
 /*
@@ -198,6 +282,8 @@ struct hqueue {
 	double gap[2];               /* expected arrivals: seconds between
 	                                (0 = none), normal / priority */
 	double hold;                 /* hold_s of the queue */
+	int64_t tgt;                 /* the queue's target, s (0 = none): an
+	                                expected visitor's deadline */
 };
 
 /* What every play-out of one engine version shares. */
@@ -209,8 +295,10 @@ struct hall {
 	int *pool, poolcap;          /* storage of the kind lists */
 	struct hdue *dpool;
 	int dcap;
-	double *free0;               /* per counter: first free, < 0 = not open */
+	double *free0;               /* per counter: first free (a paused one:
+	                                when back), < 0 = takes no part */
 	double gap0;                 /* the learned call delay */
+	double until;                /* expected arrivals up to this, s */
 	double *key;                 /* n + 1: rank - n; slot n: the target */
 	unsigned char *taken;        /* n + 1: scratch of a run */
 	int cap;                     /* of key and taken */
@@ -352,6 +440,7 @@ hall_get(const engine *e)
 	int nq = cfg->nqueues, nc = cfg->ncounters, n = c->nwait;
 	int i, q, k, off;
 	struct learned L;
+	double back;
 
 	if (H->version == e->version && H->q != NULL)
 		return H;
@@ -439,14 +528,20 @@ hall_get(const engine *e)
 	}
 	hall_rates(e, H);
 	learned(e, &L);
-	for (q = 0; q < nq; q++)
+	for (q = 0; q < nq; q++) {
 		H->q[q].hold = hold_s(e, &L, q);
+		H->q[q].tgt = (int64_t)cfg->queues[q].target_wait_min * 60;
+	}
 	H->gap0 = L.gap;
+	H->until = arrivals_until_s(e);
 	for (i = 0; i < nc; i++) {
 		const struct engine_counter *ec = &e->counters[i];
 		const struct tk *t;
 
-		if (ec->state != ENGINE_C_OPEN)
+		if (ec->state == ENGINE_C_PAUSED)
+			H->free0[i] = (back = pause_back_s(e, ec)) < 0 ? -1 :
+			    back + L.gap;
+		else if (ec->state != ENGINE_C_OPEN)
 			H->free0[i] = -1;
 		else if (ec->ticket != 0 &&
 		    (t = engine_find_id(e, ec->ticket)) != NULL)
@@ -512,13 +607,13 @@ rrefresh(const struct run *R, struct rqueue *rq)
  * ARRIVAL, or -1; its key in *key. */
 static inline int
 rhead(const struct rqueue *rq, const struct hqueue *hq, int k, double at,
-    double *key)
+    double until, double *key)
 {
 	if (rq->rh[k] >= 0) {
 		*key = rq->rk[k];
 		return rq->rh[k];
 	}
-	if (hq->gap[k] > 0 && rq->arr[k] <= at) {
+	if (hq->gap[k] > 0 && rq->arr[k] <= at && rq->arr[k] <= until) {
 		*key = rq->arr[k];
 		return ARRIVAL;
 	}
@@ -553,6 +648,30 @@ heap_down(struct run *R, int i)
 	}
 }
 
+/* The most overdue ticket of one level so far (x = -1: none). */
+struct overdue {
+	int x;                       /* a rank, or ARRIVAL */
+	int q, kind;                 /* its queue; an arrival's kind */
+	int64_t by;                  /* seconds past its deadline */
+	double key;                  /* arrival order */
+};
+
+/* Keep x (by seconds past its deadline) in o when it is more overdue, or
+ * as overdue and earlier in arrival order. */
+static inline void
+over_consider(struct overdue *o, int x, int q, int kind, int64_t by,
+    double key)
+{
+	if (by > 0 && (o->x == -1 || by > o->by ||
+	    (by == o->by && key < o->key))) {
+		o->x = x;
+		o->q = q;
+		o->kind = kind;
+		o->by = by;
+		o->key = key;
+	}
+}
+
 /*
  * The ticket counter c would call at time at (seconds from now) in the
  * play-out, or -1: the rules of route() in engine.c on the play-out's
@@ -571,11 +690,12 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 	int64_t now = e->now + (int64_t)at;
 	int hn[CONFIG_MAX_SERVES], hp[CONFIG_MAX_SERVES];
 	double kn[CONFIG_MAX_SERVES], kp[CONFIG_MAX_SERVES], kh[CONFIG_MAX_SERVES];
-	int over[2] = { -1, -1 }, overq[2] = { -1, -1 }, nlevel[2] = { 0, 0 };
-	int64_t overby[2] = { 0, 0 };
-	int i, level, j, pj = -1;
+	struct overdue over[2];
+	int nlevel[2] = { 0, 0 };
+	int i, k, level, j, pj = -1;
 
 	*passed = -1;
+	over[0].x = over[1].x = -1;
 	/* 0. Tickets assigned to this counter. */
 	{
 		const int *a = H->asg + H->asg_off[c];
@@ -597,8 +717,8 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 
 		if (rq->dirty)
 			rrefresh(R, rq);
-		hn[i] = rhead(rq, hq, 0, at, &kn[i]);
-		hp[i] = rhead(rq, hq, 1, at, &kp[i]);
+		hn[i] = rhead(rq, hq, 0, at, H->until, &kn[i]);
+		hp[i] = rhead(rq, hq, 1, at, H->until, &kp[i]);
 		if (hn[i] == -1 && hp[i] == -1)
 			continue;
 		kh[i] = hn[i] == -1 ? kp[i] : hp[i] == -1 ? kn[i] :
@@ -607,31 +727,35 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 		if (rq->dh >= 0) {
 			const struct hdue *d = &rq->due[rq->dh];
 
-			if (now - d->due > 0 && (over[lv] < 0 ||
-			    now - d->due > overby[lv] ||
-			    (now - d->due == overby[lv] &&
-			    H->key[d->idx] < H->key[over[lv]]))) {
-				over[lv] = d->idx;
-				overq[lv] = q;
-				overby[lv] = now - d->due;
-			}
+			over_consider(&over[lv], d->idx, q, -1, now - d->due,
+			    H->key[d->idx]);
 		}
+		/* The next expected visitors, due at arrival + the queue's
+		 * target: later visitors of a queue with a shorter target
+		 * go before. */
+		for (k = 0; hq->tgt > 0 && k < 2; k++)
+			if (hq->gap[k] > 0 && rq->arr[k] <= at &&
+			    rq->arr[k] <= H->until)
+				over_consider(&over[lv], ARRIVAL, q, k, now -
+				    (e->now + (int64_t)rq->arr[k] + hq->tgt),
+				    rq->arr[k]);
 	}
 	/* 1. Past target outranks. */
 	if (!pol->target_override)
-		over[CONFIG_PRIMARY] = -1;
+		over[CONFIG_PRIMARY].x = -1;
 	if (!pol->backup_past_target && !(pol->target_override &&
 	    nlevel[CONFIG_PRIMARY] == 0))
-		over[CONFIG_BACKUP] = -1;
-	if (over[0] >= 0 && over[1] >= 0)
-		level = overby[1] > overby[0];
+		over[CONFIG_BACKUP].x = -1;
+	if (over[0].x != -1 && over[1].x != -1)
+		level = over[1].by > over[0].by;
 	else
-		level = over[0] >= 0 ? 0 : over[1] >= 0 ? 1 : -1;
+		level = over[0].x != -1 ? 0 : over[1].x != -1 ? 1 : -1;
 	if (level >= 0) {
-		int x = over[level];
+		int x = over[level].x;
 
-		*qq = overq[level];
-		*pp = x == H->n ? R->tkind : is_prio(e->live->wait[x]);
+		*qq = over[level].q;
+		*pp = x == ARRIVAL ? over[level].kind : x == H->n ? R->tkind :
+		    is_prio(e->live->wait[x]);
 		return x;
 	}
 	/* 2. Primary first. */

@@ -8,6 +8,8 @@
  *   onestop-sim [-c INI] [-p onestop|dept-fifo|pooled|all] [-q] [-k]
  *               [-r REPS] [-s SEED] DAYFILE...
  *   onestop-sim --bench [-c INI] [-D DAYSDIR] [-r REPS]
+ *   onestop-sim --estimate [-c INI] [-D DAYSDIR] [-r REPS]   (its estimate
+ *               tables alone, on the five days)
  *   onestop-sim --feed URL [-c INI] [-u USER] [-P PASSWORD] [-x SPEED]
  *               [--loop] [DAYFILE]
  *
@@ -143,6 +145,9 @@ struct agg {
 	int live_reps, live_n;
 	int prio_run_max;
 	double visitors;
+	int hist[SIM_EST_BANDS][SIM_WAIT_BINS]; /* waits by estimate band,
+	                                           summed over the reps */
+	int errhist[SIM_WAIT_BINS];        /* |est - wait|, the same */
 };
 
 /* Run reps repetitions; fill *a. */
@@ -151,7 +156,7 @@ run_agg(const struct config *cfg, const struct sim_day *d, int reps,
     enum sim_variant var, struct agg *a)
 {
 	static struct sim_report r;
-	int i;
+	int i, b, w;
 
 	memset(a, 0, sizeof *a);
 	for (i = 0; i < reps; i++) {
@@ -183,6 +188,11 @@ run_agg(const struct config *cfg, const struct sim_day *d, int reps,
 		}
 		if (r.prio_run_max > a->prio_run_max)
 			a->prio_run_max = r.prio_run_max;
+		for (b = 0; b < SIM_EST_BANDS; b++)
+			for (w = 0; w < SIM_WAIT_BINS; w++)
+				a->hist[b][w] += r.est_hist[b][w];
+		for (w = 0; w < SIM_WAIT_BINS; w++)
+			a->errhist[w] += r.est_errhist[w];
 	}
 	a->p90 /= reps;
 	a->p90_norm /= reps;
@@ -368,6 +378,134 @@ verdict(int ok)
 	return ok ? "ok" : "MISSED";
 }
 
+/*
+ * The spread of the waits behind one estimate: the p90, in seconds, of
+ * |wait - the median wait of the visitors whose estimate fell in the same
+ * band| over all visitors of a's repetitions (waits in whole minutes).  No
+ * relabelling of these estimates (one figure per band) does better at the
+ * p90 than about this.
+ */
+static double
+est_spread(const struct agg *a)
+{
+	static int dev[SIM_WAIT_BINS];
+	long n = 0, k = 0;
+	int b, w, med;
+
+	memset(dev, 0, sizeof dev);
+	for (b = 0; b < SIM_EST_BANDS; b++) {
+		long nb = 0, c = 0;
+
+		for (w = 0; w < SIM_WAIT_BINS; w++)
+			nb += a->hist[b][w];
+		if (nb == 0)
+			continue;
+		for (med = 0; med < SIM_WAIT_BINS; med++)
+			if ((c += a->hist[b][med]) * 2 >= nb)
+				break;
+		for (w = 0; w < SIM_WAIT_BINS; w++)
+			dev[abs(w - med)] += a->hist[b][w];
+		n += nb;
+	}
+	for (w = 0; w < SIM_WAIT_BINS; w++)
+		if ((k += dev[w]) * 10 >= n * 9)
+			return w * 60.0;
+	return 0;
+}
+
+/* The p90 of a's estimate errors pooled over its repetitions, seconds
+ * (whole minutes, as est_spread). */
+static double
+est_pooled_p90(const struct agg *a)
+{
+	long n = 0, k = 0;
+	int w;
+
+	for (w = 0; w < SIM_WAIT_BINS; w++)
+		n += a->errhist[w];
+	for (w = 0; w < SIM_WAIT_BINS; w++)
+		if ((k += a->errhist[w]) * 10 >= n * 9)
+			return w * 60.0;
+	return 0;
+}
+
+/* The days whose estimates the bench measures: the routing days first. */
+static const char *const est_names[] = {
+	"normal", "peak", "short", "overload", "pause"
+};
+#define EST_NDAYS ((int)(sizeof est_names / sizeof est_names[0]))
+
+/*
+ * The estimate tables: the printed estimate and the status page's live one
+ * against the waits that followed, on every day of est_names (files in
+ * dir), over at least EST_REPS seeds.  routed: the bench's aggregates of
+ * the first three days when they were run with as many seeds (else NULL).
+ */
+static int
+estimate_tables(const struct config *cfg, const char *dir, int reps,
+    struct agg (*routed)[SIM_NVARIANTS])
+{
+	struct sim_day d[EST_NDAYS];
+	struct agg est[EST_NDAYS];
+	char path[1024], err[512];
+	int i, ereps;
+
+	/* The estimate's tail varies a lot from seed to seed: at least
+	 * EST_REPS repetitions, whatever -r says. */
+	ereps = reps < EST_REPS ? EST_REPS : reps;
+	for (i = 0; i < EST_NDAYS; i++) {
+		snprintf(path, sizeof path, "%s/%s.day", dir, est_names[i]);
+		if (sim_day_load(&d[i], cfg, path, err, sizeof err) < 0) {
+			fprintf(stderr, "onestop-sim: %s\n", err);
+			return -1;
+		}
+		if (routed != NULL && i < 3 && ereps == reps)
+			est[i] = routed[i][SIM_CONFIGURED];
+		else if (run_agg(cfg, &d[i], ereps, SIM_CONFIGURED, &est[i]) < 0)
+			return -1;
+	}
+	printf("estimated wait on the ticket vs the wait that followed (onestop, "
+	    "%d repetitions; p90 error: mean (lowest-highest) over them; "
+	    "pooled p90: over all their visitors; spread: the pooled p90 of "
+	    "|wait - median wait at the same estimate|, the floor for any "
+	    "relabelling; whole minutes):\n", ereps);
+	for (i = 0; i < EST_NDAYS; i++) {
+		const struct agg *o = &est[i];
+		/* Goals: normal day median 2 / p90 6; overload p90 6. */
+		int gm = i == 0, gp = i == 0 || i == 3;
+
+		printf("  %-8s median error %4.1f min %s  p90 error %5.1f min "
+		    "(%4.1f-%4.1f) %s  called within the estimate %3.0f%%  "
+		    "bias %+.1f min  pooled p90 %3.0f, spread %3.0f min\n",
+		    d[i].name,
+		    mn(o->est_med), gm ? verdict(o->est_med <= 120) : "      ",
+		    mn(o->est_p90), mn(o->est_p90_min), mn(o->est_p90_max),
+		    gp ? verdict(o->est_p90 <= 360) : "      ",
+		    100 * o->est_within, mn(o->est_bias),
+		    mn(est_pooled_p90(o)), mn(est_spread(o)));
+	}
+	printf("the status page's live estimate, read %d min after issue by "
+	    "those still waiting, vs the rest of their wait:\n",
+	    SIM_PROBE_S / 60);
+	for (i = 0; i < EST_NDAYS; i++) {
+		const struct agg *o = &est[i];
+
+		if (o->live_reps == 0)
+			printf("  %-8s nobody waited %d min\n", d[i].name,
+			    SIM_PROBE_S / 60);
+		else
+			printf("  %-8s median error %4.1f min  p90 error %5.1f "
+			    "min %s  called within the estimate shown %3.0f%%  "
+			    "(%d visitors over %d repetitions; their tickets' "
+			    "errors %.1f / %.1f min)\n", d[i].name,
+			    mn(o->live_med), mn(o->live_p90),
+			    i == 3 ? verdict(o->live_p90 <= 240) : "      ",
+			    100 * o->live_within, o->live_n, ereps,
+			    mn(o->live_tmed), mn(o->live_tp90));
+	}
+	return 0;
+}
+
 /* The policy benchmark over the standard days; returns 0 (figures are
  * printed as they are, goals marked; a missed goal is not a failure). */
 static int
@@ -375,9 +513,9 @@ bench(const struct config *cfg, const char *dir, int reps)
 {
 	static const char *names[] = { "normal", "peak", "short" };
 	struct sim_day days[3];
-	struct agg a[3][SIM_NVARIANTS], est[3];
+	struct agg a[3][SIM_NVARIANTS];
 	char path[1024], err[512];
-	int i, v, ereps;
+	int i, v;
 
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof path, "%s/%s.day", dir, names[i]);
@@ -437,47 +575,8 @@ bench(const struct config *cfg, const char *dir, int reps)
 		    verdict(o->prio_run_max <= cfg->policy.priority_max_consecutive),
 		    f->p90_prio, f->p90_norm, f->prio_run_max);
 	}
-	/* The estimate's tail varies a lot from seed to seed: at least
-	 * EST_REPS repetitions, whatever -r says. */
-	ereps = reps < EST_REPS ? EST_REPS : reps;
-	for (i = 0; i < 3; i++)
-		if (ereps == reps)
-			est[i] = a[i][SIM_CONFIGURED];
-		else if (run_agg(cfg, &days[i], ereps, SIM_CONFIGURED,
-		    &est[i]) < 0)
-			return -1;
-	printf("estimated wait on the ticket vs the wait that followed (onestop, "
-	    "%d repetitions; p90 error: mean (lowest-highest) over them):\n",
-	    ereps);
-	for (i = 0; i < 3; i++) {
-		const struct agg *o = &est[i];
-
-		printf("  %-8s median error %4.1f min %s  p90 error %5.1f min "
-		    "(%4.1f-%4.1f) %s  called within the estimate %3.0f%%  "
-		    "bias %+.1f min\n", days[i].name,
-		    mn(o->est_med), i == 0 ? verdict(o->est_med <= 120) : "      ",
-		    mn(o->est_p90), mn(o->est_p90_min), mn(o->est_p90_max),
-		    i == 0 ? verdict(o->est_p90 <= 360) : "      ",
-		    100 * o->est_within, mn(o->est_bias));
-	}
-	printf("the status page's live estimate, read %d min after issue by "
-	    "those still waiting, vs the rest of their wait:\n",
-	    SIM_PROBE_S / 60);
-	for (i = 0; i < 3; i++) {
-		const struct agg *o = &est[i];
-
-		if (o->live_reps == 0)
-			printf("  %-8s nobody waited %d min\n", days[i].name,
-			    SIM_PROBE_S / 60);
-		else
-			printf("  %-8s median error %4.1f min  p90 error %5.1f "
-			    "min  called within the estimate shown %3.0f%%  "
-			    "(%d visitors over %d repetitions; their tickets' "
-			    "errors %.1f / %.1f min)\n", days[i].name,
-			    mn(o->live_med), mn(o->live_p90),
-			    100 * o->live_within, o->live_n, ereps,
-			    mn(o->live_tmed), mn(o->live_tp90));
-	}
+	if (estimate_tables(cfg, dir, reps, a) < 0)
+		return -1;
 	if (ablation(cfg, days, 3, reps) < 0)
 		return -1;
 	{
@@ -529,6 +628,7 @@ usage(void)
 	    "usage: onestop-sim [-c INI] [-p onestop|dept-fifo|pooled|all] [-q] [-k]\n"
 	    "                   [-r REPS] [-s SEED] [DAYFILE...]\n"
 	    "       onestop-sim --bench [-c INI] [-D DAYSDIR] [-r REPS]\n"
+	    "       onestop-sim --estimate [-c INI] [-D DAYSDIR] [-r REPS]\n"
 	    "       onestop-sim --feed URL [-c INI] [-u USER] [-P PASSWORD] [-x SPEED]\n"
 	    "                   [--loop] [DAYFILE]\n"
 	    "       onestop-sim --history DAYS --db FILE [--end YYYY-MM-DD] [-c INI] [-s SEED]\n"
@@ -546,6 +646,7 @@ main(int argc, char **argv)
 		{ "reps", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "bench", no_argument, NULL, 'b' },
+		{ "estimate", no_argument, NULL, 'e' },
 		{ "days", required_argument, NULL, 'D' },
 		{ "feed", required_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'u' },
@@ -565,12 +666,12 @@ main(int argc, char **argv)
 	struct config *cfg;
 	struct sim_day days[MAX_DAYS];
 	char err[512];
-	int ch, ndays = 0, reps = 1, do_bench = 0, queues = 0, counters = 0;
+	int ch, ndays = 0, reps = 1, do_bench = 0, do_est = 0, queues = 0, counters = 0;
 	int loop = 0, rc = 0, i, v, history = 0;
 	double speed = 30;
 	long long seed = -1;
 
-	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:bD:f:u:P:x:lH:d:E:h", longopts,
+	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:beD:f:u:P:x:lH:d:E:h", longopts,
 	    NULL)) != -1) {
 		char *end;
 
@@ -594,6 +695,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'b': do_bench = 1; break;
+		case 'e': do_est = 1; break;
 		case 'D': daysdir = optarg; break;
 		case 'f': feed = optarg; break;
 		case 'u': user = optarg; break;
@@ -670,6 +772,9 @@ main(int argc, char **argv)
 		    days[0].seed, hist_now > 0 ? hist_now : (int64_t)time(NULL)) < 0;
 	} else if (feed != NULL) {
 		rc = sim_feed(cfg, &days[0], feed, user, password, speed, loop) < 0;
+	} else if (do_est) {
+		rc = estimate_tables(cfg, daysdir, reps > 1 ? reps : EST_REPS,
+		    NULL) < 0;
 	} else if (do_bench) {
 		rc = bench(cfg, daysdir, reps > 1 ? reps : BENCH_REPS) < 0;
 	} else {

@@ -803,6 +803,20 @@ cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+int
+sim_est_band(int est_s)
+{
+	static const int lo[SIM_EST_BANDS] = {
+		0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 35, 40, 50, 60,
+		70, 80, 90, 105, 120, 150
+	};
+	int m = est_s / 60, b;
+
+	for (b = SIM_EST_BANDS - 1; b > 0 && m < lo[b]; b--)
+		;
+	return b;
+}
+
 /* Nearest-rank percentile p (1..100) of sorted x[0..n-1]. */
 static int
 rank(const int *x, int n, int p)
@@ -1506,6 +1520,10 @@ figures(struct run *R, int64_t end)
 			rep->called++;
 			w = (int)(oc->first_call - R->v[i].arrive);
 			err[ne++] = abs(oc->est_s - w);
+			rep->est_hist[sim_est_band(oc->est_s)][w / 60 <
+			    SIM_WAIT_BINS ? w / 60 : SIM_WAIT_BINS - 1]++;
+			rep->est_errhist[err[ne - 1] / 60 < SIM_WAIT_BINS ?
+			    err[ne - 1] / 60 : SIM_WAIT_BINS - 1]++;
 			bias += oc->est_s - w;
 			within += w <= (oc->est_s + 59) / 60 * 60;
 			if (oc->probe_at != 0) {
@@ -1705,10 +1723,21 @@ sim_run_variant(const struct sim_day *d, const struct config *cfg,
     struct sim_report *rep, char *err, size_t errlen)
 {
 	struct config *vc = sim_config_variant(cfg, var);
-	engine *e = engine_new(vc);
+	engine *e;
 	struct sim_backend b;
-	int rc;
+	int rc, s;
 
+	/* A centre that gives its opening hours opens by the day's sessions
+	 * in the simulation: its engine is told those. */
+	if (vc->policy.nopen_hours > 0) {
+		vc->policy.nopen_hours = d->nsessions < CONFIG_MAX_OPEN_HOURS ?
+		    d->nsessions : CONFIG_MAX_OPEN_HOURS;
+		for (s = 0; s < vc->policy.nopen_hours; s++) {
+			vc->policy.open_from_s[s] = d->open_s[s];
+			vc->policy.open_to_s[s] = d->close_s[s];
+		}
+	}
+	e = engine_new(vc);
 	sim_engine_backend(&b, e);
 	rc = sim_run(d, cfg, vc, v, n, &b, rep, err, errlen);
 	engine_free(e);

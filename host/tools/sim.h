@@ -47,6 +47,8 @@ double sim_rng_normal(struct sim_rng *r);
 /* ---- a day -------------------------------------------------------------- */
 
 #define SIM_MAX_SESSIONS 4
+#define SIM_EST_BANDS 24        /* bands of the estimate, sim_est_band() */
+#define SIM_WAIT_BINS 241       /* minutes of wait, 0..240+ */
 #define SIM_MAX_PAUSES 64
 #define SIM_NAME_LEN 32
 
@@ -205,6 +207,11 @@ struct sim_report {
 	int est_err_median, est_err_p90;              /* |est - wait|, seconds */
 	double est_within;           /* wait <= estimate as printed (whole min) */
 	double est_bias;             /* mean (est - wait), seconds */
+	/* Waits by band of the estimate (sim_est_band), in whole minutes
+	 * (the last bin: that long or longer): how far apart the waits of
+	 * visitors given the same estimate fell. */
+	int est_hist[SIM_EST_BANDS][SIM_WAIT_BINS];
+	int est_errhist[SIM_WAIT_BINS];  /* |est - wait|, whole minutes */
 	/* The status page's live estimate, read SIM_PROBE_S after issue from
 	 * every visitor still waiting then, against the rest of the wait. */
 	int live_n;
@@ -237,5 +244,8 @@ int sim_run_variant(const struct sim_day *d, const struct config *cfg,
 
 /* Figures of a sample of seconds (the array is sorted in place). */
 void sim_stats_of(int *x, int n, struct sim_stats *s);
+/* The band (0..SIM_EST_BANDS-1) of an estimate of est_s seconds: whole
+ * minutes 0-5, then wider bands up to 150 minutes and more. */
+int sim_est_band(int est_s);
 
 #endif

@@ -2,11 +2,15 @@
  * estimate_ref.c - the estimator's play-out as it was before the fast path
  * (host/core/estimate.c before issue 19): one play-out built from scratch
  * per estimate, people ahead by a scan of the queue.  Kept, unchanged but
- * for the ref_ names, as the reference the fast path must equal exactly;
+ * for the ref_ names and two deliberate rule changes (issue 14 item 10: a
+ * paused counter back at its pause start + pause_expected_min; expected
+ * arrivals only in the next hour), as the reference the fast path must
+ * equal exactly;
  * included by test_engine.c, which reads the engine's private state.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/xmalloc.h"
 #include "core/engine_private.h"
@@ -15,6 +19,7 @@
 #define REF_SERVICE_PRIOR_N 10
 #define REF_ARRIVAL_WINDOW_S 3600
 #define REF_ARRIVAL_MIN_S 1200
+#define REF_ARRIVAL_HORIZON_S 3600
 #define REF_PLAY_HORIZON_S (8 * 3600)
 #define REF_PLAY_MAX_STEPS 100000
 
@@ -121,6 +126,7 @@ struct ref_vqueue {
 	int nr, pr;                  /* interleave runs */
 	double gap[2], next[2];      /* expected arrivals: normal, priority:
 	                                seconds between, next at (0 = none) */
+
 };
 
 /* The play-out: waiting tickets per queue and per counter. */
@@ -134,6 +140,7 @@ struct ref_play {
 	struct ref_vqueue *q;
 	struct ref_vlist *asg;           /* per counter: assigned to it */
 	struct ref_vdue *dpool;
+	double until;                /* expected arrivals up to this, s */
 };
 
 /* qsort: tickets in arrival order. */
@@ -237,6 +244,66 @@ ref_play_rates(struct ref_play *P)
 		}
 }
 
+/* Seconds since local midnight of t. */
+static int
+ref_sod(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+/*
+ * Expected arrivals: over the next REF_ARRIVAL_HORIZON_S, or with
+ * open_hours until the session now is in closes (none between them).
+ */
+static double
+ref_until(const engine *e, int64_t now)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	int s, sod = ref_sod(now);
+
+	if (pol->nopen_hours == 0)
+		return REF_ARRIVAL_HORIZON_S;
+	for (s = 0; s < pol->nopen_hours; s++)
+		if (sod >= pol->open_from_s[s] && sod < pol->open_to_s[s])
+			return pol->open_to_s[s] - sod;
+	return 0;
+}
+
+/*
+ * Unix time paused counter ec is expected back, or -1 (takes no part):
+ * pause start + pause_expected_min; with open_hours, a pause begun outside
+ * them not before the next opening, and none after the last.
+ */
+static int64_t
+ref_pause_back(const engine *e, const struct engine_counter *ec)
+{
+	const struct config_policy *pol = &e->cfg->policy;
+	int64_t back = ec->since + (int64_t)pol->pause_expected_min * 60;
+	int s, sod = ref_sod(ec->since), inside = 0, next = -1;
+
+	if (pol->pause_expected_min <= 0)
+		return -1;
+	if (pol->nopen_hours == 0)
+		return back;
+	for (s = 0; s < pol->nopen_hours; s++) {
+		if (sod >= pol->open_from_s[s] && sod < pol->open_to_s[s])
+			inside = 1;
+		if (next < 0 && pol->open_from_s[s] > sod)
+			next = s;
+	}
+	if (inside)
+		return back;
+	if (next < 0)
+		return -1;
+	if (ec->since + pol->open_from_s[next] - sod > back)
+		back = ec->since + pol->open_from_s[next] - sod;
+	return back;
+}
+
 /*
  * Build the play-out of the waiting tickets at time now, with target (a
  * waiting ticket, listed or about to be issued, or NULL) among them.
@@ -307,6 +374,7 @@ ref_play_build(struct ref_play *P, const engine *e, const struct tk *target,
 		off += vq->nd;
 	}
 	ref_play_rates(P);
+	P->until = ref_until(e, now);
 	return ti;
 }
 
@@ -336,7 +404,8 @@ ref_play_arrive(struct ref_play *P, int q, double at)
 	int k;
 
 	for (k = 0; k < 2; k++)
-		while (vq->gap[k] > 0 && vq->next[k] <= at) {
+		while (vq->gap[k] > 0 && vq->next[k] <= at &&
+		    vq->next[k] <= P->until) {
 			ref_vpush(k ? &vq->prio : &vq->norm,
 			    ref_vadd(P, vq->next[k], NULL));
 			vq->next[k] += vq->gap[k];
@@ -381,9 +450,10 @@ ref_play_pick(struct ref_play *P, int c, double at, int *qq, int *pp, int *passe
 		return x;
 	}
 	for (i = 0; i < e->nserves[c]; i++) {
-		int q = e->serves[c][i].queue, lv = e->serves[c][i].level;
+		int q = e->serves[c][i].queue, lv = e->serves[c][i].level, k, a;
 		struct ref_vqueue *vq = &P->q[q];
 		const struct ref_vdue *d;
+		int64_t tgt = (int64_t)e->cfg->queues[q].target_wait_min * 60;
 
 		ref_play_arrive(P, q, at);
 		hn[i] = ref_vhead(P, &vq->norm);
@@ -395,10 +465,32 @@ ref_play_pick(struct ref_play *P, int c, double at, int *qq, int *pp, int *passe
 		nlevel[lv]++;
 		if ((d = ref_vdue_head(P, vq)) != NULL && now - d->due > 0 &&
 		    (over[lv] < 0 || now - d->due > overby[lv] ||
-		    (now - d->due == overby[lv] && d->idx < over[lv]))) {
+		    (now - d->due == overby[lv] &&
+		    P->t[d->idx].key < P->t[over[lv]].key))) {
 			over[lv] = d->idx;
 			overq[lv] = q;
 			overby[lv] = now - d->due;
+		}
+		/* The first expected visitor of each kind not yet called, due
+		 * at its arrival + the queue's target. */
+		for (k = 0; tgt > 0 && k < 2; k++) {
+			const struct ref_vlist *l = k ? &vq->prio : &vq->norm;
+			int64_t by;
+
+			for (a = l->h; a < l->n; a++)
+				if (P->t[l->v[a]].p == NULL && !P->t[l->v[a]].taken)
+					break;
+			if (a == l->n)
+				continue;
+			x = l->v[a];
+			by = now - (P->now + (int64_t)P->t[x].key + tgt);
+			if (by > 0 && (over[lv] < 0 || by > overby[lv] ||
+			    (by == overby[lv] && P->t[x].key <
+			    P->t[over[lv]].key))) {
+				over[lv] = x;
+				overq[lv] = q;
+				overby[lv] = by;
+			}
 		}
 	}
 	/* 1. Past target outranks. */
@@ -481,6 +573,17 @@ ref_play_run(struct ref_play *P, int ti, double *when)
 		const struct engine_counter *ec = &e->counters[c];
 		const struct tk *t;
 
+		if (ec->state == ENGINE_C_PAUSED &&
+		    ref_pause_back(e, ec) >= 0) {
+			/* Back when expected, not before now, then calls
+			 * after the call delay. */
+			int64_t back = ref_pause_back(e, ec);
+
+			alive[c] = 1;
+			free_at[c] = (back > P->now ? (double)(back - P->now) :
+			    0) + L.gap;
+			continue;
+		}
 		if (ec->state != ENGINE_C_OPEN)
 			continue;
 		alive[c] = 1;

@@ -191,6 +191,8 @@ test_minimal_and_defaults(void **state)
 	assert_int_equal(cfg->port, 8080);
 	assert_string_equal(cfg->listen, "127.0.0.1");
 	assert_int_equal(cfg->policy.daily_reset, 1);
+	assert_int_equal(cfg->policy.pause_expected_min, 20);
+	assert_int_equal(cfg->policy.nopen_hours, 0);
 	assert_int_equal(cfg->policy.target_override, 1);
 	assert_int_equal(cfg->policy.priority_first_free, 1);
 	/* A line defaults to our boards' 19200 8N1. */
@@ -326,6 +328,44 @@ test_ranges(void **state)
 	expect_ini_error("[counter 01]\n", "t.ini:17: duplicate section [counter 01] (first on line 14)");
 	expect_ini_error("[daemon]\nport = 70000\n",
 	    "t.ini:18: 'port' must be an integer 1-65535, got '70000'");
+}
+
+/* [policy] open_hours: up to four ascending sessions; errors name the line. */
+static void
+test_open_hours(void **state)
+{
+	struct config *cfg = NULL;
+	char text[4096], err[512];
+	static const char *bad[] = {
+		"11:30-07:30", "07:30-11:30, 11:00-17:00", "7:30-11:30",
+		"07:30-11:30;13:30-17:00", "07:30-24:01", "07:30-11:30,",
+		"01:00-02:00, 03:00-04:00, 05:00-06:00, 07:00-08:00, 09:00-10:00",
+		"",
+	};
+	size_t i;
+
+	(void)state;
+	snprintf(text, sizeof text, "%s[policy]\nopen_hours = 07:30-11:30 , "
+	    "13:30-17:00\npause_expected_min = 0\n", BASE);
+	if (parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->policy.nopen_hours, 2);
+	assert_int_equal(cfg->policy.open_from_s[0], 7 * 3600 + 1800);
+	assert_int_equal(cfg->policy.open_to_s[0], 11 * 3600 + 1800);
+	assert_int_equal(cfg->policy.open_from_s[1], 13 * 3600 + 1800);
+	assert_int_equal(cfg->policy.open_to_s[1], 17 * 3600);
+	assert_int_equal(cfg->policy.pause_expected_min, 0);
+	config_free(cfg);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char extra[256], want[512];
+
+		snprintf(extra, sizeof extra, "[policy]\nopen_hours = %s\n",
+		    bad[i]);
+		snprintf(want, sizeof want, "t.ini:18: open_hours must be up to 4 "
+		    "'HH:MM-HH:MM' separated by commas, each ending after it "
+		    "starts and after the one before, got '%s'", bad[i]);
+		expect_ini_error(extra, want);
+	}
 }
 
 static void
@@ -729,6 +769,7 @@ main(void)
 		cmocka_unit_test(test_key_outside_section),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_open_hours),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_serves_star),

@@ -92,6 +92,22 @@ cfg_init(void)
 	cfg.policy.daily_reset = 1;
 }
 
+/* Set cfg's opening hours from "HH:MM-HH:MM ..." (well-formed). */
+static void
+set_hours(const char *s)
+{
+	int n = 0, h1, m1, h2, m2, used;
+
+	while (n < CONFIG_MAX_OPEN_HOURS &&
+	    sscanf(s, " %d:%d-%d:%d%n", &h1, &m1, &h2, &m2, &used) == 4) {
+		cfg.policy.open_from_s[n] = h1 * 3600 + m1 * 60;
+		cfg.policy.open_to_s[n] = h2 * 3600 + m2 * 60;
+		n++;
+		s += used;
+	}
+	cfg.policy.nopen_hours = n;
+}
+
 /* Unix time of local day 2026-03-(2+dayoff) at hh:mm (TZ Asia/Ho_Chi_Minh). */
 static int64_t
 at(int dayoff, int hh, int mm)
@@ -2016,6 +2032,8 @@ test_restore_equivalence(void **state)
 	cfg_init();
 	cfg.policy.target_override = 1;
 	cfg.policy.backup_past_target = 1;
+	cfg.policy.pause_expected_min = 2;   /* paused counters count */
+	set_hours("08:00-10:00 10:30-18:00");
 	memset(&m, 0, sizeof m);
 	memset(&s, 0, sizeof s);
 	rng_state = 0x5eed1234abcdULL;
@@ -2159,6 +2177,125 @@ check_against_ref(engine *e)
 		}
 }
 
+/* Set cfg's opening hours to n sessions given as minute pairs from the
+ * local time of now (all within the day). */
+static void
+set_hours_from(int64_t now, const int *min, int n)
+{
+	time_t tt = (time_t)now;
+	struct tm tm;
+	int sod, i;
+
+	localtime_r(&tt, &tm);
+	sod = tm.tm_hour * 3600 + tm.tm_min * 60;
+	assert_true(sod + min[2 * n - 1] * 60 < 24 * 3600);
+	for (i = 0; i < n; i++) {
+		cfg.policy.open_from_s[i] = sod + min[2 * i] * 60;
+		cfg.policy.open_to_s[i] = sod + min[2 * i + 1] * 60;
+	}
+	cfg.policy.nopen_hours = n;
+}
+
+/*
+ * With opening hours, a counter paused between sessions (lunch) is
+ * expected back at the next opening, not pause_expected_min after it
+ * paused; one paused after the last session takes no part.
+ */
+static void
+test_pause_open_hours(void **state)
+{
+	engine *e = fresh();
+	int64_t id1, id2;
+	int ahead, est;
+
+	(void)state;
+	cfg.policy.pause_expected_min = 20;
+	set_hours("08:00-11:30 13:30-17:00");
+	open_counter(e, C4, at(0, 11, 0));
+	/* Lunch from 11:40: back at 13:30. */
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_PAUSE, C4, at(0, 11, 40)),
+	    0);
+	id1 = issue(e, QD, 0, at(0, 12, 0));
+	assert_int_equal(tkt(e, id1)->est_wait_s, 90 * 60);
+	/* Inside a session: pause start + 20 min, as without hours. */
+	open_counter(e, C4, at(0, 13, 30));
+	assert_int_equal(serve(e, C4, at(0, 13, 31)), id1);
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_PAUSE, C4, at(0, 14, 0)),
+	    0);
+	id1 = issue(e, QD, 0, at(0, 14, 5));
+	assert_int_equal(tkt(e, id1)->est_wait_s, 15 * 60);
+	/* Paused after the last session: takes no part (ahead x service). */
+	open_counter(e, C4, at(0, 16, 0));
+	assert_int_equal(serve(e, C4, at(0, 16, 1)), id1);
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_PAUSE, C4, at(0, 17, 5)),
+	    0);
+	id1 = issue(e, QD, 0, at(0, 17, 10));
+	id2 = issue(e, QD, 0, at(0, 17, 11));
+	assert_int_equal(tkt(e, id1)->est_wait_s, 0);
+	assert_int_equal(engine_position(e, id2, &ahead, &est), 0);
+	assert_int_equal(ahead, 1);
+	/* The two 1-s services count: (10 x 300 + 2) / 12. */
+	assert_int_equal(est, 250);
+	engine_free(e);
+}
+
+/*
+ * A paused counter is expected back at its pause start + pause_expected_min
+ * (at once when the pause has run longer), then calls as an open one; with
+ * pause_expected_min 0 it takes no part.  Nothing learned yet: hold =
+ * service (D: 5 min), no call delay.
+ */
+static void
+test_pause_return(void **state)
+{
+	engine *e = fresh();
+	int64_t id1, id2, id3;
+	int ahead, est;
+
+	(void)state;
+	cfg.policy.pause_expected_min = 20;
+	open_counter(e, C4, T0);
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_PAUSE, C4, T0 + 10), 0);
+	/* Back at T0 + 10 + 20 min. */
+	id1 = issue(e, QD, 0, T0 + 310);
+	assert_int_equal(tkt(e, id1)->est_wait_s, 900);
+	id2 = issue(e, QD, 0, T0 + 400);
+	assert_int_equal(tkt(e, id2)->est_wait_s, 810 + 300);
+	assert_int_equal(engine_position(e, id1, &ahead, &est), 0);
+	assert_int_equal(est, 810);
+	assert_int_equal(engine_position_one(e, id2, &ahead, &est), 0);
+	assert_int_equal(est, 1110);
+	/* The pause has run past 20 min: back now, never earlier. */
+	id3 = issue(e, QD, 0, T0 + 1500);
+	assert_int_equal(tkt(e, id3)->est_wait_s, 600);
+	assert_int_equal(engine_position(e, id1, &ahead, &est), 0);
+	assert_int_equal(est, 0);
+	assert_int_equal(engine_position(e, id2, &ahead, &est), 0);
+	assert_int_equal(est, 300);
+	/* Open again: an open counter, as before. */
+	open_counter(e, C4, T0 + 1600);
+	assert_int_equal(engine_position(e, id3, &ahead, &est), 0);
+	assert_int_equal(est, 600);
+	engine_free(e);
+
+	/* pause_expected_min = 0: the paused counter takes no part; with no
+	 * counter for D, ahead x service. */
+	e = fresh();
+	cfg.policy.pause_expected_min = 0;
+	open_counter(e, C4, T0);
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_PAUSE, C4, T0 + 10), 0);
+	id1 = issue(e, QD, 0, T0 + 310);
+	assert_int_equal(tkt(e, id1)->est_wait_s, 0);
+	id2 = issue(e, QD, 0, T0 + 400);
+	assert_int_equal(tkt(e, id2)->est_wait_s, 300);
+	/* A closed counter takes no part whatever pause_expected_min says. */
+	cfg.policy.pause_expected_min = 20;
+	assert_int_equal(at_counter(e, ENGINE_COUNTER_CLOSE, C4, T0 + 500), 0);
+	assert_int_equal(engine_position(e, id2, &ahead, &est), 0);
+	assert_int_equal(est, 300);
+	engine_free(e);
+}
+
 /*
  * The fast estimator (shared hall per version, slotted-in ticket, one
  * play-out for all live positions) gives exactly the figures of the
@@ -2183,6 +2320,18 @@ test_estimate_matches_reference(void **state)
 		cfg.policy.backup_past_target = seed / 2 % 2;
 		cfg.policy.priority_first_free = seed != 2;
 		cfg.policy.transfer_keeps_place = seed % 2;
+		/* Paused counters back after 0 (take no part), 1, 3, 8 min:
+		 * pauses that end within the play-out and pauses overrun. */
+		cfg.policy.pause_expected_min = (int[]){ 0, 1, 0, 3, 8 }[seed];
+		/* Opening hours with gaps inside the seed's run (about 3 h
+		 * from now) for two seeds: arrivals until the session closes,
+		 * none between, pauses begun between sessions back at the
+		 * next opening, none after the last. */
+		if (seed == 3)
+			set_hours_from(now, (const int[]){ 10, 30, 45, 65, 80,
+			    100, 115, 135 }, 4);
+		else if (seed == 4)
+			set_hours_from(now, (const int[]){ 0, 40, 70, 110 }, 2);
 		memset(&m, 0, sizeof m);
 		rng_state = 0x243f6a8885a308d3ULL * (uint64_t)seed;
 		e = engine_new(&cfg);
@@ -2258,6 +2407,8 @@ main(void)
 		cmocka_unit_test(test_recalls_left),
 		cmocka_unit_test(test_restore_equivalence),
 		cmocka_unit_test(test_random_invariants),
+		cmocka_unit_test(test_pause_return),
+		cmocka_unit_test(test_pause_open_hours),
 		cmocka_unit_test(test_estimate_matches_reference),
 	};
 

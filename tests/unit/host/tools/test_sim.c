@@ -391,6 +391,21 @@ test_figures_hand_day(void **state)
 	assert_int_equal(r.est_err_median, 300);
 	assert_int_equal(r.est_err_p90, 900);
 	assert_true(r.est_within == 1.0);
+	/* By band of the estimate (0, 14, 28 min) the waits in minutes (0,
+	 * 9, 13); the errors in minutes (0, 5, 15). */
+	assert_int_equal(sim_est_band(0), 0);
+	assert_int_equal(sim_est_band(59), 0);
+	assert_int_equal(sim_est_band(300), 5);
+	assert_int_equal(sim_est_band(840), 9);
+	assert_int_equal(sim_est_band(1680), 12);
+	assert_int_equal(sim_est_band(150 * 60), SIM_EST_BANDS - 1);
+	assert_int_equal(sim_est_band(1000 * 60), SIM_EST_BANDS - 1);
+	assert_int_equal(r.est_hist[0][0], 1);
+	assert_int_equal(r.est_hist[9][9], 1);
+	assert_int_equal(r.est_hist[12][13], 1);
+	assert_int_equal(r.est_errhist[0], 1);
+	assert_int_equal(r.est_errhist[5], 1);
+	assert_int_equal(r.est_errhist[15], 1);
 	assert_int_equal(r.end_s, 12 * 3600);
 }
 
