@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "daemon/http/api.h"
@@ -34,6 +35,23 @@ onestopd_on_signal(int sig)
 {
 	(void)sig;
 	onestopd_stop = 1;
+}
+
+/*
+ * Raise the soft limit on open files to the hard one: the HTTP server keeps
+ * up to GUARD_CONN_MAX connections (host/docs/api.md), more than the usual
+ * soft limit of 1024, and a refused accept() would leave them in the backlog.
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot raise the open file limit");
 }
 
 static void __attribute__((noreturn))
@@ -323,6 +341,7 @@ main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 
+	raise_nofile();
 	l = loop_new();
 	if ((a = api_start(c, l, core_config(c)->listen, core_config(c)->port, err,
 	    sizeof err)) == NULL) {

@@ -70,6 +70,7 @@ struct api {
 	devbus *devbus;          /* RS-485 lines, or NULL */
 	devprint *devprint;      /* ticket printers, or NULL */
 	struct pwcheck *pw;      /* password checks off the core thread */
+	struct guard *guard;     /* connection deadlines, accept policy */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };

@@ -34,6 +34,7 @@
 
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
+#include "daemon/http/guard.h"
 #include "common/log.h"
 #include "daemon/http/pwcheck.h"
 #include "common/strnum.h"
@@ -389,6 +390,7 @@ api_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		r->route = api_route_find(method, url, r, &r->route_status);
 		r->max = r->route != NULL ? r->route->body_max : API_NOROUTE_MAX;
 		*con_cls = r;
+		guard_phase(conn, GUARD_BODY);
 		return MHD_YES;
 	}
 	if (r->phase == REQ_READING && *upload_data_size > 0) {
@@ -411,8 +413,11 @@ api_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	switch (r->phase) {
 	case REQ_READING:
-		if (api_dispatch(r) == MHD_YES)
+		guard_phase(conn, GUARD_ANSWER);
+		if (api_dispatch(r) == MHD_YES) {
+			guard_phase(conn, GUARD_STREAM);
 			return MHD_YES;      /* a stream was queued */
+		}
 		if (r->phase == REQ_STREAM)
 			return MHD_NO;       /* a stream that could not be queued */
 		if (r->phase == REQ_WAITING) {
@@ -436,8 +441,9 @@ api_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 
 	(void)cls;
-	(void)conn;
 	(void)toe;
+	/* The connection waits for its next request's headers. */
+	guard_phase(conn, GUARD_HEADERS);
 	if (r == NULL)
 		return;
 	free(r->body);
@@ -512,20 +518,25 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	a = xcalloc(1, sizeof *a);
 	a->core = c;
 	a->loop = l;
+	a->guard = guard_new(l);
+	/* Limits: host/docs/api.md.  The idle timeout restarts on every byte;
+	   the guard's deadlines (guard.h) do not. */
 	a->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-	    (uint16_t)port, NULL, NULL, api_handler, a,
+	    (uint16_t)port, guard_accept, a->guard, api_handler, a,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)GUARD_CONN_MAX,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)GUARD_PER_ADDR,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)128,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, a->guard,
 	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, a,
 	    MHD_OPTION_EXTERNAL_LOGGER, api_mhd_log, a,
 	    MHD_OPTION_END);
 	if (a->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
+		guard_free(a->guard);
 		free(a);
 		return NULL;
 	}
@@ -581,6 +592,7 @@ api_stop(api *a)
 	loop_del_timer(a->loop, a->tick_timer);
 	loop_del_timer(a->loop, a->ping_timer);
 	MHD_stop_daemon(a->mhd);
+	guard_free(a->guard);
 	free(a->web_root);
 	free(a);
 }
