@@ -8,8 +8,9 @@
  * checked here, and only then does its handler run against the core.  An answer that shows state
  * changed in the open batch is held (the connection suspended) until the
  * batch is committed; if the commit fails the answer becomes a 500.
- * Event-stream clients read committed events from the store, so a client
- * that reconnects with Last-Event-ID gets exactly what it missed.
+ * Event-stream clients read committed events formatted once into a ring
+ * (sse.c), or from the store when behind it, so a client that reconnects
+ * with Last-Event-ID gets exactly what it missed.
  */
 #include "daemon/http/api.h"
 
@@ -518,6 +519,7 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	a = xcalloc(1, sizeof *a);
 	a->core = c;
 	a->loop = l;
+	api_sse_init(a);
 	a->guard = guard_new(l);
 	/* Limits: host/docs/api.md.  The idle timeout restarts on every byte;
 	   the guard's deadlines (guard.h) do not. */
@@ -537,6 +539,7 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	if (a->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
 		guard_free(a->guard);
+		api_sse_fini(a);
 		free(a);
 		return NULL;
 	}
@@ -592,6 +595,7 @@ api_stop(api *a)
 	loop_del_timer(a->loop, a->tick_timer);
 	loop_del_timer(a->loop, a->ping_timer);
 	MHD_stop_daemon(a->mhd);
+	api_sse_fini(a);
 	guard_free(a->guard);
 	free(a->web_root);
 	free(a);
