@@ -74,6 +74,7 @@ struct api {
 	devprint *devprint;      /* ticket printers, or NULL */
 	struct pwcheck *pw;      /* password checks off the core thread */
 	struct guard *guard;     /* connection deadlines, accept policy */
+	struct statswork *statswork;     /* statistics off the core thread */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };

@@ -38,6 +38,7 @@
 #include "daemon/http/guard.h"
 #include "common/log.h"
 #include "daemon/http/pwcheck.h"
+#include "daemon/http/statswork.h"
 #include "common/strnum.h"
 #include "common/vntext.h"
 #include "core/search.h"
@@ -549,6 +550,7 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	a->port = info != NULL ? info->port : port;
 	loop_add_fd(l, a->fd, POLLIN, api_on_fd, a);
 	a->pw = pwcheck_start(l);
+	a->statswork = statswork_start(l, core_config(c));
 	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
 	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
 	return a;
@@ -588,6 +590,7 @@ api_stop(api *a)
 	   final commit. */
 	api_sse_wake(a, 0, 1);
 	pwcheck_stop(a->pw);
+	statswork_stop(a->statswork);
 	core_flush(a->core);
 	MHD_run(a->mhd);
 	MHD_run(a->mhd);
