@@ -10,6 +10,7 @@ HOST_HARNESS := $(B)/tests/integration/host/harness.o
 TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
+	$(B)/tests/integration/host/flood \
 	$(B)/tests/bench/host/bench_api
 
 $(B)/tests/integration/host/torture: $(B)/tests/integration/host/torture.o $(HOST_HARNESS)
@@ -19,6 +20,9 @@ $(B)/tests/integration/host/api_test: $(B)/tests/integration/host/api_test.o $(H
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/integration/host/flood: $(B)/tests/integration/host/flood.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNESS)

@@ -107,7 +107,7 @@ struct req {
 #define API_SSE_RING_N 8192              /* events formatted for all streams */
 #define API_SSE_RING_BYTES (4u << 20)    /* their text at most */
 #define API_SSE_LAG_MAX (64u << 10)      /* a stream further behind is dropped */
-#define API_SSE_SNDBUF (64 << 10)        /* socket send buffer of a stream */
+#define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
 
 struct sse {
 	api *a;
