@@ -11,7 +11,8 @@ TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
 	$(B)/tests/integration/host/flood \
-	$(B)/tests/bench/host/bench_api
+	$(B)/tests/bench/host/bench_api \
+	$(B)/tests/bench/host/bench_flood
 
 $(B)/tests/integration/host/torture: $(B)/tests/integration/host/torture.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -28,7 +29,9 @@ $(B)/tests/integration/host/flood: $(B)/tests/integration/host/flood.o $(HOST_HA
 $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(B)/tests/bench/host/bench_flood: $(B)/tests/bench/host/bench_flood.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build: $(TEST_PROGRAMS)
 
-BENCHES += $(B)/tests/bench/host/bench_api
+BENCHES += $(B)/tests/bench/host/bench_api tests/bench/host/bench_flood.sh

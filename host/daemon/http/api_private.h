@@ -67,6 +67,8 @@ struct api {
 	int64_t sse_woken_id;
 	struct sse_ring *ring;   /* committed events formatted once (sse.c) */
 	unsigned sse_count;      /* open streams */
+	struct sse *sse_cursor;  /* the next stream of the sweep, or NULL */
+	int sse_again;           /* another sweep after this one */
 	unsigned long sse_dropped;       /* streams dropped for falling behind */
 	uint64_t tick_timer, ping_timer;
 	char *web_root;          /* static pages, or NULL */
@@ -108,6 +110,7 @@ struct req {
 #define API_SSE_RING_BYTES (4u << 20)    /* their text at most */
 #define API_SSE_LAG_MAX (64u << 10)      /* a stream further behind is dropped */
 #define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
+#define API_SSE_SWEEP 128                /* streams woken per loop turn */
 
 struct sse {
 	api *a;
@@ -168,6 +171,7 @@ cJSON *api_user_json(const struct store_user *u);
  * end them), and the ping timer. */
 void api_sse_wake(api *a, int ping, int close);
 void api_sse_init(api *a);
+int api_sse_sweep(api *a);
 void api_sse_fini(api *a);
 int64_t api_ping(void *arg);
 

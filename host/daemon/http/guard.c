@@ -3,9 +3,10 @@
  * server (see guard.h).  Every open connection has a record in a list, in
  * the order it last changed phase; the records of each address are counted
  * in a small hash table.  A timer, once a second, shuts down the sockets of
- * the connections past their deadline: shutdown() makes the socket readable
- * at end of file, and libmicrohttpd closes the connection the next time it
- * runs, calling guard_notify() with MHD_CONNECTION_NOTIFY_CLOSED.
+ * the connections past their deadline (with SO_LINGER 0, so that the close
+ * resets the connection): shutdown() makes the socket readable at end of
+ * file, and libmicrohttpd closes the connection the next time it runs,
+ * calling guard_notify() with MHD_CONNECTION_NOTIFY_CLOSED.
  */
 #include "daemon/http/guard.h"
 
@@ -156,6 +157,7 @@ guard_tick(void *arg)
 {
 	guard *g = arg;
 	int64_t now = loop_now_ms();
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	struct gconn *c;
 
 	/* The list is in order of phase change, but the phases' limits differ,
@@ -170,6 +172,8 @@ guard_tick(void *arg)
 		log_debug("http: connection %d past its %s deadline: closed", c->fd,
 		    c->phase == GUARD_HEADERS ? "headers" : c->phase == GUARD_BODY ?
 		    "body" : "answer");
+		/* A reset: nothing the client has not read is kept for it. */
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 		shutdown(c->fd, SHUT_RDWR);
 	}
 	return GUARD_TICK_MS;

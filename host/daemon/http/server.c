@@ -487,6 +487,15 @@ api_run(api *a)
 	   sockets were writable all along, so epoll would not say so again). */
 	MHD_run(a->mhd);
 	MHD_run(a->mhd);
+	/* Then the event streams, a slice of them per turn (sse.c). */
+	if (a->sse_cursor != NULL) {
+		int more = api_sse_sweep(a);
+
+		MHD_run(a->mhd);
+		MHD_run(a->mhd);
+		if (more)
+			return 1;
+	}
 	/* libmicrohttpd may still hold ready connections of its own (a
 	   keep-alive connection whose next request came while it was busy):
 	   it says so with a zero timeout, and then the loop must not sleep. */

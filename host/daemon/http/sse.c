@@ -12,9 +12,10 @@
  * What a stream may hold is bounded: its socket's send buffer is set small
  * (API_SSE_SNDBUF), and a stream that has more than API_SSE_LAG_MAX bytes of
  * the ring still to send, or whose next event has left the ring, is
- * dropped: its socket is shut down, and the client reconnects with its
+ * dropped: its connection is reset, and the client reconnects with its
  * Last-Event-ID and loses nothing.  A client with nothing to read is
- * suspended until the next commit or the ping timer wakes it.
+ * suspended until the next commit or the ping timer wakes it; a commit
+ * wakes the streams a slice at a time (api_sse_sweep), after the answers.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -211,8 +212,14 @@ api_sse_drop(struct sse *s)
 	ci = MHD_get_connection_info(s->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	log_debug("event stream: a client %" PRId64 " events behind dropped",
 	    s->a->ring->last - s->last_sent);
-	if (ci != NULL)
+	if (ci != NULL) {
+		/* Reset, not FIN: a FIN would wait behind the data the client
+		   does not read, and the socket would outlive the connection. */
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 		shutdown(ci->connect_fd, SHUT_RDWR);
+	}
 	if (s->suspended) {
 		s->suspended = 0;
 		MHD_resume_connection(s->conn);
@@ -285,6 +292,8 @@ api_sse_free(void *cls)
 {
 	struct sse *s = cls;
 
+	if (s->a->sse_cursor == s)
+		s->a->sse_cursor = s->next;
 	if (s->prev != NULL)
 		s->prev->next = s->next;
 	else
@@ -330,24 +339,51 @@ api_sse_lag(const struct sse *s)
 	return g->end - g->ent[(g->head + (size_t)i) % API_SSE_RING_N].pos - s->part;
 }
 
+/*
+ * New events are committed: put them in the ring, and start a sweep over
+ * the streams (or, when one is under way, another one after it).
+ */
 void
 api_events_committed(api *a)
 {
 	int64_t id = core_committed_event_id(a->core);
-	struct sse *s, *next;
 
 	if (id == a->sse_woken_id)
 		return;
 	a->sse_woken_id = id;
 	api_sse_ring_fill(a);
-	for (s = a->sse_head; s != NULL; s = next) {
-		next = s->next;
+	if (a->sse_cursor != NULL)
+		a->sse_again = 1;
+	else
+		a->sse_cursor = a->sse_head;
+}
+
+/*
+ * One step of the sweep: wake up to API_SSE_SWEEP streams from the cursor
+ * (those waiting for events), drop those too far behind.  The server calls
+ * it after sending the turn's answers, so that telling a thousand streams
+ * never holds an answer back; the loop does not sleep while a sweep is
+ * under way.  Returns 1 while it is.
+ */
+int
+api_sse_sweep(api *a)
+{
+	struct sse *s;
+	int n;
+
+	for (n = 0; n < API_SSE_SWEEP && (s = a->sse_cursor) != NULL; n++) {
+		a->sse_cursor = s->next;
 		if (s->suspended) {
 			s->suspended = 0;
 			MHD_resume_connection(s->conn);
 		} else if (!s->closed && api_sse_lag(s) > API_SSE_LAG_MAX)
 			api_sse_drop(s);
 	}
+	if (a->sse_cursor == NULL && a->sse_again) {
+		a->sse_again = 0;
+		a->sse_cursor = a->sse_head;
+	}
+	return a->sse_cursor != NULL;
 }
 
 int64_t

@@ -149,8 +149,8 @@ raise_nofile(void)
 #define SLOW_END_S 40            /* bound of the wait for the deadline */
 
 struct slowconn {
-	int fd;                  /* -1 once ended */
-	int started;             /* the request line is written */
+	int fd;                  /* -1 once ended (or never connected) */
+	int started;             /* connected, the request line written */
 };
 
 /*
@@ -161,13 +161,12 @@ struct slowconn {
 static int
 slow_turn(struct slowconn *c, struct pollfd *pf, int wait_ms, int tick)
 {
-	static const char start[] = "GET /healthz HTTP/1.1\r\nHost: flood\r\nX-Slow: ";
 	char buf[4096];
 	int i, open = 0;
 
 	for (i = 0; i < SLOW_N; i++) {
 		pf[i].fd = c[i].fd;
-		pf[i].events = c[i].started ? POLLIN : POLLIN | POLLOUT;
+		pf[i].events = POLLIN;
 		pf[i].revents = 0;
 	}
 	poll(pf, SLOW_N, wait_ms);
@@ -183,11 +182,7 @@ slow_turn(struct slowconn *c, struct pollfd *pf, int wait_ms, int tick)
 				continue;
 			}
 		}
-		if (!c[i].started && (pf[i].revents & POLLOUT)) {
-			if (write_all(c[i].fd, start, sizeof start - 1) == 0)
-				c[i].started = 1;
-		} else if (c[i].started && tick && write(c[i].fd, "a", 1) != 1 &&
-		    errno != EAGAIN) {
+		if (tick && write(c[i].fd, "a", 1) != 1 && errno != EAGAIN) {
 			close(c[i].fd);
 			c[i].fd = -1;
 			continue;
@@ -216,13 +211,33 @@ case_slow(void)
 		return;
 	}
 	current = &d;
+	/* One after the other, each connected before the next. */
 	for (i = 0; i < SLOW_N; i++) {
-		c[i].fd = tcp_from(i % 2 ? "127.0.0.3" : "127.0.0.2", d.port, 0, 1);
+		static const char start[] = "GET /healthz HTTP/1.1\r\nHost: flood\r\nX-Slow: ";
+		struct pollfd p1;
+
 		c[i].started = 0;
+		c[i].fd = tcp_from(i % 2 ? "127.0.0.3" : "127.0.0.2", d.port, 0, 1);
+		p1.fd = c[i].fd;
+		p1.events = POLLOUT;
+		if (c[i].fd >= 0 && poll(&p1, 1, 2000) == 1 && (p1.revents & POLLOUT) &&
+		    write_all(c[i].fd, start, sizeof start - 1) == 0)
+			c[i].started = 1;
+		else if (c[i].fd >= 0) {
+			close(c[i].fd);
+			c[i].fd = -1;
+		}
 	}
-	/* Let every connection write its request line and a first byte. */
-	slow_turn(c, pf, 200, 0);
-	slow_turn(c, pf, 200, 1);
+	/* Trickle for three ticks, so that the server has taken every
+	   connection it will take (and refused the others) by then. */
+	t0 = last_tick = hn_now_ms();
+	while (hn_now_ms() - t0 < 3000.0) {
+		int tick = hn_now_ms() - last_tick >= 1000.0;
+
+		if (tick)
+			last_tick = hn_now_ms();
+		slow_turn(c, pf, 250, tick);
+	}
 	held = slow_turn(c, pf, 0, 0);
 	hn_http_init(&h, d.port, NULL);
 	h.timeout_ms = 5000;
@@ -514,19 +529,40 @@ case_stall(void)
 	pthread_mutex_unlock(&rd.mu);
 	/* Now read the stalled streams: each must end (dropped), and a reconnect
 	   after its last complete event must give the rest, exactly. */
+	/* All at once: until each has ended or none has said anything for 5 s. */
+	for (;;) {
+		static struct pollfd pf[STALL_N];
+		char buf[16384];
+		int n = 0;
+
+		for (i = 0; i < STALL_N; i++) {
+			pf[i].fd = fds[i];
+			pf[i].events = POLLIN;
+			n += fds[i] >= 0;
+		}
+		if (n == 0 || poll(pf, STALL_N, 5000) <= 0)
+			break;
+		for (i = 0; i < STALL_N; i++) {
+			ssize_t k;
+
+			if (fds[i] < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if ((k = read(fds[i], buf, sizeof buf)) > 0) {
+				sse_feed(&ss[i], buf, (size_t)k);
+				continue;
+			}
+			close(fds[i]);
+			fds[i] = -1;
+			dropped++;
+		}
+	}
 	ended_all = 1;
 	for (i = 0; i < STALL_N; i++) {
-		int rc;
-
-		if (fds[i] < 0)
-			continue;
-		rc = sse_drain(fds[i], &ss[i], 0, 5000);
-		close(fds[i]);
-		fds[i] = -1;
-		if (rc == 1)
-			dropped++;
-		else
+		if (fds[i] >= 0) {
 			ended_all = 0;
+			close(fds[i]);
+			fds[i] = -1;
+		}
 		if (sse_last(&ss[i]) < final) {
 			int fd = sse_open(i % 2 ? "127.0.0.5" : "127.0.0.4", d.port, h.token,
 			    sse_last(&ss[i]), 0);
