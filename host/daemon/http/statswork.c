@@ -4,6 +4,7 @@
  * byte on a pipe wakes the loop, whose callback runs the done functions on
  * its own thread, oldest first.  A second mutex is held by the worker while
  * a job runs: statswork_hold() takes it to keep the worker between jobs.
+ * The worker runs at nice 10, so that it takes the CPU the core leaves.
  *
  * Tests: when ONESTOPD_TEST_STATS_GATE names a file (a FIFO), the worker
  * reads one byte from it before each job, so a test can hold a report for
@@ -18,10 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/xmalloc.h"
+
+#define STATSWORK_NICE 10
 
 struct swjob {
 	statswork_run_fn *run;
@@ -87,6 +91,10 @@ statswork_main(void *arg)
 	struct swjob *j;
 	ssize_t n;
 
+	/* Below the core thread: on a busy machine a report may wait, a
+	   command should not (on Linux this thread's nice value alone). */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), STATSWORK_NICE) != 0)
+		log_debug("statistics: cannot lower the worker's priority: %s", strerror(errno));
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (w->todo == NULL && !w->stopping)
