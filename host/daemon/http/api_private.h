@@ -69,6 +69,8 @@ struct api {
 	unsigned sse_count;      /* open streams */
 	struct sse *sse_cursor;  /* the next stream of the sweep, or NULL */
 	int sse_again;           /* another sweep after this one */
+	int64_t sse_swept_ms;    /* when the last sweep began (loop ms) */
+	uint64_t sse_timer;      /* starts a sweep put off, or 0 */
 	unsigned long sse_dropped;       /* streams dropped for falling behind */
 	uint64_t tick_timer, ping_timer;
 	char *web_root;          /* static pages, or NULL */
@@ -111,6 +113,7 @@ struct req {
 #define API_SSE_LAG_MAX (64u << 10)      /* a stream further behind is dropped */
 #define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
 #define API_SSE_SWEEP 128                /* streams woken per loop turn */
+#define API_SSE_EVERY_MS 100             /* a sweep at most this often */
 
 struct sse {
 	api *a;

@@ -15,7 +15,8 @@
  * dropped: its connection is reset, and the client reconnects with its
  * Last-Event-ID and loses nothing.  A client with nothing to read is
  * suspended until the next commit or the ping timer wakes it; a commit
- * wakes the streams a slice at a time (api_sse_sweep), after the answers.
+ * wakes the streams a slice at a time (api_sse_sweep), after the answers,
+ * at most every API_SSE_EVERY_MS.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,6 +31,7 @@
 #include "common/log.h"
 #include "common/strnum.h"
 #include "common/xmalloc.h"
+#include "core/loop.h"
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
 
@@ -339,10 +341,43 @@ api_sse_lag(const struct sse *s)
 	return g->end - g->ent[(g->head + (size_t)i) % API_SSE_RING_N].pos - s->part;
 }
 
+static void api_sse_start(api *a);
+
+static int64_t
+api_sse_timer(void *arg)
+{
+	api *a = arg;
+
+	a->sse_timer = 0;
+	api_sse_start(a);
+	return LOOP_NO_MORE;
+}
+
 /*
- * New events are committed: put them in the ring, and start a sweep over
- * the streams (or, when one is under way, another one after it).
+ * Start a sweep over the streams: now, or when one is under way after it,
+ * and never sooner than API_SSE_EVERY_MS after the last one began (a timer
+ * then starts it).  The events of several commits thus go out together, in
+ * one write per stream.
  */
+static void
+api_sse_start(api *a)
+{
+	int64_t now = loop_now_ms(), wait = a->sse_swept_ms + API_SSE_EVERY_MS - now;
+
+	if (a->sse_cursor != NULL) {
+		a->sse_again = 1;
+		return;
+	}
+	if (wait > 0) {
+		if (a->sse_timer == 0)
+			a->sse_timer = loop_add_timer(a->loop, wait, api_sse_timer, a);
+		return;
+	}
+	a->sse_swept_ms = now;
+	a->sse_cursor = a->sse_head;
+}
+
+/* New events are committed: put them in the ring and tell the streams. */
 void
 api_events_committed(api *a)
 {
@@ -352,10 +387,7 @@ api_events_committed(api *a)
 		return;
 	a->sse_woken_id = id;
 	api_sse_ring_fill(a);
-	if (a->sse_cursor != NULL)
-		a->sse_again = 1;
-	else
-		a->sse_cursor = a->sse_head;
+	api_sse_start(a);
 }
 
 /*
@@ -381,7 +413,7 @@ api_sse_sweep(api *a)
 	}
 	if (a->sse_cursor == NULL && a->sse_again) {
 		a->sse_again = 0;
-		a->sse_cursor = a->sse_head;
+		api_sse_start(a);
 	}
 	return a->sse_cursor != NULL;
 }
@@ -446,6 +478,9 @@ api_sse_fini(api *a)
 	struct sse_ring *g = a->ring;
 	size_t i;
 
+	if (a->sse_timer != 0)
+		loop_del_timer(a->loop, a->sse_timer);
+	a->sse_timer = 0;
 	if (g == NULL)
 		return;
 	for (i = 0; i < g->n; i++)
