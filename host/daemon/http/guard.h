@@ -29,7 +29,7 @@ typedef struct guard guard;
 #define GUARD_CROWD_ADDR 16       /* ...an address holding this many is refused */
 #define GUARD_HEADERS_S 10        /* a request's headers, from connect or the last answer */
 #define GUARD_BODY_S 30           /* its body, from the end of its headers */
-#define GUARD_ANSWER_S 120        /* taking its answer (not a stream) */
+#define GUARD_ANSWER_S 300        /* computing and taking its answer (not a stream) */
 
 enum guard_phase {
 	GUARD_HEADERS,           /* waiting for a request's headers */
