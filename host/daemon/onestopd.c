@@ -16,6 +16,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "daemon/http/api.h"
 #include "core/config.h"
 #include "core/core.h"
@@ -266,6 +268,11 @@ main(int argc, char **argv)
 	void *ctx[3];
 	struct sigaction sa;
 	sigset_t mask;
+
+	/* No memory statistics in sqlite: they take one process-wide mutex on
+	   every allocation, which the statistics worker's reports and the core
+	   thread's commits would contend for (before any other sqlite call). */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
 	while ((ch = getopt_long(argc, argv, "c:l:p:d:w:nvsh", longopts, NULL)) != -1) {
 		switch (ch) {
