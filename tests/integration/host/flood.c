@@ -7,6 +7,8 @@
  *            header byte a second: another address still gets /healthz,
  *            and every one of them is closed by the headers deadline
  *            although its bytes keep coming
+ *   crowd    1,792 connections from 14 addresses: past 1,536 open an
+ *            address holding 16 is refused, a new address still gets in
  *   stall    200 event streams that never read while 1500 commands are
  *            answered: every command is answered, every stalled stream is
  *            dropped, a stream that reads gets every event, and each dropped
@@ -159,18 +161,18 @@ struct slowconn {
  * to each open one.  Returns the connections still open.
  */
 static int
-slow_turn(struct slowconn *c, struct pollfd *pf, int wait_ms, int tick)
+slow_turn_n(struct slowconn *c, struct pollfd *pf, int nc, int wait_ms, int tick)
 {
 	char buf[4096];
 	int i, open = 0;
 
-	for (i = 0; i < SLOW_N; i++) {
+	for (i = 0; i < nc; i++) {
 		pf[i].fd = c[i].fd;
 		pf[i].events = POLLIN;
 		pf[i].revents = 0;
 	}
-	poll(pf, SLOW_N, wait_ms);
-	for (i = 0; i < SLOW_N; i++) {
+	poll(pf, (nfds_t)nc, wait_ms);
+	for (i = 0; i < nc; i++) {
 		if (c[i].fd < 0)
 			continue;
 		if (pf[i].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -190,6 +192,34 @@ slow_turn(struct slowconn *c, struct pollfd *pf, int wait_ms, int tick)
 		open++;
 	}
 	return open;
+}
+
+static int
+slow_turn(struct slowconn *c, struct pollfd *pf, int wait_ms, int tick)
+{
+	return slow_turn_n(c, pf, SLOW_N, wait_ms, tick);
+}
+
+/* Connect from src and write a request line and a first header; 0 or -1. */
+static int
+slow_connect(struct slowconn *c, const char *src, int port)
+{
+	static const char start[] = "GET /healthz HTTP/1.1\r\nHost: flood\r\nX-Slow: ";
+	struct pollfd p1;
+
+	c->started = 0;
+	c->fd = tcp_from(src, port, 0, 1);
+	p1.fd = c->fd;
+	p1.events = POLLOUT;
+	if (c->fd >= 0 && poll(&p1, 1, 2000) == 1 && (p1.revents & POLLOUT) &&
+	    write_all(c->fd, start, sizeof start - 1) == 0) {
+		c->started = 1;
+		return 0;
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	return -1;
 }
 
 static void
@@ -212,22 +242,8 @@ case_slow(void)
 	}
 	current = &d;
 	/* One after the other, each connected before the next. */
-	for (i = 0; i < SLOW_N; i++) {
-		static const char start[] = "GET /healthz HTTP/1.1\r\nHost: flood\r\nX-Slow: ";
-		struct pollfd p1;
-
-		c[i].started = 0;
-		c[i].fd = tcp_from(i % 2 ? "127.0.0.3" : "127.0.0.2", d.port, 0, 1);
-		p1.fd = c[i].fd;
-		p1.events = POLLOUT;
-		if (c[i].fd >= 0 && poll(&p1, 1, 2000) == 1 && (p1.revents & POLLOUT) &&
-		    write_all(c[i].fd, start, sizeof start - 1) == 0)
-			c[i].started = 1;
-		else if (c[i].fd >= 0) {
-			close(c[i].fd);
-			c[i].fd = -1;
-		}
-	}
+	for (i = 0; i < SLOW_N; i++)
+		slow_connect(&c[i], i % 2 ? "127.0.0.3" : "127.0.0.2", d.port);
 	/* Trickle for three ticks, so that the server has taken every
 	   connection it will take (and refused the others) by then. */
 	t0 = last_tick = hn_now_ms();
@@ -261,6 +277,73 @@ case_slow(void)
 	st = hn_req(&h, "GET", "/healthz", NULL, NULL);
 	check(st == 200, "slow: /healthz still answers (HTTP %ld)", st);
 	for (i = 0; i < SLOW_N; i++)
+		if (c[i].fd >= 0)
+			close(c[i].fd);
+	hn_http_free(&h);
+	current = NULL;
+	hn_cleanup(&d, failures > 0);
+}
+
+/* ---- crowd ---------------------------------------------------------------- */
+
+#define CROWD_ADDRS 14           /* x 128 each: more than the 1,536 of GUARD_CROWDED */
+#define CROWD_PER 128
+#define CROWD_N (CROWD_ADDRS * CROWD_PER)
+
+/*
+ * 14 addresses open 128 connections each: past 1,536 open connections an
+ * address holding 16 is refused, so at most 1,536 + 16 per address are held,
+ * and a new address still gets in.
+ */
+static void
+case_crowd(void)
+{
+	static struct slowconn c[CROWD_N];
+	static struct pollfd pf[CROWD_N];
+	struct hn_daemon d;
+	struct hn_http h;
+	struct slowconn fresh;
+	char src[32];
+	double t0, last_tick;
+	long st;
+	int i, held, in;
+
+	printf("# crowd: %d connections from %d addresses\n", CROWD_N, CROWD_ADDRS);
+	raise_nofile();
+	if (hn_init(&d, "flood-crowd") != 0 || hn_start(&d) != 0) {
+		check(0, "crowd: the daemon starts");
+		hn_cleanup(&d, 1);
+		return;
+	}
+	current = &d;
+	for (i = 0; i < CROWD_N; i++) {
+		snprintf(src, sizeof src, "127.0.0.%d", 30 + i / CROWD_PER);
+		slow_connect(&c[i], src, d.port);
+	}
+	/* Two ticks for the server to take or refuse each. */
+	t0 = last_tick = hn_now_ms();
+	while (hn_now_ms() - t0 < 2000.0) {
+		int tick = hn_now_ms() - last_tick >= 1000.0;
+
+		if (tick)
+			last_tick = hn_now_ms();
+		slow_turn_n(c, pf, CROWD_N, 250, tick);
+	}
+	held = slow_turn_n(c, pf, CROWD_N, 0, 0);
+	check(held >= 1536 && held <= 1536 + 2 * 16 + 16, "crowd: past 1,536 connections "
+	    "the addresses that hold many are refused (%d held of %d, at most %d)", held,
+	    CROWD_N, 1536 + 2 * 16 + 16);
+	in = slow_connect(&fresh, "127.0.0.50", d.port) == 0;
+	if (in)
+		in = slow_turn_n(&fresh, pf, 1, 200, 0) == 1;
+	check(in, "crowd: a new address still gets a connection");
+	if (fresh.fd >= 0)
+		close(fresh.fd);
+	hn_http_init(&h, d.port, NULL);
+	h.timeout_ms = 5000;
+	st = hn_req(&h, "GET", "/healthz", NULL, NULL);
+	check(st == 200, "crowd: /healthz from 127.0.0.1 answers (HTTP %ld)", st);
+	for (i = 0; i < CROWD_N; i++)
 		if (c[i].fd >= 0)
 			close(c[i].fd);
 	hn_http_free(&h);
@@ -735,6 +818,7 @@ static const struct {
 	void (*fn)(void);
 } cases[] = {
 	{ "slow", case_slow },
+	{ "crowd", case_crowd },
 	{ "stall", case_stall },
 	{ "report", case_report },
 };
