@@ -11,8 +11,10 @@ TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
 	$(B)/tests/integration/host/ops \
+	$(B)/tests/integration/host/flood \
 	$(B)/tests/bench/host/bench_api \
-	$(B)/tests/bench/host/bench_login
+	$(B)/tests/bench/host/bench_login \
+	$(B)/tests/bench/host/bench_flood
 
 $(B)/tests/integration/host/torture: $(B)/tests/integration/host/torture.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -24,6 +26,9 @@ $(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOS
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/integration/host/ops: $(B)/tests/integration/host/ops.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/integration/host/flood: $(B)/tests/integration/host/flood.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNESS)
@@ -38,10 +43,13 @@ BENCHES += tests/bench/host/bench_issue.sh
 $(B)/tests/bench/host/bench_login: $(B)/tests/bench/host/bench_login.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(B)/tests/bench/host/bench_flood: $(B)/tests/bench/host/bench_flood.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build: $(TEST_PROGRAMS)
 
 # make install, twice into a DESTDIR with an edit in between.
 INTEGRATION_TESTS += tests/integration/install.sh
 
-BENCHES += $(B)/tests/bench/host/bench_api $(B)/tests/bench/host/bench_login
+BENCHES += $(B)/tests/bench/host/bench_api $(B)/tests/bench/host/bench_login \
+	tests/bench/host/bench_flood.sh

@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "daemon/http/api.h"
 #include "core/backup.h"
@@ -38,6 +41,23 @@ onestopd_on_signal(int sig)
 {
 	(void)sig;
 	onestopd_stop = 1;
+}
+
+/*
+ * Raise the soft limit on open files to the hard one: the HTTP server keeps
+ * up to GUARD_CONN_MAX connections (host/docs/api.md), more than the usual
+ * soft limit of 1024, and a refused accept() would leave them in the backlog.
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot raise the open file limit");
 }
 
 static void __attribute__((noreturn))
@@ -316,6 +336,11 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	sigset_t mask;
 
+	/* No memory statistics in sqlite: they take one process-wide mutex on
+	   every allocation, which the statistics worker's reports and the core
+	   thread's commits would contend for (before any other sqlite call). */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
 	while ((ch = getopt_long(argc, argv, "c:l:p:d:w:nvsh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': cfgpath = optarg; break;
@@ -405,6 +430,7 @@ main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 
+	raise_nofile();
 	l = loop_new();
 	if ((a = api_start(c, l, core_config(c)->listen, core_config(c)->port, err,
 	    sizeof err)) == NULL) {

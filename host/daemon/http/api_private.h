@@ -66,6 +66,13 @@ struct api {
 	int port;
 	struct sse *sse_head;
 	int64_t sse_woken_id;
+	struct sse_ring *ring;   /* committed events formatted once (sse.c) */
+	unsigned sse_count;      /* open streams */
+	struct sse *sse_cursor;  /* the next stream of the sweep, or NULL */
+	int sse_again;           /* another sweep after this one */
+	int64_t sse_swept_ms;    /* when the last sweep began (loop ms) */
+	uint64_t sse_timer;      /* starts a sweep put off, or 0 */
+	unsigned long sse_dropped;       /* streams dropped for falling behind */
 	uint64_t tick_timer, ping_timer;
 	char *web_root;          /* static pages, or NULL */
 	devbus *devbus;          /* RS-485 lines, or NULL */
@@ -82,6 +89,8 @@ struct api {
 	   busy refusals by address (r_session.c) */
 	struct throttle *fail_user, *fail_addr, *trusted, *busy;
 	struct api_public *pub;  /* visitors' ticket streams (r_public.c), or NULL */
+	struct guard *guard;     /* connection deadlines, accept policy */
+	struct statswork *statswork;     /* statistics off the core thread */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -113,12 +122,22 @@ struct req {
 	int64_t id;              /* the {id} segment */
 };
 
+/* The event stream's bounds: host/docs/api.md. */
+#define API_SSE_RING_N 8192              /* events formatted for all streams */
+#define API_SSE_RING_BYTES (4u << 20)    /* their text at most */
+#define API_SSE_LAG_MAX (64u << 10)      /* a stream further behind is dropped */
+#define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
+#define API_SSE_SWEEP 128                /* streams woken per loop turn */
+#define API_SSE_EVERY_MS 100             /* a sweep at most this often */
+
 struct sse {
 	api *a;
 	struct MHD_Connection *conn;
-	int64_t last_sent;
-	char *buf;
+	int64_t last_sent;       /* the last event id it was sent in full */
+	size_t part;             /* bytes sent of the event after last_sent */
+	char *buf;               /* its own text: retry line, ping, catch-up */
 	size_t len, off, cap;
+	int in_ring;             /* it has reached the ring */
 	int suspended, ping, closed;
 	struct sse *prev, *next;
 };
@@ -185,6 +204,9 @@ cJSON *api_user_json(const struct store_user *u);
 /* The event stream (sse.c): wake its clients (ping: send a comment; close:
  * end them), and the ping timer. */
 void api_sse_wake(api *a, int ping, int close);
+void api_sse_init(api *a);
+int api_sse_sweep(api *a);
+void api_sse_fini(api *a);
 int64_t api_ping(void *arg);
 
 /* ---- the handlers of the route table, by file ---- */

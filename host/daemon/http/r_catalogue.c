@@ -18,6 +18,7 @@
 #include "common/xmalloc.h"
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
+#include "daemon/http/statswork.h"
 #include "core/search.h"
 
 void
@@ -71,8 +72,12 @@ api_import(struct req *r)
 	int n, rc;
 	cJSON *o;
 
-	if ((rc = core_import_catalogue(r->a->core, r->body, r->len, &n, err,
-	    sizeof err)) != 0) {
+	/* The statistics worker reads the catalogue's names: it waits between
+	   two jobs while the catalogue is replaced. */
+	statswork_hold(r->a->statswork);
+	rc = core_import_catalogue(r->a->core, r->body, r->len, &n, err, sizeof err);
+	statswork_release(r->a->statswork);
+	if (rc != 0) {
 		if (rc == -CORE_EBADINPUT)
 			api_error(r, 400, "bad_row", "%s", err);
 		else

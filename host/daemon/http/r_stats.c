@@ -7,9 +7,12 @@
  *   GET /api/v1/stats/counters/{n}/today       staff (own counter), manager,
  *       admin: the counter's own numbers for today
  *
- * The statistics handle (its own sqlite connection, see stats.h) is opened
- * on first use on the daemon's database path and closed at exit.  Every
- * query parameter is checked here and reaches SQL only as a bound value.
+ * The handlers check the request on the core thread, then hand it to the
+ * statistics worker (statswork.h: its own thread and sqlite connection), so
+ * that a year's report or the first sync after a restart never holds the
+ * core; the request waits, suspended, and is answered when the worker is
+ * done.  Every query parameter is checked here and reaches SQL only as a
+ * bound value.
  */
 #include "daemon/http/api_private.h"
 #include "common/strnum.h"
@@ -22,38 +25,31 @@
 
 #include "core/core.h"
 #include "core/engine.h"
+#include "daemon/http/statswork.h"
 #include "daemon/stats/stats.h"
 #include "common/xmalloc.h"
 
 #define API_STATS_MAX_DAYS 3700      /* about ten years */
 
-static stats *api_stats_handle;
+enum api_stats_kind { JOB_REPORT, JOB_LIVE, JOB_COUNTER };
 
-static void
-api_stats_atexit(void)
-{
-	stats_close(api_stats_handle);
-	api_stats_handle = NULL;
-}
-
-/* The handle, opened on first use; NULL (answered 500) on failure. */
-static stats *
-api_stats_get(struct req *r)
-{
-	const struct config *cfg = core_config(r->a->core);
-	char err[256];
-
-	if (api_stats_handle == NULL) {
-		api_stats_handle = stats_open(cfg->database, NULL, cfg, err, sizeof err);
-		if (api_stats_handle == NULL) {
-			api_error(r, 500, "store_failed", "Không mở được dữ liệu thống kê (%.200s).", err);
-			return NULL;
-		}
-		atexit(api_stats_atexit);
-	}
-	stats_set_config(api_stats_handle, cfg);
-	return api_stats_handle;
-}
+/*
+ * One statistics request on the worker (statswork.h): the query is copied
+ * in here, the worker fills rep or text and err, the done function answers.
+ */
+struct api_stats_job {
+	struct req *r;
+	enum api_stats_kind kind;
+	struct stats_query q;
+	char department[48], queue[48], procedure[48];
+	enum stats_by first;
+	char format[8], metric[32];
+	int64_t now;
+	cJSON *rep;              /* JSON answers */
+	char *text;              /* CSV or SVG answers */
+	char err[256];           /* "" ok */
+	int bad;                 /* CSV/SVG could not be made: a 400 */
+};
 
 /* The current service day (the engine's, or today's before any command). */
 static void
@@ -162,15 +158,88 @@ api_stats_query(struct req *r, struct stats_query *q, enum stats_by *first)
 	return 0;
 }
 
+/* On the worker: compute the job's answer. */
+static void
+api_stats_run(stats *st, void *arg)
+{
+	struct api_stats_job *j = arg;
+
+	if (j->kind == JOB_LIVE)
+		j->rep = stats_live(st, j->now);
+	else
+		j->rep = stats_report(st, &j->q, j->now);
+	if (j->rep == NULL) {
+		snprintf(j->err, sizeof j->err, "%s", stats_errmsg(st));
+		return;
+	}
+	if (j->kind != JOB_REPORT || strcmp(j->format, "json") == 0)
+		return;
+	j->text = strcmp(j->format, "csv") == 0 ? stats_csv(j->rep, j->first) :
+	    stats_svg(j->rep, j->first, j->metric);
+	cJSON_Delete(j->rep);
+	j->rep = NULL;
+	j->bad = j->text == NULL;
+}
+
+/* On the core thread: answer the job's request. */
+static void
+api_stats_done(void *arg, const char *err)
+{
+	struct api_stats_job *j = arg;
+	struct req *r = j->r;
+
+	if (err != NULL)
+		api_error(r, 500, "store_failed", "Không mở được dữ liệu thống kê (%.200s).", err);
+	else if (j->err[0] != '\0')
+		api_error(r, 500, "store_failed", "Không tính được thống kê (%.200s).", j->err);
+	else if (j->bad)
+		api_error(r, 400, "bad_value", "Không tạo được nội dung yêu cầu.");
+	else if (j->text != NULL) {
+		api_reply_raw(r, 200, strcmp(j->format, "csv") == 0 ? "text/csv; charset=utf-8" :
+		    "image/svg+xml; charset=utf-8", j->text);
+		j->text = NULL;
+	} else {
+		if (j->kind == JOB_LIVE)
+			cJSON_ReplaceItemInObjectCaseSensitive(j->rep, "devices_offline",
+			    api_devices_offline(r->a));
+		api_reply_json(r, 200, j->rep);
+		j->rep = NULL;
+	}
+	cJSON_Delete(j->rep);
+	free(j->text);
+	free(j);
+	api_release(r);
+}
+
+/* Copy the query's filters into the job (the request's strings stay put). */
+static void
+api_stats_submit(struct req *r, struct api_stats_job *j)
+{
+	if (j->q.department != NULL) {
+		snprintf(j->department, sizeof j->department, "%s", j->q.department);
+		j->q.department = j->department;
+	}
+	if (j->q.queue != NULL) {
+		snprintf(j->queue, sizeof j->queue, "%s", j->q.queue);
+		j->q.queue = j->queue;
+	}
+	if (j->q.procedure != NULL) {
+		snprintf(j->procedure, sizeof j->procedure, "%s", j->q.procedure);
+		j->q.procedure = j->procedure;
+	}
+	j->r = r;
+	j->now = core_now();
+	r->phase = REQ_WAITING;
+	statswork_submit(r->a->statswork, api_stats_run, api_stats_done, j);
+}
+
 void
 api_stats_report(struct req *r)
 {
+	struct api_stats_job *j;
 	struct stats_query q;
 	enum stats_by first;
 	const char *format = api_arg(r, "format"), *metric = api_arg(r, "metric");
-	stats *st;
-	cJSON *rep;
-	char *text;
 
 	if (api_stats_query(r, &q, &first) != 0)
 		return;
@@ -197,53 +266,32 @@ api_stats_report(struct req *r)
 			return;
 		}
 	}
-	if ((st = api_stats_get(r)) == NULL)
-		return;
-	if ((rep = stats_report(st, &q, core_now())) == NULL) {
-		api_error(r, 500, "store_failed", "Không tính được thống kê (%.200s).", stats_errmsg(st));
-		return;
-	}
-	if (strcmp(format, "json") == 0) {
-		api_reply_json(r, 200, rep);
-		return;
-	}
-	text = strcmp(format, "csv") == 0 ? stats_csv(rep, first) : stats_svg(rep, first, metric);
-	cJSON_Delete(rep);
-	if (text == NULL) {
-		api_error(r, 400, "bad_value", "Không tạo được nội dung yêu cầu.");
-		return;
-	}
-	api_reply_raw(r, 200, strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8" :
-	    "image/svg+xml; charset=utf-8", text);
+	j = xcalloc(1, sizeof *j);
+	j->kind = JOB_REPORT;
+	j->q = q;
+	j->first = first;
+	snprintf(j->format, sizeof j->format, "%s", format);
+	if (metric != NULL)
+		snprintf(j->metric, sizeof j->metric, "%s", metric);
+	api_stats_submit(r, j);
 }
 
 /* GET /api/v1/stats/live: the live dashboard. */
 void
 api_stats_live(struct req *r)
 {
-	stats *st;
-	cJSON *o;
+	struct api_stats_job *j = xcalloc(1, sizeof *j);
 
-	if ((st = api_stats_get(r)) == NULL)
-		return;
-	if ((o = stats_live(st, core_now())) == NULL) {
-		api_error(r, 500, "store_failed", "Không tính được thống kê (%.200s).",
-		    stats_errmsg(st));
-		return;
-	}
-	cJSON_ReplaceItemInObjectCaseSensitive(o, "devices_offline",
-	    api_devices_offline(r->a));
-	api_reply_json(r, 200, o);
+	j->kind = JOB_LIVE;
+	api_stats_submit(r, j);
 }
 
 /* GET /api/v1/stats/counters/{n}/today: a counter's own day so far. */
 void
 api_stats_counter_today(struct req *r)
 {
-	struct stats_query q;
+	struct api_stats_job *j;
 	long long num;
-	stats *st;
-	cJSON *o;
 
 	if (strnum_parse(r->arg[0], 1, 99, &num) != 0) {
 		api_error(r, 404, "not_found", "Không có quầy này.");
@@ -253,16 +301,10 @@ api_stats_counter_today(struct req *r)
 		api_error(r, 403, "forbidden", "Tài khoản không được xem quầy này.");
 		return;
 	}
-	if ((st = api_stats_get(r)) == NULL)
-		return;
-	memset(&q, 0, sizeof q);
-	api_stats_today(r, q.from);
-	snprintf(q.to, sizeof q.to, "%s", q.from);
-	q.counter = (int)num;
-	if ((o = stats_report(st, &q, core_now())) == NULL) {
-		api_error(r, 500, "store_failed", "Không tính được thống kê (%.200s).",
-		    stats_errmsg(st));
-		return;
-	}
-	api_reply_json(r, 200, o);
+	j = xcalloc(1, sizeof *j);
+	j->kind = JOB_COUNTER;
+	api_stats_today(r, j->q.from);
+	snprintf(j->q.to, sizeof j->q.to, "%s", j->q.from);
+	j->q.counter = (int)num;
+	api_stats_submit(r, j);
 }

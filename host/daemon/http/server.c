@@ -8,8 +8,9 @@
  * checked here, and only then does its handler run against the core.  An answer that shows state
  * changed in the open batch is held (the connection suspended) until the
  * batch is committed; if the commit fails the answer becomes a 500.
- * Event-stream clients read committed events from the store, so a client
- * that reconnects with Last-Event-ID gets exactly what it missed.
+ * Event-stream clients read committed events formatted once into a ring
+ * (sse.c), or from the store when behind it, so a client that reconnects
+ * with Last-Event-ID gets exactly what it missed.
  */
 #include "daemon/http/api.h"
 
@@ -34,8 +35,10 @@
 
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
+#include "daemon/http/guard.h"
 #include "common/log.h"
 #include "daemon/http/pwcheck.h"
+#include "daemon/http/statswork.h"
 #include "common/strnum.h"
 #include "common/vntext.h"
 #include "core/search.h"
@@ -452,6 +455,7 @@ api_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		r->route = api_route_find(method, url, r, &r->route_status);
 		r->max = r->route != NULL ? r->route->body_max : API_NOROUTE_MAX;
 		*con_cls = r;
+		guard_phase(conn, GUARD_BODY);
 		return MHD_YES;
 	}
 	if (r->phase == REQ_READING && *upload_data_size > 0) {
@@ -474,8 +478,11 @@ api_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	switch (r->phase) {
 	case REQ_READING:
-		if (api_dispatch(r) == MHD_YES)
+		guard_phase(conn, GUARD_ANSWER);
+		if (api_dispatch(r) == MHD_YES) {
+			guard_phase(conn, GUARD_STREAM);
 			return MHD_YES;      /* a stream was queued */
+		}
 		if (r->phase == REQ_STREAM)
 			return MHD_NO;       /* a stream that could not be queued */
 		if (r->phase == REQ_WAITING) {
@@ -499,8 +506,9 @@ api_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 
 	(void)cls;
-	(void)conn;
 	(void)toe;
+	/* The connection waits for its next request's headers. */
+	guard_phase(conn, GUARD_HEADERS);
 	if (r == NULL)
 		return;
 	free(r->body);
@@ -542,6 +550,15 @@ api_run(api *a)
 	   sockets were writable all along, so epoll would not say so again). */
 	MHD_run(a->mhd);
 	MHD_run(a->mhd);
+	/* Then the event streams, a slice of them per turn (sse.c). */
+	if (a->sse_cursor != NULL) {
+		int more = api_sse_sweep(a);
+
+		MHD_run(a->mhd);
+		MHD_run(a->mhd);
+		if (more)
+			return 1;
+	}
 	/* libmicrohttpd may still hold ready connections of its own (a
 	   keep-alive connection whose next request came while it was busy):
 	   it says so with a zero timeout, and then the loop must not sleep. */
@@ -575,20 +592,27 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	a = xcalloc(1, sizeof *a);
 	a->core = c;
 	a->loop = l;
+	api_sse_init(a);
+	a->guard = guard_new(l);
+	/* Limits: host/docs/api.md.  The idle timeout restarts on every byte;
+	   the guard's deadlines (guard.h) do not. */
 	a->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-	    (uint16_t)port, NULL, NULL, api_handler, a,
+	    (uint16_t)port, guard_accept, a->guard, api_handler, a,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)GUARD_CONN_MAX,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)GUARD_PER_ADDR,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)128,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, a->guard,
 	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, a,
 	    MHD_OPTION_EXTERNAL_LOGGER, api_mhd_log, a,
 	    MHD_OPTION_END);
 	if (a->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, port, strerror(errno));
+		guard_free(a->guard);
+		api_sse_fini(a);
 		free(a);
 		return NULL;
 	}
@@ -599,6 +623,7 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	loop_add_fd(l, a->fd, POLLIN, api_on_fd, a);
 	a->pw = pwcheck_start(l);
 	api_session_init(a);
+	a->statswork = statswork_start(l, core_config(c));
 	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
 	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
 	return a;
@@ -640,6 +665,7 @@ api_stop(api *a)
 	api_public_close(a);
 	pwcheck_stop(a->pw);
 	api_session_fini(a);
+	statswork_stop(a->statswork);
 	core_flush(a->core);
 	MHD_run(a->mhd);
 	MHD_run(a->mhd);
@@ -649,6 +675,8 @@ api_stop(api *a)
 	MHD_stop_daemon(a->mhd);
 	free(a->state_text);
 	api_public_free(a);
+	api_sse_fini(a);
+	guard_free(a->guard);
 	free(a->web_root);
 	free(a);
 }
