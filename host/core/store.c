@@ -142,6 +142,24 @@ static const char *const store_builtin_migrations[] = {
 	" uptime INTEGER NOT NULL,"         /* the board's uptime (s) when read */
 	" at INTEGER NOT NULL,"             /* unix time of the commit */
 	" PRIMARY KEY(line, address));",
+	/* v3: the audit log of admin and manager actions (r_audit.c).  Rows are
+	   only ever added: the store has no statement that changes one, and the
+	   triggers refuse an UPDATE or DELETE from anyone else too. */
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" at INTEGER NOT NULL,"             /* unix time */
+	" who TEXT NOT NULL,"               /* the user's login name */
+	" role TEXT NOT NULL,"              /* their role then */
+	" client TEXT NOT NULL,"            /* client address */
+	" action TEXT NOT NULL,"            /* e.g. user.add, day.close */
+	" target TEXT NOT NULL,"            /* what it acted on ('' none) */
+	" before TEXT CHECK (before IS NULL OR json_valid(before)),"
+	" after TEXT CHECK (after IS NULL OR json_valid(after)));"
+	"CREATE INDEX audit_at ON audit(at);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'audit rows are never changed'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'audit rows are never deleted'); END;",
 };
 
 #define STORE_NBUILTIN \
@@ -175,6 +193,7 @@ enum {
 	S_SESSION_ADD, S_SESSION_CHECK, S_SESSION_DELETE, S_SESSION_PURGE,
 	S_META_GET, S_META_SET,
 	S_BUS_MARK, S_BUS_KEYS,
+	S_AUDIT_ADD, S_AUDIT_LIST,
 	S_COUNT
 };
 
@@ -269,6 +288,12 @@ static const char *const store_sql[S_COUNT] = {
 	    " seq = excluded.seq, uptime = excluded.uptime, at = excluded.at",
 	[S_BUS_KEYS] = "SELECT line, address, boot, seq, uptime, at"
 	    " FROM bus_keys ORDER BY line, address",
+	[S_AUDIT_ADD] = "INSERT INTO audit(at, who, role, client, action, target,"
+	    " before, after) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_AUDIT_LIST] = "SELECT id, at, who, role, client, action, target,"
+	    " before, after FROM audit WHERE (?1 IS NULL OR who = ?1)"
+	    " AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND at < ?4"
+	    " ORDER BY id DESC LIMIT ?5",
 };
 
 struct store {
@@ -2017,6 +2042,83 @@ store_bus_keys(store *s, void (*fn)(const struct store_bus_key *, void *),
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, "reading board event keys");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
+}
+
+/* ---- the audit log ------------------------------------------------------------ */
+
+/* Text of an audit row: valid UTF-8 of at most max bytes (NULL: empty). */
+static int
+store_audit_text_ok(const char *t, size_t max)
+{
+	size_t n;
+
+	if (t == NULL)
+		return 1;
+	n = strnlen(t, max + 1);
+	return n <= max && vntext_valid_utf8(t, n);
+}
+
+int
+store_audit_add(store *s, const struct store_audit *a)
+{
+	sqlite3_stmt *st = s->st[S_AUDIT_ADD];
+
+	if (a == NULL || a->who == NULL || a->who[0] == '\0' || a->action == NULL ||
+	    a->action[0] == '\0' || !store_audit_text_ok(a->who, 63) ||
+	    !store_audit_text_ok(a->role, 15) || !store_audit_text_ok(a->client, 63) ||
+	    !store_audit_text_ok(a->action, 31) || !store_audit_text_ok(a->target, 255) ||
+	    !store_audit_text_ok(a->before, STORE_AUDIT_JSON_MAX) ||
+	    !store_audit_text_ok(a->after, STORE_AUDIT_JSON_MAX)) {
+		store_failc(s, STORE_EINVAL, "audit row: missing or bad text");
+		return -1;
+	}
+	if (store_write_ok(s) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->at);
+	bind_text(st, 2, a->who);
+	bind_text(st, 3, a->role != NULL ? a->role : "");
+	bind_text(st, 4, a->client != NULL ? a->client : "");
+	bind_text(st, 5, a->action);
+	bind_text(st, 6, a->target != NULL ? a->target : "");
+	bind_text(st, 7, a->before);
+	bind_text(st, 8, a->after);
+	return store_run(s, S_AUDIT_ADD, "writing an audit row");
+}
+
+int
+store_audit_list(store *s, const struct store_audit_filter *f,
+    void (*fn)(const struct store_audit *, void *), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_AUDIT_LIST];
+	struct store_audit a;
+	int rc, n = 0;
+
+	bind_text(st, 1, f != NULL && f->who != NULL && f->who[0] != '\0' ? f->who : NULL);
+	bind_text(st, 2, f != NULL && f->action != NULL && f->action[0] != '\0' ?
+	    f->action : NULL);
+	sqlite3_bind_int64(st, 3, f != NULL ? f->from : 0);
+	sqlite3_bind_int64(st, 4, f != NULL && f->to > 0 ? f->to : INT64_MAX);
+	sqlite3_bind_int(st, 5, f != NULL && f->limit > 0 ? f->limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		a.id = sqlite3_column_int64(st, 0);
+		a.at = sqlite3_column_int64(st, 1);
+		a.who = col_text(st, 2);
+		a.role = col_text(st, 3);
+		a.client = col_text(st, 4);
+		a.action = col_text(st, 5);
+		a.target = col_text(st, 6);
+		a.before = (const char *)sqlite3_column_text(st, 7);
+		a.after = (const char *)sqlite3_column_text(st, 8);
+		fn(&a, arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading the audit log");
 		store_reset(st);
 		return -1;
 	}
