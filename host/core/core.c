@@ -49,6 +49,8 @@ struct core {
 	struct core_metrics m;              /* for GET /metrics */
 	int lost_told;                      /* the loud line was logged */
 	struct timespec lost_last;          /* the last reminder */
+	char *notice;                       /* hall notice line, committed */
+	char *notice_pending;               /* written in the open batch */
 };
 
 /* Commit time buckets, seconds: an fsync on an SSD is ~1 ms, on an SD
@@ -142,6 +144,13 @@ core_new(struct config *cfg, store *st, char *err, size_t errlen)
 		return NULL;
 	}
 	c->committed_event_id = engine_last_event_id(c->eng);
+	{
+		char notice[CORE_NOTICE_MAX];
+
+		if (store_meta_get(st, "notice", notice, sizeof notice) != 1)
+			notice[0] = '\0';
+		c->notice = xstrdup(notice);
+	}
 	return c;
 }
 
@@ -156,6 +165,8 @@ core_free(core *c)
 	config_free(c->cfg);
 	free(c->events);
 	free(c->waiters);
+	free(c->notice);
+	free(c->notice_pending);
 	free(c);
 }
 
@@ -289,6 +300,48 @@ core_exec_one(core *c, struct engine_cmd *cmd, struct engine_result *res)
 		c->batch_failed = 1;
 		return -CORE_ESTORE;
 	}
+	return 0;
+}
+
+void
+core_fail_batch(core *c)
+{
+	if (c->in_batch)
+		c->batch_failed = 1;
+}
+
+const char *
+core_notice(const core *c)
+{
+	return c->notice;
+}
+
+/* After the commit of a notice: the committed text becomes the notice. */
+static void
+core_notice_done(void *arg, int ok)
+{
+	core *c = arg;
+
+	if (c->notice_pending == NULL)
+		return;
+	if (ok) {
+		free(c->notice);
+		c->notice = c->notice_pending;
+	} else
+		free(c->notice_pending);
+	c->notice_pending = NULL;
+}
+
+int
+core_set_notice(core *c, const char *text)
+{
+	if (text == NULL || strlen(text) >= CORE_NOTICE_MAX || core_begin(c) != 0 ||
+	    store_meta_set(c->st, "notice", text) != 0)
+		return -1;
+	if (c->notice_pending == NULL)
+		core_after_commit(c, core_notice_done, c);
+	free(c->notice_pending);
+	c->notice_pending = xstrdup(text);
 	return 0;
 }
 

@@ -56,6 +56,23 @@ int core_check_store(core *c);
 int core_begin(core *c);
 int core_in_batch(const core *c);
 
+/*
+ * Make the open batch fail at its commit: a write that belongs with the
+ * batch's (an audit row) could not be made, so none of it may stay.  The
+ * batch is rolled back and the engine reloaded as for a failed commit.
+ */
+void core_fail_batch(core *c);
+
+/*
+ * The notice line of the hall displays ("" when there is none), kept in the
+ * store (meta "notice") and loaded by core_new.  core_set_notice writes it
+ * into the open batch (it opens one); the value read by core_notice changes
+ * once the batch is committed.  0, or -1 (store_errmsg says why).
+ */
+#define CORE_NOTICE_MAX 1024     /* bytes, with the NUL */
+const char *core_notice(const core *c);
+int core_set_notice(core *c, const char *text);
+
 /* Call fn(arg, ok) once the current batch is committed or has failed. */
 void core_after_commit(core *c, core_commit_fn *fn, void *arg);
 

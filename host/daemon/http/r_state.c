@@ -129,6 +129,7 @@ api_state(struct req *r)
 		a->state_event = committed;
 	}
 	dev = cJSON_CreateObject();
+	cJSON_AddStringToObject(dev, "notice", core_notice(a->core));
 	api_add_devices(a, dev);
 	if (cJSON_GetArraySize(dev) == 0) {
 		cJSON_Delete(dev);

@@ -335,6 +335,7 @@ test_state_cache(void **state)
 		assert_int_equal(request("GET", "/api/v1/state", token, 0), 200);
 		o = apijson_state(core_config(T.c), core_engine(T.c),
 		    core_committed_event_id(T.c));
+		cJSON_AddStringToObject(o, "notice", core_notice(T.c));
 		want = apijson_print(o);
 		cJSON_Delete(o);
 		assert_string_equal(answer_body(), want);
@@ -343,10 +344,45 @@ test_state_cache(void **state)
 		assert_int_equal(request("GET", "/api/v1/state", token, 0), 200);
 		o = apijson_state(core_config(T.c), core_engine(T.c),
 		    core_committed_event_id(T.c));
+		cJSON_AddStringToObject(o, "notice", core_notice(T.c));
 		want = apijson_print(o);
 		cJSON_Delete(o);
 		assert_string_equal(answer_body(), want);
 		free(want);
+	}
+}
+
+/*
+ * The audit log can be read and never changed: the only routes under
+ * /api/v1/audit are GETs, for admins alone, and any other method there is
+ * refused before a handler runs.
+ */
+static void
+test_audit_read_only(void **state)
+{
+	static const char *const methods[] = { "POST", "PUT", "PATCH", "DELETE" };
+	char token[65];
+	size_t i;
+	int n = 0;
+
+	(void)state;
+	for (i = 0; i < api_nroutes; i++) {
+		const struct api_route *rt = &api_routes[i];
+
+		if (strncmp(rt->path, "/api/v1/audit", 13) != 0)
+			continue;
+		if (strcmp(rt->method, "GET") != 0)
+			fail_msg("%s %s: the audit log must not be changed", rt->method,
+			    rt->path);
+		assert_int_equal(rt->roles, ROLE(STORE_ROLE_ADMIN));
+		n++;
+	}
+	assert_int_equal(n, 1);
+	for (i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+		session(2, token);
+		assert_int_equal(request(methods[i], "/api/v1/audit", token, 2), 405);
+		session(2, token);
+		assert_int_equal(request(methods[i], "/api/v1/audit/1", token, 2), 404);
 	}
 }
 
@@ -357,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_not_found_and_limits),
 		cmocka_unit_test(test_state_cache),
+		cmocka_unit_test(test_audit_read_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
