@@ -11,6 +11,7 @@ TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
 	$(B)/tests/integration/host/ops \
+	$(B)/tests/integration/host/audit_test \
 	$(B)/tests/bench/host/bench_api
 
 $(B)/tests/integration/host/torture: $(B)/tests/integration/host/torture.o $(HOST_HARNESS)
@@ -23,6 +24,9 @@ $(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOS
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/integration/host/ops: $(B)/tests/integration/host/ops.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/integration/host/audit_test: $(B)/tests/integration/host/audit_test.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNESS)
