@@ -1,0 +1,246 @@
+/* admin.js - the admin pages: accounts (add, edit role and counters,
+   disable, reset the password, delete), device tokens (created and shown
+   once, revoked), the notice line of the hall displays, and the audit log
+   with its filters and CSV.  The server enforces every rule (admin only,
+   names, counters, lengths); the page checks what it can first so that a
+   mistake is told at once, and shows the server's message otherwise. */
+'use strict';
+
+const $ = id => document.getElementById(id);
+const ROLES = { staff: 'Cán bộ một cửa', manager: 'Quản lý', admin: 'Quản trị',
+  kiosk: 'Máy lấy số (kiosk)', display: 'Màn hình hiển thị', metrics: 'Giám sát (Prometheus)' };
+const DEVICE = ['kiosk', 'display', 'metrics'];
+const ACTIONS = {
+  'user.add': 'Thêm tài khoản', 'user.change': 'Sửa tài khoản',
+  'user.password': 'Đặt lại mật khẩu', 'user.delete': 'Xoá tài khoản',
+  'device.create': 'Tạo mã thiết bị', 'device.revoke': 'Thu hồi thiết bị',
+  'notice.set': 'Đổi dòng thông báo', 'day.close': 'Kết thúc ngày',
+  'catalogue.import': 'Nhập danh mục thủ tục'
+};
+const A = { users: [] };
+
+function say(id, text, ok) {
+  const m = $(id);
+  m.textContent = text || '';
+  m.className = 'msg ' + (ok ? 'info' : 'err');
+}
+
+/* "1, 2,5" -> [1, 2, 5]; null when it is not such a list. */
+function counters(text) {
+  const t = text.trim();
+  if (t === '') return [];
+  const parts = t.split(',').map(s => s.trim());
+  if (parts.length > 16 || !parts.every(s => /^[0-9]{1,2}$/.test(s) && +s >= 1 && +s <= 99)) return null;
+  return parts.map(Number);
+}
+const BAD_COUNTERS = 'Quầy là các số từ 1 đến 99, cách nhau bằng dấu phẩy (tối đa 16 quầy).';
+const BAD_NAME = 'Tên chỉ gồm chữ cái không dấu, chữ số và các dấu . _ - @ (1 đến 63 ký tự).';
+const NAME_RE = /^[A-Za-z0-9._@-]{1,63}$/;
+
+/* ---- tabs ---- */
+function tab(name) {
+  for (const t of ['users', 'devices', 'notice', 'audit']) {
+    $(t).hidden = t !== name;
+    $('tab-' + t).setAttribute('aria-selected', t === name ? 'true' : 'false');
+  }
+  if (name === 'audit') loadAudit();
+}
+
+/* ---- accounts and devices ---- */
+async function loadUsers() {
+  let d;
+  try { d = await OS.api('GET', '/api/v1/users'); } catch (e) { say('umsg', e.message); return; }
+  A.users = d.users || [];
+  const people = A.users.filter(u => DEVICE.indexOf(u.role) < 0);
+  const devices = A.users.filter(u => DEVICE.indexOf(u.role) >= 0);
+  $('t-users').tBodies[0].innerHTML = people.map(u =>
+    '<tr data-user="' + OS.esc(u.name) + '"><td>' + OS.esc(u.name) + '</td><td>' + OS.esc(u.full_name) +
+    '</td><td>' + OS.esc(ROLES[u.role] || u.role) + '</td><td>' + OS.esc((u.counters || []).join(', ')) +
+    '</td><td class="' + (u.disabled ? 'over' : 'ok') + '">' + (u.disabled ? 'Đã khoá' : 'Đang dùng') +
+    '</td><td><button type="button" data-act="edit">Sửa</button> <button type="button" data-act="toggle">' +
+    (u.disabled ? 'Mở khoá' : 'Khoá') + '</button> <button type="button" data-act="pw">Đặt lại mật khẩu</button> ' +
+    '<button type="button" class="danger" data-act="delete">Xoá</button></td></tr>').join('') ||
+    '<tr><td colspan="6" class="muted">Chưa có tài khoản nào.</td></tr>';
+  $('t-devices').tBodies[0].innerHTML = devices.map(u =>
+    '<tr data-user="' + OS.esc(u.name) + '"><td>' + OS.esc(u.name) + '</td><td>' + OS.esc(ROLES[u.role] || u.role) +
+    '</td><td><button type="button" class="danger" data-act="revoke">Thu hồi</button></td></tr>').join('') ||
+    '<tr><td colspan="3" class="muted">Chưa có thiết bị nào.</td></tr>';
+}
+
+function user(name) { return A.users.find(u => u.name === name); }
+
+/* Ask in a dialog; resolves when "Đồng ý" succeeded. */
+function confirmDo(text, action) {
+  $('c-text').textContent = text;
+  say('cmsg', '');
+  $('dlg-confirm').showModal();
+  $('c-yes').onclick = async () => {
+    try { await action(); $('dlg-confirm').close(); } catch (e) { say('cmsg', e.message); }
+  };
+}
+$('c-no').onclick = () => $('dlg-confirm').close();
+
+$('f-user').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  const name = $('u-name').value.trim(), cs = counters($('u-counters').value), pw = $('u-pw').value;
+  if (!NAME_RE.test(name)) return say('umsg', BAD_NAME);
+  if (cs === null) return say('umsg', BAD_COUNTERS);
+  if (pw.length < 8) return say('umsg', 'Mật khẩu phải có ít nhất 8 ký tự.');
+  try {
+    await OS.api('POST', '/api/v1/users', { name, password: pw, role: $('u-role').value,
+      full_name: $('u-full').value.trim(), counters: cs });
+  } catch (e) { return say('umsg', e.message); }
+  say('umsg', 'Đã thêm tài khoản ' + name + '.', true);
+  $('f-user').reset();
+  loadUsers();
+});
+
+$('t-users').addEventListener('click', ev => {
+  const b = ev.target.closest('button[data-act]');
+  if (!b) return;
+  const u = user(b.closest('tr').dataset.user);
+  if (!u) return;
+  const act = b.dataset.act;
+  if (act === 'edit') {
+    $('e-name').textContent = u.name;
+    $('e-full').value = u.full_name;
+    $('e-role').value = u.role;
+    $('e-counters').value = (u.counters || []).join(', ');
+    say('emsg', '');
+    $('dlg-edit').dataset.user = u.name;
+    $('dlg-edit').showModal();
+  } else if (act === 'pw') {
+    $('p-name').textContent = u.name;
+    $('p-pw').value = '';
+    say('pmsg', '');
+    $('dlg-pw').dataset.user = u.name;
+    $('dlg-pw').showModal();
+  } else if (act === 'toggle') {
+    OS.api('PATCH', '/api/v1/users/' + encodeURIComponent(u.name), { disabled: !u.disabled })
+      .then(() => { say('umsg', (u.disabled ? 'Đã mở khoá ' : 'Đã khoá ') + u.name + '.', true); loadUsers(); },
+        e => say('umsg', e.message));
+  } else if (act === 'delete') {
+    confirmDo('Xoá tài khoản ' + u.name + '? Không hoàn tác được.', async () => {
+      await OS.api('DELETE', '/api/v1/users/' + encodeURIComponent(u.name));
+      say('umsg', 'Đã xoá tài khoản ' + u.name + '.', true);
+      loadUsers();
+    });
+  }
+});
+
+$('f-edit').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  const name = $('dlg-edit').dataset.user, cs = counters($('e-counters').value);
+  if (cs === null) return say('emsg', BAD_COUNTERS);
+  try {
+    await OS.api('PATCH', '/api/v1/users/' + encodeURIComponent(name),
+      { full_name: $('e-full').value.trim(), role: $('e-role').value, counters: cs });
+  } catch (e) { return say('emsg', e.message); }
+  $('dlg-edit').close();
+  say('umsg', 'Đã lưu tài khoản ' + name + '.', true);
+  loadUsers();
+});
+$('e-cancel').onclick = () => $('dlg-edit').close();
+
+$('f-pw').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  const name = $('dlg-pw').dataset.user, pw = $('p-pw').value;
+  if (pw.length < 8) return say('pmsg', 'Mật khẩu phải có ít nhất 8 ký tự.');
+  try {
+    await OS.api('PATCH', '/api/v1/users/' + encodeURIComponent(name), { password: pw });
+  } catch (e) { return say('pmsg', e.message); }
+  $('dlg-pw').close();
+  say('umsg', 'Đã đặt lại mật khẩu cho ' + name + '.', true);
+});
+$('p-cancel').onclick = () => $('dlg-pw').close();
+
+$('f-device').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  const name = $('d-name').value.trim();
+  $('d-token').hidden = true;
+  if (!NAME_RE.test(name)) return say('dmsg', BAD_NAME);
+  if (user(name)) return say('dmsg', 'Đã có tài khoản hoặc thiết bị tên ' + name + '.');
+  let d;
+  try { d = await OS.api('POST', '/api/v1/devices', { name, role: $('d-role').value }); } catch (e) {
+    return say('dmsg', e.message);
+  }
+  say('dmsg', 'Đã tạo mã cho thiết bị ' + name + '.', true);
+  $('d-token-name').textContent = d.name;
+  $('d-token-value').textContent = d.token;
+  $('d-token').hidden = false;
+  $('f-device').reset();
+  loadUsers();
+});
+
+$('t-devices').addEventListener('click', ev => {
+  const b = ev.target.closest('button[data-act="revoke"]');
+  if (!b) return;
+  const name = b.closest('tr').dataset.user;
+  confirmDo('Thu hồi thiết bị ' + name + '? Thiết bị sẽ không kết nối được nữa.', async () => {
+    await OS.api('DELETE', '/api/v1/users/' + encodeURIComponent(name));
+    $('d-token').hidden = true;
+    say('dmsg', 'Đã thu hồi thiết bị ' + name + '.', true);
+    loadUsers();
+  });
+});
+
+/* ---- the notice line ---- */
+async function loadNotice() {
+  try {
+    const d = await OS.api('GET', '/api/v1/notice');
+    $('n-current').textContent = d.notice || '(không có)';
+    $('n-text').value = d.notice;
+  } catch (e) { say('nmsg', e.message); }
+}
+$('f-notice').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  const text = $('n-text').value.trim();
+  if ([...text].length > 200) return say('nmsg', 'Dòng thông báo dài tối đa 200 ký tự.');
+  try { await OS.api('PUT', '/api/v1/notice', { notice: text }); } catch (e) { return say('nmsg', e.message); }
+  say('nmsg', text ? 'Đã lưu dòng thông báo.' : 'Đã bỏ dòng thông báo.', true);
+  loadNotice();
+});
+
+/* ---- the audit log ---- */
+function auditQuery(extra) {
+  const p = new URLSearchParams();
+  if ($('a-who').value.trim()) p.set('who', $('a-who').value.trim());
+  if ($('a-action').value) p.set('action', $('a-action').value);
+  if ($('a-from').value) p.set('from', $('a-from').value);
+  if ($('a-to').value) p.set('to', $('a-to').value);
+  for (const k in extra || {}) p.set(k, extra[k]);
+  const s = p.toString();
+  return s ? '?' + s : '';
+}
+function json(v) { return v == null ? '—' : JSON.stringify(v); }
+function checkRange() {
+  const f = $('a-from').value, t = $('a-to').value;
+  if (f && t && t < f) { say('amsg', 'Ngày kết thúc phải từ ngày bắt đầu trở đi.'); return false; }
+  return true;
+}
+async function loadAudit() {
+  say('amsg', '');
+  if (!checkRange()) return;
+  let d;
+  try { d = await OS.api('GET', '/api/v1/audit' + auditQuery()); } catch (e) { return say('amsg', e.message); }
+  $('t-audit').tBodies[0].innerHTML = (d.audit || []).map(a =>
+    '<tr data-action="' + OS.esc(a.action) + '"><td>' + OS.esc(a.time) + '</td><td>' + OS.esc(a.who) + '</td><td>' +
+    OS.esc(ROLES[a.role] || a.role) + '</td><td>' + OS.esc(a.client) + '</td><td>' +
+    OS.esc(ACTIONS[a.action] || a.action) + '</td><td>' + OS.esc(a.target) + '</td><td><code>' +
+    OS.esc(json(a.before)) + '</code></td><td><code>' + OS.esc(json(a.after)) + '</code></td></tr>').join('') ||
+    '<tr><td colspan="8" class="muted">Không có thao tác nào.</td></tr>';
+}
+$('f-audit').addEventListener('submit', ev => { ev.preventDefault(); loadAudit(); });
+$('a-csv').onclick = () => { if (checkRange()) location.href = '/api/v1/audit' + auditQuery({ format: 'csv' }); };
+
+async function main() {
+  const me = await OS.me(['admin']);
+  $('who').textContent = me.full_name || me.user;
+  $('logout').onclick = OS.logout;
+  for (const t of ['users', 'devices', 'notice', 'audit']) $('tab-' + t).onclick = () => tab(t);
+  $('a-action').innerHTML = '<option value="">Tất cả</option>' + Object.keys(ACTIONS).map(k =>
+    '<option value="' + k + '">' + OS.esc(ACTIONS[k]) + '</option>').join('');
+  await Promise.all([loadUsers(), loadNotice()]);
+  document.body.dataset.ready = '1';
+}
+main();
