@@ -2196,7 +2196,10 @@ config_write_ini(const struct config *cfg, const struct config_override *ov, int
 					break;
 				case T_INT:
 					v = *(const int *)(const void *)((const char *)base + kk->off);
-					config_bprintf(&b, "%s = %d\n", kk->name, v);
+					/* onestopd -p 0 listens on any free port: not an
+					   INI value */
+					if (v >= kk->min && v <= kk->max)
+						config_bprintf(&b, "%s = %d\n", kk->name, v);
 					break;
 				case T_BOOL:
 					v = *(const int *)(const void *)((const char *)base + kk->off);
@@ -2272,7 +2275,13 @@ config_with_overrides(const struct config *cfg, const struct config_override *ov
 		return -1;
 	free((*out)->path);
 	(*out)->path = xstrdup(cfg->path != NULL ? cfg->path : "(live)");
+	/* What the command line set (-l, -p, -d) stays as it is. */
 	(*out)->listen_line = cfg->listen_line;
 	(*out)->database_line = cfg->database_line;
+	(*out)->port = cfg->port;
+	free((*out)->listen);
+	(*out)->listen = cfg->listen != NULL ? xstrdup(cfg->listen) : NULL;
+	free((*out)->database);
+	(*out)->database = cfg->database != NULL ? xstrdup(cfg->database) : NULL;
 	return 0;
 }

@@ -97,6 +97,32 @@ int core_replace_catalogue(core *c, struct config_procedure *procs, int n,
     char *err, size_t errlen);
 
 /*
+ * Change the configuration live (config.h, struct config_override): a new
+ * config is built from the current one (or from the one already pending in
+ * this batch) with the overrides, checked by the INI's own parser and
+ * validation (config_with_overrides), and the overrides are written into
+ * the open batch (opening one).  Once the batch is committed the core swaps
+ * the new config in and rebuilds the engine from the store, as
+ * core_replace_catalogue does; when the commit fails nothing changes.  The
+ * queue's department cannot change (the catalogue's procedures follow it).
+ * 0, -CORE_EBADINPUT with err (nothing written) or -CORE_ESTORE.
+ */
+int core_change_config(core *c, const struct config_override *ov, int nov,
+    char *err, size_t errlen);
+
+/*
+ * Swap cfg in (the core takes it over, with the current catalogue moved
+ * into it) and rebuild the engine from the store.  The config it replaces
+ * is kept until core_free, since device threads may still read it.  0, or
+ * -1 with err (the old config stays).
+ */
+int core_replace_config(core *c, struct config *cfg, char *err, size_t errlen);
+
+/* Grows every time the engine is rebuilt (catalogue, config, failed
+   commit): what is cached from the engine must be made again. */
+uint64_t core_generation(const core *c);
+
+/*
  * Import a catalogue CSV (text, len bytes): parse and check it (an empty
  * catalogue is refused), replace the catalogue in memory, and only then
  * make the text the catalogue file (config catalogue_path) durably: written

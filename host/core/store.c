@@ -159,7 +159,15 @@ static const char *const store_builtin_migrations[] = {
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'audit rows are never changed'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-	" BEGIN SELECT RAISE(ABORT, 'audit rows are never deleted'); END;",
+	" BEGIN SELECT RAISE(ABORT, 'audit rows are never deleted'); END;"
+	/* Configuration changed live from the admin pages: one INI key of one
+	   section each, applied over the INI (the bootstrap) at every start. */
+	"CREATE TABLE config_overrides ("
+	" section TEXT NOT NULL,"           /* "counter 5", "policy" */
+	" key TEXT NOT NULL,"
+	" value TEXT NOT NULL,"             /* as written in the INI */
+	" at INTEGER NOT NULL,"             /* unix time of the change */
+	" PRIMARY KEY(section, key));",
 };
 
 #define STORE_NBUILTIN \
@@ -193,7 +201,7 @@ enum {
 	S_SESSION_ADD, S_SESSION_CHECK, S_SESSION_DELETE, S_SESSION_PURGE,
 	S_META_GET, S_META_SET,
 	S_BUS_MARK, S_BUS_KEYS,
-	S_AUDIT_ADD, S_AUDIT_LIST,
+	S_AUDIT_ADD, S_AUDIT_LIST, S_OVERRIDE_SET, S_OVERRIDE_LIST,
 	S_COUNT
 };
 
@@ -294,6 +302,11 @@ static const char *const store_sql[S_COUNT] = {
 	    " before, after FROM audit WHERE (?1 IS NULL OR who = ?1)"
 	    " AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND at < ?4"
 	    " ORDER BY id DESC LIMIT ?5",
+	[S_OVERRIDE_SET] = "INSERT INTO config_overrides(section, key, value, at)"
+	    " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(section, key) DO UPDATE SET"
+	    " value = excluded.value, at = excluded.at",
+	[S_OVERRIDE_LIST] = "SELECT section, key, value FROM config_overrides"
+	    " ORDER BY at, rowid",
 };
 
 struct store {
@@ -2119,6 +2132,49 @@ store_audit_list(store *s, const struct store_audit_filter *f,
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, "reading the audit log");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
+}
+
+/* ---- configuration overrides ------------------------------------------------- */
+
+int
+store_override_set(store *s, const char *section, const char *key,
+    const char *value, int64_t at)
+{
+	sqlite3_stmt *st = s->st[S_OVERRIDE_SET];
+
+	if (section == NULL || key == NULL || value == NULL || *section == '\0' ||
+	    *key == '\0' || !store_audit_text_ok(section, 127) ||
+	    !store_audit_text_ok(key, 63) || !store_audit_text_ok(value, 4000)) {
+		store_failc(s, STORE_EINVAL, "configuration override: bad text");
+		return -1;
+	}
+	if (store_write_ok(s) < 0)
+		return -1;
+	bind_text(st, 1, section);
+	bind_text(st, 2, key);
+	bind_text(st, 3, value);
+	sqlite3_bind_int64(st, 4, at);
+	return store_run(s, S_OVERRIDE_SET, "writing a configuration override");
+}
+
+int
+store_override_list(store *s, void (*fn)(const char *section, const char *key,
+    const char *value, void *arg), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_OVERRIDE_LIST];
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(col_text(st, 0), col_text(st, 1), col_text(st, 2), arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading the configuration overrides");
 		store_reset(st);
 		return -1;
 	}

@@ -209,6 +209,17 @@ int store_audit_add(store *s, const struct store_audit *a);
 int store_audit_list(store *s, const struct store_audit_filter *f,
     void (*fn)(const struct store_audit *, void *), void *arg);
 
+/*
+ * Configuration changed live (host/core/config.h, struct config_override):
+ * one INI key of one section per row, replaced when set again.  set writes
+ * into the open batch (or is its own transaction); list calls fn for every
+ * row, oldest change first, and returns the count or -1.
+ */
+int store_override_set(store *s, const char *section, const char *key,
+    const char *value, int64_t at);
+int store_override_list(store *s, void (*fn)(const char *section, const char *key,
+    const char *value, void *arg), void *arg);
+
 const char *store_role_name(enum store_role r);
 /* 0 when the name is not a role. */
 enum store_role store_role_parse(const char *name);

@@ -75,6 +75,7 @@ struct api {
 	char *state_text;
 	uint64_t state_version;
 	int64_t state_event;
+	uint64_t state_generation;       /* core_generation (engine rebuilt) */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -207,6 +208,8 @@ int api_audit(struct req *r, const char *action, const char *target,
 /* r_admin.c */
 void api_notice_get(struct req *r);
 void api_notice_set(struct req *r);
+void api_config_get(struct req *r);
+void api_config_set(struct req *r);
 /* r_state.c */
 void api_healthz(struct req *r);
 void api_state(struct req *r);

@@ -85,6 +85,8 @@ const struct api_route api_routes[] = {
 	{ "GET",  "/api/v1/audit",               ADMIN,  NOBODY, api_audit_list, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/notice",              ANYONE, NOBODY, api_notice_get, NULL, NULL, 0 },
 	{ "PUT",  "/api/v1/notice",              ADMIN,  BODY,   api_notice_set, NULL, NULL, 0 },
+	{ "GET",  "/api/v1/config",              ADMIN,  NOBODY, api_config_get, NULL, NULL, 0 },
+	{ "POST", "/api/v1/config",              ADMIN,  BODY,   api_config_set, NULL, NULL, 0 },
 	{ "GET",  "/admin",                      PUBLIC, NOBODY, api_page, NULL, "admin.html", 0 },
 
 	{ "GET",  "/api/v1/stats/live",          MANAGE, NOBODY, api_stats_live, NULL, NULL, 0 },

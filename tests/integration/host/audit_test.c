@@ -422,11 +422,113 @@ main(void)
 	hn_stop(&D, SIGTERM);
 	check(hn_start(&D) == 0, "restart");
 	hn_http_set_port(&adm, D.port);
+	hn_http_set_port(&mgr, D.port);
+	hn_http_set_port(&staff, D.port);
 	check(count(&adm) == 9, "after the restart: the 9 rows");
 	code = hn_req(&adm, "GET", "/api/v1/notice", NULL, &ans);
 	check(code == 200 && str_is(ans, "notice", "Chiều thứ Bảy trung tâm nghỉ làm việc."),
 	    "after the restart: the notice");
 	cJSON_Delete(ans);
+
+
+	/* The configuration, changed live and kept. */
+	code = hn_req(&mgr, "GET", "/api/v1/config", NULL, NULL);
+	check(code == 403, "a manager cannot read the configuration: 403 (got %ld)", code);
+	code = hn_req(&adm, "GET", "/api/v1/config", NULL, &ans);
+	{
+		const cJSON *c1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "counters"), 0);
+
+		check(code == 200 && c1 != NULL && hn_num(c1, "number", 0) == 1 &&
+		    hn_str(c1, "serves") != NULL, "GET /api/v1/config: counters with what they serve");
+		snprintf(q, sizeof q, "%s", hn_str(c1, "name") != NULL ? hn_str(c1, "name") : "");
+	}
+	cJSON_Delete(ans);
+	{
+		static const struct {
+			const char *body, *want;
+		} bad[] = {
+			{ "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"serves\",\"value\":\"KHONG-CO\"}]}",
+			  "Không có hàng đợi mã \"KHONG-CO\"." },
+			{ "{\"changes\":[{\"section\":\"queue TP-HT\",\"key\":\"numbers\",\"value\":\"2001-2100\"}]}",
+			  "Dải số 2001-2100 trùng với hàng đợi" },
+			{ "{\"changes\":[{\"section\":\"queue TP-HT\",\"key\":\"target_wait\",\"value\":\"0\"}]}",
+			  "phải là số nguyên từ 1 đến 720" },
+			{ "{\"changes\":[{\"section\":\"daemon\",\"key\":\"port\",\"value\":\"80\"}]}",
+			  "Không sửa được \"port\" của [daemon]" },
+			{ "{\"changes\":[{\"section\":\"counter 99\",\"key\":\"name\",\"value\":\"x\"}]}",
+			  "Không có [counter 99]" },
+			{ "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"name\",\"value\":\"\"}]}",
+			  "Cần nhập tên quầy." },
+			{ "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"name\",\"value\":\"Quầy mới\"},"
+			  "{\"section\":\"counter 1\",\"key\":\"serves\",\"value\":\"TP-HT:sometimes\"}]}",
+			  "Mức phục vụ phải là primary hoặc backup" },
+			{ "{\"changes\":[]}", "Cần \"changes\"" },
+			{ "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"name\"}]}", "ba chuỗi" },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+			code = hn_req(&adm, "POST", "/api/v1/config", bad[k].body, &ans);
+			check(code == 400 && hn_str(ans, "message") != NULL &&
+			    strstr(hn_str(ans, "message"), bad[k].want) != NULL,
+			    "bad change %zu: 400 \"%s\" (got %ld %s)", k, bad[k].want, code,
+			    hn_str(ans, "message") ? hn_str(ans, "message") : "");
+			cJSON_Delete(ans);
+		}
+	}
+	code = hn_req(&adm, "GET", "/api/v1/state", NULL, &ans);
+	check(code == 200 && str_is(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans,
+	    "counters"), 0), "name", q), "the refused changes changed nothing (counter 1 is \"%s\")", q);
+	cJSON_Delete(ans);
+	check(count(&adm) == 9, "and wrote no audit row");
+	code = hn_req(&adm, "POST", "/api/v1/config", "{\"changes\":["
+	    "{\"section\":\"counter 1\",\"key\":\"name\",\"value\":\"Quầy tiếp nhận 1\"},"
+	    "{\"section\":\"counter 1\",\"key\":\"area\",\"value\":\"Khu D\"},"
+	    "{\"section\":\"counter 1\",\"key\":\"serves\",\"value\":\"TP-HT, TP-LL:backup\"},"
+	    "{\"section\":\"queue TP-HT\",\"key\":\"target_wait\",\"value\":\"25\"}]}", &ans);
+	check(code == 200 && hn_num(ans, "changed", 0) == 4, "admin changes counter 1 and queue TP-HT (got %ld %s)",
+	    code, hn_str(ans, "message") ? hn_str(ans, "message") : "");
+	cJSON_Delete(ans);
+	code = hn_req(&staff, "GET", "/api/v1/state", NULL, &ans);
+	{
+		const cJSON *c1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "counters"), 0);
+		const cJSON *sv = cJSON_GetObjectItemCaseSensitive(c1, "serves"), *qq;
+		int target = 0;
+
+		cJSON_ArrayForEach(qq, cJSON_GetObjectItemCaseSensitive(ans, "queues"))
+			if (str_is(qq, "code", "TP-HT"))
+				target = (int)hn_num(qq, "target_wait_min", 0);
+		check(str_is(c1, "name", "Quầy tiếp nhận 1") && str_is(c1, "area", "Khu D") &&
+		    cJSON_GetArraySize(sv) == 2 && str_is(cJSON_GetArrayItem(sv, 1), "level", "backup") &&
+		    target == 25, "live, no restart: the state shows the new counter 1 and TP-HT's target 25");
+	}
+	cJSON_Delete(ans);
+	log = audit(&adm, "?action=config.change");
+	r = row(log, 0);
+	check(log != NULL && rows(log) == 1 && str_is(r, "target", "counter 1") &&
+	    str_is(cJSON_GetObjectItemCaseSensitive(r, "before"), "[queue TP-HT] target_wait", "30") &&
+	    str_is(cJSON_GetObjectItemCaseSensitive(r, "after"), "[queue TP-HT] target_wait", "25") &&
+	    str_is(cJSON_GetObjectItemCaseSensitive(r, "after"), "[counter 1] name", "Quầy tiếp nhận 1") &&
+	    str_is(cJSON_GetObjectItemCaseSensitive(r, "before"), "[counter 1] name", q),
+	    "config.change in the log: before and after of every key");
+	cJSON_Delete(log);
+	code = hn_req(&adm, "POST", "/api/v1/counters/1/open", NULL, NULL);
+	check(code == 200, "counter 1 opens with its new configuration (got %ld)", code);
+	hn_stop(&D, SIGTERM);
+	check(hn_start(&D) == 0, "restart");
+	hn_http_set_port(&adm, D.port);
+	code = hn_req(&adm, "GET", "/api/v1/state", NULL, &ans);
+	{
+		const cJSON *c1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "counters"), 0);
+
+		check(str_is(c1, "name", "Quầy tiếp nhận 1") && str_is(c1, "state", "open"),
+		    "after the restart: the change is kept (the INI is unchanged) and counter 1 still open");
+	}
+	cJSON_Delete(ans);
+	code = hn_req(&adm, "GET", "/api/v1/config?format=ini", NULL, NULL);
+	check(code == 200 && adm.body != NULL && strstr(adm.body,
+	    "[counter 1]\nname = Quầy tiếp nhận 1\ndepartment = TP\narea = Khu D\nserves = TP-HT, TP-LL:backup\n") != NULL &&
+	    strstr(adm.body, "[queue TP-HT]\nname = ") != NULL, "GET /api/v1/config?format=ini: the live INI");
 
 	hn_http_free(&adm);
 	hn_http_free(&staff);
