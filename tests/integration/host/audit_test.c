@@ -10,7 +10,9 @@
  * "ok"/"FAIL" per check and exits 1 on any failure.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +192,36 @@ count(struct hn_http *h)
 
 	cJSON_Delete(a);
 	return n;
+}
+
+/* Run argv (stdout and stderr to the log) with env NAME=VALUE pairs; its
+   exit status, or -1. */
+static int
+run(const char *const *argv, const char *token)
+{
+	char url[64];
+	pid_t pid;
+	int st;
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", D.port);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(D.logpath, O_WRONLY | O_APPEND);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		setenv("ONESTOP_URL", url, 1);
+		if (token != NULL)
+			setenv("ONESTOP_TOKEN", token, 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
 }
 
 int
@@ -529,6 +561,24 @@ main(void)
 	check(code == 200 && adm.body != NULL && strstr(adm.body,
 	    "[counter 1]\nname = Quầy tiếp nhận 1\ndepartment = TP\narea = Khu D\nserves = TP-HT, TP-LL:backup\n") != NULL &&
 	    strstr(adm.body, "[queue TP-HT]\nname = ") != NULL, "GET /api/v1/config?format=ini: the live INI");
+
+
+	{
+		char ctl[600], out[600], *text;
+		const char *b = getenv("B");
+		const char *argv_ctl[] = { ctl, "config", "export", out, NULL };
+		const char *argv_n[] = { D.bin, "-n", "-c", out, NULL };
+
+		snprintf(ctl, sizeof ctl, "%s/onestopctl", b != NULL && *b != '\0' ? b : "build");
+		snprintf(out, sizeof out, "%s/live.ini", D.dir);
+		check(run(argv_ctl, adm.token) == 0, "onestopctl config export %s", out);
+		text = slurp(out, NULL);
+		check(text != NULL && strstr(text, "[counter 1]\nname = Quầy tiếp nhận 1\n") != NULL &&
+		    strstr(text, "target_wait = 25\n") != NULL, "the exported INI has the live changes");
+		free(text);
+		check(run(argv_n, NULL) == 0, "and onestopd -n accepts it as a bootstrap INI");
+		check(run(argv_ctl, staff.token) == 4, "onestopctl config export as staff: exit 4 (refused)");
+	}
 
 	hn_http_free(&adm);
 	hn_http_free(&staff);
