@@ -15,7 +15,7 @@ const ACTIONS = {
   'user.password': 'Đặt lại mật khẩu', 'user.delete': 'Xoá tài khoản',
   'device.create': 'Tạo mã thiết bị', 'device.revoke': 'Thu hồi thiết bị',
   'notice.set': 'Đổi dòng thông báo', 'day.close': 'Kết thúc ngày',
-  'catalogue.import': 'Nhập danh mục thủ tục'
+  'catalogue.import': 'Nhập danh mục thủ tục', 'config.change': 'Đổi cấu hình'
 };
 const A = { users: [] };
 
@@ -39,11 +39,12 @@ const NAME_RE = /^[A-Za-z0-9._@-]{1,63}$/;
 
 /* ---- tabs ---- */
 function tab(name) {
-  for (const t of ['users', 'devices', 'notice', 'audit']) {
+  for (const t of ['users', 'devices', 'notice', 'config', 'audit']) {
     $(t).hidden = t !== name;
     $('tab-' + t).setAttribute('aria-selected', t === name ? 'true' : 'false');
   }
   if (name === 'audit') loadAudit();
+  if (name === 'config') loadConfig();
 }
 
 /* ---- accounts and devices ---- */
@@ -233,11 +234,124 @@ async function loadAudit() {
 $('f-audit').addEventListener('submit', ev => { ev.preventDefault(); loadAudit(); });
 $('a-csv').onclick = () => { if (checkRange()) location.href = '/api/v1/audit' + auditQuery({ format: 'csv' }); };
 
+/* ---- the live configuration: counters, queues, policy, departments ---- */
+const POLICY = [
+  ['priority_interleave', 'Số lượt thường trước một lượt ưu tiên (0-100)', 'int'],
+  ['priority_max_consecutive', 'Số lượt ưu tiên liên tiếp tối đa (1-100)', 'int'],
+  ['target_override', 'Vé quá thời gian chờ mục tiêu được gọi trước', 'bool'],
+  ['backup_past_target', 'Hàng dự phòng quá mục tiêu được gọi trước hàng chính', 'bool'],
+  ['priority_first_free', 'Vé ưu tiên đến quầy rảnh đầu tiên', 'bool'],
+  ['recall_limit', 'Số lần gọi lại trước khi tính vắng mặt (0-10)', 'int'],
+  ['transfer_keeps_place', 'Chuyển quầy giữ thứ tự (mặc định)', 'bool'],
+  ['rating_window_s', 'Thời gian nhận đánh giá sau khi xong (giây, 0-3600)', 'int'],
+  ['daily_reset', 'Đánh số lại từ đầu mỗi ngày', 'bool']
+];
+function servesText(c) {
+  return (c.queues || []).map(s => s.queue + (s.level === 'backup' ? ' (dự phòng)' : '')).join(', ');
+}
+async function loadConfig() {
+  let d;
+  try { d = await OS.api('GET', '/api/v1/config'); } catch (e) { return say('cfgmsg', e.message); }
+  A.cfg = d;
+  const dep = code => (d.departments.find(x => x.code === code) || { name: code }).name;
+  $('t-counters').tBodies[0].innerHTML = d.counters.map(c =>
+    '<tr data-counter="' + c.number + '"><td class="n">' + c.number + '</td><td>' + OS.esc(c.name) + '</td><td>' +
+    OS.esc(dep(c.department)) + '</td><td>' + OS.esc(c.area) + '</td><td class="serves" title="' + OS.esc(c.serves) + '">' +
+    OS.esc(servesText(c).length > 90 ? servesText(c).slice(0, 90) + '…' : servesText(c)) +
+    '</td><td><button type="button" data-act="edit">Sửa</button></td></tr>').join('');
+  $('t-queues').tBodies[0].innerHTML = d.queues.map(q =>
+    '<tr data-queue="' + OS.esc(q.code) + '"><td>' + OS.esc(q.code) + '</td><td>' + OS.esc(q.name) + '</td><td>' +
+    OS.esc(dep(q.department)) + '</td><td>' + OS.esc(q.numbers) + '</td><td class="n">' + q.target_wait +
+    ' phút</td><td class="n">' + q.service_time + ' phút</td><td>' + (q.transfer_keeps_place ? 'Có' : 'Không') +
+    '</td><td><button type="button" data-act="edit">Sửa</button></td></tr>').join('');
+  $('t-policy').tBodies[0].innerHTML = POLICY.map(p =>
+    '<tr data-key="' + p[0] + '"><td>' + OS.esc(p[1]) + '</td><td class="n">' +
+    (p[2] === 'bool' ? (d.policy[p[0]] ? 'Có' : 'Không') : d.policy[p[0]]) + '</td></tr>').join('');
+  $('t-departments').tBodies[0].innerHTML = d.departments.map(x =>
+    '<tr data-department="' + OS.esc(x.code) + '"><td>' + OS.esc(x.code) + '</td><td>' + OS.esc(x.name) +
+    '</td><td><button type="button" data-act="edit">Sửa</button></td></tr>').join('');
+}
+
+/* A dialog of fields [{key, label, value, type: text|int|bool|select, options, wide}] for one
+   section; saves the fields that changed as one change of the configuration. */
+function editSection(title, section, fields, help) {
+  $('g-title').textContent = title;
+  $('g-help').textContent = help || '';
+  say('gmsg', '');
+  $('g-fields').innerHTML = fields.map((f, i) => {
+    const id = 'g-f' + i, v = String(f.value);
+    let input;
+    if (f.type === 'bool') {
+      input = '<select id="' + id + '"><option value="yes"' + (f.value ? ' selected' : '') + '>Có</option>' +
+        '<option value="no"' + (f.value ? '' : ' selected') + '>Không</option></select>';
+    } else if (f.type === 'select') {
+      input = '<select id="' + id + '">' + f.options.map(o => '<option value="' + OS.esc(o[0]) + '"' +
+        (o[0] === v ? ' selected' : '') + '>' + OS.esc(o[1]) + '</option>').join('') + '</select>';
+    } else {
+      input = '<input id="' + id + '" data-key="' + OS.esc(f.key) + '" value="' + OS.esc(v) + '"' +
+        (f.type === 'int' ? ' inputmode="numeric"' : '') + '>';
+    }
+    return '<label' + (f.wide ? ' class="wide"' : '') + '>' + OS.esc(f.label) + ' ' + input + '</label>';
+  }).join('');
+  $('dlg-cfg').showModal();
+  $('f-cfg').onsubmit = async ev => {
+    ev.preventDefault();
+    const changes = [];
+    fields.forEach((f, i) => {
+      const now = $('g-f' + i).value.trim();
+      const was = f.type === 'bool' ? (f.value ? 'yes' : 'no') : String(f.value);
+      if (now !== was) changes.push({ section: typeof section === 'function' ? section(f) : section, key: f.key, value: now });
+    });
+    if (changes.length === 0) { $('dlg-cfg').close(); return; }
+    try { await OS.api('POST', '/api/v1/config', { changes }); } catch (e) { return say('gmsg', e.message); }
+    $('dlg-cfg').close();
+    say('cfgmsg', 'Đã lưu: ' + title + '. Thay đổi có hiệu lực ngay.', true);
+    loadConfig();
+  };
+}
+$('g-cancel').onclick = () => $('dlg-cfg').close();
+
+$('t-counters').addEventListener('click', ev => {
+  const b = ev.target.closest('button[data-act="edit"]');
+  if (!b) return;
+  const c = A.cfg.counters.find(x => x.number === +b.closest('tr').dataset.counter);
+  editSection('Quầy ' + c.number, 'counter ' + c.number, [
+    { key: 'name', label: 'Tên quầy', value: c.name },
+    { key: 'area', label: 'Khu vực', value: c.area },
+    { key: 'department', label: 'Sở, ngành', value: c.department, type: 'select',
+      options: A.cfg.departments.map(x => [x.code, x.name]) },
+    { key: 'serves', label: 'Hàng đợi phục vụ', value: c.serves, wide: true }
+  ], 'Hàng đợi phục vụ: các mã hàng đợi cách nhau bằng dấu phẩy, mỗi mã có thể thêm :backup ' +
+    '(dự phòng: chỉ khi hàng chính trống hoặc vé dự phòng quá hạn); * là mọi hàng đợi chưa nêu. ' +
+    'Ví dụ: TP-HT, TP-LL:backup hoặc TP-HT, *:backup.');
+});
+$('t-queues').addEventListener('click', ev => {
+  const b = ev.target.closest('button[data-act="edit"]');
+  if (!b) return;
+  const q = A.cfg.queues.find(x => x.code === b.closest('tr').dataset.queue);
+  editSection('Hàng đợi ' + q.code, 'queue ' + q.code, [
+    { key: 'name', label: 'Tên hàng đợi', value: q.name, wide: true },
+    { key: 'numbers', label: 'Dải số (ĐẦU-CUỐI, 1-9999)', value: q.numbers },
+    { key: 'target_wait', label: 'Thời gian chờ mục tiêu (phút, 1-720)', value: q.target_wait, type: 'int' },
+    { key: 'service_time', label: 'Thời gian phục vụ ước tính (phút, 1-480)', value: q.service_time, type: 'int' },
+    { key: 'transfer_keeps_place', label: 'Vé chuyển đến giữ thứ tự', value: q.transfer_keeps_place, type: 'bool' }
+  ], 'Dải số của các hàng đợi không được trùng nhau; số mới áp dụng cho các vé cấp sau.');
+});
+$('t-departments').addEventListener('click', ev => {
+  const b = ev.target.closest('button[data-act="edit"]');
+  if (!b) return;
+  const x = A.cfg.departments.find(y => y.code === b.closest('tr').dataset.department);
+  editSection('Sở, ngành ' + x.code, 'department ' + x.code,
+    [{ key: 'name', label: 'Tên sở, ngành', value: x.name, wide: true }]);
+});
+$('policy-edit').onclick = () => editSection('Quy tắc gọi số', 'policy',
+  POLICY.map(p => ({ key: p[0], label: p[1], value: A.cfg.policy[p[0]], type: p[2] === 'bool' ? 'bool' : 'int' })));
+
 async function main() {
   const me = await OS.me(['admin']);
-  $('who').textContent = me.full_name || me.user;
+  $('who').textContent = me.full_name || me.user || me.name;
   $('logout').onclick = OS.logout;
-  for (const t of ['users', 'devices', 'notice', 'audit']) $('tab-' + t).onclick = () => tab(t);
+  for (const t of ['users', 'devices', 'notice', 'config', 'audit']) $('tab-' + t).onclick = () => tab(t);
   $('a-action').innerHTML = '<option value="">Tất cả</option>' + Object.keys(ACTIONS).map(k =>
     '<option value="' + k + '">' + OS.esc(ACTIONS[k]) + '</option>').join('');
   await Promise.all([loadUsers(), loadNotice()]);

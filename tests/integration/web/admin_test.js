@@ -289,13 +289,71 @@ async function main() {
   check(lines[0] === 'id,time,who,role,client,action,target,before,after' && lines.length === 10 &&
     /,ql01,manager,127\.0\.0\.1,day\.close,/.test(csv), 'the CSV download: header and the 9 rows');
 
+
+  // Counters and queues, changed live.
+  await pg.click('#tab-config');
+  await pg.waitForSelector('#t-counters tr[data-counter="3"]');
+  await pg.click('#t-counters tr[data-counter="3"] button[data-act="edit"]');
+  await pg.fill('#g-f0', 'Quầy hộ tịch 3');
+  await pg.fill('#g-f1', 'Khu D');
+  await pg.fill('#g-f3', 'TP-HT, KHONG-CO:backup');
+  await pg.click('#g-save');
+  check((await message(pg, 'gmsg')) === 'Không có hàng đợi mã "KHONG-CO".', 'a counter serving an unknown queue: told');
+  let st = (await api('GET', '/api/v1/state', null, mg)).body;
+  check(st.counters.find(c => c.number === 3).name === 'Quầy 3', 'and nothing changed');
+  await pg.fill('#g-f3', 'TP-HT, TP-LL:backup');
+  await pg.click('#g-save');
+  await pg.waitForFunction(() => document.getElementById('cfgmsg').textContent.startsWith('Đã lưu'));
+  await pg.waitForFunction(() => {
+    const r = document.querySelector('#t-counters tr[data-counter="3"]');
+    return r && r.children[1].textContent === 'Quầy hộ tịch 3';
+  });
+  check((await pg.textContent('#t-counters tr[data-counter="3"] td:nth-child(5)')) === 'TP-HT, TP-LL (dự phòng)',
+    'the counter row: what it serves and at which level');
+  st = (await api('GET', '/api/v1/state', null, mg)).body;
+  const c3 = st.counters.find(c => c.number === 3);
+  check(c3.name === 'Quầy hộ tịch 3' && c3.area === 'Khu D' && c3.serves.length === 2 &&
+    c3.serves[1].queue === 'TP-LL' && c3.serves[1].level === 'backup', 'live: the state shows counter 3 changed, no restart');
+  await pg.click('#t-queues tr[data-queue="TP-HT"] button[data-act="edit"]');
+  await pg.fill('#g-f1', '2001-2100');
+  await pg.click('#g-save');
+  check((await message(pg, 'gmsg')).startsWith('Dải số 2001-2100 trùng với hàng đợi'), 'overlapping numbers: told');
+  await pg.fill('#g-f1', '1200-1399');
+  await pg.fill('#g-f2', 'ba mươi');
+  await pg.click('#g-save');
+  await pg.waitForFunction(() => document.getElementById('gmsg').textContent.includes('số nguyên từ 1 đến 720'));
+  check(true, 'a target in words: told');
+  await pg.fill('#g-f2', '20');
+  await pg.click('#g-save');
+  await pg.waitForFunction(() => {
+    const r = document.querySelector('#t-queues tr[data-queue="TP-HT"]');
+    return r && r.children[4].textContent === '20 phút';
+  });
+  st = (await api('GET', '/api/v1/state', null, mg)).body;
+  check(st.queues.find(q => q.code === 'TP-HT').target_wait_min === 20, 'live: TP-HT\'s target is 20 minutes');
+  await pg.click('#policy-edit');
+  await pg.fill('#g-f0', '5');
+  await pg.click('#g-save');
+  await pg.waitForFunction(() => document.querySelector('#t-policy tr[data-key="priority_interleave"] td.n').textContent === '5');
+  check(true, 'the call policy: 5 normal calls before a priority one');
+  await pg.screenshot({ path: path.join(SHOTS, 'admin-config.png'), fullPage: true });
+  await pg.click('#tab-audit');
+  await pg.selectOption('#a-action', 'config.change');
+  await pg.fill('#a-from', '');
+  await pg.fill('#a-to', '');
+  await pg.click('#a-go');
+  await pg.waitForFunction(() => document.querySelectorAll('#t-audit tbody tr[data-action="config.change"]').length === 3);
+  const cc = await pg.$$eval('#t-audit tbody tr:last-child td', tds => tds.map(t => t.textContent));
+  check(cc[4] === 'Đổi cấu hình' && cc[5] === 'counter 3' && cc[6].includes('"[counter 3] name":"Quầy 3"') &&
+    cc[7].includes('"[counter 3] name":"Quầy hộ tịch 3"'), 'the log: the counter change, before and after');
+
   // Nothing in the page can change the log.
   const csrf = (await ctx.cookies()).find(c => c.name === 'onestop_csrf').value;
   for (const m of ['delete', 'patch', 'put', 'post']) {
     const r = await pg.request[m](base + '/api/v1/audit', { data: {}, headers: { 'X-CSRF-Token': csrf } });
     check(r.status() === 405, m.toUpperCase() + ' /api/v1/audit with the admin cookie: 405');
   }
-  check((await api('GET', '/api/v1/audit', null, adm)).body.audit.length === 9, 'still 9 rows');
+  check((await api('GET', '/api/v1/audit', null, adm)).body.audit.length === 12, 'still 12 rows');
 }
 
 main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); }).finally(async () => {
