@@ -2285,3 +2285,46 @@ config_with_overrides(const struct config *cfg, const struct config_override *ov
 	(*out)->database = cfg->database != NULL ? xstrdup(cfg->database) : NULL;
 	return 0;
 }
+
+/* One CSV field, always quoted ("" for a quote). */
+static void
+config_csv_put(struct config_buf *b, const char *s, int last)
+{
+	const char *p;
+
+	config_bprintf(b, "\"");
+	for (p = s != NULL ? s : ""; *p != '\0'; p++)
+		config_bprintf(b, *p == '"' ? "\"\"" : "%c", *p);
+	config_bprintf(b, last ? "\"\r\n" : "\",");
+}
+
+char *
+config_write_catalogue(const struct config *cfg, const struct config_procedure *procs,
+    int n)
+{
+	struct config_buf b = { NULL, 0, 0 };
+	char num[16];
+	int i;
+
+	config_bprintf(&b, "code,name,department,field,queue,target_wait_min,fee,"
+	    "processing_time,documents,keywords\r\n");
+	for (i = 0; i < n; i++) {
+		const struct config_procedure *p = &procs[i];
+
+		config_csv_put(&b, p->code, 0);
+		config_csv_put(&b, p->name, 0);
+		config_csv_put(&b, cfg->departments[p->department].code, 0);
+		config_csv_put(&b, p->field, 0);
+		config_csv_put(&b, cfg->queues[p->queue].code, 0);
+		if (p->target_wait_min > 0)
+			snprintf(num, sizeof num, "%d", p->target_wait_min);
+		else
+			num[0] = '\0';
+		config_csv_put(&b, num, 0);
+		config_csv_put(&b, p->fee, 0);
+		config_csv_put(&b, p->processing_time, 0);
+		config_csv_put(&b, p->documents, 0);
+		config_csv_put(&b, p->keywords, 1);
+	}
+	return b.s;
+}

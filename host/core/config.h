@@ -276,4 +276,12 @@ char *config_write_ini(const struct config *cfg, const struct config_override *o
 int config_with_overrides(const struct config *cfg, const struct config_override *ov,
     int nov, struct config **out, char *err, size_t errlen);
 
+/*
+ * The catalogue procs[0..n-1] (department and queue indexes into cfg) as
+ * CSV text in the catalogue format, every field quoted, with the optional
+ * keywords column: parsing it gives the same procedures.  malloc'd.
+ */
+char *config_write_catalogue(const struct config *cfg,
+    const struct config_procedure *procs, int n);
+
 #endif

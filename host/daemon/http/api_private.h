@@ -210,6 +210,8 @@ void api_notice_get(struct req *r);
 void api_notice_set(struct req *r);
 void api_config_get(struct req *r);
 void api_config_set(struct req *r);
+void api_import_preview(struct req *r);
+void api_procedure_change(struct req *r);
 /* r_state.c */
 void api_healthz(struct req *r);
 void api_state(struct req *r);

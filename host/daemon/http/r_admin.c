@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
+#include "common/log.h"
 #include "common/strnum.h"
 #include "common/vntext.h"
 #include "common/xmalloc.h"
@@ -510,4 +511,223 @@ api_config_set(struct req *r)
 		cJSON_AddNumberToObject(o, "changed", n);
 		api_reply_json(r, 200, o);
 	}
+}
+
+/* ---- the procedure catalogue: preview of an import, one procedure edited ---- */
+
+static int
+api_str_differs(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") != 0;
+}
+
+/* The names of p's fields that differ from q's into arr. */
+static void
+api_proc_diff(const struct config *cfg, const struct config_procedure *p,
+    const struct config_procedure *q, cJSON *arr)
+{
+	if (api_str_differs(p->name, q->name))
+		cJSON_AddItemToArray(arr, cJSON_CreateString("name"));
+	if (p->department != q->department)
+		cJSON_AddItemToArray(arr, cJSON_CreateString("department"));
+	if (api_str_differs(p->field, q->field))
+		cJSON_AddItemToArray(arr, cJSON_CreateString("field"));
+	if (strcmp(cfg->queues[p->queue].code, cfg->queues[q->queue].code) != 0)
+		cJSON_AddItemToArray(arr, cJSON_CreateString("queue"));
+	if (p->target_wait_min != q->target_wait_min)
+		cJSON_AddItemToArray(arr, cJSON_CreateString("target_wait_min"));
+	if (api_str_differs(p->fee, q->fee))
+		cJSON_AddItemToArray(arr, cJSON_CreateString("fee"));
+	if (api_str_differs(p->processing_time, q->processing_time))
+		cJSON_AddItemToArray(arr, cJSON_CreateString("processing_time"));
+	if (api_str_differs(p->documents, q->documents))
+		cJSON_AddItemToArray(arr, cJSON_CreateString("documents"));
+	if (api_str_differs(p->keywords, q->keywords))
+		cJSON_AddItemToArray(arr, cJSON_CreateString("keywords"));
+}
+
+static cJSON *
+api_proc_brief(const struct config_procedure *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "code", p->code);
+	cJSON_AddStringToObject(o, "name", p->name);
+	return o;
+}
+
+/* Index of code in procs[0..n-1], or -1 (linear: ~1,500 codes). */
+static int
+api_proc_find(const struct config_procedure *procs, int n, const char *code)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(procs[i].code, code) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * POST /api/v1/procedures/import/preview: the CSV in the body checked as an
+ * import would check it, and what it would change (added, removed, changed
+ * with the fields), without changing anything.
+ */
+void
+api_import_preview(struct req *r)
+{
+	const struct config *cfg = core_config(r->a->core);
+	struct config_procedure *procs;
+	cJSON *o, *added, *removed, *changed;
+	char err[512];
+	int n, i, j, same = 0;
+
+	if (config_parse_catalogue(cfg, r->body != NULL ? r->body : "", r->len, "import",
+	    &procs, &n, err, sizeof err) != 0) {
+		api_error(r, 400, "bad_row", "%s", err);
+		return;
+	}
+	if (n == 0) {
+		config_procedures_free(procs, n);
+		api_error(r, 400, "bad_row", "Tệp danh mục không có thủ tục nào.");
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "procedures", n);
+	cJSON_AddNumberToObject(o, "current", cfg->nprocedures);
+	added = cJSON_AddArrayToObject(o, "added");
+	removed = cJSON_AddArrayToObject(o, "removed");
+	changed = cJSON_AddArrayToObject(o, "changed");
+	for (i = 0; i < n; i++) {
+		if ((j = config_procedure_index(cfg, procs[i].code)) < 0) {
+			cJSON_AddItemToArray(added, api_proc_brief(&procs[i]));
+			continue;
+		}
+		{
+			cJSON *x = api_proc_brief(&procs[i]);
+			cJSON *f = cJSON_AddArrayToObject(x, "fields");
+
+			api_proc_diff(cfg, &cfg->procedures[j], &procs[i], f);
+			if (cJSON_GetArraySize(f) > 0) {
+				cJSON_AddStringToObject(x, "old_name", cfg->procedures[j].name);
+				cJSON_AddItemToArray(changed, x);
+			} else {
+				cJSON_Delete(x);
+				same++;
+			}
+		}
+	}
+	for (j = 0; j < cfg->nprocedures; j++)
+		if (api_proc_find(procs, n, cfg->procedures[j].code) < 0)
+			cJSON_AddItemToArray(removed, api_proc_brief(&cfg->procedures[j]));
+	cJSON_AddNumberToObject(o, "unchanged", same);
+	config_procedures_free(procs, n);
+	api_reply_json(r, 200, o);
+}
+
+/* A procedure as the admin edits it (the raw target: 0 = the queue's). */
+static cJSON *
+api_proc_admin_json(const struct config *cfg, const struct config_procedure *p)
+{
+	cJSON *o = api_proc_brief(p);
+
+	cJSON_AddStringToObject(o, "department", cfg->departments[p->department].code);
+	cJSON_AddStringToObject(o, "field", p->field ? p->field : "");
+	cJSON_AddStringToObject(o, "queue", cfg->queues[p->queue].code);
+	cJSON_AddNumberToObject(o, "target_wait_min", p->target_wait_min);
+	cJSON_AddStringToObject(o, "fee", p->fee ? p->fee : "");
+	cJSON_AddStringToObject(o, "processing_time", p->processing_time ? p->processing_time : "");
+	cJSON_AddStringToObject(o, "documents", p->documents ? p->documents : "");
+	cJSON_AddStringToObject(o, "keywords", p->keywords ? p->keywords : "");
+	return o;
+}
+
+/*
+ * PATCH /api/v1/procedures/{code}: any of name, field, queue (its department
+ * follows), target_wait_min (0 = the queue's), fee, processing_time,
+ * documents, keywords.  The catalogue is written out with the one change and
+ * imported through the core like any import (checked whole, replaced, the
+ * file rewritten durably); audited with the procedure before and after.
+ */
+void
+api_procedure_change(struct req *r)
+{
+	static const struct api_field spec[] = {
+		{ "name", K_STR, 0 }, { "field", K_STR, 0 }, { "queue", K_STR, 0 },
+		{ "target_wait_min", K_INT, 0 }, { "fee", K_STR, 0 },
+		{ "processing_time", K_STR, 0 }, { "documents", K_STR, 0 },
+		{ "keywords", K_STR, 0 }, { NULL, 0, 0 } };
+	const struct config *cfg = core_config(r->a->core);
+	struct config_procedure *copy, np;
+	const char *s;
+	char err[512], *text;
+	cJSON *b, *before, *after;
+	int i, n, rc, q;
+
+	if ((i = config_procedure_index(cfg, r->arg[0])) < 0) {
+		api_error(r, 404, "not_found", "Không có thủ tục mã \"%.32s\".", r->arg[0]);
+		return;
+	}
+	if ((b = api_body(r, spec)) == NULL)
+		return;
+	np = cfg->procedures[i];
+	if ((s = api_str(b, "name")) != NULL) {
+		if (*s == '\0') {
+			api_error(r, 400, "bad_value", "Cần nhập tên thủ tục.");
+			goto out;
+		}
+		np.name = (char *)s;
+	}
+	if ((s = api_str(b, "field")) != NULL)
+		np.field = (char *)s;
+	if ((s = api_str(b, "queue")) != NULL) {
+		if ((q = config_queue_index(cfg, s)) < 0) {
+			api_error(r, 400, "bad_value", "Không có hàng đợi mã \"%.32s\".", s);
+			goto out;
+		}
+		np.queue = q;
+		np.department = cfg->queues[q].department;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(b, "target_wait_min") != NULL) {
+		np.target_wait_min = api_int(b, "target_wait_min", -1);
+		if (np.target_wait_min < 0 || np.target_wait_min > 720) {
+			api_error(r, 400, "bad_value", "Thời gian chờ mục tiêu là 0 (theo hàng"
+			    " đợi) hoặc từ 1 đến 720 phút.");
+			goto out;
+		}
+	}
+	if ((s = api_str(b, "fee")) != NULL)
+		np.fee = (char *)s;
+	if ((s = api_str(b, "processing_time")) != NULL)
+		np.processing_time = (char *)s;
+	if ((s = api_str(b, "documents")) != NULL)
+		np.documents = (char *)s;
+	if ((s = api_str(b, "keywords")) != NULL)
+		np.keywords = (char *)s;
+	before = api_proc_admin_json(cfg, &cfg->procedures[i]);
+	copy = xreallocarray(NULL, (size_t)cfg->nprocedures, sizeof *copy);
+	memcpy(copy, cfg->procedures, (size_t)cfg->nprocedures * sizeof *copy);
+	copy[i] = np;
+	text = config_write_catalogue(cfg, copy, cfg->nprocedures);
+	free(copy);
+	rc = core_import_catalogue(r->a->core, text, strlen(text), &n, err, sizeof err);
+	free(text);
+	if (rc != 0) {
+		cJSON_Delete(before);
+		if (rc == -CORE_EBADINPUT)
+			api_error(r, 400, "bad_value", "Thủ tục không hợp lệ (%s); không có gì"
+			    " thay đổi.", err);
+		else
+			api_error(r, 500, "store_failed", "%s", err);
+		goto out;
+	}
+	cfg = core_config(r->a->core);
+	i = config_procedure_index(cfg, r->arg[0]);
+	after = i >= 0 ? api_proc_admin_json(cfg, &cfg->procedures[i]) : NULL;
+	if (api_audit(r, "catalogue.edit", r->arg[0], before, after) != 0)
+		log_warnx("audit: the edit of procedure %s is not in the log", r->arg[0]);
+	api_reply_json(r, 200, i >= 0 ? api_proc_admin_json(cfg, &cfg->procedures[i]) :
+	    cJSON_CreateObject());
+out:
+	cJSON_Delete(b);
 }

@@ -72,7 +72,9 @@ const struct api_route api_routes[] = {
 
 	{ "GET",  "/api/v1/procedures",          PUBLIC, NOBODY, api_procedures, NULL, NULL, 0 },
 	{ "POST", "/api/v1/procedures/import",   ADMIN,  IMPORT, api_audited_import, NULL, NULL, 0 },
+	{ "POST", "/api/v1/procedures/import/preview", ADMIN, IMPORT, api_import_preview, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/procedures/{}",       PUBLIC, NOBODY, api_procedure, NULL, NULL, 0 },
+	{ "PATCH", "/api/v1/procedures/{}",      ADMIN,  BODY,   api_procedure_change, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/departments",         PUBLIC, NOBODY, api_departments, NULL, NULL, 0 },
 
 	{ "GET",  "/api/v1/users",               ADMIN,  NOBODY, api_users_list, NULL, NULL, 0 },

@@ -549,6 +549,8 @@ main(void)
 	hn_stop(&D, SIGTERM);
 	check(hn_start(&D) == 0, "restart");
 	hn_http_set_port(&adm, D.port);
+	hn_http_set_port(&mgr, D.port);
+	hn_http_set_port(&staff, D.port);
 	code = hn_req(&adm, "GET", "/api/v1/state", NULL, &ans);
 	{
 		const cJSON *c1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "counters"), 0);
@@ -578,6 +580,70 @@ main(void)
 		free(text);
 		check(run(argv_n, NULL) == 0, "and onestopd -n accepts it as a bootstrap INI");
 		check(run(argv_ctl, staff.token) == 4, "onestopctl config export as staff: exit 4 (refused)");
+	}
+
+
+	/* The catalogue: a preview that changes nothing, one procedure edited. */
+	n = count(&adm);
+	{
+		static const char csv2[] =
+		    "code,name,department,field,queue,target_wait_min,fee,processing_time,documents\n"
+		    "1.001007,Cấp Phiếu lý lịch tư pháp,TP,Lý lịch tư pháp,TP-LL,,200.000 đồng/hồ sơ,"
+		    "07 ngày làm việc,Tờ khai\n"
+		    "9.999999,Thủ tục thử mới,TP,Lý lịch tư pháp,TP-LL,,Miễn phí,01 ngày,Tờ khai\n";
+		const cJSON *ch;
+
+		code = hn_req_raw(&adm, "POST", "/api/v1/procedures/import/preview", "text/csv",
+		    csv2, sizeof csv2 - 1, &ans);
+		ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "changed"), 0);
+		check(code == 200 && hn_num(ans, "procedures", 0) == 2 &&
+		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ans, "added")) == 1 &&
+		    str_is(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "added"), 0), "code", "9.999999") &&
+		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ans, "removed")) ==
+		    (int)hn_num(ans, "current", 0) - 1 && str_is(ch, "code", "1.001007") &&
+		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ch, "fields")) == 3,
+		    "import preview: 1 added, the rest removed, 1.001007 changed in fee, documents, keywords (got %ld)", code);
+		cJSON_Delete(ans);
+		code = hn_req_raw(&adm, "POST", "/api/v1/procedures/import/preview", "text/csv",
+		    "code,name\n1,x\n", 14, &ans);
+		check(code == 400 && has_message(ans), "a bad preview: 400 with a message");
+		cJSON_Delete(ans);
+		code = hn_req(&adm, "GET", "/api/v1/procedures/9.999999", NULL, NULL);
+		check(code == 404 && count(&adm) == n, "the preview changed nothing and wrote no row");
+	}
+	code = hn_req(&adm, "PATCH", "/api/v1/procedures/1.001007", "{\"queue\":\"KHONG-CO\"}", &ans);
+	check(code == 400 && has_message(ans), "a procedure moved to an unknown queue: 400 (got %ld)", code);
+	cJSON_Delete(ans);
+	code = hn_req(&adm, "PATCH", "/api/v1/procedures/1.001007", "{\"target_wait_min\":999}", &ans);
+	check(code == 400 && has_message(ans), "a target of 999 minutes: 400 (got %ld)", code);
+	cJSON_Delete(ans);
+	code = hn_req(&adm, "PATCH", "/api/v1/procedures/0.000000", "{\"fee\":\"x\"}", NULL);
+	check(code == 404, "an unknown procedure: 404 (got %ld)", code);
+	code = hn_req(&staff, "PATCH", "/api/v1/procedures/1.001007", "{\"fee\":\"x\"}", NULL);
+	check(code == 403, "staff cannot edit a procedure: 403 (got %ld)", code);
+	code = hn_req(&adm, "PATCH", "/api/v1/procedures/1.001007",
+	    "{\"fee\":\"200.000 đồng/hồ sơ\",\"keywords\":\"lý lịch tư pháp; phiếu số 1\"}", &ans);
+	check(code == 200 && str_is(ans, "fee", "200.000 đồng/hồ sơ"), "admin edits 1.001007's fee and keywords (got %ld)", code);
+	cJSON_Delete(ans);
+	code = hn_req(&staff, "GET", "/api/v1/procedures?q=phieu+so+1&limit=3", NULL, &ans);
+	check(code == 200 && str_is(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans,
+	    "procedures"), 0), "code", "1.001007"), "live: search finds it by the new keyword");
+	cJSON_Delete(ans);
+	log = audit(&adm, "?action=catalogue.edit");
+	r = row(log, 0);
+	check(log != NULL && rows(log) == 1 && str_is(r, "target", "1.001007") &&
+	    str_is(cJSON_GetObjectItemCaseSensitive(r, "before"), "fee", "150.000 đồng/hồ sơ") &&
+	    str_is(cJSON_GetObjectItemCaseSensitive(r, "after"), "fee", "200.000 đồng/hồ sơ"),
+	    "catalogue.edit in the log: the fee before and after");
+	cJSON_Delete(log);
+	{
+		char path[600], *text;
+
+		snprintf(path, sizeof path, "%s/procedures.csv", D.dir);
+		text = slurp(path, NULL);
+		check(text != NULL && strstr(text, "\"1.001007\",\"Cấp Phiếu lý lịch tư pháp\"") != NULL &&
+		    strstr(text, "\"200.000 đồng/hồ sơ\"") != NULL, "the catalogue file holds the edit");
+		free(text);
 	}
 
 	hn_http_free(&adm);

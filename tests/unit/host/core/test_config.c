@@ -781,6 +781,28 @@ test_write_and_override(void **state)
 				    bad[i].want);
 		}
 	}
+	{
+		/* The catalogue written back parses to the same procedures. */
+		struct config_procedure *procs = NULL;
+		int np = 0, i;
+
+		text = config_write_catalogue(cfg, cfg->procedures, cfg->nprocedures);
+		if (config_parse_catalogue(cfg, text, strlen(text), "written", &procs, &np,
+		    err, sizeof err) != 0)
+			fail_msg("catalogue written back: %s", err);
+		assert_int_equal(np, cfg->nprocedures);
+		for (i = 0; i < np; i++) {
+			assert_string_equal(procs[i].code, cfg->procedures[i].code);
+			assert_string_equal(procs[i].name, cfg->procedures[i].name);
+			assert_string_equal(procs[i].keywords, cfg->procedures[i].keywords);
+			assert_string_equal(procs[i].documents, cfg->procedures[i].documents);
+			assert_string_equal(procs[i].fee, cfg->procedures[i].fee);
+			assert_int_equal(procs[i].queue, cfg->procedures[i].queue);
+			assert_int_equal(procs[i].target_wait_min, cfg->procedures[i].target_wait_min);
+		}
+		config_procedures_free(procs, np);
+		free(text);
+	}
 	config_free(cfg);
 }
 
