@@ -15,7 +15,8 @@ const ACTIONS = {
   'user.password': 'Đặt lại mật khẩu', 'user.delete': 'Xoá tài khoản',
   'device.create': 'Tạo mã thiết bị', 'device.revoke': 'Thu hồi thiết bị',
   'notice.set': 'Đổi dòng thông báo', 'day.close': 'Kết thúc ngày',
-  'catalogue.import': 'Nhập danh mục thủ tục', 'config.change': 'Đổi cấu hình'
+  'catalogue.import': 'Nhập danh mục thủ tục', 'catalogue.edit': 'Sửa thủ tục',
+  'config.change': 'Đổi cấu hình'
 };
 const A = { users: [] };
 
@@ -39,12 +40,12 @@ const NAME_RE = /^[A-Za-z0-9._@-]{1,63}$/;
 
 /* ---- tabs ---- */
 function tab(name) {
-  for (const t of ['users', 'devices', 'notice', 'config', 'audit']) {
+  for (const t of ['users', 'devices', 'notice', 'config', 'catalogue', 'audit']) {
     $(t).hidden = t !== name;
     $('tab-' + t).setAttribute('aria-selected', t === name ? 'true' : 'false');
   }
   if (name === 'audit') loadAudit();
-  if (name === 'config') loadConfig();
+  if (name === 'config' || name === 'catalogue') loadConfig();
 }
 
 /* ---- accounts and devices ---- */
@@ -347,11 +348,111 @@ $('t-departments').addEventListener('click', ev => {
 $('policy-edit').onclick = () => editSection('Quy tắc gọi số', 'policy',
   POLICY.map(p => ({ key: p[0], label: p[1], value: A.cfg.policy[p[0]], type: p[2] === 'bool' ? 'bool' : 'int' })));
 
+/* ---- the procedure catalogue ---- */
+async function searchProcs() {
+  const q = $('ps-q').value.trim();
+  say('psmsg', '');
+  if (!q) return say('psmsg', 'Nhập tên, mã hoặc từ khoá để tìm.');
+  let d;
+  try { d = await OS.api('GET', '/api/v1/procedures?limit=50&q=' + encodeURIComponent(q)); } catch (e) {
+    return say('psmsg', e.message);
+  }
+  A.procs = d.procedures || [];
+  $('t-procs').tBodies[0].innerHTML = A.procs.map(p =>
+    '<tr data-code="' + OS.esc(p.code) + '"><td>' + OS.esc(p.code) + '</td><td>' + OS.esc(p.name) + '</td><td>' +
+    OS.esc(p.department_name) + '</td><td>' + OS.esc(p.queue) + '</td><td>' + OS.esc(p.fee) +
+    '</td><td><button type="button" data-act="edit">Sửa</button></td></tr>').join('') ||
+    '<tr><td colspan="6" class="muted">Không tìm thấy thủ tục nào.</td></tr>';
+}
+$('f-psearch').addEventListener('submit', ev => { ev.preventDefault(); searchProcs(); });
+$('t-procs').addEventListener('click', ev => {
+  const b = ev.target.closest('button[data-act="edit"]');
+  if (!b) return;
+  const p = A.procs.find(x => x.code === b.closest('tr').dataset.code);
+  A.proc = p;
+  $('pr-code').textContent = p.code;
+  $('pr-name').value = p.name;
+  $('pr-field').value = p.field;
+  $('pr-queue').innerHTML = (A.cfg ? A.cfg.queues : [{ code: p.queue, name: p.queue }]).map(q =>
+    '<option value="' + OS.esc(q.code) + '"' + (q.code === p.queue ? ' selected' : '') + '>' +
+    OS.esc(q.code + ' — ' + q.name) + '</option>').join('');
+  $('pr-fee').value = p.fee;
+  $('pr-time').value = p.processing_time;
+  $('pr-docs').value = p.documents;
+  say('prmsg', '');
+  $('dlg-proc').showModal();
+});
+$('f-proc').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  const p = A.proc, body = {};
+  const f = { name: 'pr-name', field: 'pr-field', queue: 'pr-queue', fee: 'pr-fee',
+    processing_time: 'pr-time', documents: 'pr-docs' };
+  for (const k in f) if ($(f[k]).value.trim() !== p[k]) body[k] = $(f[k]).value.trim();
+  if (body.name === '') return say('prmsg', 'Cần nhập tên thủ tục.');
+  if (Object.keys(body).length === 0) { $('dlg-proc').close(); return; }
+  try { await OS.api('PATCH', '/api/v1/procedures/' + encodeURIComponent(p.code), body); } catch (e) {
+    return say('prmsg', e.message);
+  }
+  $('dlg-proc').close();
+  await searchProcs();
+  say('psmsg', 'Đã lưu thủ tục ' + p.code + '.', true);
+});
+$('pr-cancel').onclick = () => $('dlg-proc').close();
+
+/* A CSV body (OS.api sends JSON only). */
+async function postCsv(path, text) {
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': OS.cookie('onestop_csrf'), 'Content-Type': 'text/csv; charset=utf-8' }, body: text });
+  } catch (e) {
+    throw { status: 0, message: 'Không kết nối được với máy chủ.' };
+  }
+  let data = null;
+  try { data = await res.json(); } catch (e) { data = null; }
+  if (!res.ok) throw { status: res.status, message: data && data.message || 'Lỗi ' + res.status };
+  return data;
+}
+const FIELDS = { name: 'tên', department: 'sở, ngành', field: 'lĩnh vực', queue: 'hàng đợi',
+  target_wait_min: 'thời gian chờ', fee: 'lệ phí', processing_time: 'thời hạn', documents: 'giấy tờ',
+  keywords: 'từ khoá' };
+function list(id, items, fmt) {
+  const max = 50;
+  $(id).innerHTML = items.slice(0, max).map(x => '<li>' + fmt(x) + '</li>').join('') +
+    (items.length > max ? '<li class="muted">… và ' + (items.length - max) + ' thủ tục khác</li>' : '') ||
+    '<li class="muted">Không có.</li>';
+}
+$('f-import').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  $('imp-result').hidden = true;
+  say('impmsg', '');
+  const f = $('imp-file').files[0];
+  if (!f) return say('impmsg', 'Chọn một tệp CSV.');
+  A.importText = await f.text();
+  let d;
+  try { d = await postCsv('/api/v1/procedures/import/preview', A.importText); } catch (e) {
+    return say('impmsg', e.message);
+  }
+  $('imp-summary').textContent = 'Tệp có ' + d.procedures + ' thủ tục (hiện có ' + d.current + '): thêm ' +
+    d.added.length + ', bỏ ' + d.removed.length + ', sửa ' + d.changed.length + ', giữ nguyên ' + d.unchanged + '.';
+  list('imp-added', d.added, x => OS.esc(x.code + ' ' + x.name));
+  list('imp-removed', d.removed, x => OS.esc(x.code + ' ' + x.name));
+  list('imp-changed', d.changed, x => OS.esc(x.code + ' ' + x.name) + ': ' +
+    OS.esc(x.fields.map(k => FIELDS[k] || k).join(', ')));
+  $('imp-result').hidden = false;
+});
+$('imp-apply').onclick = async () => {
+  let d;
+  try { d = await postCsv('/api/v1/procedures/import', A.importText); } catch (e) { return say('impmsg', e.message); }
+  $('imp-result').hidden = true;
+  say('impmsg', 'Đã nhập ' + d.imported + ' thủ tục.', true);
+};
+
 async function main() {
   const me = await OS.me(['admin']);
   $('who').textContent = me.full_name || me.user || me.name;
   $('logout').onclick = OS.logout;
-  for (const t of ['users', 'devices', 'notice', 'config', 'audit']) $('tab-' + t).onclick = () => tab(t);
+  for (const t of ['users', 'devices', 'notice', 'config', 'catalogue', 'audit']) $('tab-' + t).onclick = () => tab(t);
   $('a-action').innerHTML = '<option value="">Tất cả</option>' + Object.keys(ACTIONS).map(k =>
     '<option value="' + k + '">' + OS.esc(ACTIONS[k]) + '</option>').join('');
   await Promise.all([loadUsers(), loadNotice()]);

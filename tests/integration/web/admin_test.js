@@ -20,13 +20,13 @@ const ROOT = path.resolve(__dirname, '../../..');
 const D = path.join(ROOT, B, 'onestopd');
 const SHOTS = path.join(ROOT, B, 'web-shots');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-admin-'));
-/* The demo centre with its device paths in this test's folder and the
-   catalogue by absolute path (as web_test.js). */
+/* The demo centre with its device paths in this test's folder and a copy
+   of its catalogue there too: an import or an edit rewrites the file. */
 const CFG = path.join(TMP, 'centre.ini');
+fs.copyFileSync(path.join(ROOT, 'config/demo/procedures.csv'), path.join(TMP, 'procedures.csv'));
 fs.writeFileSync(CFG, fs.readFileSync(path.join(ROOT, 'config/demo/centre.ini'), 'utf8')
   .split('/tmp/onestop-demo/').join(TMP + '/')
-  .replace(/^catalogue\s*=\s*([^/\n].*)$/m, (m, f) =>
-    'catalogue = ' + path.join(ROOT, 'config/demo', f)));
+  .replace(/^catalogue\s*=.*$/m, 'catalogue = ' + path.join(TMP, 'procedures.csv')));
 const DB = path.join(TMP, 'db');
 let daemon = null, base = '', pass = 0, fail = 0, browser = null;
 
@@ -126,6 +126,7 @@ async function main() {
   // An admin lands on the admin page.
   const ctx = await browser.newContext({ viewport, locale: 'vi-VN', acceptDownloads: true });
   const pg = await ctx.newPage();
+  pg.on('pageerror', e => console.log('page error: ' + e.message));
   await login(pg, 'qt01', 'matkhau-qt01');
   await pg.waitForURL(base + '/admin');
   await pg.waitForSelector('body[data-ready="1"]');
@@ -354,6 +355,64 @@ async function main() {
     check(r.status() === 405, m.toUpperCase() + ' /api/v1/audit with the admin cookie: 405');
   }
   check((await api('GET', '/api/v1/audit', null, adm)).body.audit.length === 12, 'still 12 rows');
+
+  // The catalogue: search, edit one, preview an import, import.
+  await pg.click('#tab-catalogue');
+  await pg.click('#ps-go');
+  check((await message(pg, 'psmsg')) === 'Nhập tên, mã hoặc từ khoá để tìm.', 'an empty search: told');
+  await pg.fill('#ps-q', 'ly lich tu phap');
+  await pg.click('#ps-go');
+  await pg.waitForSelector('#t-procs tr[data-code="1.001007"]');
+  check((await pg.textContent('#t-procs tr[data-code="1.001007"] td:nth-child(2)')) === 'Cấp Phiếu lý lịch tư pháp',
+    'search without diacritics finds Cấp Phiếu lý lịch tư pháp');
+  await pg.click('#t-procs tr[data-code="1.001007"] button[data-act="edit"]');
+  await pg.fill('#pr-name', '');
+  await pg.click('#pr-save');
+  check((await message(pg, 'prmsg')) === 'Cần nhập tên thủ tục.', 'an empty procedure name: told');
+  await pg.fill('#pr-name', 'Cấp Phiếu lý lịch tư pháp');
+  await pg.fill('#pr-fee', '200.000 đồng/hồ sơ');
+  await pg.evaluate(() => { document.getElementById('prmsg').textContent = ''; });
+  await pg.click('#pr-save');
+  await pg.waitForFunction(() => document.getElementById('psmsg').textContent === 'Đã lưu thủ tục 1.001007.' ||
+    document.getElementById('prmsg').textContent !== '');
+  check((await pg.textContent('#prmsg')) === '', 'the procedure is saved (' + (await pg.textContent('#prmsg')) + ')');
+  await pg.waitForFunction(() => {
+    const r = document.querySelector('#t-procs tr[data-code="1.001007"]');
+    return r && r.children[4].textContent === '200.000 đồng/hồ sơ';
+  });
+  check((await api('GET', '/api/v1/procedures/1.001007')).body.fee === '200.000 đồng/hồ sơ',
+    'the new fee is served at once (kiosks see it)');
+  const small = path.join(TMP, 'small.csv');
+  fs.writeFileSync(small, 'code,name,department,field,queue,target_wait_min,fee,processing_time,documents\n' +
+    '1.001007,Cấp Phiếu lý lịch tư pháp,TP,Lý lịch tư pháp,TP-LL,,300.000 đồng/hồ sơ,07 ngày làm việc,Tờ khai\n' +
+    '9.999999,Thủ tục thử mới,TP,Lý lịch tư pháp,TP-LL,,Miễn phí,01 ngày,Tờ khai\n');
+  const broken = path.join(TMP, 'broken.csv');
+  fs.writeFileSync(broken, 'code,name\n1,x\n');
+  await pg.click('#imp-preview');
+  check((await message(pg, 'impmsg')) === 'Chọn một tệp CSV.', 'a preview without a file: told');
+  await pg.setInputFiles('#imp-file', broken);
+  await pg.evaluate(() => { document.getElementById('impmsg').textContent = ''; });
+  await pg.click('#imp-preview');
+  check((await message(pg, 'impmsg')).length > 0 && await pg.$eval('#imp-result', e => e.hidden),
+    'a broken CSV: the server\'s message, no preview');
+  await pg.setInputFiles('#imp-file', small);
+  await pg.click('#imp-preview');
+  await pg.waitForSelector('#imp-result:not([hidden])');
+  const total = (await api('GET', '/api/v1/procedures?limit=2000')).body.procedures.length;
+  check((await pg.textContent('#imp-summary')) === 'Tệp có 2 thủ tục (hiện có ' + total + '): thêm 1, bỏ ' +
+    (total - 1) + ', sửa 1, giữ nguyên 0.', 'the preview: what would be added, dropped and changed');
+  check((await pg.textContent('#imp-added')) === '9.999999 Thủ tục thử mới' &&
+    (await pg.textContent('#imp-changed')).startsWith('1.001007 Cấp Phiếu lý lịch tư pháp: lệ phí, giấy tờ'),
+    'the preview lists the new procedure and the changed fields');
+  check((await api('GET', '/api/v1/procedures/9.999999')).status === 404, 'the preview changed nothing');
+  await pg.screenshot({ path: path.join(SHOTS, 'admin-catalogue.png'), fullPage: true });
+  await pg.click('#imp-apply');
+  await pg.waitForFunction(() => document.getElementById('impmsg').textContent === 'Đã nhập 2 thủ tục.');
+  check((await api('GET', '/api/v1/procedures/9.999999')).status === 200, 'imported: the new procedure is served');
+  const cat = (await api('GET', '/api/v1/audit?action=catalogue.edit', null, adm)).body.audit;
+  const imp = (await api('GET', '/api/v1/audit?action=catalogue.import', null, adm)).body.audit;
+  check(cat.length === 1 && cat[0].before.fee === '150.000 đồng/hồ sơ' && cat[0].after.fee === '200.000 đồng/hồ sơ' &&
+    imp.length === 1 && imp[0].after.procedures === 2, 'the log: the edit and the import');
 }
 
 main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); }).finally(async () => {
