@@ -2191,6 +2191,9 @@ config_write_ini(const struct config *cfg, const struct config_override *ov, int
 				case T_TEXT:
 				case T_ENUM:
 					s = *(char *const *)(const void *)((const char *)base + kk->off);
+					/* A config made without a catalogue file (tests). */
+					if (s == NULL && k == K_CENTRE && strcmp(kk->name, "catalogue") == 0)
+						s = "(none)";
 					if (s != NULL && (*s != '\0' || !kk->empty_ok))
 						config_bprintf(&b, "%s = %s\n", kk->name, s);
 					break;
@@ -2279,6 +2282,8 @@ config_with_overrides(const struct config *cfg, const struct config_override *ov
 	(*out)->listen_line = cfg->listen_line;
 	(*out)->database_line = cfg->database_line;
 	(*out)->port = cfg->port;
+	free((*out)->catalogue_path);
+	(*out)->catalogue_path = cfg->catalogue_path != NULL ? xstrdup(cfg->catalogue_path) : NULL;
 	free((*out)->listen);
 	(*out)->listen = cfg->listen != NULL ? xstrdup(cfg->listen) : NULL;
 	free((*out)->database);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "common/xmalloc.h"
 #include "core/config.h"
@@ -386,6 +387,60 @@ test_audit_read_only(void **state)
 	}
 }
 
+static void
+count_row(const struct store_audit *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+}
+
+/*
+ * An action and its audit row are one transaction: with the audit table
+ * gone (dropped behind the daemon's back), adding a user, setting the
+ * notice and changing the configuration all answer 500 and leave nothing
+ * of the change.  Runs last: it breaks the database.
+ */
+static void
+test_audit_atomic(void **state)
+{
+	char token[65], path[128], *msg = NULL;
+	struct store_user u;
+	sqlite3 *db;
+	int n = 0;
+	const char *cname = core_config(T.c)->counters[0].name;
+	char before[128];
+
+	(void)state;
+	snprintf(before, sizeof before, "%s", cname);
+	session(2, token);
+	assert_int_equal(request_body("POST", "/api/v1/users", token,
+	    "{\"name\":\"atomic0\",\"password\":\"atomic-pass-0\",\"role\":\"staff\"}"), 201);
+	assert_int_equal(store_user_get(T.st, "atomic0", &u), 1);
+	assert_true(store_audit_list(T.st, NULL, count_row, &n) >= 1);
+
+	snprintf(path, sizeof path, "%s/db", T.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, "DROP TABLE audit", NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("DROP TABLE audit: %s", msg);
+	sqlite3_close(db);
+
+	assert_int_equal(request_body("POST", "/api/v1/users", token,
+	    "{\"name\":\"atomic1\",\"password\":\"atomic-pass-1\",\"role\":\"staff\"}"), 500);
+	assert_int_equal(store_user_get(T.st, "atomic1", &u), 0);
+	if (request_body("PUT", "/api/v1/notice", token,
+	    "{\"notice\":\"Không được lưu\"}") != 500)
+		fail_msg("PUT notice: %s", answer);
+	assert_string_equal(core_notice(T.c), "");
+	if (request_body("POST", "/api/v1/config", token,
+	    "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"name\",\"value\":\"Không được lưu\"}]}") != 500)
+		fail_msg("POST config: %s", answer);
+	assert_string_equal(core_config(T.c)->counters[0].name, before);
+	session(2, token);
+	assert_int_equal(request_body("DELETE", "/api/v1/users/atomic0", token, ""), 500);
+	assert_int_equal(store_user_get(T.st, "atomic0", &u), 1);
+}
+
 int
 main(void)
 {
@@ -394,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_not_found_and_limits),
 		cmocka_unit_test(test_state_cache),
 		cmocka_unit_test(test_audit_read_only),
+		cmocka_unit_test(test_audit_atomic),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
