@@ -23,6 +23,19 @@
 
 #define API_NOTICE_CHARS 200
 
+/*
+ * After a committed notice or configuration change: end every event
+ * stream.  Displays and consoles load the full state on every
+ * (re)connection (DESIGN.md), so they show the change within the stream's
+ * retry delay (2 s) without a new event type.
+ */
+static void
+api_streams_restart(void *arg, int ok)
+{
+	if (ok)
+		api_sse_wake(arg, 0, 1);
+}
+
 static cJSON *
 api_notice_json(const char *text)
 {
@@ -79,6 +92,7 @@ api_notice_set(struct req *r)
 		goto out;
 	}
 	free(before);
+	core_after_commit(r->a->core, api_streams_restart, r->a);
 	api_reply_json(r, 200, api_notice_json(text));
 out:
 	free(text);
@@ -505,6 +519,7 @@ api_config_set(struct req *r)
 	}
 	cJSON_Delete(targets);
 	cJSON_Delete(b);
+	core_after_commit(r->a->core, api_streams_restart, r->a);
 	{
 		cJSON *o = cJSON_CreateObject();
 

@@ -387,6 +387,100 @@ test_audit_read_only(void **state)
 	}
 }
 
+/* Open an event stream as token; the socket once its headers came, or -1. */
+static int
+stream_open(const char *token)
+{
+	struct sockaddr_in sin;
+	char req[512], buf[4096];
+	size_t got = 0;
+	int fd, turns;
+
+	/* Connection: close, so that the end of the stream is the end of the
+	   connection (the server ends it with the last chunk). */
+	snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Connection: close\r\nAuthorization: Bearer %s\r\n\r\n", token);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)T.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0 ||
+	    errno == EINPROGRESS);
+	for (turns = 0; turns < 2000; turns++) {
+		ssize_t n;
+
+		loop_run_once(T.l, 5);
+		if (turns == 1 && send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req))
+			break;
+		n = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+		if (n > 0) {
+			got += (size_t)n;
+			buf[got] = '\0';
+			if (strstr(buf, "text/event-stream") != NULL && strstr(buf, "\r\n\r\n") != NULL)
+				return fd;
+		} else if (n == 0)
+			break;
+	}
+	close(fd);
+	return -1;
+}
+
+/* 1 when the stream fd was ended by the server within a few loop turns. */
+static int
+stream_ended(int fd)
+{
+	char buf[4096];
+	int turns;
+
+	for (turns = 0; turns < 200; turns++) {
+		ssize_t n;
+
+		loop_run_once(T.l, 5);
+		while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
+			;
+		if (n == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A committed notice or configuration change ends the event streams, so
+ * displays and consoles reload the state; a refused one does not.
+ */
+static void
+test_changes_restart_streams(void **state)
+{
+	char token[65], disp[65];
+	int fd;
+
+	(void)state;
+	session(2, token);
+	session(4, disp);       /* display */
+	fd = stream_open(disp);
+	assert_true(fd >= 0);
+	assert_int_equal(request_body("PUT", "/api/v1/notice", token, "{\"notice\":\"a\\nb\"}"), 400);
+	assert_false(stream_ended(fd));
+	assert_int_equal(request_body("POST", "/api/v1/config", token,
+	    "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"serves\",\"value\":\"NOPE\"}]}"), 400);
+	assert_false(stream_ended(fd));
+	assert_int_equal(request_body("PUT", "/api/v1/notice", token,
+	    "{\"notice\":\"Chiều nay nghỉ\"}"), 200);
+	assert_true(stream_ended(fd));
+	close(fd);
+	assert_string_equal(core_notice(T.c), "Chiều nay nghỉ");
+	fd = stream_open(disp);
+	assert_true(fd >= 0);
+	assert_int_equal(request_body("POST", "/api/v1/config", token,
+	    "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"area\",\"value\":\"Khu Z\"}]}"), 200);
+	assert_true(stream_ended(fd));
+	close(fd);
+	assert_string_equal(core_config(T.c)->counters[0].area, "Khu Z");
+	assert_int_equal(request_body("PUT", "/api/v1/notice", token, "{\"notice\":\"\"}"), 200);
+}
+
 static void
 count_row(const struct store_audit *a, void *arg)
 {
@@ -449,6 +543,7 @@ main(void)
 		cmocka_unit_test(test_not_found_and_limits),
 		cmocka_unit_test(test_state_cache),
 		cmocka_unit_test(test_audit_read_only),
+		cmocka_unit_test(test_changes_restart_streams),
 		cmocka_unit_test(test_audit_atomic),
 	};
 
