@@ -175,9 +175,16 @@ static int
 api_config_check(const struct config *cfg, const struct config_override *o,
     char *msg, size_t msglen)
 {
-	int k = api_config_key(o->section, o->key), a, b, i;
+	int k, a, b, i;
 	const char *lab, *v = o->value, *sp = strchr(o->section, ' ');
 
+	if (strlen(o->section) > 100 || strlen(o->key) > 60 ||
+	    !vntext_valid_utf8(o->section, strlen(o->section)) ||
+	    !vntext_valid_utf8(o->key, strlen(o->key))) {
+		snprintf(msg, msglen, "Tên mục hoặc tên khoá không hợp lệ.");
+		return -1;
+	}
+	k = api_config_key(o->section, o->key);
 	if (k < 0) {
 		snprintf(msg, msglen, "Không sửa được \"%s\" của [%s] từ trang quản trị.",
 		    o->key, o->section);
@@ -442,7 +449,7 @@ api_config_set(struct req *r)
 	struct config_override ov[32];
 	char msg[512], *text;
 	const cJSON *arr, *x;
-	cJSON *b, *before, *after, *targets;
+	cJSON *b, *before, *after;
 	int n = 0, rc;
 
 	if ((b = cJSON_ParseWithLength(r->body != NULL ? r->body : "", r->len)) == NULL ||
@@ -483,7 +490,6 @@ api_config_set(struct req *r)
 	text = config_write_ini(cfg, NULL, 0);
 	before = cJSON_CreateObject();
 	after = cJSON_CreateObject();
-	targets = cJSON_CreateArray();
 	for (rc = 0; rc < n; rc++) {
 		char name[200], *v = api_ini_value(text, ov[rc].section, ov[rc].key);
 
@@ -498,7 +504,6 @@ api_config_set(struct req *r)
 
 		cJSON_Delete(before);
 		cJSON_Delete(after);
-		cJSON_Delete(targets);
 		cJSON_Delete(b);
 		if (strncmp(detail, "(live):", 7) == 0 && (detail = strstr(detail + 7, ": ")) != NULL)
 			detail += 2;
@@ -512,12 +517,10 @@ api_config_set(struct req *r)
 		return;
 	}
 	if (api_audit(r, "config.change", ov[0].section, before, after) != 0) {
-		cJSON_Delete(targets);
 		cJSON_Delete(b);
 		api_error(r, 500, "store_failed", "Không ghi được cấu hình.");
 		return;
 	}
-	cJSON_Delete(targets);
 	cJSON_Delete(b);
 	core_after_commit(r->a->core, api_streams_restart, r->a);
 	{

@@ -495,6 +495,8 @@ main(void)
 			  "{\"section\":\"counter 1\",\"key\":\"serves\",\"value\":\"TP-HT:sometimes\"}]}",
 			  "Mức phục vụ phải là primary hoặc backup" },
 			{ "{\"changes\":[]}", "Cần \"changes\"" },
+			{ "{\"changes\":[{\"section\":\"counter \xff\",\"key\":\"name\",\"value\":\"x\"}]}",
+			  "Tên mục hoặc tên khoá không hợp lệ." },
 			{ "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"name\"}]}", "ba chuỗi" },
 		};
 		size_t k;
