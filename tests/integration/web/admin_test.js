@@ -262,7 +262,8 @@ async function main() {
   await pg.selectOption('#a-action', '');
   await pg.fill('#a-who', 'ql01');
   await pg.click('#a-go');
-  await pg.waitForFunction(() => document.querySelectorAll('#t-audit tbody tr[data-action]').length === 1);
+  await pg.waitForFunction(() => document.querySelectorAll('#t-audit tbody tr[data-action]').length === 1 &&
+    document.querySelector('#t-audit tbody tr[data-action="day.close"]') !== null);
   check(true, 'filter by who: ql01\'s one action');
   await pg.fill('#a-who', 'khong-co-ai');
   await pg.click('#a-go');
@@ -291,8 +292,21 @@ async function main() {
     /,ql01,manager,127\.0\.0\.1,day\.close,/.test(csv), 'the CSV download: header and the 9 rows');
 
 
-  // Counters and queues, changed live.
+  // Counters and queues, changed live; a staff console open meanwhile follows.
+  const sctx = await browser.newContext({ viewport, locale: 'vi-VN' });
+  const sp = await sctx.newPage();
+  await login(sp, 'nv01', 'matkhau-nv01');
+  await sp.waitForURL(base + '/staff');
+  await sp.waitForSelector('#counter option[value="1"]', { state: 'attached' });
+  check((await sp.textContent('#counter option[value="1"]')) === 'Quầy 1', 'the staff console shows Quầy 1');
   await pg.click('#tab-config');
+  await pg.waitForSelector('#t-counters tr[data-counter="1"]');
+  await pg.click('#t-counters tr[data-counter="1"] button[data-act="edit"]');
+  await pg.fill('#g-f0', 'Quầy tư pháp 1');
+  await pg.click('#g-save');
+  await sp.waitForFunction(() => document.querySelector('#counter option[value="1"]').textContent === 'Quầy tư pháp 1');
+  check(true, 'renamed in /admin: the open staff console shows "Quầy tư pháp 1" without a reload');
+  await sctx.close();
   await pg.waitForSelector('#t-counters tr[data-counter="3"]');
   await pg.click('#t-counters tr[data-counter="3"] button[data-act="edit"]');
   await pg.fill('#g-f0', 'Quầy hộ tịch 3');
@@ -343,10 +357,11 @@ async function main() {
   await pg.fill('#a-from', '');
   await pg.fill('#a-to', '');
   await pg.click('#a-go');
-  await pg.waitForFunction(() => document.querySelectorAll('#t-audit tbody tr[data-action="config.change"]').length === 3);
-  const cc = await pg.$$eval('#t-audit tbody tr:last-child td', tds => tds.map(t => t.textContent));
+  await pg.waitForFunction(() => document.querySelectorAll('#t-audit tbody tr[data-action="config.change"]').length === 4 &&
+    document.querySelectorAll('#t-audit tbody tr').length === 4);
+  const cc = await pg.$$eval('#t-audit tbody tr:nth-last-child(2) td', tds => tds.map(t => t.textContent));
   check(cc[4] === 'Đổi cấu hình' && cc[5] === 'counter 3' && cc[6].includes('"[counter 3] name":"Quầy 3"') &&
-    cc[7].includes('"[counter 3] name":"Quầy hộ tịch 3"'), 'the log: the counter change, before and after');
+    cc[7].includes('"[counter 3] name":"Quầy hộ tịch 3"'), 'the log: the counter change, before and after (' + cc.join(' | ') + ')');
 
   // Nothing in the page can change the log.
   const csrf = (await ctx.cookies()).find(c => c.name === 'onestop_csrf').value;
@@ -354,7 +369,7 @@ async function main() {
     const r = await pg.request[m](base + '/api/v1/audit', { data: {}, headers: { 'X-CSRF-Token': csrf } });
     check(r.status() === 405, m.toUpperCase() + ' /api/v1/audit with the admin cookie: 405');
   }
-  check((await api('GET', '/api/v1/audit', null, adm)).body.audit.length === 12, 'still 12 rows');
+  check((await api('GET', '/api/v1/audit', null, adm)).body.audit.length === 13, 'still 13 rows');
 
   // The catalogue: search, edit one, preview an import, import.
   await pg.click('#tab-catalogue');
