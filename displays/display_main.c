@@ -252,6 +252,7 @@ main(int argc, char **argv)
 	struct announce_sdl *sdl_audio = NULL;
 	int i, ch, idx, w, h, running = 1, connected = 0, dirty = 1, offscreen, retained;
 	int notice_w = -1, notice_h = -1, notice_scrolls = 0;
+	char notice_last[1024] = "";
 	/* Screenshots: the first only once the picture is the centre's (full
 	 * state and stream up) or a failure to connect is known (a "down"),
 	 * never the "reconnecting" frame of the start; then at most every
@@ -496,12 +497,18 @@ main(int argc, char **argv)
 			dirty = 1;
 		}
 		SDL_GetRendererOutputSize(r, &w, &h);
-		if (w != notice_w || h != notice_h) {
+		/* The notice line set in the admin pages (the state's "notice")
+		   wins over --notice; an empty one leaves --notice. */
+		bo.notice = m.notice[0] != '\0' ? m.notice : o.notice;
+		if (w != notice_w || h != notice_h ||
+		    strcmp(bo.notice != NULL ? bo.notice : "", notice_last) != 0) {
 			/* The notice scrolls when wider than its strip. */
 			notice_w = w;
 			notice_h = h;
-			notice_scrolls = o.notice != NULL && draw_text_width(d, o.notice,
+			snprintf(notice_last, sizeof notice_last, "%s", bo.notice != NULL ? bo.notice : "");
+			notice_scrolls = bo.notice != NULL && draw_text_width(d, bo.notice,
 			    h * 7 / 100 * 55 / 100, 0) > w - h / 10;
+			dirty = 1;
 		}
 		/* Redraw only when something moves or changed, or a screenshot is
 		 * due (the picture is read before it is presented). */

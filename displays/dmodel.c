@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/vntext.h"
 #include "common/xmalloc.h"
 
 void
@@ -364,6 +365,13 @@ dmodel_apply_state(struct dmodel *m, const char *json, int64_t now_ms)
 		return 0;
 	}
 	dmodel_str(m->centre, sizeof m->centre, root, "centre");
+	{
+		const cJSON *nt = cJSON_GetObjectItemCaseSensitive(root, "notice");
+
+		/* Whole characters only: the notice is drawn as it is. */
+		vntext_copy_utf8(m->notice, sizeof m->notice,
+		    cJSON_IsString(nt) ? nt->valuestring : "");
+	}
 	dmodel_str(buf, sizeof buf, root, "day");
 	if (m->loaded && strcmp(buf, m->day) != 0)
 		m->nhistory = 0;    /* a new service day */

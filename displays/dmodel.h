@@ -77,6 +77,7 @@ struct dmodel_waiting {
 
 struct dmodel {
 	char centre[256];
+	char notice[1024];          /* the state's notice line, "" = none */
 	char day[32];
 	int loaded;                 /* a state snapshot has been applied */
 	int64_t last_event_id;      /* last event applied (or snapshot at start) */

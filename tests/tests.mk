@@ -12,6 +12,7 @@ TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/hostile \
 	$(B)/tests/integration/host/ops \
 	$(B)/tests/integration/host/flood \
+	$(B)/tests/integration/host/audit_test \
 	$(B)/tests/bench/host/bench_api \
 	$(B)/tests/bench/host/bench_login \
 	$(B)/tests/bench/host/bench_flood
@@ -29,6 +30,9 @@ $(B)/tests/integration/host/ops: $(B)/tests/integration/host/ops.o $(HOST_HARNES
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/integration/host/flood: $(B)/tests/integration/host/flood.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/integration/host/audit_test: $(B)/tests/integration/host/audit_test.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNESS)

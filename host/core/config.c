@@ -39,6 +39,7 @@
 #include <ini.h>
 #include <unistr.h>
 
+#include "common/log.h"
 #include "common/vntext.h"
 #include "common/xmalloc.h"
 
@@ -2145,4 +2146,293 @@ config_ticket_counters(const struct config *cfg, int queue, int assigned,
 					break;
 				}
 	return n;
+}
+
+/* ---- writing the configuration back as INI --------------------------------- */
+
+struct config_buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+config_bprintf(struct config_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s != NULL ? b->s + b->len : NULL,
+		    b->s != NULL ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			fatalx("config: cannot format");
+		if (b->s != NULL && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+}
+
+/* The id of object idx of kind k as it follows the kind word; NULL none. */
+static void
+config_obj_id(const struct config *cfg, int k, int idx, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	switch (k) {
+	case K_DEPARTMENT: snprintf(out, outlen, "%s", cfg->departments[idx].code); break;
+	case K_QUEUE: snprintf(out, outlen, "%s", cfg->queues[idx].code); break;
+	case K_COUNTER: snprintf(out, outlen, "%d", cfg->counters[idx].number); break;
+	case K_PRIORITY: snprintf(out, outlen, "%s", cfg->priority[idx + 1].code); break;
+	case K_KIOSK: snprintf(out, outlen, "%s", cfg->kiosks[idx].id); break;
+	case K_PRINTER: snprintf(out, outlen, "%s", cfg->printers[idx].id); break;
+	case K_LINE: snprintf(out, outlen, "%s", cfg->lines[idx].id); break;
+	case K_BOARD:
+		snprintf(out, outlen, "%s/%d", cfg->lines[cfg->boards[idx].line].id,
+		    cfg->boards[idx].address);
+		break;
+	default: break;
+	}
+}
+
+static int
+config_nobjs(const struct config *cfg, int k)
+{
+	switch (k) {
+	case K_CENTRE: case K_DAEMON: case K_POLICY: return 1;
+	case K_DEPARTMENT: return cfg->ndepartments;
+	case K_QUEUE: return cfg->nqueues;
+	case K_COUNTER: return cfg->ncounters;
+	case K_PRIORITY: return cfg->npriority;
+	case K_KIOSK: return cfg->nkiosks;
+	case K_PRINTER: return cfg->nprinters;
+	case K_LINE: return cfg->nlines;
+	case K_BOARD: return cfg->nboards;
+	default: return 0;
+	}
+}
+
+/* Value of a T_SPECIAL key as the INI writes it into b; 0 when absent. */
+static int
+config_special_value(const struct config *cfg, int k, int idx, const char *key,
+    struct config_buf *b)
+{
+	int i;
+
+	if (k == K_QUEUE && strcmp(key, "department") == 0)
+		config_bprintf(b, "%s", cfg->departments[cfg->queues[idx].department].code);
+	else if (k == K_QUEUE && strcmp(key, "numbers") == 0)
+		config_bprintf(b, "%d-%d", cfg->queues[idx].number_first,
+		    cfg->queues[idx].number_last);
+	else if (k == K_COUNTER && strcmp(key, "department") == 0)
+		config_bprintf(b, "%s", cfg->departments[cfg->counters[idx].department].code);
+	else if (k == K_COUNTER && strcmp(key, "serves") == 0) {
+		const struct config_counter *c = &cfg->counters[idx];
+
+		for (i = 0; i < c->nserves; i++)
+			config_bprintf(b, "%s%s%s", i > 0 ? ", " : "",
+			    cfg->queues[c->serves[i].queue].code,
+			    c->serves[i].level == CONFIG_BACKUP ? ":backup" : "");
+	} else if (k == K_LINE && strcmp(key, "parity") == 0)
+		config_bprintf(b, "%c", cfg->lines[idx].parity);
+	else if (k == K_BOARD && strcmp(key, "counter") == 0) {
+		if (cfg->boards[idx].counter < 0)
+			return 0;
+		config_bprintf(b, "%d", cfg->counters[cfg->boards[idx].counter].number);
+	} else
+		return 0;
+	return 1;
+}
+
+/* The override of (section, key), or NULL. */
+static const char *
+config_override_of(const struct config_override *ov, int nov, const char *section,
+    const char *key)
+{
+	int i;
+
+	for (i = nov - 1; i >= 0; i--)
+		if (strcmp(ov[i].section, section) == 0 && strcmp(ov[i].key, key) == 0)
+			return ov[i].value;
+	return NULL;
+}
+
+char *
+config_write_ini(const struct config *cfg, const struct config_override *ov, int nov)
+{
+	struct config_buf b = { NULL, 0, 0 };
+	int k, idx, ki;
+
+	config_bprintf(&b, "; The live configuration, written by onestopd.  The INI\n"
+	    "; file is the bootstrap; changes made in the admin pages are kept\n"
+	    "; in the database and are included here.\n");
+	for (k = 0; k < K_NKINDS; k++) {
+		const struct config_kinddef *kd = &config_kinds[k];
+
+		for (idx = 0; idx < config_nobjs(cfg, k); idx++) {
+			char id[80], section[128];
+			const void *base = config_obj_base((struct config *)cfg, k, idx);
+
+			config_obj_id(cfg, k, idx, id, sizeof id);
+			snprintf(section, sizeof section, "%s%s%s", kd->name,
+			    kd->has_id ? " " : "", id);
+			config_bprintf(&b, "\n[%s]\n", section);
+			for (ki = 0; ki < kd->nkeys; ki++) {
+				const struct config_keydef *kk = &kd->keys[ki];
+				const char *o = config_override_of(ov, nov, section, kk->name);
+				const char *s;
+				int v;
+
+				if (o != NULL) {
+					config_bprintf(&b, "%s = %s\n", kk->name, o);
+					continue;
+				}
+				switch (kk->type) {
+				case T_TEXT:
+				case T_ENUM:
+					s = *(char *const *)(const void *)((const char *)base + kk->off);
+					/* A config made without a catalogue file (tests). */
+					if (s == NULL && k == K_CENTRE && strcmp(kk->name, "catalogue") == 0)
+						s = "(none)";
+					if (s != NULL && (*s != '\0' || !kk->empty_ok))
+						config_bprintf(&b, "%s = %s\n", kk->name, s);
+					break;
+				case T_INT:
+					v = *(const int *)(const void *)((const char *)base + kk->off);
+					/* onestopd -p 0 listens on any free port: not an
+					   INI value */
+					if (v >= kk->min && v <= kk->max)
+						config_bprintf(&b, "%s = %d\n", kk->name, v);
+					break;
+				case T_BOOL:
+					v = *(const int *)(const void *)((const char *)base + kk->off);
+					if (v >= 0)
+						config_bprintf(&b, "%s = %s\n", kk->name, v ? "yes" : "no");
+					break;
+				case T_SPECIAL: {
+					struct config_buf sb = { NULL, 0, 0 };
+
+					if (config_special_value(cfg, k, idx, kk->name, &sb))
+						config_bprintf(&b, "%s = %s\n", kk->name, sb.s);
+					free(sb.s);
+					break;
+				}
+				}
+			}
+		}
+	}
+	return b.s;
+}
+
+/* Is (section, key) in cfg: an existing section and one of its kind's keys? */
+static int
+config_override_known(const struct config *cfg, const struct config_override *o)
+{
+	int k, idx;
+
+	for (k = 0; k < K_NKINDS; k++) {
+		const struct config_kinddef *kd = &config_kinds[k];
+		size_t n = strlen(kd->name);
+
+		if (strncmp(o->section, kd->name, n) != 0)
+			continue;
+		if (!kd->has_id && o->section[n] != '\0')
+			continue;
+		if (kd->has_id && o->section[n] != ' ')
+			continue;
+		for (idx = 0; idx < config_nobjs(cfg, k); idx++) {
+			char id[80];
+
+			config_obj_id(cfg, k, idx, id, sizeof id);
+			if (!kd->has_id || strcmp(o->section + n + 1, id) == 0)
+				return config_key_index(k, o->key) >= 0;
+		}
+	}
+	return 0;
+}
+
+int
+config_with_overrides(const struct config *cfg, const struct config_override *ov,
+    int nov, struct config **out, char *err, size_t errlen)
+{
+	char *text;
+	int i, rc;
+
+	*out = NULL;
+	for (i = 0; i < nov; i++) {
+		if (ov[i].section == NULL || ov[i].key == NULL || ov[i].value == NULL ||
+		    strchr(ov[i].value, '\n') != NULL || strchr(ov[i].value, '\r') != NULL) {
+			config_seterr(err, errlen, "override %d: missing or a line break", i + 1);
+			return -1;
+		}
+		if (!config_override_known(cfg, &ov[i])) {
+			config_seterr(err, errlen, "[%s] %s: no such section or key",
+			    ov[i].section, ov[i].key);
+			return -1;
+		}
+	}
+	text = config_write_ini(cfg, ov, nov);
+	rc = config_parse_ini(text, strlen(text), "(live)", out, err, errlen);
+	free(text);
+	if (rc != 0)
+		return -1;
+	free((*out)->path);
+	(*out)->path = xstrdup(cfg->path != NULL ? cfg->path : "(live)");
+	/* What the command line set (-l, -p, -d) stays as it is. */
+	(*out)->listen_line = cfg->listen_line;
+	(*out)->database_line = cfg->database_line;
+	(*out)->port = cfg->port;
+	free((*out)->catalogue_path);
+	(*out)->catalogue_path = cfg->catalogue_path != NULL ? xstrdup(cfg->catalogue_path) : NULL;
+	free((*out)->listen);
+	(*out)->listen = cfg->listen != NULL ? xstrdup(cfg->listen) : NULL;
+	free((*out)->database);
+	(*out)->database = cfg->database != NULL ? xstrdup(cfg->database) : NULL;
+	return 0;
+}
+
+/* One CSV field, always quoted ("" for a quote). */
+static void
+config_csv_put(struct config_buf *b, const char *s, int last)
+{
+	const char *p;
+
+	config_bprintf(b, "\"");
+	for (p = s != NULL ? s : ""; *p != '\0'; p++)
+		config_bprintf(b, *p == '"' ? "\"\"" : "%c", *p);
+	config_bprintf(b, last ? "\"\r\n" : "\",");
+}
+
+char *
+config_write_catalogue(const struct config *cfg, const struct config_procedure *procs,
+    int n)
+{
+	struct config_buf b = { NULL, 0, 0 };
+	char num[16];
+	int i;
+
+	config_bprintf(&b, "code,name,department,field,queue,target_wait_min,fee,"
+	    "processing_time,documents,keywords\r\n");
+	for (i = 0; i < n; i++) {
+		const struct config_procedure *p = &procs[i];
+
+		config_csv_put(&b, p->code, 0);
+		config_csv_put(&b, p->name, 0);
+		config_csv_put(&b, cfg->departments[p->department].code, 0);
+		config_csv_put(&b, p->field, 0);
+		config_csv_put(&b, cfg->queues[p->queue].code, 0);
+		if (p->target_wait_min > 0)
+			snprintf(num, sizeof num, "%d", p->target_wait_min);
+		else
+			num[0] = '\0';
+		config_csv_put(&b, num, 0);
+		config_csv_put(&b, p->fee, 0);
+		config_csv_put(&b, p->processing_time, 0);
+		config_csv_put(&b, p->documents, 0);
+		config_csv_put(&b, p->keywords, 1);
+	}
+	return b.s;
 }

@@ -274,4 +274,37 @@ int config_priority_index(const struct config *cfg, const char *code);
 int config_ticket_counters(const struct config *cfg, int queue, int assigned,
     int *out, int max);
 
+/*
+ * The configuration written back as INI text, and changed live.
+ *
+ * An override is one key of one existing section, as the INI names them:
+ * section "counter 5", "queue TP-HT", "department TP", "policy", "centre";
+ * key "serves"; value as it would be written in the INI.  config_write_ini
+ * returns the INI text of cfg with the overrides in place of the keys'
+ * values (malloc'd, caller frees; every key written explicitly, so parsing
+ * the text gives the same configuration).  config_with_overrides builds a
+ * fresh config from cfg with the overrides applied, validated by the very
+ * parser and checks of the INI (config_parse_ini): *out is a new config
+ * without procedures (the caller moves cfg's catalogue over, which stays
+ * valid as long as no queue or department changes code or department), or
+ * -1 with err ("(live):LINE: what is wrong", or an unknown section or key).
+ */
+struct config_override {
+	const char *section;
+	const char *key;
+	const char *value;
+};
+char *config_write_ini(const struct config *cfg, const struct config_override *ov,
+    int nov);
+int config_with_overrides(const struct config *cfg, const struct config_override *ov,
+    int nov, struct config **out, char *err, size_t errlen);
+
+/*
+ * The catalogue procs[0..n-1] (department and queue indexes into cfg) as
+ * CSV text in the catalogue format, every field quoted, with the optional
+ * keywords column: parsing it gives the same procedures.  malloc'd.
+ */
+char *config_write_catalogue(const struct config *cfg,
+    const struct config_procedure *procs, int n);
+
 #endif

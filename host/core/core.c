@@ -49,6 +49,12 @@ struct core {
 	struct core_metrics m;              /* for GET /metrics */
 	int lost_told;                      /* the loud line was logged */
 	struct timespec lost_last;          /* the last reminder */
+	struct config *cfg_pending;         /* changed in the open batch */
+	struct config **retired;            /* replaced configs, freed last */
+	size_t nretired;
+	uint64_t generation;                /* engine rebuilds */
+	char *notice;                       /* hall notice line, committed */
+	char *notice_pending;               /* written in the open batch */
 };
 
 /* Commit time buckets, seconds: an fsync on an SSD is ~1 ms, on an SD
@@ -125,6 +131,93 @@ core_load(core *c, char *err, size_t errlen)
 	return e;
 }
 
+struct core_ovlist {
+	struct config_override *ov;
+	int n, cap;
+};
+
+static void
+core_ov_add(const char *section, const char *key, const char *value, void *arg)
+{
+	struct core_ovlist *l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->ov = xreallocarray(l->ov, (size_t)l->cap, sizeof *l->ov);
+	}
+	l->ov[l->n].section = xstrdup(section);
+	l->ov[l->n].key = xstrdup(key);
+	l->ov[l->n].value = xstrdup(value);
+	l->n++;
+}
+
+/* Keep a replaced config until core_free. */
+static void
+core_retire(core *c, struct config *old)
+{
+	c->retired = xreallocarray(c->retired, c->nretired + 1, sizeof *c->retired);
+	c->retired[c->nretired++] = old;
+}
+
+/* Move cfg's catalogue into to. */
+static void
+core_move_catalogue(struct config *from, struct config *to)
+{
+	to->procedures = from->procedures;
+	to->nprocedures = from->nprocedures;
+	from->procedures = NULL;
+	from->nprocedures = 0;
+}
+
+/*
+ * At start: the configuration changed live (the store's overrides) over
+ * the INI's.  An override the INI no longer allows (its queue removed, say)
+ * is skipped with a warning; the others still apply.
+ */
+static void
+core_apply_overrides(core *c)
+{
+	struct core_ovlist l = { NULL, 0, 0 };
+	struct config *cur = c->cfg, *next;
+	char err[512];
+	int i, applied = 0;
+
+	if (store_override_list(c->st, core_ov_add, &l) <= 0) {
+		free(l.ov);
+		return;
+	}
+	if (config_with_overrides(cur, l.ov, l.n, &next, err, sizeof err) == 0) {
+		cur = next;
+		applied = l.n;
+	} else {
+		for (i = 0; i < l.n; i++) {
+			if (config_with_overrides(cur, &l.ov[i], 1, &next, err, sizeof err) != 0) {
+				log_warnx("config: the change [%s] %s = %s made in the admin"
+				    " pages no longer fits the INI, skipped: %s",
+				    l.ov[i].section, l.ov[i].key, l.ov[i].value, err);
+				continue;
+			}
+			if (cur != c->cfg)
+				config_free(cur);
+			cur = next;
+			applied++;
+		}
+	}
+	if (cur != c->cfg) {
+		core_move_catalogue(c->cfg, cur);
+		core_retire(c, c->cfg);
+		c->cfg = cur;
+		store_set_config(c->st, cur);
+	}
+	log_info("config: %d of %d changes made in the admin pages applied", applied, l.n);
+	for (i = 0; i < l.n; i++) {
+		free((char *)l.ov[i].section);
+		free((char *)l.ov[i].key);
+		free((char *)l.ov[i].value);
+	}
+	free(l.ov);
+}
+
 core *
 core_new(struct config *cfg, store *st, char *err, size_t errlen)
 {
@@ -132,17 +225,35 @@ core_new(struct config *cfg, store *st, char *err, size_t errlen)
 
 	c->cfg = cfg;
 	c->st = st;
+	core_apply_overrides(c);
 	if (sodium_init() < 0) {
 		snprintf(err, errlen, "libsodium failed to initialise");
-		free(c);
-		return NULL;
+		goto fail;
 	}
-	if ((c->eng = core_load(c, err, errlen)) == NULL) {
-		free(c);
-		return NULL;
-	}
+	if ((c->eng = core_load(c, err, errlen)) == NULL)
+		goto fail;
 	c->committed_event_id = engine_last_event_id(c->eng);
+	{
+		char notice[CORE_NOTICE_MAX];
+
+		if (store_meta_get(st, "notice", notice, sizeof notice) != 1)
+			notice[0] = '\0';
+		c->notice = xstrdup(notice);
+	}
 	return c;
+fail:
+	/* The caller frees the config it gave: give it back whole. */
+	if (c->nretired > 0) {
+		core_move_catalogue(c->cfg, c->retired[0]);
+		store_set_config(st, c->retired[0]);
+		config_free(c->cfg);
+		c->retired[0] = NULL;
+		while (c->nretired > 1)
+			config_free(c->retired[--c->nretired]);
+	}
+	free(c->retired);
+	free(c);
+	return NULL;
 }
 
 void
@@ -156,6 +267,12 @@ core_free(core *c)
 	config_free(c->cfg);
 	free(c->events);
 	free(c->waiters);
+	free(c->notice);
+	free(c->notice_pending);
+	config_free(c->cfg_pending);
+	while (c->nretired > 0)
+		config_free(c->retired[--c->nretired]);
+	free(c->retired);
 	free(c);
 }
 
@@ -293,6 +410,48 @@ core_exec_one(core *c, struct engine_cmd *cmd, struct engine_result *res)
 }
 
 void
+core_fail_batch(core *c)
+{
+	if (c->in_batch)
+		c->batch_failed = 1;
+}
+
+const char *
+core_notice(const core *c)
+{
+	return c->notice;
+}
+
+/* After the commit of a notice: the committed text becomes the notice. */
+static void
+core_notice_done(void *arg, int ok)
+{
+	core *c = arg;
+
+	if (c->notice_pending == NULL)
+		return;
+	if (ok) {
+		free(c->notice);
+		c->notice = c->notice_pending;
+	} else
+		free(c->notice_pending);
+	c->notice_pending = NULL;
+}
+
+int
+core_set_notice(core *c, const char *text)
+{
+	if (text == NULL || strlen(text) >= CORE_NOTICE_MAX || core_begin(c) != 0 ||
+	    store_meta_set(c->st, "notice", text) != 0)
+		return -1;
+	if (c->notice_pending == NULL)
+		core_after_commit(c, core_notice_done, c);
+	free(c->notice_pending);
+	c->notice_pending = xstrdup(text);
+	return 0;
+}
+
+void
 core_after_commit(core *c, core_commit_fn *fn, void *arg)
 {
 	if (c->nwaiters == c->capwaiters) {
@@ -340,6 +499,7 @@ core_flush(core *c)
 				fatalx("cannot reload the store after a failed commit: %s", err);
 			engine_free(c->eng);
 			c->eng = e;
+			c->generation++;
 			c->committed_event_id = engine_last_event_id(c->eng);
 		}
 	}
@@ -376,7 +536,97 @@ core_replace_catalogue(core *c, struct config_procedure *procs, int n,
 	}
 	engine_free(c->eng);
 	c->eng = e;
+	c->generation++;
 	config_procedures_free(old, nold);
+	return 0;
+}
+
+uint64_t
+core_generation(const core *c)
+{
+	return c->generation;
+}
+
+int
+core_replace_config(core *c, struct config *cfg, char *err, size_t errlen)
+{
+	struct config *old = c->cfg;
+	engine *e;
+
+	if (c->in_batch)
+		core_flush(c);
+	core_move_catalogue(old, cfg);
+	c->cfg = cfg;
+	store_set_config(c->st, cfg);
+	if ((e = core_load(c, err, errlen)) == NULL) {
+		core_move_catalogue(cfg, old);
+		c->cfg = old;
+		store_set_config(c->st, old);
+		config_free(cfg);
+		return -1;
+	}
+	engine_free(c->eng);
+	c->eng = e;
+	c->generation++;
+	core_retire(c, old);
+	return 0;
+}
+
+/* After the commit of a configuration change: swap it in, or drop it. */
+static void
+core_config_done(void *arg, int ok)
+{
+	core *c = arg;
+	struct config *cfg = c->cfg_pending;
+	char err[512];
+
+	c->cfg_pending = NULL;
+	if (cfg == NULL)
+		return;
+	if (!ok) {
+		config_free(cfg);
+		return;
+	}
+	if (core_replace_config(c, cfg, err, sizeof err) != 0)
+		log_warnx("config: a committed change could not be swapped in: %s;"
+		    " it applies at the next start", err);
+}
+
+int
+core_change_config(core *c, const struct config_override *ov, int nov,
+    char *err, size_t errlen)
+{
+	const struct config *base = c->cfg_pending != NULL ? c->cfg_pending : c->cfg;
+	struct config *next;
+	int i;
+
+	for (i = 0; i < nov; i++)
+		if (strncmp(ov[i].section, "queue ", 6) == 0 &&
+		    strcmp(ov[i].key, "department") == 0) {
+			snprintf(err, errlen, "Không đổi được sở, ngành của hàng đợi:"
+			    " danh mục thủ tục gắn hàng đợi với sở, ngành của nó.");
+			return -CORE_EBADINPUT;
+		}
+	if (config_with_overrides(base, ov, nov, &next, err, errlen) != 0)
+		return -CORE_EBADINPUT;
+	if (core_begin(c) != 0) {
+		config_free(next);
+		snprintf(err, errlen, "Không ghi được cấu hình.");
+		return -CORE_ESTORE;
+	}
+	for (i = 0; i < nov; i++)
+		if (store_override_set(c->st, ov[i].section, ov[i].key, ov[i].value,
+		    core_now()) != 0) {
+			snprintf(err, errlen, "Không ghi được cấu hình: %s", store_errmsg(c->st));
+			config_free(next);
+			c->batch_failed = 1;
+			return -CORE_ESTORE;
+		}
+	if (c->cfg_pending == NULL)
+		core_after_commit(c, core_config_done, c);
+	else
+		config_free(c->cfg_pending);
+	c->cfg_pending = next;
 	return 0;
 }
 

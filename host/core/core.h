@@ -56,6 +56,23 @@ int core_check_store(core *c);
 int core_begin(core *c);
 int core_in_batch(const core *c);
 
+/*
+ * Make the open batch fail at its commit: a write that belongs with the
+ * batch's (an audit row) could not be made, so none of it may stay.  The
+ * batch is rolled back and the engine reloaded as for a failed commit.
+ */
+void core_fail_batch(core *c);
+
+/*
+ * The notice line of the hall displays ("" when there is none), kept in the
+ * store (meta "notice") and loaded by core_new.  core_set_notice writes it
+ * into the open batch (it opens one); the value read by core_notice changes
+ * once the batch is committed.  0, or -1 (store_errmsg says why).
+ */
+#define CORE_NOTICE_MAX 1024     /* bytes, with the NUL */
+const char *core_notice(const core *c);
+int core_set_notice(core *c, const char *text);
+
 /* Call fn(arg, ok) once the current batch is committed or has failed. */
 void core_after_commit(core *c, core_commit_fn *fn, void *arg);
 
@@ -81,6 +98,32 @@ void core_flush(core *c);
  */
 int core_replace_catalogue(core *c, struct config_procedure *procs, int n,
     char *err, size_t errlen);
+
+/*
+ * Change the configuration live (config.h, struct config_override): a new
+ * config is built from the current one (or from the one already pending in
+ * this batch) with the overrides, checked by the INI's own parser and
+ * validation (config_with_overrides), and the overrides are written into
+ * the open batch (opening one).  Once the batch is committed the core swaps
+ * the new config in and rebuilds the engine from the store, as
+ * core_replace_catalogue does; when the commit fails nothing changes.  The
+ * queue's department cannot change (the catalogue's procedures follow it).
+ * 0, -CORE_EBADINPUT with err (nothing written) or -CORE_ESTORE.
+ */
+int core_change_config(core *c, const struct config_override *ov, int nov,
+    char *err, size_t errlen);
+
+/*
+ * Swap cfg in (the core takes it over, with the current catalogue moved
+ * into it) and rebuild the engine from the store.  The config it replaces
+ * is kept until core_free, since device threads may still read it.  0, or
+ * -1 with err (the old config stays).
+ */
+int core_replace_config(core *c, struct config *cfg, char *err, size_t errlen);
+
+/* Grows every time the engine is rebuilt (catalogue, config, failed
+   commit): what is cached from the engine must be made again. */
+uint64_t core_generation(const core *c);
 
 /*
  * Import a catalogue CSV (text, len bytes): parse and check it (an empty

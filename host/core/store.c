@@ -142,6 +142,32 @@ static const char *const store_builtin_migrations[] = {
 	" uptime INTEGER NOT NULL,"         /* the board's uptime (s) when read */
 	" at INTEGER NOT NULL,"             /* unix time of the commit */
 	" PRIMARY KEY(line, address));",
+	/* v3: the audit log of admin and manager actions (r_audit.c).  Rows are
+	   only ever added: the store has no statement that changes one, and the
+	   triggers refuse an UPDATE or DELETE from anyone else too. */
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" at INTEGER NOT NULL,"             /* unix time */
+	" who TEXT NOT NULL,"               /* the user's login name */
+	" role TEXT NOT NULL,"              /* their role then */
+	" client TEXT NOT NULL,"            /* client address */
+	" action TEXT NOT NULL,"            /* e.g. user.add, day.close */
+	" target TEXT NOT NULL,"            /* what it acted on ('' none) */
+	" before TEXT CHECK (before IS NULL OR json_valid(before)),"
+	" after TEXT CHECK (after IS NULL OR json_valid(after)));"
+	"CREATE INDEX audit_at ON audit(at);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'audit rows are never changed'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'audit rows are never deleted'); END;"
+	/* Configuration changed live from the admin pages: one INI key of one
+	   section each, applied over the INI (the bootstrap) at every start. */
+	"CREATE TABLE config_overrides ("
+	" section TEXT NOT NULL,"           /* "counter 5", "policy" */
+	" key TEXT NOT NULL,"
+	" value TEXT NOT NULL,"             /* as written in the INI */
+	" at INTEGER NOT NULL,"             /* unix time of the change */
+	" PRIMARY KEY(section, key));",
 };
 
 #define STORE_NBUILTIN \
@@ -176,6 +202,7 @@ enum {
 	S_SESSION_END_USER, S_SESSION_END_NAME,
 	S_META_GET, S_META_SET,
 	S_BUS_MARK, S_BUS_KEYS,
+	S_AUDIT_ADD, S_AUDIT_LIST, S_OVERRIDE_SET, S_OVERRIDE_LIST,
 	S_COUNT
 };
 
@@ -279,6 +306,17 @@ static const char *const store_sql[S_COUNT] = {
 	    " seq = excluded.seq, uptime = excluded.uptime, at = excluded.at",
 	[S_BUS_KEYS] = "SELECT line, address, boot, seq, uptime, at"
 	    " FROM bus_keys ORDER BY line, address",
+	[S_AUDIT_ADD] = "INSERT INTO audit(at, who, role, client, action, target,"
+	    " before, after) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_AUDIT_LIST] = "SELECT id, at, who, role, client, action, target,"
+	    " before, after FROM audit WHERE (?1 IS NULL OR who = ?1)"
+	    " AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND at < ?4"
+	    " ORDER BY id DESC LIMIT ?5",
+	[S_OVERRIDE_SET] = "INSERT INTO config_overrides(section, key, value, at)"
+	    " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(section, key) DO UPDATE SET"
+	    " value = excluded.value, at = excluded.at",
+	[S_OVERRIDE_LIST] = "SELECT section, key, value FROM config_overrides"
+	    " ORDER BY at, rowid",
 };
 
 struct store {
@@ -2134,6 +2172,126 @@ store_bus_keys(store *s, void (*fn)(const struct store_bus_key *, void *),
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, "reading board event keys");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
+}
+
+/* ---- the audit log ------------------------------------------------------------ */
+
+/* Text of an audit row: valid UTF-8 of at most max bytes (NULL: empty). */
+static int
+store_audit_text_ok(const char *t, size_t max)
+{
+	size_t n;
+
+	if (t == NULL)
+		return 1;
+	n = strnlen(t, max + 1);
+	return n <= max && vntext_valid_utf8(t, n);
+}
+
+int
+store_audit_add(store *s, const struct store_audit *a)
+{
+	sqlite3_stmt *st = s->st[S_AUDIT_ADD];
+
+	if (a == NULL || a->who == NULL || a->who[0] == '\0' || a->action == NULL ||
+	    a->action[0] == '\0' || !store_audit_text_ok(a->who, 63) ||
+	    !store_audit_text_ok(a->role, 15) || !store_audit_text_ok(a->client, 63) ||
+	    !store_audit_text_ok(a->action, 31) || !store_audit_text_ok(a->target, 255) ||
+	    !store_audit_text_ok(a->before, STORE_AUDIT_JSON_MAX) ||
+	    !store_audit_text_ok(a->after, STORE_AUDIT_JSON_MAX)) {
+		store_failc(s, STORE_EINVAL, "audit row: missing or bad text");
+		return -1;
+	}
+	if (store_write_ok(s) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->at);
+	bind_text(st, 2, a->who);
+	bind_text(st, 3, a->role != NULL ? a->role : "");
+	bind_text(st, 4, a->client != NULL ? a->client : "");
+	bind_text(st, 5, a->action);
+	bind_text(st, 6, a->target != NULL ? a->target : "");
+	bind_text(st, 7, a->before);
+	bind_text(st, 8, a->after);
+	return store_run(s, S_AUDIT_ADD, "writing an audit row");
+}
+
+int
+store_audit_list(store *s, const struct store_audit_filter *f,
+    void (*fn)(const struct store_audit *, void *), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_AUDIT_LIST];
+	struct store_audit a;
+	int rc, n = 0;
+
+	bind_text(st, 1, f != NULL && f->who != NULL && f->who[0] != '\0' ? f->who : NULL);
+	bind_text(st, 2, f != NULL && f->action != NULL && f->action[0] != '\0' ?
+	    f->action : NULL);
+	sqlite3_bind_int64(st, 3, f != NULL ? f->from : 0);
+	sqlite3_bind_int64(st, 4, f != NULL && f->to > 0 ? f->to : INT64_MAX);
+	sqlite3_bind_int(st, 5, f != NULL && f->limit > 0 ? f->limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		a.id = sqlite3_column_int64(st, 0);
+		a.at = sqlite3_column_int64(st, 1);
+		a.who = col_text(st, 2);
+		a.role = col_text(st, 3);
+		a.client = col_text(st, 4);
+		a.action = col_text(st, 5);
+		a.target = col_text(st, 6);
+		a.before = (const char *)sqlite3_column_text(st, 7);
+		a.after = (const char *)sqlite3_column_text(st, 8);
+		fn(&a, arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading the audit log");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
+}
+
+/* ---- configuration overrides ------------------------------------------------- */
+
+int
+store_override_set(store *s, const char *section, const char *key,
+    const char *value, int64_t at)
+{
+	sqlite3_stmt *st = s->st[S_OVERRIDE_SET];
+
+	if (section == NULL || key == NULL || value == NULL || *section == '\0' ||
+	    *key == '\0' || !store_audit_text_ok(section, 127) ||
+	    !store_audit_text_ok(key, 63) || !store_audit_text_ok(value, 4000)) {
+		store_failc(s, STORE_EINVAL, "configuration override: bad text");
+		return -1;
+	}
+	if (store_write_ok(s) < 0)
+		return -1;
+	bind_text(st, 1, section);
+	bind_text(st, 2, key);
+	bind_text(st, 3, value);
+	sqlite3_bind_int64(st, 4, at);
+	return store_run(s, S_OVERRIDE_SET, "writing a configuration override");
+}
+
+int
+store_override_list(store *s, void (*fn)(const char *section, const char *key,
+    const char *value, void *arg), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_OVERRIDE_LIST];
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(col_text(st, 0), col_text(st, 1), col_text(st, 2), arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading the configuration overrides");
 		store_reset(st);
 		return -1;
 	}

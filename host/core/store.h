@@ -40,7 +40,7 @@ enum store_error {
 	STORE_ELOST,        /* the database file was deleted or replaced */
 };
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /* PRAGMA application_id of an onestop database: "ONST". */
 #define STORE_APPLICATION_ID 0x4f4e5354
 
@@ -192,6 +192,46 @@ struct store_bus_key {
 int store_bus_mark(store *s, const struct store_bus_key *k);
 int store_bus_keys(store *s, void (*fn)(const struct store_bus_key *, void *),
     void *arg);
+
+/*
+ * The audit log: one row per admin or manager action, written inside the
+ * action's own transaction (the open batch), so the row and the change
+ * commit or fail together.  Rows are never changed or deleted: the store
+ * has no function for it and the table's triggers refuse it.
+ * store_audit_add: who and action are required; every text valid UTF-8;
+ * before and after are JSON text (checked by sqlite's json_valid) or NULL.
+ * -1 with STORE_EINVAL for a bad row.
+ * store_audit_list: newest first, the rows matching every filter given
+ * (who, action: exact, NULL or "" any; from <= at < to, to 0 = no end;
+ * limit 0 = all); fn sees each row, its texts valid only during the call.
+ * Returns the count, or -1.
+ */
+#define STORE_AUDIT_JSON_MAX (64 * 1024)
+struct store_audit {
+	int64_t id;                       /* list: the row id; add: unused */
+	int64_t at;                       /* unix seconds */
+	const char *who, *role, *client, *action, *target;
+	const char *before, *after;       /* JSON or NULL */
+};
+struct store_audit_filter {
+	const char *who, *action;
+	int64_t from, to;
+	int limit;
+};
+int store_audit_add(store *s, const struct store_audit *a);
+int store_audit_list(store *s, const struct store_audit_filter *f,
+    void (*fn)(const struct store_audit *, void *), void *arg);
+
+/*
+ * Configuration changed live (host/core/config.h, struct config_override):
+ * one INI key of one section per row, replaced when set again.  set writes
+ * into the open batch (or is its own transaction); list calls fn for every
+ * row, oldest change first, and returns the count or -1.
+ */
+int store_override_set(store *s, const char *section, const char *key,
+    const char *value, int64_t at);
+int store_override_list(store *s, void (*fn)(const char *section, const char *key,
+    const char *value, void *arg), void *arg);
 
 const char *store_role_name(enum store_role r);
 /* 1 for kiosk and display. */

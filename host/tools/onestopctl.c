@@ -1856,6 +1856,83 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 	return EXIT_DONE;
 }
 
+/* Write len bytes to path atomically: path.tmp, fsync, rename.  0 or -1. */
+static int
+write_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp;
+	size_t off = 0;
+	int fd, e;
+
+	xasprintf(&tmp, "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		free(tmp);
+		return -1;
+	}
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	if (rename(tmp, path) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	errno = e;
+	return -1;
+}
+
+static int
+cmd_config(struct ctl *c, int argc, char **argv)
+{
+	struct buf b;
+	long status = 0;
+	int code;
+
+	if (argc < 2 || strcmp(argv[1], "export") != 0)
+		return usage_error("cần export");
+	if (argc > 3)
+		return usage_error("thừa tham số: %s", argv[3]);
+	if (not_logged_in(c))
+		return EXIT_AUTH;
+	if (http(c, "GET", "/api/v1/config?format=ini", NULL, NULL, 0, &status, &b) < 0)
+		return EXIT_UNREACHABLE;
+	if ((code = status_exit(status)) != EXIT_DONE) {
+		print_refusal(status, b.data);
+		free(b.data);
+		return code;
+	}
+	if (argc == 2) {
+		fwrite(b.data, 1, b.len, stdout);
+		free(b.data);
+		return EXIT_DONE;
+	}
+	if (write_atomic(argv[2], b.data, b.len) != 0) {
+		fprintf(stderr, "onestopctl: %s: %s\n", argv[2], strerror(errno));
+		free(b.data);
+		return EXIT_USAGE;
+	}
+	free(b.data);
+	fprintf(stderr, "Đã ghi cấu hình đang chạy vào %s.\n", argv[2]);
+	return EXIT_DONE;
+}
+
 static const struct command commands[] = {
 	{ "login", cmd_login, 0, "login TÊN",
 	  "Đăng nhập; mật khẩu đọc từ bàn phím (không hiện) hoặc từ stdin.\n"
@@ -1913,6 +1990,10 @@ static const struct command commands[] = {
 	  "THƯ_MỤC/onestop-NGÀYTHÁNG-GIỜ.db; --keep N: chỉ giữ N bản mới nhất.\n"
 	  "CSDL lấy từ -d, hoặc từ [daemon] database của -c (mặc định\n"
 	  "/etc/onestop/centre.ini).  Khôi phục: onestopd --restore TỆP." },
+	{ "config", cmd_config, 1, "config export [TỆP.ini]",
+	  "Xuất cấu hình đang chạy (tệp INI cùng mọi thay đổi đã làm ở trang quản\n"
+	  "trị) ra stdout hoặc ghi an toàn vào TỆP.ini (admin).  Tệp này dùng được\n"
+	  "làm tệp INI khởi động (onestopd -n -c TỆP.ini để kiểm tra)." },
 	{ "reprint", cmd_reprint, 1, "reprint MÃ_PHIẾU", "In lại phiếu." },
 	{ "boards", cmd_boards, 1, "boards",
 	    "Các bảng điện tử: vai trò, địa chỉ, trạng thái, phiên bản, lỗi." },

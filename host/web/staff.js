@@ -74,7 +74,8 @@ function render() {
   if (!st) return;
   $('centre').textContent = (st.centre && (st.centre.name || st.centre)) || 'Bàn làm việc tại quầy';
   const sel = $('counter'), mine = myCounters();
-  const want = mine.map(c => String(c.number)).join(',');
+  /* Names too: an admin may rename a counter while the page is open. */
+  const want = mine.map(c => c.number + ':' + (c.name || '')).join(',');
   if (sel.dataset.list !== want) {
     sel.innerHTML = mine.map(c => '<option value="' + c.number + '">' + OS.esc(c.name || ('Quầy ' + c.number)) + '</option>').join('');
     sel.dataset.list = want;

@@ -3,8 +3,8 @@
  * table, answers, JSON body checks and authentication.  The server is
  * server.c, the routes routes.c, their handlers one file per resource
  * (r_session.c, r_tickets.c, r_public.c, r_counters.c, r_catalogue.c,
- * r_accounts.c, r_state.c, r_stats.c, r_metrics.c, sse.c, static.c).
- * Nothing outside the HTTP layer includes this header.
+ * r_accounts.c, r_state.c, r_stats.c, r_metrics.c, r_audit.c, r_admin.c,
+ * sse.c, static.c).  Nothing outside the HTTP layer includes this header.
  */
 #ifndef ONESTOP_API_PRIVATE_H
 #define ONESTOP_API_PRIVATE_H
@@ -91,6 +91,7 @@ struct api {
 	struct api_public *pub;  /* visitors' ticket streams (r_public.c), or NULL */
 	struct guard *guard;     /* connection deadlines, accept policy */
 	struct statswork *statswork;     /* statistics off the core thread */
+	uint64_t state_generation;       /* core_generation (engine rebuilt) */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -241,6 +242,30 @@ void api_users_add(struct req *r);
 void api_users_change(struct req *r);
 void api_users_delete(struct req *r);
 void api_devices(struct req *r);
+/* r_audit.c: the audit log, and the audited actions (each runs the
+   resource's handler, then writes its row in the same batch) */
+void api_audit_list(struct req *r);
+void api_audited_users_add(struct req *r);
+void api_audited_users_change(struct req *r);
+void api_audited_users_delete(struct req *r);
+void api_audited_devices(struct req *r);
+void api_audited_day_close(struct req *r);
+void api_audited_import(struct req *r);
+/*
+ * Write an audit row for r's caller into the open batch (opening one);
+ * takes before and after (either may be NULL).  0, or -1 with the batch
+ * made to fail (core_fail_batch): the action's answer becomes
+ * store_failed and nothing of it is kept.
+ */
+int api_audit(struct req *r, const char *action, const char *target,
+    cJSON *before, cJSON *after);
+/* r_admin.c */
+void api_notice_get(struct req *r);
+void api_notice_set(struct req *r);
+void api_config_get(struct req *r);
+void api_config_set(struct req *r);
+void api_import_preview(struct req *r);
+void api_procedure_change(struct req *r);
 /* r_state.c */
 void api_healthz(struct req *r);
 void api_state(struct req *r);

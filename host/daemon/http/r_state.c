@@ -119,7 +119,8 @@ api_state(struct req *r)
 	size_t n, m;
 
 	if (a->state_text == NULL || a->state_version != engine_version(e) ||
-	    a->state_event != committed) {
+	    a->state_event != committed ||
+	    a->state_generation != core_generation(a->core)) {
 		cJSON *o = apijson_state(core_config(a->core), e, committed);
 
 		free(a->state_text);
@@ -127,8 +128,10 @@ api_state(struct req *r)
 		cJSON_Delete(o);
 		a->state_version = engine_version(e);
 		a->state_event = committed;
+		a->state_generation = core_generation(a->core);
 	}
 	dev = cJSON_CreateObject();
+	cJSON_AddStringToObject(dev, "notice", core_notice(a->core));
 	api_add_devices(a, dev);
 	if (cJSON_GetArraySize(dev) == 0) {
 		cJSON_Delete(dev);

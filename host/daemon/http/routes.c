@@ -64,7 +64,7 @@ const struct api_route api_routes[] = {
 	COUNTER("call"), COUNTER("recall"), COUNTER("start"), COUNTER("finish"),
 	COUNTER("no-show"), COUNTER("transfer"), COUNTER("park"), COUNTER("unpark"),
 	COUNTER("rate"),
-	{ "POST", "/api/v1/day/close",           MANAGE, BODY,   api_day_close, NULL, NULL, 0 },
+	{ "POST", "/api/v1/day/close",           MANAGE, BODY,   api_audited_day_close, NULL, NULL, 0 },
 
 	{ "GET",  "/api/v1/state",               ANYONE, NOBODY, api_state, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/events",              PEOPLE | DISPLAY, NOBODY, NULL, api_events, NULL,
@@ -73,15 +73,25 @@ const struct api_route api_routes[] = {
 	{ "GET",  "/api/v1/boards",              PEOPLE, NOBODY, api_boards, NULL, NULL, 0 },
 
 	{ "GET",  "/api/v1/procedures",          PUBLIC, NOBODY, api_procedures, NULL, NULL, 0 },
-	{ "POST", "/api/v1/procedures/import",   ADMIN,  IMPORT, api_import, NULL, NULL, 0 },
+	{ "POST", "/api/v1/procedures/import",   ADMIN,  IMPORT, api_audited_import, NULL, NULL, 0 },
+	{ "POST", "/api/v1/procedures/import/preview", ADMIN, IMPORT, api_import_preview, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/procedures/{}",       PUBLIC, NOBODY, api_procedure, NULL, NULL, 0 },
+	{ "PATCH", "/api/v1/procedures/{}",      ADMIN,  BODY,   api_procedure_change, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/departments",         PUBLIC, NOBODY, api_departments, NULL, NULL, 0 },
 
 	{ "GET",  "/api/v1/users",               ADMIN,  NOBODY, api_users_list, NULL, NULL, 0 },
-	{ "POST", "/api/v1/users",               ADMIN,  BODY,   api_users_add, NULL, NULL, 0 },
-	{ "PATCH", "/api/v1/users/{}",           ADMIN,  BODY,   api_users_change, NULL, NULL, 0 },
-	{ "DELETE", "/api/v1/users/{}",          ADMIN,  BODY,   api_users_delete, NULL, NULL, 0 },
-	{ "POST", "/api/v1/devices",             ADMIN,  BODY,   api_devices, NULL, NULL, 0 },
+	{ "POST", "/api/v1/users",               ADMIN,  BODY,   api_audited_users_add, NULL, NULL, 0 },
+	{ "PATCH", "/api/v1/users/{}",           ADMIN,  BODY,   api_audited_users_change, NULL, NULL, 0 },
+	{ "DELETE", "/api/v1/users/{}",          ADMIN,  BODY,   api_audited_users_delete, NULL, NULL, 0 },
+	{ "POST", "/api/v1/devices",             ADMIN,  BODY,   api_audited_devices, NULL, NULL, 0 },
+
+	/* The audit log is read-only: no route changes or deletes a row. */
+	{ "GET",  "/api/v1/audit",               ADMIN,  NOBODY, api_audit_list, NULL, NULL, 0 },
+	{ "GET",  "/api/v1/notice",              ANYONE, NOBODY, api_notice_get, NULL, NULL, 0 },
+	{ "PUT",  "/api/v1/notice",              ADMIN,  BODY,   api_notice_set, NULL, NULL, 0 },
+	{ "GET",  "/api/v1/config",              ADMIN,  NOBODY, api_config_get, NULL, NULL, 0 },
+	{ "POST", "/api/v1/config",              ADMIN,  BODY,   api_config_set, NULL, NULL, 0 },
+	{ "GET",  "/admin",                      PUBLIC, NOBODY, api_page, NULL, "admin.html", 0 },
 
 	{ "GET",  "/api/v1/stats/live",          MANAGE, NOBODY, api_stats_live, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/stats/report",        MANAGE, NOBODY, api_stats_report, NULL, NULL, 0 },

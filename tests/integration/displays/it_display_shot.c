@@ -7,6 +7,10 @@
  *    says loaded=1 connected=1, and the picture holds no pixel of the
  *    amber "Đang kết nối lại…" mark (the frame of the start, before the
  *    state, would);
+ *  - the notice line set by an admin (PUT /api/v1/notice) reaches a
+ *    running display without a restart (the change ends the stream, the
+ *    display reloads the state): white text appears in the bottom strip,
+ *    which was empty;
  *  - with nothing listening on the daemon's port, the first screenshot
  *    comes after the failure is known ("down"), and shows the mark.
  * KEEP=1 keeps the temp dir (the pictures) even when the test passes.
@@ -124,6 +128,22 @@ stop_display(pid_t p)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+/* White pixels (notice text) in the bottom strip of the PNG at path, or -1. */
+static long
+notice_pixels(const char *path)
+{
+	uint32_t *px;
+	int w, h;
+	long i, n = 0;
+
+	if (draw_load_png(path, &px, &w, &h) != 0)
+		return -1;
+	for (i = (long)w * (h - h * 7 / 100); i < (long)w * h; i++)
+		n += px[i] == 0xffffffffu;
+	free(px);
+	return n;
+}
+
 int
 main(void)
 {
@@ -157,6 +177,18 @@ main(void)
 	CHECK(state && up);
 	CHECK(strstr(line, "loaded=1 connected=1") != NULL);
 	CHECK(amber == 0);
+	CHECK(notice_pixels(shot) == 0);
+	/* The admin sets the notice: the running display shows it. */
+	CHECK(hn_req(&adm, "PUT", "/api/v1/notice",
+	    "{\"notice\":\"Chiều thứ Bảy trung tâm nghỉ làm việc.\"}", NULL) == 200);
+	CHECK(dd_wait_line(trace, " state ", 2, 30) == 0);
+	{
+		int k = dd_count(trace, " screenshot ");
+
+		CHECK(dd_wait_line(trace, " screenshot ", k + 1, 30) == 0);
+	}
+	printf("  notice pixels after PUT /api/v1/notice: %ld\n", notice_pixels(shot));
+	CHECK(notice_pixels(shot) > 100);
 	CHECK(stop_display(disp) == 0);
 	disp = 0;
 

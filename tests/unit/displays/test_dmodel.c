@@ -17,7 +17,7 @@
 
 static const char state_json[] =
     "{\"day\":\"2026-11-28\",\"centre\":\"Trung tâm Phục vụ hành chính công tỉnh\","
-    "\"last_event_id\":100,"
+    "\"last_event_id\":100,\"notice\":\"Chiều thứ Bảy nghỉ làm việc.\","
     "\"queues\":[{\"code\":\"TP-HT\",\"name\":\"Hộ tịch\",\"department\":\"TP\",\"waiting\":2},"
     "{\"code\":\"XD-CP\",\"name\":\"Cấp phép xây dựng\",\"department\":\"XD\",\"waiting\":1}],"
     "\"counters\":["
@@ -53,6 +53,7 @@ test_state(void **state)
 	dmodel_init(&m);
 	assert_int_equal(dmodel_apply_state(&m, state_json, 5000), 0);
 	assert_string_equal(m.centre, "Trung tâm Phục vụ hành chính công tỉnh");
+	assert_string_equal(m.notice, "Chiều thứ Bảy nghỉ làm việc.");
 	assert_int_equal(m.last_event_id, 100);
 	assert_int_equal(m.ncounters, 3);
 	assert_int_equal(m.nqueues, 2);

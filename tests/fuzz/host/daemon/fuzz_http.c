@@ -60,6 +60,10 @@ fuzz_http_setup(void)
 	}
 	free(cfg->database);
 	xasprintf(&cfg->database, "%s/db", dir);
+	/* An import or a procedure edit must never rewrite the repository's
+	   catalogue: without a path the core replaces it in memory only. */
+	free(cfg->catalogue_path);
+	cfg->catalogue_path = NULL;
 	if ((st = store_open(cfg->database, cfg, err, sizeof err)) == NULL)
 		abort();
 	memset(&u, 0, sizeof u);

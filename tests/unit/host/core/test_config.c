@@ -759,6 +759,146 @@ test_load_errors(void **state)
 	assert_non_null(strstr(err, "/nonexistent/centre.ini: cannot read"));
 }
 
+/* Two configs are the same for everything the INI says. */
+static void
+assert_same_config(const struct config *a, const struct config *b)
+{
+	char *ta = config_write_ini(a, NULL, 0), *tb = config_write_ini(b, NULL, 0);
+
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+}
+
+/*
+ * The live configuration written back as INI parses to the same
+ * configuration (demo and production), and overrides go through the INI's
+ * own checks: a good one changes exactly its key, a bad value, an unknown
+ * section or key, or a line break is refused with a message.
+ */
+static void
+test_write_and_override(void **state)
+{
+	static const char *const files[] = { "config/demo/centre.ini",
+		"config/production/centre.ini" };
+	char path[1024], err[512];
+	struct config *cfg = NULL, *again = NULL, *x = NULL;
+	char *text;
+	size_t f;
+	int c;
+
+	(void)state;
+	for (f = 0; f < sizeof files / sizeof files[0]; f++) {
+		snprintf(path, sizeof(path), "%s/%s", root(), files[f]);
+		if (config_load(path, &cfg, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", files[f], err);
+		text = config_write_ini(cfg, NULL, 0);
+		if (config_parse_ini(text, strlen(text), "written", &again, err, sizeof err) != 0)
+			fail_msg("%s written back: %s", files[f], err);
+		assert_int_equal(again->nqueues, cfg->nqueues);
+		assert_int_equal(again->ncounters, cfg->ncounters);
+		assert_int_equal(again->nboards, cfg->nboards);
+		for (c = 0; c < cfg->ncounters; c++) {
+			assert_int_equal(again->counters[c].nserves, cfg->counters[c].nserves);
+			assert_string_equal(again->counters[c].name, cfg->counters[c].name);
+		}
+		assert_same_config(cfg, again);
+		free(text);
+		config_free(again);
+		again = NULL;
+		if (f == 0)
+			break;   /* keep the demo for the overrides */
+		config_free(cfg);
+	}
+
+	{
+		const struct config_override ok[] = {
+			{ "counter 3", "name", "Quầy tiếp nhận 3" },
+			{ "counter 3", "area", "Khu B" },
+			{ "counter 3", "serves", "TP-HT, TP-LL:backup" },
+			{ "queue TP-HT", "target_wait", "25" },
+			{ "policy", "priority_interleave", "4" },
+			{ "department TP", "name", "Sở Tư pháp tỉnh" },
+		};
+		int ci = config_counter_index(cfg, 3), qi = config_queue_index(cfg, "TP-HT");
+
+		assert_int_equal(config_with_overrides(cfg, ok, 6, &x, err, sizeof err), 0);
+		assert_string_equal(x->counters[ci].name, "Quầy tiếp nhận 3");
+		assert_string_equal(x->counters[ci].area, "Khu B");
+		assert_int_equal(x->counters[ci].nserves, 2);
+		assert_int_equal(x->counters[ci].serves[1].level, CONFIG_BACKUP);
+		assert_int_equal(x->queues[qi].target_wait_min, 25);
+		assert_int_equal(x->policy.priority_interleave, 4);
+		assert_string_equal(x->departments[config_department_index(cfg, "TP")].name,
+		    "Sở Tư pháp tỉnh");
+		assert_string_equal(x->path, cfg->path);
+		assert_int_equal(x->nprocedures, 0);
+		/* Everything else as it was. */
+		free(x->counters[ci].name);
+		free(x->counters[ci].area);
+		free(x->departments[config_department_index(cfg, "TP")].name);
+		x->counters[ci] = cfg->counters[ci];
+		x->queues[qi].target_wait_min = cfg->queues[qi].target_wait_min;
+		x->policy.priority_interleave = cfg->policy.priority_interleave;
+		x->departments[config_department_index(cfg, "TP")].name =
+		    cfg->departments[config_department_index(cfg, "TP")].name;
+		assert_same_config(cfg, x);
+		memset(&x->counters[ci], 0, sizeof x->counters[ci]);
+		x->departments[config_department_index(cfg, "TP")].name = NULL;
+		config_free(x);
+		x = NULL;
+	}
+	{
+		static const struct {
+			struct config_override o;
+			const char *want;
+		} bad[] = {
+			{ { "counter 3", "serves", "KHONG-CO" }, "unknown queue" },
+			{ { "queue TP-HT", "target_wait", "0" }, "target_wait" },
+			{ { "queue TP-HT", "numbers", "2001-2100" }, "overlap" },
+			{ { "counter 3", "colour", "red" }, "no such section or key" },
+			{ { "counter 100", "name", "x" }, "no such section or key" },
+			{ { "queue NOPE", "name", "x" }, "no such section or key" },
+			{ { "counter 3", "name", "a\nb" }, "line break" },
+			{ { "policy", "daily_reset", "perhaps" }, "daily_reset" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			x = (struct config *)1;
+			assert_int_equal(config_with_overrides(cfg, &bad[i].o, 1, &x, err,
+			    sizeof err), -1);
+			assert_null(x);
+			if (strstr(err, bad[i].want) == NULL)
+				fail_msg("override %zu: \"%s\" does not say \"%s\"", i, err,
+				    bad[i].want);
+		}
+	}
+	{
+		/* The catalogue written back parses to the same procedures. */
+		struct config_procedure *procs = NULL;
+		int np = 0, i;
+
+		text = config_write_catalogue(cfg, cfg->procedures, cfg->nprocedures);
+		if (config_parse_catalogue(cfg, text, strlen(text), "written", &procs, &np,
+		    err, sizeof err) != 0)
+			fail_msg("catalogue written back: %s", err);
+		assert_int_equal(np, cfg->nprocedures);
+		for (i = 0; i < np; i++) {
+			assert_string_equal(procs[i].code, cfg->procedures[i].code);
+			assert_string_equal(procs[i].name, cfg->procedures[i].name);
+			assert_string_equal(procs[i].keywords, cfg->procedures[i].keywords);
+			assert_string_equal(procs[i].documents, cfg->procedures[i].documents);
+			assert_string_equal(procs[i].fee, cfg->procedures[i].fee);
+			assert_int_equal(procs[i].queue, cfg->procedures[i].queue);
+			assert_int_equal(procs[i].target_wait_min, cfg->procedures[i].target_wait_min);
+		}
+		config_procedures_free(procs, np);
+		free(text);
+	}
+	config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -780,6 +920,7 @@ main(void)
 		cmocka_unit_test(test_csv_header_order),
 		cmocka_unit_test(test_csv_keywords),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_write_and_override),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1585,6 +1585,147 @@ test_meta(void **state)
 	db_remove(path);
 }
 
+struct audit_acc {
+	int n;
+	int64_t id[8];
+	char action[8][32], who[8][64], before[8][128], after[8][128];
+};
+
+static void
+audit_cb(const struct store_audit *a, void *arg)
+{
+	struct audit_acc *acc = arg;
+
+	if (acc->n == 8)
+		return;
+	acc->id[acc->n] = a->id;
+	snprintf(acc->action[acc->n], sizeof acc->action[0], "%s", a->action);
+	snprintf(acc->who[acc->n], sizeof acc->who[0], "%s", a->who);
+	snprintf(acc->before[acc->n], sizeof acc->before[0], "%s",
+	    a->before != NULL ? a->before : "NULL");
+	snprintf(acc->after[acc->n], sizeof acc->after[0], "%s",
+	    a->after != NULL ? a->after : "NULL");
+	acc->n++;
+}
+
+/*
+ * The audit log: rows commit or roll back with their batch, filter by who,
+ * action and time, come newest first, and can never be changed: the store
+ * has no function for it and the table refuses UPDATE and DELETE from any
+ * connection.
+ */
+static void
+test_audit(void **state)
+{
+	struct config *cfg = *state;
+	struct store_audit a = { .at = T0, .who = "admin", .role = "admin",
+	    .client = "127.0.0.1", .action = "user.add", .target = "nv01",
+	    .before = NULL, .after = "{\"name\":\"nv01\",\"full_name\":\"Nguyễn Văn A\"}" };
+	struct store_audit_filter f;
+	struct audit_acc acc;
+	char path[512];
+	store *s;
+
+	db_path(path, sizeof path);
+	s = open_ok(path, cfg);
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_audit_list(s, NULL, audit_cb, &acc), 0);
+
+	/* In a batch: committed with it, or gone with a rollback. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_audit_add(s, &a), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_begin(s), 0);
+	a.action = "user.delete";
+	assert_int_equal(store_audit_add(s, &a), 0);
+	assert_int_equal(store_rollback(s), 0);
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_audit_list(s, NULL, audit_cb, &acc), 1);
+
+	/* Outside a batch, its own transaction. */
+	a.at = T0 + 100;
+	a.who = "ql01";
+	a.role = "manager";
+	a.action = "day.close";
+	a.target = "";
+	a.before = "{\"waiting\":3}";
+	a.after = "{\"cancelled\":3}";
+	assert_int_equal(store_audit_add(s, &a), 0);
+
+	/* Bad rows are refused: no who, no action, JSON that is not JSON,
+	   text that is not UTF-8. */
+	a.after = "{not json";
+	assert_int_equal(store_audit_add(s, &a), -1);
+	a.after = NULL;
+	a.who = "";
+	assert_int_equal(store_audit_add(s, &a), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+	a.who = "ql01";
+	a.action = NULL;
+	assert_int_equal(store_audit_add(s, &a), -1);
+	a.action = "day.close";
+	a.target = "\xff\xfe";
+	assert_int_equal(store_audit_add(s, &a), -1);
+	assert_int_equal(store_errcode(s), STORE_EINVAL);
+
+	/* Newest first, every field back. */
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_audit_list(s, NULL, audit_cb, &acc), 2);
+	assert_string_equal(acc.action[0], "day.close");
+	assert_string_equal(acc.who[0], "ql01");
+	assert_string_equal(acc.before[0], "{\"waiting\":3}");
+	assert_string_equal(acc.after[0], "{\"cancelled\":3}");
+	assert_string_equal(acc.action[1], "user.add");
+	assert_string_equal(acc.before[1], "NULL");
+	assert_string_equal(acc.after[1], "{\"name\":\"nv01\",\"full_name\":\"Nguyễn Văn A\"}");
+	assert_true(acc.id[0] > acc.id[1]);
+
+	/* Filters: who, action, time range [from, to), limit; values are bound,
+	   never SQL. */
+	memset(&f, 0, sizeof f);
+	f.who = "admin";
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_audit_list(s, &f, audit_cb, &acc), 1);
+	assert_string_equal(acc.action[0], "user.add");
+	f.who = NULL;
+	f.action = "day.close";
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_audit_list(s, &f, audit_cb, &acc), 1);
+	f.action = "' OR 1=1 --";
+	assert_int_equal(store_audit_list(s, &f, audit_cb, &acc), 0);
+	f.action = NULL;
+	f.from = T0 + 1;
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_audit_list(s, &f, audit_cb, &acc), 1);
+	assert_string_equal(acc.action[0], "day.close");
+	f.from = T0;
+	f.to = T0 + 100;
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_audit_list(s, &f, audit_cb, &acc), 1);
+	assert_string_equal(acc.action[0], "user.add");
+	f.to = 0;
+	f.limit = 1;
+	memset(&acc, 0, sizeof acc);
+	assert_int_equal(store_audit_list(s, &f, audit_cb, &acc), 1);
+	assert_string_equal(acc.action[0], "day.close");
+	store_close(s);
+
+	/* No other connection can change or delete a row either. */
+	{
+		sqlite3 *db;
+
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET who = 'x'",
+		    NULL, NULL, NULL), SQLITE_OK);
+		assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit",
+		    NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM audit"), 2);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM audit WHERE who = 'x'"), 0);
+	db_remove(path);
+}
+
 /* The caller's mistakes are told apart from the store failing. */
 static void
 test_error_codes(void **state)
@@ -1750,6 +1891,7 @@ main(void)
 		cmocka_unit_test(test_sessions_end),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_bus_keys),
+		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_error_codes),
 		cmocka_unit_test(test_lost_file),
 		cmocka_unit_test(test_check_path),

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "common/xmalloc.h"
 #include "core/config.h"
@@ -340,6 +341,7 @@ test_state_cache(void **state)
 		assert_int_equal(request("GET", "/api/v1/state", token, 0), 200);
 		o = apijson_state(core_config(T.c), core_engine(T.c),
 		    core_committed_event_id(T.c));
+		cJSON_AddStringToObject(o, "notice", core_notice(T.c));
 		want = apijson_print(o);
 		cJSON_Delete(o);
 		assert_string_equal(answer_body(), want);
@@ -348,11 +350,194 @@ test_state_cache(void **state)
 		assert_int_equal(request("GET", "/api/v1/state", token, 0), 200);
 		o = apijson_state(core_config(T.c), core_engine(T.c),
 		    core_committed_event_id(T.c));
+		cJSON_AddStringToObject(o, "notice", core_notice(T.c));
 		want = apijson_print(o);
 		cJSON_Delete(o);
 		assert_string_equal(answer_body(), want);
 		free(want);
 	}
+}
+
+/*
+ * The audit log can be read and never changed: the only routes under
+ * /api/v1/audit are GETs, for admins alone, and any other method there is
+ * refused before a handler runs.
+ */
+static void
+test_audit_read_only(void **state)
+{
+	static const char *const methods[] = { "POST", "PUT", "PATCH", "DELETE" };
+	char token[65];
+	size_t i;
+	int n = 0;
+
+	(void)state;
+	for (i = 0; i < api_nroutes; i++) {
+		const struct api_route *rt = &api_routes[i];
+
+		if (strncmp(rt->path, "/api/v1/audit", 13) != 0)
+			continue;
+		if (strcmp(rt->method, "GET") != 0)
+			fail_msg("%s %s: the audit log must not be changed", rt->method,
+			    rt->path);
+		assert_int_equal(rt->roles, ROLE(STORE_ROLE_ADMIN));
+		n++;
+	}
+	assert_int_equal(n, 1);
+	for (i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+		session(2, token);
+		assert_int_equal(request(methods[i], "/api/v1/audit", token, 2), 405);
+		session(2, token);
+		assert_int_equal(request(methods[i], "/api/v1/audit/1", token, 2), 404);
+	}
+}
+
+/* Open an event stream as token; the socket once its headers came, or -1. */
+static int
+stream_open(const char *token)
+{
+	struct sockaddr_in sin;
+	char req[512], buf[4096];
+	size_t got = 0;
+	int fd, turns;
+
+	/* Connection: close, so that the end of the stream is the end of the
+	   connection (the server ends it with the last chunk). */
+	snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Connection: close\r\nAuthorization: Bearer %s\r\n\r\n", token);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)T.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0 ||
+	    errno == EINPROGRESS);
+	for (turns = 0; turns < 2000; turns++) {
+		ssize_t n;
+
+		loop_run_once(T.l, 5);
+		if (turns == 1 && send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req))
+			break;
+		n = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+		if (n > 0) {
+			got += (size_t)n;
+			buf[got] = '\0';
+			if (strstr(buf, "text/event-stream") != NULL && strstr(buf, "\r\n\r\n") != NULL)
+				return fd;
+		} else if (n == 0)
+			break;
+	}
+	close(fd);
+	return -1;
+}
+
+/* 1 when the stream fd was ended by the server within a few loop turns. */
+static int
+stream_ended(int fd)
+{
+	char buf[4096];
+	int turns;
+
+	for (turns = 0; turns < 200; turns++) {
+		ssize_t n;
+
+		loop_run_once(T.l, 5);
+		while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
+			;
+		if (n == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A committed notice or configuration change ends the event streams, so
+ * displays and consoles reload the state; a refused one does not.
+ */
+static void
+test_changes_restart_streams(void **state)
+{
+	char token[65], disp[65];
+	int fd;
+
+	(void)state;
+	session(2, token);
+	session(4, disp);       /* display */
+	fd = stream_open(disp);
+	assert_true(fd >= 0);
+	assert_int_equal(request_body("PUT", "/api/v1/notice", token, "{\"notice\":\"a\\nb\"}"), 400);
+	assert_false(stream_ended(fd));
+	assert_int_equal(request_body("POST", "/api/v1/config", token,
+	    "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"serves\",\"value\":\"NOPE\"}]}"), 400);
+	assert_false(stream_ended(fd));
+	assert_int_equal(request_body("PUT", "/api/v1/notice", token,
+	    "{\"notice\":\"Chiều nay nghỉ\"}"), 200);
+	assert_true(stream_ended(fd));
+	close(fd);
+	assert_string_equal(core_notice(T.c), "Chiều nay nghỉ");
+	fd = stream_open(disp);
+	assert_true(fd >= 0);
+	assert_int_equal(request_body("POST", "/api/v1/config", token,
+	    "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"area\",\"value\":\"Khu Z\"}]}"), 200);
+	assert_true(stream_ended(fd));
+	close(fd);
+	assert_string_equal(core_config(T.c)->counters[0].area, "Khu Z");
+	assert_int_equal(request_body("PUT", "/api/v1/notice", token, "{\"notice\":\"\"}"), 200);
+}
+
+static void
+count_row(const struct store_audit *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+}
+
+/*
+ * An action and its audit row are one transaction: with the audit table
+ * gone (dropped behind the daemon's back), adding a user, setting the
+ * notice and changing the configuration all answer 500 and leave nothing
+ * of the change.  Runs last: it breaks the database.
+ */
+static void
+test_audit_atomic(void **state)
+{
+	char token[65], path[128], *msg = NULL;
+	struct store_user u;
+	sqlite3 *db;
+	int n = 0;
+	const char *cname = core_config(T.c)->counters[0].name;
+	char before[128];
+
+	(void)state;
+	snprintf(before, sizeof before, "%s", cname);
+	session(2, token);
+	assert_int_equal(request_body("POST", "/api/v1/users", token,
+	    "{\"name\":\"atomic0\",\"password\":\"atomic-pass-0\",\"role\":\"staff\"}"), 201);
+	assert_int_equal(store_user_get(T.st, "atomic0", &u), 1);
+	assert_true(store_audit_list(T.st, NULL, count_row, &n) >= 1);
+
+	snprintf(path, sizeof path, "%s/db", T.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, "DROP TABLE audit", NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("DROP TABLE audit: %s", msg);
+	sqlite3_close(db);
+
+	assert_int_equal(request_body("POST", "/api/v1/users", token,
+	    "{\"name\":\"atomic1\",\"password\":\"atomic-pass-1\",\"role\":\"staff\"}"), 500);
+	assert_int_equal(store_user_get(T.st, "atomic1", &u), 0);
+	if (request_body("PUT", "/api/v1/notice", token,
+	    "{\"notice\":\"Không được lưu\"}") != 500)
+		fail_msg("PUT notice: %s", answer);
+	assert_string_equal(core_notice(T.c), "");
+	if (request_body("POST", "/api/v1/config", token,
+	    "{\"changes\":[{\"section\":\"counter 1\",\"key\":\"name\",\"value\":\"Không được lưu\"}]}") != 500)
+		fail_msg("POST config: %s", answer);
+	assert_string_equal(core_config(T.c)->counters[0].name, before);
+	session(2, token);
+	assert_int_equal(request_body("DELETE", "/api/v1/users/atomic0", token, ""), 500);
+	assert_int_equal(store_user_get(T.st, "atomic0", &u), 1);
 }
 
 int
@@ -362,6 +547,9 @@ main(void)
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_not_found_and_limits),
 		cmocka_unit_test(test_state_cache),
+		cmocka_unit_test(test_audit_read_only),
+		cmocka_unit_test(test_changes_restart_streams),
+		cmocka_unit_test(test_audit_atomic),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
