@@ -1,0 +1,691 @@
+/*
+ * export.c - the exporter thread: committed events from the daemon's sqlite
+ * file to a central PostgreSQL (see export.h and host/docs/export.md).
+ *
+ * The thread's loop: connect (libpq, blocking, in this thread only), make
+ * the schema if missing, write the configuration, read back the centre's
+ * acknowledged event id; then, over and over, read up to [export] batch
+ * events after it from sqlite (one read transaction: the events and their
+ * tickets' rows), send them in one PostgreSQL transaction that also moves
+ * the acknowledged id, and sleep poll_ms when there was nothing.  Any failure
+ * of the server drops the connection and backs off.  Every value goes as a
+ * parameter of a prepared statement; the only SQL sent as text is the
+ * constant schema below.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "daemon/export/export.h"
+#include "common/log.h"
+#include "common/xmalloc.h"
+
+#define EXPORT_CONNINFO_MAX 4096
+#define EXPORT_BACKOFF_MIN_MS 100
+
+const char export_schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS centres ("
+    " code text PRIMARY KEY,"
+    " name text NOT NULL,"
+    " address text NOT NULL DEFAULT '',"
+    " day_start_hour int NOT NULL DEFAULT 0,"
+    " acked bigint NOT NULL DEFAULT 0,"           /* last event id stored */
+    " config_at timestamptz);"
+    "CREATE TABLE IF NOT EXISTS departments ("
+    " centre text NOT NULL REFERENCES centres, code text NOT NULL,"
+    " name text NOT NULL, PRIMARY KEY (centre, code));"
+    "CREATE TABLE IF NOT EXISTS queues ("
+    " centre text NOT NULL REFERENCES centres, code text NOT NULL,"
+    " name text NOT NULL, department text NOT NULL,"
+    " target_wait_s int NOT NULL, PRIMARY KEY (centre, code));"
+    "CREATE TABLE IF NOT EXISTS counters ("
+    " centre text NOT NULL REFERENCES centres, number int NOT NULL,"
+    " name text NOT NULL, department text NOT NULL, area text NOT NULL DEFAULT '',"
+    " PRIMARY KEY (centre, number));"
+    "CREATE TABLE IF NOT EXISTS procedures ("
+    " centre text NOT NULL REFERENCES centres, code text NOT NULL,"
+    " name text NOT NULL, department text NOT NULL, field text NOT NULL DEFAULT '',"
+    " queue text NOT NULL, PRIMARY KEY (centre, code));"
+    "CREATE TABLE IF NOT EXISTS staff ("
+    " centre text NOT NULL REFERENCES centres, id int NOT NULL,"
+    " name text NOT NULL, full_name text NOT NULL DEFAULT '',"
+    " PRIMARY KEY (centre, id));"
+    /* What does not change after issue: the service day, the procedure. */
+    "CREATE TABLE IF NOT EXISTS tickets ("
+    " centre text NOT NULL REFERENCES centres, id bigint NOT NULL,"
+    " day date NOT NULL, number int NOT NULL, queue text NOT NULL,"
+    " procedure text, priority text NOT NULL DEFAULT '', channel text NOT NULL,"
+    " issued_at bigint NOT NULL, PRIMARY KEY (centre, id));"
+    "CREATE INDEX IF NOT EXISTS tickets_day ON tickets (day, centre);"
+    "CREATE TABLE IF NOT EXISTS events ("
+    " centre text NOT NULL REFERENCES centres, id bigint NOT NULL,"
+    " type text NOT NULL, at bigint NOT NULL, ticket_id bigint, number int,"
+    " queue text, counter int, staff int, value bigint, value_code text,"
+    " reason text, received_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+    " PRIMARY KEY (centre, id));"
+    "CREATE INDEX IF NOT EXISTS events_ticket ON events (centre, ticket_id, id);"
+    /*
+     * One row per leg (host/docs/stats.md): seq = transfers before the
+     * event; a transfer closes its leg and opens the next one (in its
+     * value_code queue, or the same queue for a transfer to a counter).
+     * The last call counts for the wait; a finish straight from "called"
+     * serves from the call.
+     */
+    "CREATE OR REPLACE VIEW legs AS"
+    " WITH e AS ("
+    "  SELECT centre, ticket_id AS ticket, id, type, at, queue, value_code,"
+    "   counter, staff, value,"
+    "   COALESCE(count(*) FILTER (WHERE type = 'transferred') OVER (PARTITION BY"
+    "    centre, ticket_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND"
+    "    1 PRECEDING), 0) AS seq"
+    "  FROM events WHERE ticket_id > 0),"
+    " b AS ("
+    "  SELECT centre, ticket, seq,"
+    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS call_at,"
+    "   count(*) FILTER (WHERE type IN ('called', 'recalled')) AS calls,"
+    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type = 'started'))[1] AS started_at,"
+    "   (array_agg(type ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled',"
+    "    'finished', 'no_show', 'cancelled', 'transferred')))[1] AS last,"
+    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type IN ('finished', 'no_show',"
+    "    'cancelled', 'transferred')))[1] AS finish_at,"
+    "   (array_agg(counter ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS counter,"
+    "   (array_agg(staff ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS staff,"
+    "   (array_agg(value ORDER BY id DESC) FILTER (WHERE type = 'rated' AND value BETWEEN 1 AND 4))[1] AS rating,"
+    "   (array_agg(queue ORDER BY id) FILTER (WHERE type = 'issued'))[1] AS issued_queue,"
+    "   min(at) FILTER (WHERE type = 'issued') AS issued_at"
+    "  FROM e GROUP BY centre, ticket, seq),"
+    " o AS (SELECT centre, ticket, seq + 1 AS seq, at, COALESCE(value_code, queue) AS queue"
+    "  FROM e WHERE type = 'transferred')"
+    " SELECT t.centre, t.day, t.id AS ticket, l.seq, t.procedure, t.priority,"
+    "  l.queue, q.department, l.enq, l.call_at, l.calls, l.start_at, l.finish_at,"
+    "  l.outcome, l.counter, l.staff, l.rating,"
+    "  CASE WHEN l.call_at IS NOT NULL THEN GREATEST(l.call_at - l.enq, 0) END AS wait_s,"
+    "  CASE WHEN l.outcome = 'served' AND l.start_at IS NOT NULL AND l.finish_at >= l.start_at"
+    "   THEN l.finish_at - l.start_at END AS service_s,"
+    "  q.target_wait_s"
+    " FROM (SELECT COALESCE(b.centre, o.centre) AS centre, COALESCE(b.ticket, o.ticket) AS ticket,"
+    "   COALESCE(b.seq, o.seq) AS seq,"
+    "   CASE WHEN COALESCE(b.seq, o.seq) = 0 THEN b.issued_queue ELSE o.queue END AS queue,"
+    "   CASE WHEN COALESCE(b.seq, o.seq) = 0 THEN b.issued_at ELSE o.at END AS enq,"
+    "   b.call_at, COALESCE(b.calls, 0) AS calls,"
+    "   CASE WHEN b.last = 'finished' THEN COALESCE(b.started_at, b.call_at) ELSE b.started_at END AS start_at,"
+    "   b.finish_at,"
+    "   CASE b.last WHEN 'finished' THEN 'served' WHEN 'no_show' THEN 'no_show'"
+    "    WHEN 'cancelled' THEN 'cancelled' WHEN 'transferred' THEN 'transferred'"
+    "    ELSE 'open' END AS outcome,"
+    "   b.counter, b.staff, b.rating"
+    "  FROM b FULL JOIN o ON o.centre = b.centre AND o.ticket = b.ticket AND o.seq = b.seq) l"
+    " JOIN tickets t ON t.centre = l.centre AND t.id = l.ticket"
+    " LEFT JOIN queues q ON q.centre = l.centre AND q.code = l.queue;";
+
+/* The prepared statements, by name. */
+static const struct {
+	const char *name, *sql;
+	int nparams;
+} export_stmts[] = {
+	{ "centre", "INSERT INTO centres (code, name, address, day_start_hour, config_at)"
+	    " VALUES ($1, $2, $3, $4::int, now()) ON CONFLICT (code) DO UPDATE SET"
+	    " name = excluded.name, address = excluded.address,"
+	    " day_start_hour = excluded.day_start_hour, config_at = now()"
+	    " RETURNING acked", 4 },
+	{ "dept", "INSERT INTO departments (centre, code, name) VALUES ($1, $2, $3)"
+	    " ON CONFLICT (centre, code) DO UPDATE SET name = excluded.name", 3 },
+	{ "queue", "INSERT INTO queues (centre, code, name, department, target_wait_s)"
+	    " VALUES ($1, $2, $3, $4, $5::int) ON CONFLICT (centre, code) DO UPDATE SET"
+	    " name = excluded.name, department = excluded.department,"
+	    " target_wait_s = excluded.target_wait_s", 5 },
+	{ "counter", "INSERT INTO counters (centre, number, name, department, area)"
+	    " VALUES ($1, $2::int, $3, $4, $5) ON CONFLICT (centre, number) DO UPDATE SET"
+	    " name = excluded.name, department = excluded.department, area = excluded.area", 5 },
+	{ "proc", "INSERT INTO procedures (centre, code, name, department, field, queue)"
+	    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (centre, code) DO UPDATE SET"
+	    " name = excluded.name, department = excluded.department,"
+	    " field = excluded.field, queue = excluded.queue", 6 },
+	{ "staff", "INSERT INTO staff (centre, id, name, full_name) VALUES ($1, $2::int, $3, $4)"
+	    " ON CONFLICT (centre, id) DO UPDATE SET name = excluded.name,"
+	    " full_name = excluded.full_name", 4 },
+	{ "ticket", "INSERT INTO tickets (centre, id, day, number, queue, procedure,"
+	    " priority, channel, issued_at) VALUES ($1, $2::bigint, $3::date, $4::int, $5,"
+	    " $6, $7, $8, $9::bigint) ON CONFLICT (centre, id) DO NOTHING", 9 },
+	{ "event", "INSERT INTO events (centre, id, type, at, ticket_id, number, queue,"
+	    " counter, staff, value, value_code, reason) VALUES ($1, $2::bigint, $3,"
+	    " $4::bigint, $5::bigint, $6::int, $7, $8::int, $9::int, $10::bigint, $11, $12)"
+	    " ON CONFLICT (centre, id) DO NOTHING", 12 },
+	{ "acked", "UPDATE centres SET acked = GREATEST(acked, $2::bigint) WHERE code = $1", 2 },
+};
+
+/* One event read from sqlite, with its ticket's row when it is an issue. */
+struct xevent {
+	char *v[12];             /* the "event" statement's parameters (text) */
+	char *t[9];              /* "ticket"'s, t[0] NULL when none */
+	int64_t id;
+	int staff;
+};
+
+struct exporter {
+	const struct config *cfg;
+	char *db_path;
+	char *conninfo;
+	pthread_t thread;
+	int wake[2];             /* export_stop writes, the thread polls */
+	atomic_int stop;
+	_Atomic int64_t acked;
+
+	/* the thread's own */
+	PGconn *pg;
+	sqlite3 *db;
+	sqlite3_stmt *q_events, *q_user;
+	int backoff_ms;
+	int64_t next_id;         /* read events after this */
+	int down_logged;
+};
+
+/* ---- the conninfo file ------------------------------------------------------- */
+
+int
+export_read_conninfo(const char *path, char **out, char *err, size_t errlen)
+{
+	struct stat sb;
+	char *buf;
+	ssize_t n;
+	size_t len = 0;
+	int fd;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		snprintf(err, errlen, "conninfo_file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "conninfo_file %s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (sb.st_uid != geteuid() || (sb.st_mode & 077) != 0) {
+		snprintf(err, errlen, "conninfo_file %s: must be owned by the daemon's "
+		    "user with mode 0600 (it holds the password), is mode %04o",
+		    path, (unsigned)(sb.st_mode & 07777));
+		close(fd);
+		return -1;
+	}
+	buf = xmalloc(EXPORT_CONNINFO_MAX + 1);
+	while ((n = read(fd, buf + len, EXPORT_CONNINFO_MAX + 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (n < 0 || len > EXPORT_CONNINFO_MAX) {
+		snprintf(err, errlen, "conninfo_file %s: %s", path,
+		    n < 0 ? strerror(errno) : "longer than 4096 bytes");
+		free(buf);
+		return -1;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
+	    buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		len--;
+	buf[len] = '\0';
+	if (len == 0 || memchr(buf, '\0', len) != NULL) {
+		snprintf(err, errlen, "conninfo_file %s: empty or not text", path);
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	return 0;
+}
+
+/* ---- sqlite: the daemon's database, read only ---------------------------------- */
+
+static int
+x_db_open(exporter *x)
+{
+	/* The ticket row only for an issue: what the central tickets hold
+	   does not change afterwards. */
+	static const char q_events[] =
+	    "SELECT e.id, e.type, e.at, e.ticket_id, e.number, e.queue, e.counter,"
+	    " e.staff, e.value, e.value_code, e.reason,"
+	    " t.day, t.number, t.queue, t.procedure, t.priority, t.channel, t.issued_at"
+	    " FROM events e LEFT JOIN tickets t ON e.type = 'issued' AND t.id = e.ticket_id"
+	    " WHERE e.id > ?1 ORDER BY e.id LIMIT ?2";
+	static const char q_user[] = "SELECT name, full_name FROM users WHERE id = ?1";
+
+	if (x->db != NULL)
+		return 0;
+	if (sqlite3_open_v2(x->db_path, &x->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(x->db, 5000) != SQLITE_OK ||
+	    sqlite3_prepare_v3(x->db, q_events, -1, SQLITE_PREPARE_PERSISTENT,
+	    &x->q_events, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(x->db, q_user, -1, SQLITE_PREPARE_PERSISTENT,
+	    &x->q_user, NULL) != SQLITE_OK) {
+		log_warnx("export: database %s: %s", x->db_path,
+		    x->db ? sqlite3_errmsg(x->db) : "out of memory");
+		sqlite3_finalize(x->q_events);
+		sqlite3_finalize(x->q_user);
+		sqlite3_close(x->db);
+		x->db = NULL;
+		x->q_events = x->q_user = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+x_db_close(exporter *x)
+{
+	sqlite3_finalize(x->q_events);
+	sqlite3_finalize(x->q_user);
+	sqlite3_close(x->db);
+	x->db = NULL;
+	x->q_events = x->q_user = NULL;
+}
+
+/* Column i as a malloc'd text, NULL for SQL NULL. */
+static char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t;
+
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return NULL;
+	t = sqlite3_column_text(s, i);
+	return xstrdup(t != NULL ? (const char *)t : "");
+}
+
+static void
+xevents_free(struct xevent *ev, int n)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < 12; j++)
+			free(ev[i].v[j]);
+		for (j = 0; j < 9; j++)
+			free(ev[i].t[j]);
+	}
+}
+
+/* Up to max events after x->next_id into ev; the count, or -1. */
+static int
+x_read(exporter *x, struct xevent *ev, int max)
+{
+	sqlite3_stmt *s = x->q_events;
+	int n = 0, rc, j;
+
+	sqlite3_bind_int64(s, 1, x->next_id);
+	sqlite3_bind_int(s, 2, max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct xevent *e = &ev[n++];
+
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(s, 0);
+		e->staff = sqlite3_column_int(s, 7);
+		e->v[0] = xstrdup(x->cfg->export_centre_code);
+		for (j = 0; j < 11; j++)
+			e->v[j + 1] = col_text(s, j);
+		if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
+			e->t[0] = xstrdup(x->cfg->export_centre_code);
+			e->t[1] = col_text(s, 3);
+			for (j = 0; j < 7; j++)
+				e->t[j + 2] = col_text(s, 11 + j);
+			if (e->t[7] == NULL)
+				e->t[7] = xstrdup("");
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("export: reading events: %s", sqlite3_errmsg(x->db));
+		xevents_free(ev, n);
+		return -1;
+	}
+	return n;
+}
+
+/* ---- PostgreSQL -------------------------------------------------------------- */
+
+/* Run a prepared statement; 0 when it succeeded, else -1 (logged). */
+static int
+pg_run(exporter *x, const char *name, int n, const char *const *v, char *out,
+    size_t outlen)
+{
+	PGresult *r = PQexecPrepared(x->pg, name, n, v, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		log_warnx("export: %s: %s", name, PQresultErrorMessage(r));
+		rc = -1;
+	} else if (out != NULL) {
+		if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+			snprintf(out, outlen, "%s", PQgetvalue(r, 0, 0));
+		else
+			rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int
+pg_simple(exporter *x, const char *sql)
+{
+	PGresult *r = PQexec(x->pg, sql);
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+
+	if (rc != 0)
+		log_warnx("export: %.40s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	return rc;
+}
+
+static void
+pg_drop(exporter *x)
+{
+	if (x->pg != NULL)
+		PQfinish(x->pg);
+	x->pg = NULL;
+}
+
+/* Staff id's row from sqlite into the central staff table (in the batch). */
+static int
+pg_staff(exporter *x, int id)
+{
+	sqlite3_stmt *s = x->q_user;
+	char ids[16];
+	const char *v[4];
+	int rc = 0;
+
+	sqlite3_bind_int(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(ids, sizeof ids, "%d", id);
+		v[0] = x->cfg->export_centre_code;
+		v[1] = ids;
+		v[2] = (const char *)sqlite3_column_text(s, 0);
+		v[3] = (const char *)sqlite3_column_text(s, 1);
+		if (v[2] == NULL)
+			v[2] = "";
+		if (v[3] == NULL)
+			v[3] = "";
+		rc = pg_run(x, "staff", 4, v, NULL, 0);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* The configuration the events refer to, and the centre's acked id. */
+static int
+pg_config(exporter *x)
+{
+	const struct config *c = x->cfg;
+	const char *cc = c->export_centre_code, *v[6];
+	char a[32], b[32];
+	int i;
+
+	if (pg_simple(x, "BEGIN") != 0)
+		return -1;
+	snprintf(a, sizeof a, "%d", c->day_start_hour);
+	v[0] = cc; v[1] = c->centre_name; v[2] = c->centre_address ? c->centre_address : "";
+	v[3] = a;
+	if (pg_run(x, "centre", 4, v, b, sizeof b) != 0)
+		goto fail;
+	x->next_id = strtoll(b, NULL, 10);
+	for (i = 0; i < c->ndepartments; i++) {
+		v[1] = c->departments[i].code; v[2] = c->departments[i].name;
+		if (pg_run(x, "dept", 3, v, NULL, 0) != 0)
+			goto fail;
+	}
+	for (i = 0; i < c->nqueues; i++) {
+		const struct config_queue *q = &c->queues[i];
+
+		snprintf(a, sizeof a, "%d", q->target_wait_min * 60);
+		v[1] = q->code; v[2] = q->name;
+		v[3] = c->departments[q->department].code; v[4] = a;
+		if (pg_run(x, "queue", 5, v, NULL, 0) != 0)
+			goto fail;
+	}
+	for (i = 0; i < c->ncounters; i++) {
+		const struct config_counter *k = &c->counters[i];
+
+		snprintf(a, sizeof a, "%d", k->number);
+		v[1] = a; v[2] = k->name; v[3] = c->departments[k->department].code;
+		v[4] = k->area ? k->area : "";
+		if (pg_run(x, "counter", 5, v, NULL, 0) != 0)
+			goto fail;
+	}
+	for (i = 0; i < c->nprocedures; i++) {
+		const struct config_procedure *p = &c->procedures[i];
+
+		v[1] = p->code; v[2] = p->name;
+		v[3] = c->departments[p->department].code;
+		v[4] = p->field ? p->field : "";
+		v[5] = c->queues[p->queue].code;
+		if (pg_run(x, "proc", 6, v, NULL, 0) != 0)
+			goto fail;
+	}
+	if (pg_simple(x, "COMMIT") != 0)
+		return -1;
+	atomic_store(&x->acked, x->next_id);
+	return 0;
+fail:
+	return -1;
+}
+
+/* Connect, make the schema, prepare, write the configuration.  0 or -1. */
+static int
+pg_connect(exporter *x)
+{
+	/* Defaults first: the conninfo (expanded from "dbname") overrides
+	   them.  Keepalives and tcp_user_timeout end a call on a cut network
+	   instead of letting it hang. */
+	const char *const kw[] = { "connect_timeout", "keepalives", "keepalives_idle",
+		"keepalives_interval", "keepalives_count", "tcp_user_timeout",
+		"application_name", "dbname", NULL };
+	const char *const val[] = { "10", "1", "10", "5", "3", "30000",
+		"onestopd-export", x->conninfo, NULL };
+	PGresult *r;
+	size_t i;
+
+	x->pg = PQconnectdbParams(kw, val, 1);
+	if (x->pg == NULL || PQstatus(x->pg) != CONNECTION_OK) {
+		if (!x->down_logged)
+			log_warnx("export: cannot connect to the central database: %s",
+			    x->pg ? PQerrorMessage(x->pg) : "out of memory");
+		x->down_logged = 1;
+		pg_drop(x);
+		return -1;
+	}
+	/* Two centres making the schema at once: one waits for the other. */
+	if (pg_simple(x, "BEGIN") != 0 ||
+	    pg_simple(x, "SELECT pg_advisory_xact_lock(1330533204)") != 0 ||
+	    pg_simple(x, export_schema_sql) != 0 || pg_simple(x, "COMMIT") != 0)
+		goto fail;
+	for (i = 0; i < sizeof export_stmts / sizeof export_stmts[0]; i++) {
+		r = PQprepare(x->pg, export_stmts[i].name, export_stmts[i].sql,
+		    export_stmts[i].nparams, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			log_warnx("export: prepare %s: %s", export_stmts[i].name,
+			    PQresultErrorMessage(r));
+			PQclear(r);
+			goto fail;
+		}
+		PQclear(r);
+	}
+	if (pg_config(x) != 0)
+		goto fail;
+	log_info("export: connected to the central database as centre %s, "
+	    "resuming after event %lld", x->cfg->export_centre_code,
+	    (long long)x->next_id);
+	x->down_logged = 0;
+	return 0;
+fail:
+	pg_drop(x);
+	return -1;
+}
+
+/* Send n events in one transaction; 0 when committed, -1 (connection lost). */
+static int
+pg_batch(exporter *x, struct xevent *ev, int n)
+{
+	int staff[64], nstaff = 0, i, j;
+	char last[32];
+	const char *v[2];
+
+	if (pg_simple(x, "BEGIN") != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (ev[i].t[0] != NULL &&
+		    pg_run(x, "ticket", 9, (const char *const *)ev[i].t, NULL, 0) != 0)
+			return -1;
+		if (pg_run(x, "event", 12, (const char *const *)ev[i].v, NULL, 0) != 0)
+			return -1;
+		if (ev[i].staff > 0) {
+			for (j = 0; j < nstaff && staff[j] != ev[i].staff; j++)
+				;
+			if (j == nstaff && nstaff < 64) {
+				staff[nstaff++] = ev[i].staff;
+				if (pg_staff(x, ev[i].staff) != 0)
+					return -1;
+			}
+		}
+	}
+	snprintf(last, sizeof last, "%lld", (long long)ev[n - 1].id);
+	v[0] = x->cfg->export_centre_code;
+	v[1] = last;
+	if (pg_run(x, "acked", 2, v, NULL, 0) != 0 || pg_simple(x, "COMMIT") != 0)
+		return -1;
+	x->next_id = ev[n - 1].id;
+	atomic_store(&x->acked, x->next_id);
+	return 0;
+}
+
+/* ---- the thread ---------------------------------------------------------------- */
+
+/* Sleep ms, or less when export_stop wakes the thread. */
+static void
+x_sleep(exporter *x, int ms)
+{
+	struct pollfd p = { .fd = x->wake[0], .events = POLLIN };
+
+	if (!atomic_load(&x->stop))
+		(void)poll(&p, 1, ms);
+}
+
+static void
+x_backoff(exporter *x)
+{
+	int max = x->cfg->export_retry_max_s * 1000;
+
+	x_sleep(x, x->backoff_ms);
+	x->backoff_ms = x->backoff_ms * 2 > max ? max : x->backoff_ms * 2;
+}
+
+static void *
+export_main(void *arg)
+{
+	exporter *x = arg;
+	int max = x->cfg->export_batch, n;
+	struct xevent *ev = xcalloc((size_t)max, sizeof *ev);
+
+	x->backoff_ms = EXPORT_BACKOFF_MIN_MS;
+	while (!atomic_load(&x->stop)) {
+		if (x->pg == NULL && pg_connect(x) != 0) {
+			x_backoff(x);
+			continue;
+		}
+		if (x_db_open(x) != 0) {
+			x_backoff(x);
+			continue;
+		}
+		if ((n = x_read(x, ev, max)) < 0) {
+			x_db_close(x);
+			x_backoff(x);
+			continue;
+		}
+		if (n == 0) {
+			x->backoff_ms = EXPORT_BACKOFF_MIN_MS;
+			x_sleep(x, x->cfg->export_poll_ms);
+			continue;
+		}
+		if (pg_batch(x, ev, n) != 0) {
+			xevents_free(ev, n);
+			log_warnx("export: the central database failed; %d events "
+			    "after %lld will be sent again", n, (long long)x->next_id);
+			pg_drop(x);
+			x_backoff(x);
+			continue;
+		}
+		xevents_free(ev, n);
+		x->backoff_ms = EXPORT_BACKOFF_MIN_MS;
+	}
+	free(ev);
+	pg_drop(x);
+	x_db_close(x);
+	return NULL;
+}
+
+exporter *
+export_start(const struct config *cfg, const char *db_path, char *err, size_t errlen)
+{
+	exporter *x;
+	int e;
+
+	if (cfg->export_conninfo_file == NULL || cfg->export_centre_code == NULL) {
+		snprintf(err, errlen, "export: no [export] section");
+		return NULL;
+	}
+	if (strcmp(db_path, ":memory:") == 0 || strncmp(db_path, "file:", 5) == 0) {
+		snprintf(err, errlen, "export: needs a database file, not %s", db_path);
+		return NULL;
+	}
+	x = xcalloc(1, sizeof *x);
+	x->cfg = cfg;
+	x->db_path = xstrdup(db_path);
+	if (export_read_conninfo(cfg->export_conninfo_file, &x->conninfo, err, errlen) != 0)
+		goto fail;
+	if (pipe2(x->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		snprintf(err, errlen, "export: pipe: %s", strerror(errno));
+		goto fail;
+	}
+	if ((e = pthread_create(&x->thread, NULL, export_main, x)) != 0) {
+		snprintf(err, errlen, "export: thread: %s", strerror(e));
+		close(x->wake[0]);
+		close(x->wake[1]);
+		goto fail;
+	}
+	return x;
+fail:
+	free(x->conninfo);
+	free(x->db_path);
+	free(x);
+	return NULL;
+}
+
+void
+export_stop(exporter *x)
+{
+	if (x == NULL)
+		return;
+	atomic_store(&x->stop, 1);
+	if (write(x->wake[1], "x", 1) < 0) {
+		/* the pipe is ours and empty: cannot fail but for EINTR */
+	}
+	pthread_join(x->thread, NULL);
+	close(x->wake[0]);
+	close(x->wake[1]);
+	explicit_bzero(x->conninfo, strlen(x->conninfo));
+	free(x->conninfo);
+	free(x->db_path);
+	free(x);
+}
+
+int64_t
+export_acked(exporter *x)
+{
+	return atomic_load(&x->acked);
+}
