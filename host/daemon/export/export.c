@@ -376,7 +376,8 @@ static int
 pg_simple(exporter *x, const char *sql)
 {
 	PGresult *r = PQexec(x->pg, sql);
-	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+	ExecStatusType st = PQresultStatus(r);
+	int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
 
 	if (rc != 0)
 		log_warnx("export: %.40s: %s", sql, PQresultErrorMessage(r));

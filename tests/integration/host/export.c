@@ -1,0 +1,618 @@
+/*
+ * export.c - issue 18 against the real programs: two onestopd centres
+ * export to one real PostgreSQL (Debian's, initdb'd in a temp dir, on a Unix
+ * socket there, no TCP port; started and stopped by its pid, as nobody when
+ * run as root), fed by API calls (issue, call, start, finish, no-show,
+ * transfer, rate).  While they are fed, at seeded random steps the
+ * PostgreSQL server is killed (SIGKILL) and restarted, and a centre is
+ * killed (SIGKILL) and restarted on its database.  Then:
+ *
+ *   - each centre's central acked id reaches its last committed event;
+ *   - the central events of each centre are exactly its own events table,
+ *     every column, each once (no id missing, none extra);
+ *   - the central figures of the legs view (config/central and
+ *     host/docs/export.md) for each centre's day equal the centre's own
+ *     /api/v1/stats/report: issued, served, no-shows, no-show %, wait and
+ *     service n / mean / median / p90 / max, service level;
+ *   - onestopd -n refuses a conninfo file that others may read.
+ *
+ *   export [SEED]
+ *
+ * Environment: B (build dir), PGBIN (default: the newest
+ * /usr/lib/postgresql/N/bin).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "harness.h"
+
+#define PW "export-admin-1"
+#define NCENTRES 2
+#define STEPS 1400
+#define WATCHDOG_S 240
+
+static int failures, checks;
+static char pgbin[512], pgdir[512], conninfo[1024];
+static pid_t pgpid;
+
+static void
+check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (ok)
+		return;
+	failures++;
+	fprintf(stderr, "export: FAIL: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+on_alarm(int sig)
+{
+	static const char msg[] = "export: watchdog: stuck, giving up\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof msg - 1) < 0) {
+		/* nothing to do */
+	}
+	if (pgpid > 0)
+		kill(pgpid, SIGKILL);
+	_exit(1);
+}
+
+/* Become nobody when root (PostgreSQL refuses to run as root). */
+static void
+drop_root(void)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return;
+	if ((pw = getpwnam("nobody")) == NULL || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)
+		_exit(126);
+}
+
+/* Run PGBIN/prog with args (NULL-terminated) as the server's user; exit code. */
+static int
+pg_tool(const char *log, const char *prog, ...)
+{
+	const char *argv[16];
+	char path[600];
+	va_list ap;
+	int n = 1, status, fd;
+	pid_t pid;
+
+	snprintf(path, sizeof path, "%s/%s", pgbin, prog);
+	argv[0] = path;
+	va_start(ap, prog);
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	if ((pid = fork()) == 0) {
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666)) >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		drop_root();
+		execv(path, (char *const *)argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Start the postmaster; wait until it answers.  0 or -1. */
+static int
+pg_start(void)
+{
+	char data[600], log[600], path[600];
+	double deadline;
+	int attempt, status, fd;
+
+	snprintf(data, sizeof data, "%s/pg", pgdir);
+	snprintf(log, sizeof log, "%s/pg.log", pgdir);
+	snprintf(path, sizeof path, "%s/postgres", pgbin);
+	for (attempt = 0; attempt < 50; attempt++) {
+		if ((pgpid = fork()) == 0) {
+			if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666)) >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+			drop_root();
+			execl(path, path, "-D", data, "-k", pgdir, "-c", "listen_addresses=",
+			    "-c", "fsync=on", "-c", "max_connections=20", (char *)NULL);
+			_exit(127);
+		}
+		deadline = hn_now_ms() + 30000;
+		while (hn_now_ms() < deadline) {
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+			if (PQping(conninfo) == PQPING_OK)
+				return 0;
+			if (waitpid(pgpid, &status, WNOHANG) == pgpid)
+				break;    /* e.g. the killed one's backends still exit */
+			nanosleep(&ts, NULL);    /* polling readiness, with a deadline */
+		}
+		if (hn_now_ms() >= deadline)
+			return -1;
+		{
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return -1;
+}
+
+static void
+pg_kill(int sig)
+{
+	if (pgpid > 0 && kill(pgpid, sig) == 0)
+		waitpid(pgpid, NULL, 0);
+	pgpid = 0;
+}
+
+/* Make the centre's temp dir: [export] in its INI, its conninfo file. */
+static int
+centre_init(struct hn_daemon *d, int k)
+{
+	char path[600];
+	FILE *f;
+
+	if (hn_init(d, k == 0 ? "export-a" : "export-b") != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/central.conninfo", d->dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fprintf(f, "%s\n", conninfo);
+	fclose(f);
+	chmod(path, 0600);
+	if ((f = fopen(d->ini, "a")) == NULL)
+		return -1;
+	fprintf(f, "\n[export]\nconninfo_file = central.conninfo\n"
+	    "centre_code = %s\nbatch = 40\npoll_ms = 20\nretry_max_s = 1\n",
+	    k == 0 ? "TG-MYTHO" : "TG-CAILAY");
+	fclose(f);
+	return hn_add_user(d, "admin", "admin", NULL, PW);
+}
+
+/* onestopd -n with the conninfo file readable by others: refused. */
+static void
+test_conninfo_mode(struct hn_daemon *d)
+{
+	char path[600];
+	int status;
+	pid_t pid;
+
+	snprintf(path, sizeof path, "%s/central.conninfo", d->dir);
+	chmod(path, 0644);
+	if ((pid = fork()) == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(d->bin, d->bin, "-c", d->ini, "-n", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+	    "onestopd -n refuses a conninfo file of mode 0644");
+	chmod(path, 0600);
+	if ((pid = fork()) == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(d->bin, d->bin, "-c", d->ini, "-n", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "onestopd -n accepts it at 0600");
+}
+
+struct centre {
+	struct hn_daemon d;
+	struct hn_http h;
+	int up;
+	int phase[4];            /* per counter 1..4: the next action */
+	char day[16];
+};
+
+static const char *const queues[] = { "TP-LL", "TP-HT", "TP-BT", "KH-DN" };
+
+static int
+centre_up(struct centre *c)
+{
+	if (hn_start(&c->d) != 0)
+		return -1;
+	hn_http_set_port(&c->h, c->d.port);
+	if (hn_login(&c->h, "admin", PW) != 0)
+		return -1;
+	c->up = 1;
+	return 0;
+}
+
+/* One random command at centre c. */
+static void
+centre_step(struct centre *c, uint64_t *rng)
+{
+	static const char *const cycle[] = { "next", "start", "finish", "rate" };
+	char path[96], body[64];
+	unsigned r = hn_randn(rng, 100);
+	int k = (int)hn_randn(rng, 4);
+	long code;
+
+	if (r < 45) {
+		snprintf(body, sizeof body, "{\"queue\":\"%s\"}", queues[hn_randn(rng, 4)]);
+		hn_req(&c->h, "POST", "/api/v1/tickets", body, NULL);
+		return;
+	}
+	if (c->phase[k] == 1 && r < 52) {
+		snprintf(path, sizeof path, "/api/v1/counters/%d/no-show", k + 1);
+		if (hn_req(&c->h, "POST", path, NULL, NULL) == 200)
+			c->phase[k] = 0;
+		return;
+	}
+	if (c->phase[k] == 1 && r < 57) {
+		snprintf(path, sizeof path, "/api/v1/counters/%d/transfer", k + 1);
+		snprintf(body, sizeof body, "{\"queue\":\"%s\"}", queues[(k + 1) % 4]);
+		if (hn_req(&c->h, "POST", path, body, NULL) == 200)
+			c->phase[k] = 0;
+		return;
+	}
+	snprintf(path, sizeof path, "/api/v1/counters/%d/%s", k + 1, cycle[c->phase[k]]);
+	snprintf(body, sizeof body, "{\"value\":%u}", 1 + hn_randn(rng, 4));
+	code = hn_req(&c->h, "POST", path, c->phase[k] == 3 ? body : NULL, NULL);
+	/* Whatever was refused (nothing waiting, a state restored after a
+	   crash), the next action comes next time. */
+	c->phase[k] = code == 200 || c->phase[k] != 0 ? (c->phase[k] + 1) % 4 : 0;
+}
+
+/* The centre's events as text lines, one per event, in id order. */
+static char *
+local_events(const char *db, int64_t *last, long *n)
+{
+	sqlite3 *s;
+	sqlite3_stmt *q;
+	size_t len = 0, cap = 1 << 16;
+	char *out = malloc(cap);
+
+	*last = 0;
+	*n = 0;
+	out[0] = '\0';
+	if (sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return out;
+	sqlite3_busy_timeout(s, 5000);
+	if (sqlite3_prepare_v2(s, "SELECT id, type, at, coalesce(ticket_id, ''),"
+	    " coalesce(number, ''), coalesce(queue, ''), coalesce(counter, ''),"
+	    " coalesce(staff, ''), coalesce(value, ''), coalesce(value_code, ''),"
+	    " coalesce(reason, '') FROM events ORDER BY id", -1, &q, NULL) == SQLITE_OK) {
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			char line[512];
+			int m = snprintf(line, sizeof line, "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n",
+			    sqlite3_column_text(q, 0), sqlite3_column_text(q, 1),
+			    sqlite3_column_text(q, 2), sqlite3_column_text(q, 3),
+			    sqlite3_column_text(q, 4), sqlite3_column_text(q, 5),
+			    sqlite3_column_text(q, 6), sqlite3_column_text(q, 7),
+			    sqlite3_column_text(q, 8), sqlite3_column_text(q, 9),
+			    sqlite3_column_text(q, 10));
+
+			while (len + (size_t)m + 1 > cap)
+				out = realloc(out, cap *= 2);
+			memcpy(out + len, line, (size_t)m + 1);
+			len += (size_t)m;
+			*last = sqlite3_column_int64(q, 0);
+			(*n)++;
+		}
+		sqlite3_finalize(q);
+	}
+	sqlite3_close(s);
+	return out;
+}
+
+static char *
+central_events(PGconn *pg, const char *centre, long *n)
+{
+	const char *v[1] = { centre };
+	PGresult *r = PQexecParams(pg, "SELECT id, type, at, coalesce(ticket_id::text, ''),"
+	    " coalesce(number::text, ''), coalesce(queue, ''), coalesce(counter::text, ''),"
+	    " coalesce(staff::text, ''), coalesce(value::text, ''), coalesce(value_code, ''),"
+	    " coalesce(reason, '') FROM events WHERE centre = $1 ORDER BY id",
+	    1, NULL, v, NULL, NULL, 0);
+	size_t len = 0, cap = 1 << 16;
+	char *out = malloc(cap);
+	int i, j;
+
+	out[0] = '\0';
+	*n = 0;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "export: central events: %s", PQresultErrorMessage(r));
+		PQclear(r);
+		return out;
+	}
+	for (i = 0; i < PQntuples(r); i++) {
+		for (j = 0; j < 11; j++) {
+			const char *s = PQgetvalue(r, i, j);
+			size_t m = strlen(s);
+
+			while (len + m + 2 > cap)
+				out = realloc(out, cap *= 2);
+			memcpy(out + len, s, m);
+			len += m;
+			out[len++] = j == 10 ? '\n' : '|';
+		}
+		out[len] = '\0';
+	}
+	*n = PQntuples(r);
+	PQclear(r);
+	return out;
+}
+
+static int64_t
+central_acked(PGconn *pg, const char *centre)
+{
+	const char *v[1] = { centre };
+	PGresult *r = PQexecParams(pg, "SELECT acked FROM centres WHERE code = $1",
+	    1, NULL, v, NULL, NULL, 0);
+	int64_t a = -1;
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		a = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return a;
+}
+
+/* The same figures as a report's total, from the central legs view. */
+static const char central_report_sql[] =
+    "SELECT count(*) FILTER (WHERE seq = 0),"
+    " count(*) FILTER (WHERE outcome = 'served'),"
+    " count(*) FILTER (WHERE outcome = 'no_show'),"
+    " count(wait_s), round(avg(wait_s), 1),"
+    " percentile_disc(0.5) WITHIN GROUP (ORDER BY wait_s),"
+    " percentile_disc(0.9) WITHIN GROUP (ORDER BY wait_s), max(wait_s),"
+    " count(service_s), round(avg(service_s), 1),"
+    " percentile_disc(0.5) WITHIN GROUP (ORDER BY service_s),"
+    " percentile_disc(0.9) WITHIN GROUP (ORDER BY service_s), max(service_s),"
+    " count(*) FILTER (WHERE outcome = 'served' AND wait_s IS NOT NULL AND target_wait_s > 0),"
+    " count(*) FILTER (WHERE outcome = 'served' AND wait_s <= target_wait_s)"
+    " FROM legs WHERE centre = $1 AND day = $2::date";
+
+static double
+jnum(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+
+	if (b != NULL)
+		x = cJSON_GetObjectItemCaseSensitive(x, b);
+	return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+static double
+pnum(PGresult *r, int j)
+{
+	return PQgetisnull(r, 0, j) ? NAN : strtod(PQgetvalue(r, 0, j), NULL);
+}
+
+static void
+compare_report(PGconn *pg, struct centre *c, const char *code)
+{
+	static const struct { const char *a, *b; } f[] = {
+		{ "issued", NULL }, { "served", NULL }, { "no_show", NULL },
+		{ "wait", "n" }, { "wait", "mean_s" }, { "wait", "median_s" },
+		{ "wait", "p90_s" }, { "wait", "max_s" },
+		{ "service", "n" }, { "service", "mean_s" }, { "service", "median_s" },
+		{ "service", "p90_s" }, { "service", "max_s" },
+		{ "service_level", "n" }, { "service_level", "within" },
+	};
+	char path[128];
+	const char *v[2] = { code, c->day };
+	cJSON *ans = NULL, *tot;
+	PGresult *r;
+	size_t i;
+	double mine, central, nsp, ciss, cns;
+
+	snprintf(path, sizeof path, "/api/v1/stats/report?from=%s&to=%s", c->day, c->day);
+	check(hn_req(&c->h, "GET", path, NULL, &ans) == 200 && ans != NULL,
+	    "%s: the centre's report", code);
+	tot = cJSON_GetObjectItemCaseSensitive(ans, "total");
+	r = PQexecParams(pg, central_report_sql, 2, NULL, v, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		check(0, "%s: central report: %s", code, PQresultErrorMessage(r));
+		PQclear(r);
+		cJSON_Delete(ans);
+		return;
+	}
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		mine = jnum(tot, f[i].a, f[i].b);
+		central = pnum(r, (int)i);
+		check((isnan(mine) && isnan(central)) || fabs(mine - central) < 1e-9,
+		    "%s: %s%s%s: centre %g, central %g", code, f[i].a,
+		    f[i].b ? "." : "", f[i].b ? f[i].b : "", mine, central);
+	}
+	/* no-show % = no-shows / issued, rounded as the centre rounds */
+	ciss = pnum(r, 0);
+	cns = pnum(r, 2);
+	nsp = ciss > 0 ? round(1000.0 * cns / ciss) / 10.0 : 0;
+	check(fabs(jnum(tot, "no_show_pct", NULL) - nsp) < 1e-9,
+	    "%s: no_show_pct: centre %g, central %g", code,
+	    jnum(tot, "no_show_pct", NULL), nsp);
+	printf("export: %s %s: %.0f issued, %.0f served, %.0f no-show, wait mean %.1f s "
+	    "p90 %.0f s, service mean %.1f s: centre and central agree\n", code, c->day,
+	    pnum(r, 0), pnum(r, 1), pnum(r, 2), pnum(r, 4), pnum(r, 6), pnum(r, 9));
+	PQclear(r);
+	cJSON_Delete(ans);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const codes[NCENTRES] = { "TG-MYTHO", "TG-CAILAY" };
+	struct centre C[NCENTRES];
+	uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 18, rng;
+	const char *env = getenv("PGBIN");
+	char log[600], data[600];
+	int i, k, step, pg_down_at = -1, centre_down_at = -1, down = -1;
+	int kills_pg = 0, kills_centre = 0;
+	PGconn *pg;
+	glob_t g;
+
+	signal(SIGALRM, on_alarm);
+	alarm(WATCHDOG_S);
+	signal(SIGPIPE, SIG_IGN);
+	rng = seed;
+	if (env != NULL && *env != '\0')
+		snprintf(pgbin, sizeof pgbin, "%s", env);
+	else if (glob("/usr/lib/postgresql/*/bin", 0, NULL, &g) == 0 && g.gl_pathc > 0) {
+		snprintf(pgbin, sizeof pgbin, "%s", g.gl_pathv[g.gl_pathc - 1]);
+		globfree(&g);
+	}
+	snprintf(pgdir, sizeof pgdir, "/tmp/onestop-export-pg-XXXXXX");
+	if (mkdtemp(pgdir) == NULL) {
+		perror("export: mkdtemp");
+		return 1;
+	}
+	if (geteuid() == 0) {
+		struct passwd *pw = getpwnam("nobody");
+
+		if (pw == NULL || chown(pgdir, pw->pw_uid, pw->pw_gid) != 0) {
+			perror("export: chown");
+			return 1;
+		}
+	}
+	snprintf(conninfo, sizeof conninfo, "host=%s dbname=postgres user=onestop", pgdir);
+	snprintf(log, sizeof log, "%s/initdb.log", pgdir);
+	snprintf(data, sizeof data, "%s/pg", pgdir);
+	if (pg_tool(log, "initdb", "-D", data, "-A", "trust", "-U", "onestop",
+	    "-E", "UTF8", "--locale=C", NULL) != 0) {
+		fprintf(stderr, "export: initdb failed (%s/initdb); see %s\n", pgbin, log);
+		return 1;
+	}
+	if (pg_start() != 0) {
+		fprintf(stderr, "export: postgres did not start; see %s/pg.log\n", pgdir);
+		pg_kill(SIGKILL);
+		return 1;
+	}
+
+	memset(C, 0, sizeof C);
+	for (k = 0; k < NCENTRES; k++) {
+		hn_http_init(&C[k].h, 0, NULL);
+		C[k].h.timeout_ms = 10000;
+		if (centre_init(&C[k].d, k) != 0 || centre_up(&C[k]) != 0) {
+			fprintf(stderr, "export: centre %d did not start (see %s)\n", k,
+			    C[k].d.logpath);
+			pg_kill(SIGKILL);
+			return 1;
+		}
+		for (i = 1; i <= 4; i++) {
+			char path[64];
+
+			snprintf(path, sizeof path, "/api/v1/counters/%d/open", i);
+			hn_req(&C[k].h, "POST", path, NULL, NULL);
+		}
+	}
+
+	for (step = 0; step < STEPS; step++) {
+		if (pg_down_at < 0 && pgpid > 0 && hn_randn(&rng, 200) == 0) {
+			pg_kill(SIGKILL);
+			kills_pg++;
+			pg_down_at = step;
+		} else if (pg_down_at >= 0 && step - pg_down_at > 20 + (int)hn_randn(&rng, 60)) {
+			check(pg_start() == 0, "postgres restarts after a kill");
+			pg_down_at = -1;
+		}
+		if (down < 0 && hn_randn(&rng, 250) == 0) {
+			down = (int)hn_randn(&rng, NCENTRES);
+			hn_stop(&C[down].d, SIGKILL);
+			C[down].up = 0;
+			kills_centre++;
+			centre_down_at = step;
+		} else if (down >= 0 && step - centre_down_at > 10 + (int)hn_randn(&rng, 40)) {
+			check(centre_up(&C[down]) == 0, "centre %s restarts", codes[down]);
+			down = -1;
+		}
+		for (k = 0; k < NCENTRES; k++)
+			if (C[k].up)
+				centre_step(&C[k], &rng);
+	}
+	if (pgpid == 0)
+		check(pg_start() == 0, "postgres restarts");
+	if (down >= 0)
+		check(centre_up(&C[down]) == 0, "centre %s restarts", codes[down]);
+
+	pg = PQconnectdb(conninfo);
+	check(PQstatus(pg) == CONNECTION_OK, "the test connects: %s", PQerrorMessage(pg));
+	for (k = 0; k < NCENTRES; k++) {
+		int64_t last, acked = -1;
+		long nl, nc;
+		char *mine = local_events(C[k].d.db, &last, &nl), *theirs;
+		double deadline = hn_now_ms() + 60000;
+		cJSON *ans = NULL;
+
+		/* The export catches up: its acked id reaches the last event. */
+		while (hn_now_ms() < deadline && (acked = central_acked(pg, codes[k])) < last) {
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);    /* polling a condition, with a deadline */
+		}
+		check(acked == last, "%s: central acked %" PRId64 " = last event %" PRId64,
+		    codes[k], acked, last);
+		theirs = central_events(pg, codes[k], &nc);
+		check(nl > 500 && nl == nc && strcmp(mine, theirs) == 0,
+		    "%s: the central events equal the centre's (%ld here, %ld central)",
+		    codes[k], nl, nc);
+		printf("export: %s: %ld events, each once in the central database\n",
+		    codes[k], nl);
+		free(mine);
+		free(theirs);
+		if (hn_req(&C[k].h, "GET", "/api/v1/stats/live", NULL, &ans) == 200)
+			snprintf(C[k].day, sizeof C[k].day, "%s",
+			    hn_str(ans, "day") ? hn_str(ans, "day") : "");
+		cJSON_Delete(ans);
+		compare_report(pg, &C[k], codes[k]);
+	}
+	PQfinish(pg);
+	test_conninfo_mode(&C[0].d);
+	check(kills_pg > 0 && kills_centre > 0, "the run killed postgres (%d) and a centre (%d)",
+	    kills_pg, kills_centre);
+
+	for (k = 0; k < NCENTRES; k++) {
+		hn_http_free(&C[k].h);
+		hn_cleanup(&C[k].d, failures > 0);
+	}
+	pg_kill(SIGQUIT);
+	if (failures == 0) {
+		char cmd[700];
+
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", pgdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "export: could not remove %s\n", pgdir);
+	}
+	printf("export: seed %" PRIu64 ", postgres killed %d times, a centre %d times: "
+	    "%d passed, %d failed\n", seed, kills_pg, kills_centre, checks - failures, failures);
+	return failures ? 1 : 0;
+}
