@@ -45,5 +45,5 @@ BENCHES += $(B)/tests/bench/host/bench_api
 # Issue 18: two centres export to a real PostgreSQL, killed and restarted
 # (tests/integration/host/export.sh).
 TEST_PROGRAMS += $(B)/tests/integration/host/export
-$(B)/tests/integration/host/export: $(B)/tests/integration/host/export.o $(HOST_HARNESS)
+$(B)/tests/integration/host/export: $(B)/tests/integration/host/export.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
