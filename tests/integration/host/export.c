@@ -290,11 +290,19 @@ central_acked(PGconn *pg, const char *centre)
 	return a;
 }
 
-/* The same figures as a report's total, from the central legs view. */
+/*
+ * The same figures as a report's total and its queues, from the central
+ * legs view (config/central/report.sql says the same in a file for people).
+ */
 static const char central_report_sql[] =
-    "SELECT count(*) FILTER (WHERE seq = 0),"
+    "SELECT CASE WHEN GROUPING(queue) = 1 THEN '' ELSE queue END,"
+    " count(*) FILTER (WHERE seq = 0),"
+    " count(*) FILTER (WHERE seq > 0),"
     " count(*) FILTER (WHERE outcome = 'served'),"
     " count(*) FILTER (WHERE outcome = 'no_show'),"
+    " count(*) FILTER (WHERE outcome = 'cancelled'),"
+    " count(*) FILTER (WHERE outcome = 'transferred'),"
+    " count(*) FILTER (WHERE outcome = 'open'),"
     " count(wait_s), round(avg(wait_s), 1),"
     " percentile_disc(0.5) WITHIN GROUP (ORDER BY wait_s),"
     " percentile_disc(0.9) WITHIN GROUP (ORDER BY wait_s), max(wait_s),"
@@ -302,8 +310,9 @@ static const char central_report_sql[] =
     " percentile_disc(0.5) WITHIN GROUP (ORDER BY service_s),"
     " percentile_disc(0.9) WITHIN GROUP (ORDER BY service_s), max(service_s),"
     " count(*) FILTER (WHERE outcome = 'served' AND wait_s IS NOT NULL AND target_wait_s > 0),"
-    " count(*) FILTER (WHERE outcome = 'served' AND wait_s <= target_wait_s)"
-    " FROM legs WHERE centre = $1 AND day = $2::date";
+    " count(*) FILTER (WHERE outcome = 'served' AND wait_s <= target_wait_s),"
+    " count(rating)"
+    " FROM legs WHERE centre = $1 AND day = $2::date GROUP BY GROUPING SETS ((), (queue))";
 
 static double
 jnum(const cJSON *o, const char *a, const char *b)
@@ -316,34 +325,67 @@ jnum(const cJSON *o, const char *a, const char *b)
 }
 
 static double
-pnum(PGresult *r, int j)
+pnum(PGresult *r, int i, int j)
 {
-	return PQgetisnull(r, 0, j) ? NAN : strtod(PQgetvalue(r, 0, j), NULL);
+	return PQgetisnull(r, i, j) ? NAN : strtod(PQgetvalue(r, i, j), NULL);
 }
 
-static void
-compare_report(PGconn *pg, struct centre *c, const char *code)
+/* Compare one report group g with the central row of the same key; 0 = same. */
+static int
+compare_group(const cJSON *g, PGresult *r, const char *code, const char *key)
 {
 	static const struct { const char *a, *b; } f[] = {
-		{ "issued", NULL }, { "served", NULL }, { "no_show", NULL },
+		{ "issued", NULL }, { "transferred_in", NULL }, { "served", NULL },
+		{ "no_show", NULL }, { "cancelled", NULL }, { "transferred_out", NULL },
+		{ "open", NULL },
 		{ "wait", "n" }, { "wait", "mean_s" }, { "wait", "median_s" },
 		{ "wait", "p90_s" }, { "wait", "max_s" },
 		{ "service", "n" }, { "service", "mean_s" }, { "service", "median_s" },
 		{ "service", "p90_s" }, { "service", "max_s" },
 		{ "service_level", "n" }, { "service_level", "within" },
+		{ "rating", "n" },
 	};
+	double mine, central, iss, ns, nsp;
+	int i, row = -1, before = failures;
+	size_t j;
+
+	for (i = 0; i < PQntuples(r); i++)
+		if (strcmp(PQgetvalue(r, i, 0), key) == 0)
+			row = i;
+	if (row < 0) {
+		check(0, "%s: queue '%s' of the report has no central row", code, key);
+		return -1;
+	}
+	for (j = 0; j < sizeof f / sizeof f[0]; j++) {
+		mine = jnum(g, f[j].a, f[j].b);
+		central = pnum(r, row, (int)j + 1);
+		check((isnan(mine) && isnan(central)) || fabs(mine - central) < 1e-9,
+		    "%s [%s]: %s%s%s: centre %g, central %g", code, key, f[j].a,
+		    f[j].b ? "." : "", f[j].b ? f[j].b : "", mine, central);
+	}
+	/* no-show % = no-shows / issued, rounded as the centre rounds */
+	iss = pnum(r, row, 1);
+	ns = pnum(r, row, 4);
+	nsp = iss > 0 ? round(1000.0 * ns / iss) / 10.0 : 0;
+	check(fabs(jnum(g, "no_show_pct", NULL) - nsp) < 1e-9,
+	    "%s [%s]: no_show_pct: centre %g, central %g", code, key,
+	    jnum(g, "no_show_pct", NULL), nsp);
+	return failures == before ? 0 : -1;
+}
+
+static void
+compare_report(PGconn *pg, struct centre *c, const char *code)
+{
 	char path[128];
 	const char *v[2] = { code, c->day };
-	cJSON *ans = NULL, *tot;
+	cJSON *ans = NULL, *q, *g;
 	PGresult *r;
-	size_t i;
-	double mine, central, nsp, ciss, cns;
-	int before = failures;
+	int before = failures, nq = 0, tin = 0;
 
-	snprintf(path, sizeof path, "/api/v1/stats/report?from=%s&to=%s", c->day, c->day);
+	snprintf(path, sizeof path, "/api/v1/stats/report?from=%s&to=%s&by=queue",
+	    c->day, c->day);
 	check(hn_req(&c->h, "GET", path, NULL, &ans) == 200 && ans != NULL,
 	    "%s: the centre's report", code);
-	tot = cJSON_GetObjectItemCaseSensitive(ans, "total");
 	r = PQexecParams(pg, central_report_sql, 2, NULL, v, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		check(0, "%s: central report: %s", code, PQresultErrorMessage(r));
@@ -351,24 +393,28 @@ compare_report(PGconn *pg, struct centre *c, const char *code)
 		cJSON_Delete(ans);
 		return;
 	}
-	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
-		mine = jnum(tot, f[i].a, f[i].b);
-		central = pnum(r, (int)i);
-		check((isnan(mine) && isnan(central)) || fabs(mine - central) < 1e-9,
-		    "%s: %s%s%s: centre %g, central %g", code, f[i].a,
-		    f[i].b ? "." : "", f[i].b ? f[i].b : "", mine, central);
+	compare_group(cJSON_GetObjectItemCaseSensitive(ans, "total"), r, code, "");
+	q = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ans, "by"), "queue");
+	cJSON_ArrayForEach(g, q) {
+		const char *key = hn_str(g, "key");
+
+		compare_group(g, r, code, key ? key : "?");
+		tin += (int)jnum(g, "transferred_in", NULL);
+		nq++;
 	}
-	/* no-show % = no-shows / issued, rounded as the centre rounds */
-	ciss = pnum(r, 0);
-	cns = pnum(r, 2);
-	nsp = ciss > 0 ? round(1000.0 * cns / ciss) / 10.0 : 0;
-	check(fabs(jnum(tot, "no_show_pct", NULL) - nsp) < 1e-9,
-	    "%s: no_show_pct: centre %g, central %g", code,
-	    jnum(tot, "no_show_pct", NULL), nsp);
-	printf("export: %s %s: %.0f issued, %.0f served, %.0f no-show, wait mean %.1f s "
-	    "p90 %.0f s, service mean %.1f s: centre and central %s\n", code, c->day,
-	    pnum(r, 0), pnum(r, 1), pnum(r, 2), pnum(r, 4), pnum(r, 6), pnum(r, 9),
-	    failures == before ? "agree" : "DIFFER");
+	check(nq + 1 == PQntuples(r), "%s: %d queues in the report, %d central", code, nq,
+	    PQntuples(r) - 1);
+	check(tin > 0, "%s: the day has transferred legs (%d)", code, tin);
+	{
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(ans, "total");
+
+		printf("export: %s %s: %.0f issued, %.0f served, %.0f no-show, %d transferred "
+		    "in, wait mean %.1f s p90 %.0f s max %.0f s, %d queues: centre and central "
+		    "%s\n", code, c->day, jnum(t, "issued", NULL), jnum(t, "served", NULL),
+		    jnum(t, "no_show", NULL), tin, jnum(t, "wait", "mean_s"),
+		    jnum(t, "wait", "p90_s"), jnum(t, "wait", "max_s"), nq,
+		    failures == before ? "agree" : "DIFFER");
+	}
 	PQclear(r);
 	cJSON_Delete(ans);
 }
