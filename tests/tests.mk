@@ -47,3 +47,9 @@ BENCHES += $(B)/tests/bench/host/bench_api
 TEST_PROGRAMS += $(B)/tests/integration/host/export
 $(B)/tests/integration/host/export: $(B)/tests/integration/host/export.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The export's rate and lag against a real PostgreSQL (make bench).
+TEST_PROGRAMS += $(B)/tests/bench/host/bench_export
+$(B)/tests/bench/host/bench_export: $(B)/tests/bench/host/bench_export.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+BENCHES += $(B)/tests/bench/host/bench_export

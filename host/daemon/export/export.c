@@ -33,6 +33,9 @@
 
 #define EXPORT_CONNINFO_MAX 4096
 #define EXPORT_BACKOFF_MIN_MS 100
+/* With nothing to send, ask the server for the acked id this often: finds
+   a dead connection, and a central database restored to an older state. */
+#define EXPORT_IDLE_CHECK_MS 5000
 
 const char export_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS centres ("
@@ -163,6 +166,7 @@ static const struct {
 	    " $4::bigint, $5::bigint, $6::int, $7, $8::int, $9::int, $10::bigint, $11, $12)"
 	    " ON CONFLICT (centre, id) DO NOTHING", 12 },
 	{ "acked", "UPDATE centres SET acked = GREATEST(acked, $2::bigint) WHERE code = $1", 2 },
+	{ "getacked", "SELECT acked FROM centres WHERE code = $1", 1 },
 };
 
 /* One event read from sqlite, with its ticket's row when it is an issue. */
@@ -188,6 +192,7 @@ struct exporter {
 	sqlite3_stmt *q_events, *q_user;
 	int backoff_ms;
 	int64_t next_id;         /* read events after this */
+	double last_contact_ms;  /* monotonic time of the last answer */
 	int down_logged;
 };
 
@@ -349,6 +354,16 @@ x_read(exporter *x, struct xevent *ev, int max)
 }
 
 /* ---- PostgreSQL -------------------------------------------------------------- */
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 
 /* Run a prepared statement; 0 when it succeeded, else -1 (logged). */
 static int
@@ -519,6 +534,7 @@ pg_connect(exporter *x)
 	}
 	if (pg_config(x) != 0)
 		goto fail;
+	x->last_contact_ms = mono_ms();
 	log_info("export: connected to the central database as centre %s, "
 	    "resuming after event %lld", x->cfg->export_centre_code,
 	    (long long)x->next_id);
@@ -562,6 +578,34 @@ pg_batch(exporter *x, struct xevent *ev, int n)
 		return -1;
 	x->next_id = ev[n - 1].id;
 	atomic_store(&x->acked, x->next_id);
+	return 0;
+}
+
+/*
+ * Idle: every EXPORT_IDLE_CHECK_MS read back the centre's acked id.  A lower
+ * one (the central database restored from an older backup) makes the
+ * exporter send again from there.  0, or -1 when the server failed.
+ */
+static int
+pg_idle_check(exporter *x, double now_ms)
+{
+	const char *v[1] = { x->cfg->export_centre_code };
+	char b[32];
+	int64_t a;
+
+	if (now_ms - x->last_contact_ms < EXPORT_IDLE_CHECK_MS)
+		return 0;
+	if (pg_run(x, "getacked", 1, v, b, sizeof b) != 0)
+		return -1;
+	x->last_contact_ms = now_ms;
+	a = strtoll(b, NULL, 10);
+	if (a < x->next_id) {
+		log_warnx("export: the central database has events up to %lld only, "
+		    "not %lld: sending again from there", (long long)a,
+		    (long long)x->next_id);
+		x->next_id = a;
+		atomic_store(&x->acked, a);
+	}
 	return 0;
 }
 
@@ -609,6 +653,11 @@ export_main(void *arg)
 			continue;
 		}
 		if (n == 0) {
+			if (pg_idle_check(x, mono_ms()) != 0) {
+				pg_drop(x);
+				x_backoff(x);
+				continue;
+			}
 			x->backoff_ms = EXPORT_BACKOFF_MIN_MS;
 			x_sleep(x, x->cfg->export_poll_ms);
 			continue;
@@ -622,6 +671,7 @@ export_main(void *arg)
 			continue;
 		}
 		xevents_free(ev, n);
+		x->last_contact_ms = mono_ms();
 		x->backoff_ms = EXPORT_BACKOFF_MIN_MS;
 	}
 	free(ev);

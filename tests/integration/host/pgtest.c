@@ -124,7 +124,8 @@ pgtest_start(struct pgtest *p)
 			to_log(log);
 			drop_root();
 			execl(path, path, "-D", data, "-k", p->dir, "-c", "listen_addresses=",
-			    "-c", "fsync=on", "-c", "max_connections=20", (char *)NULL);
+			    "-c", "fsync=on", "-c", "max_connections=20",
+			    "-c", "track_commit_timestamp=on", (char *)NULL);
 			_exit(127);
 		}
 		if (p->pid < 0)
