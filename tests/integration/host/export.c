@@ -136,6 +136,23 @@ test_conninfo_mode(struct hn_daemon *d)
 	waitpid(pid, &status, 0);
 	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "onestopd -n accepts it at 0600");
+	{
+		/* a centre_code that is not a code, named by file:line */
+		char bad[700], cmd[4096], out[512] = "";
+		FILE *p;
+
+		snprintf(bad, sizeof bad, "%s/bad.ini", d->dir);
+		snprintf(cmd, sizeof cmd, "sed 's/^centre_code = .*/centre_code = Mỹ Tho/' '%s' > '%s'"
+		    " && '%s' -c '%s' -n 2>&1", d->ini, bad, d->bin, bad);
+		if ((p = popen(cmd, "r")) != NULL) {
+			if (fgets(out, sizeof out, p) == NULL)
+				out[0] = '\0';
+			status = pclose(p);
+		}
+		check(WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
+		    strstr(out, "bad.ini:") != NULL && strstr(out, "centre_code") != NULL,
+		    "onestopd -n refuses centre_code = Mỹ Tho with file:line: %s", out);
+	}
 }
 
 struct centre {
