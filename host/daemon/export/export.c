@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,8 +178,19 @@ struct xevent {
 	int staff;
 };
 
+/* One row of the configuration: a prepared statement and its values. */
+struct xrow {
+	const char *stmt;
+	int n;
+	char *v[6];
+};
+
 struct exporter {
-	const struct config *cfg;
+	const struct config *cfg;    /* export_* settings only: the rest is
+	                                the core's (a catalogue import replaces
+	                                the procedures), copied into rows */
+	struct xrow *rows;           /* "centre" first, then the others */
+	int nrows;
 	char *db_path;
 	char *conninfo;
 	pthread_t thread;
@@ -438,58 +450,23 @@ pg_staff(exporter *x, int id)
 static int
 pg_config(exporter *x)
 {
-	const struct config *c = x->cfg;
-	const char *cc = c->export_centre_code, *v[6];
-	char a[32], b[32];
+	char b[32];
 	int i;
 
 	if (pg_simple(x, "BEGIN") != 0)
 		return -1;
-	snprintf(a, sizeof a, "%d", c->day_start_hour);
-	v[0] = cc; v[1] = c->centre_name; v[2] = c->centre_address ? c->centre_address : "";
-	v[3] = a;
-	if (pg_run(x, "centre", 4, v, b, sizeof b) != 0)
-		goto fail;
+	if (pg_run(x, x->rows[0].stmt, x->rows[0].n, (const char *const *)x->rows[0].v,
+	    b, sizeof b) != 0)
+		return -1;
 	x->next_id = strtoll(b, NULL, 10);
-	for (i = 0; i < c->ndepartments; i++) {
-		v[1] = c->departments[i].code; v[2] = c->departments[i].name;
-		if (pg_run(x, "dept", 3, v, NULL, 0) != 0)
-			goto fail;
-	}
-	for (i = 0; i < c->nqueues; i++) {
-		const struct config_queue *q = &c->queues[i];
-
-		snprintf(a, sizeof a, "%d", q->target_wait_min * 60);
-		v[1] = q->code; v[2] = q->name;
-		v[3] = c->departments[q->department].code; v[4] = a;
-		if (pg_run(x, "queue", 5, v, NULL, 0) != 0)
-			goto fail;
-	}
-	for (i = 0; i < c->ncounters; i++) {
-		const struct config_counter *k = &c->counters[i];
-
-		snprintf(a, sizeof a, "%d", k->number);
-		v[1] = a; v[2] = k->name; v[3] = c->departments[k->department].code;
-		v[4] = k->area ? k->area : "";
-		if (pg_run(x, "counter", 5, v, NULL, 0) != 0)
-			goto fail;
-	}
-	for (i = 0; i < c->nprocedures; i++) {
-		const struct config_procedure *p = &c->procedures[i];
-
-		v[1] = p->code; v[2] = p->name;
-		v[3] = c->departments[p->department].code;
-		v[4] = p->field ? p->field : "";
-		v[5] = c->queues[p->queue].code;
-		if (pg_run(x, "proc", 6, v, NULL, 0) != 0)
-			goto fail;
-	}
+	for (i = 1; i < x->nrows; i++)
+		if (pg_run(x, x->rows[i].stmt, x->rows[i].n,
+		    (const char *const *)x->rows[i].v, NULL, 0) != 0)
+			return -1;
 	if (pg_simple(x, "COMMIT") != 0)
 		return -1;
 	atomic_store(&x->acked, x->next_id);
 	return 0;
-fail:
-	return -1;
 }
 
 /* Connect, make the schema, prepare, write the configuration.  0 or -1. */
@@ -680,6 +657,70 @@ export_main(void *arg)
 	return NULL;
 }
 
+static void
+row_add(exporter *x, const char *stmt, int n, ...)
+{
+	struct xrow *r;
+	va_list ap;
+	int i;
+
+	x->rows = xreallocarray(x->rows, (size_t)x->nrows + 1, sizeof *x->rows);
+	r = &x->rows[x->nrows++];
+	memset(r, 0, sizeof *r);
+	r->stmt = stmt;
+	r->n = n;
+	r->v[0] = xstrdup(x->cfg->export_centre_code);
+	va_start(ap, n);
+	for (i = 1; i < n; i++) {
+		const char *v = va_arg(ap, const char *);
+
+		r->v[i] = xstrdup(v != NULL ? v : "");
+	}
+	va_end(ap);
+}
+
+/* Copy, on the core's thread, the configuration the central rows need. */
+static void
+rows_build(exporter *x, const struct config *c)
+{
+	char a[32], t[32];
+	int i;
+
+	snprintf(a, sizeof a, "%d", c->day_start_hour);
+	row_add(x, "centre", 4, c->centre_name, c->centre_address, a);
+	for (i = 0; i < c->ndepartments; i++)
+		row_add(x, "dept", 3, c->departments[i].code, c->departments[i].name);
+	for (i = 0; i < c->nqueues; i++) {
+		const struct config_queue *q = &c->queues[i];
+
+		snprintf(t, sizeof t, "%d", q->target_wait_min * 60);
+		row_add(x, "queue", 5, q->code, q->name, c->departments[q->department].code, t);
+	}
+	for (i = 0; i < c->ncounters; i++) {
+		const struct config_counter *k = &c->counters[i];
+
+		snprintf(a, sizeof a, "%d", k->number);
+		row_add(x, "counter", 5, a, k->name, c->departments[k->department].code, k->area);
+	}
+	for (i = 0; i < c->nprocedures; i++) {
+		const struct config_procedure *p = &c->procedures[i];
+
+		row_add(x, "proc", 6, p->code, p->name, c->departments[p->department].code,
+		    p->field, c->queues[p->queue].code);
+	}
+}
+
+static void
+rows_free(exporter *x)
+{
+	int i, j;
+
+	for (i = 0; i < x->nrows; i++)
+		for (j = 0; j < x->rows[i].n; j++)
+			free(x->rows[i].v[j]);
+	free(x->rows);
+}
+
 exporter *
 export_start(const struct config *cfg, const char *db_path, char *err, size_t errlen)
 {
@@ -697,6 +738,7 @@ export_start(const struct config *cfg, const char *db_path, char *err, size_t er
 	x = xcalloc(1, sizeof *x);
 	x->cfg = cfg;
 	x->db_path = xstrdup(db_path);
+	rows_build(x, cfg);
 	if (export_read_conninfo(cfg->export_conninfo_file, &x->conninfo, err, errlen) != 0)
 		goto fail;
 	if (pipe2(x->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
@@ -711,6 +753,7 @@ export_start(const struct config *cfg, const char *db_path, char *err, size_t er
 	}
 	return x;
 fail:
+	rows_free(x);
 	free(x->conninfo);
 	free(x->db_path);
 	free(x);
@@ -730,6 +773,7 @@ export_stop(exporter *x)
 	close(x->wake[0]);
 	close(x->wake[1]);
 	explicit_bzero(x->conninfo, strlen(x->conninfo));
+	rows_free(x);
 	free(x->conninfo);
 	free(x->db_path);
 	free(x);

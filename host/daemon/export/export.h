@@ -36,7 +36,10 @@ int export_read_conninfo(const char *path, char **out, char *err, size_t errlen)
 
 /*
  * Start the thread for cfg's [export] section (cfg->export_conninfo_file
- * must be set), on the database at db_path.  cfg must outlive the exporter.
+ * must be set), on the database at db_path.  cfg must outlive the exporter;
+ * the thread reads only its export_* settings.  What the central rows of
+ * the configuration need is copied here, on the caller's thread: a
+ * catalogue imported later reaches the central database at the next start.
  * NULL and a message in err when the conninfo cannot be read or the thread
  * cannot start; a central server that is down is not an error (the thread
  * retries).

@@ -646,6 +646,29 @@ main(int argc, char **argv)
 			    hn_str(ans, "day") ? hn_str(ans, "day") : "");
 		cJSON_Delete(ans);
 		compare_report(pg, &C[k], codes[k]);
+		{
+			/* the configuration the events refer to, Vietnamese intact */
+			const char *v[1] = { codes[k] };
+			PGresult *r = PQexecParams(pg, "SELECT (SELECT count(*) FROM procedures"
+			    " WHERE centre = $1), (SELECT name FROM departments WHERE centre = $1"
+			    " AND code = 'TP'), (SELECT name FROM queues WHERE centre = $1 AND"
+			    " code = 'TP-HT'), (SELECT target_wait_s FROM queues WHERE centre = $1"
+			    " AND code = 'TP-HT'), (SELECT name FROM counters WHERE centre = $1 AND"
+			    " number = 2), (SELECT string_agg(name, ',') FROM staff WHERE centre = $1)",
+			    1, NULL, v, NULL, NULL, 0);
+			int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+
+			check(ok && strcmp(PQgetvalue(r, 0, 0), "1490") == 0 &&
+			    strcmp(PQgetvalue(r, 0, 1), "Sở Tư pháp") == 0 &&
+			    strcmp(PQgetvalue(r, 0, 2), "Hộ tịch, quốc tịch") == 0 &&
+			    strcmp(PQgetvalue(r, 0, 4), "Quầy 2") == 0 &&
+			    strcmp(PQgetvalue(r, 0, 5), "admin") == 0,
+			    "%s: the central configuration: %s procedures, %s, %s (%s s), %s, staff %s",
+			    codes[k], ok ? PQgetvalue(r, 0, 0) : "?", ok ? PQgetvalue(r, 0, 1) : "?",
+			    ok ? PQgetvalue(r, 0, 2) : "?", ok ? PQgetvalue(r, 0, 3) : "?",
+			    ok ? PQgetvalue(r, 0, 4) : "?", ok ? PQgetvalue(r, 0, 5) : "?");
+			PQclear(r);
+		}
 	}
 	PQfinish(pg);
 	test_dashboard(C, codes);
