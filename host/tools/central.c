@@ -4,6 +4,8 @@
  * with every centre's figures of a day and the same as JSON:
  *
  *   onestop-central -f CONNINFO_FILE [-l ADDR] [-p PORT]
+ *   onestop-central -f CONNINFO_FILE --init-schema   make the central schema
+ *                                                    (idempotent) and exit
  *
  *   GET /                          the page (Vietnamese), ?day=YYYY-MM-DD
  *   GET /api/v1/centres?day=...    {"day","centres":[{"code","name","acked",
@@ -35,6 +37,7 @@
 #include <libpq-fe.h>
 #include <microhttpd.h>
 
+#include "core/central_schema.h"
 #include "common/strnum.h"
 #include "common/xmalloc.h"
 
@@ -327,9 +330,44 @@ read_conninfo(const char *path)
 	return xstrdup(line);
 }
 
+/* Make the schema (the exporter's text, under the same lock).  0 or 1. */
+static int
+init_schema(void)
+{
+	static const char *const steps[] = { "BEGIN",
+		"SELECT pg_advisory_xact_lock(1330533204)", central_schema_sql, "COMMIT" };
+	PGconn *pg = PQconnectdb(central_conninfo);
+	size_t i;
+
+	if (PQstatus(pg) != CONNECTION_OK) {
+		fprintf(stderr, "onestop-central: %s", PQerrorMessage(pg));
+		PQfinish(pg);
+		return 1;
+	}
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		PGresult *r = PQexec(pg, steps[i]);
+
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+			fprintf(stderr, "onestop-central: schema: %s", PQresultErrorMessage(r));
+			PQclear(r);
+			PQfinish(pg);
+			return 1;
+		}
+		PQclear(r);
+	}
+	PQfinish(pg);
+	printf("onestop-central: the central schema is ready\n");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "init-schema", no_argument, NULL, 'I' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 } };
+	int init = 0;
 	const char *file = NULL, *addr = "127.0.0.1";
 	long long port = 8090;
 	struct sockaddr_in sa;
@@ -338,8 +376,9 @@ main(int argc, char **argv)
 	struct sigaction sig;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "f:l:p:h")) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:l:p:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'I': init = 1; break;
 		case 'f': file = optarg; break;
 		case 'l': addr = optarg; break;
 		case 'p':
@@ -359,6 +398,12 @@ main(int argc, char **argv)
 	}
 	if ((central_conninfo = read_conninfo(file)) == NULL)
 		return 1;
+	if (init) {
+		int rc = init_schema();
+
+		free(central_conninfo);
+		return rc;
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);

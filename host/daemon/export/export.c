@@ -29,6 +29,7 @@
 #include <sqlite3.h>
 
 #include "daemon/export/export.h"
+#include "core/central_schema.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
 
@@ -37,101 +38,6 @@
 /* With nothing to send, ask the server for the acked id this often: finds
    a dead connection, and a central database restored to an older state. */
 #define EXPORT_IDLE_CHECK_MS 5000
-
-const char export_schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS centres ("
-    " code text PRIMARY KEY,"
-    " name text NOT NULL,"
-    " address text NOT NULL DEFAULT '',"
-    " day_start_hour int NOT NULL DEFAULT 0,"
-    " acked bigint NOT NULL DEFAULT 0,"           /* last event id stored */
-    " config_at timestamptz);"
-    "CREATE TABLE IF NOT EXISTS departments ("
-    " centre text NOT NULL REFERENCES centres, code text NOT NULL,"
-    " name text NOT NULL, PRIMARY KEY (centre, code));"
-    "CREATE TABLE IF NOT EXISTS queues ("
-    " centre text NOT NULL REFERENCES centres, code text NOT NULL,"
-    " name text NOT NULL, department text NOT NULL,"
-    " target_wait_s int NOT NULL, PRIMARY KEY (centre, code));"
-    "CREATE TABLE IF NOT EXISTS counters ("
-    " centre text NOT NULL REFERENCES centres, number int NOT NULL,"
-    " name text NOT NULL, department text NOT NULL, area text NOT NULL DEFAULT '',"
-    " PRIMARY KEY (centre, number));"
-    "CREATE TABLE IF NOT EXISTS procedures ("
-    " centre text NOT NULL REFERENCES centres, code text NOT NULL,"
-    " name text NOT NULL, department text NOT NULL, field text NOT NULL DEFAULT '',"
-    " queue text NOT NULL, PRIMARY KEY (centre, code));"
-    "CREATE TABLE IF NOT EXISTS staff ("
-    " centre text NOT NULL REFERENCES centres, id int NOT NULL,"
-    " name text NOT NULL, full_name text NOT NULL DEFAULT '',"
-    " PRIMARY KEY (centre, id));"
-    /* What does not change after issue: the service day, the procedure. */
-    "CREATE TABLE IF NOT EXISTS tickets ("
-    " centre text NOT NULL REFERENCES centres, id bigint NOT NULL,"
-    " day date NOT NULL, number int NOT NULL, queue text NOT NULL,"
-    " procedure text, priority text NOT NULL DEFAULT '', channel text NOT NULL,"
-    " issued_at bigint NOT NULL, PRIMARY KEY (centre, id));"
-    "CREATE INDEX IF NOT EXISTS tickets_day ON tickets (day, centre);"
-    "CREATE TABLE IF NOT EXISTS events ("
-    " centre text NOT NULL REFERENCES centres, id bigint NOT NULL,"
-    " type text NOT NULL, at bigint NOT NULL, ticket_id bigint, number int,"
-    " queue text, counter int, staff int, value bigint, value_code text,"
-    " reason text, received_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
-    " PRIMARY KEY (centre, id));"
-    "CREATE INDEX IF NOT EXISTS events_ticket ON events (centre, ticket_id, id);"
-    /*
-     * One row per leg (host/docs/stats.md): seq = transfers before the
-     * event; a transfer closes its leg and opens the next one (in its
-     * value_code queue, or the same queue for a transfer to a counter).
-     * The last call counts for the wait; a finish straight from "called"
-     * serves from the call.
-     */
-    "CREATE OR REPLACE VIEW legs AS"
-    " WITH e AS ("
-    "  SELECT centre, ticket_id AS ticket, id, type, at, queue, value_code,"
-    "   counter, staff, value,"
-    "   COALESCE(count(*) FILTER (WHERE type = 'transferred') OVER (PARTITION BY"
-    "    centre, ticket_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND"
-    "    1 PRECEDING), 0) AS seq"
-    "  FROM events WHERE ticket_id > 0),"
-    " b AS ("
-    "  SELECT centre, ticket, seq,"
-    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS call_at,"
-    "   count(*) FILTER (WHERE type IN ('called', 'recalled')) AS calls,"
-    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type = 'started'))[1] AS started_at,"
-    "   (array_agg(type ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled',"
-    "    'finished', 'no_show', 'cancelled', 'transferred')))[1] AS last,"
-    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type IN ('finished', 'no_show',"
-    "    'cancelled', 'transferred')))[1] AS finish_at,"
-    "   (array_agg(counter ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS counter,"
-    "   (array_agg(staff ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS staff,"
-    "   (array_agg(value ORDER BY id DESC) FILTER (WHERE type = 'rated' AND value BETWEEN 1 AND 4))[1] AS rating,"
-    "   (array_agg(queue ORDER BY id) FILTER (WHERE type = 'issued'))[1] AS issued_queue,"
-    "   min(at) FILTER (WHERE type = 'issued') AS issued_at"
-    "  FROM e GROUP BY centre, ticket, seq),"
-    " o AS (SELECT centre, ticket, seq + 1 AS seq, at, COALESCE(value_code, queue) AS queue"
-    "  FROM e WHERE type = 'transferred')"
-    " SELECT t.centre, t.day, t.id AS ticket, l.seq, t.procedure, t.priority,"
-    "  l.queue, q.department, l.enq, l.call_at, l.calls, l.start_at, l.finish_at,"
-    "  l.outcome, l.counter, l.staff, l.rating,"
-    "  CASE WHEN l.call_at IS NOT NULL THEN GREATEST(l.call_at - l.enq, 0) END AS wait_s,"
-    "  CASE WHEN l.outcome = 'served' AND l.start_at IS NOT NULL AND l.finish_at >= l.start_at"
-    "   THEN l.finish_at - l.start_at END AS service_s,"
-    "  q.target_wait_s"
-    " FROM (SELECT COALESCE(b.centre, o.centre) AS centre, COALESCE(b.ticket, o.ticket) AS ticket,"
-    "   COALESCE(b.seq, o.seq) AS seq,"
-    "   CASE WHEN COALESCE(b.seq, o.seq) = 0 THEN b.issued_queue ELSE o.queue END AS queue,"
-    "   CASE WHEN COALESCE(b.seq, o.seq) = 0 THEN b.issued_at ELSE o.at END AS enq,"
-    "   b.call_at, COALESCE(b.calls, 0) AS calls,"
-    "   CASE WHEN b.last = 'finished' THEN COALESCE(b.started_at, b.call_at) ELSE b.started_at END AS start_at,"
-    "   b.finish_at,"
-    "   CASE b.last WHEN 'finished' THEN 'served' WHEN 'no_show' THEN 'no_show'"
-    "    WHEN 'cancelled' THEN 'cancelled' WHEN 'transferred' THEN 'transferred'"
-    "    ELSE 'open' END AS outcome,"
-    "   b.counter, b.staff, b.rating"
-    "  FROM b FULL JOIN o ON o.centre = b.centre AND o.ticket = b.ticket AND o.seq = b.seq) l"
-    " JOIN tickets t ON t.centre = l.centre AND t.id = l.ticket"
-    " LEFT JOIN queues q ON q.centre = l.centre AND q.code = l.queue;";
 
 /* The prepared statements, by name. */
 static const struct {
@@ -483,6 +389,7 @@ pg_connect(exporter *x)
 		"onestopd-export", x->conninfo, NULL };
 	PGresult *r;
 	size_t i;
+	int have;
 
 	x->pg = PQconnectdbParams(kw, val, 1);
 	if (x->pg == NULL || PQstatus(x->pg) != CONNECTION_OK) {
@@ -493,11 +400,25 @@ pg_connect(exporter *x)
 		pg_drop(x);
 		return -1;
 	}
-	/* Two centres making the schema at once: one waits for the other. */
+	/* The schema when it is missing (its last object is the view legs),
+	   so a centre's role needs no right to create once it exists.  Two
+	   centres making it at once: one waits for the other. */
 	if (pg_simple(x, "BEGIN") != 0 ||
-	    pg_simple(x, "SELECT pg_advisory_xact_lock(1330533204)") != 0 ||
-	    pg_simple(x, export_schema_sql) != 0 || pg_simple(x, "COMMIT") != 0)
+	    pg_simple(x, "SELECT pg_advisory_xact_lock(1330533204)") != 0)
 		goto fail;
+	r = PQexecParams(x->pg, "SELECT to_regclass('legs') IS NOT NULL", 0, NULL, NULL,
+	    NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		log_warnx("export: schema: %s", PQresultErrorMessage(r));
+		PQclear(r);
+		goto fail;
+	}
+	have = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if ((!have && pg_simple(x, central_schema_sql) != 0) || pg_simple(x, "COMMIT") != 0)
+		goto fail;
+	if (!have)
+		log_info("export: made the central schema");
 	for (i = 0; i < sizeof export_stmts / sizeof export_stmts[0]; i++) {
 		r = PQprepare(x->pg, export_stmts[i].name, export_stmts[i].sql,
 		    export_stmts[i].nparams, NULL);

@@ -52,12 +52,4 @@ void export_stop(exporter *x);
 /* The last event id the central database acknowledged (0 before any). */
 int64_t export_acked(exporter *x);
 
-/*
- * The central schema, created by the exporter when missing (also printed by
- * onestop-central --schema): tables of the centres' configuration, tickets
- * and events, and the view `legs` that turns the events into legs with the
- * definitions of host/docs/stats.md.
- */
-extern const char export_schema_sql[];
-
 #endif
