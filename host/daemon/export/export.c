@@ -110,6 +110,7 @@ struct exporter {
 	sqlite3_stmt *q_events, *q_user;
 	int backoff_ms;
 	int64_t next_id;         /* read events after this */
+	int npipe;               /* statements sent since the last sync */
 	double last_contact_ms;  /* monotonic time of the last answer */
 	int down_logged;
 };
@@ -326,6 +327,74 @@ pg_drop(exporter *x)
 	x->pg = NULL;
 }
 
+/*
+ * A batch goes in pipeline mode: the statements are sent without waiting
+ * for each answer, and read back every EXPORT_PIPE_CHUNK statements at a
+ * sync point (a sync inside BEGIN ... COMMIT does not commit).  The chunk
+ * bounds what the server has to write back before we read it, so neither
+ * side can block the other on a full socket buffer.
+ */
+#define EXPORT_PIPE_CHUNK 128
+
+/* Queue one prepared statement (NULL name: the text in v[0], no params). */
+static int
+pq_send(exporter *x, const char *name, int n, const char *const *v)
+{
+	int ok = name != NULL ? PQsendQueryPrepared(x->pg, name, n, v, NULL, NULL, 0) :
+	    PQsendQueryParams(x->pg, v[0], 0, NULL, NULL, NULL, NULL, 0);
+
+	if (!ok) {
+		log_warnx("export: send %s: %s", name ? name : v[0], PQerrorMessage(x->pg));
+		return -1;
+	}
+	x->npipe++;
+	return 0;
+}
+
+/* Sync, and read the answers of every statement queued since the last. */
+static int
+pq_drain(exporter *x)
+{
+	PGresult *r;
+	int i, rc = 0;
+
+	if (!PQpipelineSync(x->pg)) {
+		log_warnx("export: sync: %s", PQerrorMessage(x->pg));
+		return -1;
+	}
+	for (i = 0; i < x->npipe; i++) {
+		ExecStatusType st;
+
+		if ((r = PQgetResult(x->pg)) == NULL) {
+			log_warnx("export: no answer: %s", PQerrorMessage(x->pg));
+			return -1;
+		}
+		st = PQresultStatus(r);
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			if (rc == 0 && st != PGRES_PIPELINE_ABORTED)
+				log_warnx("export: batch: %s", PQresultErrorMessage(r));
+			rc = -1;
+		}
+		PQclear(r);
+		if ((r = PQgetResult(x->pg)) != NULL) {   /* the end of that answer */
+			PQclear(r);
+			return -1;
+		}
+	}
+	x->npipe = 0;
+	r = PQgetResult(x->pg);
+	if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+		rc = -1;
+	PQclear(r);
+	return rc;
+}
+
+static int
+pq_maybe_drain(exporter *x)
+{
+	return x->npipe >= EXPORT_PIPE_CHUNK ? pq_drain(x) : 0;
+}
+
 /* Staff id's row from sqlite into the central staff table (in the batch). */
 static int
 pg_staff(exporter *x, int id)
@@ -346,7 +415,7 @@ pg_staff(exporter *x, int id)
 			v[2] = "";
 		if (v[3] == NULL)
 			v[3] = "";
-		rc = pg_run(x, "staff", 4, v, NULL, 0);
+		rc = pq_send(x, "staff", 4, v);
 	}
 	sqlite3_reset(s);
 	return rc;
@@ -356,6 +425,7 @@ pg_staff(exporter *x, int id)
 static int
 pg_config(exporter *x)
 {
+	static const char *const commit[1] = { "COMMIT" };
 	char b[32];
 	int i;
 
@@ -365,11 +435,16 @@ pg_config(exporter *x)
 	    b, sizeof b) != 0)
 		return -1;
 	x->next_id = strtoll(b, NULL, 10);
+	/* pipelined: 1,500 procedures are 1,500 round trips otherwise */
+	x->npipe = 0;
+	if (!PQenterPipelineMode(x->pg))
+		return -1;
 	for (i = 1; i < x->nrows; i++)
-		if (pg_run(x, x->rows[i].stmt, x->rows[i].n,
-		    (const char *const *)x->rows[i].v, NULL, 0) != 0)
+		if (pq_send(x, x->rows[i].stmt, x->rows[i].n,
+		    (const char *const *)x->rows[i].v) != 0 || pq_maybe_drain(x) != 0)
 			return -1;
-	if (pg_simple(x, "COMMIT") != 0)
+	if (pq_send(x, NULL, 0, commit) != 0 || pq_drain(x) != 0 ||
+	    !PQexitPipelineMode(x->pg))
 		return -1;
 	atomic_store(&x->acked, x->next_id);
 	return 0;
@@ -443,21 +518,27 @@ fail:
 	return -1;
 }
 
-/* Send n events in one transaction; 0 when committed, -1 (connection lost). */
+/*
+ * Send n events in one transaction, pipelined; 0 when committed, -1 when
+ * the server failed (the caller drops the connection: whatever was sent is
+ * rolled back with it, and sent again on the next one).
+ */
 static int
 pg_batch(exporter *x, struct xevent *ev, int n)
 {
+	static const char *const begin[1] = { "BEGIN" }, *const commit[1] = { "COMMIT" };
 	int staff[64], nstaff = 0, i, j;
 	char last[32];
 	const char *v[2];
 
-	if (pg_simple(x, "BEGIN") != 0)
+	x->npipe = 0;
+	if (!PQenterPipelineMode(x->pg) || pq_send(x, NULL, 0, begin) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (ev[i].t[0] != NULL &&
-		    pg_run(x, "ticket", 9, (const char *const *)ev[i].t, NULL, 0) != 0)
+		    pq_send(x, "ticket", 9, (const char *const *)ev[i].t) != 0)
 			return -1;
-		if (pg_run(x, "event", 12, (const char *const *)ev[i].v, NULL, 0) != 0)
+		if (pq_send(x, "event", 12, (const char *const *)ev[i].v) != 0)
 			return -1;
 		if (ev[i].staff > 0) {
 			for (j = 0; j < nstaff && staff[j] != ev[i].staff; j++)
@@ -468,11 +549,14 @@ pg_batch(exporter *x, struct xevent *ev, int n)
 					return -1;
 			}
 		}
+		if (pq_maybe_drain(x) != 0)
+			return -1;
 	}
 	snprintf(last, sizeof last, "%lld", (long long)ev[n - 1].id);
 	v[0] = x->cfg->export_centre_code;
 	v[1] = last;
-	if (pg_run(x, "acked", 2, v, NULL, 0) != 0 || pg_simple(x, "COMMIT") != 0)
+	if (pq_send(x, "acked", 2, v) != 0 || pq_send(x, NULL, 0, commit) != 0 ||
+	    pq_drain(x) != 0 || !PQexitPipelineMode(x->pg))
 		return -1;
 	x->next_id = ev[n - 1].id;
 	atomic_store(&x->acked, x->next_id);
