@@ -331,6 +331,13 @@ read_conninfo(const char *path)
 }
 
 /* Make the schema (the exporter's text, under the same lock).  0 or 1. */
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;    /* "relation ... already exists, skipping" */
+}
+
 static int
 init_schema(void)
 {
@@ -344,6 +351,7 @@ init_schema(void)
 		PQfinish(pg);
 		return 1;
 	}
+	PQsetNoticeProcessor(pg, quiet, NULL);
 	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		PGresult *r = PQexec(pg, steps[i]);
 

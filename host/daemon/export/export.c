@@ -450,6 +450,14 @@ pg_config(exporter *x)
 	return 0;
 }
 
+/* The server's notices (a schema made by two at once) go to the debug log. */
+static void
+pg_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("export: server: %s", message);
+}
+
 /* Connect, make the schema, prepare, write the configuration.  0 or -1. */
 static int
 pg_connect(exporter *x)
@@ -475,6 +483,7 @@ pg_connect(exporter *x)
 		pg_drop(x);
 		return -1;
 	}
+	PQsetNoticeProcessor(x->pg, pg_notice, NULL);
 	/* The schema when it is missing (its last object is the view legs),
 	   so a centre's role needs no right to create once it exists.  Two
 	   centres making it at once: one waits for the other. */

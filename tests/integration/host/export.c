@@ -86,21 +86,21 @@ centre_init(struct hn_daemon *d, int k)
 	char path[600];
 	FILE *f;
 
-	if (hn_init(d, k == 0 ? "export-a" : "export-b") != 0)
+	if (hn_init(d, k == 0 ? "export-a" : k == 1 ? "export-b" : "export-h") != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/central.conninfo", d->dir);
 	if ((f = fopen(path, "w")) == NULL)
 		return -1;
 	/* centre B writes as a role that may only read, insert and update
 	   the tables the schema's owner makes (host/docs/export.md) */
-	fprintf(f, "%s%s\n", PG.conninfo, k == 0 ? "" : " user=tg_cailay");
+	fprintf(f, "%s%s\n", PG.conninfo, k == 1 ? " user=tg_cailay" : "");
 	fclose(f);
 	chmod(path, 0600);
 	if ((f = fopen(d->ini, "a")) == NULL)
 		return -1;
 	fprintf(f, "\n[export]\nconninfo_file = central.conninfo\n"
 	    "centre_code = %s\nbatch = 40\npoll_ms = 20\nretry_max_s = 1\n",
-	    k == 0 ? "TG-MYTHO" : "TG-CAILAY");
+	    k == 0 ? "TG-MYTHO" : k == 1 ? "TG-CAILAY" : "TG-HISTORY");
 	fclose(f);
 	return hn_add_user(d, "admin", "admin", NULL, PW);
 }
@@ -331,7 +331,8 @@ static const char central_report_sql[] =
     " count(*) FILTER (WHERE outcome = 'served' AND wait_s IS NOT NULL AND target_wait_s > 0),"
     " count(*) FILTER (WHERE outcome = 'served' AND wait_s <= target_wait_s),"
     " count(rating)"
-    " FROM legs WHERE centre = $1 AND day = $2::date GROUP BY GROUPING SETS ((), (queue))";
+    " FROM legs WHERE centre = $1 AND day BETWEEN $2::date AND $3::date"
+    " GROUP BY GROUPING SETS ((), (queue))";
 
 static double
 jnum(const cJSON *o, const char *a, const char *b)
@@ -393,19 +394,20 @@ compare_group(const cJSON *g, PGresult *r, const char *code, const char *key)
 }
 
 static void
-compare_report(PGconn *pg, struct centre *c, const char *code)
+compare_report(PGconn *pg, struct centre *c, const char *code, const char *from,
+    const char *to)
 {
 	char path[128];
-	const char *v[2] = { code, c->day };
+	const char *v[3] = { code, from, to };
 	cJSON *ans = NULL, *q, *g;
 	PGresult *r;
 	int before = failures, nq = 0, tin = 0;
 
 	snprintf(path, sizeof path, "/api/v1/stats/report?from=%s&to=%s&by=queue",
-	    c->day, c->day);
+	    from, to);
 	check(hn_req(&c->h, "GET", path, NULL, &ans) == 200 && ans != NULL,
 	    "%s: the centre's report", code);
-	r = PQexecParams(pg, central_report_sql, 2, NULL, v, NULL, NULL, 0);
+	r = PQexecParams(pg, central_report_sql, 3, NULL, v, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		check(0, "%s: central report: %s", code, PQresultErrorMessage(r));
 		PQclear(r);
@@ -427,15 +429,237 @@ compare_report(PGconn *pg, struct centre *c, const char *code)
 	{
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(ans, "total");
 
-		printf("export: %s %s: %.0f issued, %.0f served, %.0f no-show, %d transferred "
-		    "in, wait mean %.1f s p90 %.0f s max %.0f s, %d queues: centre and central "
-		    "%s\n", code, c->day, jnum(t, "issued", NULL), jnum(t, "served", NULL),
+		printf("export: %s %s..%s: %.0f issued, %.0f served, %.0f no-show, %d "
+		    "transferred in, wait mean %.1f s p90 %.0f s max %.0f s, service mean "
+		    "%.1f s, service level %g %%, %d queues: centre and central %s\n", code,
+		    from, to, jnum(t, "issued", NULL), jnum(t, "served", NULL),
 		    jnum(t, "no_show", NULL), tin, jnum(t, "wait", "mean_s"),
-		    jnum(t, "wait", "p90_s"), jnum(t, "wait", "max_s"), nq,
+		    jnum(t, "wait", "p90_s"), jnum(t, "wait", "max_s"),
+		    jnum(t, "service", "mean_s"), jnum(t, "service_level", "pct"), nq,
 		    failures == before ? "agree" : "DIFFER");
 	}
 	PQclear(r);
 	cJSON_Delete(ans);
+}
+
+
+/* ---- a history of days with real-sized times -------------------------------------- */
+
+struct hev {
+	int64_t at, ticket;
+	int ord;                 /* order within the ticket */
+	const char *type, *queue, *to;
+	int counter, value, number;
+};
+
+static struct hev *hevs;
+static int nhev, caphev;
+
+static void
+hev_add(int64_t at, int64_t ticket, int *ord, const char *type, const char *queue,
+    int counter, int value, const char *to, int number)
+{
+	if (nhev == caphev) {
+		caphev = caphev ? caphev * 2 : 4096;
+		hevs = realloc(hevs, (size_t)caphev * sizeof *hevs);
+	}
+	hevs[nhev++] = (struct hev){ at, ticket, (*ord)++, type, queue, to, counter, value,
+		number };
+}
+
+static int
+hev_cmp(const void *a, const void *b)
+{
+	const struct hev *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->ticket != y->ticket)
+		return x->ticket < y->ticket ? -1 : 1;
+	return x->ord - y->ord;
+}
+
+/*
+ * One leg from enq in queue q at counter c: waits up to 70 minutes (the
+ * demo's targets are 15-45), recalls, no-shows, cancels, finishes straight
+ * from "called", services of 2-25 minutes, ratings; a transfer (when
+ * allowed) opens a second leg.  Returns the ticket's last time; *state the
+ * final state.
+ */
+static int64_t
+hist_leg(uint64_t *rng, int64_t id, int *ord, int64_t enq, int q, int number,
+    int may_transfer, const char **state)
+{
+	static const char *const qs[] = { "TP-LL", "TP-HT", "TP-BT", "KH-DN" };
+	unsigned r = hn_randn(rng, 100);
+	int64_t t = enq + hn_randn(rng, 4200), start;
+	int c = 1 + q;
+
+	if (r < 3) {
+		hev_add(t, id, ord, "cancelled", qs[q], 0, 0, NULL, number);
+		*state = "cancelled";
+		return t;
+	}
+	hev_add(t, id, ord, "called", qs[q], c, 1, NULL, number);
+	if (hn_randn(rng, 100) < 12) {
+		t += 60 + hn_randn(rng, 120);
+		hev_add(t, id, ord, "recalled", qs[q], c, 2, NULL, number);
+	}
+	if (r < 11) {
+		t += 120;
+		hev_add(t, id, ord, "no_show", qs[q], c, 0, NULL, number);
+		*state = "no_show";
+		return t;
+	}
+	start = t + 10 + hn_randn(rng, 60);
+	if (hn_randn(rng, 100) >= 10)
+		hev_add(start, id, ord, "started", qs[q], c, 0, NULL, number);
+	if (may_transfer && r < 18) {
+		t = start + 60 + hn_randn(rng, 300);
+		hev_add(t, id, ord, "transferred", qs[q], c, 0, qs[(q + 1) % 4], number);
+		return hist_leg(rng, id, ord, t, (q + 1) % 4, number, 0, state);
+	}
+	t = start + 120 + hn_randn(rng, 1380);
+	hev_add(t, id, ord, "finished", qs[q], c, 0, NULL, number);
+	*state = "done";
+	if (hn_randn(rng, 100) < 60)
+		hev_add(t + 5 + hn_randn(rng, 60), id, ord, "rated", qs[q], c,
+		    1 + (int)hn_randn(rng, 4), NULL, number);
+	return t;
+}
+
+/*
+ * Write ndays days before today (ticket rows and their events, in time
+ * order) into the daemon's database, made by --add-user with the real
+ * schema.  from/to get the range.  0 or -1.
+ */
+static int
+write_history(const char *db, int ndays, char *from, char *to)
+{
+	static const char *const qs[] = { "TP-LL", "TP-HT", "TP-BT", "KH-DN" };
+	static const char *const dept[] = { "TP", "TP", "TP", "KH" };
+	uint64_t rng = 1818;
+	sqlite3 *s;
+	sqlite3_stmt *ti, *ev;
+	int64_t id = 0, eid = 0;
+	int d, i, rc = 0;
+
+	if (sqlite3_open(db, &s) != SQLITE_OK)
+		return -1;
+	sqlite3_busy_timeout(s, 5000);
+	if (sqlite3_prepare_v2(s, "INSERT INTO tickets(id, code, day, number, queue, department,"
+	    " procedure, channel, state, ord, issued_at, enqueued_at) VALUES (?1, 'h' || ?1, ?2, ?3,"
+	    " ?4, ?5, NULL, 'kiosk', ?6, ?1, ?7, ?7)", -1, &ti, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s, "INSERT INTO events(id, type, at, ticket_id, number, queue,"
+	    " counter, staff, value, value_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9)",
+	    -1, &ev, NULL) != SQLITE_OK) {
+		fprintf(stderr, "export: history: %s\n", sqlite3_errmsg(s));
+		sqlite3_close(s);
+		return -1;
+	}
+	sqlite3_exec(s, "BEGIN", NULL, NULL, NULL);
+	for (d = ndays; d >= 1; d--) {
+		time_t now = time(NULL) - (time_t)d * 86400;
+		struct tm tm;
+		char day[16];
+		int64_t base;
+
+		localtime_r(&now, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		if (d == ndays)
+			snprintf(from, 16, "%s", day);
+		snprintf(to, 16, "%s", day);
+		tm.tm_hour = 7;
+		tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		base = (int64_t)mktime(&tm);
+		for (i = 0; i < 300; i++) {
+			const char *state = "done";
+			int q = (int)hn_randn(&rng, 4), ord = 0;
+			int64_t at = base + (int64_t)i * 90 + hn_randn(&rng, 90);
+
+			id++;
+			hev_add(at, id, &ord, "issued", qs[q], 0, 0, NULL, i + 1);
+			hist_leg(&rng, id, &ord, at, q, i + 1, 1, &state);
+			sqlite3_bind_int64(ti, 1, id);
+			sqlite3_bind_text(ti, 2, day, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(ti, 3, i + 1);
+			sqlite3_bind_text(ti, 4, qs[q], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ti, 5, dept[q], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ti, 6, state, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ti, 7, at);
+			if (sqlite3_step(ti) != SQLITE_DONE)
+				rc = -1;
+			sqlite3_reset(ti);
+		}
+	}
+	qsort(hevs, (size_t)nhev, sizeof *hevs, hev_cmp);
+	for (i = 0; i < nhev; i++) {
+		sqlite3_bind_int64(ev, 1, ++eid);
+		sqlite3_bind_text(ev, 2, hevs[i].type, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ev, 3, hevs[i].at);
+		sqlite3_bind_int64(ev, 4, hevs[i].ticket);
+		sqlite3_bind_int(ev, 5, hevs[i].number);
+		sqlite3_bind_text(ev, 6, hevs[i].queue, -1, SQLITE_STATIC);
+		if (hevs[i].counter > 0)
+			sqlite3_bind_int(ev, 7, hevs[i].counter);
+		else
+			sqlite3_bind_null(ev, 7);
+		sqlite3_bind_int(ev, 8, hevs[i].value);
+		if (hevs[i].to != NULL)
+			sqlite3_bind_text(ev, 9, hevs[i].to, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ev, 9);
+		if (sqlite3_step(ev) != SQLITE_DONE)
+			rc = -1;
+		sqlite3_reset(ev);
+	}
+	if (sqlite3_exec(s, "COMMIT", NULL, NULL, NULL) != SQLITE_OK || rc != 0) {
+		fprintf(stderr, "export: history: %s\n", sqlite3_errmsg(s));
+		rc = -1;
+	}
+	sqlite3_finalize(ti);
+	sqlite3_finalize(ev);
+	sqlite3_close(s);
+	free(hevs);
+	return rc;
+}
+
+/*
+ * A third centre with four past days of minutes-long waits (service levels
+ * below 100 %, recalls, transfers, finishes straight from "called"):
+ * exported, its central figures equal its report, over the range and for
+ * its first day.
+ */
+static void
+test_history(PGconn *pg)
+{
+	struct centre h;
+	char from[16] = "", to[16] = "";
+	double deadline;
+	int64_t acked = -1;
+
+	memset(&h, 0, sizeof h);
+	hn_http_init(&h.h, 0, NULL);
+	h.h.timeout_ms = 30000;
+	if (centre_init(&h.d, 2) != 0 || write_history(h.d.db, 4, from, to) != 0 ||
+	    centre_up(&h) != 0) {
+		check(0, "the history centre starts (see %s)", h.d.logpath);
+		hn_cleanup(&h.d, 1);
+		return;
+	}
+	deadline = hn_now_ms() + 60000;
+	while (hn_now_ms() < deadline &&
+	    (acked = central_acked(pg, "TG-HISTORY")) < (int64_t)nhev) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);    /* polling a condition, with a deadline */
+	}
+	check(acked >= (int64_t)nhev, "TG-HISTORY: exported %" PRId64 " of %d", acked, nhev);
+	compare_report(pg, &h, "TG-HISTORY", from, to);
+	compare_report(pg, &h, "TG-HISTORY", from, from);
+	hn_http_free(&h.h);
+	hn_cleanup(&h.d, failures > 0);
 }
 
 /* onestop-central --init-schema makes the schema, twice without harm. */
@@ -685,7 +909,7 @@ main(int argc, char **argv)
 			snprintf(C[k].day, sizeof C[k].day, "%s",
 			    hn_str(ans, "day") ? hn_str(ans, "day") : "");
 		cJSON_Delete(ans);
-		compare_report(pg, &C[k], codes[k]);
+		compare_report(pg, &C[k], codes[k], C[k].day, C[k].day);
 		{
 			/* the configuration the events refer to, Vietnamese intact */
 			const char *v[1] = { codes[k] };
@@ -710,6 +934,7 @@ main(int argc, char **argv)
 			PQclear(r);
 		}
 	}
+	test_history(pg);
 	PQfinish(pg);
 	test_dashboard(C, codes);
 	test_conninfo_mode(&C[0].d);
