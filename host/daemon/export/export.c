@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +39,8 @@
 /* With nothing to send, ask the server for the acked id this often: finds
    a dead connection, and a central database restored to an older state. */
 #define EXPORT_IDLE_CHECK_MS 5000
+/* export_stop waits this long for a call to end before cutting it. */
+#define EXPORT_STOP_WAIT_S 1
 
 /* The prepared statements, by name. */
 static const struct {
@@ -102,6 +105,8 @@ struct exporter {
 	pthread_t thread;
 	int wake[2];             /* export_stop writes, the thread polls */
 	atomic_int stop;
+	pthread_mutex_t mu;      /* guards sock against pg_drop closing it */
+	int sock;                /* the connection's socket, -1 = none */
 	_Atomic int64_t acked;
 
 	/* the thread's own */
@@ -322,9 +327,12 @@ pg_simple(exporter *x, const char *sql)
 static void
 pg_drop(exporter *x)
 {
+	pthread_mutex_lock(&x->mu);
+	x->sock = -1;
 	if (x->pg != NULL)
 		PQfinish(x->pg);
 	x->pg = NULL;
+	pthread_mutex_unlock(&x->mu);
 }
 
 /*
@@ -450,6 +458,41 @@ pg_config(exporter *x)
 	return 0;
 }
 
+/*
+ * PQconnectStartParams and PQconnectPoll, waiting on the socket and on the
+ * wake pipe, so export_stop never waits for a connect (connect_timeout
+ * still bounds it).  0 connected (x->pg, x->sock set), -1 (x->pg may hold
+ * the failed connection for its message).
+ */
+static int
+pg_connect_poll(exporter *x, const char *const *kw, const char *const *val)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	PGconn *pg = PQconnectStartParams(kw, val, 1);
+
+	x->pg = pg;
+	if (pg == NULL || PQstatus(pg) == CONNECTION_BAD)
+		return -1;
+	while (st != PGRES_POLLING_OK) {
+		struct pollfd p[2] = {
+			{ .fd = PQsocket(pg), .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT },
+			{ .fd = x->wake[0], .events = POLLIN },
+		};
+
+		if (st == PGRES_POLLING_FAILED || p[0].fd < 0 || atomic_load(&x->stop))
+			return -1;
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -1;
+		if (p[1].revents != 0)
+			return -1;        /* export_stop */
+		st = PQconnectPoll(pg);
+	}
+	pthread_mutex_lock(&x->mu);
+	x->sock = PQsocket(pg);
+	pthread_mutex_unlock(&x->mu);
+	return 0;
+}
+
 /* The server's notices (a schema made by two at once) go to the debug log. */
 static void
 pg_notice(void *arg, const char *message)
@@ -474,8 +517,7 @@ pg_connect(exporter *x)
 	size_t i;
 	int have;
 
-	x->pg = PQconnectdbParams(kw, val, 1);
-	if (x->pg == NULL || PQstatus(x->pg) != CONNECTION_OK) {
+	if (pg_connect_poll(x, kw, val) != 0) {
 		if (!x->down_logged)
 			log_warnx("export: cannot connect to the central database: %s",
 			    x->pg ? PQerrorMessage(x->pg) : "out of memory");
@@ -751,6 +793,8 @@ export_start(const struct config *cfg, const char *db_path, char *err, size_t er
 	}
 	x = xcalloc(1, sizeof *x);
 	x->cfg = cfg;
+	x->sock = -1;
+	pthread_mutex_init(&x->mu, NULL);
 	x->db_path = xstrdup(db_path);
 	rows_build(x, cfg);
 	if (export_read_conninfo(cfg->export_conninfo_file, &x->conninfo, err, errlen) != 0)
@@ -777,15 +821,28 @@ fail:
 void
 export_stop(exporter *x)
 {
+	struct timespec ts;
+
 	if (x == NULL)
 		return;
 	atomic_store(&x->stop, 1);
 	if (write(x->wake[1], "x", 1) < 0) {
 		/* the pipe is ours and empty: cannot fail but for EINTR */
 	}
-	pthread_join(x->thread, NULL);
+	/* A call to a server that hangs (a Unix socket has no timeout; TCP
+	   has tcp_user_timeout) is ended by shutting its socket down. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += EXPORT_STOP_WAIT_S;
+	if (pthread_timedjoin_np(x->thread, NULL, &ts) != 0) {
+		pthread_mutex_lock(&x->mu);
+		if (x->sock >= 0)
+			shutdown(x->sock, SHUT_RDWR);
+		pthread_mutex_unlock(&x->mu);
+		pthread_join(x->thread, NULL);
+	}
 	close(x->wake[0]);
 	close(x->wake[1]);
+	pthread_mutex_destroy(&x->mu);
 	explicit_bzero(x->conninfo, strlen(x->conninfo));
 	rows_free(x);
 	free(x->conninfo);
