@@ -14,7 +14,16 @@
  *     host/docs/export.md) for each centre's day equal the centre's own
  *     /api/v1/stats/report: issued, served, no-shows, no-show %, wait and
  *     service n / mean / median / p90 / max, service level;
- *   - onestopd -n refuses a conninfo file that others may read.
+ *   - the same for a third centre whose store holds four past days of
+ *     minutes-long waits (service level about 50 %), over the range and a day;
+ *   - a lost commit answer (acked moved back) is sent again without harm;
+ *   - while the server hangs (SIGSTOP), every command answers within 1 s
+ *     and a centre stops (SIGTERM) within 5 s;
+ *   - the second centre writes as a role with SELECT/INSERT/UPDATE only;
+ *   - onestop-central: --init-schema, twice; its JSON equals the reports,
+ *     its page is in Vietnamese;
+ *   - onestopd -n refuses a conninfo file that others may read, and a
+ *     centre_code that is not an id.
  *
  *   export [SEED]
  *
