@@ -75,7 +75,12 @@ static const struct {
 	    " counter, staff, value, value_code, reason) VALUES ($1, $2::bigint, $3,"
 	    " $4::bigint, $5::bigint, $6::int, $7, $8::int, $9::int, $10::bigint, $11, $12)"
 	    " ON CONFLICT (centre, id) DO NOTHING", 12 },
-	{ "acked", "UPDATE centres SET acked = GREATEST(acked, $2::bigint) WHERE code = $1", 2 },
+	/* Move acked on only from where this batch began ($3): a central
+	   database that lost rows meanwhile keeps its lower id, and answers
+	   it (pg_batch then sends again from there). */
+	{ "acked", "UPDATE centres SET acked = CASE WHEN acked >= $3::bigint"
+	    " THEN GREATEST(acked, $2::bigint) ELSE acked END WHERE code = $1"
+	    " RETURNING acked", 3 },
 	{ "getacked", "SELECT acked FROM centres WHERE code = $1", 1 },
 };
 
@@ -577,10 +582,11 @@ fail:
 static int
 pg_batch(exporter *x, struct xevent *ev, int n)
 {
-	static const char *const begin[1] = { "BEGIN" }, *const commit[1] = { "COMMIT" };
+	static const char *const begin[1] = { "BEGIN" };
 	int staff[64], nstaff = 0, i, j;
-	char last[32];
-	const char *v[2];
+	char last[32], prev[32], got[32];
+	const char *v[3];
+	int64_t a;
 
 	x->npipe = 0;
 	if (!PQenterPipelineMode(x->pg) || pq_send(x, NULL, 0, begin) != 0)
@@ -603,13 +609,23 @@ pg_batch(exporter *x, struct xevent *ev, int n)
 		if (pq_maybe_drain(x) != 0)
 			return -1;
 	}
+	if (pq_drain(x) != 0 || !PQexitPipelineMode(x->pg))
+		return -1;
 	snprintf(last, sizeof last, "%lld", (long long)ev[n - 1].id);
+	snprintf(prev, sizeof prev, "%lld", (long long)x->next_id);
 	v[0] = x->cfg->export_centre_code;
 	v[1] = last;
-	if (pq_send(x, "acked", 2, v) != 0 || pq_send(x, NULL, 0, commit) != 0 ||
-	    pq_drain(x) != 0 || !PQexitPipelineMode(x->pg))
+	v[2] = prev;
+	if (pg_run(x, "acked", 3, v, got, sizeof got) != 0 || pg_simple(x, "COMMIT") != 0)
 		return -1;
-	x->next_id = ev[n - 1].id;
+	a = strtoll(got, NULL, 10);
+	if (a < ev[n - 1].id) {
+		log_warnx("export: the central database has events up to %lld only, "
+		    "not %lld: sending again from there", (long long)a, (long long)x->next_id);
+		x->next_id = a;
+	} else {
+		x->next_id = ev[n - 1].id;
+	}
 	atomic_store(&x->acked, x->next_id);
 	return 0;
 }
