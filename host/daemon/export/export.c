@@ -2,15 +2,16 @@
  * export.c - the exporter thread: committed events from the daemon's sqlite
  * file to a central PostgreSQL (see export.h and host/docs/export.md).
  *
- * The thread's loop: connect (libpq, blocking, in this thread only), make
- * the schema if missing, write the configuration, read back the centre's
- * acknowledged event id; then, over and over, read up to [export] batch
- * events after it from sqlite (one read transaction: the events and their
- * tickets' rows), send them in one PostgreSQL transaction that also moves
- * the acknowledged id, and sleep poll_ms when there was nothing.  Any failure
- * of the server drops the connection and backs off.  Every value goes as a
- * parameter of a prepared statement; the only SQL sent as text is the
- * constant schema below.
+ * The thread's loop: connect (PQconnectPoll beside the stop pipe), make the
+ * schema if missing (core/central_schema.c), write the configuration, read
+ * back the centre's acknowledged event id; then, over and over, read up to
+ * [export] batch events after it from sqlite (one read transaction: the
+ * events and their tickets' rows), send them pipelined in one PostgreSQL
+ * transaction that also moves the acknowledged id (from where the batch
+ * began only), and sleep poll_ms when there was nothing.  Any failure of
+ * the server drops the connection and backs off.  Every value goes as a
+ * parameter of a prepared statement; the only SQL sent as text is constant
+ * (the schema, BEGIN, COMMIT).
  */
 #include <errno.h>
 #include <fcntl.h>
