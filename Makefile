@@ -32,7 +32,7 @@ FUZZ_CHECK_SECONDS ?= 20
 CC ?= cc
 
 PKGS := libmodbus libusb-1.0 libserialport sdl2 SDL2_ttf sqlite3 libmicrohttpd \
-	libcjson inih libsodium libqrencode libcurl espeak-ng libpng16
+	libcjson inih libsodium libqrencode libcurl espeak-ng libpng16 libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm -lpthread
 

@@ -47,7 +47,8 @@ declare -A ALLOW=(
 	[dstats]="dstats core proto common"
 	[ddev]="ddev core proto common printers fwproto"
 	[dhttp]="dhttp dstats ddev core proto common printers"
-	[daemon]="daemon dhttp dstats ddev core proto common printers fwproto"
+	[dexport]="dexport core proto common"
+	[daemon]="daemon dhttp dstats ddev dexport core proto common printers fwproto"
 	[tools]="tools core proto common"
 	[fwcore]="fwcore fwproto"
 	[fwmcu]="fwmcu fwcore fwproto"
@@ -65,6 +66,7 @@ layer_of() {
 	host/daemon/stats/*) echo dstats ;;
 	host/daemon/dev/*) echo ddev ;;
 	host/daemon/http/*) echo dhttp ;;
+	host/daemon/export/*) echo dexport ;;
 	host/daemon/*) echo daemon ;;
 	host/tools/*) echo tools ;;
 	printers/*) echo printers ;;

@@ -55,7 +55,7 @@
 
 enum config_kind {
 	K_CENTRE, K_DAEMON, K_POLICY, K_DEPARTMENT, K_QUEUE, K_COUNTER,
-	K_PRIORITY, K_KIOSK, K_PRINTER, K_LINE, K_BOARD, K_NKINDS
+	K_PRIORITY, K_KIOSK, K_PRINTER, K_LINE, K_BOARD, K_EXPORT, K_NKINDS
 };
 
 enum config_type {
@@ -96,6 +96,13 @@ static const struct config_keydef config_keys_daemon[] = {
 	{ "listen", T_TEXT, CK(listen), 0, 0, 0, 0, NULL },
 	{ "port", T_INT, CK(port), 1, 65535, 0, 0, NULL },
 	{ "database", T_TEXT, CK(database), 0, 0, 0, 0, NULL },
+};
+static const struct config_keydef config_keys_export[] = {
+	{ "conninfo_file", T_TEXT, CK(export_conninfo_file), 0, 0, 1, 0, NULL },
+	{ "centre_code", T_TEXT, CK(export_centre_code), 0, 0, 1, 0, NULL },
+	{ "batch", T_INT, CK(export_batch), 1, 10000, 0, 0, NULL },
+	{ "poll_ms", T_INT, CK(export_poll_ms), 10, 10000, 0, 0, NULL },
+	{ "retry_max_s", T_INT, CK(export_retry_max_s), 1, 3600, 0, 0, NULL },
 };
 static const struct config_keydef config_keys_policy[] = {
 	{ "priority_interleave", T_INT, PK(priority_interleave), 0, 100, 0, 0, NULL },
@@ -176,6 +183,7 @@ static const struct config_kinddef config_kinds[K_NKINDS] = {
 	[K_PRINTER] = { "printer", 1, CONFIG_MAX_PRINTERS, KEYS(config_keys_printer) },
 	[K_LINE] = { "line", 1, CONFIG_MAX_LINES, KEYS(config_keys_line) },
 	[K_BOARD] = { "board", 1, CONFIG_MAX_BOARDS, KEYS(config_keys_board) },
+	[K_EXPORT] = { "export", 0, 1, KEYS(config_keys_export) },
 };
 
 /* What the parser knows about one section: where it and its keys are. */
@@ -325,6 +333,7 @@ config_obj_base(struct config *cfg, int k, int idx)
 	switch (k) {
 	case K_CENTRE:
 	case K_DAEMON:
+	case K_EXPORT:
 		return cfg;
 	case K_POLICY:
 		return &cfg->policy;
@@ -1096,6 +1105,17 @@ config_validate(struct config_pstate *st)
 		return -1;
 	config_default(&cfg->listen, "127.0.0.1");
 	config_default(&cfg->database, "onestop.db");
+	if (st->nobj[K_EXPORT] > 0) {
+		cfg->export_line = st->obj[K_EXPORT][0].line;
+		if (!config_valid_id(cfg->export_centre_code,
+		    strlen(cfg->export_centre_code))) {
+			config_perr(st, config_key_line(st, K_EXPORT, 0,
+			    "centre_code"), "export: bad centre_code '%s' (1-%d of "
+			    "A-Z a-z 0-9 _ - .)", cfg->export_centre_code,
+			    CONFIG_ID_MAX);
+			return -1;
+		}
+	}
 
 	for (i = 0; i < cfg->nqueues; i++) {
 		struct config_queue *q = &cfg->queues[i];
@@ -1294,6 +1314,9 @@ config_parse_ini(const char *text, size_t len, const char *name,
 		    sizeof(struct config_pobj));
 
 	cfg->port = 8080;
+	cfg->export_batch = 500;
+	cfg->export_poll_ms = 100;
+	cfg->export_retry_max_s = 30;
 	cfg->policy.priority_interleave = 3;
 	cfg->policy.priority_max_consecutive = 2;
 	cfg->policy.target_override = 1;
@@ -1980,6 +2003,7 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	}
 	config_resolve(&cfg->catalogue_path, dir);
 	config_resolve(&cfg->database, dir);
+	config_resolve(&cfg->export_conninfo_file, dir);
 	free(dir);
 
 	if (config_read_file(cfg->catalogue_path, CONFIG_CSV_MAX_SIZE, &text,
@@ -2015,6 +2039,8 @@ config_free(struct config *cfg)
 	free(cfg->catalogue_path);
 	free(cfg->listen);
 	free(cfg->database);
+	free(cfg->export_conninfo_file);
+	free(cfg->export_centre_code);
 	for (i = 0; i < cfg->ndepartments; i++) {
 		free(cfg->departments[i].code);
 		free(cfg->departments[i].name);

@@ -184,6 +184,16 @@ struct config {
 	int listen_line;             /* INI lines of listen and database, */
 	int database_line;           /* 0 when defaulted (for messages) */
 
+	/* [export] (host/docs/export.md): events to a central PostgreSQL.
+	   export_conninfo_file NULL = no [export] section, no export. */
+	char *export_conninfo_file;  /* libpq conninfo, mode 0600, relative
+	                                to the INI */
+	char *export_centre_code;    /* the centre's key in the central DB */
+	int export_batch;            /* events per central transaction, 500 */
+	int export_poll_ms;          /* look for new events this often, 100 */
+	int export_retry_max_s;      /* longest back-off after a failure, 30 */
+	int export_line;             /* line of [export], 0 = none */
+
 	struct config_policy policy;
 
 	int ndepartments;

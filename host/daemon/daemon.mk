@@ -3,7 +3,8 @@
 # and the daemon's main.  Uses core/, common/, printers/ and the board
 # register map (firmware/proto/).
 
-DAEMON_SRCS := $(wildcard host/daemon/http/*.c host/daemon/dev/*.c host/daemon/stats/*.c)
+DAEMON_SRCS := $(wildcard host/daemon/http/*.c host/daemon/dev/*.c host/daemon/stats/*.c \
+	host/daemon/export/*.c)
 DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(B)/%.o)
 $(B)/host/daemon/%.o: INC = -Ihost -I.
 

@@ -27,6 +27,7 @@
 #include "core/core.h"
 #include "daemon/dev/devbus.h"
 #include "daemon/dev/devprint.h"
+#include "daemon/export/export.h"
 #include "common/log.h"
 #include "core/loop.h"
 #include "core/store.h"
@@ -290,6 +291,17 @@ settings_apply(struct config *cfg, const char *addr, long port, const char *db,
 		snprintf(err, errlen, "%s: database: %s", where, msg);
 		return -1;
 	}
+	if (cfg->export_conninfo_file != NULL) {
+		char *ci;
+
+		if (export_read_conninfo(cfg->export_conninfo_file, &ci, msg,
+		    sizeof msg) != 0) {
+			snprintf(err, errlen, "%s:%d: export: %s", cfg->path,
+			    cfg->export_line, msg);
+			return -1;
+		}
+		free(ci);
+	}
 	return 0;
 }
 
@@ -332,6 +344,7 @@ main(int argc, char **argv)
 	api *a;
 	devbus *bus;
 	devprint *prn;
+	exporter *xp = NULL;
 	void *ctx[3];
 	struct sigaction sa;
 	sigset_t mask;
@@ -461,6 +474,18 @@ main(int argc, char **argv)
 		return 1;
 	}
 	api_set_devprint(a, prn);
+	if (core_config(c)->export_conninfo_file != NULL &&
+	    (xp = export_start(core_config(c), core_config(c)->database, err,
+	    sizeof err)) == NULL) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		devprint_stop(prn);
+		devbus_stop(bus);
+		api_stop(a);
+		loop_free(l);
+		core_free(c);
+		store_close(st);
+		return 1;
+	}
 	ctx[0] = c;
 	ctx[1] = a;
 	ctx[2] = l;
@@ -482,6 +507,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		log_warn("event loop");
 	core_flush(c);
+	export_stop(xp);
 	devprint_stop(prn);
 	devbus_stop(bus);
 	core_flush(c);

@@ -3,8 +3,10 @@
 # through the real engine: reports, the policy bench, the demo's feed).
 # Uses core/ and common/; talks to the daemon only over HTTP (onestop-sim
 # --history writes a store itself, before any daemon has it open).
+# onestop-central (central.c) serves the province's dashboard from the
+# central PostgreSQL.
 
-TOOLS_MAINS := host/tools/onestopctl.c host/tools/onestop_sim.c
+TOOLS_MAINS := host/tools/onestopctl.c host/tools/onestop_sim.c host/tools/central.c
 TOOLS_SRCS := $(filter-out $(TOOLS_MAINS),$(wildcard host/tools/*.c))
 TOOLS_OBJS := $(TOOLS_SRCS:%.c=$(B)/%.o)
 $(B)/host/tools/%.o: INC = -Ihost
@@ -18,6 +20,10 @@ PROGRAMS += $(B)/onestopctl $(B)/onestop-sim
 $(B)/onestopctl: $(B)/host/tools/onestopctl.o $(TOOLS_LINK)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS)
 $(B)/onestop-sim: $(B)/host/tools/onestop_sim.o $(TOOLS_LINK)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS)
+# The province's dashboard over the central PostgreSQL (host/docs/export.md).
+PROGRAMS += $(B)/onestop-central
+$(B)/onestop-central: $(B)/host/tools/central.o $(TOOLS_LINK)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOLS_LINK) $(PKG_LIBS)
 
 # Unit tests: tests/unit/host/tools/test_NAME.c, one per module.

@@ -121,8 +121,9 @@ main(void)
 	CHECK(dd_wait_line(trace, "request GET /api/v1/procedures", 1, 60) == 0);
 	answers = dd_count(trace, " answer ");
 	frames = dd_count(trace, " frame ");
-	/* Ten more frames drawn (10 each) while that request has no answer. */
-	CHECK(dd_wait_line(trace, " frame ", frames + 10, 60) == 0);
+	/* Frames go on being drawn while that request has no answer (three:
+	   on a loaded machine ten took longer than the request's 8 s). */
+	CHECK(dd_wait_line(trace, " frame ", frames + 3, 60) == 0);
 	CHECK(dd_count(trace, " answer ") == answers);
 	CHECK(dd_wait_line(trace, "expect ok \"Đang tải\"", 1, 60) == 0);
 	CHECK(dd_count(trace, " answer ") == answers);

@@ -1,0 +1,29 @@
+/*
+ * pgtest.h - a real PostgreSQL for the export test and bench: initdb in a
+ * temp dir, the server on a Unix socket there (no TCP port), in a process
+ * group of its own so that it (postmaster and backends) is killed, stopped
+ * and continued by its own pid, never by name.  As root the server runs as
+ * nobody (PostgreSQL refuses root).
+ */
+#ifndef ONESTOP_TEST_PGTEST_H
+#define ONESTOP_TEST_PGTEST_H
+
+#include <sys/types.h>
+
+struct pgtest {
+	char bin[512];          /* PGBIN or the newest /usr/lib/postgresql/N/bin */
+	char dir[512];          /* temp dir: pg/ data, the socket, logs */
+	char conninfo[1024];    /* host=DIR dbname=postgres user=onestop */
+	pid_t pid;              /* the postmaster (= its process group), 0 = none */
+};
+
+/* Make the temp dir (tag in its name) and initdb.  0 or -1 (message printed). */
+int pgtest_init(struct pgtest *p, const char *tag);
+/* Start the server and wait until it answers (deadline 30 s).  0 or -1. */
+int pgtest_start(struct pgtest *p);
+/* Send sig to the server's process group; SIGKILL/SIGQUIT/SIGTERM also reap it. */
+void pgtest_signal(struct pgtest *p, int sig);
+/* Stop the server (immediate shutdown) and remove the dir unless keep. */
+void pgtest_cleanup(struct pgtest *p, int keep);
+
+#endif
