@@ -46,8 +46,9 @@ declare -A ALLOW=(
 	[displays]="displays proto common"
 	[dstats]="dstats core proto common"
 	[ddev]="ddev core proto common printers fwproto"
-	[dhttp]="dhttp dstats ddev core proto common printers"
-	[daemon]="daemon dhttp dstats ddev core proto common printers fwproto"
+	[dnotify]="dnotify core proto common"
+	[dhttp]="dhttp dstats ddev dnotify core proto common printers"
+	[daemon]="daemon dhttp dstats ddev dnotify core proto common printers fwproto"
 	[tools]="tools core proto common"
 	[fwcore]="fwcore fwproto"
 	[fwmcu]="fwmcu fwcore fwproto"
@@ -65,6 +66,7 @@ layer_of() {
 	host/daemon/stats/*) echo dstats ;;
 	host/daemon/dev/*) echo ddev ;;
 	host/daemon/http/*) echo dhttp ;;
+	host/daemon/notify/*) echo dnotify ;;
 	host/daemon/*) echo daemon ;;
 	host/tools/*) echo tools ;;
 	printers/*) echo printers ;;

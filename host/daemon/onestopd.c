@@ -24,6 +24,7 @@
 #include "core/core.h"
 #include "daemon/dev/devbus.h"
 #include "daemon/dev/devprint.h"
+#include "daemon/notify/notify.h"
 #include "common/log.h"
 #include "core/loop.h"
 #include "core/store.h"
@@ -312,6 +313,7 @@ main(int argc, char **argv)
 	api *a;
 	devbus *bus;
 	devprint *prn;
+	notify *ntf;
 	void *ctx[3];
 	struct sigaction sa;
 	sigset_t mask;
@@ -435,6 +437,17 @@ main(int argc, char **argv)
 		return 1;
 	}
 	api_set_devprint(a, prn);
+	if ((ntf = notify_start(c, l, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		devprint_stop(prn);
+		devbus_stop(bus);
+		api_stop(a);
+		loop_free(l);
+		core_free(c);
+		store_close(st);
+		return 1;
+	}
+	api_set_notify(a, ntf);
 	ctx[0] = c;
 	ctx[1] = a;
 	ctx[2] = l;
@@ -460,6 +473,7 @@ main(int argc, char **argv)
 	devbus_stop(bus);
 	core_flush(c);
 	api_stop(a);
+	notify_stop(ntf);
 	loop_free(l);
 	core_free(c);
 	store_close(st);

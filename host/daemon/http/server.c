@@ -649,6 +649,7 @@ api_stop(api *a)
 	MHD_stop_daemon(a->mhd);
 	free(a->state_text);
 	api_public_free(a);
+	api_notify_free(a);
 	free(a->web_root);
 	free(a);
 }
