@@ -287,7 +287,7 @@ notify_precommit(void *arg, const struct engine_event *evs, size_t nev)
 	engine *e = core_engine(n->core);
 	size_t i;
 
-	if (!n->active || nev == 0 || n->nw == 0)
+	if (n->ob == NULL || nev == 0 || n->nw == 0)
 		return 0;
 	for (i = 0; i < nev; i++) {
 		struct notify_watch *w;
@@ -653,7 +653,13 @@ notify_stop(notify *n)
 		loop_del_timer(n->loop, n->tick);
 		loop_del_timer(n->loop, n->purge);
 		loop_del_fd(n->loop, sender_fd(n->snd));
+		/* What the gateway took while we stop is marked sent now, so
+		   a clean stop never sends a message twice. */
 		sender_stop(n->snd);
+		n->active = 0;               /* nothing more is pumped */
+		notify_on_fd(sender_fd(n->snd), POLLIN, n);
+		core_flush(n->core);
+		sender_free(n->snd);
 		outbox_free(n->ob);
 	}
 	free(n->w);

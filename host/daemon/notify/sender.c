@@ -167,16 +167,24 @@ sender_start(int timeout_s)
 void
 sender_stop(sender *s)
 {
-	struct sender_job *j;
-	struct sender_res *r;
-
-	if (s == NULL)
+	if (s == NULL || s->stop)
 		return;
 	pthread_mutex_lock(&s->mu);
 	s->stop = 1;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->thread, NULL);
+}
+
+void
+sender_free(sender *s)
+{
+	struct sender_job *j;
+	struct sender_res *r;
+
+	if (s == NULL)
+		return;
+	sender_stop(s);
 	while ((j = s->jobs) != NULL) {
 		s->jobs = j->next;
 		free(j->url);

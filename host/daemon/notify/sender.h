@@ -7,7 +7,8 @@
  * sender_fd() is readable (an eventfd): each job gives exactly one result,
  * after the gateway answered, failed or timed out (timeout_s).  A job the
  * thread has not started when sender_stop() runs gives no result (it is
- * still pending in the outbox and is sent after the restart).
+ * still pending in the outbox and is sent after the restart); one it was
+ * sending is finished first, and its result can be read after the stop.
  */
 #ifndef ONESTOP_SENDER_H
 #define ONESTOP_SENDER_H
@@ -30,8 +31,10 @@ int sender_accepted(long status, const char *body);
 
 sender *sender_start(int timeout_s);
 /* Stop and join the thread (waits for a request in progress, at most
- * timeout_s). */
+ * timeout_s); the results it gave can still be read. */
 void sender_stop(sender *s);
+/* Stop if running, then free it with the jobs and results left. */
+void sender_free(sender *s);
 int sender_fd(const sender *s);
 /* Queue a GET of url (takes it over) as job id. */
 void sender_submit(sender *s, int64_t id, char *url);
