@@ -284,10 +284,10 @@ kannel_start(struct kannel *k)
 		fprintf(stderr, "fakesmsc did not connect:\n%s\n", fake->out ? fake->out : "");
 		return -1;
 	}
-	/* smsbox answers sendsms once it is up. */
-	if (proc_wait(&k->sb, "Connected to bearerbox", 1, 15000) != 0 &&
-	    proc_wait(&k->sb, "Start-up done", 1, 1) != 0) {
-		/* Older smsbox versions say neither: the first sendsms tells. */
+	/* smsbox answers sendsms once it says so. */
+	if (proc_wait(&k->sb, "Set up send sms service", 1, 15000) != 0) {
+		fprintf(stderr, "smsbox has no sendsms service:\n%s\n", k->sb.out ? k->sb.out : "");
+		return -1;
 	}
 	return 0;
 }
