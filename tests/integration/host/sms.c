@@ -15,7 +15,8 @@
  *    once all along.
  * 3. --bench N: N calls with a phone against the accepting tiny gateway;
  *    the time from the call's request to the message at the gateway, and
- *    the call's own round trip (p50/p99).
+ *    the call's own round trip (p50/p99).  --bench-kannel N: the same
+ *    through a real Kannel, to the message printed by fakesmsc.
  *
  * Processes are started by this program in its temp dir and stopped by
  * pid; readiness is a line of their output or a port that answers, never
@@ -912,6 +913,70 @@ bench(int n)
 	gateway_stop(&g);
 }
 
+/* --bench-kannel N: the same calls through a real Kannel; the time from
+ * the call's request to the message printed by fakesmsc (the operator). */
+static void
+bench_kannel(int n)
+{
+	struct kannel k;
+	struct hn_daemon d;
+	struct hn_http h;
+	char url[256], code[16], want[64];
+	double *lat = calloc((size_t)n, sizeof *lat);
+	int i, got = 0;
+
+	memset(&k, 0, sizeof k);
+	memset(&d, 0, sizeof d);
+	if (hn_init(&d, "sms-bench-kannel") != 0 || kannel_conf(&k, d.dir) != 0 ||
+	    kannel_start(&k) != 0) {
+		fprintf(stderr, "bench: Kannel does not start\n");
+		exit(1);
+	}
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/cgi-bin/sendsms", k.sendsms);
+	if (daemon_up(&d, "sms-bench-kannel", url, 0, 5, &h) != 0) {
+		fprintf(stderr, "bench: onestopd does not start\n");
+		exit(1);
+	}
+	counter(&h, 1, "open");
+	for (i = 0; i < n; i++) {
+		struct hn_http v;
+		char ifname[32];
+		double t0;
+		int number = issue_in(&h, i % 2 ? "TP-HT" : "TP-LL", code);
+
+		hn_http_init(&v, d.port, NULL);
+		snprintf(ifname, sizeof ifname, "127.0.%d.%d", 1 + i / 2000, 2 + (i / 10) % 200);
+		curl_easy_setopt(v.curl, CURLOPT_INTERFACE, ifname);
+		if (number < 0 || subscribe(&v, code, "0912345678", NULL, 0) != 200) {
+			hn_http_free(&v);
+			break;
+		}
+		hn_http_free(&v);
+		snprintf(want, sizeof want, "Moi so %04d den", number);
+		t0 = hn_now_ms();
+		if (counter(&h, 1, "next") != 200 || fake_wait(&k, want, 1, 10000) != 0)
+			break;
+		lat[got++] = hn_now_ms() - t0;
+		counter(&h, 1, "start");
+		counter(&h, 1, "finish");
+	}
+	if (got == 0) {
+		fprintf(stderr, "bench: no sample\n");
+		exit(1);
+	}
+	qsort(lat, (size_t)got, sizeof *lat, cmp_double);
+	printf("bench_sms: %d calls with a phone through Kannel (smsbox, bearerbox, fakesmsc)\n",
+	    got);
+	printf("  call request -> message at the operator (fakesmsc): p50 %.2f ms, p99 %.2f ms,"
+	    " max %.2f ms\n", lat[got / 2], lat[(got * 99) / 100], lat[got - 1]);
+	free(lat);
+	kannel_stop(&k);
+	for (i = 0; i < k.nfake; i++)
+		proc_free(&k.fake[i]);
+	hn_http_free(&h);
+	hn_cleanup(&d, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -919,6 +984,10 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (argc == 3 && strcmp(argv[1], "--bench") == 0) {
 		bench(atoi(argv[2]) > 0 ? atoi(argv[2]) : 200);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "--bench-kannel") == 0) {
+		bench_kannel(atoi(argv[2]) > 0 ? atoi(argv[2]) : 100);
 		return 0;
 	}
 	if (access(BEARERBOX, X_OK) != 0 || access(FAKESMSC, X_OK) != 0) {
