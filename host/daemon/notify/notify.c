@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -154,6 +155,24 @@ notify_text_called(const struct config *cfg, const struct engine_ticket *t,
 	else
 		xasprintf(&s, "%s: Mời số %04d đến %s.", cfg->centre_name, t->number,
 		    c->name);
+	return s;
+}
+
+char *
+notify_text_reminder(const struct config *cfg, int64_t at, const char *procedure)
+{
+	time_t t = (time_t)at;
+	struct tm tm;
+	char when[32], *s;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%H:%M ngày %d/%m/%Y", &tm);
+	if (procedure != NULL && procedure[0] != '\0')
+		xasprintf(&s, "%s: Nhắc lịch hẹn lúc %s, thủ tục %s. Xin đến đúng giờ "
+		    "và mang theo giấy tờ.", cfg->centre_name, when, procedure);
+	else
+		xasprintf(&s, "%s: Nhắc lịch hẹn lúc %s. Xin đến đúng giờ và mang theo "
+		    "giấy tờ.", cfg->centre_name, when);
 	return s;
 }
 

@@ -71,5 +71,8 @@ char *notify_text_near(const struct config *cfg, const struct engine_ticket *t,
     int ahead, int est_wait_s);
 char *notify_text_called(const struct config *cfg, const struct engine_ticket *t,
     int counter);
+/* A booking's reminder: at (unix s, shown in local time), for procedure
+ * (a name, or NULL). */
+char *notify_text_reminder(const struct config *cfg, int64_t at, const char *procedure);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include "common/gsm7.h"
 #include "common/xmalloc.h"
 #include "core/config.h"
 #include "core/core.h"
@@ -243,6 +244,17 @@ test_notify_same_transaction(void **state)
 	core_flush(c);
 	assert_int_equal(committed("SELECT count(*) FROM sms_outbox WHERE kind = 'reminder'"
 	    " AND text = 'Nhac lich hen: 8:30 ngay 03/12 tai Trung tam.'"), 1);
+	{
+		char *txt = notify_text_reminder(core_config(c), 1764725400, "Đăng ký khai sinh");
+		char *g = gsm7_from_utf8(txt, 160);
+
+		/* 1764725400 is 2025-12-03 01:30 UTC, 08:30 in Vietnam (TZ set in main) */
+		assert_string_equal(g, "Trung tam Phuc vu hanh chinh cong tinh Tien Giang: Nhac "
+		    "lich hen luc 08:30 ngay 03/12/2025, thu tuc Dang ky khai sinh. Xin den "
+		    "dung gio va mang theo giay to.");
+		free(g);
+		free(txt);
+	}
 	notify_stop(n);
 	loop_free(l);
 	core_free(c);
@@ -308,6 +320,7 @@ teardown(void **state)
 int
 main(void)
 {
+	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_outbox),
