@@ -1110,6 +1110,12 @@ config_validate(struct config_pstate *st)
 	config_default(&cfg->centre_address, "");
 	config_default(&cfg->footer, "");
 	config_default(&cfg->public_url, "");
+	if (cfg->sms.url != NULL && strncmp(cfg->sms.url, "http://", 7) != 0 &&
+	    strncmp(cfg->sms.url, "https://", 8) != 0) {
+		config_perr(st, config_key_line(st, K_SMS, 0, "url"), "[sms] url must "
+		    "start with http:// or https:// (Kannel's sendsms URL)");
+		return -1;
+	}
 	if (config_validate_listen(st) != 0)
 		return -1;
 	config_default(&cfg->listen, "127.0.0.1");

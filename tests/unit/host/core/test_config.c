@@ -788,6 +788,11 @@ test_sms_section(void **state)
 	    "password = p\nkeep_days = 0\n", BASE);
 	assert_int_equal(parse(text, &cfg, err, sizeof err), -1);
 	assert_non_null(strstr(err, "keep_days"));
+	snprintf(text, sizeof text, "%s\n[sms]\nurl = ftp://x/\nusername = u\n"
+	    "password = p\n", BASE);
+	assert_int_equal(parse(text, &cfg, err, sizeof err), -1);
+	assert_string_equal(err, "t.ini:19: [sms] url must start with http:// or https://"
+	    " (Kannel's sendsms URL)");
 	snprintf(text, sizeof text, "%s\n[sms]\nusername = u\npassword = p\n", BASE);
 	assert_int_equal(parse(text, &cfg, err, sizeof err), -1);
 	assert_non_null(strstr(err, "url"));
