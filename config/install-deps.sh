@@ -11,7 +11,8 @@ libsodium-dev libqrencode-dev libcurl4-openssl-dev libespeak-ng-dev
 espeak-ng-data libcmocka-dev libunistring-dev libpng-dev libfreetype-dev
 fonts-noto-core fonts-dejavu-core gcc-arm-none-eabi libnewlib-arm-none-eabi
 qemu-system-arm socat mbpoll chromium umockdev libumockdev-dev zbar-tools
-libzbar-dev sox curl prometheus poppler-utils libpq-dev postgresql"
+libzbar-dev sox curl prometheus poppler-utils libpq-dev postgresql kannel
+kannel-extras"
 
 missing=""
 for p in $PKGS; do

@@ -46,9 +46,10 @@ declare -A ALLOW=(
 	[displays]="displays proto common"
 	[dstats]="dstats core proto common"
 	[ddev]="ddev core proto common printers fwproto"
-	[dhttp]="dhttp dstats ddev core proto common printers"
+	[dnotify]="dnotify core proto common"
 	[dexport]="dexport core proto common"
-	[daemon]="daemon dhttp dstats ddev dexport core proto common printers fwproto"
+	[dhttp]="dhttp dstats ddev dnotify core proto common printers"
+	[daemon]="daemon dhttp dstats ddev dexport dnotify core proto common printers fwproto"
 	[tools]="tools core proto common"
 	[fwcore]="fwcore fwproto"
 	[fwmcu]="fwmcu fwcore fwproto"
@@ -67,6 +68,7 @@ layer_of() {
 	host/daemon/dev/*) echo ddev ;;
 	host/daemon/http/*) echo dhttp ;;
 	host/daemon/export/*) echo dexport ;;
+	host/daemon/notify/*) echo dnotify ;;
 	host/daemon/*) echo daemon ;;
 	host/tools/*) echo tools ;;
 	printers/*) echo printers ;;

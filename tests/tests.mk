@@ -44,6 +44,13 @@ $(B)/tests/bench/host/bench_issue: $(B)/tests/bench/host/bench_issue.o $(HOST_HA
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += tests/bench/host/bench_issue.sh
 
+# SMS notifications through a real Kannel and a bad gateway; with --bench,
+# the time from a call to its message at the gateway (bench_sms.sh).
+TEST_PROGRAMS += $(B)/tests/integration/host/sms
+$(B)/tests/integration/host/sms: $(B)/tests/integration/host/sms.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+BENCHES += tests/bench/host/bench_sms.sh
+
 $(B)/tests/bench/host/bench_login: $(B)/tests/bench/host/bench_login.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -54,7 +54,7 @@
 /* ---- INI: section kinds and their keys ---------------------------------- */
 
 enum config_kind {
-	K_CENTRE, K_DAEMON, K_POLICY, K_DEPARTMENT, K_QUEUE, K_COUNTER,
+	K_CENTRE, K_DAEMON, K_POLICY, K_SMS, K_DEPARTMENT, K_QUEUE, K_COUNTER,
 	K_PRIORITY, K_KIOSK, K_PRINTER, K_LINE, K_BOARD, K_EXPORT, K_NKINDS
 };
 
@@ -117,6 +117,20 @@ static const struct config_keydef config_keys_policy[] = {
 	{ "pause_expected_min", T_INT, PK(pause_expected_min), 0, 480, 0, 0, NULL },
 	{ "open_hours", T_SPECIAL, 0, 0, 0, 0, 0, NULL },
 };
+#define SK(f) offsetof(struct config_sms, f)
+static const struct config_keydef config_keys_sms[] = {
+	{ "enabled", T_BOOL, SK(enabled), 0, 1, 0, 0, NULL },
+	{ "url", T_TEXT, SK(url), 0, 0, 1, 0, NULL },
+	{ "username", T_TEXT, SK(username), 0, 0, 1, 0, NULL },
+	{ "password", T_TEXT, SK(password), 0, 0, 1, 0, NULL },
+	{ "from", T_TEXT, SK(from), 0, 0, 0, 1, NULL },
+	{ "dlr_url", T_TEXT, SK(dlr_url), 0, 0, 0, 1, NULL },
+	{ "near_ahead", T_INT, SK(near_ahead), 0, 50, 0, 0, NULL },
+	{ "keep_days", T_INT, SK(keep_days), 1, 365, 0, 0, NULL },
+	{ "max_age_min", T_INT, SK(max_age_min), 1, 1440, 0, 0, NULL },
+	{ "retry_max_s", T_INT, SK(retry_max_s), 1, 3600, 0, 0, NULL },
+	{ "timeout_s", T_INT, SK(timeout_s), 1, 120, 0, 0, NULL },
+};
 static const struct config_keydef config_keys_department[] = {
 	{ "name", T_TEXT, offsetof(struct config_department, name), 0, 0, 1, 0, NULL },
 };
@@ -127,6 +141,7 @@ static const struct config_keydef config_keys_queue[] = {
 	{ "target_wait", T_INT, QK(target_wait_min), 1, 720, 1, 0, NULL },
 	{ "service_time", T_INT, QK(service_min), 1, 480, 0, 0, NULL },
 	{ "transfer_keeps_place", T_BOOL, QK(transfer_keeps_place), 0, 1, 0, 0, NULL },
+	{ "sms_near_ahead", T_INT, QK(sms_near_ahead), 0, 50, 0, 0, NULL },
 };
 static const struct config_keydef config_keys_counter[] = {
 	{ "name", T_TEXT, NK(name), 0, 0, 0, 0, NULL },
@@ -175,6 +190,7 @@ static const struct config_kinddef config_kinds[K_NKINDS] = {
 	[K_CENTRE] = { "centre", 0, 1, KEYS(config_keys_centre) },
 	[K_DAEMON] = { "daemon", 0, 1, KEYS(config_keys_daemon) },
 	[K_POLICY] = { "policy", 0, 1, KEYS(config_keys_policy) },
+	[K_SMS] = { "sms", 0, 1, KEYS(config_keys_sms) },
 	[K_DEPARTMENT] = { "department", 1, CONFIG_MAX_DEPARTMENTS, KEYS(config_keys_department) },
 	[K_QUEUE] = { "queue", 1, CONFIG_MAX_QUEUES, KEYS(config_keys_queue) },
 	[K_COUNTER] = { "counter", 1, CONFIG_MAX_COUNTERS, KEYS(config_keys_counter) },
@@ -337,6 +353,8 @@ config_obj_base(struct config *cfg, int k, int idx)
 		return cfg;
 	case K_POLICY:
 		return &cfg->policy;
+	case K_SMS:
+		return &cfg->sms;
 	case K_DEPARTMENT:
 		return &cfg->departments[idx];
 	case K_QUEUE:
@@ -489,6 +507,7 @@ config_section_begin(struct config_pstate *st, const char *s, size_t n)
 			cfg->queues[idx].department = -1;
 			cfg->queues[idx].service_min = 10;
 			cfg->queues[idx].transfer_keeps_place = -1;
+			cfg->queues[idx].sms_near_ahead = -1;
 			cfg->nqueues++;
 			break;
 		case K_COUNTER:
@@ -1101,6 +1120,12 @@ config_validate(struct config_pstate *st)
 	config_default(&cfg->centre_address, "");
 	config_default(&cfg->footer, "");
 	config_default(&cfg->public_url, "");
+	if (cfg->sms.url != NULL && strncmp(cfg->sms.url, "http://", 7) != 0 &&
+	    strncmp(cfg->sms.url, "https://", 8) != 0) {
+		config_perr(st, config_key_line(st, K_SMS, 0, "url"), "[sms] url must "
+		    "start with http:// or https:// (Kannel's sendsms URL)");
+		return -1;
+	}
 	if (config_validate_listen(st) != 0)
 		return -1;
 	config_default(&cfg->listen, "127.0.0.1");
@@ -1327,6 +1352,12 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->policy.rating_window_s = 120;
 	cfg->policy.daily_reset = 1;
 	cfg->policy.pause_expected_min = 20;
+	cfg->sms.enabled = 1;
+	cfg->sms.near_ahead = 3;
+	cfg->sms.keep_days = 2;
+	cfg->sms.max_age_min = 120;
+	cfg->sms.retry_max_s = 300;
+	cfg->sms.timeout_s = 10;
 	cfg->priority[0].code = xstrdup("normal");
 	cfg->priority[0].name = xstrdup("Thông thường");
 
@@ -2041,6 +2072,11 @@ config_free(struct config *cfg)
 	free(cfg->database);
 	free(cfg->export_conninfo_file);
 	free(cfg->export_centre_code);
+	free(cfg->sms.url);
+	free(cfg->sms.username);
+	free(cfg->sms.password);
+	free(cfg->sms.from);
+	free(cfg->sms.dlr_url);
 	for (i = 0; i < cfg->ndepartments; i++) {
 		free(cfg->departments[i].code);
 		free(cfg->departments[i].name);

@@ -52,6 +52,7 @@ struct config_queue {
 	int transfer_keeps_place;/* a ticket transferred *into* this queue keeps
 	                            its original arrival order (1) or goes to the
 	                            back (0); -1 = policy default */
+	int sms_near_ahead;      /* SMS when this many are ahead; -1 = [sms] */
 };
 
 struct config_serve {
@@ -195,6 +196,20 @@ struct config {
 	int export_line;             /* line of [export], 0 = none */
 
 	struct config_policy policy;
+
+	/* [sms]: notifications through Kannel (host/docs/notify.md) */
+	struct config_sms {
+		int enabled;
+		char *url;           /* smsbox sendsms, "http://h:13013/cgi-bin/sendsms" */
+		char *username, *password;
+		char *from;          /* sender id, "" = Kannel's default */
+		char *dlr_url;       /* this daemon as Kannel reaches it, "" = no reports */
+		int near_ahead;      /* SMS when this many are ahead (0 = none) */
+		int keep_days;       /* phone numbers purged after this many days */
+		int max_age_min;     /* a ticket message unsent this long is dropped */
+		int retry_max_s;     /* back-off cap */
+		int timeout_s;       /* one sendsms request */
+	} sms;
 
 	int ndepartments;
 	struct config_department departments[CONFIG_MAX_DEPARTMENTS];

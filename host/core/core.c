@@ -46,6 +46,8 @@ struct core {
 	size_t nevents, capevents;
 	struct core_listener listeners[8];
 	int nlisteners;
+	struct { core_precommit_fn *fn; void *arg; } precommit[4];
+	int nprecommit;
 	struct core_metrics m;              /* for GET /metrics */
 	int lost_told;                      /* the loud line was logged */
 	struct timespec lost_last;          /* the last reminder */
@@ -391,7 +393,7 @@ core_exec_one(core *c, struct engine_cmd *cmd, struct engine_result *res)
 	if (rc != 0)
 		return rc;
 	c->batched_cmds++;
-	if (c->nlisteners > 0 && res->nevents > 0) {
+	if ((c->nlisteners > 0 || c->nprecommit > 0) && res->nevents > 0) {
 		if (c->nevents + (size_t)res->nevents > c->capevents) {
 			c->capevents = (c->nevents + (size_t)res->nevents) * 2;
 			c->events = xreallocarray(c->events, c->capevents, sizeof *c->events);
@@ -474,6 +476,10 @@ core_flush(core *c)
 		struct timespec t0;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (i = 0; !c->batch_failed && i < (size_t)c->nprecommit; i++)
+			if (c->precommit[i].fn(c->precommit[i].arg, c->events,
+			    c->nevents) != 0)
+				c->batch_failed = 1;
 		if (c->batch_failed || store_commit(c->st) != 0) {
 			if (store_lost(c->st))
 				core_tell_lost(c);
@@ -732,6 +738,15 @@ core_add_listener(core *c, core_event_fn *fn, void *arg)
 	if (c->nlisteners == (int)(sizeof c->listeners / sizeof c->listeners[0]))
 		fatalx("core: too many event listeners");
 	c->listeners[c->nlisteners++] = (struct core_listener){ fn, arg };
+}
+
+void
+core_add_precommit(core *c, core_precommit_fn *fn, void *arg)
+{
+	if (c->nprecommit == (int)(sizeof c->precommit / sizeof c->precommit[0]))
+		fatalx("core: too many pre-commit hooks");
+	c->precommit[c->nprecommit].fn = fn;
+	c->precommit[c->nprecommit++].arg = arg;
 }
 
 void

@@ -88,6 +88,15 @@ void core_add_listener(core *c, core_event_fn *fn, void *arg);
  * listener). */
 void core_remove_listener(core *c, core_event_fn *fn, void *arg);
 
+/*
+ * Pre-commit hooks run inside the open batch, just before its COMMIT, with
+ * the batch's events (the engine holds the state they made): a hook writes
+ * rows that must commit with them (the SMS outbox).  0, or -1 to fail the
+ * whole batch.  Not run for a batch that already failed.
+ */
+typedef int core_precommit_fn(void *arg, const struct engine_event *evs, size_t n);
+void core_add_precommit(core *c, core_precommit_fn *fn, void *arg);
+
 /* Commit the batch (if any), then run the after-commit callbacks. */
 void core_flush(core *c);
 

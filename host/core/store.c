@@ -168,6 +168,33 @@ static const char *const store_builtin_migrations[] = {
 	" value TEXT NOT NULL,"             /* as written in the INI */
 	" at INTEGER NOT NULL,"             /* unix time of the change */
 	" PRIMARY KEY(section, key));",
+	/* v4: SMS notifications (host/daemon/notify/outbox.c, host/docs/notify.md):
+	   a visitor's phone per ticket, kept keep_days, and the durable outbox,
+	   one row per (kind, ref): a message is never enqueued twice. */
+	"CREATE TABLE sms_phones ("
+	" ticket_id INTEGER PRIMARY KEY,"   /* tickets.id */
+	" phone TEXT,"                      /* NULL once purged */
+	" at INTEGER NOT NULL);"            /* unix time it was given */
+	"CREATE TABLE sms_outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL,"              /* near called reminder */
+	" ref INTEGER NOT NULL,"            /* ticket id (reminder: booking id) */
+	" phone TEXT,"                      /* NULL once purged */
+	" text TEXT NOT NULL,"              /* GSM-7 */
+	" secret TEXT NOT NULL,"            /* the delivery report's key */
+	" state TEXT NOT NULL,"             /* pending sent expired */
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at INTEGER NOT NULL,"        /* pending: not before */
+	" expires_at INTEGER NOT NULL,"     /* pending: dropped after */
+	" created_at INTEGER NOT NULL,"
+	" sent_at INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT NOT NULL DEFAULT '',"
+	" dlr INTEGER NOT NULL DEFAULT 0,"  /* Kannel's last report type */
+	" dlr_at INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE(kind, ref));"
+	"CREATE INDEX sms_outbox_pending ON sms_outbox(next_at)"
+	" WHERE state = 'pending';"
+	"CREATE INDEX sms_outbox_created ON sms_outbox(created_at);",
 };
 
 #define STORE_NBUILTIN \
@@ -936,6 +963,12 @@ store_close(store *s)
 }
 
 /* ---- transactions ---------------------------------------------------------- */
+
+sqlite3 *
+store_sqlite(store *s)
+{
+	return s->db;
+}
 
 int
 store_begin(store *s)

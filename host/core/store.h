@@ -40,7 +40,7 @@ enum store_error {
 	STORE_ELOST,        /* the database file was deleted or replaced */
 };
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* PRAGMA application_id of an onestop database: "ONST". */
 #define STORE_APPLICATION_ID 0x4f4e5354
 
@@ -86,6 +86,15 @@ int store_verify(store *s);
  * writable.  For onestopd -n.  0, or -1 with a message in err.
  */
 int store_check_path(const char *path, char *err, size_t errlen);
+
+/*
+ * The store's sqlite connection, for modules that keep tables of their own
+ * in the same file and transactions (host/daemon/notify/outbox.c).  They
+ * prepare their own statements, bind every value, and write only inside
+ * the core's batch.
+ */
+struct sqlite3;
+struct sqlite3 *store_sqlite(store *s);
 
 int store_begin(store *s);
 /* Write the events and changed rows of one command's result. */

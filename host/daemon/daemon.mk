@@ -1,10 +1,11 @@
 # host/daemon/daemon.mk - onestopd: the HTTP server and its routes (http/),
-# the device threads (dev/: RS-485 lines, printers), the statistics (stats/)
+# the device threads (dev/: RS-485 lines, printers), the statistics (stats/),
+# SMS notifications (notify/: the outbox and its sender thread)
 # and the daemon's main.  Uses core/, common/, printers/ and the board
 # register map (firmware/proto/).
 
 DAEMON_SRCS := $(wildcard host/daemon/http/*.c host/daemon/dev/*.c host/daemon/stats/*.c \
-	host/daemon/export/*.c)
+	host/daemon/export/*.c host/daemon/notify/*.c)
 DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(B)/%.o)
 $(B)/host/daemon/%.o: INC = -Ihost -I.
 

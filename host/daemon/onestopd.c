@@ -28,6 +28,7 @@
 #include "daemon/dev/devbus.h"
 #include "daemon/dev/devprint.h"
 #include "daemon/export/export.h"
+#include "daemon/notify/notify.h"
 #include "common/log.h"
 #include "core/loop.h"
 #include "core/store.h"
@@ -345,6 +346,7 @@ main(int argc, char **argv)
 	devbus *bus;
 	devprint *prn;
 	exporter *xp = NULL;
+	notify *ntf;
 	void *ctx[3];
 	struct sigaction sa;
 	sigset_t mask;
@@ -486,6 +488,18 @@ main(int argc, char **argv)
 		store_close(st);
 		return 1;
 	}
+	if ((ntf = notify_start(c, l, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestopd: %s\n", err);
+		export_stop(xp);
+		devprint_stop(prn);
+		devbus_stop(bus);
+		api_stop(a);
+		loop_free(l);
+		core_free(c);
+		store_close(st);
+		return 1;
+	}
+	api_set_notify(a, ntf);
 	ctx[0] = c;
 	ctx[1] = a;
 	ctx[2] = l;
@@ -512,6 +526,7 @@ main(int argc, char **argv)
 	devbus_stop(bus);
 	core_flush(c);
 	api_stop(a);
+	notify_stop(ntf);
 	loop_free(l);
 	core_free(c);
 	store_close(st);

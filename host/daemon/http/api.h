@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "daemon/dev/devbus.h"
 #include "daemon/dev/devprint.h"
+#include "daemon/notify/notify.h"
 #include "core/loop.h"
 
 typedef struct api api;
@@ -31,6 +32,9 @@ void api_set_devbus(api *a, devbus *d);
 
 /* The ticket printers: kiosk tickets print, staff reprint. */
 void api_set_devprint(api *a, devprint *d);
+
+/* SMS notifications: visitors give a phone, Kannel reports deliveries. */
+void api_set_notify(api *a, notify *n);
 
 /* Serve the web pages (staff console, dashboard...) from dir. */
 void api_set_web_root(api *a, const char *dir);

@@ -17,6 +17,7 @@
 
 #include "daemon/http/api.h"
 #include "daemon/dev/devprint.h"
+#include "daemon/notify/notify.h"
 #include "core/store.h"
 
 #define ROLE(r) (1u << (r))
@@ -92,6 +93,8 @@ struct api {
 	struct guard *guard;     /* connection deadlines, accept policy */
 	struct statswork *statswork;     /* statistics off the core thread */
 	uint64_t state_generation;       /* core_generation (engine rebuilt) */
+	notify *notify;          /* SMS notifications (r_notify.c), or NULL */
+	struct throttle *sms_addr, *sms_ticket;  /* phones given, by address, by ticket */
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -220,6 +223,13 @@ void api_issue(struct req *r);
 void api_ticket(struct req *r);
 void api_cancel(struct req *r);
 void api_reprint(struct req *r);
+/* r_session.c: the client's address as text ("" when unknown); an IPv6
+ * client counts as its /64. */
+void api_client_addr(struct req *r, char *out, size_t outlen);
+/* r_notify.c */
+void api_notify_subscribe(struct req *r);
+void api_notify_dlr(struct req *r);
+void api_notify_free(api *a);
 /* r_public.c */
 void api_public_ticket(struct req *r);
 void api_status_page(struct req *r);

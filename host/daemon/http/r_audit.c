@@ -37,9 +37,10 @@
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
 
-/* The client's address as text ("" when unknown). */
+/* The client's whole address as text ("" when unknown); the session's
+ * api_client_addr keeps an IPv6 client's /64 only, as throttling wants. */
 static void
-api_client_addr(struct req *r, char *out, size_t outlen)
+audit_client_addr(struct req *r, char *out, size_t outlen)
 {
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
@@ -76,7 +77,7 @@ api_audit(struct req *r, const char *action, const char *target, cJSON *before,
 
 	cJSON_Delete(before);
 	cJSON_Delete(after);
-	api_client_addr(r, client, sizeof client);
+	audit_client_addr(r, client, sizeof client);
 	memset(&a, 0, sizeof a);
 	a.at = core_now();
 	a.who = r->user.name;

@@ -55,7 +55,7 @@ api_mono_ms(void)
 }
 
 /* The client's address as text ("" when unknown). */
-static void
+void
 api_client_addr(struct req *r, char *out, size_t outlen)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,

@@ -59,6 +59,11 @@ const struct api_route api_routes[] = {
 	{ "GET",  "/api/v1/public/tickets/{}",   PUBLIC, NOBODY, api_public_ticket, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/public/tickets/{}/events", PUBLIC, NOBODY, NULL, api_public_events,
 	  NULL, 0 },
+	/* SMS (host/docs/notify.md): a visitor gives a phone (rate-limited);
+	   Kannel reports a delivery, the message's secret in the query. */
+	{ "POST", "/api/v1/public/tickets/{}/notify", PUBLIC, 1 * KB, api_notify_subscribe,
+	  NULL, NULL, 0 },
+	{ "GET",  "/api/v1/public/sms/{id}/dlr",  PUBLIC, NOBODY, api_notify_dlr, NULL, NULL, 0 },
 
 	COUNTER("open"), COUNTER("pause"), COUNTER("close"), COUNTER("next"),
 	COUNTER("call"), COUNTER("recall"), COUNTER("start"), COUNTER("finish"),

@@ -677,6 +677,7 @@ api_stop(api *a)
 	api_public_free(a);
 	api_sse_fini(a);
 	guard_free(a->guard);
+	api_notify_free(a);
 	free(a->web_root);
 	free(a);
 }

@@ -899,11 +899,57 @@ test_write_and_override(void **state)
 	config_free(cfg);
 }
 
+/* [sms]: absent means no SMS; present, its keys with their defaults and
+ * ranges; a queue may set its own near_ahead. */
+static void
+test_sms_section(void **state)
+{
+	char text[4096], err[512];
+	struct config *cfg;
+
+	(void)state;
+	assert_int_equal(parse(BASE, &cfg, err, sizeof err), 0);
+	assert_null(cfg->sms.url);
+	assert_int_equal(cfg->queues[0].sms_near_ahead, -1);
+	config_free(cfg);
+	snprintf(text, sizeof text, "%s\n[sms]\nurl = http://127.0.0.1:13013/cgi-bin/sendsms\n"
+	    "username = u\npassword = p\n", BASE);
+	assert_int_equal(parse(text, &cfg, err, sizeof err), 0);
+	assert_string_equal(cfg->sms.url, "http://127.0.0.1:13013/cgi-bin/sendsms");
+	assert_true(cfg->sms.enabled);
+	assert_int_equal(cfg->sms.near_ahead, 3);
+	assert_int_equal(cfg->sms.keep_days, 2);
+	assert_int_equal(cfg->sms.max_age_min, 120);
+	assert_int_equal(cfg->sms.retry_max_s, 300);
+	assert_int_equal(cfg->sms.timeout_s, 10);
+	config_free(cfg);
+	snprintf(text, sizeof text, "%s\n[sms]\nurl = http://x/\nusername = u\n"
+	    "password = p\nkeep_days = 0\n", BASE);
+	assert_int_equal(parse(text, &cfg, err, sizeof err), -1);
+	assert_non_null(strstr(err, "keep_days"));
+	snprintf(text, sizeof text, "%s\n[sms]\nurl = ftp://x/\nusername = u\n"
+	    "password = p\n", BASE);
+	assert_int_equal(parse(text, &cfg, err, sizeof err), -1);
+	assert_string_equal(err, "t.ini:19: [sms] url must start with http:// or https://"
+	    " (Kannel's sendsms URL)");
+	snprintf(text, sizeof text, "%s\n[sms]\nusername = u\npassword = p\n", BASE);
+	assert_int_equal(parse(text, &cfg, err, sizeof err), -1);
+	assert_non_null(strstr(err, "url"));
+	snprintf(text, sizeof text, "[centre]\nname = T\ncatalogue = p.csv\n"
+	    "[department TP]\nname = S\n[queue TP-HT]\nname = H\ndepartment = TP\n"
+	    "numbers = 1001-1999\ntarget_wait = 30\nsms_near_ahead = 5\n"
+	    "[counter 1]\ndepartment = TP\nserves = TP-HT\n");
+	assert_int_equal(parse(text, &cfg, err, sizeof err), 0);
+	assert_int_equal(cfg->queues[0].sms_near_ahead, 5);
+	config_free(cfg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_loads),
+		cmocka_unit_test(test_sms_section),
 		cmocka_unit_test(test_minimal_and_defaults),
 		cmocka_unit_test(test_unknown_key_and_section),
 		cmocka_unit_test(test_key_outside_section),

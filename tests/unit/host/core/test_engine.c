@@ -47,13 +47,13 @@ cfg_init(void)
 	cfg.nqueues = NQ;
 	/* QA 1001..1999, target 15 min, 5 min service. */
 	cfg.queues[QA] = (struct config_queue){ (char *)"A", (char *)"Hộ tịch",
-	    0, 1001, 1999, 15, 5, -1 };
+	    0, 1001, 1999, 15, 5, -1, -1 };
 	cfg.queues[QB] = (struct config_queue){ (char *)"B", (char *)"Chứng thực",
-	    0, 2001, 2999, 30, 10, -1 };
+	    0, 2001, 2999, 30, 10, -1, -1 };
 	cfg.queues[QC] = (struct config_queue){ (char *)"C", (char *)"Nhỏ",
-	    0, 3001, 3003, 15, 5, -1 };
+	    0, 3001, 3003, 15, 5, -1, -1 };
 	cfg.queues[QD] = (struct config_queue){ (char *)"D", (char *)"Giữ chỗ",
-	    0, 4001, 4999, 20, 5, 1 };
+	    0, 4001, 4999, 20, 5, 1, -1 };
 	cfg.ncounters = NC;
 	/* C1: A primary, B backup.  C2: B primary.  C3: A and C primary.
 	 * C4: D primary. */
