@@ -183,6 +183,13 @@ core_in_batch(const core *c)
 	return c->in_batch;
 }
 
+void
+core_fail_batch(core *c)
+{
+	if (c->in_batch)
+		c->batch_failed = 1;
+}
+
 int64_t
 core_committed_event_id(const core *c)
 {

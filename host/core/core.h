@@ -55,6 +55,9 @@ int core_check_store(core *c);
 /* Open the batch transaction (for other writes: users, sessions). */
 int core_begin(core *c);
 int core_in_batch(const core *c);
+/* Make the open batch fail at its commit (a write that belongs with a
+ * command of the batch failed after the command changed the engine). */
+void core_fail_batch(core *c);
 
 /* Call fn(arg, ok) once the current batch is committed or has failed. */
 void core_after_commit(core *c, core_commit_fn *fn, void *arg);
