@@ -2,7 +2,8 @@
 # run.sh - the browser tests: make sure playwright-core is installed into
 # $B/npm (from the npm registry, pinned in package.json; never a browser
 # download: Debian's chromium is used), then run web_test.js and
-# staff_test.js with node (or only the test named as the argument, e.g.
+# staff_test.js, report_test.js and booking_test.js with node (or only the
+# test named as the argument, e.g.
 # status_test.js).
 set -eu
 cd "$(dirname "$0")/../../.."
@@ -19,7 +20,7 @@ if [ $# -gt 0 ]; then
 fi
 # WEB_TESTS="staff" runs one of them.
 rc=0
-for t in ${WEB_TESTS:-web staff report}; do
+for t in ${WEB_TESTS:-web staff report booking}; do
 	node "tests/integration/web/${t}_test.js" || rc=1
 done
 exit $rc
