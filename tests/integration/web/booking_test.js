@@ -14,11 +14,13 @@
 //    a code typed wrong says so;
 //  - a number for today (remote ticket) with the link to its status page,
 //    and the day's cap said;
-//  - no horizontal scrolling.
+//  - no horizontal scrolling;
+//  - at the staff console (1366x768), a visitor's code checked in issues
+//    an appointment ticket, said with its number; a wrong code is said.
 // Screenshots go to $B/web-shots/booking-*.png.
 'use strict';
 const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
-const { spawn } = require('child_process');
+const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -124,6 +126,8 @@ async function pick(page, day, time) {
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   writeConfig();
+  execFileSync(D, ['-c', CFG, '-d', DB, '--add-user', 'nv01', '--role', 'staff', '--counters', '1'],
+    { input: 'matkhau-nv01\n', stdio: ['pipe', 'ignore', 'inherit'] });
   base = 'http://127.0.0.1:' + await start();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -235,6 +239,36 @@ async function main() {
   await waitText(page, '#msg', 'đã cấp hết 1 số từ xa');
   check(true, 'the day\'s cap is said: ' + await text(page, '#msg'));
   await page.close();
+
+  // The staff console checks a visitor in (today's first slot: the first
+  // day listed is today, but after 23:55).
+  const today = slots.days[0];
+  const bk = await api('POST', '/api/v1/public/bookings', { procedure: proc, day: today.day,
+    time: today.slots[0].time, name: 'Phạm Thị Dung', phone: '0961234567' });
+  check(bk.status === 201, 'booked today ' + today.day + ' ' + today.slots[0].time);
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+  const sp = await desk.newPage();
+  await sp.goto(base + '/');
+  await sp.fill('#user', 'nv01');
+  await sp.fill('#password', 'matkhau-nv01');
+  await sp.click('#go');
+  await sp.waitForURL(base + '/staff');
+  await sp.fill('#appt-code', 'ZZZZ2222');
+  await sp.click('#b-appt');
+  await waitText(sp, '#appt-msg', 'Không tìm thấy lịch hẹn mã ZZZZ2222');
+  check(true, 'console: a wrong code is said');
+  await sp.fill('#appt-code', bk.body.booking.code.toLowerCase());
+  await sp.click('#b-appt');
+  await waitText(sp, '#appt-msg', 'Lịch hẹn ' + bk.body.booking.code + ': đã cấp số ');
+  const said = await text(sp, '#appt-msg');
+  check(said.endsWith('(ưu tiên theo lịch hẹn).'), 'console: ' + said);
+  await sp.screenshot({ path: path.join(SHOTS, 'booking-console.png') });
+  await sp.click('#b-appt');
+  await sp.fill('#appt-code', bk.body.booking.code);
+  await sp.click('#b-appt');
+  await waitText(sp, '#appt-msg', 'đã được xác nhận và lấy số');
+  check(true, 'console: the same code again is refused');
+  await desk.close();
 }
 
 main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); })
