@@ -674,3 +674,50 @@ booking_remote(core *c, int queue, int procedure, int64_t now, int64_t *ticket,
 	cmd.channel = ENGINE_CH_ONLINE;
 	return booking_issue(c, &cmd, ticket, msg, len);
 }
+
+struct booking_count {
+	const struct config *cfg;
+	struct booking_stats *out;
+	char today[11];
+	int sod, late_s;
+};
+
+static void
+booking_count_one(const char *day, const char *queue, int slot_s, const char *state,
+    void *arg)
+{
+	struct booking_count *bc = arg;
+	int q = config_queue_index(bc->cfg, queue);
+	int cmp = strcmp(day, bc->today);
+	struct booking_stats *o;
+
+	if (q < 0)
+		return;
+	o = &bc->out[q];
+	if (strcmp(state, "cancelled") == 0) {
+		o->cancelled++;
+		return;
+	}
+	o->booked++;
+	if (strcmp(state, "checked_in") == 0)
+		o->checked_in++;
+	else if (cmp < 0 || (cmp == 0 && slot_s + bc->late_s < bc->sod))
+		o->no_show++;
+}
+
+int
+booking_stats(core *c, const char *from, const char *to, int64_t now,
+    struct booking_stats *out)
+{
+	struct booking_count bc;
+
+	bc.cfg = core_config(c);
+	bc.out = out;
+	booking_today(now, 0, bc.today);
+	bc.sod = booking_sod(now);
+	bc.late_s = bc.cfg->booking.late_min * 60;
+	memset(out, 0, (size_t)bc.cfg->nqueues * sizeof *out);
+	if (store_booking_each(core_store(c), from, to, booking_count_one, &bc) < 0)
+		return -BOOKING_ESTORE;
+	return 0;
+}

@@ -123,4 +123,17 @@ int booking_checkin(core *c, const char *code, int64_t now, int kiosk,
 int booking_remote(core *c, int queue, int procedure, int64_t now,
     int64_t *ticket, char *msg, size_t len);
 
+/*
+ * What became of the bookings of days from..to (YYYY-MM-DD) at now, per
+ * queue (index; a queue no longer configured is left out): booked ahead
+ * (all but cancelled), checked in, cancelled, and no-shows: still booked
+ * when the check-in window of the slot (late_min after its start) closed.
+ * Fills out[0..nqueues-1] (zeroed first); 0, or -BOOKING_ESTORE.
+ */
+struct booking_stats {
+	int booked, checked_in, cancelled, no_show;
+};
+int booking_stats(core *c, const char *from, const char *to, int64_t now,
+    struct booking_stats *out);
+
 #endif

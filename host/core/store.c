@@ -194,7 +194,7 @@ enum {
 	S_META_GET, S_META_SET,
 	S_BUS_MARK, S_BUS_KEYS,
 	S_BOOKING_PUT, S_BOOKING_GET, S_BOOKING_TAKEN, S_BOOKING_PHONE,
-	S_BOOKING_SLOTS, S_ONLINE_COUNT,
+	S_BOOKING_SLOTS, S_ONLINE_COUNT, S_BOOKING_EACH,
 	S_COUNT
 };
 
@@ -319,6 +319,8 @@ static const char *const store_sql[S_COUNT] = {
 	    " GROUP BY slot_s ORDER BY slot_s",
 	[S_ONLINE_COUNT] = "SELECT count(*) FROM tickets WHERE day = ?1"
 	    " AND queue = ?2 AND channel = 'online'",
+	[S_BOOKING_EACH] = "SELECT day, queue, slot_s, state FROM bookings"
+	    " WHERE day >= ?1 AND day <= ?2 ORDER BY day, queue, slot_s",
 };
 
 struct store {
@@ -2319,4 +2321,32 @@ store_online_count(store *s, const char *queue, const char *day)
 	bind_text(st, 1, day);
 	bind_text(st, 2, queue);
 	return store_count(s, S_ONLINE_COUNT, "counting online tickets");
+}
+
+int
+store_booking_each(store *s, const char *from, const char *to,
+    void (*fn)(const char *day, const char *queue, int slot_s, const char *state,
+    void *arg), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_EACH];
+	int rc, n = 0;
+
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *day = (const char *)sqlite3_column_text(st, 0);
+		const char *queue = (const char *)sqlite3_column_text(st, 1);
+		const char *state = (const char *)sqlite3_column_text(st, 3);
+
+		fn(day != NULL ? day : "", queue != NULL ? queue : "",
+		    sqlite3_column_int(st, 2), state != NULL ? state : "", arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading bookings");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
 }

@@ -227,6 +227,11 @@ int store_booking_phone_taken(store *s, const char *phone, const char *day,
 int store_booking_slots(store *s, const char *queue, const char *day,
     void (*fn)(int slot_s, int n, void *arg), void *arg);
 int store_online_count(store *s, const char *queue, const char *day);
+/* Every booking of days from..to (YYYY-MM-DD, inclusive), in day order:
+ * fn(day, queue, slot_s, state) each; how many, or -1. */
+int store_booking_each(store *s, const char *from, const char *to,
+    void (*fn)(const char *day, const char *queue, int slot_s, const char *state,
+    void *arg), void *arg);
 
 const char *store_role_name(enum store_role r);
 /* 1 for kiosk and display. */

@@ -209,6 +209,7 @@ void api_public_booking_cancel(struct req *r);
 void api_public_booking_move(struct req *r);
 void api_public_remote(struct req *r);
 void api_booking_checkin(struct req *r);
+void api_stats_bookings(struct req *r);
 /* r_public.c */
 void api_public_ticket(struct req *r);
 void api_status_page(struct req *r);

@@ -398,3 +398,67 @@ api_public_remote(struct req *r)
 	cJSON_AddItemToObject(o, "ticket", apijson_public_ticket(cfg, core_engine(r->a->core), t));
 	api_reply_json(r, 201, o);
 }
+
+static void
+api_add_stats(cJSON *o, const struct booking_stats *b)
+{
+	cJSON_AddNumberToObject(o, "booked", b->booked);
+	cJSON_AddNumberToObject(o, "checked_in", b->checked_in);
+	cJSON_AddNumberToObject(o, "cancelled", b->cancelled);
+	cJSON_AddNumberToObject(o, "no_show", b->no_show);
+}
+
+/* GET /api/v1/stats/bookings?from=YYYY-MM-DD&to=YYYY-MM-DD (default today):
+ * per queue, booked, checked in, cancelled and no-shows. */
+void
+api_stats_bookings(struct req *r)
+{
+	const struct config *cfg = core_config(r->a->core);
+	const char *from = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "from");
+	const char *to = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "to");
+	struct booking_stats *bs, total = { 0, 0, 0, 0 };
+	int64_t now = core_now();
+	char today[11];
+	cJSON *o, *arr;
+	int i;
+
+	booking_today(now, 0, today);
+	if (from == NULL)
+		from = today;
+	if (to == NULL)
+		to = from;
+	if (strlen(from) != 10 || config_parse_date(from) < 0 || strlen(to) != 10 ||
+	    config_parse_date(to) < 0 || strcmp(from, to) > 0) {
+		api_error(r, 400, "bad_value", "Khoảng ngày không hợp lệ: \"from\" và \"to\" "
+		    "là ngày dạng YYYY-MM-DD, \"from\" không sau \"to\".");
+		return;
+	}
+	bs = xcalloc((size_t)cfg->nqueues + 1, sizeof *bs);
+	if (booking_stats(r->a->core, from, to, now, bs) != 0) {
+		free(bs);
+		api_error(r, 500, "store_failed", "Không đọc được dữ liệu.");
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "from", from);
+	cJSON_AddStringToObject(o, "to", to);
+	arr = cJSON_AddArrayToObject(o, "queues");
+	for (i = 0; i < cfg->nqueues; i++) {
+		cJSON *q;
+
+		if (bs[i].booked + bs[i].cancelled == 0)
+			continue;
+		q = cJSON_CreateObject();
+		cJSON_AddStringToObject(q, "queue", cfg->queues[i].code);
+		cJSON_AddStringToObject(q, "queue_name", cfg->queues[i].name);
+		api_add_stats(q, &bs[i]);
+		cJSON_AddItemToArray(arr, q);
+		total.booked += bs[i].booked;
+		total.checked_in += bs[i].checked_in;
+		total.cancelled += bs[i].cancelled;
+		total.no_show += bs[i].no_show;
+	}
+	api_add_stats(cJSON_AddObjectToObject(o, "total"), &total);
+	free(bs);
+	api_reply_json(r, 200, o);
+}

@@ -102,6 +102,7 @@ const struct api_route api_routes[] = {
 
 	{ "GET",  "/api/v1/stats/live",          MANAGE, NOBODY, api_stats_live, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/stats/report",        MANAGE, NOBODY, api_stats_report, NULL, NULL, 0 },
+	{ "GET",  "/api/v1/stats/bookings",      MANAGE, NOBODY, api_stats_bookings, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/stats/counters/{}/today", PEOPLE, NOBODY, api_stats_counter_today,
 	  NULL, NULL, 0 },
 };

@@ -25,6 +25,7 @@
 #include "harness.h"
 
 #define PW_STAFF "staff-pass-1"
+#define PW_MANAGER "manager-pass-1"
 #define RACERS 20
 
 static int failures, checks;
@@ -225,7 +226,8 @@ main(int argc, char **argv)
 	signal(SIGALRM, on_alarm);
 	alarm(300);
 	if (hn_init(&D, "booking") < 0 || rewrite_ini(D.ini, bench > 0 ? 1000 : 2) < 0 ||
-	    hn_add_user(&D, "nv01", "staff", "1", PW_STAFF) < 0 || hn_start(&D) < 0) {
+	    hn_add_user(&D, "nv01", "staff", "1", PW_STAFF) < 0 ||
+	    hn_add_user(&D, "ql", "manager", NULL, PW_MANAGER) < 0 || hn_start(&D) < 0) {
 		fprintf(stderr, "booking_test: cannot start onestopd (log %s)\n", D.logpath);
 		hn_cleanup(&D, 1);
 		return 1;
@@ -469,6 +471,30 @@ main(int argc, char **argv)
 		check(st == 409 && strcmp(err_code(a), "remote_full") == 0 && says(a, "đã cấp hết 2 số từ xa"),
 		    "third: 409 remote_full, said");
 		cJSON_Delete(a);
+	}
+
+	/* The statistics: the last day's bookings (none is past its window). */
+	{
+		struct hn_http mgr;
+		cJSON *tot;
+
+		hn_http_init(&mgr, D.port, NULL);
+		check(hn_login(&mgr, "ql", PW_MANAGER) == 0, "login ql");
+		snprintf(path, sizeof path, "/api/v1/stats/bookings?from=%s&to=%s", dayl, dayl);
+		st = hn_req(&mgr, "GET", path, NULL, &a);
+		tot = cJSON_GetObjectItem(a, "total");
+		/* 10:00 ×1 (one moved away and cancelled), 11:00 ×2, 12:00 ×1. */
+		check(st == 200 && hn_num(tot, "booked", -1) == (strcmp(day0, dayl) != 0 ? 4 : 3) && hn_num(tot, "cancelled", -1) == 1 &&
+		    hn_num(tot, "no_show", -1) == 0 && hn_num(tot, "checked_in", -1) == 0,
+		    "stats/bookings: booked %g, cancelled %g, no-show %g", hn_num(tot, "booked", -1),
+		    hn_num(tot, "cancelled", -1), hn_num(tot, "no_show", -1));
+		cJSON_Delete(a);
+		st = hn_req(&mgr, "GET", "/api/v1/stats/bookings?from=2026-02-30", NULL, &a);
+		check(st == 400 && says(a, "Khoảng ngày không hợp lệ"), "stats/bookings: a bad day: 400");
+		cJSON_Delete(a);
+		check(hn_req(&staff, "GET", "/api/v1/stats/bookings", NULL, NULL) == 403,
+		    "stats/bookings: staff 403");
+		hn_http_free(&mgr);
 	}
 
 	/* Everything survives a SIGKILL. */

@@ -405,6 +405,34 @@ test_checkin(void **state)
 	assert_false(on_time);
 	t = engine_ticket_by_id(core_engine(c), ticket);
 	assert_int_equal(t->priority, 0);
+
+	/* Statistics: at 10:11 nothing is a no-show yet but b1 and b2 are
+	   checked in; b3 (tomorrow) waits.  A booking of 09:30 never checked
+	   in is a no-show once 09:40 has passed; cancelled ones are apart. */
+	{
+		struct store_booking b4, b5;
+		struct booking_stats bs[2];
+
+		assert_int_equal(book(c, "2026-12-02", 9, 30, "Võ Văn Em", "0901112223", before,
+		    &b4, msg, sizeof msg), 0);
+		assert_int_equal(book(c, "2026-12-02", 11, 0, "Đỗ Thị Giang", "0902223334", before,
+		    &b5, msg, sizeof msg), 0);
+		assert_int_equal(booking_cancel(c, b5.code, before, &got, msg, sizeof msg), 0);
+		core_flush(c);
+		assert_int_equal(booking_stats(c, "2026-12-02", "2026-12-03", at(2, 9, 40), bs), 0);
+		assert_int_equal(bs[0].booked, 4);
+		assert_int_equal(bs[0].checked_in, 2);
+		assert_int_equal(bs[0].cancelled, 1);
+		assert_int_equal(bs[0].no_show, 0);      /* 09:30 + 10 min: not yet past */
+		assert_int_equal(booking_stats(c, "2026-12-02", "2026-12-03", at(2, 9, 41), bs), 0);
+		assert_int_equal(bs[0].no_show, 1);
+		assert_int_equal(booking_stats(c, "2026-12-02", "2026-12-02", at(4, 8, 0), bs), 0);
+		assert_int_equal(bs[0].booked, 3);
+		assert_int_equal(bs[0].no_show, 1);
+		assert_int_equal(booking_stats(c, "2026-12-02", "2026-12-03", at(4, 8, 0), bs), 0);
+		assert_int_equal(bs[0].no_show, 2);      /* b3's day has passed */
+		assert_int_equal(bs[1].booked, 0);
+	}
 	close_core(c, st);
 }
 
