@@ -340,6 +340,44 @@ main(int argc, char **argv)
 	check(st == 404 && says(a, "Không có thủ tục"), "unknown procedure: 404");
 	cJSON_Delete(a);
 
+	/* Hostile input: nothing of it is booked. */
+	{
+		static char big[6000], longname[400];
+		static const char bad_utf8[] = "{\"procedure\":\"x\",\"day\":\"2026-01-01\","
+		    "\"time\":\"10:00\",\"name\":\"\xc3\x28\",\"phone\":\"0912345678\"}";
+
+		memset(longname, 'a', sizeof longname - 1);
+		st = book(&pub, dayl, "10:10", longname, "0371112223", &a);
+		check(st == 400 && says(a, "họ và tên"), "a name of 399 bytes: 400");
+		cJSON_Delete(a);
+		st = book(&pub, dayl, "10:10", "A\\u0007B", "0371112223", &a);
+		check(st == 400 && says(a, "họ và tên"), "a name with a control character: 400");
+		cJSON_Delete(a);
+		st = hn_req_raw(&pub, "POST", "/api/v1/public/bookings", "application/json", bad_utf8,
+		    sizeof bad_utf8 - 1, &a);
+		check(st == 400 && strcmp(err_code(a), "invalid_json") == 0, "invalid UTF-8: 400");
+		cJSON_Delete(a);
+		memset(big, ' ', sizeof big - 1);
+		big[0] = '{';
+		big[sizeof big - 2] = '}';
+		st = hn_req(&pub, "POST", "/api/v1/public/bookings", big, &a);
+		check(st == 413, "a 6 KB booking body: 413");
+		cJSON_Delete(a);
+		st = book(&pub, dayl, "25:00", "Lê Văn Cường", "0371112223", &a);
+		check(st == 400, "time 25:00: 400");
+		cJSON_Delete(a);
+		st = book(&pub, "2026-1-01", "10:10", "Lê Văn Cường", "0371112223", &a);
+		check(st == 400 && says(a, "Ngày không hợp lệ"), "a day 2026-1-01: 400");
+		cJSON_Delete(a);
+		st = book(&pub, dayl, "10:10", "Lê Văn Cường", "09123abc78", &a);
+		check(st == 400 && says(a, "Số điện thoại không hợp lệ"), "a phone with letters: 400");
+		cJSON_Delete(a);
+		st = hn_req(&pub, "GET", "/api/v1/public/bookings/'%20OR%201=1%20--", NULL, &a);
+		check(st == 404, "a code of SQL: 404");
+		cJSON_Delete(a);
+		check(left_of(&pub, dayl, "10:10") == 2, "... and nothing was booked");
+	}
+
 	/* A code typed wrong. */
 	st = hn_req(&pub, "GET", "/api/v1/public/bookings/ZZZZ2222", NULL, &a);
 	check(st == 404 && says(a, "Không tìm thấy lịch hẹn mã ZZZZ2222"), "unknown code: 404");
