@@ -61,7 +61,7 @@ main(void)
 	char tok[600], script[600], trace[600], url[64], klog[600], bin[512], text[4096];
 	char f1[600], f2[600], f3[600], f4[600], shot[600], line[256], code[16] = "", lower[16];
 	char appt[1024] = "";
-	int booked = 0;
+	int booked = 0, appt_on = 0;
 	const char *b = getenv("B") ? getenv("B") : "build";
 	cJSON *o = NULL;
 	const cJSON *t;
@@ -82,8 +82,8 @@ main(void)
 	CHECK(dd_write(tok, hn_str(o, "token")) == 0);
 	cJSON_Delete(o);
 	o = NULL;
-	/* A booking of today's first slot (the first day listed is today,
-	   but after 23:55). */
+	/* A booking of today's second slot (5 to 10 minutes from now: not
+	   begun when booked; the first day listed is today, but after 23:50). */
 	{
 		cJSON *sl = NULL, *d0, *bk = NULL;
 		char body[512];
@@ -91,19 +91,25 @@ main(void)
 
 		CHECK(hn_req(&adm, "GET", "/api/v1/public/slots?procedure=1.001252", NULL, &sl) == 200);
 		d0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sl, "days"), 0);
+		appt_on = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d0, "slots")) >= 2 &&
+		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sl, "days")) == 4;
+		if (!appt_on)
+			printf("kiosk: no second slot left today: the check-in is not tried\n");
 		snprintf(body, sizeof body, "{\"procedure\":\"1.001252\",\"day\":\"%s\","
 		    "\"time\":\"%s\",\"name\":\"Nguyễn Văn An\",\"phone\":\"0912345678\"}",
 		    hn_str(d0, "day"), hn_str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d0,
-		    "slots"), 0), "time"));
+		    "slots"), 1), "time"));
 		cJSON_Delete(sl);
-		CHECK(hn_req(&adm, "POST", "/api/v1/public/bookings", body, &bk) == 201);
+		if (appt_on)
+			CHECK(hn_req(&adm, "POST", "/api/v1/public/bookings", body, &bk) == 201);
 		snprintf(code, sizeof code, "%s", hn_str(cJSON_GetObjectItemCaseSensitive(bk,
 		    "booking"), "code"));
 		cJSON_Delete(bk);
 		for (i = 0; code[i] != '\0'; i++)
 			lower[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] + 32 : code[i]);
 		lower[i] = '\0';
-		snprintf(appt, sizeof appt,
+		if (appt_on)
+			snprintf(appt, sizeof appt,
 		    "tap Có lịch hẹn\n"
 		    "expect nhập mã lịch hẹn\n"
 		    "type ZZZZ2222\n"
@@ -220,7 +226,7 @@ main(void)
 	CHECK(number > 0);
 	/* Printed, into this test's own printer file (dd_init moves the demo's
 	 * printer paths into d.dir). */
-	CHECK(dd_count(trace, "printed=yes") == 2);
+	CHECK(dd_count(trace, "printed=yes") == 1 + appt_on);
 	/* The daemon holds that ticket, from this kiosk, elderly priority. */
 	CHECK(hn_req(&adm, "GET", "/api/v1/state", NULL, &o) == 200);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(o, "waiting")) {
@@ -234,7 +240,7 @@ main(void)
 	CHECK(found);
 	/* The booking checked in at this kiosk: its ticket, of the class
 	   "appointment". */
-	{
+	if (appt_on) {
 		cJSON *bk = NULL;
 		char path[128];
 

@@ -251,7 +251,9 @@ main(int argc, char **argv)
 	check(st == 200 && n >= 3 && cJSON_IsTrue(cJSON_GetObjectItem(a, "bookable")),
 	    "slots: %d days", n);
 	snprintf(day0, sizeof day0, "%s", sstr(d0, "day"));
-	snprintf(t0, sizeof t0, "%s", sstr(cJSON_GetArrayItem(cJSON_GetObjectItem(d0, "slots"), 0), "time"));
+	/* Today's second slot: it starts 5 to 10 minutes from now, so it has
+	   not begun when the test books it. */
+	snprintf(t0, sizeof t0, "%s", sstr(cJSON_GetArrayItem(cJSON_GetObjectItem(d0, "slots"), 1), "time"));
 	snprintf(dayl, sizeof dayl, "%s", sstr(dl, "day"));
 	/* The last day is a whole day: 288 slots, 00:00 first. */
 	check(cJSON_GetArraySize(cJSON_GetObjectItem(dl, "slots")) == 288,
@@ -450,7 +452,7 @@ main(int argc, char **argv)
 	check(left_of(&pub, dayl, tl2) == 2, "the place is free again");
 
 	/* Check-in: the first slot of today (within early_min = 240). */
-	if (strcmp(day0, dayl) != 0) {
+	if (strcmp(day0, dayl) != 0 && t0[0] != '\0') {
 		cJSON *tk;
 
 		st = book(&pub, day0, t0, "Phạm Thị Dung", "0961234567", &a);
@@ -478,7 +480,7 @@ main(int argc, char **argv)
 		    "check-in of another day's booking: 409 wrong_day");
 		cJSON_Delete(a);
 	} else
-		printf("skip check-in: no slot left today (the test ran after 23:55)\n");
+		printf("skip check-in: no slot left today (the test ran after 23:50)\n");
 
 	/* Remote tickets: 2 a day for the queue. */
 	{
@@ -522,7 +524,7 @@ main(int argc, char **argv)
 		st = hn_req(&mgr, "GET", path, NULL, &a);
 		tot = cJSON_GetObjectItem(a, "total");
 		/* 10:00 ×1 (one moved away and cancelled), 11:00 ×2, 12:00 ×1. */
-		check(st == 200 && hn_num(tot, "booked", -1) == (strcmp(day0, dayl) != 0 ? 4 : 3) && hn_num(tot, "cancelled", -1) == 1 &&
+		check(st == 200 && hn_num(tot, "booked", -1) == (strcmp(day0, dayl) != 0 && t0[0] != '\0' ? 4 : 3) && hn_num(tot, "cancelled", -1) == 1 &&
 		    hn_num(tot, "no_show", -1) == 0 && hn_num(tot, "checked_in", -1) == 0,
 		    "stats/bookings: booked %g, cancelled %g, no-show %g", hn_num(tot, "booked", -1),
 		    hn_num(tot, "cancelled", -1), hn_num(tot, "no_show", -1));

@@ -16,7 +16,9 @@
 //    and the day's cap said;
 //  - no horizontal scrolling;
 //  - at the staff console (1366x768), a visitor's code checked in issues
-//    an appointment ticket, said with its number; a wrong code is said.
+//    an appointment ticket, said with its number; a wrong code is said;
+//  - the manager's live view counts today's appointments (booked, come,
+//    no-shows).
 // Screenshots go to $B/web-shots/booking-*.png.
 'use strict';
 const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
@@ -128,6 +130,8 @@ async function main() {
   writeConfig();
   execFileSync(D, ['-c', CFG, '-d', DB, '--add-user', 'nv01', '--role', 'staff', '--counters', '1'],
     { input: 'matkhau-nv01\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  execFileSync(D, ['-c', CFG, '-d', DB, '--add-user', 'ql01', '--role', 'manager'],
+    { input: 'matkhau-ql01\n', stdio: ['pipe', 'ignore', 'inherit'] });
   base = 'http://127.0.0.1:' + await start();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -240,12 +244,14 @@ async function main() {
   check(true, 'the day\'s cap is said: ' + await text(page, '#msg'));
   await page.close();
 
-  // The staff console checks a visitor in (today's first slot: the first
-  // day listed is today, but after 23:55).
-  const today = slots.days[0];
+  // The staff console checks a visitor in (today: the first day listed is
+  // today, but after 23:50).
+  // The second slot listed: it starts 5 to 10 minutes from now, so it has
+  // not begun by the time it is booked.
+  const today = (await api('GET', '/api/v1/public/slots?procedure=' + proc)).body.days[0];
   const bk = await api('POST', '/api/v1/public/bookings', { procedure: proc, day: today.day,
-    time: today.slots[0].time, name: 'Phạm Thị Dung', phone: '0961234567' });
-  check(bk.status === 201, 'booked today ' + today.day + ' ' + today.slots[0].time);
+    time: today.slots[1].time, name: 'Phạm Thị Dung', phone: '0961234567' });
+  check(bk.status === 201, 'booked today ' + today.day + ' ' + today.slots[1].time);
   const desk = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
   const sp = await desk.newPage();
   await sp.goto(base + '/');
@@ -269,6 +275,18 @@ async function main() {
   await waitText(sp, '#appt-msg', 'đã được xác nhận và lấy số');
   check(true, 'console: the same code again is refused');
   await desk.close();
+
+  // The manager's live view: today's appointments (one booked, come).
+  const mctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+  const mp = await mctx.newPage();
+  await mp.goto(base + '/');
+  await mp.fill('#user', 'ql01');
+  await mp.fill('#password', 'matkhau-ql01');
+  await mp.click('#go');
+  await mp.waitForURL(base + '/manager');
+  await waitText(mp, '#c-bookings', 'Lịch hẹn hôm nay: đặt / đã đến / vắng');
+  check((await text(mp, '#c-bookings')).endsWith('1 / 1 / 0'), 'dashboard: ' + await text(mp, '#c-bookings'));
+  await mctx.close();
 }
 
 main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); })
