@@ -446,6 +446,7 @@ booking_create(core *c, const struct booking_request *rq, int64_t now,
 		return booking_fail(BOOKING_ESTORE, msg, len, "Không ghi được dữ "
 		    "liệu; lịch hẹn chưa được đặt.");
 	}
+	booking_refresh(c, now);
 	booking_phone_mask(phone, masked);
 	log_info("booking %s: %s %s %02d:%02d, phone %s", out->code, out->queue,
 	    out->day, out->slot_s / 3600, out->slot_s / 60 % 60, masked);
@@ -504,6 +505,7 @@ booking_cancel(core *c, const char *code, int64_t now,
 	out->updated_at = now;
 	if (store_booking_put(core_store(c), out) != 0)
 		return booking_fail(BOOKING_ESTORE, msg, len, "Không ghi được dữ liệu.");
+	booking_refresh(c, now);
 	log_info("booking %s: cancelled", out->code);
 	return 0;
 }
@@ -539,6 +541,7 @@ booking_move(core *c, const char *code, const char *day, int slot_s,
 	out->updated_at = now;
 	if (store_booking_put(core_store(c), out) != 0)
 		return booking_fail(BOOKING_ESTORE, msg, len, "Không ghi được dữ liệu.");
+	booking_refresh(c, now);
 	log_info("booking %s: moved to %s %02d:%02d", out->code, out->day,
 	    slot_s / 3600, slot_s / 60 % 60);
 	return 0;
@@ -619,6 +622,7 @@ booking_checkin(core *c, const char *code, int64_t now, int kiosk, int staff,
 		return booking_fail(BOOKING_ESTORE, msg, len, "Không ghi được dữ "
 		    "liệu; chưa cấp số.");
 	}
+	booking_refresh(c, now);
 	log_info("booking %s: checked in, ticket %lld%s", out->code,
 	    (long long)*ticket, *on_time ? "" : " (late: a normal ticket)");
 	return 0;
@@ -720,4 +724,41 @@ booking_stats(core *c, const char *from, const char *to, int64_t now,
 	if (store_booking_each(core_store(c), from, to, booking_count_one, &bc) < 0)
 		return -BOOKING_ESTORE;
 	return 0;
+}
+
+struct booking_up {
+	const struct config *cfg;
+	int *n;
+};
+
+static void
+booking_up_one(const char *queue, int n, void *arg)
+{
+	struct booking_up *u = arg;
+	int q = config_queue_index(u->cfg, queue);
+
+	if (q >= 0)
+		u->n[q] = n;
+}
+
+int
+booking_refresh(core *c, int64_t now)
+{
+	const struct config *cfg = core_config(c);
+	struct booking_up u;
+	char today[11];
+	int sod = booking_sod(now), q, rc;
+
+	u.cfg = cfg;
+	u.n = calloc((size_t)cfg->nqueues + 1, sizeof *u.n);
+	if (u.n == NULL)
+		return -BOOKING_ESTORE;
+	booking_today(now, 0, today);
+	rc = store_booking_upcoming(core_store(c), today, sod - cfg->booking.late_min * 60,
+	    sod + 3600, booking_up_one, &u);
+	if (rc >= 0)
+		for (q = 0; q < cfg->nqueues; q++)
+			engine_set_booked(core_engine(c), q, u.n[q]);
+	free(u.n);
+	return rc < 0 ? -BOOKING_ESTORE : 0;
 }

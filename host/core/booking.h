@@ -124,6 +124,15 @@ int booking_remote(core *c, int queue, int procedure, int64_t now,
     int64_t *ticket, char *msg, size_t len);
 
 /*
+ * Tell the engine how many appointments each queue expects in the coming
+ * hour (booked, not checked in, slot from late_min ago to an hour ahead),
+ * for the walk-ins' estimates (engine_set_booked).  The booking calls here
+ * do it themselves; the daemon calls it at the start and every minute, as
+ * slots come into the hour.  0, or -BOOKING_ESTORE.
+ */
+int booking_refresh(core *c, int64_t now);
+
+/*
  * What became of the bookings of days from..to (YYYY-MM-DD) at now, per
  * queue (index; a queue no longer configured is left out): booked ahead
  * (all but cancelled), checked in, cancelled, and no-shows: still booked

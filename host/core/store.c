@@ -194,7 +194,7 @@ enum {
 	S_META_GET, S_META_SET,
 	S_BUS_MARK, S_BUS_KEYS,
 	S_BOOKING_PUT, S_BOOKING_GET, S_BOOKING_TAKEN, S_BOOKING_PHONE,
-	S_BOOKING_SLOTS, S_ONLINE_COUNT, S_BOOKING_EACH,
+	S_BOOKING_SLOTS, S_ONLINE_COUNT, S_BOOKING_EACH, S_BOOKING_UPCOMING,
 	S_COUNT
 };
 
@@ -319,6 +319,8 @@ static const char *const store_sql[S_COUNT] = {
 	    " GROUP BY slot_s ORDER BY slot_s",
 	[S_ONLINE_COUNT] = "SELECT count(*) FROM tickets WHERE day = ?1"
 	    " AND queue = ?2 AND channel = 'online'",
+	[S_BOOKING_UPCOMING] = "SELECT queue, count(*) FROM bookings WHERE day = ?1"
+	    " AND state = 'booked' AND slot_s >= ?2 AND slot_s < ?3 GROUP BY queue",
 	[S_BOOKING_EACH] = "SELECT day, queue, slot_s, state FROM bookings"
 	    " WHERE day >= ?1 AND day <= ?2 ORDER BY day, queue, slot_s",
 };
@@ -2344,6 +2346,31 @@ store_booking_each(store *s, const char *from, const char *to,
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, "reading bookings");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
+}
+
+int
+store_booking_upcoming(store *s, const char *day, int from_s, int to_s,
+    void (*fn)(const char *queue, int n, void *arg), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_UPCOMING];
+	int rc, n = 0;
+
+	bind_text(st, 1, day);
+	sqlite3_bind_int(st, 2, from_s);
+	sqlite3_bind_int(st, 3, to_s);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *q = (const char *)sqlite3_column_text(st, 0);
+
+		fn(q != NULL ? q : "", sqlite3_column_int(st, 1), arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading the coming bookings");
 		store_reset(st);
 		return -1;
 	}

@@ -227,6 +227,10 @@ int store_booking_phone_taken(store *s, const char *phone, const char *day,
 int store_booking_slots(store *s, const char *queue, const char *day,
     void (*fn)(int slot_s, int n, void *arg), void *arg);
 int store_online_count(store *s, const char *queue, const char *day);
+/* The live bookings (booked, not checked in) of day per queue with a slot
+ * starting in [from_s, to_s): fn(queue, n) each; how many queues, or -1. */
+int store_booking_upcoming(store *s, const char *day, int from_s, int to_s,
+    void (*fn)(const char *queue, int n, void *arg), void *arg);
 /* Every booking of days from..to (YYYY-MM-DD, inclusive), in day order:
  * fn(day, queue, slot_s, state) each; how many, or -1. */
 int store_booking_each(store *s, const char *from, const char *to,

@@ -503,6 +503,54 @@ test_remote(void **state)
 	close_core(c, st);
 }
 
+/* Booked appointments of the coming hour lengthen a walk-in's estimate:
+ * they come as priority tickets that the interleave puts before it. */
+static void
+test_estimate(void **state)
+{
+	store *st;
+	core *c = open_core(&st);
+	struct engine_cmd cmd;
+	struct engine_result res;
+	struct store_booking b;
+	char msg[512];
+	int i, ahead, before, after, again, mm;
+
+	(void)state;
+	cmd = engine_cmd_make(ENGINE_COUNTER_OPEN);
+	cmd.now = at(2, 8, 0);
+	cmd.counter = 0;
+	assert_int_equal(core_exec(c, &cmd, &res), 0);
+	for (i = 0; i < 12; i++) {
+		cmd = engine_cmd_make(ENGINE_ISSUE);
+		cmd.now = at(2, 8, 0);
+		cmd.queue = 0;
+		cmd.channel = ENGINE_CH_KIOSK;
+		assert_int_equal(core_exec(c, &cmd, &res), 0);
+	}
+	core_flush(c);
+	assert_int_equal(booking_refresh(c, at(2, 8, 0)), 0);
+	assert_int_equal(engine_queue_estimate(core_engine(c), 0, 0, &ahead, &before), 0);
+	/* Six appointments at 08:30, 09:00 and 09:30 (two of them within the
+	   coming hour at 08:00). */
+	for (i = 0, mm = 30; i < 6; i++) {
+		char phone[16];
+
+		snprintf(phone, sizeof phone, "09%08d", 10000000 + i);
+		assert_int_equal(book(c, "2026-12-02", mm / 60 + 8, mm % 60, "Người Thử", phone,
+		    at(2, 8, 0), &b, msg, sizeof msg), 0);
+		if (i % 2 == 1)
+			mm += 30;
+	}
+	assert_int_equal(engine_queue_estimate(core_engine(c), 0, 0, &ahead, &after), 0);
+	assert_true(after > before);
+	/* An hour later than that they are out of the window: as before. */
+	assert_int_equal(booking_refresh(c, at(2, 12, 0)), 0);
+	assert_int_equal(engine_queue_estimate(core_engine(c), 0, 0, &ahead, &again), 0);
+	assert_int_equal(again, before);
+	close_core(c, st);
+}
+
 static int
 setup(void **state)
 {
@@ -541,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_book),
 		cmocka_unit_test(test_checkin),
 		cmocka_unit_test(test_remote),
+		cmocka_unit_test(test_estimate),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
