@@ -39,7 +39,7 @@
 #include "common/xmalloc.h"
 
 static const char *const screen_name[] = { "home", "fields", "procedures", "search",
-	"procedure", "priority", "ticket", "error" };
+	"procedure", "priority", "ticket", "error", "code" };
 
 static void ktrace(struct kiosk *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -320,6 +320,7 @@ kiosk_answer(struct kiosk *k, struct kreq_answer *a)
 		if (k->search_again && k->screen == S_SEARCH)
 			kiosk_search(k);
 		break;
+	case T_CHECKIN:
 	case T_TICKET:
 		if (st != 201 || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(ans, "ticket"))) {
 			kiosk_fail(k, st, ans);
@@ -349,6 +350,45 @@ kiosk_go(struct kiosk *k, enum screen s)
 	if (s != k->screen)
 		ktrace(k, "screen %s", screen_name[s]);
 	k->screen = s;
+}
+
+/* Check in the booking of the code typed: the daemon issues (and prints)
+ * the ticket, answered as a ticket is. */
+static void
+kiosk_checkin(struct kiosk *k)
+{
+	cJSON *req = cJSON_CreateObject();
+	char path[128], enc[64], *body;
+
+	if (k->code[0] == '\0')
+		return;
+	kiosk_urlenc(k->code, enc, sizeof enc);
+	snprintf(path, sizeof path, "/api/v1/bookings/%s/checkin", enc);
+	if (k->kiosk_id != NULL)
+		cJSON_AddStringToObject(req, "kiosk", k->kiosk_id);
+	body = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	ksend(k, T_CHECKIN, "POST", path, body, 8000);
+	free(body);
+}
+
+/* One character of a booking code (any case, or '\b'). */
+static void
+kiosk_code_key(struct kiosk *k, int ch)
+{
+	size_t n = strlen(k->code);
+
+	if (ch == '\b') {
+		if (n > 0)
+			k->code[n - 1] = '\0';
+		return;
+	}
+	if (ch >= 'a' && ch <= 'z')
+		ch -= 'a' - 'A';
+	if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) || n + 1 >= 13)
+		return;
+	k->code[n] = (char)ch;
+	k->code[n + 1] = '\0';
 }
 
 static void
@@ -429,6 +469,17 @@ kiosk_act(struct kiosk *k, const struct button *b)
 		k->offline = 0;                /* try at once, not at the next ping */
 		kiosk_go(k, k->back_to);
 		break;
+	case A_APPT:
+		k->want = T_NONE;
+		k->code[0] = '\0';
+		kiosk_go(k, S_CODE);
+		break;
+	case A_CODE_KEY:
+		kiosk_code_key(k, b->arg);
+		break;
+	case A_CHECKIN:
+		kiosk_checkin(k);
+		break;
 	}
 	if (k->screen != before && (k->screen == S_ERROR || k->screen == S_TICKET))
 		ktrace(k, "screen %s", screen_name[k->screen]);
@@ -441,6 +492,14 @@ static void
 kiosk_typed(struct kiosk *k, const char *text)
 {
 	k->last_input_ms = netclient_now_ms();
+	if (k->screen == S_CODE) {
+		/* The code typed, or a barcode reader's (it types like a
+		 * keyboard and ends with Enter). */
+		ktrace(k, "typed \"%s\"", text);
+		for (; *text != '\0'; text++)
+			kiosk_code_key(k, (unsigned char)*text);
+		return;
+	}
 	if (k->screen == S_TICKET || k->screen == S_ERROR || k->screen == S_PROC)
 		return;
 	if (k->screen != S_SEARCH) {
@@ -462,10 +521,21 @@ kiosk_keydown(struct kiosk *k, SDL_Keycode key)
 {
 	struct button b;
 
+	memset(&b, 0, sizeof b);
+	if (k->screen == S_CODE && (key == SDLK_BACKSPACE || key == SDLK_RETURN ||
+	    key == SDLK_KP_ENTER)) {
+		k->last_input_ms = netclient_now_ms();
+		b.act = key == SDLK_BACKSPACE ? A_CODE_KEY : A_CHECKIN;
+		b.arg = '\b';
+		ktrace(k, "key %s", key == SDLK_BACKSPACE ? "backspace" : "enter");
+		if (b.act == A_CHECKIN && k->want != T_NONE)
+			return;
+		kiosk_act(k, &b);
+		return;
+	}
 	if (k->screen != S_SEARCH)
 		return;
 	k->last_input_ms = netclient_now_ms();
-	memset(&b, 0, sizeof b);
 	if (key == SDLK_BACKSPACE) {
 		b.act = A_KEY;
 		b.arg = '\b';
@@ -492,7 +562,8 @@ kiosk_tap(struct kiosk *k, int x, int y)
 			struct button b = k->buttons[i];
 
 			/* While an answer is awaited, only what needs no answer. */
-			if (k->want != T_NONE && (b.act == A_DEPT || b.act == A_TAKE)) {
+			if (k->want != T_NONE && (b.act == A_DEPT || b.act == A_TAKE ||
+			    b.act == A_CHECKIN)) {
 				ktrace(k, "tap \"%s\" ignored (busy)", b.label);
 				return;
 			}

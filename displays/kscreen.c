@@ -256,7 +256,7 @@ kiosk_draw_home(struct kiosk *k)
 	kiosk_chrome(k, k->title ? k->title : L(k, "Lấy số thứ tự – Chọn lĩnh vực cần giải quyết",
 	    "Take a number – choose a department"), 0);
 	n = cJSON_GetArraySize(arr);
-	kiosk_grid(k, R(u, hh + u, k->w - 2 * u, k->h - 2 * hh - 2 * u), n, k->w > k->h ? 3 : 2,
+	kiosk_grid(k, R(u, hh + u, k->w - 2 * u, k->h - 3 * hh - 2 * u), n, k->w > k->h ? 3 : 2,
 	    dept_label, A_DEPT);
 	/* Bottom row: search, priority (the longest label: "Ưu tiên: Người có
 	 * công với cách mạng"), language; one text size for the three. */
@@ -264,6 +264,10 @@ kiosk_draw_home(struct kiosk *k)
 	sw = avail * 28 / 100;
 	pw = avail * 50 / 100;
 	lw = avail - sw - pw;
+	/* A booked visitor types (or scans) the booking code. */
+	kbutton(k, R(u, k->h - 2 * hh + u / 2, k->w - 2 * u, hh - u), L(k,
+	    "Có lịch hẹn – nhập mã lịch hẹn", "I have an appointment – enter my code"), A_APPT,
+	    0, K_NUM, K_WHITE, hh * 35 / 100, K_ACTION);
 	kbutton(k, R(u, k->h - hh + u / 2, sw, hh - u), L(k, "Tìm thủ tục", "Search"),
 	    A_SEARCH, 0, K_GO, K_WHITE, hh * 35 / 100, K_NAV);
 	if (k->allow_priority && k->nprio > 0) {
@@ -366,6 +370,44 @@ kiosk_draw_search(struct kiosk *k)
 	    ' ', K_BTN, K_TEXT, kh * 35 / 100, K_KEY_WIDE);
 	kbutton(k, R(k->w / 4 + k->w / 3 + u, y + 4 * kh + 2, k->w / 4, kh - 4), L(k, "Xoá", "Delete"),
 	    A_KEY, '\b', K_BTN, K_TEXT, kh * 35 / 100, K_KEY_WIDE);
+}
+
+/* The keys of a booking code: digits 2-9 and the letters but I, L, O. */
+static const char *const code_rows[4] = { "23456789", "ABCDEFGHJK", "MNPQRSTUVW", "XYZ" };
+
+static void
+kiosk_draw_code(struct kiosk *k)
+{
+	int hh = k->h / 10, u = k->h / 40, y = hh + u, kh = k->h / 12, r, i;
+	char box[32], key[4];
+
+	kiosk_chrome(k, L(k, "Có lịch hẹn – nhập mã lịch hẹn", "Appointment – enter your code"), 1);
+	snprintf(box, sizeof box, "%s_", k->code);
+	draw_fill(k->d, R(u, y, k->w - 2 * u, hh), K_BTN);
+	draw_frame(k->d, R(u, y, k->w - 2 * u, hh), 3, K_NUM);
+	ktext(k, box, R(2 * u, y, k->w - 4 * u, hh), hh * 60 / 100, 1, K_TEXT, DRAW_CENTRE);
+	y += hh + u;
+	ktext_lines(k, L(k, "Mã gồm 8 chữ và số trên giấy hẹn hoặc trang đặt lịch. "
+	    "Có thể đưa mã QR vào máy quét.", "The 8 letters and digits of your booking. "
+	    "You may also scan its QR code."), R(u, y, k->w - 2 * u, 2 * hh / 2), hh * 28 / 100,
+	    0, K_DIM, 2);
+	y = k->h - 2 * hh - 4 * kh;
+	for (r = 0; r < 4; r++) {
+		int n = (int)strlen(code_rows[r]), kw = (k->w - 2 * u) / 11;
+		int x0 = (k->w - (r == 3 ? 6 : n) * kw) / 2;
+
+		for (i = 0; i < n; i++) {
+			key[0] = code_rows[r][i];
+			key[1] = '\0';
+			kbutton(k, R(x0 + i * kw + 2, y + r * kh + 2, kw - 4, kh - 4), key, A_CODE_KEY,
+			    code_rows[r][i], K_BTN, K_TEXT, kh * 45 / 100, K_KEY);
+		}
+	}
+	kbutton(k, R((k->w - 6 * ((k->w - 2 * u) / 11)) / 2 + 3 * ((k->w - 2 * u) / 11) + 2,
+	    y + 3 * kh + 2, 3 * ((k->w - 2 * u) / 11) - 4, kh - 4), L(k, "Xoá", "Delete"),
+	    A_CODE_KEY, '\b', K_BTN, K_TEXT, kh * 35 / 100, K_KEY_WIDE);
+	kbutton(k, R(k->w / 4, k->h - 2 * hh + u, k->w / 2, hh * 85 / 100), L(k, "Xác nhận",
+	    "Confirm"), A_CHECKIN, 0, K_GO, K_WHITE, hh * 38 / 100, K_ACTION);
 }
 
 static void
@@ -551,6 +593,7 @@ kscreen_render(struct kiosk *k)
 	case S_PRIORITY: kiosk_draw_priority(k); break;
 	case S_TICKET: kiosk_draw_ticket(k); break;
 	case S_ERROR: kiosk_draw_error(k); break;
+	case S_CODE: kiosk_draw_code(k); break;
 	}
 	kbutton_flush(k);
 	/* A request taking its time, or the daemon away: say so, in the header. */

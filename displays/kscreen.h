@@ -18,13 +18,15 @@
 #include "displays/draw.h"
 #include "displays/kreq.h"
 
-enum screen { S_HOME, S_FIELDS, S_PROCS, S_SEARCH, S_PROC, S_PRIORITY, S_TICKET, S_ERROR };
+enum screen { S_HOME, S_FIELDS, S_PROCS, S_SEARCH, S_PROC, S_PRIORITY, S_TICKET, S_ERROR,
+	S_CODE };
 
 enum action { A_NONE, A_DEPT, A_FIELD, A_PROC, A_BACK, A_HOME, A_SEARCH, A_KEY,
-	A_PRIORITY, A_PRIO_SET, A_TAKE, A_PAGE, A_LANG, A_RETRY };
+	A_PRIORITY, A_PRIO_SET, A_TAKE, A_PAGE, A_LANG, A_RETRY,
+	A_APPT, A_CODE_KEY, A_CHECKIN };
 
 /* What an answer of the request worker is for. */
-enum tag { T_NONE, T_DEPTS, T_PROCS, T_SEARCH, T_TICKET, T_TICKET_STATE, T_PING };
+enum tag { T_NONE, T_DEPTS, T_PROCS, T_SEARCH, T_TICKET, T_TICKET_STATE, T_PING, T_CHECKIN };
 
 /* Kinds of button: one text size for all buttons of a kind on a screen. */
 enum kind { K_GRID, K_LIST, K_NAV, K_KEY, K_KEY_WIDE, K_PAGER, K_ACTION, K_KINDS };
@@ -60,6 +62,7 @@ struct kiosk {
 	char counters[128];         /* counters serving the ticket's department */
 	int dept, field, page, prio;
 	char query[64];
+	char code[16];              /* the booking code typed (S_CODE) */
 	char error[256];
 	int64_t last_input_ms;
 	int want;                   /* tag of the answer awaited, T_NONE = none */

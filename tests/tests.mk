@@ -10,6 +10,7 @@ HOST_HARNESS := $(B)/tests/integration/host/harness.o
 TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
+	$(B)/tests/integration/host/booking_test \
 	$(B)/tests/integration/host/ops \
 	$(B)/tests/integration/host/flood \
 	$(B)/tests/integration/host/audit_test \
@@ -25,6 +26,12 @@ $(B)/tests/integration/host/api_test: $(B)/tests/integration/host/api_test.o $(H
 
 $(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/integration/host/booking_test: $(B)/tests/integration/host/booking_test.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Bookings per second the API takes durably (booking_test --bench).
+BENCHES += tests/bench/host/bench_booking.sh
 
 $(B)/tests/integration/host/ops: $(B)/tests/integration/host/ops.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

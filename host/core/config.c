@@ -55,7 +55,8 @@
 
 enum config_kind {
 	K_CENTRE, K_DAEMON, K_POLICY, K_SMS, K_DEPARTMENT, K_QUEUE, K_COUNTER,
-	K_PRIORITY, K_KIOSK, K_PRINTER, K_LINE, K_BOARD, K_EXPORT, K_NKINDS
+	K_PRIORITY, K_KIOSK, K_PRINTER, K_LINE, K_BOARD, K_EXPORT, K_BOOKING,
+	K_NKINDS
 };
 
 enum config_type {
@@ -83,6 +84,7 @@ struct config_keydef {
 #define RK(f) offsetof(struct config_printer, f)
 #define LK(f) offsetof(struct config_line, f)
 #define BK(f) offsetof(struct config_board, f)
+#define GK(f) offsetof(struct config_booking, f)
 
 static const struct config_keydef config_keys_centre[] = {
 	{ "name", T_TEXT, CK(centre_name), 0, 0, 1, 0, NULL },
@@ -142,6 +144,8 @@ static const struct config_keydef config_keys_queue[] = {
 	{ "service_time", T_INT, QK(service_min), 1, 480, 0, 0, NULL },
 	{ "transfer_keeps_place", T_BOOL, QK(transfer_keeps_place), 0, 1, 0, 0, NULL },
 	{ "sms_near_ahead", T_INT, QK(sms_near_ahead), 0, 50, 0, 0, NULL },
+	{ "booking_capacity", T_INT, QK(booking_capacity), 0, 1000, 0, 0, NULL },
+	{ "remote_cap", T_INT, QK(remote_cap), 0, 9999, 0, 0, NULL },
 };
 static const struct config_keydef config_keys_counter[] = {
 	{ "name", T_TEXT, NK(name), 0, 0, 0, 0, NULL },
@@ -177,6 +181,18 @@ static const struct config_keydef config_keys_board[] = {
 	{ "area", T_TEXT, BK(area), 0, 0, 0, 0, NULL },
 };
 
+static const struct config_keydef config_keys_booking[] = {
+	{ "slot_min", T_INT, GK(slot_min), 5, 240, 0, 0, NULL },
+	{ "capacity", T_INT, GK(capacity), 0, 1000, 0, 0, NULL },
+	{ "hours", T_SPECIAL, 0, 0, 0, 0, 0, NULL },
+	{ "closed_days", T_SPECIAL, 0, 0, 0, 0, 0, NULL },
+	{ "holidays", T_SPECIAL, 0, 0, 0, 0, 0, NULL },
+	{ "horizon_days", T_INT, GK(horizon_days), 1, 365, 0, 0, NULL },
+	{ "early_min", T_INT, GK(early_min), 0, 240, 0, 0, NULL },
+	{ "late_min", T_INT, GK(late_min), 0, 240, 0, 0, NULL },
+	{ "remote_cap", T_INT, GK(remote_cap), 0, 9999, 0, 0, NULL },
+};
+
 struct config_kinddef {
 	const char *name;
 	int has_id;
@@ -200,6 +216,7 @@ static const struct config_kinddef config_kinds[K_NKINDS] = {
 	[K_LINE] = { "line", 1, CONFIG_MAX_LINES, KEYS(config_keys_line) },
 	[K_BOARD] = { "board", 1, CONFIG_MAX_BOARDS, KEYS(config_keys_board) },
 	[K_EXPORT] = { "export", 0, 1, KEYS(config_keys_export) },
+	[K_BOOKING] = { "booking", 0, 1, KEYS(config_keys_booking) },
 };
 
 /* What the parser knows about one section: where it and its keys are. */
@@ -371,6 +388,8 @@ config_obj_base(struct config *cfg, int k, int idx)
 		return &cfg->lines[idx];
 	case K_BOARD:
 		return &cfg->boards[idx];
+	case K_BOOKING:
+		return &cfg->booking;
 	default:
 		return NULL;
 	}
@@ -508,6 +527,8 @@ config_section_begin(struct config_pstate *st, const char *s, size_t n)
 			cfg->queues[idx].service_min = 10;
 			cfg->queues[idx].transfer_keeps_place = -1;
 			cfg->queues[idx].sms_near_ahead = -1;
+			cfg->queues[idx].booking_capacity = -1;
+			cfg->queues[idx].remote_cap = -1;
 			cfg->nqueues++;
 			break;
 		case K_COUNTER:
@@ -642,9 +663,9 @@ config_parse_hm(const char **s, int *out)
 	return 0;
 }
 
-/* Parse open_hours "HH:MM-HH:MM, ..." into pol; 0, or -1 (pol unchanged). */
+/* Parse "HH:MM-HH:MM, ..." into *nout, fromo[], too[]; 0, or -1 (unchanged). */
 static int
-config_parse_hours(const char *value, struct config_policy *pol)
+config_parse_sessions(const char *value, int *nout, int *fromo, int *too)
 {
 	int from[CONFIG_MAX_OPEN_HOURS], to[CONFIG_MAX_OPEN_HOURS], n = 0, i;
 	const char *p = value;
@@ -661,11 +682,104 @@ config_parse_hours(const char *value, struct config_policy *pol)
 		if (*p++ != ',')
 			return -1;
 	}
-	pol->nopen_hours = n;
+	*nout = n;
 	for (i = 0; i < n; i++) {
-		pol->open_from_s[i] = from[i];
-		pol->open_to_s[i] = to[i];
+		fromo[i] = from[i];
+		too[i] = to[i];
 	}
+	return 0;
+}
+
+/* Parse open_hours "HH:MM-HH:MM, ..." into pol; 0, or -1 (pol unchanged). */
+static int
+config_parse_hours(const char *value, struct config_policy *pol)
+{
+	return config_parse_sessions(value, &pol->nopen_hours, pol->open_from_s,
+	    pol->open_to_s);
+}
+
+/* Parse closed_days "sat, sun" (mon tue wed thu fri sat sun, or "none")
+ * into a bit mask; 0, or -1. */
+static int
+config_parse_wdays(const char *value, unsigned *out)
+{
+	static const char *const names[7] = { "sun", "mon", "tue", "wed", "thu",
+	    "fri", "sat" };
+	const char *p = value;
+	unsigned m = 0;
+	int d;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (strcmp(p, "none") == 0) {
+		*out = 0;
+		return 0;
+	}
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		for (d = 0; d < 7; d++)
+			if (strncmp(p, names[d], 3) == 0)
+				break;
+		if (d == 7)
+			return -1;
+		m |= 1u << d;
+		p += 3;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	*out = m;
+	return 0;
+}
+
+/* A real date "YYYY-MM-DD" at p (10 bytes) as YYYYMMDD, or -1. */
+int
+config_parse_date(const char *p)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? p[i] != '-' : !isdigit((unsigned char)p[i]))
+			return -1;
+	y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+	m = (p[5] - '0') * 10 + (p[6] - '0');
+	d = (p[8] - '0') * 10 + (p[9] - '0');
+	if (y < 2000 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return -1;
+	return y * 10000 + m * 100 + d;
+}
+
+/* Parse holidays "2026-01-01, 2026-04-30, ..." into b; 0, or -1. */
+static int
+config_parse_holidays(const char *value, struct config_booking *b)
+{
+	int v[CONFIG_MAX_HOLIDAYS], n = 0;
+	const char *p = value;
+
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (n == CONFIG_MAX_HOLIDAYS || strlen(p) < 10 ||
+		    (v[n] = config_parse_date(p)) < 0)
+			return -1;
+		n++;
+		p += 10;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	b->nholidays = n;
+	memcpy(b->holidays, v, (size_t)n * sizeof v[0]);
 	return 0;
 }
 
@@ -724,6 +838,23 @@ config_special(struct config_pstate *st, const char *key, const char *value)
 			    "'HH:MM-HH:MM' separated by commas, each ending after "
 			    "it starts and after the one before, got '%s'",
 			    CONFIG_MAX_OPEN_HOURS, value);
+	} else if (k == K_BOOKING && strcmp(key, "hours") == 0) {
+		if (config_parse_sessions(value, &cfg->booking.nhours,
+		    cfg->booking.from_s, cfg->booking.to_s) != 0)
+			config_perr(st, st->lineno, "hours must be up to %d "
+			    "'HH:MM-HH:MM' separated by commas, each ending after "
+			    "it starts and after the one before, got '%s'",
+			    CONFIG_MAX_OPEN_HOURS, value);
+	} else if (k == K_BOOKING && strcmp(key, "closed_days") == 0) {
+		if (config_parse_wdays(value, &cfg->booking.closed_wdays) != 0)
+			config_perr(st, st->lineno, "closed_days must be 'none' or "
+			    "days among mon tue wed thu fri sat sun separated by "
+			    "commas, got '%s'", value);
+	} else if (k == K_BOOKING && strcmp(key, "holidays") == 0) {
+		if (config_parse_holidays(value, &cfg->booking) != 0)
+			config_perr(st, st->lineno, "holidays must be up to %d "
+			    "dates YYYY-MM-DD separated by commas, got '%s'",
+			    CONFIG_MAX_HOLIDAYS, value);
 	} else if (k == K_BOARD && strcmp(key, "counter") == 0) {
 		if (config_parse_int(value, 1, 99, &st->board_counter[i]) != 0)
 			config_perr(st, st->lineno, "counter must be a counter "
@@ -1090,6 +1221,56 @@ config_validate_listen(struct config_pstate *st)
 	return 0;
 }
 
+/*
+ * [booking] as a whole: its hours default to [policy] open_hours; a queue
+ * that books or takes remote tickets needs hours; queue keys left out take
+ * the section's values.
+ */
+static int
+config_validate_booking(struct config_pstate *st)
+{
+	struct config *cfg = st->cfg;
+	struct config_booking *b = &cfg->booking;
+	int line = st->nobj[K_BOOKING] > 0 ? st->obj[K_BOOKING][0].line : 0;
+	int i, used = 0;
+
+	if (b->nhours == 0) {
+		b->nhours = cfg->policy.nopen_hours;
+		memcpy(b->from_s, cfg->policy.open_from_s, sizeof b->from_s);
+		memcpy(b->to_s, cfg->policy.open_to_s, sizeof b->to_s);
+	}
+	for (i = 0; i < cfg->nqueues; i++) {
+		struct config_queue *q = &cfg->queues[i];
+
+		if (q->booking_capacity < 0)
+			q->booking_capacity = b->capacity;
+		if (q->remote_cap < 0)
+			q->remote_cap = b->remote_cap;
+		if ((q->booking_capacity > 0 || q->remote_cap > 0) && used == 0)
+			used = st->obj[K_QUEUE][i].line;
+	}
+	if (used > 0 && b->nhours == 0) {
+		config_perr(st, line > 0 ? line : used, "booking: appointments or "
+		    "remote tickets need opening hours ([booking] hours or "
+		    "[policy] open_hours)");
+		return -1;
+	}
+	for (i = 0; i < b->nhours; i++)
+		if (b->to_s[i] - b->from_s[i] < b->slot_min * 60) {
+			int l = config_key_line(st, K_BOOKING, 0, "slot_min");
+
+			if (l == line)
+				l = config_key_line(st, K_BOOKING, 0, "hours");
+			if (l == 0)
+				l = config_key_line(st, K_POLICY, 0, "open_hours");
+			config_perr(st, l > 0 ? l : 1, "booking: session %d is "
+			    "shorter than one slot of %d minutes", i + 1,
+			    b->slot_min);
+			return -1;
+		}
+	return 0;
+}
+
 /* Validate the parsed INI as a whole; resolve references; set defaults. */
 static int
 config_validate(struct config_pstate *st)
@@ -1172,6 +1353,9 @@ config_validate(struct config_pstate *st)
 			return -1;
 		}
 	}
+
+	if (config_validate_booking(st) != 0)
+		return -1;
 
 	for (i = 0; i < cfg->ncounters; i++) {
 		struct config_counter *c = &cfg->counters[i];
@@ -1358,6 +1542,11 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->sms.max_age_min = 120;
 	cfg->sms.retry_max_s = 300;
 	cfg->sms.timeout_s = 10;
+	cfg->booking.slot_min = 30;
+	cfg->booking.closed_wdays = 1u << 0;       /* Sunday */
+	cfg->booking.horizon_days = 14;
+	cfg->booking.early_min = 15;
+	cfg->booking.late_min = 15;
 	cfg->priority[0].code = xstrdup("normal");
 	cfg->priority[0].name = xstrdup("Thông thường");
 
@@ -2273,8 +2462,24 @@ config_nobjs(const struct config *cfg, int k)
 	case K_PRINTER: return cfg->nprinters;
 	case K_LINE: return cfg->nlines;
 	case K_BOARD: return cfg->nboards;
+	case K_SMS: return cfg->sms.url != NULL ? 1 : 0;
+	case K_EXPORT: return cfg->export_conninfo_file != NULL ? 1 : 0;
+	case K_BOOKING: return 1;
 	default: return 0;
 	}
+}
+
+/* Sessions "07:30-11:30, 13:30-17:00" into b. */
+static void
+config_write_sessions(struct config_buf *b, int n, const int *from_s,
+    const int *to_s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		config_bprintf(b, "%s%02d:%02d-%02d:%02d", i > 0 ? ", " : "",
+		    from_s[i] / 3600, from_s[i] / 60 % 60, to_s[i] / 3600,
+		    to_s[i] / 60 % 60);
 }
 
 /* Value of a T_SPECIAL key as the INI writes it into b; 0 when absent. */
@@ -2298,6 +2503,35 @@ config_special_value(const struct config *cfg, int k, int idx, const char *key,
 			config_bprintf(b, "%s%s%s", i > 0 ? ", " : "",
 			    cfg->queues[c->serves[i].queue].code,
 			    c->serves[i].level == CONFIG_BACKUP ? ":backup" : "");
+	} else if (k == K_POLICY && strcmp(key, "open_hours") == 0) {
+		if (cfg->policy.nopen_hours == 0)
+			return 0;
+		config_write_sessions(b, cfg->policy.nopen_hours,
+		    cfg->policy.open_from_s, cfg->policy.open_to_s);
+	} else if (k == K_BOOKING && strcmp(key, "hours") == 0) {
+		if (cfg->booking.nhours == 0)
+			return 0;
+		config_write_sessions(b, cfg->booking.nhours, cfg->booking.from_s,
+		    cfg->booking.to_s);
+	} else if (k == K_BOOKING && strcmp(key, "closed_days") == 0) {
+		static const char *const wd[] = { "sun", "mon", "tue", "wed", "thu",
+		    "fri", "sat" };
+		int n = 0;
+
+		for (i = 1; i <= 7; i++)      /* mon..sun */
+			if (cfg->booking.closed_wdays & (1u << (i % 7)))
+				config_bprintf(b, "%s%s", n++ ? ", " : "", wd[i % 7]);
+		if (n == 0)
+			config_bprintf(b, "none");
+	} else if (k == K_BOOKING && strcmp(key, "holidays") == 0) {
+		if (cfg->booking.nholidays == 0)
+			return 0;
+		for (i = 0; i < cfg->booking.nholidays; i++) {
+			int d = cfg->booking.holidays[i];
+
+			config_bprintf(b, "%s%04d-%02d-%02d", i > 0 ? ", " : "",
+			    d / 10000, d / 100 % 100, d % 100);
+		}
 	} else if (k == K_LINE && strcmp(key, "parity") == 0)
 		config_bprintf(b, "%c", cfg->lines[idx].parity);
 	else if (k == K_BOARD && strcmp(key, "counter") == 0) {

@@ -30,6 +30,7 @@
 #define CONFIG_MAX_PRINTERS 32
 #define CONFIG_MAX_LINES 8         /* RS-485 lines */
 #define CONFIG_MAX_BOARDS 247      /* boards over all lines */
+#define CONFIG_MAX_HOLIDAYS 64     /* [booking] holidays */
 
 enum config_level {
 	CONFIG_PRIMARY = 0,
@@ -53,6 +54,10 @@ struct config_queue {
 	                            its original arrival order (1) or goes to the
 	                            back (0); -1 = policy default */
 	int sms_near_ahead;      /* SMS when this many are ahead; -1 = [sms] */
+	int booking_capacity;    /* appointments per slot (0: not bookable);
+	                            -1 in the parse = [booking] capacity */
+	int remote_cap;          /* remote (online) tickets a day (0: none);
+	                            -1 in the parse = [booking] remote_cap */
 };
 
 struct config_serve {
@@ -105,6 +110,22 @@ struct config_policy {
 	int pause_expected_min;      /* the estimate expects a paused counter
 	                                back this long after it paused (0: a
 	                                paused counter takes no part) */
+};
+
+/* [booking]: appointments and remote tickets (host/core/booking.h). */
+struct config_booking {
+	int slot_min;                /* length of a slot, minutes */
+	int capacity;                /* default appointments per slot (0: none) */
+	int nhours;                  /* sessions a day in which slots lie; */
+	int from_s[CONFIG_MAX_OPEN_HOURS];  /* 0 = [policy] open_hours, else */
+	int to_s[CONFIG_MAX_OPEN_HOURS];    /* 07:30-11:30, 13:30-17:00 */
+	unsigned closed_wdays;       /* bit d (0 = Sunday .. 6 = Saturday) */
+	int nholidays;               /* closed dates, as YYYYMMDD */
+	int holidays[CONFIG_MAX_HOLIDAYS];
+	int horizon_days;            /* bookable up to this many days ahead */
+	int early_min;               /* check-in accepted this early, */
+	int late_min;                /* and this late (then: a normal ticket) */
+	int remote_cap;              /* default remote tickets a queue a day */
 };
 
 struct config_kiosk {
@@ -196,6 +217,7 @@ struct config {
 	int export_line;             /* line of [export], 0 = none */
 
 	struct config_policy policy;
+	struct config_booking booking;
 
 	/* [sms]: notifications through Kannel (host/docs/notify.md) */
 	struct config_sms {
@@ -273,6 +295,10 @@ int config_listen_parse(const char *text, char *host, size_t hostlen,
 struct sockaddr_storage;
 int config_listen_addr(const char *host, int port, struct sockaddr_storage *ss,
     unsigned *sslen, char *err, size_t errlen);
+
+/* A date "YYYY-MM-DD" (the first 10 bytes at p) as YYYYMMDD, or -1 when it
+ * is not one (2026-02-30 is not). */
+int config_parse_date(const char *p);
 
 void config_procedures_free(struct config_procedure *procs, int nprocs);
 void config_free(struct config *cfg);

@@ -302,6 +302,13 @@ core_in_batch(const core *c)
 	return c->in_batch;
 }
 
+void
+core_fail_batch(core *c)
+{
+	if (c->in_batch)
+		c->batch_failed = 1;
+}
+
 int64_t
 core_committed_event_id(const core *c)
 {
@@ -411,12 +418,6 @@ core_exec_one(core *c, struct engine_cmd *cmd, struct engine_result *res)
 	return 0;
 }
 
-void
-core_fail_batch(core *c)
-{
-	if (c->in_batch)
-		c->batch_failed = 1;
-}
 
 const char *
 core_notice(const core *c)

@@ -55,11 +55,11 @@ int core_check_store(core *c);
 /* Open the batch transaction (for other writes: users, sessions). */
 int core_begin(core *c);
 int core_in_batch(const core *c);
-
 /*
  * Make the open batch fail at its commit: a write that belongs with the
- * batch's (an audit row) could not be made, so none of it may stay.  The
- * batch is rolled back and the engine reloaded as for a failed commit.
+ * batch's commands (an audit row, a booking, an SMS for an event) could not
+ * be made, so none of it may stay.  The batch is rolled back and the engine
+ * reloaded as for a failed commit.
  */
 void core_fail_batch(core *c);
 

@@ -519,6 +519,7 @@ engine_new(const struct config *cfg)
 	e->cwait = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->cwait);
 	e->counters = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->counters);
 	e->queues = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->queues);
+	e->booked = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->booked);
 	e->learn = xcalloc((size_t)cfg->nqueues + 1, sizeof *e->learn);
 	e->serves = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->serves);
 	e->nserves = xcalloc((size_t)cfg->ncounters + 1, sizeof *e->nserves);
@@ -596,6 +597,7 @@ engine_free(engine *e)
 	free(e->cwait);
 	free(e->counters);
 	free(e->queues);
+	free(e->booked);
 	free(e->learn);
 	free(e->serves);
 	free(e->nserves);
@@ -2029,4 +2031,13 @@ uint64_t
 engine_version(const engine *e)
 {
 	return e->version;
+}
+
+void
+engine_set_booked(engine *e, int queue, int n)
+{
+	if (queue < 0 || queue >= e->cfg->nqueues || n < 0 || e->booked[queue] == n)
+		return;
+	e->booked[queue] = n;
+	e->version++;            /* the estimates change */
 }

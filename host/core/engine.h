@@ -240,6 +240,14 @@ int engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
     int *est_wait_s);
 /* Waiting tickets in a queue. */
 int engine_waiting_count(const engine *e, int queue);
+/*
+ * Appointments booked in queue for the coming hour and not checked in yet
+ * (core/booking.c keeps it): the estimate expects them as priority
+ * arrivals spread over the hour, on top of the day's own rate, so a walk-in
+ * is told the wait the interleave will give it once they come.  n >= 0;
+ * not stored (booking_refresh sets it again after a restart).
+ */
+void engine_set_booked(engine *e, int queue, int n);
 const char *engine_day(const engine *e);  /* current service day */
 int64_t engine_last_event_id(const engine *e);
 

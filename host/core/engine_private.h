@@ -96,6 +96,8 @@ struct engine {
 
 	struct tlist grave;              /* dropped, freed at the next command */
 
+	int *booked;                     /* per queue: appointments expected in
+	                                    the coming hour (engine_set_booked) */
 	unsigned long version;           /* changes with every state change */
 	struct estimate_cache *live;     /* filled by engine_position */
 };

@@ -428,6 +428,15 @@ hall_rates(const engine *e, struct hall *H)
 			hq->gap[i] = hq->gap[i] > 0 && span >= ARRIVAL_MIN_S ?
 			    (double)span / hq->gap[i] : 0;
 		}
+	/* Appointments of the coming hour: priority arrivals on top. */
+	for (q = 0; q < e->cfg->nqueues; q++)
+		if (e->booked[q] > 0) {
+			struct hqueue *hq = &H->q[q];
+			double rate = (hq->gap[1] > 0 ? 1.0 / hq->gap[1] : 0) +
+			    e->booked[q] / (double)ARRIVAL_HORIZON_S;
+
+			hq->gap[1] = 1.0 / rate;
+		}
 }
 
 /* The hall of e's current version (built when the version changed). */

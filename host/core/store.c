@@ -195,6 +195,23 @@ static const char *const store_builtin_migrations[] = {
 	"CREATE INDEX sms_outbox_pending ON sms_outbox(next_at)"
 	" WHERE state = 'pending';"
 	"CREATE INDEX sms_outbox_created ON sms_outbox(created_at);",
+	/* v5: appointments (host/core/booking.c).  phone is personal data;
+	   the SMS outbox reads it from here. */
+	"CREATE TABLE bookings ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE,"        /* what the visitor types */
+	" queue TEXT NOT NULL,"              /* queue code */
+	" procedure TEXT NOT NULL DEFAULT '',"
+	" day TEXT NOT NULL,"                /* YYYY-MM-DD, local */
+	" slot_s INTEGER NOT NULL,"          /* slot start after midnight, s */
+	" name TEXT NOT NULL,"
+	" phone TEXT NOT NULL,"              /* 0xxxxxxxxx */
+	" state TEXT NOT NULL,"              /* booked cancelled checked_in */
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" ticket_id INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX bookings_slot ON bookings(queue, day, slot_s);"
+	"CREATE INDEX bookings_phone ON bookings(phone, day, slot_s);",
 };
 
 #define STORE_NBUILTIN \
@@ -230,6 +247,8 @@ enum {
 	S_META_GET, S_META_SET,
 	S_BUS_MARK, S_BUS_KEYS,
 	S_AUDIT_ADD, S_AUDIT_LIST, S_OVERRIDE_SET, S_OVERRIDE_LIST,
+	S_BOOKING_PUT, S_BOOKING_GET, S_BOOKING_TAKEN, S_BOOKING_PHONE,
+	S_BOOKING_SLOTS, S_ONLINE_COUNT, S_BOOKING_EACH, S_BOOKING_UPCOMING,
 	S_COUNT
 };
 
@@ -344,6 +363,31 @@ static const char *const store_sql[S_COUNT] = {
 	    " value = excluded.value, at = excluded.at",
 	[S_OVERRIDE_LIST] = "SELECT section, key, value FROM config_overrides"
 	    " ORDER BY at, rowid",
+	[S_BOOKING_PUT] = "INSERT INTO bookings(code, queue, procedure, day,"
+	    " slot_s, name, phone, state, created_at, updated_at, ticket_id)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	    " ON CONFLICT(code) DO UPDATE SET queue = excluded.queue,"
+	    " procedure = excluded.procedure, day = excluded.day,"
+	    " slot_s = excluded.slot_s, name = excluded.name,"
+	    " phone = excluded.phone, state = excluded.state,"
+	    " updated_at = excluded.updated_at, ticket_id = excluded.ticket_id",
+	[S_BOOKING_GET] = "SELECT id, code, queue, procedure, day, slot_s, name,"
+	    " phone, state, created_at, updated_at, ticket_id FROM bookings"
+	    " WHERE code = ?1",
+	[S_BOOKING_TAKEN] = "SELECT count(*) FROM bookings WHERE queue = ?1"
+	    " AND day = ?2 AND slot_s = ?3 AND state <> 'cancelled'",
+	[S_BOOKING_PHONE] = "SELECT count(*) FROM bookings WHERE phone = ?1"
+	    " AND day = ?2 AND slot_s = ?3 AND state <> 'cancelled'"
+	    " AND code IS NOT ?4",
+	[S_BOOKING_SLOTS] = "SELECT slot_s, count(*) FROM bookings"
+	    " WHERE queue = ?1 AND day = ?2 AND state <> 'cancelled'"
+	    " GROUP BY slot_s ORDER BY slot_s",
+	[S_ONLINE_COUNT] = "SELECT count(*) FROM tickets WHERE day = ?1"
+	    " AND queue = ?2 AND channel = 'online'",
+	[S_BOOKING_UPCOMING] = "SELECT queue, count(*) FROM bookings WHERE day = ?1"
+	    " AND state = 'booked' AND slot_s >= ?2 AND slot_s < ?3 GROUP BY queue",
+	[S_BOOKING_EACH] = "SELECT day, queue, slot_s, state FROM bookings"
+	    " WHERE day >= ?1 AND day <= ?2 ORDER BY day, queue, slot_s",
 };
 
 struct store {
@@ -2289,6 +2333,136 @@ store_audit_list(store *s, const struct store_audit_filter *f,
 	return n;
 }
 
+/* ---- appointments ------------------------------------------------------------ */
+
+int
+store_booking_put(store *s, const struct store_booking *b)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_PUT];
+
+	if (b == NULL || b->code[0] == '\0' || b->queue[0] == '\0' ||
+	    strlen(b->day) != 10 || b->phone[0] == '\0' ||
+	    !vntext_valid_utf8(b->name, strnlen(b->name, sizeof b->name))) {
+		store_failx(s, "store_booking_put: bad booking");
+		s->code = STORE_EINVAL;
+		return -1;
+	}
+	if (store_write_ok(s) < 0)
+		return -1;
+	bind_array(st, 1, b->code, sizeof b->code);
+	bind_array(st, 2, b->queue, sizeof b->queue);
+	bind_array(st, 3, b->procedure, sizeof b->procedure);
+	bind_array(st, 4, b->day, sizeof b->day);
+	sqlite3_bind_int(st, 5, b->slot_s);
+	bind_array(st, 6, b->name, sizeof b->name);
+	bind_array(st, 7, b->phone, sizeof b->phone);
+	bind_array(st, 8, b->state, sizeof b->state);
+	sqlite3_bind_int64(st, 9, b->created_at);
+	sqlite3_bind_int64(st, 10, b->updated_at);
+	sqlite3_bind_int64(st, 11, b->ticket_id);
+	return store_run(s, S_BOOKING_PUT, "writing a booking");
+}
+
+int
+store_booking_get(store *s, const char *code, struct store_booking *out)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_GET];
+	int rc, found = 0;
+
+	memset(out, 0, sizeof *out);
+	bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		if (col_copy(st, 1, out->code, sizeof out->code) < 0 ||
+		    col_copy(st, 2, out->queue, sizeof out->queue) < 0 ||
+		    col_copy(st, 3, out->procedure, sizeof out->procedure) < 0 ||
+		    col_copy(st, 4, out->day, sizeof out->day) < 0 ||
+		    col_copy(st, 6, out->name, sizeof out->name) < 0 ||
+		    col_copy(st, 7, out->phone, sizeof out->phone) < 0 ||
+		    col_copy(st, 8, out->state, sizeof out->state) < 0) {
+			store_failx(s, "booking: a field is too long");
+			store_reset(st);
+			return -1;
+		}
+		out->slot_s = sqlite3_column_int(st, 5);
+		out->created_at = sqlite3_column_int64(st, 9);
+		out->updated_at = sqlite3_column_int64(st, 10);
+		out->ticket_id = sqlite3_column_int64(st, 11);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s, "reading a booking");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return found;
+}
+
+/* The one integer a counting statement gives, or -1. */
+static int
+store_count(store *s, int which, const char *what)
+{
+	sqlite3_stmt *st = s->st[which];
+	int rc, n = -1;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	else
+		store_fail(s, "%s", what);
+	store_reset(st);
+	return n;
+}
+
+int
+store_booking_taken(store *s, const char *queue, const char *day, int slot_s)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_TAKEN];
+
+	bind_text(st, 1, queue);
+	bind_text(st, 2, day);
+	sqlite3_bind_int(st, 3, slot_s);
+	return store_count(s, S_BOOKING_TAKEN, "counting a slot's bookings");
+}
+
+int
+store_booking_phone_taken(store *s, const char *phone, const char *day,
+    int slot_s, const char *code)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_PHONE];
+
+	bind_text(st, 1, phone);
+	bind_text(st, 2, day);
+	sqlite3_bind_int(st, 3, slot_s);
+	if (code != NULL)
+		bind_text(st, 4, code);
+	else
+		sqlite3_bind_null(st, 4);
+	return store_count(s, S_BOOKING_PHONE, "counting a phone's bookings");
+}
+
+int
+store_booking_slots(store *s, const char *queue, const char *day,
+    void (*fn)(int slot_s, int n, void *arg), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_SLOTS];
+	int rc, n = 0;
+
+	bind_text(st, 1, queue);
+	bind_text(st, 2, day);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(sqlite3_column_int(st, 0), sqlite3_column_int(st, 1), arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading a day's bookings");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
+}
+
 /* ---- configuration overrides ------------------------------------------------- */
 
 int
@@ -2325,6 +2499,69 @@ store_override_list(store *s, void (*fn)(const char *section, const char *key,
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, "reading the configuration overrides");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
+}
+
+int
+store_online_count(store *s, const char *queue, const char *day)
+{
+	sqlite3_stmt *st = s->st[S_ONLINE_COUNT];
+
+	bind_text(st, 1, day);
+	bind_text(st, 2, queue);
+	return store_count(s, S_ONLINE_COUNT, "counting online tickets");
+}
+
+int
+store_booking_each(store *s, const char *from, const char *to,
+    void (*fn)(const char *day, const char *queue, int slot_s, const char *state,
+    void *arg), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_EACH];
+	int rc, n = 0;
+
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *day = (const char *)sqlite3_column_text(st, 0);
+		const char *queue = (const char *)sqlite3_column_text(st, 1);
+		const char *state = (const char *)sqlite3_column_text(st, 3);
+
+		fn(day != NULL ? day : "", queue != NULL ? queue : "",
+		    sqlite3_column_int(st, 2), state != NULL ? state : "", arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading bookings");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
+}
+
+int
+store_booking_upcoming(store *s, const char *day, int from_s, int to_s,
+    void (*fn)(const char *queue, int n, void *arg), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_UPCOMING];
+	int rc, n = 0;
+
+	bind_text(st, 1, day);
+	sqlite3_bind_int(st, 2, from_s);
+	sqlite3_bind_int(st, 3, to_s);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *q = (const char *)sqlite3_column_text(st, 0);
+
+		fn(q != NULL ? q : "", sqlite3_column_int(st, 1), arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading the coming bookings");
 		store_reset(st);
 		return -1;
 	}

@@ -40,7 +40,7 @@ enum store_error {
 	STORE_ELOST,        /* the database file was deleted or replaced */
 };
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* PRAGMA application_id of an onestop database: "ONST". */
 #define STORE_APPLICATION_ID 0x4f4e5354
 
@@ -241,6 +241,50 @@ int store_override_set(store *s, const char *section, const char *key,
     const char *value, int64_t at);
 int store_override_list(store *s, void (*fn)(const char *section, const char *key,
     const char *value, void *arg), void *arg);
+
+/*
+ * Appointments (host/core/booking.c; schema v5, table `bookings`).  One row
+ * per booking, found by its code; `phone` is the normalised mobile number
+ * (0xxxxxxxxx), personal data: never in a public answer, masked in logs.
+ * The SMS outbox may read the table.  Writes go into the open batch (the
+ * caller's core_begin), so a booking commits with the batch or not at all.
+ * put inserts or replaces the row of b->code.  get: 1 found, 0 not, -1.
+ * taken: the live (booked or checked-in) bookings of a queue's slot;
+ * phone_taken: those of a phone at a day and slot, but the one of code
+ * (NULL: none).  online_count: the day's tickets of a queue issued online.
+ * slots calls fn for each slot of a queue's day with live bookings.
+ */
+#define STORE_BOOKING_CODE_LEN 8
+struct store_booking {
+	int64_t id;
+	char code[STORE_BOOKING_CODE_LEN + 1];
+	char queue[33];                   /* queue code */
+	char procedure[33];               /* procedure code, "" when none */
+	char day[11];                     /* YYYY-MM-DD, local */
+	int slot_s;                       /* slot start, seconds after midnight */
+	char name[128];                   /* UTF-8 */
+	char phone[16];                   /* 0xxxxxxxxx */
+	char state[12];                   /* booked cancelled checked_in */
+	int64_t created_at, updated_at;
+	int64_t ticket_id;                /* the check-in's ticket, 0 */
+};
+int store_booking_put(store *s, const struct store_booking *b);
+int store_booking_get(store *s, const char *code, struct store_booking *out);
+int store_booking_taken(store *s, const char *queue, const char *day, int slot_s);
+int store_booking_phone_taken(store *s, const char *phone, const char *day,
+    int slot_s, const char *code);
+int store_booking_slots(store *s, const char *queue, const char *day,
+    void (*fn)(int slot_s, int n, void *arg), void *arg);
+int store_online_count(store *s, const char *queue, const char *day);
+/* The live bookings (booked, not checked in) of day per queue with a slot
+ * starting in [from_s, to_s): fn(queue, n) each; how many queues, or -1. */
+int store_booking_upcoming(store *s, const char *day, int from_s, int to_s,
+    void (*fn)(const char *queue, int n, void *arg), void *arg);
+/* Every booking of days from..to (YYYY-MM-DD, inclusive), in day order:
+ * fn(day, queue, slot_s, state) each; how many, or -1. */
+int store_booking_each(store *s, const char *from, const char *to,
+    void (*fn)(const char *day, const char *queue, int slot_s, const char *state,
+    void *arg), void *arg);
 
 const char *store_role_name(enum store_role r);
 /* 1 for kiosk and display. */

@@ -23,6 +23,7 @@
 
 #include "daemon/http/api.h"
 #include "core/backup.h"
+#include "core/booking.h"
 #include "core/config.h"
 #include "core/core.h"
 #include "daemon/dev/devbus.h"
@@ -213,6 +214,14 @@ store_watch(void *arg)
 {
 	core_check_store(arg);
 	return 2000;
+}
+
+/* The appointments of the coming hour, for the walk-ins' estimates. */
+static int64_t
+booking_watch(void *arg)
+{
+	booking_refresh(arg, core_now());
+	return 60 * 1000;
 }
 
 #define SESSION_PURGE_MS (3600 * 1000)
@@ -505,6 +514,8 @@ main(int argc, char **argv)
 	ctx[2] = l;
 	loop_add_timer(l, 1000, day_watch, c);
 	loop_add_timer(l, 2000, store_watch, c);
+	booking_refresh(c, core_now());
+	loop_add_timer(l, 60 * 1000, booking_watch, c);
 	session_purge_now(c);
 	loop_add_timer(l, SESSION_PURGE_MS, session_purge, c);
 	loop_set_before_sleep(l, before_sleep, ctx);

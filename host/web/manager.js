@@ -27,6 +27,9 @@ async function loadLive() {
     if (e.status === 401) location.href = '/?next=/manager';
     return;
   }
+  /* Today's appointments: booked, come, no-shows (window closed). */
+  let bk = null;
+  try { bk = (await OS.api('GET', '/api/v1/stats/bookings')).total; } catch (e) { bk = null; }
   const t = d.today, cs = d.counters || [], qs = d.queues || [];
   const waiting = qs.reduce((s, q) => s + q.waiting, 0);
   const ua = d.unattached_ratings || { n: 0 };
@@ -40,7 +43,9 @@ async function loadLive() {
     card('Đánh giá không gắn với vé', ua.n, 'c-unattached') +
     card('Quầy mở / tạm dừng / đang phục vụ', cs.filter(c => c.state === 'open').length + ' / ' +
       cs.filter(c => c.state === 'paused').length + ' / ' + cs.filter(c => c.ticket_state).length, 'c-counters') +
-    card('Thiết bị mất kết nối', d.devices_offline == null ? '—' : d.devices_offline.length, 'c-devices');
+    card('Thiết bị mất kết nối', d.devices_offline == null ? '—' : d.devices_offline.length, 'c-devices') +
+    card('Lịch hẹn hôm nay: đặt / đã đến / vắng', bk ? bk.booked + ' / ' + bk.checked_in + ' / ' +
+      bk.no_show : '—', 'c-bookings');
   const off = d.devices_offline || [];
   const dc = $('c-devices');
   if (dc) dc.title = off.map(x => ({ printer: 'Máy in ', line: 'Đường RS-485 ', board: 'Bảng ' }[x.kind] || '') + x.id + ': ' + x.state).join('\n');

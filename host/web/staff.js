@@ -240,6 +240,25 @@ function init() {
     if (d.callback) act('call', { number: +d.callback }, { parked: true });
     else if (d.unpark) act('unpark', { number: +d.unpark });
   });
+  /* A visitor with an appointment: check the booking in, which issues its
+     ticket (of the appointment class within the booking's window). */
+  $('f-appt').addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const code = $('appt-code').value.trim(), m = $('appt-msg');
+    if (!code) return;
+    try {
+      const ans = await OS.api('POST', '/api/v1/bookings/' + encodeURIComponent(code) + '/checkin',
+        { print: false });
+      m.textContent = 'Lịch hẹn ' + ans.booking.code + ': đã cấp số ' + num4(ans.ticket.number) +
+        (ans.on_time ? ' (ưu tiên theo lịch hẹn).' : ' (số thường: khách đến muộn hơn giờ hẹn).');
+      m.className = 'msg ok';
+      $('appt-code').value = '';
+    } catch (e) {
+      m.textContent = e.message;
+      m.className = 'msg err';
+    }
+    await reload();
+  });
   /* Function keys work anywhere; nothing is typed into a field by them. */
   const keys = { F2: 'b-next', F3: 'b-recall', F4: 'b-finish', F6: 'b-start', F7: 'b-noshow',
     F8: 'b-transfer', F9: 'b-park', F10: 'b-call' };

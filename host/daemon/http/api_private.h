@@ -2,9 +2,10 @@
  * api_private.h - what the HTTP modules share: the request, the route
  * table, answers, JSON body checks and authentication.  The server is
  * server.c, the routes routes.c, their handlers one file per resource
- * (r_session.c, r_tickets.c, r_public.c, r_counters.c, r_catalogue.c,
- * r_accounts.c, r_state.c, r_stats.c, r_metrics.c, r_audit.c, r_admin.c,
- * sse.c, static.c).  Nothing outside the HTTP layer includes this header.
+ * (r_session.c, r_tickets.c, r_public.c, r_bookings.c, r_counters.c,
+ * r_catalogue.c, r_accounts.c, r_state.c, r_stats.c, r_metrics.c,
+ * r_audit.c, r_admin.c, r_notify.c, sse.c, static.c).  Nothing outside the
+ * HTTP layer includes this header.
  */
 #ifndef ONESTOP_API_PRIVATE_H
 #define ONESTOP_API_PRIVATE_H
@@ -230,6 +231,19 @@ void api_client_addr(struct req *r, char *out, size_t outlen);
 void api_notify_subscribe(struct req *r);
 void api_notify_dlr(struct req *r);
 void api_notify_free(api *a);
+/* core_after_commit callback of an issue to print at r->printer: prints
+ * r->ticket, then answers as POST /api/v1/tickets does. */
+void api_issue_committed(void *arg, int ok);
+/* r_bookings.c */
+void api_public_slots(struct req *r);
+void api_public_book(struct req *r);
+void api_public_booking(struct req *r);
+void api_public_booking_qr(struct req *r);
+void api_public_booking_cancel(struct req *r);
+void api_public_booking_move(struct req *r);
+void api_public_remote(struct req *r);
+void api_booking_checkin(struct req *r);
+void api_stats_bookings(struct req *r);
 /* r_public.c */
 void api_public_ticket(struct req *r);
 void api_status_page(struct req *r);

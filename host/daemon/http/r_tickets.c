@@ -60,7 +60,7 @@ api_issue_printed(void *arg, int printed, int kept, const char *reason)
 }
 
 /* The issue is committed: print it (or answer the failure). */
-static void
+void
 api_issue_committed(void *arg, int ok)
 {
 	struct req *r = arg;

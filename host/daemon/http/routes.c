@@ -20,6 +20,7 @@
 #define KB (size_t)1024
 #define BODY (256 * KB)          /* JSON bodies */
 #define NOBODY (4 * KB)          /* GET: a stray body is refused past this */
+#define SMALL (4 * KB)           /* a visitor's form: a booking, a code */
 #define IMPORT (4 * 1024 * KB)   /* a catalogue CSV */
 
 #define STAFF ROLE(STORE_ROLE_STAFF)
@@ -47,6 +48,8 @@ const struct api_route api_routes[] = {
 	{ "GET",  "/report",                     PUBLIC, NOBODY, api_page, NULL, "report.html", 0 },
 	{ "GET",  "/web/{}",                     PUBLIC, NOBODY, api_page, NULL, NULL, 0 },
 	{ "GET",  "/t/{}",                       PUBLIC, NOBODY, api_status_page, NULL, NULL, 0 },
+	{ "GET",  "/dat-lich",                   PUBLIC, NOBODY, api_page, NULL, "booking.html", 0 },
+	{ "GET",  "/booking",                    PUBLIC, NOBODY, api_page, NULL, "booking.html", 0 },
 
 	{ "POST", "/api/v1/login",               PUBLIC, BODY,   api_login, NULL, NULL, 0 },
 	{ "POST", "/api/v1/logout",              ANYONE, BODY,   api_logout, NULL, NULL, 0 },
@@ -64,6 +67,20 @@ const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/public/tickets/{}/notify", PUBLIC, 1 * KB, api_notify_subscribe,
 	  NULL, NULL, 0 },
 	{ "GET",  "/api/v1/public/sms/{id}/dlr",  PUBLIC, NOBODY, api_notify_dlr, NULL, NULL, 0 },
+
+	/* Appointments and remote tickets (r_bookings.c). */
+	{ "GET",  "/api/v1/public/slots",        PUBLIC, NOBODY, api_public_slots, NULL, NULL, 0 },
+	{ "POST", "/api/v1/public/bookings",     PUBLIC, SMALL,  api_public_book, NULL, NULL, 0 },
+	{ "GET",  "/api/v1/public/bookings/{}",  PUBLIC, NOBODY, api_public_booking, NULL, NULL, 0 },
+	{ "GET",  "/api/v1/public/bookings/{}/qr.svg", PUBLIC, NOBODY, api_public_booking_qr,
+	  NULL, NULL, 0 },
+	{ "POST", "/api/v1/public/bookings/{}/cancel", PUBLIC, SMALL, api_public_booking_cancel,
+	  NULL, NULL, 0 },
+	{ "POST", "/api/v1/public/bookings/{}/move", PUBLIC, SMALL, api_public_booking_move,
+	  NULL, NULL, 0 },
+	{ "POST", "/api/v1/public/remote-tickets", PUBLIC, SMALL, api_public_remote, NULL, NULL, 0 },
+	{ "POST", "/api/v1/bookings/{}/checkin", PEOPLE | KIOSK, SMALL, api_booking_checkin,
+	  NULL, NULL, 0 },
 
 	COUNTER("open"), COUNTER("pause"), COUNTER("close"), COUNTER("next"),
 	COUNTER("call"), COUNTER("recall"), COUNTER("start"), COUNTER("finish"),
@@ -100,6 +117,7 @@ const struct api_route api_routes[] = {
 
 	{ "GET",  "/api/v1/stats/live",          MANAGE, NOBODY, api_stats_live, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/stats/report",        MANAGE, NOBODY, api_stats_report, NULL, NULL, 0 },
+	{ "GET",  "/api/v1/stats/bookings",      MANAGE, NOBODY, api_stats_bookings, NULL, NULL, 0 },
 	{ "GET",  "/api/v1/stats/counters/{}/today", PEOPLE, NOBODY, api_stats_counter_today,
 	  NULL, NULL, 0 },
 };

@@ -72,7 +72,7 @@ hall(void)
 		snprintf(qcode[q], sizeof qcode[q], "Q%02d", q);
 		cfg.queues[q] = (struct config_queue){ qcode[q], qcode[q], 0,
 		    1 + q * 400, (q + 1) * 400, 15 + 15 * (q % 3),
-		    5 + 5 * (q % 3), -1, -1 };
+		    5 + 5 * (q % 3), -1, -1, 0, 0 };
 	}
 	cfg.ncounters = NC;
 	for (c = 0; c < NC; c++) {

@@ -2,8 +2,9 @@
 # run.sh - the browser tests: make sure playwright-core is installed into
 # $B/npm (from the npm registry, pinned in package.json; never a browser
 # download: Debian's chromium is used), then run web_test.js and
-# staff_test.js, report_test.js and admin_test.js with node (each starts
-# its own daemon), or only the test named as the argument (status_test.js).
+# staff_test.js, report_test.js, admin_test.js and booking_test.js with
+# node (each starts its own daemon), or only the test named as the argument
+# (status_test.js).
 set -eu
 cd "$(dirname "$0")/../../.."
 B=${B:-build}
@@ -19,7 +20,7 @@ if [ $# -gt 0 ]; then
 fi
 # WEB_TESTS="staff" runs one of them.
 rc=0
-for t in ${WEB_TESTS:-web staff report admin}; do
+for t in ${WEB_TESTS:-web staff report admin booking}; do
 	node "tests/integration/web/${t}_test.js" || rc=1
 done
 exit $rc

@@ -346,9 +346,9 @@ static void
 test_buttons(void **state)
 {
 	static const enum screen screens[] = { S_HOME, S_FIELDS, S_PRIORITY, S_SEARCH, S_PROC,
-		S_ERROR, S_TICKET };
+		S_ERROR, S_TICKET, S_CODE };
 	static const char *const names[] = { "home", "fields", "priority", "search",
-		"procedure", "error", "ticket" };
+		"procedure", "error", "ticket", "code" };
 	size_t i, s;
 	int lang, bad = 0, prio;
 
@@ -375,6 +375,7 @@ test_buttons(void **state)
 					    "đường bộ đang khai thác\",\"ahead\":4,\"est_wait_min\":12},"
 					    "\"printed\":false,\"print_error\":\"hết giấy\"}");
 					snprintf(p.k.counters, sizeof p.k.counters, "3, 4, 12");
+					snprintf(p.k.code, sizeof p.k.code, "K7M2QX9A");
 					if (screens[s] == S_SEARCH) {
 						/* Typed by Telex; two results with long names. */
 						assert_int_equal(vnime_type(p.k.query, sizeof p.k.query,

@@ -242,6 +242,17 @@ ref_play_rates(struct ref_play *P)
 			    (double)span / vq->gap[i] : 0;
 			vq->next[i] = vq->gap[i];
 		}
+	/* Appointments booked for the coming hour (engine_set_booked): priority
+	   arrivals spread over the hour, on top of the day's rate. */
+	for (q = 0; q < e->cfg->nqueues; q++)
+		if (e->booked[q] > 0) {
+			struct ref_vqueue *vq = &P->q[q];
+			double rate = (vq->gap[1] > 0 ? 1.0 / vq->gap[1] : 0) +
+			    e->booked[q] / 3600.0;
+
+			vq->gap[1] = 1.0 / rate;
+			vq->next[1] = vq->gap[1];
+		}
 }
 
 /* Seconds since local midnight of t. */

@@ -47,13 +47,13 @@ cfg_init(void)
 	cfg.nqueues = NQ;
 	/* QA 1001..1999, target 15 min, 5 min service. */
 	cfg.queues[QA] = (struct config_queue){ (char *)"A", (char *)"Hộ tịch",
-	    0, 1001, 1999, 15, 5, -1, -1 };
+	    0, 1001, 1999, 15, 5, -1, -1, 0, 0 };
 	cfg.queues[QB] = (struct config_queue){ (char *)"B", (char *)"Chứng thực",
-	    0, 2001, 2999, 30, 10, -1, -1 };
+	    0, 2001, 2999, 30, 10, -1, -1, 0, 0 };
 	cfg.queues[QC] = (struct config_queue){ (char *)"C", (char *)"Nhỏ",
-	    0, 3001, 3003, 15, 5, -1, -1 };
+	    0, 3001, 3003, 15, 5, -1, -1, 0, 0 };
 	cfg.queues[QD] = (struct config_queue){ (char *)"D", (char *)"Giữ chỗ",
-	    0, 4001, 4999, 20, 5, 1, -1 };
+	    0, 4001, 4999, 20, 5, 1, -1, 0, 0 };
 	cfg.ncounters = NC;
 	/* C1: A primary, B backup.  C2: B primary.  C3: A and C primary.
 	 * C4: D primary. */
@@ -2341,6 +2341,10 @@ test_estimate_matches_reference(void **state)
 			char day[11];
 
 			now += rng() % 40;
+			/* Appointments expected in the coming hour
+			   (engine_set_booked): now and then, 0 to 7 in a queue. */
+			if (seed % 2 == 1 && rng() % 25 == 0)
+				engine_set_booked(e, (int)(rng() % NQ), (int)(rng() % 8));
 			cmd = random_cmd(e, now);
 			/* Phases of heavy arrivals: queues of tens. */
 			if ((i / 100) % 2 == 0 && rng() % 3 == 0) {

@@ -38,11 +38,11 @@ cfg_init(void)
 	cfg.departments[1].name = (char *)"Sở Xây dựng";
 	cfg.nqueues = 3;
 	cfg.queues[0] = (struct config_queue){ (char *)"A", (char *)"Hộ tịch",
-	    0, 1001, 1999, 10, 10, -1, -1 };
+	    0, 1001, 1999, 10, 10, -1, -1, 0, 0 };
 	cfg.queues[1] = (struct config_queue){ (char *)"B", (char *)"Chứng thực",
-	    0, 2001, 2999, 30, 5, -1, -1 };
+	    0, 2001, 2999, 30, 5, -1, -1, 0, 0 };
 	cfg.queues[2] = (struct config_queue){ (char *)"C", (char *)"Xây dựng",
-	    1, 3001, 3999, 30, 15, -1, -1 };
+	    1, 3001, 3999, 30, 15, -1, -1, 0, 0 };
 	cfg.ncounters = 3;
 	cfg.counters[0] = (struct config_counter){ .number = 1,
 	    .name = (char *)"Quầy 1", .department = 0, .nserves = 1,
