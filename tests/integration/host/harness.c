@@ -10,6 +10,8 @@
 #include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -530,3 +532,46 @@ hn_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
+
+/*
+ * A free loopback TCP port for a server the test starts.  Taken below the
+ * kernel's ephemeral range (32768 up), so that no outgoing connection of
+ * this machine can take it between this check and the server's bind, and
+ * never the same one twice in a run.
+ */
+int
+hn_free_port(void)
+{
+	static int used[64], nused;
+	static unsigned seed;
+	int tries, i;
+
+	if (seed == 0)
+		seed = (unsigned)getpid() * 2654435761u;
+	for (tries = 0; tries < 1000; tries++) {
+		struct sockaddr_in sa = { .sin_family = AF_INET };
+		int fd, port, dup = 0, one = 1;
+
+		seed = seed * 1103515245u + 12345u;
+		port = 20000 + (int)((seed >> 8) % 12000);
+		for (i = 0; i < nused; i++)
+			dup |= used[i] == port;
+		if (dup)
+			continue;
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sa.sin_port = htons((uint16_t)port);
+		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+			break;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+			close(fd);
+			if (nused < (int)(sizeof used / sizeof used[0]))
+				used[nused++] = port;
+			return port;
+		}
+		close(fd);
+	}
+	perror("hn_free_port");
+	exit(2);
+}
+

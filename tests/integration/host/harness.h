@@ -91,6 +91,10 @@ uint64_t hn_rand(uint64_t *state);
 /* Uniform in [0, n). */
 unsigned hn_randn(uint64_t *state, unsigned n);
 
+/* A free loopback TCP port for a server a test starts (below the ephemeral
+ * range, never the same twice in a process).  Exits on failure. */
+int hn_free_port(void);
+
 /* Monotonic milliseconds. */
 double hn_now_ms(void);
 

@@ -480,25 +480,6 @@ out:
 
 /* ---- metrics ------------------------------------------------------------ */
 
-/* A port free on loopback now (for a program that cannot report its own). */
-static int
-free_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
 static int
 write_file(const char *path, const char *text)
 {
@@ -661,7 +642,7 @@ case_metrics(void)
 	snprintf(path, sizeof path, "%s/prometheus.yml", D.dir);
 	write_file(path, yml);
 	find_bin(prom, sizeof prom, "PROMETHEUS", "prometheus");
-	port = free_port();
+	port = hn_free_port();
 	if ((pid = fork()) == 0) {
 		char a1[800], a2[800], a3[64], logp[800];
 		int fd;

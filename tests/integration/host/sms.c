@@ -65,25 +65,6 @@ check(int ok, const char *fmt, ...)
 		failures++;
 }
 
-/* A free loopback TCP port (bound, read back, closed). */
-static int
-free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
-		perror("free_port");
-		exit(2);
-	}
-	port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
 /* ---- a child process whose output is collected ---------------------------- */
 
 struct proc {
@@ -237,10 +218,10 @@ kannel_conf(struct kannel *k, const char *dir)
 {
 	FILE *f;
 
-	k->admin = free_port();
-	k->box = free_port();
-	k->smsc = free_port();
-	k->sendsms = free_port();
+	k->admin = hn_free_port();
+	k->box = hn_free_port();
+	k->smsc = hn_free_port();
+	k->sendsms = hn_free_port();
 	snprintf(k->conf, sizeof k->conf, "%s/kannel.conf", dir);
 	if ((f = fopen(k->conf, "w")) == NULL)
 		return -1;
@@ -350,7 +331,7 @@ daemon_up(struct hn_daemon *d, const char *tag, const char *url, int near,
     int timeout_s, struct hn_http *h)
 {
 	(void)tag;
-	d->want_port = free_port();
+	d->want_port = hn_free_port();
 	if (daemon_sms_ini(d, url, near, timeout_s) != 0 ||
 	    hn_add_user(d, "admin", "admin", NULL, PW_ADMIN) != 0 || hn_start(d) != 0)
 		return -1;
