@@ -58,7 +58,7 @@ main(void)
 {
 	struct dd d;
 	struct hn_http adm;
-	char tok[600], script[600], trace[600], url[64], klog[600], bin[512], text[4096];
+	char tok[600], script[600], trace[600], url[64], klog[600], bin[512], text[16384];
 	char f1[600], f2[600], f3[600], f4[600], shot[600], line[256], code[16] = "", lower[16];
 	char appt[1024] = "";
 	int booked = 0, appt_on = 0;
