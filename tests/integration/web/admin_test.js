@@ -20,13 +20,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 const D = path.join(ROOT, B, 'onestopd');
 const SHOTS = path.join(ROOT, B, 'web-shots');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-admin-'));
-/* The demo centre with its device paths in this test's folder and a copy
-   of its catalogue there too: an import or an edit rewrites the file. */
-const CFG = path.join(TMP, 'centre.ini');
-fs.copyFileSync(path.join(ROOT, 'config/demo/procedures.csv'), path.join(TMP, 'procedures.csv'));
-fs.writeFileSync(CFG, fs.readFileSync(path.join(ROOT, 'config/demo/centre.ini'), 'utf8')
-  .split('/tmp/onestop-demo/').join(TMP + '/')
-  .replace(/^catalogue\s*=.*$/m, 'catalogue = ' + path.join(TMP, 'procedures.csv')));
+/* A copy of the catalogue too: an import or an edit rewrites the file. */
+const CFG = require('./centre.js').privateCentre(ROOT, TMP, { copyCatalogue: true });
 const DB = path.join(TMP, 'db');
 let daemon = null, base = '', pass = 0, fail = 0, browser = null;
 

@@ -42,12 +42,10 @@ function check(cond, what) {
   if (cond) { pass++; console.log('ok   ' + what); } else { fail++; console.log('FAIL ' + what); }
 }
 
+/* The demo centre, its printer files and RS-485 line in this folder, with
+   slots all day long. */
 function writeConfig() {
-  const demo = path.join(ROOT, 'config/demo');
-  let ini = fs.readFileSync(path.join(demo, 'centre.ini'), 'utf8');
-  ini = ini.replace(/^catalogue *= *(.*)$/m, (m, f) => 'catalogue = ' + path.join(demo, f));
-  ini = ini.replace(/^device *= *\/tmp\/onestop-demo\/(printer-[^\n]*)$/mg,
-    (m, f) => 'device = ' + path.join(TMP, f));
+  let ini = fs.readFileSync(require('./centre.js').privateCentre(ROOT, TMP), 'utf8');
   ini = ini.replace(/^\[booking\]\n(?:[^[\n][^\n]*\n|\n)*/m,
     '[booking]\nslot_min = 5\nhours = 00:00-24:00\ncapacity = 2\nclosed_days = none\n' +
     'horizon_days = 3\nearly_min = 240\nlate_min = 15\nremote_cap = 1\n\n');

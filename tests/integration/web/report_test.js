@@ -19,8 +19,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 const D = path.join(ROOT, B, 'onestopd');
 const SIM = path.join(ROOT, B, 'onestop-sim');
 const SHOTS = path.join(ROOT, B, 'web-shots');
-const CFG = path.join(ROOT, 'config/demo/centre.ini');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-report-'));
+const CFG = require('./centre.js').privateCentre(ROOT, TMP);
 const DB = path.join(TMP, 'db');
 let daemon = null, base = '', pass = 0, fail = 0, browser = null;
 

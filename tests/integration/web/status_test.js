@@ -39,13 +39,9 @@ function check(cond, what) {
 }
 
 /* The demo centre with its printers' files in TMP and its catalogue found. */
+/* The demo centre, its printer files and RS-485 line in this folder. */
 function writeConfig() {
-  const demo = path.join(ROOT, 'config/demo');
-  let ini = fs.readFileSync(path.join(demo, 'centre.ini'), 'utf8');
-  ini = ini.replace(/^catalogue *= *(.*)$/m, (m, f) => 'catalogue = ' + path.join(demo, f));
-  ini = ini.replace(/^device *= *\/tmp\/onestop-demo\/(printer-[^\n]*)$/mg,
-    (m, f) => 'device = ' + path.join(TMP, f));
-  fs.writeFileSync(CFG, ini);
+  require('./centre.js').privateCentre(ROOT, TMP);
 }
 
 function start() {

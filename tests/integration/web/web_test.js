@@ -20,14 +20,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const D = path.join(ROOT, B, 'onestopd');
 const SHOTS = path.join(ROOT, B, 'web-shots');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-web-'));
-/* The demo centre with its device paths (printer files, the RS-485 line)
-   in this test's folder, and the catalogue by absolute path: a test never
-   touches a device it did not create. */
-const CFG = path.join(TMP, 'centre.ini');
-fs.writeFileSync(CFG, fs.readFileSync(path.join(ROOT, 'config/demo/centre.ini'), 'utf8')
-  .split('/tmp/onestop-demo/').join(TMP + '/')
-  .replace(/^catalogue\s*=\s*([^/\n].*)$/m, (m, f) =>
-    'catalogue = ' + path.join(ROOT, 'config/demo', f)));
+const CFG = require('./centre.js').privateCentre(ROOT, TMP);
 const DB = path.join(TMP, 'db');
 let daemon = null, port = 0, base = '', pass = 0, fail = 0, browser = null;
 
