@@ -250,23 +250,36 @@ struct config_pstate {
 	char *board_line[CONFIG_MAX_BOARDS];
 };
 
-/* Record the first error as "name:line: message"; later ones are dropped. */
+/*
+ * Record the first error as "name:line: message" into err (errlen bytes);
+ * later ones are dropped (*failed says one was recorded).  The INI's and
+ * the catalogue's parsers both report through it.
+ */
+static void __attribute__((format(printf, 6, 0)))
+config_verr(int *failed, char *err, size_t errlen, const char *name, int line,
+    const char *fmt, va_list ap)
+{
+	int n;
+
+	if (*failed)
+		return;
+	*failed = 1;
+	if (err == NULL || errlen == 0)
+		return;
+	n = snprintf(err, errlen, "%s:%d: ", name, line);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+}
+
+/* An error of the INI (see config_verr). */
 static void __attribute__((format(printf, 3, 4)))
 config_perr(struct config_pstate *st, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (st->failed)
-		return;
-	st->failed = 1;
-	if (st->err == NULL || st->errlen == 0)
-		return;
-	n = snprintf(st->err, st->errlen, "%s:%d: ", st->name, line);
-	if (n < 0 || (size_t)n >= st->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(st->err + n, st->errlen - (size_t)n, fmt, ap);
+	config_verr(&st->failed, st->err, st->errlen, st->name, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -1658,23 +1671,14 @@ struct config_cstate {
 	int *hash;                       /* procedure index + 1, 0 = empty */
 };
 
-/* Record the first catalogue error as "name:line: message". */
+/* An error of the catalogue (see config_verr). */
 static void __attribute__((format(printf, 3, 4)))
 config_cerr(struct config_cstate *cs, int line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (cs->failed)
-		return;
-	cs->failed = 1;
-	if (cs->err == NULL || cs->errlen == 0)
-		return;
-	n = snprintf(cs->err, cs->errlen, "%s:%d: ", cs->name, line);
-	if (n < 0 || (size_t)n >= cs->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(cs->err + n, cs->errlen - (size_t)n, fmt, ap);
+	config_verr(&cs->failed, cs->err, cs->errlen, cs->name, line, fmt, ap);
 	va_end(ap);
 }
 
