@@ -633,6 +633,7 @@ struct reporter {
 	volatile int stop;
 	volatile int first_done;
 	long n, failed;
+	size_t bytes;            /* the last answer's size */
 	double first_ms, *lat;
 	size_t nlat, cap;
 };
@@ -657,6 +658,7 @@ reporter_main(void *arg)
 			r->first_done = 1;
 			break;
 		}
+		r->bytes = h.len;
 		if (r->n++ == 0) {
 			r->first_ms = hn_now_ms() - t0;
 			r->first_done = 1;
@@ -789,9 +791,9 @@ bench_report(void)
 	    "syncs every event of the store into the statistics): p50 %.2f ms, p99 %.2f ms, "
 	    "max %.2f ms (%ld failed)\n", rp.first_ms / 1000.0, sync[0], sync[1], sync[2], f0);
 	printf("bench flood report: issue command while a manager asks for the year "
-	    "report in a loop (%zu more reports, p50 %.0f ms each): p50 %.2f ms, p99 %.2f ms, "
+	    "report in a loop (%zu more reports of %zu KB, p50 %.0f ms each): p50 %.2f ms, p99 %.2f ms, "
 	    "max %.2f ms (%ld failed, %ld reports failed); p99 ratio %.2f (goal p99 < 20 ms)\n",
-	    rp.nlat, rep[0], hit[0], hit[1], hit[2], f1, rp.failed,
+	    rp.nlat, rp.bytes / 1024, rep[0], hit[0], hit[1], hit[2], f1, rp.failed,
 	    base[1] > 0 ? hit[1] / base[1] : 0.0);
 	fflush(stdout);
 	free(rp.lat);
