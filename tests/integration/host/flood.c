@@ -22,10 +22,8 @@
  *
  * Prints "ok"/"FAIL" per check and exits 1 on any failure.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -33,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -43,37 +40,6 @@
 
 #define PW_ADMIN "admin-pass-1"
 #define WATCHDOG_S 200
-
-
-/*
- * A TCP socket from src (a loopback address) to 127.0.0.1:port, the
- * connect started; rcvbuf > 0 sets a small receive buffer first.  Blocking
- * unless nonblock.  -1 on failure.
- */
-static int
-tcp_from(const char *src, int port, int rcvbuf, int nonblock)
-{
-	struct sockaddr_in sa, da;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
-
-	if (fd < 0)
-		return -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, src, &sa.sin_addr);
-	memset(&da, 0, sizeof da);
-	da.sin_family = AF_INET;
-	da.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &da.sin_addr);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    (connect(fd, (struct sockaddr *)&da, sizeof da) != 0 && errno != EINPROGRESS)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int
 write_all(int fd, const char *s, size_t n)
@@ -89,17 +55,6 @@ write_all(int fd, const char *s, size_t n)
 		n -= (size_t)k;
 	}
 	return 0;
-}
-
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /* ---- slow ----------------------------------------------------------------- */
@@ -165,7 +120,7 @@ slow_connect(struct slowconn *c, const char *src, int port)
 	struct pollfd p1;
 
 	c->started = 0;
-	c->fd = tcp_from(src, port, 0, 1);
+	c->fd = hn_tcp_from(src, port, 0, 1);
 	p1.fd = c->fd;
 	p1.events = POLLOUT;
 	if (c->fd >= 0 && poll(&p1, 1, 2000) == 1 && (p1.revents & POLLOUT) &&
@@ -191,7 +146,7 @@ case_slow(void)
 	int i, open, held;
 
 	printf("# slow: %d trickling connections from 127.0.0.2 and 127.0.0.3\n", SLOW_N);
-	raise_nofile();
+	hn_raise_nofile();
 	if (hn_init(&d, "flood-slow") != 0 || hn_start(&d) != 0) {
 		hn_check(0, "slow: the daemon starts");
 		hn_cleanup(&d, 1);
@@ -264,7 +219,7 @@ case_crowd(void)
 	int i, held, in;
 
 	printf("# crowd: %d connections from %d addresses\n", CROWD_N, CROWD_ADDRS);
-	raise_nofile();
+	hn_raise_nofile();
 	if (hn_init(&d, "flood-crowd") != 0 || hn_start(&d) != 0) {
 		hn_check(0, "crowd: the daemon starts");
 		hn_cleanup(&d, 1);
@@ -366,7 +321,7 @@ static int
 sse_open(const char *src, int port, const char *token, int64_t last_id, int rcvbuf)
 {
 	char req[512];
-	int fd = tcp_from(src, port, rcvbuf, 0);
+	int fd = hn_tcp_from(src, port, rcvbuf, 0);
 
 	if (fd < 0)
 		return -1;

@@ -7,6 +7,7 @@
  */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -693,7 +695,11 @@ hn_start_admin(struct hn_daemon *d, struct hn_http *h, const char *password)
 	    hn_start(d) != 0)
 		return -1;
 	hn_http_init(h, d->port, NULL);
-	return hn_login(h, "admin", password);
+	if (hn_login(h, "admin", password) != 0) {
+		hn_http_free(h);
+		return -1;
+	}
+	return 0;
 }
 
 const char *
@@ -739,4 +745,40 @@ hn_slurp(const char *path, size_t *len)
 	if (len != NULL)
 		*len = n;
 	return buf;
+}
+
+int
+hn_tcp_from(const char *src, int port, int rcvbuf, int nonblock)
+{
+	struct sockaddr_in sa, da;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	inet_pton(AF_INET, src, &sa.sin_addr);
+	memset(&da, 0, sizeof da);
+	da.sin_family = AF_INET;
+	da.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, "127.0.0.1", &da.sin_addr);
+	if (rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    (connect(fd, (struct sockaddr *)&da, sizeof da) != 0 && errno != EINPROGRESS)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+hn_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }

@@ -129,7 +129,8 @@ struct hn_case {
 void hn_run_cases(const struct hn_case *cases, size_t n, int argc, char **argv);
 
 /* Add the user "admin" (role admin) with password, start d and log a new
- * client h in as admin.  0, or -1 (h is initialised whenever d started). */
+ * client h in as admin.  0 (the caller frees h), or -1 with nothing in h to
+ * free (d may be running: hn_cleanup stops it). */
 int hn_start_admin(struct hn_daemon *d, struct hn_http *h, const char *password);
 
 /* An answer's "error" code ("" when absent); 1 when it has a non-empty
@@ -142,5 +143,12 @@ int hn_has_message(const cJSON *ans);
 char *hn_slurp(const char *path, size_t *len);
 /* rm -r path (nothing when it does not exist). */
 void hn_remove_tree(const char *path);
+
+/* A TCP socket from src (a loopback address, e.g. "127.0.0.2") to
+ * 127.0.0.1:port, the connect started; rcvbuf > 0 sets a small receive
+ * buffer first.  Blocking unless nonblock.  -1 on failure. */
+int hn_tcp_from(const char *src, int port, int rcvbuf, int nonblock);
+/* Raise the soft limit of open files to the hard one (for many sockets). */
+void hn_raise_nofile(void);
 
 #endif
