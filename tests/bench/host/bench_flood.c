@@ -19,10 +19,8 @@
  *
  *   bench_flood [slow|streams|report]...    all when none is named
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -30,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,43 +81,6 @@ cpu_ms(pid_t pid)
 	return (double)(ut + stt) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
-/* A nonblocking TCP socket from src to 127.0.0.1:port, connect started. */
-static int
-tcp_from(const char *src, int port, int rcvbuf)
-{
-	struct sockaddr_in sa, da;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd < 0)
-		return -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, src, &sa.sin_addr);
-	memset(&da, 0, sizeof da);
-	da.sin_family = AF_INET;
-	da.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &da.sin_addr);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    (connect(fd, (struct sockaddr *)&da, sizeof da) != 0 && errno != EINPROGRESS)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int
 start(struct hn_daemon *d, const char *tag, char *token, size_t toklen)
 {
@@ -128,13 +88,8 @@ start(struct hn_daemon *d, const char *tag, char *token, size_t toklen)
 
 	if (hn_init(d, tag) < 0)
 		return -1;
-	if (hn_add_user(d, "admin", "admin", NULL, PASSWORD) < 0 || hn_start(d) < 0)
+	if (hn_start_admin(d, &h, PASSWORD) < 0)
 		return -1;
-	hn_http_init(&h, d->port, NULL);
-	if (hn_login(&h, "admin", PASSWORD) < 0) {
-		hn_http_free(&h);
-		return -1;
-	}
 	snprintf(token, toklen, "%s", h.token);
 	hn_http_free(&h);
 	return 0;
@@ -319,7 +274,7 @@ bench_slow(void)
 
 	for (i = 0; i < SLOW_N; i++) {
 		snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
-		fd[i] = tcp_from(src, d.port, 0);
+		fd[i] = hn_tcp_from(src, d.port, 0, 1);
 		started[i] = 0;
 	}
 	p1 = p0;
@@ -359,7 +314,7 @@ bench_slow(void)
 				if (fd[i] >= 0)
 					close(fd[i]);
 				snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
-				fd[i] = tcp_from(src, d.port, 0);
+				fd[i] = hn_tcp_from(src, d.port, 0, 1);
 				started[i] = 0;
 				reconnects++;
 			} else if (gone && fd[i] >= 0) {
@@ -409,7 +364,7 @@ static int
 stream_open(const char *src, int port, const char *token, int rcvbuf, int64_t last)
 {
 	char req[512];
-	int fd = tcp_from(src, port, rcvbuf);
+	int fd = hn_tcp_from(src, port, rcvbuf, 1);
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	int n;
 
@@ -806,7 +761,7 @@ main(int argc, char **argv)
 	int a, all = argc < 2;
 
 	signal(SIGPIPE, SIG_IGN);
-	raise_nofile();
+	hn_raise_nofile();
 	if (getenv("BENCH_STREAMS") != NULL) {
 		long n = strtol(getenv("BENCH_STREAMS"), NULL, 10);
 
