@@ -250,6 +250,17 @@ pct(const double *v, int n, int p)
 	return n == 0 ? 0 : v[i < n ? i : n - 1];
 }
 
+/* Sort the m lags and print their p50, p99 and max. */
+static void
+lag_print(const char *prefix, const char *who, double *lag, int m, double rate)
+{
+	qsort(lag, (size_t)m, sizeof *lag, cmp_d);
+	printf("bench export: %slag from the centre's answer to the central commit, %s, "
+	    "%d tickets at %.0f/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (poll_ms 100, "
+	    "batch 500)\n", prefix, who, m, rate, pct(lag, m, 50), pct(lag, m, 99),
+	    m > 0 ? lag[m - 1] : 0);
+}
+
 /* From the first central commit of the centres whose code is LIKE like to
    the last, in ms. */
 static double
@@ -336,11 +347,8 @@ province(int np, int nb, int nl)
 		    lags(pg, code[i], &cl[i], 1, lag, &m) != 0)
 			goto out;
 	}
-	qsort(lag, (size_t)m, sizeof *lag, cmp_d);
-	printf("bench export: province: lag from the centre's answer to the central commit, "
-	    "%d centres at once, %d tickets at %.0f/s in total: p50 %.0f ms, p99 %.0f ms, "
-	    "max %.0f ms (poll_ms 100, batch 500)\n", np, m, total / ((t1 - t0) / 1000.0),
-	    pct(lag, m, 50), pct(lag, m, 99), m > 0 ? lag[m - 1] : 0);
+	snprintf(tag, sizeof tag, "%d centres at once", np);
+	lag_print("province: ", tag, lag, m, total / ((t1 - t0) / 1000.0));
 	rc = 0;
 out:
 	if (lag != NULL) {
@@ -362,6 +370,7 @@ main(int argc, char **argv)
 	struct client cl[MAX_CLIENTS];
 	int n = 4000, nc = 4, np = 12, nb = 2000, nl = 200, i, opt, total, ports[MAX_CLIENTS];
 	int m = 0;
+	char path[64];
 	double t0, t1, *lag;
 	int64_t last, events;
 	PGconn *pg;
@@ -404,11 +413,8 @@ main(int argc, char **argv)
 	lag = calloc((size_t)total + 1, sizeof *lag);
 	if (lags(pg, CENTRE, cl, nc, lag, &m) != 0)
 		goto fail;
-	qsort(lag, (size_t)m, sizeof *lag, cmp_d);
-	printf("bench export: lag from the centre's answer to the central commit, "
-	    "%d tickets by %d clients at %.0f/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms "
-	    "(poll_ms 100, batch 500)\n", m, nc, total / ((t1 - t0) / 1000.0),
-	    pct(lag, m, 50), pct(lag, m, 99), m > 0 ? lag[m - 1] : 0);
+	snprintf(path, sizeof path, "one centre, %d clients", nc);
+	lag_print("", path, lag, m, total / ((t1 - t0) / 1000.0));
 	free(lag);
 	clients_free(cl, nc);
 

@@ -335,9 +335,10 @@ central_events(PGconn *pg, const char *centre, long *n)
 	return out;
 }
 
-/* Events with lo < id <= hi in the centre's store / centrally. */
+/* One integer the query (its ?1, ?2, if any, bound to a, b) answers from
+   the centre's store, or -1. */
 static int64_t
-count_local(const char *db, int64_t lo, int64_t hi)
+local_int(const char *db, const char *sql, int64_t a, int64_t b)
 {
 	sqlite3 *s;
 	sqlite3_stmt *q;
@@ -345,16 +346,24 @@ count_local(const char *db, int64_t lo, int64_t hi)
 
 	if (sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(s, 5000) == SQLITE_OK &&
-	    sqlite3_prepare_v2(s, "SELECT count(*) FROM events WHERE id > ?1 AND id <= ?2",
-	    -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(q, 1, lo);
-		sqlite3_bind_int64(q, 2, hi);
+	    sqlite3_prepare_v2(s, sql, -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_bind_parameter_count(q) == 2) {
+			sqlite3_bind_int64(q, 1, a);
+			sqlite3_bind_int64(q, 2, b);
+		}
 		if (sqlite3_step(q) == SQLITE_ROW)
 			n = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 	}
 	sqlite3_close(s);
 	return n;
+}
+
+/* Events with lo < id <= hi in the centre's store / centrally. */
+static int64_t
+count_local(const char *db, int64_t lo, int64_t hi)
+{
+	return local_int(db, "SELECT count(*) FROM events WHERE id > ?1 AND id <= ?2", lo, hi);
 }
 
 static int64_t
@@ -863,20 +872,7 @@ test_dashboard(struct centre *C, const char *const *codes)
 static int64_t
 local_last(const char *db)
 {
-	sqlite3 *s;
-	sqlite3_stmt *q;
-	int64_t n = -1;
-
-	if (sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_busy_timeout(s, 5000) == SQLITE_OK &&
-	    sqlite3_prepare_v2(s, "SELECT coalesce(max(id), 0) FROM events", -1, &q,
-	    NULL) == SQLITE_OK) {
-		if (sqlite3_step(q) == SQLITE_ROW)
-			n = sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
-	}
-	sqlite3_close(s);
-	return n;
+	return local_int(db, "SELECT coalesce(max(id), 0) FROM events", 0, 0);
 }
 
 /*
