@@ -9,7 +9,9 @@
  * events and their tickets' rows), send them pipelined in one PostgreSQL
  * transaction that also moves the acknowledged id (from where the batch
  * began only), and sleep poll_ms when there was nothing.  Any failure of
- * the server drops the connection and backs off.  Every value goes as a
+ * the server drops the connection and backs off.  The connection is
+ * non-blocking: every wait on it polls the socket and the stop pipe for at
+ * most [export] timeout_s (pg_wait).  Every value goes as a
  * parameter of a prepared statement; the only SQL sent as text is constant
  * (the schema, BEGIN, COMMIT).
  */
@@ -986,8 +988,8 @@ export_stop(exporter *x)
 	if (write(x->wake[1], "x", 1) < 0) {
 		/* the pipe is ours and empty: cannot fail but for EINTR */
 	}
-	/* A call to a server that hangs (a Unix socket has no timeout; TCP
-	   has tcp_user_timeout) is ended by shutting its socket down. */
+	/* Every wait of the thread polls the wake pipe; should a call still
+	   not end (inside libpq, beyond our polls), its socket is shut down. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += EXPORT_STOP_WAIT_S;
 	if (pthread_timedjoin_np(x->thread, NULL, &ts) != 0) {
