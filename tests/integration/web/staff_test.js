@@ -9,6 +9,8 @@
 //   - a parked ticket: "Gọi lại" calls it, "Đưa lại hàng chờ" puts it back
 //     in the list, each with its message; "Gọi lại" while another ticket is
 //     called is refused with the reason;
+//   - recalls and a no-show made elsewhere (a keypad, another desk) are
+//     said on the console too;
 //   - a paused counter says since when and why.
 // Screenshots go to $B/web-shots/staff-*.png.
 'use strict';
@@ -114,6 +116,21 @@ async function main() {
   // Paused: since when and why.
   await key(page, 'F4', 'b-finish');
   check(await textIs(page, 'tinfo', 'Chưa gọi số nào.'), 'finished');
+  // Recalls and the no-show made elsewhere (the counter's keypad, another
+  // desk; here the manager's API calls): the console says them too.
+  await api('POST', '/api/v1/tickets', { queue: 'TP-LL' }, mg);
+  const called = (await api('POST', '/api/v1/counters/1/next', null, mg)).body.ticket;
+  const n4 = String(called.number).padStart(4, '0');
+  check(await textIs(page, 'tnum', n4), 'a call made elsewhere shows on the panel (' + n4 + ')');
+  await api('POST', '/api/v1/counters/1/recall', null, mg);
+  check(await textIs(page, 'msg', 'Số ' + n4 + ' vừa được gọi lại từ bàn phím quầy hoặc nơi khác.'),
+    'a recall made elsewhere is said');
+  await api('POST', '/api/v1/counters/1/recall', null, mg);
+  const last = (await api('POST', '/api/v1/counters/1/recall', null, mg)).body.ticket;
+  check(last.state === 'no_show', 'the third recall made elsewhere is a no-show');
+  check(await textIs(page, 'msg', 'Số ' + n4 + ' đã được ghi vắng mặt (từ bàn phím quầy hoặc nơi khác).'),
+    'a no-show made elsewhere is said, not only the ticket gone from the panel');
+  check(await textIs(page, 'tinfo', 'Chưa gọi số nào.'), 'and the panel is free');
   await page.waitForSelector('#b-pause:not([disabled])');
   await page.click('#b-pause');
   await page.selectOption('#pause-reason', 'Họp, tập huấn');
