@@ -191,6 +191,7 @@ static const struct config_keydef config_keys_booking[] = {
 	{ "early_min", T_INT, GK(early_min), 0, 240, 0, 0, NULL },
 	{ "late_min", T_INT, GK(late_min), 0, 240, 0, 0, NULL },
 	{ "remote_cap", T_INT, GK(remote_cap), 0, 9999, 0, 0, NULL },
+	{ "reminder_hour", T_INT, GK(reminder_hour), 0, 23, 0, 0, NULL },
 };
 
 struct config_kinddef {
@@ -1558,6 +1559,7 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->booking.slot_min = 30;
 	cfg->booking.closed_wdays = 1u << 0;       /* Sunday */
 	cfg->booking.horizon_days = 14;
+	cfg->booking.reminder_hour = 17;
 	cfg->booking.early_min = 15;
 	cfg->booking.late_min = 15;
 	cfg->priority[0].code = xstrdup("normal");

@@ -229,6 +229,7 @@ void api_reprint(struct req *r);
 void api_client_addr(struct req *r, char *out, size_t outlen);
 /* r_notify.c */
 void api_notify_subscribe(struct req *r);
+void api_notify_reminders(struct req *r);
 void api_notify_dlr(struct req *r);
 void api_notify_free(api *a);
 /* core_after_commit callback of an issue to print at r->printer: prints

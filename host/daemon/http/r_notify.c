@@ -5,7 +5,10 @@
  *     client address and by ticket; the answer shows the number masked;
  *   GET /api/v1/public/sms/{id}/dlr?k=SECRET&s=TYPE: Kannel's delivery
  *     report for outbox message id; the secret is the message's own, so
- *     nobody else can write a report.
+ *     nobody else can write a report;
+ *   POST /api/v1/sms/reminders (admin): the day-before reminders of
+ *     tomorrow's bookings now, instead of waiting for [booking]
+ *     reminder_hour (operations, tests); queued once per booking.
  */
 #include <stdio.h>
 #include <string.h>
@@ -120,4 +123,29 @@ api_notify_dlr(struct req *r)
 		api_error(r, 404, "not_found", "Không tìm thấy tin nhắn.");
 	else
 		api_error(r, 500, "store_failed", "Không lưu được báo cáo.");
+}
+
+void
+api_notify_reminders(struct req *r)
+{
+	struct notify_reminders got;
+	cJSON *o;
+
+	switch (-notify_reminders_run(r->a->notify, &got)) {
+	case 0:
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "day", got.day);
+		cJSON_AddNumberToObject(o, "bookings", got.bookings);
+		cJSON_AddNumberToObject(o, "queued", got.queued);
+		cJSON_AddNumberToObject(o, "already", got.already);
+		cJSON_AddNumberToObject(o, "skipped", got.skipped);
+		api_reply_json(r, 200, o);
+		break;
+	case NOTIFY_EOFF:
+		api_error(r, 409, "sms_off", "Trung tâm chưa bật nhắn tin SMS.");
+		break;
+	default:
+		api_error(r, 500, "store_failed", "Không lưu được tin nhắc lịch hẹn.");
+		break;
+	}
 }
