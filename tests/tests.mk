@@ -60,6 +60,11 @@ $(B)/tests/integration/host/sms: $(B)/tests/integration/host/sms.o $(HOST_PEERS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += tests/bench/host/bench_sms.sh
 
+# Hostile visitors of the public booking routes: rate limits (book_limits.sh).
+TEST_PROGRAMS += $(B)/tests/integration/host/book_limits
+$(B)/tests/integration/host/book_limits: $(B)/tests/integration/host/book_limits.o $(HOST_PEERS) $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # The day-before reminder of bookings through a real Kannel (reminder.sh).
 TEST_PROGRAMS += $(B)/tests/integration/host/reminder
 $(B)/tests/integration/host/reminder: $(B)/tests/integration/host/reminder.o $(HOST_PEERS) $(HOST_HARNESS)

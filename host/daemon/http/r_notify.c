@@ -53,7 +53,6 @@ api_notify_subscribe(struct req *r)
 	static const struct api_field spec[] = { { "phone", K_STR, 1 }, { NULL, 0, 0 } };
 	const struct engine_ticket *t;
 	char addr[64], masked[NOTIFY_MASK_LEN];
-	int64_t now = loop_now_ms(), wait;
 	cJSON *b, *o;
 	int rc;
 
@@ -62,23 +61,19 @@ api_notify_subscribe(struct req *r)
 		return;
 	}
 	api_client_addr(r, addr, sizeof addr);
-	if ((wait = throttle_wait(r->a->sms_addr, addr, now)) == 0)
-		wait = throttle_wait(r->a->sms_ticket, r->arg[0], now);
-	if (wait > 0) {
-		r->retry_after = (int)((wait + 999) / 1000);
-		api_error(r, 429, "too_many_attempts", "Đã đăng ký quá nhiều lần; hãy thử "
-		    "lại sau %d giây.", r->retry_after);
+	if (api_rate_limit(r, r->a->sms_addr, addr, "Đã đăng ký quá nhiều lần") != 0)
 		return;
-	}
 	if ((b = api_body(r, spec)) == NULL)
 		return;
-	throttle_fail(r->a->sms_addr, addr, now);
 	if ((t = engine_ticket_by_code(core_engine(r->a->core), r->arg[0])) == NULL) {
 		cJSON_Delete(b);
 		api_error(r, 404, "not_found", "Không tìm thấy vé.");
 		return;
 	}
-	throttle_fail(r->a->sms_ticket, r->arg[0], now);
+	if (api_rate_limit(r, r->a->sms_ticket, r->arg[0], "Đã đăng ký quá nhiều lần") != 0) {
+		cJSON_Delete(b);
+		return;
+	}
 	rc = notify_subscribe(r->a->notify, t->id, api_str(b, "phone"), masked);
 	cJSON_Delete(b);
 	switch (-rc) {

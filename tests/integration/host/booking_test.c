@@ -92,11 +92,12 @@ says(const cJSON *a, const char *want)
 static int
 rewrite_ini(const char *path, int capacity)
 {
-	char ours[512];
+	char ours[600];
 
 	snprintf(ours, sizeof ours, "[booking]\nslot_min = 5\nhours = 00:00-24:00\n"
 	    "capacity = %d\nclosed_days = none\nhorizon_days = 3\nearly_min = 240\n"
-	    "late_min = 15\nremote_cap = 2\n\n", capacity);
+	    "late_min = 15\nremote_cap = 2\naddress_limit = 100000\n"
+	    "phone_limit = 100000\n\n", capacity);
 	return ini_replace_section(path, "booking", ours);
 }
 
