@@ -7,6 +7,8 @@
 # which the top Makefile lists).
 
 HOST_HARNESS := $(B)/tests/integration/host/harness.o
+# Kannel, child processes and INI sections of the SMS and booking tests.
+HOST_PEERS := $(B)/tests/integration/host/peers.o
 TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
@@ -27,7 +29,7 @@ $(B)/tests/integration/host/api_test: $(B)/tests/integration/host/api_test.o $(H
 $(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/integration/host/booking_test: $(B)/tests/integration/host/booking_test.o $(HOST_HARNESS)
+$(B)/tests/integration/host/booking_test: $(B)/tests/integration/host/booking_test.o $(HOST_PEERS) $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Bookings per second the API takes durably (booking_test --bench).
@@ -54,9 +56,19 @@ BENCHES += tests/bench/host/bench_issue.sh
 # SMS notifications through a real Kannel and a bad gateway; with --bench,
 # the time from a call to its message at the gateway (bench_sms.sh).
 TEST_PROGRAMS += $(B)/tests/integration/host/sms
-$(B)/tests/integration/host/sms: $(B)/tests/integration/host/sms.o $(HOST_HARNESS)
+$(B)/tests/integration/host/sms: $(B)/tests/integration/host/sms.o $(HOST_PEERS) $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += tests/bench/host/bench_sms.sh
+
+# Hostile visitors of the public booking routes: rate limits (book_limits.sh).
+TEST_PROGRAMS += $(B)/tests/integration/host/book_limits
+$(B)/tests/integration/host/book_limits: $(B)/tests/integration/host/book_limits.o $(HOST_PEERS) $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The day-before reminder of bookings through a real Kannel (reminder.sh).
+TEST_PROGRAMS += $(B)/tests/integration/host/reminder
+$(B)/tests/integration/host/reminder: $(B)/tests/integration/host/reminder.o $(HOST_PEERS) $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/bench/host/bench_login: $(B)/tests/bench/host/bench_login.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -192,6 +192,9 @@ static const struct config_keydef config_keys_booking[] = {
 	{ "early_min", T_INT, GK(early_min), 0, 240, 0, 0, NULL },
 	{ "late_min", T_INT, GK(late_min), 0, 240, 0, 0, NULL },
 	{ "remote_cap", T_INT, GK(remote_cap), 0, 9999, 0, 0, NULL },
+	{ "reminder_hour", T_INT, GK(reminder_hour), 0, 23, 0, 0, NULL },
+	{ "address_limit", T_INT, GK(address_limit), 1, 1000000, 0, 0, NULL },
+	{ "phone_limit", T_INT, GK(phone_limit), 1, 1000000, 0, 0, NULL },
 };
 
 struct config_kinddef {
@@ -1560,6 +1563,9 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->booking.slot_min = 30;
 	cfg->booking.closed_wdays = 1u << 0;       /* Sunday */
 	cfg->booking.horizon_days = 14;
+	cfg->booking.reminder_hour = 17;
+	cfg->booking.address_limit = 20;
+	cfg->booking.phone_limit = 3;
 	cfg->booking.early_min = 15;
 	cfg->booking.late_min = 15;
 	cfg->priority[0].code = xstrdup("normal");

@@ -126,6 +126,9 @@ struct config_booking {
 	int early_min;               /* check-in accepted this early, */
 	int late_min;                /* and this late (then: a normal ticket) */
 	int remote_cap;              /* default remote tickets a queue a day */
+	int reminder_hour;           /* SMS reminders of tomorrow's bookings from */
+	int address_limit;           /* public bookings and remote tickets an */
+	int phone_limit;             /* address, bookings a phone, before a wait */
 };
 
 struct config_kiosk {

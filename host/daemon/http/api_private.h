@@ -98,6 +98,9 @@ struct api {
 	uint64_t state_generation;       /* core_generation (engine rebuilt) */
 	notify *notify;          /* SMS notifications (r_notify.c), or NULL */
 	struct throttle *sms_addr, *sms_ticket;  /* phones given, by address, by ticket */
+	/* public bookings and remote tickets, by address; bookings by phone
+	   (r_bookings.c) */
+	struct throttle *book_addr, *book_phone;
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -231,8 +234,20 @@ void api_reprint(struct req *r);
 void api_client_addr(struct req *r, char *out, size_t outlen);
 /* r_notify.c */
 void api_notify_subscribe(struct req *r);
+void api_notify_reminders(struct req *r);
 void api_notify_dlr(struct req *r);
 void api_notify_free(api *a);
+/* The rate limits of the public booking routes ([booking] address_limit,
+ * phone_limit, read at start): r_bookings.c. */
+void api_bookings_init(api *a);
+void api_bookings_fini(api *a);
+/*
+ * Count one attempt of key against t: 0 when it may go on, else -1 with a
+ * 429 too_many_attempts answered, Retry-After set and why (a Vietnamese
+ * sentence that ends before "hãy thử lại sau N giây.") in its message.
+ */
+int api_rate_limit(struct req *r, struct throttle *t, const char *key,
+    const char *why);
 /* core_after_commit callback of an issue to print at r->printer: prints
  * r->ticket, then answers as POST /api/v1/tickets does. */
 void api_issue_committed(void *arg, int ok);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "peers.h"
 
 #define PW_STAFF "staff-pass-1"
 #define PW_MANAGER "manager-pass-1"
@@ -53,39 +54,13 @@ says(const cJSON *a, const char *want)
 static int
 rewrite_ini(const char *path, int capacity)
 {
-	char ours[512];
-	char *text, *a, *b;
-	long n;
-	FILE *f = fopen(path, "r");
+	char ours[600];
 
 	snprintf(ours, sizeof ours, "[booking]\nslot_min = 5\nhours = 00:00-24:00\n"
 	    "capacity = %d\nclosed_days = none\nhorizon_days = 3\nearly_min = 240\n"
-	    "late_min = 15\nremote_cap = 2\n\n", capacity);
-	if (f == NULL)
-		return -1;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)n + 1);
-	if (fread(text, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(text);
-		return -1;
-	}
-	fclose(f);
-	if ((a = strstr(text, "\n[booking]\n")) == NULL) {
-		free(text);
-		return -1;
-	}
-	b = strstr(a + 2, "\n[");
-	if ((f = fopen(path, "w")) == NULL) {
-		free(text);
-		return -1;
-	}
-	fprintf(f, "%.*s\n%s%s", (int)(a - text), text, ours, b != NULL ? b + 1 : "");
-	fclose(f);
-	free(text);
-	return 0;
+	    "late_min = 15\nremote_cap = 2\naddress_limit = 100000\n"
+	    "phone_limit = 100000\n\n", capacity);
+	return ini_replace_section(path, "booking", ours);
 }
 
 /* Slots of the test procedure: (days[d], slot s) left, or -1. */

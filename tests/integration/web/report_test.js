@@ -141,6 +141,9 @@ async function main() {
   await rep.goto(base + '/report?from=2026-03-08&to=2026-03-08');
   await rep.waitForSelector('body[data-ready="1"]');
   check(/tỷ lệ vắng mặt —/.test(await rep.textContent('#sum-noshow')), 'report: a day with nothing issued shows no-show rate "—"');
+  check(/^0 vé; 0 lượt chờ: trung vị —/.test(await rep.textContent('#sum-booked td')) &&
+    /đặt 0, đã đến 0, vắng \(không đến\) 0, đã hủy 0/.test(await rep.textContent('#sum-bookings td')),
+    'report: booked visitors\' waits (from their slot) and the bookings\' no-shows in the summary');
 }
 
 T.run(main);
