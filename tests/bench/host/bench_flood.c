@@ -19,10 +19,8 @@
  *
  *   bench_flood [slow|streams|report]...    all when none is named
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -30,12 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../../integration/host/harness.h"
+#include "benchnet.h"
 
 #define PASSWORD "bench-pass-1"
 
@@ -59,66 +57,6 @@ pcts(double *v, size_t n, double out[3])
 	out[0] = v[n / 2];
 	out[1] = v[(size_t)((double)n * 0.99)];
 	out[2] = v[n - 1];
-}
-
-/* CPU time (user + system) of process pid so far, in ms; 0 when unknown. */
-static double
-cpu_ms(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, stt = 0;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* After "(comm)": state is field 3, utime 14, stime 15. */
-	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-	    &stt) != 2)
-		return 0;
-	return (double)(ut + stt) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
-}
-
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
-/* A nonblocking TCP socket from src to 127.0.0.1:port, connect started. */
-static int
-tcp_from(const char *src, int port, int rcvbuf)
-{
-	struct sockaddr_in sa, da;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd < 0)
-		return -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, src, &sa.sin_addr);
-	memset(&da, 0, sizeof da);
-	da.sin_family = AF_INET;
-	da.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &da.sin_addr);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    (connect(fd, (struct sockaddr *)&da, sizeof da) != 0 && errno != EINPROGRESS)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 static int
@@ -319,7 +257,7 @@ bench_slow(void)
 
 	for (i = 0; i < SLOW_N; i++) {
 		snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
-		fd[i] = tcp_from(src, d.port, 0);
+		fd[i] = bn_tcp(src, d.port, 0);
 		started[i] = 0;
 	}
 	p1 = p0;
@@ -359,7 +297,7 @@ bench_slow(void)
 				if (fd[i] >= 0)
 					close(fd[i]);
 				snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
-				fd[i] = tcp_from(src, d.port, 0);
+				fd[i] = bn_tcp(src, d.port, 0);
 				started[i] = 0;
 				reconnects++;
 			} else if (gone && fd[i] >= 0) {
@@ -405,30 +343,6 @@ struct stalled {
 	long reconnects, open, dropped;
 };
 
-static int
-stream_open(const char *src, int port, const char *token, int rcvbuf, int64_t last)
-{
-	char req[512];
-	int fd = tcp_from(src, port, rcvbuf);
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
-	int n;
-
-	if (fd < 0)
-		return -1;
-	if (last > 0)
-		n = snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.0\r\nHost: b\r\n"
-		    "Authorization: Bearer %s\r\nLast-Event-ID: %lld\r\n\r\n", token,
-		    (long long)last);
-	else
-		n = snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.0\r\nHost: b\r\n"
-		    "Authorization: Bearer %s\r\n\r\n", token);
-	if (poll(&p, 1, 5000) != 1 || write(fd, req, (size_t)n) != n) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * Keep streams_n streams open that never read; reopen those dropped.  epoll
  * for the ends only (EPOLLRDHUP), so that the data arriving on a thousand
@@ -446,7 +360,7 @@ stalled_main(void *arg)
 
 	for (i = 0; i < streams_n; i++) {
 		snprintf(src, sizeof src, "127.0.0.%d", 20 + i % 10);
-		fd[i] = stream_open(src, s->port, s->token, 4096, 0);
+		fd[i] = bn_stream_open(src, s->port, s->token, 4096, 0);
 		if (fd[i] < 0)
 			continue;
 		ev.events = EPOLLRDHUP;
@@ -467,7 +381,7 @@ stalled_main(void *arg)
 			if (!s->reopen)
 				continue;
 			snprintf(src, sizeof src, "127.0.0.%d", 20 + i % 10);
-			fd[i] = stream_open(src, s->port, s->token, 4096, 0);
+			fd[i] = bn_stream_open(src, s->port, s->token, 4096, 0);
 			s->reconnects++;
 			if (fd[i] >= 0) {
 				ev.events = EPOLLRDHUP;
@@ -551,7 +465,7 @@ streams_round(int port, const char *token, int stalled_n, int reopen, double out
 	int i;
 
 	memset(rd, 0, sizeof *rd);
-	rd->fd = stream_open("127.0.0.2", port, token, 0, first);
+	rd->fd = bn_stream_open("127.0.0.2", port, token, 0, first);
 	{
 		int fl = fcntl(rd->fd, F_GETFL);
 		fcntl(rd->fd, F_SETFL, fl & ~O_NONBLOCK);
@@ -567,9 +481,9 @@ streams_round(int port, const char *token, int stalled_n, int reopen, double out
 		for (i = 0; i < 600 && sg->open < streams_n; i++)
 			poll(&none, 0, 50);
 	}
-	c0 = cpu_ms(pid);
+	c0 = bn_cpu_ms(pid);
 	*failed = run_cmds(port, token, STREAMS_CLIENTS, STREAMS_CMDS, out, NULL);
-	*cpu = (cpu_ms(pid) - c0) / (STREAMS_CLIENTS * STREAMS_CMDS);
+	*cpu = (bn_cpu_ms(pid) - c0) / (STREAMS_CLIENTS * STREAMS_CMDS);
 	final = last_event(port);
 	/* The reading stream: until it has the last event (bounded). */
 	for (i = 0; i < 200 && rd->last < final; i++)
@@ -804,7 +718,7 @@ main(int argc, char **argv)
 	int a, all = argc < 2;
 
 	signal(SIGPIPE, SIG_IGN);
-	raise_nofile();
+	bn_raise_nofile();
 	if (getenv("BENCH_STREAMS") != NULL) {
 		long n = strtol(getenv("BENCH_STREAMS"), NULL, 10);
 

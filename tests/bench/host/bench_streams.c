@@ -1,0 +1,465 @@
+/*
+ * bench_streams.c - issue 19's goal for the event stream: with S event
+ * streams open that do read (as S displays and phones would), C clients
+ * issue T tickets into a fresh hall; the same without any stream, on
+ * another fresh daemon, is the baseline.  Rounds alternate the two.
+ *
+ *   bench_streams [-s STREAMS] [-c CLIENTS] [-t TICKETS] [-r ROUNDS]
+ *
+ * Prints, with ratios:
+ *   - tickets/s with the streams over tickets/s with none (goal >= 0.8);
+ *   - whether every stream got every event: the ids each one read are
+ *     checked in order, none missing, none twice (a stream that the daemon
+ *     drops reconnects with Last-Event-ID, as EventSource does, and must
+ *     still see each event once);
+ *   - commit -> stream read: for each (stream, event of an issued ticket),
+ *     the time the stream's reader read the event minus the time the
+ *     ticket's answer was read by its client (the answer is sent only
+ *     after the commit, so this is a lower bound of commit -> read, 0 when
+ *     the stream was first), and minus the time its request was sent (an
+ *     upper bound).  p50 / p99 / max of both; goal p99 < 50 ms.
+ *
+ * The streams come from 127.0.0.20..29 (the daemon allows 128 connections
+ * an address), each on a nonblocking socket; two reader threads serve them
+ * with epoll.  All times are this process's monotonic clock (hn_now_ms).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../../integration/host/harness.h"
+#include "benchnet.h"
+
+#define PASSWORD "bench-pass-1"
+#define MAX_STREAMS 2000
+#define READERS 2
+#define MAX_ROUNDS 9
+
+struct strm {
+	int fd;
+	int in_body;             /* the headers are read */
+	int hdr;                 /* how much of "\r\n\r\n" was just read */
+	int ready;               /* the retry line came: the stream is open */
+	int64_t last;            /* id of the last event read */
+	long missing, twice, reconnects;
+	char line[128];          /* the start of the line being read */
+	size_t ll;
+	int cur;                 /* index of the event whose lines come, -1 */
+	float *at;               /* read time of each event (ms after t0), 0 = not */
+};
+
+static struct strm st[MAX_STREAMS];
+static int nstreams = 1000, port;
+static char token[128];
+static int64_t first;            /* the last event id before the round */
+static int nev;                  /* events a round can hold (at[] size) */
+static int64_t *ev_ticket;       /* ticket of each event (stream 0 parses it) */
+static double t0;
+static volatile int stop;
+
+static void
+stream_src(int i, char *src, size_t len)
+{
+	snprintf(src, len, "127.0.0.%d", 20 + i % 10);
+}
+
+/* One line of stream i's events (NUL-terminated, at most 127 bytes kept). */
+static void
+stream_line(struct strm *s, int i, const char *l, double now)
+{
+	if (strncmp(l, "retry:", 6) == 0) {
+		__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
+		return;
+	}
+	if (strncmp(l, "id: ", 4) == 0) {
+		int64_t id = strtoll(l + 4, NULL, 10);
+
+		s->cur = -1;
+		if (id <= s->last) {
+			s->twice++;
+			return;
+		}
+		if (id > s->last + 1)
+			s->missing += id - s->last - 1;
+		__atomic_store_n(&s->last, id, __ATOMIC_RELEASE);
+		if (id - first - 1 < nev) {
+			s->cur = (int)(id - first - 1);
+			s->at[s->cur] = (float)(now - t0);
+		}
+		return;
+	}
+	if (i == 0 && s->cur >= 0 && strncmp(l, "data: ", 6) == 0) {
+		const char *p = strstr(l, "\"ticket\":");
+
+		if (p != NULL)
+			ev_ticket[s->cur] = strtoll(p + 9, NULL, 10);
+	}
+}
+
+/* Feed n bytes read on stream i to its parser. */
+static void
+stream_bytes(struct strm *s, int i, const char *b, size_t n, double now)
+{
+	static const char eoh[] = "\r\n\r\n";
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (!s->in_body) {
+			s->hdr = b[k] == eoh[s->hdr] ? s->hdr + 1 : (b[k] == '\r');
+			s->in_body = s->hdr == 4;
+			continue;
+		}
+		if (b[k] != '\n') {
+			/* The id and the data's head are in the first bytes. */
+			if (s->ll < sizeof s->line - 1)
+				s->line[s->ll++] = b[k];
+			continue;
+		}
+		s->line[s->ll] = '\0';
+		s->ll = 0;
+		stream_line(s, i, s->line, now);
+	}
+}
+
+static int
+stream_connect(struct strm *s, int i, int ep)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+	char src[32];
+
+	stream_src(i, src, sizeof src);
+	s->in_body = s->hdr = 0;
+	s->ll = 0;
+	s->cur = -1;
+	s->fd = bn_stream_open(src, port, token, 0, s->last > first ? s->last : 0);
+	if (s->fd < 0)
+		return -1;
+	ev.data.u32 = (uint32_t)i;
+	return epoll_ctl(ep, EPOLL_CTL_ADD, s->fd, &ev);
+}
+
+struct reader {
+	pthread_t th;
+	int lo, hi;              /* its streams */
+	int ep;
+	long failed;             /* streams that could not (re)connect */
+};
+
+/* Serve streams lo..hi-1: read what comes, reconnect what ends. */
+static void *
+reader_main(void *arg)
+{
+	struct reader *r = arg;
+	static __thread char buf[65536];
+	struct epoll_event evs[128];
+	int i, k, n;
+
+	for (i = r->lo; i < r->hi; i++)
+		if (stream_connect(&st[i], i, r->ep) != 0)
+			r->failed++;
+	while (!stop) {
+		if ((n = epoll_wait(r->ep, evs, 128, 100)) <= 0)
+			continue;
+		for (k = 0; k < n; k++) {
+			struct strm *s = &st[evs[k].data.u32];
+			ssize_t got;
+			double now = hn_now_ms();
+
+			i = (int)evs[k].data.u32;
+			while ((got = read(s->fd, buf, sizeof buf)) > 0)
+				stream_bytes(s, i, buf, (size_t)got, now);
+			if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+				/* Dropped: back at once with Last-Event-ID. */
+				epoll_ctl(r->ep, EPOLL_CTL_DEL, s->fd, NULL);
+				close(s->fd);
+				s->reconnects++;
+				if (stream_connect(s, i, r->ep) != 0)
+					r->failed++;
+			}
+		}
+	}
+	return NULL;
+}
+
+static int64_t
+last_event(void)
+{
+	struct hn_http h;
+	cJSON *o = NULL;
+	int64_t id;
+
+	hn_http_init(&h, port, NULL);
+	hn_req(&h, "GET", "/healthz", NULL, &o);
+	id = (int64_t)hn_num(o, "last_event_id", -1);
+	cJSON_Delete(o);
+	hn_http_free(&h);
+	return id;
+}
+
+/* Streams whose last id read is below id. */
+static int
+behind(int64_t id)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nstreams; i++)
+		n += __atomic_load_n(&st[i].last, __ATOMIC_ACQUIRE) < id;
+	return n;
+}
+
+struct round {
+	double rate, cpu;            /* tickets/s, daemon CPU ms a ticket */
+	long failed;
+	/* with streams */
+	long missing, twice, reconnects, late, connfail;
+	double lo[3], hi[3];         /* p50/p99/max from answer / from send */
+	int64_t events;
+};
+
+static int
+cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* p50, p99, max of v[0..n) (sorted here) into out[3]. */
+static void
+pcts(float *v, size_t n, double out[3])
+{
+	if (n == 0) {
+		out[0] = out[1] = out[2] = 0;
+		return;
+	}
+	qsort(v, n, sizeof *v, cmp_float);
+	out[0] = v[n / 2];
+	out[1] = v[(size_t)((double)n * 0.99)];
+	out[2] = v[n - 1];
+}
+
+/* One round on a fresh daemon: C clients issue T tickets, beside S streams if
+ * streams.  0 or -1. */
+static int
+run_round(int streams, int nclients, int tickets, struct round *out)
+{
+	struct reader rd[READERS];
+	struct hn_daemon d;
+	struct hn_http adm;
+	struct bn_issued is;
+	struct pollfd none;
+	double c0;
+	int64_t final;
+	int i, ok = 0, nr = 0;
+
+	memset(out, 0, sizeof *out);
+	memset(&is, 0, sizeof is);
+	if (hn_init(&d, "bench-streams") != 0 ||
+	    hn_add_user(&d, "admin", "admin", NULL, PASSWORD) != 0 || hn_start(&d) != 0)
+		goto out;
+	port = d.port;
+	hn_http_init(&adm, d.port, NULL);
+	if (hn_login(&adm, "admin", PASSWORD) != 0 || bn_learn_queues(d.port, adm.token) != 0) {
+		fprintf(stderr, "bench_streams: login or state failed\n");
+		hn_http_free(&adm);
+		goto out;
+	}
+	snprintf(token, sizeof token, "%s", adm.token);
+	hn_http_free(&adm);
+	first = last_event();
+	t0 = hn_now_ms();
+	stop = 0;
+	if (streams) {
+		nev = tickets * 2 + 64;
+		ev_ticket = calloc((size_t)nev, sizeof *ev_ticket);
+		for (i = 0; i < nstreams; i++) {
+			memset(&st[i], 0, sizeof st[i]);
+			st[i].last = first;
+			st[i].at = calloc((size_t)nev, sizeof *st[i].at);
+			if (st[i].at == NULL || ev_ticket == NULL) {
+				perror("bench_streams");
+				exit(1);
+			}
+		}
+		for (nr = 0; nr < READERS; nr++) {
+			rd[nr].lo = nstreams * nr / READERS;
+			rd[nr].hi = nstreams * (nr + 1) / READERS;
+			rd[nr].ep = epoll_create1(EPOLL_CLOEXEC);
+			rd[nr].failed = 0;
+			pthread_create(&rd[nr].th, NULL, reader_main, &rd[nr]);
+		}
+		/* Until every stream is open (bounded: 30 s). */
+		for (i = 0; i < 3000; i++) {
+			int k, open = 0;
+
+			for (k = 0; k < nstreams; k++)
+				open += __atomic_load_n(&st[k].ready, __ATOMIC_ACQUIRE);
+			if (open == nstreams)
+				break;
+			poll(&none, 0, 10);
+		}
+		if (i == 3000) {
+			fprintf(stderr, "bench_streams: not every stream opened\n");
+			goto stop;
+		}
+	}
+	c0 = bn_cpu_ms(d.pid);
+	if (bn_issue(d.port, token, nclients, tickets, &is) != 0 || is.n == 0) {
+		fprintf(stderr, "bench_streams: the clients could not connect\n");
+		goto stop;
+	}
+	out->cpu = (bn_cpu_ms(d.pid) - c0) / (double)is.n;
+	out->rate = (double)is.n / is.secs;
+	out->failed = is.failed;
+	ok = 1;
+	if (!streams)
+		goto stop;
+	/* Every stream has every event, at most 30 s after the last answer. */
+	final = last_event();
+	out->events = final - first;
+	for (i = 0; i < 3000 && behind(final) > 0; i++)
+		poll(&none, 0, 10);
+	out->late = behind(final);
+stop:
+	stop = 1;
+	while (nr > 0) {
+		nr--;
+		pthread_join(rd[nr].th, NULL);
+		close(rd[nr].ep);
+		out->connfail += rd[nr].failed;
+	}
+	if (streams) {
+		size_t n = 0, cap = (size_t)nstreams * (size_t)(out->events > 0 ? out->events : 1);
+		float *lo = calloc(cap, sizeof *lo), *hi = calloc(cap, sizeof *hi);
+		int k;
+
+		for (i = 0; i < nstreams; i++) {
+			out->missing += st[i].missing;
+			out->twice += st[i].twice;
+			out->reconnects += st[i].reconnects;
+			if (st[i].fd >= 0)
+				close(st[i].fd);
+			for (k = 0; ok && lo != NULL && hi != NULL && k < out->events && k < nev; k++) {
+				int64_t tk = ev_ticket[k];
+				double at = st[i].at[k] + t0;
+
+				if (st[i].at[k] == 0 || tk <= 0 || tk > is.maxid ||
+				    is.answered[tk] == 0 || n == cap)
+					continue;
+				lo[n] = (float)(at > is.answered[tk] ? at - is.answered[tk] : 0);
+				hi[n] = (float)(at - is.sent[tk]);
+				n++;
+			}
+			free(st[i].at);
+		}
+		if (lo != NULL && hi != NULL) {
+			pcts(lo, n, out->lo);
+			pcts(hi, n, out->hi);
+		}
+		free(lo);
+		free(hi);
+		free(ev_ticket);
+		ev_ticket = NULL;
+	}
+	bn_issued_free(&is);
+out:
+	hn_cleanup(&d, !ok);
+	return ok ? 0 : -1;
+}
+
+static int
+cmp_rate(const void *a, const void *b)
+{
+	const struct round *x = a, *y = b;
+
+	return x->rate < y->rate ? -1 : x->rate > y->rate;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct round none[MAX_ROUNDS], with[MAX_ROUNDS];
+	int ch, nclients = 16, tickets = 3000, rounds = 3, i;
+	long v, missing = 0, twice = 0, reconnects = 0, late = 0, connfail = 0;
+	double ratio[MAX_ROUNDS], p99lo[MAX_ROUNDS], p99hi[MAX_ROUNDS], maxlo = 0, maxhi = 0;
+	double p50lo[MAX_ROUNDS], p50hi[MAX_ROUNDS];
+	char *end;
+
+	while ((ch = getopt(argc, argv, "s:c:t:r:")) != -1) {
+		errno = 0;
+		v = strtol(optarg != NULL ? optarg : "", &end, 10);
+		if (errno != 0 || *end != '\0' || v < 1 || v > 100000 ||
+		    (ch == 's' && v > MAX_STREAMS) || (ch == 'c' && v > 256) ||
+		    (ch == 'r' && v > MAX_ROUNDS)) {
+			fprintf(stderr, "usage: bench_streams [-s STREAMS] [-c CLIENTS] "
+			    "[-t TICKETS] [-r ROUNDS]\n");
+			return 2;
+		}
+		if (ch == 's')
+			nstreams = (int)v;
+		else if (ch == 'c')
+			nclients = (int)v;
+		else if (ch == 't')
+			tickets = (int)v;
+		else if (ch == 'r')
+			rounds = (int)v;
+		else
+			return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	bn_raise_nofile();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	for (i = 0; i < rounds; i++) {
+		if (run_round(0, nclients, tickets, &none[i]) != 0 ||
+		    run_round(1, nclients, tickets, &with[i]) != 0) {
+			curl_global_cleanup();
+			return 1;
+		}
+		ratio[i] = with[i].rate / none[i].rate;
+		p50lo[i] = with[i].lo[0];
+		p50hi[i] = with[i].hi[0];
+		p99lo[i] = with[i].lo[1];
+		p99hi[i] = with[i].hi[1];
+		maxlo = with[i].lo[2] > maxlo ? with[i].lo[2] : maxlo;
+		maxhi = with[i].hi[2] > maxhi ? with[i].hi[2] : maxhi;
+		missing += with[i].missing;
+		twice += with[i].twice;
+		reconnects += with[i].reconnects;
+		late += with[i].late;
+		connfail += with[i].connfail;
+		printf("bench streams: round %d: %d clients, %d tickets: %.0f/s with no stream "
+		    "(daemon CPU %.3f ms a ticket), %.0f/s beside %d reading streams (%.3f ms) "
+		    "= %.2fx; commit -> stream read p99 %.1f-%.1f ms\n", i + 1, nclients,
+		    tickets, none[i].rate, none[i].cpu, with[i].rate, nstreams, with[i].cpu,
+		    ratio[i], with[i].lo[1], with[i].hi[1]);
+	}
+	qsort(none, (size_t)rounds, sizeof *none, cmp_rate);
+	qsort(with, (size_t)rounds, sizeof *with, cmp_rate);
+	qsort(ratio, (size_t)rounds, sizeof *ratio, bn_cmp_double);
+	qsort(p50lo, (size_t)rounds, sizeof *p50lo, bn_cmp_double);
+	qsort(p50hi, (size_t)rounds, sizeof *p50hi, bn_cmp_double);
+	qsort(p99lo, (size_t)rounds, sizeof *p99lo, bn_cmp_double);
+	qsort(p99hi, (size_t)rounds, sizeof *p99hi, bn_cmp_double);
+	printf("bench streams: %d clients issuing %d tickets: %.0f/s with no stream, %.0f/s "
+	    "beside %d reading streams: %.2fx (%d rounds: %.2f-%.2f; goal >= 0.8)\n",
+	    nclients, tickets, none[rounds / 2].rate, with[rounds / 2].rate, nstreams,
+	    ratio[rounds / 2], rounds, ratio[0], ratio[rounds - 1]);
+	printf("bench streams: every stream got every event: %s (%ld missing, %ld twice, "
+	    "%ld not at the last event 30 s on, %ld reconnects after a drop, %ld failed "
+	    "connects)\n", missing == 0 && twice == 0 && late == 0 && connfail == 0 ?
+	    "yes" : "NO", missing, twice, late, reconnects, connfail);
+	printf("bench streams: commit -> stream read, from the answer (lower bound) / "
+	    "from the request (upper bound): p50 %.1f / %.1f ms, p99 %.1f / %.1f ms "
+	    "(rounds' median; %.1f-%.1f / %.1f-%.1f), max %.1f / %.1f ms; goal p99 < 50 ms\n",
+	    p50lo[rounds / 2], p50hi[rounds / 2], p99lo[rounds / 2], p99hi[rounds / 2],
+	    p99lo[0], p99lo[rounds - 1], p99hi[0], p99hi[rounds - 1], maxlo, maxhi);
+	curl_global_cleanup();
+	return missing == 0 && twice == 0 && late == 0 && connfail == 0 ? 0 : 1;
+}
