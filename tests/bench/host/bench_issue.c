@@ -88,7 +88,7 @@ run_round(int nclients, int tickets, struct round *out)
 	}
 	out->fsync = fsync_rate(d.dir);
 	c0 = bn_cpu_ms(d.pid);
-	if (bn_issue(d.port, adm.token, nclients, tickets, &is) == 0 && is.n > 0) {
+	if (bn_issue(d.port, adm.token, nclients, tickets, 0, &is) == 0 && is.n > 0) {
 		out->cpu = (bn_cpu_ms(d.pid) - c0) / (double)is.n;
 		out->n = is.n;
 		out->failed = is.failed;

@@ -336,6 +336,7 @@ struct bn_client {
 	size_t nlat;
 	long failed;
 	struct bn_issued *out;
+	int every_ms;             /* pace (0: none) */
 	int *remaining;           /* tickets still to issue (shared, under mu) */
 	pthread_mutex_t *mu;
 };
@@ -373,6 +374,11 @@ bn_client_main(void *arg)
 			c->q = (c->q + 1) % bn_nqueues;
 		}
 		t1 = hn_now_ms();
+		if (c->every_ms > 0 && t1 - t0 < c->every_ms) {
+			struct pollfd none;
+
+			poll(&none, 0, (int)(c->every_ms - (t1 - t0)));   /* the pace */
+		}
 		if (st != 201) {
 			c->failed++;
 			continue;
@@ -389,7 +395,8 @@ bn_client_main(void *arg)
 }
 
 int
-bn_issue(int port, const char *token, int nclients, int tickets, struct bn_issued *out)
+bn_issue(int port, const char *token, int nclients, int tickets, int every_ms,
+    struct bn_issued *out)
 {
 	static struct bn_client cl[BN_MAX_CLIENTS];
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -399,7 +406,7 @@ bn_issue(int port, const char *token, int nclients, int tickets, struct bn_issue
 	memset(out, 0, sizeof *out);
 	if (nclients > BN_MAX_CLIENTS || bn_nqueues == 0)
 		return -1;
-	out->maxid = (int64_t)tickets * 2 + 64;
+	out->maxid = BN_MAX_ID;
 	out->sent = bn_calloc((size_t)out->maxid + 1, sizeof *out->sent);
 	out->answered = bn_calloc((size_t)out->maxid + 1, sizeof *out->answered);
 	out->lat = bn_calloc((size_t)tickets + 1, sizeof *out->lat);
@@ -411,6 +418,7 @@ bn_issue(int port, const char *token, int nclients, int tickets, struct bn_issue
 		cl[i].token = token;
 		cl[i].q = i % bn_nqueues;
 		cl[i].out = out;
+		cl[i].every_ms = every_ms;
 		cl[i].remaining = &remaining;
 		cl[i].mu = &mu;
 		cl[i].lat = bn_calloc((size_t)tickets + 1, sizeof *cl[i].lat);

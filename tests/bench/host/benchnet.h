@@ -64,11 +64,14 @@ struct bn_issued {
 int bn_learn_queues(int port, const char *token);
 /*
  * nclients clients on keep-alive connections (from 127.0.0.1..8 in turn)
- * issue tickets round the queues until tickets are issued; a queue whose
- * number range is used up (409) passes the ticket to the next.  0 or -1
- * (could not connect); out is freed by bn_issued_free.
+ * issue tickets round the queues until tickets are issued, each at most
+ * one every every_ms (0: as fast as answered); a queue whose number range
+ * is used up (409) passes the ticket to the next.  Ticket ids up to
+ * BN_MAX_ID are timed.  0 or -1 (could not connect); out is freed by
+ * bn_issued_free.
  */
-int bn_issue(int port, const char *token, int nclients, int tickets,
+#define BN_MAX_ID 100000
+int bn_issue(int port, const char *token, int nclients, int tickets, int every_ms,
     struct bn_issued *out);
 void bn_issued_free(struct bn_issued *out);
 /* qsort comparison of doubles, ascending. */
