@@ -38,28 +38,6 @@
 #define PASSWORD "bench-pass-1"
 
 static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* p50, p99, max of v[0..n) (sorted here) into out[3]. */
-static void
-pcts(double *v, size_t n, double out[3])
-{
-	if (n == 0) {
-		out[0] = out[1] = out[2] = 0;
-		return;
-	}
-	qsort(v, n, sizeof *v, cmp_double);
-	out[0] = v[n / 2];
-	out[1] = v[(size_t)((double)n * 0.99)];
-	out[2] = v[n - 1];
-}
-
-static int
 start(struct hn_daemon *d, const char *tag, char *token, size_t toklen)
 {
 	struct hn_http h;
@@ -200,7 +178,7 @@ run_cmds(int port, const char *token, int nc, int n, double out[3], volatile int
 		failed += c[i].failed;
 		free(c[i].lat);
 	}
-	pcts(all, total, out);
+	bn_pcts(all, total, out);
 	free(all);
 	return failed;
 }
@@ -253,7 +231,7 @@ bench_slow(void)
 	p0.every_ms = 20;
 	p0.lat = calloc((size_t)p0.n, sizeof(double));
 	probe_main(&p0);
-	pcts(p0.lat, p0.nlat, base);
+	bn_pcts(p0.lat, p0.nlat, base);
 
 	for (i = 0; i < SLOW_N; i++) {
 		snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
@@ -310,7 +288,7 @@ bench_slow(void)
 			maxopen = open;
 	}
 	pthread_join(p1.th, NULL);
-	pcts(p1.lat, p1.nlat, hit);
+	bn_pcts(p1.lat, p1.nlat, hit);
 	for (i = 0; i < SLOW_N; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
@@ -439,28 +417,13 @@ reading_main(void *arg)
 	}
 }
 
-static int64_t
-last_event(int port)
-{
-	struct hn_http h;
-	cJSON *o = NULL;
-	int64_t id;
-
-	hn_http_init(&h, port, NULL);
-	hn_req(&h, "GET", "/healthz", NULL, &o);
-	id = (int64_t)hn_num(o, "last_event_id", -1);
-	cJSON_Delete(o);
-	hn_http_free(&h);
-	return id;
-}
-
 /* One round of commands with a reading stream; and stalled streams if n. */
 static void
 streams_round(int port, const char *token, int stalled_n, int reopen, double out[3],
     long *failed, struct reading *rd, struct stalled *sg, pid_t pid, double *cpu)
 {
 	double c0;
-	int64_t first = last_event(port), final;
+	int64_t first = bn_last_event(port), final;
 	struct pollfd none;
 	int i;
 
@@ -484,7 +447,7 @@ streams_round(int port, const char *token, int stalled_n, int reopen, double out
 	c0 = bn_cpu_ms(pid);
 	*failed = run_cmds(port, token, STREAMS_CLIENTS, STREAMS_CMDS, out, NULL);
 	*cpu = (bn_cpu_ms(pid) - c0) / (STREAMS_CLIENTS * STREAMS_CMDS);
-	final = last_event(port);
+	final = bn_last_event(port);
 	/* The reading stream: until it has the last event (bounded). */
 	for (i = 0; i < 200 && rd->last < final; i++)
 		poll(&none, 0, 50);
@@ -693,7 +656,7 @@ bench_report(void)
 	f1 = run_cmds(d.port, token, 2, 300, hit, NULL);
 	rp.stop = 1;
 	pthread_join(rp.th, NULL);
-	pcts(rp.lat, rp.nlat, rep);
+	bn_pcts(rp.lat, rp.nlat, rep);
 	printf("bench flood report: store of %lld tickets, year %s..%s\n", tickets,
 	    year_from, year_to);
 	printf("bench flood report: 2 clients issuing a ticket every 50 ms each\n");

@@ -194,21 +194,6 @@ reader_main(void *arg)
 	return NULL;
 }
 
-static int64_t
-last_event(void)
-{
-	struct hn_http h;
-	cJSON *o = NULL;
-	int64_t id;
-
-	hn_http_init(&h, port, NULL);
-	hn_req(&h, "GET", "/healthz", NULL, &o);
-	id = (int64_t)hn_num(o, "last_event_id", -1);
-	cJSON_Delete(o);
-	hn_http_free(&h);
-	return id;
-}
-
 /* Streams whose last id read is below id. */
 static int
 behind(int64_t id)
@@ -231,28 +216,6 @@ struct round {
 	                                flat out [0] and paced [1] */
 	int64_t events;
 };
-
-static int
-cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* p50, p99, max of v[0..n) (sorted here) into out[3]. */
-static void
-pcts(float *v, size_t n, double out[3])
-{
-	if (n == 0) {
-		out[0] = out[1] = out[2] = 0;
-		return;
-	}
-	qsort(v, n, sizeof *v, cmp_float);
-	out[0] = v[n / 2];
-	out[1] = v[(size_t)((double)n * 0.99)];
-	out[2] = v[n - 1];
-}
 
 /* One round on a fresh daemon: C clients issue T tickets, beside S streams if
  * streams.  0 or -1. */
@@ -283,7 +246,7 @@ run_round(int streams, int nclients, int tickets, struct round *out)
 	}
 	snprintf(token, sizeof token, "%s", adm.token);
 	hn_http_free(&adm);
-	first = last_event();
+	first = bn_last_event(port);
 	t0 = hn_now_ms();
 	stop = 0;
 	if (streams) {
@@ -334,7 +297,7 @@ run_round(int streams, int nclients, int tickets, struct round *out)
 		goto stop;
 	/* Every stream has every event, at most 30 s after the last answer;
 	   then the paced part, and the same. */
-	final = last_event();
+	final = bn_last_event(port);
 	for (i = 0; i < 3000 && behind(final) > 0; i++)
 		poll(&none, 0, 10);
 	{
@@ -351,7 +314,7 @@ run_round(int streams, int nclients, int tickets, struct round *out)
 		ok = 0;
 		goto stop;
 	}
-	final = last_event();
+	final = bn_last_event(port);
 	out->events = final - first;
 	for (i = 0; i < 3000 && behind(final) > 0; i++)
 		poll(&none, 0, 10);
@@ -367,7 +330,7 @@ stop:
 	if (streams) {
 		size_t n[2] = { 0, 0 }, cap = (size_t)nstreams *
 		    (size_t)(out->events > 0 ? out->events : 1);
-		float *lo[2], *hi[2];
+		double *lo[2], *hi[2];
 		int k, ph;
 
 		for (ph = 0; ph < 2; ph++) {
@@ -395,15 +358,15 @@ stop:
 				w = ph == 0 ? &is : &paced;
 				if (w->answered == NULL || w->answered[tk] == 0 || n[ph] == cap)
 					continue;
-				lo[ph][n[ph]] = (float)(at > w->answered[tk] ? at - w->answered[tk] : 0);
-				hi[ph][n[ph]] = (float)(at - w->sent[tk]);
+				lo[ph][n[ph]] = at > w->answered[tk] ? at - w->answered[tk] : 0;
+				hi[ph][n[ph]] = at - w->sent[tk];
 				n[ph]++;
 			}
 			free(st[i].at);
 		}
 		for (ph = 0; ph < 2; ph++) {
-			pcts(lo[ph], n[ph], out->lo[ph]);
-			pcts(hi[ph], n[ph], out->hi[ph]);
+			bn_pcts(lo[ph], n[ph], out->lo[ph]);
+			bn_pcts(hi[ph], n[ph], out->hi[ph]);
 			free(lo[ph]);
 			free(hi[ph]);
 		}

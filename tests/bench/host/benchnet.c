@@ -308,6 +308,34 @@ bn_cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+void
+bn_pcts(double *v, size_t n, double out[3])
+{
+	if (n == 0) {
+		out[0] = out[1] = out[2] = 0;
+		return;
+	}
+	qsort(v, n, sizeof *v, bn_cmp_double);
+	out[0] = v[n / 2];
+	out[1] = v[(size_t)((double)n * 0.99)];
+	out[2] = v[n - 1];
+}
+
+int64_t
+bn_last_event(int port)
+{
+	struct hn_http h;
+	cJSON *o = NULL;
+	int64_t id;
+
+	hn_http_init(&h, port, NULL);
+	hn_req(&h, "GET", "/healthz", NULL, &o);
+	id = (int64_t)hn_num(o, "last_event_id", -1);
+	cJSON_Delete(o);
+	hn_http_free(&h);
+	return id;
+}
+
 int
 bn_learn_queues(int port, const char *token)
 {

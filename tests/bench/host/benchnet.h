@@ -76,5 +76,9 @@ int bn_issue(int port, const char *token, int nclients, int tickets, int every_m
 void bn_issued_free(struct bn_issued *out);
 /* qsort comparison of doubles, ascending. */
 int bn_cmp_double(const void *a, const void *b);
+/* p50, p99, max of v[0..n) (sorted here) into out[3]; 0s when n is 0. */
+void bn_pcts(double *v, size_t n, double out[3]);
+/* The daemon's last committed event id (GET /healthz), -1 on failure. */
+int64_t bn_last_event(int port);
 
 #endif
