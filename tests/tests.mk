@@ -78,13 +78,15 @@ INTEGRATION_TESTS += tests/integration/install.sh
 BENCHES += $(B)/tests/bench/host/bench_api $(B)/tests/bench/host/bench_login \
 	tests/bench/host/bench_flood.sh
 
-# Issue 18: two centres export to a real PostgreSQL, killed and restarted
+# Issue 18: two centres export to a real PostgreSQL, killed and restarted,
+# one of them through a relay that cuts the network path
 # (tests/integration/host/export.sh).
 TEST_PROGRAMS += $(B)/tests/integration/host/export
-$(B)/tests/integration/host/export: $(B)/tests/integration/host/export.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
+$(B)/tests/integration/host/export: $(B)/tests/integration/host/export.o $(B)/tests/integration/host/pgtest.o $(B)/tests/integration/host/relay.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# The export's rate and lag against a real PostgreSQL (make bench).
+# The export's rate and lag against a real PostgreSQL, from one centre and
+# from 12 onestopd centres at once (make bench).
 TEST_PROGRAMS += $(B)/tests/bench/host/bench_export
 $(B)/tests/bench/host/bench_export: $(B)/tests/bench/host/bench_export.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -105,6 +105,7 @@ static const struct config_keydef config_keys_export[] = {
 	{ "batch", T_INT, CK(export_batch), 1, 10000, 0, 0, NULL },
 	{ "poll_ms", T_INT, CK(export_poll_ms), 10, 10000, 0, 0, NULL },
 	{ "retry_max_s", T_INT, CK(export_retry_max_s), 1, 3600, 0, 0, NULL },
+	{ "timeout_s", T_INT, CK(export_timeout_s), 1, 3600, 0, 0, NULL },
 };
 static const struct config_keydef config_keys_policy[] = {
 	{ "priority_interleave", T_INT, PK(priority_interleave), 0, 100, 0, 0, NULL },
@@ -1539,6 +1540,7 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->export_batch = 500;
 	cfg->export_poll_ms = 100;
 	cfg->export_retry_max_s = 30;
+	cfg->export_timeout_s = 30;
 	cfg->policy.priority_interleave = 3;
 	cfg->policy.priority_max_consecutive = 2;
 	cfg->policy.target_override = 1;

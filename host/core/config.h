@@ -214,6 +214,8 @@ struct config {
 	int export_batch;            /* events per central transaction, 500 */
 	int export_poll_ms;          /* look for new events this often, 100 */
 	int export_retry_max_s;      /* longest back-off after a failure, 30 */
+	int export_timeout_s;        /* a call with no answer this long is
+	                                dropped (a silent network), 30 */
 	int export_line;             /* line of [export], 0 = none */
 
 	struct config_policy policy;

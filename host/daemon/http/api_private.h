@@ -80,6 +80,8 @@ struct api {
 	char *web_root;          /* static pages, or NULL */
 	devbus *devbus;          /* RS-485 lines, or NULL */
 	devprint *devprint;      /* ticket printers, or NULL */
+	void (*export_state)(void *, struct api_export_state *);  /* or NULL */
+	void *export_arg;
 	struct pwcheck *pw;      /* password checks off the core thread */
 	/* GET /api/v1/state without the devices, as sent last time, and what
 	   it was made from (r_state.c) */

@@ -636,6 +636,13 @@ api_set_devprint(api *a, devprint *d)
 }
 
 void
+api_set_export(api *a, void (*fn)(void *arg, struct api_export_state *st), void *arg)
+{
+	a->export_state = fn;
+	a->export_arg = arg;
+}
+
+void
 api_set_devbus(api *a, devbus *d)
 {
 	a->devbus = d;

@@ -44,13 +44,8 @@ start(struct hn_daemon *d, const char *tag, char *token, size_t toklen)
 
 	if (hn_init(d, tag) < 0)
 		return -1;
-	if (hn_add_user(d, "admin", "admin", NULL, PASSWORD) < 0 || hn_start(d) < 0)
+	if (hn_start_admin(d, &h, PASSWORD) < 0)
 		return -1;
-	hn_http_init(&h, d->port, NULL);
-	if (hn_login(&h, "admin", PASSWORD) < 0) {
-		hn_http_free(&h);
-		return -1;
-	}
 	snprintf(token, toklen, "%s", h.token);
 	hn_http_free(&h);
 	return 0;
@@ -235,7 +230,7 @@ bench_slow(void)
 
 	for (i = 0; i < SLOW_N; i++) {
 		snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
-		fd[i] = bn_tcp(src, d.port, 0);
+		fd[i] = hn_tcp_from(src, d.port, 0, 1);
 		started[i] = 0;
 	}
 	p1 = p0;
@@ -275,7 +270,7 @@ bench_slow(void)
 				if (fd[i] >= 0)
 					close(fd[i]);
 				snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
-				fd[i] = bn_tcp(src, d.port, 0);
+				fd[i] = hn_tcp_from(src, d.port, 0, 1);
 				started[i] = 0;
 				reconnects++;
 			} else if (gone && fd[i] >= 0) {
@@ -510,6 +505,7 @@ struct reporter {
 	volatile int stop;
 	volatile int first_done;
 	long n, failed;
+	size_t bytes;            /* the last answer's size */
 	double first_ms, *lat;
 	size_t nlat, cap;
 };
@@ -534,6 +530,7 @@ reporter_main(void *arg)
 			r->first_done = 1;
 			break;
 		}
+		r->bytes = h.len;
 		if (r->n++ == 0) {
 			r->first_ms = hn_now_ms() - t0;
 			r->first_done = 1;
@@ -666,9 +663,9 @@ bench_report(void)
 	    "syncs every event of the store into the statistics): p50 %.2f ms, p99 %.2f ms, "
 	    "max %.2f ms (%ld failed)\n", rp.first_ms / 1000.0, sync[0], sync[1], sync[2], f0);
 	printf("bench flood report: issue command while a manager asks for the year "
-	    "report in a loop (%zu more reports, p50 %.0f ms each): p50 %.2f ms, p99 %.2f ms, "
+	    "report in a loop (%zu more reports of %zu KB, p50 %.0f ms each): p50 %.2f ms, p99 %.2f ms, "
 	    "max %.2f ms (%ld failed, %ld reports failed); p99 ratio %.2f (goal p99 < 20 ms)\n",
-	    rp.nlat, rep[0], hit[0], hit[1], hit[2], f1, rp.failed,
+	    rp.nlat, rp.bytes / 1024, rep[0], hit[0], hit[1], hit[2], f1, rp.failed,
 	    base[1] > 0 ? hit[1] / base[1] : 0.0);
 	fflush(stdout);
 	free(rp.lat);
@@ -681,7 +678,7 @@ main(int argc, char **argv)
 	int a, all = argc < 2;
 
 	signal(SIGPIPE, SIG_IGN);
-	bn_raise_nofile();
+	hn_raise_nofile();
 	if (getenv("BENCH_STREAMS") != NULL) {
 		long n = strtol(getenv("BENCH_STREAMS"), NULL, 10);
 

@@ -419,7 +419,7 @@ main(int argc, char **argv)
 			return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	bn_raise_nofile();
+	hn_raise_nofile();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	for (i = 0; i < rounds; i++) {
 		if (run_round(0, nclients, tickets, &none[i]) != 0 ||

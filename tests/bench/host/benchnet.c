@@ -7,7 +7,6 @@
 
 #include <pthread.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -17,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,43 +23,13 @@
 
 #define BN_MAX (4u << 20)       /* headers + body of one answer at most */
 
-void
-bn_raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 int
 bn_tcp(const char *src, int port, int rcvbuf)
 {
-	struct sockaddr_in sa, da;
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int one = 1, fd = hn_tcp_from(src, port, rcvbuf, 1);
 
-	if (fd < 0)
-		return -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	memset(&da, 0, sizeof da);
-	da.sin_family = AF_INET;
-	da.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, src, &sa.sin_addr) != 1 ||
-	    inet_pton(AF_INET, "127.0.0.1", &da.sin_addr) != 1) {
-		close(fd);
-		return -1;
-	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    (connect(fd, (struct sockaddr *)&da, sizeof da) != 0 && errno != EINPROGRESS)) {
-		close(fd);
-		return -1;
-	}
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	return fd;
 }
 

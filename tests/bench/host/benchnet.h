@@ -21,10 +21,8 @@ struct bn_conn {
 	size_t len, cap;
 };
 
-/* Raise the open-file limit to its hard limit (a thousand streams). */
-void bn_raise_nofile(void);
-/* A nonblocking TCP socket from src to 127.0.0.1:port, the connect
- * started, TCP_NODELAY set, SO_RCVBUF rcvbuf when > 0.  -1 on failure. */
+/* hn_tcp_from's nonblocking socket from src to 127.0.0.1:port (the connect
+ * started, SO_RCVBUF rcvbuf when > 0), with TCP_NODELAY.  -1 on failure. */
 int bn_tcp(const char *src, int port, int rcvbuf);
 /* Open c to port from src (blocking).  0 or -1. */
 int bn_open(struct bn_conn *c, const char *src, int port);

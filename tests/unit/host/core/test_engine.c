@@ -46,14 +46,26 @@ cfg_init(void)
 	cfg.departments[0].name = (char *)"Sở Tư pháp";
 	cfg.nqueues = NQ;
 	/* QA 1001..1999, target 15 min, 5 min service. */
-	cfg.queues[QA] = (struct config_queue){ (char *)"A", (char *)"Hộ tịch",
-	    0, 1001, 1999, 15, 5, -1, -1, 0, 0 };
-	cfg.queues[QB] = (struct config_queue){ (char *)"B", (char *)"Chứng thực",
-	    0, 2001, 2999, 30, 10, -1, -1, 0, 0 };
-	cfg.queues[QC] = (struct config_queue){ (char *)"C", (char *)"Nhỏ",
-	    0, 3001, 3003, 15, 5, -1, -1, 0, 0 };
-	cfg.queues[QD] = (struct config_queue){ (char *)"D", (char *)"Giữ chỗ",
-	    0, 4001, 4999, 20, 5, 1, -1, 0, 0 };
+	cfg.queues[QA] = (struct config_queue){ .code = (char *)"A",
+	    .name = (char *)"Hộ tịch", .department = 0, .number_first = 1001,
+	    .number_last = 1999, .target_wait_min = 15, .service_min = 5,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
+	cfg.queues[QB] = (struct config_queue){ .code = (char *)"B",
+	    .name = (char *)"Chứng thực", .department = 0, .number_first = 2001,
+	    .number_last = 2999, .target_wait_min = 30, .service_min = 10,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
+	cfg.queues[QC] = (struct config_queue){ .code = (char *)"C",
+	    .name = (char *)"Nhỏ", .department = 0, .number_first = 3001,
+	    .number_last = 3003, .target_wait_min = 15, .service_min = 5,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
+	cfg.queues[QD] = (struct config_queue){ .code = (char *)"D",
+	    .name = (char *)"Giữ chỗ", .department = 0, .number_first = 4001,
+	    .number_last = 4999, .target_wait_min = 20, .service_min = 5,
+	    .transfer_keeps_place = 1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
 	cfg.ncounters = NC;
 	/* C1: A primary, B backup.  C2: B primary.  C3: A and C primary.
 	 * C4: D primary. */

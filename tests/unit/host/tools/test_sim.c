@@ -37,12 +37,21 @@ cfg_init(void)
 	cfg.departments[1].code = (char *)"XD";
 	cfg.departments[1].name = (char *)"Sở Xây dựng";
 	cfg.nqueues = 3;
-	cfg.queues[0] = (struct config_queue){ (char *)"A", (char *)"Hộ tịch",
-	    0, 1001, 1999, 10, 10, -1, -1, 0, 0 };
-	cfg.queues[1] = (struct config_queue){ (char *)"B", (char *)"Chứng thực",
-	    0, 2001, 2999, 30, 5, -1, -1, 0, 0 };
-	cfg.queues[2] = (struct config_queue){ (char *)"C", (char *)"Xây dựng",
-	    1, 3001, 3999, 30, 15, -1, -1, 0, 0 };
+	cfg.queues[0] = (struct config_queue){ .code = (char *)"A",
+	    .name = (char *)"Hộ tịch", .department = 0, .number_first = 1001,
+	    .number_last = 1999, .target_wait_min = 10, .service_min = 10,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
+	cfg.queues[1] = (struct config_queue){ .code = (char *)"B",
+	    .name = (char *)"Chứng thực", .department = 0, .number_first = 2001,
+	    .number_last = 2999, .target_wait_min = 30, .service_min = 5,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
+	cfg.queues[2] = (struct config_queue){ .code = (char *)"C",
+	    .name = (char *)"Xây dựng", .department = 1, .number_first = 3001,
+	    .number_last = 3999, .target_wait_min = 30, .service_min = 15,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
 	cfg.ncounters = 3;
 	cfg.counters[0] = (struct config_counter){ .number = 1,
 	    .name = (char *)"Quầy 1", .department = 0, .nserves = 1,
