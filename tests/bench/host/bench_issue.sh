@@ -7,9 +7,12 @@
 #     (UPDATE ... RETURNING) + insert the ticket" with 16 and 64 clients;
 #   - build/tests/bench/host/bench_issue with 16 and 64 clients, the hall
 #     filling from 0 to 3,000 waiting, with the fsync rate of the same run.
-# Prints each figure and the ratios onestopd / PostgreSQL and onestopd /
-# fsync rate.  BENCH_ISSUE_TICKETS=N for another hall size, BENCH_ISSUE_ROUNDS
-# for another number of rounds (each side's figure is its median round).
+# The two alternate, round by round (5 each, a fresh daemon each round), so
+# that what else loads the machine weighs on both alike.  Prints each round,
+# then each side's median and spread and the ratios onestopd / PostgreSQL and
+# onestopd / fsync rate, median and spread of the rounds' pairs.
+# BENCH_ISSUE_TICKETS=N for another hall size, BENCH_ISSUE_ROUNDS=R for
+# another number of rounds.
 set -u
 B=${B:-build}
 N=${BENCH_ISSUE_TICKETS:-3000}
