@@ -137,8 +137,8 @@ struct req {
 #define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
 #define API_SSE_SWEEP 256                /* streams woken per loop turn */
 #define API_SSE_EVERY_MS 10              /* a sweep at most this often, */
-#define API_SSE_LOAD 2                   /* and the streams take at most 1 / LOAD
-                                            of the core thread's time */
+#define API_SSE_LOAD 2                   /* and no sooner than LOAD times as long
+                                            as the last sweep took */
 
 struct sse {
 	api *a;

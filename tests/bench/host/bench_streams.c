@@ -254,6 +254,7 @@ run_round(int streams, int nclients, int tickets, struct round *out)
 		ev_ticket = calloc((size_t)nev, sizeof *ev_ticket);
 		for (i = 0; i < nstreams; i++) {
 			memset(&st[i], 0, sizeof st[i]);
+			st[i].fd = -1;
 			st[i].last = first;
 			st[i].at = calloc((size_t)nev, sizeof *st[i].at);
 			if (st[i].at == NULL || ev_ticket == NULL) {
