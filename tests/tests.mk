@@ -49,9 +49,15 @@ $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNES
 
 # Issuing with the hall filling, beside a PostgreSQL peer (bench_issue.sh).
 TEST_PROGRAMS += $(B)/tests/bench/host/bench_issue
-$(B)/tests/bench/host/bench_issue: $(B)/tests/bench/host/bench_issue.o $(HOST_HARNESS)
+$(B)/tests/bench/host/bench_issue: $(B)/tests/bench/host/bench_issue.o $(B)/tests/bench/host/benchnet.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += tests/bench/host/bench_issue.sh
+
+# Issuing beside 1,000 event streams that read, against none (issue 19).
+TEST_PROGRAMS += $(B)/tests/bench/host/bench_streams
+$(B)/tests/bench/host/bench_streams: $(B)/tests/bench/host/bench_streams.o $(B)/tests/bench/host/benchnet.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+BENCHES += $(B)/tests/bench/host/bench_streams
 
 # SMS notifications through a real Kannel and a bad gateway; with --bench,
 # the time from a call to its message at the gateway (bench_sms.sh).
@@ -73,7 +79,7 @@ $(B)/tests/integration/host/reminder: $(B)/tests/integration/host/reminder.o $(H
 $(B)/tests/bench/host/bench_login: $(B)/tests/bench/host/bench_login.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/bench/host/bench_flood: $(B)/tests/bench/host/bench_flood.o $(HOST_HARNESS)
+$(B)/tests/bench/host/bench_flood: $(B)/tests/bench/host/bench_flood.o $(B)/tests/bench/host/benchnet.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build: $(TEST_PROGRAMS)

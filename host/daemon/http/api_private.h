@@ -73,6 +73,7 @@ struct api {
 	struct sse *sse_cursor;  /* the next stream of the sweep, or NULL */
 	int sse_again;           /* another sweep after this one */
 	int64_t sse_swept_ms;    /* when the last sweep began (loop ms) */
+	int64_t sse_took_ms;     /* how long the last sweep took */
 	uint64_t sse_timer;      /* starts a sweep put off, or 0 */
 	unsigned long sse_dropped;       /* streams dropped for falling behind */
 	uint64_t tick_timer, ping_timer;
@@ -137,8 +138,10 @@ struct req {
 #define API_SSE_RING_BYTES (4u << 20)    /* their text at most */
 #define API_SSE_LAG_MAX (64u << 10)      /* a stream further behind is dropped */
 #define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
-#define API_SSE_SWEEP 128                /* streams woken per loop turn */
-#define API_SSE_EVERY_MS 100             /* a sweep at most this often */
+#define API_SSE_SWEEP 256                /* streams woken per loop turn */
+#define API_SSE_EVERY_MS 10              /* a sweep at most this often, */
+#define API_SSE_LOAD 2                   /* and no sooner than LOAD times as long
+                                            as the last sweep took */
 
 struct sse {
 	api *a;
