@@ -36,7 +36,7 @@
 #define EST_REPS 40             /* repetitions behind the estimate figures */
 #define ORACLE_EVERY 25          /* the oracle: every 25th ticket */
 #define ORACLE_REPS 10           /* ... of this many seeds in the bench */
-#define ORACLE_FUTURES 100       /* ... with this many futures each */
+#define ORACLE_FUTURES 50        /* ... with this many futures each */
 #define BENCH_REPS 40           /* --bench default: 10 seeds left the
                                  * routing ratios +-0.08 from seed luck */
 
@@ -511,68 +511,91 @@ estimate_tables(const struct config *cfg, const char *dir, int reps,
 	return 0;
 }
 
+/* The oracle's figures of one day over reps seeds: f[8] the means over the
+ * seeds of the oracle's and the engine's median / p90 errors (ticket, then
+ * status page), n[2] the tickets and status pages sampled. */
+static int
+oracle_day(const struct config *cfg, const struct sim_day *d, int reps,
+    const struct sim_oracle *o, double f[8], int n[2])
+{
+	static struct sim_report r;
+	char err[512];
+	int k, j;
+
+	memset(f, 0, 8 * sizeof *f);
+	n[0] = n[1] = 0;
+	for (k = 0; k < reps; k++) {
+		struct sim_day dd = *d;
+		struct sim_visitor *v;
+		int nv, rc;
+
+		dd.seed = d->seed + (uint64_t)k;
+		sim_generate(&dd, cfg, &v, &nv);
+		rc = sim_run_oracle(&dd, cfg, v, nv, o, &r, err, sizeof err);
+		free(v);
+		if (rc < 0) {
+			fprintf(stderr, "onestop-sim: day %s: %s\n", d->name, err);
+			return -1;
+		}
+		f[0] += r.oracle_err_median;
+		f[1] += r.oracle_err_p90;
+		f[2] += r.oracle_ours_median;
+		f[3] += r.oracle_ours_p90;
+		f[4] += r.oracle_live_err_median;
+		f[5] += r.oracle_live_err_p90;
+		f[6] += r.oracle_live_ours_median;
+		f[7] += r.oracle_live_ours_p90;
+		n[0] += r.oracle_n;
+		n[1] += r.oracle_live_n;
+	}
+	for (j = 0; j < 8; j++)
+		f[j] = mn(f[j] / reps);
+	return 0;
+}
+
 /*
  * The oracle's table: on every day of est_names over reps seeds, every
  * ORACLE_EVERY-th ticket estimated by the median of futures futures
  * (sim_run_oracle), against the wait that followed, beside the engine's
- * estimate of the same tickets; at issue and on the status page.  Medians
- * and p90s pooled over the seeds' sampled tickets.
+ * estimate of the same tickets; at issue and on the status page.  Two
+ * oracles: one that knows the day's planned pauses, one that knows only
+ * those begun (as the engine does).
  */
 static int
 oracle_table(const struct config *cfg, const char *dir, int reps, int futures)
 {
-	static struct sim_report r;
-	const struct sim_oracle o = { futures, ORACLE_EVERY };
 	char path[1024], err[512];
-	int i, k;
+	int i, u;
 
 	printf("the oracle: every %dth ticket of %d seeds estimated by the "
 	    "median of %d futures played from the true state with the day's "
-	    "own distributions, the best any single figure can do; error "
-	    "median / p90 in minutes, the oracle vs this estimate on the same "
-	    "tickets (means over the seeds):\n", ORACLE_EVERY, reps, futures);
+	    "own distributions, the best any single figure can do (\"plan\": "
+	    "knows the day's pauses to come; \"begun\": only those begun, as "
+	    "the engine); error median / p90 in minutes, means over the "
+	    "seeds, against onestop's estimate of the same tickets:\n",
+	    ORACLE_EVERY, reps, futures);
 	for (i = 0; i < EST_NDAYS; i++) {
 		struct sim_day d;
-		double f[8] = { 0 };
-		int n = 0, nl = 0;
+		double f[2][8];
+		int n[2][2];
 
 		snprintf(path, sizeof path, "%s/%s.day", dir, est_names[i]);
 		if (sim_day_load(&d, cfg, path, err, sizeof err) < 0) {
 			fprintf(stderr, "onestop-sim: %s\n", err);
 			return -1;
 		}
-		for (k = 0; k < reps; k++) {
-			struct sim_day dd = d;
-			struct sim_visitor *v;
-			int nv, rc;
+		for (u = 0; u < 2; u++) {
+			const struct sim_oracle o = { futures, ORACLE_EVERY, u };
 
-			dd.seed = d.seed + (uint64_t)k;
-			sim_generate(&dd, cfg, &v, &nv);
-			rc = sim_run_oracle(&dd, cfg, v, nv, &o, &r, err,
-			    sizeof err);
-			free(v);
-			if (rc < 0) {
-				fprintf(stderr, "onestop-sim: day %s: %s\n",
-				    d.name, err);
+			if (oracle_day(cfg, &d, reps, &o, f[u], n[u]) < 0)
 				return -1;
-			}
-			f[0] += r.oracle_err_median;
-			f[1] += r.oracle_err_p90;
-			f[2] += r.oracle_ours_median;
-			f[3] += r.oracle_ours_p90;
-			f[4] += r.oracle_live_err_median;
-			f[5] += r.oracle_live_err_p90;
-			f[6] += r.oracle_live_ours_median;
-			f[7] += r.oracle_live_ours_p90;
-			n += r.oracle_n;
-			nl += r.oracle_live_n;
 		}
-		printf("  %-8s ticket: oracle %4.1f / %4.1f, onestop %4.1f / "
-		    "%4.1f (%d tickets)   status page: oracle %4.1f / %4.1f, "
-		    "onestop %4.1f / %4.1f (%d)\n", d.name,
-		    mn(f[0] / reps), mn(f[1] / reps), mn(f[2] / reps),
-		    mn(f[3] / reps), n, mn(f[4] / reps), mn(f[5] / reps),
-		    mn(f[6] / reps), mn(f[7] / reps), nl);
+		printf("  %-8s ticket: oracle plan %4.1f / %4.1f, begun %4.1f / "
+		    "%4.1f, onestop %4.1f / %4.1f (%d)   status page: oracle "
+		    "plan %4.1f / %4.1f, begun %4.1f / %4.1f, onestop %4.1f / "
+		    "%4.1f (%d)\n", d.name, f[0][0], f[0][1], f[1][0], f[1][1],
+		    f[0][2], f[0][3], n[0][0], f[0][4], f[0][5], f[1][4],
+		    f[1][5], f[0][6], f[0][7], n[0][1]);
 	}
 	return 0;
 }

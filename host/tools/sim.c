@@ -1554,9 +1554,10 @@ draw_service_after(struct sim_rng *r, const struct sim_day *d,
  * In a child holding the run at t, when visitor vi (waiting) was estimated:
  * one future, drawn from g.  Arrivals after t come from a fresh day of the
  * same description; the visitors waiting get fresh hidden draws
- * (draw_hidden); the services under way the rest given their run so far.
- * Returns the seconds from t until vi is called (until the day's end if
- * never), or -1 when the run failed.
+ * (draw_hidden); the services under way the rest given their run so far;
+ * with unplanned, no pause that has not reached the engine.  Returns the
+ * seconds from t until vi is called (until the day's end if never), or -1
+ * when the run failed.
  */
 static int
 oracle_future(struct run *R, int vi, int64_t t, struct sim_rng *g)
@@ -1568,11 +1569,14 @@ oracle_future(struct run *R, int vi, int64_t t, struct sim_rng *g)
 	struct sim_visitor *fv, *nv;
 	struct ev e;
 	int64_t end = t;
-	int nf, m, n2, i, k;
+	int nf, m, n2, i, k, unplanned;
 
 	b.position = NULL;           /* no status pages in a future */
 	R->b = &b;
+	unplanned = R->oracle->unplanned;
 	R->oracle = NULL;
+	for (i = 0; unplanned && i < R->cfg->ncounters; i++)
+		R->ag[i].pending_pause = 0;  /* begun, but not on the counter */
 	sim_rng_seed(&R->r, sim_rng_next(g));
 	dd.seed = sim_rng_next(g);
 	sim_generate(&dd, cfg, &fv, &nf);
@@ -1596,7 +1600,8 @@ oracle_future(struct run *R, int vi, int64_t t, struct sim_rng *g)
 		struct ev *x = &R->h.v[i];
 		struct agent *a;
 
-		if (x->type == EV_PROBE || (x->type == EV_ARRIVE && x->a >= m))
+		if (x->type == EV_PROBE || (x->type == EV_ARRIVE && x->a >= m) ||
+		    (x->type == EV_PAUSE && unplanned))
 			continue;
 		a = &R->ag[x->a];
 		if ((x->type == EV_START || x->type == EV_FINISH) &&

@@ -260,12 +260,15 @@ int sim_run_variant(const struct sim_day *d, const struct config *cfg,
  * from then on, the services, answers and transfers of the visitors not
  * yet called, the rest of the services under way (given how long they have
  * run), the staff's delays; the day's plan (sessions, absences, pauses) is
- * known.  The median of the futures' waits is the oracle's estimate.
+ * known, but for the pauses not yet begun with unplanned.  The median of the futures' waits is the oracle's estimate.
  * Deterministic per day seed.
  */
 struct sim_oracle {
 	int futures;                 /* futures per estimate (> 0) */
 	int every;                   /* sample every every-th ticket (> 0) */
+	int unplanned;               /* 1: the pauses of the plan not yet begun
+	                                (on the counter) are unknown to it, as
+	                                to the engine: left out of the futures */
 };
 
 /* sim_run_variant(SIM_CONFIGURED) with the oracle's figures in rep. */
