@@ -719,6 +719,30 @@ over_consider(struct overdue *o, int x, int q, int kind, int64_t by,
 	}
 }
 
+/* Consider in o the most overdue of queue q at time at (now: the clock
+ * then): its first deadline not taken, and its next expected visitors. */
+static inline void
+queue_over(const struct run *R, struct overdue *o, int q, double at,
+    int64_t now)
+{
+	const struct hall *H = R->H;
+	const struct rqueue *rq = &R->q[q];
+	const struct hqueue *hq = &H->q[q];
+	int k;
+
+	if (rq->dh >= 0) {
+		const struct hdue *d = &rq->due[rq->dh];
+
+		over_consider(o, d->idx, q, -1, now - d->due, H->key[d->idx]);
+	}
+	/* The next expected visitors, due at arrival + the queue's target:
+	 * later visitors of a queue with a shorter target go before. */
+	for (k = 0; hq->tgt > 0 && k < 2; k++)
+		if (hq->gap[k] > 0 && rq->arr[k] <= at && rq->arr[k] <= H->until)
+			over_consider(o, ARRIVAL, q, k, now - (R->e->now +
+			    (int64_t)rq->arr[k] + hq->tgt), rq->arr[k]);
+}
+
 /*
  * The ticket counter c would call at time at (seconds from now) in the
  * play-out, or -1: the rules of route() in engine.c on the play-out's
@@ -739,7 +763,7 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 	double kn[CONFIG_MAX_SERVES], kp[CONFIG_MAX_SERVES], kh[CONFIG_MAX_SERVES];
 	struct overdue over[2];
 	int nlevel[2] = { 0, 0 };
-	int i, k, level, j, pj = -1;
+	int i, level, j, pj = -1;
 
 	*passed = -1;
 	over[0].x = over[1].x = -1;
@@ -771,22 +795,19 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 		kh[i] = hn[i] == -1 ? kp[i] : hp[i] == -1 ? kn[i] :
 		    kn[i] < kp[i] ? kn[i] : kp[i];
 		nlevel[lv]++;
-		if (rq->dh >= 0) {
-			const struct hdue *d = &rq->due[rq->dh];
-
-			over_consider(&over[lv], d->idx, q, -1, now - d->due,
-			    H->key[d->idx]);
-		}
-		/* The next expected visitors, due at arrival + the queue's
-		 * target: later visitors of a queue with a shorter target
-		 * go before. */
-		for (k = 0; hq->tgt > 0 && k < 2; k++)
-			if (hq->gap[k] > 0 && rq->arr[k] <= at &&
-			    rq->arr[k] <= H->until)
-				over_consider(&over[lv], ARRIVAL, q, k, now -
-				    (e->now + (int64_t)rq->arr[k] + hq->tgt),
-				    rq->arr[k]);
+		if (lv == CONFIG_PRIMARY ? pol->target_override :
+		    pol->backup_past_target)
+			queue_over(R, &over[lv], q, at, now);
 	}
+	/* Overdue backup tickets count only when no primary queue has any
+	 * (below): looked at only then. */
+	if (!pol->backup_past_target && pol->target_override &&
+	    nlevel[CONFIG_PRIMARY] == 0)
+		for (i = 0; i < ns; i++)
+			if (sv[i].level == CONFIG_BACKUP &&
+			    (hn[i] != -1 || hp[i] != -1))
+				queue_over(R, &over[CONFIG_BACKUP], sv[i].queue,
+				    at, now);
 	/* 1. Past target outranks. */
 	if (!pol->target_override)
 		over[CONFIG_PRIMARY].x = -1;
