@@ -557,9 +557,10 @@ oracle_day(const struct config *cfg, const struct sim_day *d, int reps,
  * The oracle's table: on every day of est_names over reps seeds, every
  * ORACLE_EVERY-th ticket estimated by the median of futures futures
  * (sim_run_oracle), against the wait that followed, beside the engine's
- * estimate of the same tickets; at issue and on the status page.  Two
+ * estimate of the same tickets; at issue and on the status page.  Three
  * oracles: one that knows the day's planned pauses, one that knows only
- * those begun (as the engine does).
+ * those begun (as the engine does), and one that also expects only the
+ * arrivals the engine expects (sim_oracle.engine_rates).
  */
 static int
 oracle_table(const struct config *cfg, const char *dir, int reps, int futures)
@@ -571,31 +572,36 @@ oracle_table(const struct config *cfg, const char *dir, int reps, int futures)
 	    "median of %d futures played from the true state with the day's "
 	    "own distributions, the best any single figure can do (\"plan\": "
 	    "knows the day's pauses to come; \"begun\": only those begun, as "
-	    "the engine); error median / p90 in minutes, means over the "
-	    "seeds, against onestop's estimate of the same tickets:\n",
+	    "the engine; \"rates\": that, and the arrivals the engine expects "
+	    "instead of the day's profile); error median / p90 in minutes, "
+	    "means over the seeds, against onestop's estimate of the same "
+	    "tickets:\n",
 	    ORACLE_EVERY, reps, futures);
 	for (i = 0; i < EST_NDAYS; i++) {
 		struct sim_day d;
-		double f[2][8];
-		int n[2][2];
+		double f[3][8];
+		int n[3][2];
 
 		snprintf(path, sizeof path, "%s/%s.day", dir, est_names[i]);
 		if (sim_day_load(&d, cfg, path, err, sizeof err) < 0) {
 			fprintf(stderr, "onestop-sim: %s\n", err);
 			return -1;
 		}
-		for (u = 0; u < 2; u++) {
-			const struct sim_oracle o = { futures, ORACLE_EVERY, u };
+		for (u = 0; u < 3; u++) {
+			const struct sim_oracle o = { futures, ORACLE_EVERY,
+			    u > 0, u > 1 };
 
 			if (oracle_day(cfg, &d, reps, &o, f[u], n[u]) < 0)
 				return -1;
 		}
 		printf("  %-8s ticket: oracle plan %4.1f / %4.1f, begun %4.1f / "
-		    "%4.1f, onestop %4.1f / %4.1f (%d)   status page: oracle "
-		    "plan %4.1f / %4.1f, begun %4.1f / %4.1f, onestop %4.1f / "
-		    "%4.1f (%d)\n", d.name, f[0][0], f[0][1], f[1][0], f[1][1],
-		    f[0][2], f[0][3], n[0][0], f[0][4], f[0][5], f[1][4],
-		    f[1][5], f[0][6], f[0][7], n[0][1]);
+		    "%4.1f, rates %4.1f / %4.1f, onestop %4.1f / %4.1f (%d)   "
+		    "status page: oracle plan %4.1f / %4.1f, begun %4.1f / "
+		    "%4.1f, rates %4.1f / %4.1f, onestop %4.1f / %4.1f (%d)\n",
+		    d.name, f[0][0], f[0][1], f[1][0], f[1][1], f[2][0],
+		    f[2][1], f[0][2], f[0][3], n[0][0], f[0][4], f[0][5],
+		    f[1][4], f[1][5], f[2][4], f[2][5], f[0][6], f[0][7],
+		    n[0][1]);
 	}
 	return 0;
 }

@@ -1551,11 +1551,68 @@ draw_service_after(struct sim_rng *r, const struct sim_day *d,
 }
 
 /*
+ * Visitors arriving after t as the engine expects them (estimate.c,
+ * hall_rates): per queue and kind at the rate of the last hour's arrivals
+ * (or since the day's first, none before 20 minutes), a Poisson process
+ * until the session in progress closes.  The first m visitors of R are
+ * those arrived; into *out (malloc'd), *nout of them.
+ */
+static void
+engine_rule_arrivals(const struct run *R, int m, int64_t t,
+    struct sim_rng *g, struct sim_visitor **out, int *nout)
+{
+	const struct config *cfg = R->orig;
+	double cnt[CONFIG_MAX_QUEUES][2];
+	int s = session_at(R->d, t), q, k, i, n = 0, cap = 0;
+	int64_t span = m > 0 ? t - R->v[0].arrive : 0;
+	struct sim_visitor *v = NULL;
+
+	*out = NULL;
+	*nout = 0;
+	if (span > 3600)
+		span = 3600;
+	if (s < 0 || span < 1200)
+		return;
+	memset(cnt, 0, sizeof cnt);
+	for (i = 0; i < m; i++)
+		if (R->v[i].arrive > t - 3600)
+			cnt[R->v[i].queue][R->v[i].priority > 0] += 1;
+	for (q = 0; q < cfg->nqueues; q++)
+		for (k = 0; k < 2; k++) {
+			double rate = cnt[q][k] / (double)span, at = (double)t;
+
+			while (rate > 0) {
+				struct sim_visitor *p;
+
+				at += -log(1.0 - sim_rng_unit(g)) / rate;
+				if (at >= R->d->close_s[s])
+					break;
+				if (n == cap) {
+					cap = cap ? cap * 2 : 64;
+					v = xreallocarray(v, (size_t)cap, sizeof *v);
+				}
+				p = &v[n++];
+				memset(p, 0, sizeof *p);
+				p->arrive = (int)at;
+				p->procedure = -1;
+				p->queue = q;
+				p->priority = k && cfg->npriority > 0 ?
+				    sim_rng_range(g, 1, cfg->npriority) : k;
+				draw_hidden(g, R->d, cfg, p, sim_rng_unit(g),
+				    sim_rng_unit(g));
+			}
+		}
+	*out = v;
+	*nout = n;
+}
+
+/*
  * In a child holding the run at t, when visitor vi (waiting) was estimated:
  * one future, drawn from g.  Arrivals after t come from a fresh day of the
  * same description; the visitors waiting get fresh hidden draws
  * (draw_hidden); the services under way the rest given their run so far;
- * with unplanned, no pause that has not reached the engine.  Returns the
+ * with unplanned, no pause that has not reached the engine; with
+ * engine_rates, the arrivals the engine expects.  Returns the
  * seconds from t until vi is called (until the day's end if never), or -1
  * when the run failed.
  */
@@ -1569,19 +1626,23 @@ oracle_future(struct run *R, int vi, int64_t t, struct sim_rng *g)
 	struct sim_visitor *fv, *nv;
 	struct ev e;
 	int64_t end = t;
-	int nf, m, n2, i, k, unplanned;
+	int nf, m, n2, i, k, unplanned, engine_rates;
 
 	b.position = NULL;           /* no status pages in a future */
 	R->b = &b;
 	unplanned = R->oracle->unplanned;
+	engine_rates = R->oracle->engine_rates;
 	R->oracle = NULL;
 	for (i = 0; unplanned && i < R->cfg->ncounters; i++)
 		R->ag[i].pending_pause = 0;  /* begun, but not on the counter */
 	sim_rng_seed(&R->r, sim_rng_next(g));
 	dd.seed = sim_rng_next(g);
-	sim_generate(&dd, cfg, &fv, &nf);
 	for (m = 0; m < R->n && R->v[m].arrive <= t; m++)
 		;
+	if (engine_rates)
+		engine_rule_arrivals(R, m, t, g, &fv, &nf);
+	else
+		sim_generate(&dd, cfg, &fv, &nf);
 	nv = xcalloc((size_t)m + (size_t)nf + 1, sizeof *nv);
 	memcpy(nv, R->v, (size_t)m * sizeof *nv);
 	for (i = 0; i < m; i++)

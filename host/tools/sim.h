@@ -269,6 +269,10 @@ struct sim_oracle {
 	int unplanned;               /* 1: the pauses of the plan not yet begun
 	                                (on the counter) are unknown to it, as
 	                                to the engine: left out of the futures */
+	int engine_rates;            /* 1: the futures' arrivals at the engine's
+	                                own expectation (each queue's and kind's
+	                                rate of the last hour, until the session
+	                                closes) instead of the day's profile */
 };
 
 /* sim_run_variant(SIM_CONFIGURED) with the oracle's figures in rep. */

@@ -797,7 +797,7 @@ static void
 test_oracle_known_future(void **state)
 {
 	static struct sim_report r, plain;
-	const struct sim_oracle o = { 7, 1, 0 }, ou = { 7, 1, 1 };
+	const struct sim_oracle o = { 7, 1, 0, 0 }, ou = { 7, 1, 1, 0 };
 	struct sim_day d;
 	struct sim_visitor v[4];
 	char err[256];
@@ -854,7 +854,7 @@ static void
 test_oracle_deterministic(void **state)
 {
 	static struct sim_report a, b, plain;
-	const struct sim_oracle o = { 9, 5, 0 };
+	const struct sim_oracle o = { 9, 5, 0, 0 };
 	struct sim_day d;
 	struct sim_visitor *v;
 	char err[256];
