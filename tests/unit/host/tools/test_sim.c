@@ -854,7 +854,7 @@ static void
 test_oracle_deterministic(void **state)
 {
 	static struct sim_report a, b, plain;
-	const struct sim_oracle o = { 9, 5, 0, 0 };
+	const struct sim_oracle o = { 9, 5, 0, 0 }, oe = { 9, 5, 1, 1 };
 	struct sim_day d;
 	struct sim_visitor *v;
 	char err[256];
@@ -881,6 +881,16 @@ test_oracle_deterministic(void **state)
 	assert_int_equal(a.oracle_live_err_p90, b.oracle_live_err_p90);
 	assert_true(a.oracle_err_p90 > 0);
 	assert_int_equal(a.wait.p90, plain.wait.p90);
+	/* The oracle with the engine's arrivals: its own futures, as
+	 * repeatable. */
+	assert_int_equal(sim_run_oracle(&d, &cfg, v, n, &oe, &a, err,
+	    sizeof err), 0);
+	assert_int_equal(sim_run_oracle(&d, &cfg, v, n, &oe, &b, err,
+	    sizeof err), 0);
+	assert_int_equal(a.oracle_n, (n + 4) / 5);
+	assert_int_equal(a.oracle_err_p90, b.oracle_err_p90);
+	assert_int_equal(a.oracle_live_err_p90, b.oracle_live_err_p90);
+	assert_int_equal(a.est_err_p90, plain.est_err_p90);
 	assert_int_equal(a.est_err_p90, plain.est_err_p90);
 	assert_int_equal(a.live_err_p90, plain.live_err_p90);
 	free(v);
