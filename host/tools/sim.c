@@ -1765,6 +1765,17 @@ oracle_estimate(struct run *R, int vi, int64_t t)
 	return got > 0 ? st.median : -1;
 }
 
+/* The median and p90 of x[0..n-1] (sorted in place) into *med, *p90. */
+static void
+med_p90(int *x, int n, int *med, int *p90)
+{
+	struct sim_stats st;
+
+	sim_stats_of(x, n, &st);
+	*med = st.median;
+	*p90 = st.p90;
+}
+
 /* Fill the report's figures from the outcomes. */
 static void
 figures(struct run *R, int64_t end)
@@ -1836,38 +1847,22 @@ figures(struct run *R, int64_t end)
 	sim_stats_of(all, na, &rep->wait);
 	sim_stats_of(nor, nn, &rep->wait_normal);
 	sim_stats_of(pri, np, &rep->wait_prio);
-	{
-		struct sim_stats es;
-
-		sim_stats_of(err, ne, &es);
-		rep->est_n = ne;
-		rep->est_err_median = es.median;
-		rep->est_err_p90 = es.p90;
-		rep->est_within = ne > 0 ? (double)within / ne : 0;
-		rep->est_bias = ne > 0 ? bias / ne : 0;
-		sim_stats_of(lerr, nl, &es);
-		rep->live_n = nl;
-		rep->live_err_median = es.median;
-		rep->live_err_p90 = es.p90;
-		rep->live_within = nl > 0 ? (double)lwithin / nl : 0;
-		sim_stats_of(lterr, nl, &es);
-		rep->live_ticket_median = es.median;
-		rep->live_ticket_p90 = es.p90;
-		rep->oracle_n = no;
-		sim_stats_of(oerr, no, &es);
-		rep->oracle_err_median = es.median;
-		rep->oracle_err_p90 = es.p90;
-		sim_stats_of(oours, no, &es);
-		rep->oracle_ours_median = es.median;
-		rep->oracle_ours_p90 = es.p90;
-		rep->oracle_live_n = nol;
-		sim_stats_of(olerr, nol, &es);
-		rep->oracle_live_err_median = es.median;
-		rep->oracle_live_err_p90 = es.p90;
-		sim_stats_of(olours, nol, &es);
-		rep->oracle_live_ours_median = es.median;
-		rep->oracle_live_ours_p90 = es.p90;
-	}
+	rep->est_n = ne;
+	med_p90(err, ne, &rep->est_err_median, &rep->est_err_p90);
+	rep->est_within = ne > 0 ? (double)within / ne : 0;
+	rep->est_bias = ne > 0 ? bias / ne : 0;
+	rep->live_n = nl;
+	med_p90(lerr, nl, &rep->live_err_median, &rep->live_err_p90);
+	rep->live_within = nl > 0 ? (double)lwithin / nl : 0;
+	med_p90(lterr, nl, &rep->live_ticket_median, &rep->live_ticket_p90);
+	rep->oracle_n = no;
+	med_p90(oerr, no, &rep->oracle_err_median, &rep->oracle_err_p90);
+	med_p90(oours, no, &rep->oracle_ours_median, &rep->oracle_ours_p90);
+	rep->oracle_live_n = nol;
+	med_p90(olerr, nol, &rep->oracle_live_err_median,
+	    &rep->oracle_live_err_p90);
+	med_p90(olours, nol, &rep->oracle_live_ours_median,
+	    &rep->oracle_live_ours_p90);
 	for (q = 0; q < o->nqueues; q++) {
 		int k = 0, ok = 0;
 
