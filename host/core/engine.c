@@ -1514,23 +1514,9 @@ int
 engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
     int *est_wait_s)
 {
-	struct tk n;
-
 	if (queue < 0 || queue >= e->cfg->nqueues)
 		return -ENGINE_ENOQUEUE;
-	/* A ticket issued now comes after every waiting one. */
-	memset(&n, 0, sizeof n);
-	n.t.id = INT64_MAX;
-	n.t.order = INT64_MAX;
-	n.t.queue = queue;
-	n.t.procedure = -1;
-	n.t.priority = priority;
-	n.t.assigned_counter = -1;
-	n.t.counter = -1;
-	n.t.state = ENGINE_T_WAITING;
-	n.t.issued_at = n.t.enqueued_at = e->now;
-	n.list_idx = n.open_idx = -1;
-	estimate_position(e, &n, ahead, est_wait_s);
+	estimate_queue(e, queue, priority, ahead, est_wait_s);
 	return 0;
 }
 

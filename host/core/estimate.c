@@ -301,6 +301,8 @@ struct hall {
 	double gap0;                 /* the learned call delay */
 	double until;                /* expected arrivals up to this, s */
 	double *key;                 /* n + 1: rank - n; slot n: the target */
+	int64_t *due_of;             /* n: an unassigned one's deadline in its
+	                                queue's list, INT64_MAX: none */
 	unsigned char *taken;        /* n + 1: scratch of a run */
 	int cap;                     /* of key and taken */
 };
@@ -309,6 +311,25 @@ struct hall {
 struct livepos {
 	int ahead, est;
 };
+
+/*
+ * Where the live play-out stood when a ticket issued now of one queue and
+ * kind would first have come up: the first moment every waiting ticket of
+ * that kind list is taken, or every one before it in the queue's deadline
+ * list.  Until then the ticket is no list's head, so a play-out with it
+ * slotted in makes the same picks; engine_queue_estimate goes on from
+ * here instead of playing that prefix again.
+ */
+struct ck {
+	int reached;                 /* 0: the live play-out ended first */
+	int picks, steps, nheap;     /* of the play-out by then */
+	int cnt;                     /* not yet taken: its kind list */
+	int pre;                     /* ... its deadline list before it
+	                                (-1: it would have no deadline) */
+	int64_t due;                 /* its deadline (0: none) */
+};
+
+struct rqueue;
 
 struct estimate_cache {
 	struct tk **wait;            /* waiting tickets, in arrival order */
@@ -319,6 +340,16 @@ struct estimate_cache {
 	struct livepos *live;
 	int livecap;
 	double *when;
+	/* The checkpoints of the live play-out (live_version): ck[2q + k]
+	 * with its copies of the play-out's queues (ckq, nq each), counters'
+	 * assigned heads and heap (ckc, 2 nc each) and free times (ckf, nc
+	 * each); per rank the pick that took it (stamp, 0 = not taken). */
+	struct ck *ck;
+	struct rqueue *ckq;
+	int *ckc;
+	double *ckf;
+	int *stamp;
+	int stampcap;
 };
 
 /* Position of p in the waiting list (lower bound in arrival order). */
@@ -466,6 +497,8 @@ hall_get(const engine *e)
 		H->cap = (n + 1) * 2;
 		H->key = xreallocarray(H->key, (size_t)H->cap, sizeof *H->key);
 		H->taken = xreallocarray(H->taken, (size_t)H->cap, 1);
+		H->due_of = xreallocarray(H->due_of, (size_t)H->cap,
+		    sizeof *H->due_of);
 		H->pool = xreallocarray(H->pool, (size_t)H->cap, sizeof *H->pool);
 		H->dpool = xreallocarray(H->dpool, (size_t)H->cap,
 		    sizeof *H->dpool);
@@ -504,6 +537,7 @@ hall_get(const engine *e)
 		struct hqueue *hq = &H->q[p->t.queue];
 
 		H->key[i] = i - n;
+		H->due_of[i] = INT64_MAX;
 		if (ac >= 0 && ac < nc) {
 			H->asg[H->asg_off[ac] + H->nasg[ac]++] = i;
 			continue;
@@ -530,6 +564,7 @@ hall_get(const engine *e)
 			d = &hq->due[hq->nd++];
 			d->due = c->wait[idx]->t.enqueued_at + tgt;
 			d->idx = idx;
+			H->due_of[idx] = d->due;
 			if (hq->nd > 1 && d[-1].due > d->due)
 				sorted = 0;
 		}
@@ -593,6 +628,9 @@ struct run {
 	int tkind;                   /* the slotted-in target's kind, -1 */
 	int *tv;                     /* its queue's list of its kind, and its */
 	struct hdue *tdue;           /* deadlines, with it slotted in */
+	int tdpos;                   /* its place in tdue */
+	int steps, picks;            /* loop turns; picks applied */
+	struct estimate_cache *ck;   /* the live play-out: keep checkpoints */
 };
 
 /* Find queue rq's first tickets not yet taken again (after a take). */
@@ -683,6 +721,30 @@ over_consider(struct overdue *o, int x, int q, int kind, int64_t by,
 	}
 }
 
+/* Consider in o the most overdue of queue q at time at (now: the clock
+ * then): its first deadline not taken, and its next expected visitors. */
+static inline void
+queue_over(const struct run *R, struct overdue *o, int q, double at,
+    int64_t now)
+{
+	const struct hall *H = R->H;
+	const struct rqueue *rq = &R->q[q];
+	const struct hqueue *hq = &H->q[q];
+	int k;
+
+	if (rq->dh >= 0) {
+		const struct hdue *d = &rq->due[rq->dh];
+
+		over_consider(o, d->idx, q, -1, now - d->due, H->key[d->idx]);
+	}
+	/* The next expected visitors, due at arrival + the queue's target:
+	 * later visitors of a queue with a shorter target go before. */
+	for (k = 0; hq->tgt > 0 && k < 2; k++)
+		if (hq->gap[k] > 0 && rq->arr[k] <= at && rq->arr[k] <= H->until)
+			over_consider(o, ARRIVAL, q, k, now - (R->e->now +
+			    (int64_t)rq->arr[k] + hq->tgt), rq->arr[k]);
+}
+
 /*
  * The ticket counter c would call at time at (seconds from now) in the
  * play-out, or -1: the rules of route() in engine.c on the play-out's
@@ -703,7 +765,7 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 	double kn[CONFIG_MAX_SERVES], kp[CONFIG_MAX_SERVES], kh[CONFIG_MAX_SERVES];
 	struct overdue over[2];
 	int nlevel[2] = { 0, 0 };
-	int i, k, level, j, pj = -1;
+	int i, level, j, pj = -1;
 
 	*passed = -1;
 	over[0].x = over[1].x = -1;
@@ -735,22 +797,19 @@ run_pick(struct run *R, int c, double at, int *qq, int *pp, int *passed)
 		kh[i] = hn[i] == -1 ? kp[i] : hp[i] == -1 ? kn[i] :
 		    kn[i] < kp[i] ? kn[i] : kp[i];
 		nlevel[lv]++;
-		if (rq->dh >= 0) {
-			const struct hdue *d = &rq->due[rq->dh];
-
-			over_consider(&over[lv], d->idx, q, -1, now - d->due,
-			    H->key[d->idx]);
-		}
-		/* The next expected visitors, due at arrival + the queue's
-		 * target: later visitors of a queue with a shorter target
-		 * go before. */
-		for (k = 0; hq->tgt > 0 && k < 2; k++)
-			if (hq->gap[k] > 0 && rq->arr[k] <= at &&
-			    rq->arr[k] <= H->until)
-				over_consider(&over[lv], ARRIVAL, q, k, now -
-				    (e->now + (int64_t)rq->arr[k] + hq->tgt),
-				    rq->arr[k]);
+		if (lv == CONFIG_PRIMARY ? pol->target_override :
+		    pol->backup_past_target)
+			queue_over(R, &over[lv], q, at, now);
 	}
+	/* Overdue backup tickets count only when no primary queue has any
+	 * (below): looked at only then. */
+	if (!pol->backup_past_target && pol->target_override &&
+	    nlevel[CONFIG_PRIMARY] == 0)
+		for (i = 0; i < ns; i++)
+			if (sv[i].level == CONFIG_BACKUP &&
+			    (hn[i] != -1 || hp[i] != -1))
+				queue_over(R, &over[CONFIG_BACKUP], sv[i].queue,
+				    at, now);
 	/* 1. Past target outranks. */
 	if (!pol->target_override)
 		over[CONFIG_PRIMARY].x = -1;
@@ -879,6 +938,7 @@ run_init(struct run *R, const engine *e, struct hall *H,
 				    d->idx >= pos))) {
 					R->tdue[i + at].due = due;
 					R->tdue[i + at].idx = H->n;
+					R->tdpos = i;
 					at = 1;
 				}
 				R->tdue[i + at] = *d;
@@ -886,6 +946,7 @@ run_init(struct run *R, const engine *e, struct hall *H,
 			if (at == 0) {
 				R->tdue[i].due = due;
 				R->tdue[i].idx = H->n;
+				R->tdpos = i;
 			}
 			rq->due = R->tdue;
 			rq->nd = hq->nd + 1;
@@ -912,6 +973,127 @@ run_free(struct run *R)
 	free(R->tdue);
 }
 
+/* Keep the play-out's state as checkpoint i of the live cache. */
+static void
+ck_save(struct run *R, int i)
+{
+	struct estimate_cache *lc = R->ck;
+	int nq = R->e->cfg->nqueues, nc = R->e->cfg->ncounters;
+	struct ck *c = &lc->ck[i];
+
+	c->reached = 1;
+	c->picks = R->picks;
+	c->steps = R->steps;
+	c->nheap = R->nheap;
+	memcpy(lc->ckq + (size_t)i * nq, R->q, (size_t)nq * sizeof *R->q);
+	memcpy(lc->ckc + (size_t)i * 2 * nc, R->ah, (size_t)nc * sizeof *R->ah);
+	memcpy(lc->ckc + (size_t)i * 2 * nc + nc, R->heap,
+	    (size_t)nc * sizeof *R->heap);
+	memcpy(lc->ckf + (size_t)i * nc, R->free_at,
+	    (size_t)nc * sizeof *R->free_at);
+}
+
+/* Checkpoint i when a ticket issued now would have come up by now. */
+static void
+ck_try(struct run *R, int i)
+{
+	const struct ck *c = &R->ck->ck[i];
+
+	if (!c->reached && (c->cnt == 0 || c->pre == 0))
+		ck_save(R, i);
+}
+
+/* The ticket "issued now" of queue q and priority prio (a class; 0 =
+ * normal), in *n: after every waiting ticket (engine_queue_estimate). */
+static void
+phantom(const engine *e, int q, int prio, struct tk *n)
+{
+	memset(n, 0, sizeof *n);
+	n->t.id = INT64_MAX;
+	n->t.order = INT64_MAX;
+	n->t.queue = q;
+	n->t.procedure = -1;
+	n->t.priority = prio;
+	n->t.assigned_counter = -1;
+	n->t.counter = -1;
+	n->t.state = ENGINE_T_WAITING;
+	n->t.issued_at = n->t.enqueued_at = e->now;
+	n->list_idx = n->open_idx = -1;
+}
+
+/* Start keeping checkpoints in the live play-out R (before its first
+ * pick): what is ahead of each queue's and kind's ticket issued now. */
+static void
+ck_start(struct run *R)
+{
+	struct estimate_cache *lc = R->e->live;
+	const struct hall *H = R->H;
+	int nq = R->e->cfg->nqueues, nc = R->e->cfg->ncounters, q, k, i;
+
+	if (lc->ck == NULL) {
+		lc->ck = xcalloc((size_t)nq * 2 + 1, sizeof *lc->ck);
+		lc->ckq = xcalloc((size_t)nq * 2 * nq + 1, sizeof *lc->ckq);
+		lc->ckc = xcalloc((size_t)nq * 4 * nc + 1, sizeof *lc->ckc);
+		lc->ckf = xcalloc((size_t)nq * 2 * nc + 1, sizeof *lc->ckf);
+	}
+	if (H->n + 1 > lc->stampcap) {
+		lc->stampcap = (H->n + 1) * 2;
+		lc->stamp = xreallocarray(lc->stamp, (size_t)lc->stampcap,
+		    sizeof *lc->stamp);
+	}
+	memset(lc->stamp, 0, (size_t)(H->n + 1) * sizeof *lc->stamp);
+	R->ck = lc;
+	for (q = 0; q < nq; q++) {
+		const struct hqueue *hq = &H->q[q];
+		struct tk n;
+		int64_t tgt;
+
+		phantom(R->e, q, 0, &n);
+		tgt = engine_target_s(R->e, &n);
+		for (k = 0; k < 2; k++) {
+			struct ck *c = &lc->ck[2 * q + k];
+
+			c->reached = 0;
+			c->cnt = hq->n[k];
+			c->due = tgt > 0 ? R->e->now + tgt : 0;
+			c->pre = -1;
+			if (tgt > 0)
+				for (i = 0, c->pre = 0; i < hq->nd; i++)
+					c->pre += hq->due[i].due <= c->due;
+			ck_try(R, 2 * q + k);
+		}
+	}
+}
+
+/* After the live play-out R applied a pick of x (a rank, or ARRIVAL):
+ * stamp it, count it off, checkpoint what came up. */
+static void
+ck_after(struct run *R, int x)
+{
+	struct estimate_cache *lc = R->ck;
+	const struct hall *H = R->H;
+	const struct tk *p;
+	int q, k, ac;
+
+	R->picks++;
+	if (x < 0 || x >= H->n)
+		return;
+	lc->stamp[x] = R->picks;
+	p = lc->wait[x];
+	ac = p->t.assigned_counter;
+	if (ac >= 0 && ac < R->e->cfg->ncounters)
+		return;              /* in no queue's lists */
+	q = p->t.queue;
+	lc->ck[2 * q + is_prio(p)].cnt--;
+	for (k = 0; k < 2; k++) {
+		struct ck *c = &lc->ck[2 * q + k];
+
+		if (c->pre > 0 && H->due_of[x] <= c->due)
+			c->pre--;
+		ck_try(R, 2 * q + k);
+	}
+}
+
 /*
  * Seconds until target (rank ti, or H->n for a slotted-in one; -1: none)
  * is called: the open counters become free when their current tickets are
@@ -927,7 +1109,7 @@ static double
 run_play(struct run *R, int ti, double *when)
 {
 	const struct hall *H = R->H;
-	int steps = 0, left = H->n, best, x, q, pr, pq;
+	int left = H->n, best, x, q, pr, pq;
 	double res = -1;
 
 	for (;;) {
@@ -935,7 +1117,7 @@ run_play(struct run *R, int ti, double *when)
 			break;
 		best = R->heap[0];
 		if (R->free_at[best] > PLAY_HORIZON_S ||
-		    ++steps > PLAY_MAX_STEPS)
+		    ++R->steps > PLAY_MAX_STEPS)
 			break;
 		x = run_pick(R, best, R->free_at[best], &q, &pr, &pq);
 		if (x == -1) {
@@ -948,11 +1130,8 @@ run_play(struct run *R, int ti, double *when)
 			res = R->free_at[best];
 			break;
 		}
-		if (when != NULL && x >= 0 && x < H->n) {
-			when[x] = R->free_at[best];
-			if (--left == 0)
-				break;
-		}
+		if (when != NULL && x >= 0 && x < H->n)
+			when[x] = R->free_at[best], left--;
 		if (x == ARRIVAL) {
 			R->q[q].arr[pr] += H->q[q].gap[pr];
 		} else {
@@ -972,6 +1151,10 @@ run_play(struct run *R, int ti, double *when)
 		}
 		R->free_at[best] += H->q[q].hold;
 		heap_down(R, 0);
+		if (R->ck != NULL)
+			ck_after(R, x);
+		if (when != NULL && left == 0)
+			break;
 	}
 	return res;
 }
@@ -1128,6 +1311,7 @@ live_positions(const engine *e)
 	for (i = 0; i < H->n; i++)
 		lc->when[i] = -1;
 	run_init(&R, e, H, NULL, -1);
+	ck_start(&R);
 	(void)run_play(&R, -1, lc->when);
 	run_free(&R);
 	all_ahead(e, H, lc->live);
@@ -1157,9 +1341,71 @@ estimate_cache_free(struct estimate_cache *lc)
 	free(lc->h.dpool);
 	free(lc->h.key);
 	free(lc->h.taken);
+	free(lc->h.due_of);
+	free(lc->ck);
+	free(lc->ckq);
+	free(lc->ckc);
+	free(lc->ckf);
+	free(lc->stamp);
 	free(lc->live);
 	free(lc->when);
 	free(lc);
+}
+
+void
+estimate_queue(const engine *e, int q, int prio, int *ahead, int *est)
+{
+	struct estimate_cache *lc = e->live;
+	int nq = e->cfg->nqueues, nc = e->cfg->ncounters, i, j;
+	const struct ck *c;
+	struct hall *H;
+	struct run R;
+	struct tk n;
+	double w = -1;
+
+	phantom(e, q, prio, &n);
+	if (lc->live_version != e->version)
+		live_positions(e);
+	H = hall_get(e);
+	*ahead = hall_ahead(e, H, &n, H->n);
+	j = 2 * q + is_prio(&n);
+	c = &lc->ck[j];
+	if (c->reached) {
+		run_init(&R, e, H, &n, H->n);
+		if (c->picks > 0) {
+			const struct rqueue *sq = lc->ckq + (size_t)j * nq;
+
+			for (i = 0; i < nq; i++) {
+				struct rqueue *rq = &R.q[i];
+
+				rq->h[0] = sq[i].h[0];
+				rq->h[1] = sq[i].h[1];
+				rq->hd = sq[i].hd;
+				rq->nr = sq[i].nr;
+				rq->pr = sq[i].pr;
+				rq->arr[0] = sq[i].arr[0];
+				rq->arr[1] = sq[i].arr[1];
+				rq->dirty = 1;
+			}
+			/* Its deadline slotted in: the head no later than it. */
+			if (R.tdue != NULL && R.q[q].hd > R.tdpos)
+				R.q[q].hd = R.tdpos;
+			memcpy(R.ah, lc->ckc + (size_t)j * 2 * nc,
+			    (size_t)nc * sizeof *R.ah);
+			memcpy(R.heap, lc->ckc + (size_t)j * 2 * nc + nc,
+			    (size_t)nc * sizeof *R.heap);
+			memcpy(R.free_at, lc->ckf + (size_t)j * nc,
+			    (size_t)nc * sizeof *R.free_at);
+			R.nheap = c->nheap;
+			R.steps = c->steps;
+			for (i = 0; i < H->n; i++)
+				H->taken[i] = lc->stamp[i] != 0 &&
+				    lc->stamp[i] <= c->picks;
+		}
+		w = run_play(&R, H->n, NULL);
+		run_free(&R);
+	}
+	*est = est_seconds(e, q, *ahead, w);
 }
 
 void

@@ -33,6 +33,13 @@ void estimate_position(const engine *e, const struct tk *p, int *ahead,
 void estimate_position_live(const engine *e, const struct tk *p, int *ahead,
     int *est);
 
+/*
+ * The figures of a ticket of queue q and priority prio issued now
+ * (engine_queue_estimate): those of estimate_position, from the live
+ * play-out's checkpoint where that ticket would first come up.
+ */
+void estimate_queue(const engine *e, int q, int prio, int *ahead, int *est);
+
 /* Waiting ticket p enters / leaves the engine's waiting lists (its fields
  * unchanged in between): the estimator keeps them in arrival order. */
 void estimate_wait_add(engine *e, struct tk *p);

@@ -11,6 +11,8 @@
  *   onestop-sim --bench [-c INI] [-D DAYSDIR] [-r REPS]
  *   onestop-sim --estimate [-c INI] [-D DAYSDIR] [-r REPS]   (its estimate
  *               tables alone, on the five days)
+ *   onestop-sim --oracle FUTURES [-c INI] [-D DAYSDIR] [-r REPS]   (the
+ *               estimate against the oracle, sim_run_oracle)
  *   onestop-sim --feed URL [-c INI] [-u USER] [-P PASSWORD] [-x SPEED]
  *               [--loop] [DAYFILE]
  *
@@ -33,6 +35,9 @@
 
 #define MAX_DAYS 16
 #define EST_REPS 40             /* repetitions behind the estimate figures */
+#define ORACLE_EVERY 25          /* the oracle: every 25th ticket */
+#define ORACLE_REPS 10           /* ... of this many seeds in the bench */
+#define ORACLE_FUTURES 50        /* ... with this many futures each */
 #define BENCH_REPS 40           /* --bench default: 10 seeds left the
                                  * routing ratios +-0.08 from seed luck */
 
@@ -543,6 +548,101 @@ appointments(const struct config *cfg, const struct sim_day *days, int ndays,
 	return 0;
 }
 
+/* The oracle's figures of one day over reps seeds: f[8] the means over the
+ * seeds of the oracle's and the engine's median / p90 errors (ticket, then
+ * status page), n[2] the tickets and status pages sampled. */
+static int
+oracle_day(const struct config *cfg, const struct sim_day *d, int reps,
+    const struct sim_oracle *o, double f[8], int n[2])
+{
+	static struct sim_report r;
+	char err[512];
+	int k, j;
+
+	memset(f, 0, 8 * sizeof *f);
+	n[0] = n[1] = 0;
+	for (k = 0; k < reps; k++) {
+		struct sim_day dd = *d;
+		struct sim_visitor *v;
+		int nv, rc;
+
+		dd.seed = d->seed + (uint64_t)k;
+		sim_generate(&dd, cfg, &v, &nv);
+		rc = sim_run_oracle(&dd, cfg, v, nv, o, &r, err, sizeof err);
+		free(v);
+		if (rc < 0) {
+			fprintf(stderr, "onestop-sim: day %s: %s\n", d->name, err);
+			return -1;
+		}
+		f[0] += r.oracle_err_median;
+		f[1] += r.oracle_err_p90;
+		f[2] += r.oracle_ours_median;
+		f[3] += r.oracle_ours_p90;
+		f[4] += r.oracle_live_err_median;
+		f[5] += r.oracle_live_err_p90;
+		f[6] += r.oracle_live_ours_median;
+		f[7] += r.oracle_live_ours_p90;
+		n[0] += r.oracle_n;
+		n[1] += r.oracle_live_n;
+	}
+	for (j = 0; j < 8; j++)
+		f[j] = mn(f[j] / reps);
+	return 0;
+}
+
+/*
+ * The oracle's table: on every day of est_names over reps seeds, every
+ * ORACLE_EVERY-th ticket estimated by the median of futures futures
+ * (sim_run_oracle), against the wait that followed, beside the engine's
+ * estimate of the same tickets; at issue and on the status page.  Three
+ * oracles: one that knows the day's planned pauses, one that knows only
+ * those begun (as the engine does), and one that also expects only the
+ * arrivals the engine expects (sim_oracle.engine_rates).
+ */
+static int
+oracle_table(const struct config *cfg, const char *dir, int reps, int futures)
+{
+	char path[1024], err[512];
+	int i, u;
+
+	printf("the oracle: every %dth ticket of %d seeds estimated by the "
+	    "median of %d futures played from the true state with the day's "
+	    "own distributions, the best any single figure can do (\"plan\": "
+	    "knows the day's pauses to come; \"begun\": only those begun, as "
+	    "the engine; \"rates\": that, and the arrivals the engine expects "
+	    "instead of the day's profile); error median / p90 in minutes, "
+	    "means over the seeds, against onestop's estimate of the same "
+	    "tickets:\n",
+	    ORACLE_EVERY, reps, futures);
+	for (i = 0; i < EST_NDAYS; i++) {
+		struct sim_day d;
+		double f[3][8];
+		int n[3][2];
+
+		snprintf(path, sizeof path, "%s/%s.day", dir, est_names[i]);
+		if (sim_day_load(&d, cfg, path, err, sizeof err) < 0) {
+			fprintf(stderr, "onestop-sim: %s\n", err);
+			return -1;
+		}
+		for (u = 0; u < 3; u++) {
+			const struct sim_oracle o = { futures, ORACLE_EVERY,
+			    u > 0, u > 1 };
+
+			if (oracle_day(cfg, &d, reps, &o, f[u], n[u]) < 0)
+				return -1;
+		}
+		printf("  %-8s ticket: oracle plan %4.1f / %4.1f, begun %4.1f / "
+		    "%4.1f, rates %4.1f / %4.1f, onestop %4.1f / %4.1f (%d)   "
+		    "status page: oracle plan %4.1f / %4.1f, begun %4.1f / "
+		    "%4.1f, rates %4.1f / %4.1f, onestop %4.1f / %4.1f (%d)\n",
+		    d.name, f[0][0], f[0][1], f[1][0], f[1][1], f[2][0],
+		    f[2][1], f[0][2], f[0][3], n[0][0], f[0][4], f[0][5],
+		    f[1][4], f[1][5], f[2][4], f[2][5], f[0][6], f[0][7],
+		    n[0][1]);
+	}
+	return 0;
+}
+
 /* The policy benchmark over the standard days; returns 0 (figures are
  * printed as they are, goals marked; a missed goal is not a failure). */
 static int
@@ -614,7 +714,8 @@ bench(const struct config *cfg, const char *dir, int reps)
 	}
 	if (appointments(cfg, days, 3, reps, a) < 0)
 		return -1;
-	if (estimate_tables(cfg, dir, reps, a) < 0)
+	if (estimate_tables(cfg, dir, reps, a) < 0 ||
+	    oracle_table(cfg, dir, ORACLE_REPS, ORACLE_FUTURES) < 0)
 		return -1;
 	if (ablation(cfg, days, 3, reps) < 0)
 		return -1;
@@ -668,6 +769,7 @@ usage(void)
 	    "                   [-r REPS] [-s SEED] [DAYFILE...]\n"
 	    "       onestop-sim --bench [-c INI] [-D DAYSDIR] [-r REPS]\n"
 	    "       onestop-sim --estimate [-c INI] [-D DAYSDIR] [-r REPS]\n"
+	    "       onestop-sim --oracle FUTURES [-c INI] [-D DAYSDIR] [-r REPS]\n"
 	    "       onestop-sim --feed URL [-c INI] [-u USER] [-P PASSWORD] [-x SPEED]\n"
 	    "                   [--loop] [DAYFILE]\n"
 	    "       onestop-sim --history DAYS --db FILE [--end YYYY-MM-DD] [-c INI] [-s SEED]\n"
@@ -686,6 +788,7 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "bench", no_argument, NULL, 'b' },
 		{ "estimate", no_argument, NULL, 'e' },
+		{ "oracle", required_argument, NULL, 'O' },
 		{ "days", required_argument, NULL, 'D' },
 		{ "feed", required_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'u' },
@@ -706,11 +809,11 @@ main(int argc, char **argv)
 	struct sim_day days[MAX_DAYS];
 	char err[512];
 	int ch, ndays = 0, reps = 1, do_bench = 0, do_est = 0, queues = 0, counters = 0;
-	int loop = 0, rc = 0, i, v, history = 0;
+	int loop = 0, rc = 0, i, v, history = 0, futures = 0;
 	double speed = 30;
 	long long seed = -1;
 
-	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:beD:f:u:P:x:lH:d:E:h", longopts,
+	while ((ch = getopt_long(argc, argv, "c:p:qkr:s:beO:D:f:u:P:x:lH:d:E:h", longopts,
 	    NULL)) != -1) {
 		char *end;
 
@@ -735,6 +838,14 @@ main(int argc, char **argv)
 			break;
 		case 'b': do_bench = 1; break;
 		case 'e': do_est = 1; break;
+		case 'O':
+			futures = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || futures < 1 || futures > 10000) {
+				fprintf(stderr, "onestop-sim: bad --oracle "
+				    "(1-10000)\n");
+				return 2;
+			}
+			break;
 		case 'D': daysdir = optarg; break;
 		case 'f': feed = optarg; break;
 		case 'u': user = optarg; break;
@@ -811,6 +922,9 @@ main(int argc, char **argv)
 		    days[0].seed, hist_now > 0 ? hist_now : (int64_t)time(NULL)) < 0;
 	} else if (feed != NULL) {
 		rc = sim_feed(cfg, &days[0], feed, user, password, speed, loop) < 0;
+	} else if (futures > 0) {
+		rc = oracle_table(cfg, daysdir, reps > 1 ? reps : ORACLE_REPS,
+		    futures) < 0;
 	} else if (do_est) {
 		rc = estimate_tables(cfg, daysdir, reps > 1 ? reps : EST_REPS,
 		    NULL) < 0;

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include "common/xmalloc.h"
 
@@ -625,6 +627,27 @@ sim_book(const struct sim_day *d, const struct config *cfg,
 	qsort(v, (size_t)n, sizeof *v, cmp_arrive);
 }
 
+/*
+ * What a visitor of queue p->queue only shows when called: the answer
+ * (from u2), the walk, the services and the transfer (from u3).
+ */
+static void
+draw_hidden(struct sim_rng *r, const struct sim_day *d,
+    const struct config *cfg, struct sim_visitor *p, double u2, double u3)
+{
+	int q = p->queue;
+
+	p->answer = u2 < d->no_show_share ? SIM_GONE :
+	    u2 < d->no_show_share + d->late_share ? SIM_LATE : SIM_ANSWERS;
+	p->walk_s = sim_rng_range(r, d->walk_min_s, d->walk_max_s);
+	p->service_s = draw_service(r, d, cfg, q);
+	p->transfer_queue = other_queue(r, cfg, q);
+	p->service2_s = p->transfer_queue >= 0 ?
+	    draw_service(r, d, cfg, p->transfer_queue) : 0;
+	if (u3 >= d->transfer_share || p->answer == SIM_GONE)
+		p->transfer_queue = -1;
+}
+
 void
 sim_generate(const struct sim_day *d, const struct config *cfg,
     struct sim_visitor **out, int *nout)
@@ -701,17 +724,7 @@ sim_generate(const struct sim_day *d, const struct config *cfg,
 				    dcount[q] - 1)] : -1;
 				p->queue = q;
 				p->priority = u1 < d->priority_share ? pclass : 0;
-				p->answer = u2 < d->no_show_share ? SIM_GONE :
-				    u2 < d->no_show_share + d->late_share ?
-				    SIM_LATE : SIM_ANSWERS;
-				p->walk_s = sim_rng_range(&r, d->walk_min_s,
-				    d->walk_max_s);
-				p->service_s = draw_service(&r, d, cfg, q);
-				p->transfer_queue = other_queue(&r, cfg, q);
-				p->service2_s = p->transfer_queue >= 0 ?
-				    draw_service(&r, d, cfg, p->transfer_queue) : 0;
-				if (u3 >= d->transfer_share || p->answer == SIM_GONE)
-					p->transfer_queue = -1;
+				draw_hidden(&r, d, cfg, p, u2, u3);
 			}
 		}
 	}
@@ -960,16 +973,10 @@ heap_push(struct heap *h, int64_t t, int type, int a, unsigned gen)
 	}
 }
 
-/* Pop the earliest event into *out; 0 when empty. */
-static int
-heap_pop(struct heap *h, struct ev *out)
+/* Restore the heap order below slot i. */
+static void
+heap_down(struct heap *h, int i)
 {
-	int i = 0;
-
-	if (h->n == 0)
-		return 0;
-	*out = h->v[0];
-	h->v[0] = h->v[--h->n];
 	for (;;) {
 		int l = 2 * i + 1, r = l + 1, m = i;
 		struct ev tmp;
@@ -985,6 +992,17 @@ heap_pop(struct heap *h, struct ev *out)
 		h->v[m] = tmp;
 		i = m;
 	}
+}
+
+/* Pop the earliest event into *out; 0 when empty. */
+static int
+heap_pop(struct heap *h, struct ev *out)
+{
+	if (h->n == 0)
+		return 0;
+	*out = h->v[0];
+	h->v[0] = h->v[--h->n];
+	heap_down(h, 0);
 	return 1;
 }
 
@@ -1051,6 +1069,7 @@ struct outcome {
 	int probe_est_s;             /* the estimate it showed */
 	int64_t first_call;          /* 0 = never called */
 	int done, no_show, transferred;
+	int oracle_s, oracle_live_s; /* the oracle's estimates, -1 = none */
 };
 
 /* The whole state of one run. */
@@ -1060,6 +1079,8 @@ struct run {
 	const struct sim_visitor *v;
 	int n;
 	const struct sim_backend *b;
+	const struct sim_oracle *oracle; /* NULL: none */
+	int issued;                  /* tickets issued so far */
 	int pooled;
 	int64_t mid;                 /* unix time of local midnight */
 	struct heap h;
@@ -1227,6 +1248,8 @@ queue_grew(struct run *R, int q, int prio, int64_t t)
 			agent_call_soon(R, c, t);
 }
 
+static int oracle_estimate(struct run *R, int vi, int64_t t);
+
 /* Visitor vi arrives at t and takes a ticket. */
 static void
 on_arrive(struct run *R, int vi, int64_t t)
@@ -1250,6 +1273,8 @@ on_arrive(struct run *R, int vi, int64_t t)
 	if (R->b->position != NULL)
 		heap_push(&R->h, t + SIM_PROBE_S, EV_PROBE, vi, 0);
 	queue_grew(R, q, prio, t);
+	if (R->oracle != NULL && R->issued++ % R->oracle->every == 0)
+		R->o[vi].oracle_s = oracle_estimate(R, vi, t);
 }
 
 /* The visitor looks at the status page: the live estimate, if waiting. */
@@ -1264,6 +1289,8 @@ on_probe(struct run *R, int vi, int64_t t)
 	if (R->b->position(R->b->arg, oc->ticket, &ahead, &est) == 0) {
 		oc->probe_at = t;
 		oc->probe_est_s = est;
+		if (R->oracle != NULL && oc->oracle_s >= 0)
+			oc->oracle_live_s = oracle_estimate(R, vi, t);
 	}
 }
 
@@ -1545,6 +1572,268 @@ run_event(struct run *R, const struct ev *e)
 	}
 }
 
+/* ---- the oracle (sim_run_oracle) ---------------------------------------- */
+
+/*
+ * A service of queue q that has already run for ran seconds: the rest of
+ * the day's log-normal given that (inverse of its survival function, by
+ * bisection), clamped as draw_service.  The whole service, seconds.
+ */
+static int
+draw_service_after(struct sim_rng *r, const struct sim_day *d,
+    const struct config *cfg, int q, int ran)
+{
+	double mean = mean_service_s(d, cfg, q), s = d->service_sigma;
+	double mu = log(mean) - s * s / 2, lo, hi, surv, x;
+	int i;
+
+	if (ran < 30 || s <= 0) {    /* below the clamp: any draw will do */
+		int y = draw_service(r, d, cfg, q);
+
+		return y > ran ? y : ran + 1;
+	}
+	lo = (log(ran) - mu) / s;
+	surv = 0.5 * erfc(lo / sqrt(2.0)) * (1.0 - sim_rng_unit(r));
+	for (i = 0, hi = lo + 10; i < 60; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (0.5 * erfc(mid / sqrt(2.0)) > surv)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	x = exp(mu + s * lo);
+	if (x > 4 * 3600)
+		x = 4 * 3600;
+	return x > ran ? (int)(x + 0.5) : ran + 1;
+}
+
+/*
+ * Visitors arriving after t as the engine expects them (estimate.c,
+ * hall_rates): per queue and kind at the rate of the last hour's arrivals
+ * (or since the day's first, none before 20 minutes), a Poisson process
+ * until the session in progress closes.  The first m visitors of R are
+ * those arrived; into *out (malloc'd), *nout of them.
+ */
+static void
+engine_rule_arrivals(const struct run *R, int m, int64_t t,
+    struct sim_rng *g, struct sim_visitor **out, int *nout)
+{
+	const struct config *cfg = R->orig;
+	double cnt[CONFIG_MAX_QUEUES][2];
+	int s = session_at(R->d, t), q, k, i, n = 0, cap = 0;
+	int64_t span = m > 0 ? t - R->v[0].arrive : 0;
+	struct sim_visitor *v = NULL;
+
+	*out = NULL;
+	*nout = 0;
+	if (span > 3600)
+		span = 3600;
+	if (s < 0 || span < 1200)
+		return;
+	memset(cnt, 0, sizeof cnt);
+	for (i = 0; i < m; i++)
+		if (R->v[i].arrive > t - 3600)
+			cnt[R->v[i].queue][R->v[i].priority > 0] += 1;
+	for (q = 0; q < cfg->nqueues; q++)
+		for (k = 0; k < 2; k++) {
+			double rate = cnt[q][k] / (double)span, at = (double)t;
+
+			while (rate > 0) {
+				struct sim_visitor *p;
+
+				at += -log(1.0 - sim_rng_unit(g)) / rate;
+				if (at >= R->d->close_s[s])
+					break;
+				if (n == cap) {
+					cap = cap ? cap * 2 : 64;
+					v = xreallocarray(v, (size_t)cap, sizeof *v);
+				}
+				p = &v[n++];
+				memset(p, 0, sizeof *p);
+				p->arrive = (int)at;
+				p->procedure = -1;
+				p->queue = q;
+				p->priority = k && cfg->npriority > 0 ?
+				    sim_rng_range(g, 1, cfg->npriority) : k;
+				draw_hidden(g, R->d, cfg, p, sim_rng_unit(g),
+				    sim_rng_unit(g));
+			}
+		}
+	*out = v;
+	*nout = n;
+}
+
+/*
+ * In a child holding the run at t, when visitor vi (waiting) was estimated:
+ * one future, drawn from g.  Arrivals after t come from a fresh day of the
+ * same description; the visitors waiting get fresh hidden draws
+ * (draw_hidden); the services under way the rest given their run so far;
+ * with unplanned, no pause that has not reached the engine; with
+ * engine_rates, the arrivals the engine expects.  Returns the
+ * seconds from t until vi is called (until the day's end if never), or -1
+ * when the run failed.
+ */
+static int
+oracle_future(struct run *R, int vi, int64_t t, struct sim_rng *g)
+{
+	const struct sim_day *d = R->d;
+	const struct config *cfg = R->orig;
+	struct sim_backend b = *R->b;
+	struct sim_day dd = *d;
+	struct sim_visitor *fv, *nv;
+	struct ev e;
+	int64_t end = t;
+	int nf, m, n2, i, k, unplanned, engine_rates;
+
+	b.position = NULL;           /* no status pages in a future */
+	R->b = &b;
+	unplanned = R->oracle->unplanned;
+	engine_rates = R->oracle->engine_rates;
+	R->oracle = NULL;
+	for (i = 0; unplanned && i < R->cfg->ncounters; i++)
+		R->ag[i].pending_pause = 0;  /* begun, but not on the counter */
+	sim_rng_seed(&R->r, sim_rng_next(g));
+	dd.seed = sim_rng_next(g);
+	for (m = 0; m < R->n && R->v[m].arrive <= t; m++)
+		;
+	if (engine_rates)
+		engine_rule_arrivals(R, m, t, g, &fv, &nf);
+	else
+		sim_generate(&dd, cfg, &fv, &nf);
+	nv = xcalloc((size_t)m + (size_t)nf + 1, sizeof *nv);
+	memcpy(nv, R->v, (size_t)m * sizeof *nv);
+	for (i = 0; i < m; i++)
+		if (R->o[i].first_call == 0) {
+			double u2 = sim_rng_unit(g), u3 = sim_rng_unit(g);
+
+			draw_hidden(g, d, cfg, &nv[i], u2, u3);
+		}
+	for (i = 0, n2 = m; i < nf; i++)
+		if (fv[i].arrive > t)
+			nv[n2++] = fv[i];
+	free(fv);
+	/* The events: no more status pages or old arrivals; the services
+	 * under way or about to begin drawn again. */
+	for (i = 0, k = 0; i < R->h.n; i++) {
+		struct ev *x = &R->h.v[i];
+		struct agent *a;
+
+		if (x->type == EV_PROBE || (x->type == EV_ARRIVE && x->a >= m) ||
+		    (x->type == EV_PAUSE && unplanned))
+			continue;
+		a = &R->ag[x->a];
+		if ((x->type == EV_START || x->type == EV_FINISH) &&
+		    x->gen == a->gen && a->vis >= 0) {
+			int lq = leg_queue(R, a->vis, a->second);
+
+			if (x->type == EV_START) {
+				a->service_s = draw_service(g, d, cfg, lq);
+			} else {
+				int64_t start = x->t - a->service_s;
+
+				a->service_s = draw_service_after(g, d, cfg, lq,
+				    (int)(t - start));
+				x->t = start + a->service_s;
+			}
+		}
+		R->h.v[k++] = *x;
+	}
+	R->h.n = k;
+	for (i = k / 2 - 1; i >= 0; i--)
+		heap_down(&R->h, i);
+	/* The visitors' tables for the new count. */
+	R->o = xreallocarray(R->o, (size_t)n2 + 1, sizeof *R->o);
+	R->wq = xreallocarray(R->wq, (size_t)n2 + 1, sizeof *R->wq);
+	for (i = m; i < n2; i++) {
+		memset(&R->o[i], 0, sizeof R->o[i]);
+		R->wq[i] = -1;
+	}
+	if (R->ids.cap < (size_t)n2 * 2) {
+		struct idmap old = R->ids;
+		size_t j;
+
+		while (R->ids.cap < (size_t)n2 * 4)
+			R->ids.cap *= 2;
+		R->ids.key = xcalloc(R->ids.cap, sizeof *R->ids.key);
+		R->ids.val = xcalloc(R->ids.cap, sizeof *R->ids.val);
+		for (j = 0; j < old.cap; j++)
+			if (old.key[j] != 0)
+				idmap_put(&R->ids, old.key[j], old.val[j]);
+	}
+	for (i = m; i < n2; i++)
+		if (session_at(d, nv[i].arrive) >= 0)
+			heap_push(&R->h, nv[i].arrive, EV_ARRIVE, i, 0);
+	R->v = nv;
+	R->n = n2;
+	while (heap_pop(&R->h, &e)) {
+		end = e.t;
+		run_event(R, &e);
+		if (R->failed)
+			return -1;
+		if (R->o[vi].first_call != 0)
+			return (int)(R->o[vi].first_call - t);
+	}
+	return (int)(end - t);
+}
+
+/*
+ * The oracle's estimate for waiting visitor vi at t: the median of
+ * R->oracle->futures futures, each played in a child of this process
+ * (which holds the whole state, the engine's too) and sent back through a
+ * pipe; -1 when none could be played.  The run itself is not touched.
+ */
+static int
+oracle_estimate(struct run *R, int vi, int64_t t)
+{
+	const struct sim_oracle *o = R->oracle;
+	int *w = xcalloc((size_t)o->futures, sizeof *w), got = 0, k;
+	struct sim_stats st;
+
+	for (k = 0; k < o->futures; k++) {
+		int fd[2], x = -1;
+		pid_t pid;
+
+		if (pipe(fd) < 0)
+			break;
+		pid = fork();
+		if (pid == 0) {
+			struct sim_rng g;
+
+			close(fd[0]);
+			sim_rng_seed(&g, R->d->seed ^ (uint64_t)vi << 20 ^
+			    (uint64_t)k << 40 ^ (uint64_t)t << 1);
+			x = oracle_future(R, vi, t, &g);
+			_exit(write(fd[1], &x, sizeof x) == (ssize_t)sizeof x ?
+			    0 : 1);
+		}
+		close(fd[1]);
+		if (pid > 0) {
+			if (read(fd[0], &x, sizeof x) == (ssize_t)sizeof x &&
+			    x >= 0)
+				w[got++] = x;
+			(void)waitpid(pid, NULL, 0);
+		}
+		close(fd[0]);
+		if (pid < 0)
+			break;
+	}
+	sim_stats_of(w, got, &st);
+	free(w);
+	return got > 0 ? st.median : -1;
+}
+
+/* The median and p90 of x[0..n-1] (sorted in place) into *med, *p90. */
+static void
+med_p90(int *x, int n, int *med, int *p90)
+{
+	struct sim_stats st;
+
+	sim_stats_of(x, n, &st);
+	*med = st.median;
+	*p90 = st.p90;
+}
+
 /* Fill the report's figures from the outcomes. */
 static void
 figures(struct run *R, int64_t end)
@@ -1560,6 +1849,11 @@ figures(struct run *R, int64_t end)
 	int *lterr = xcalloc((size_t)R->n + 1, sizeof *lterr);
 	int *bkd = xcalloc((size_t)R->n + 1, sizeof *bkd);
 	int *wlk = xcalloc((size_t)R->n + 1, sizeof *wlk);
+	int *oerr = xcalloc((size_t)R->n + 1, sizeof *oerr);
+	int *oours = xcalloc((size_t)R->n + 1, sizeof *oours);
+	int *olerr = xcalloc((size_t)R->n + 1, sizeof *olerr);
+	int *olours = xcalloc((size_t)R->n + 1, sizeof *olours);
+	int no = 0, nol = 0;
 	int na = 0, nn = 0, np = 0, ne = 0, nl = 0, within = 0, lwithin = 0;
 	int nb = 0, nwk = 0;
 	int q, i, c;
@@ -1593,6 +1887,14 @@ figures(struct run *R, int64_t end)
 				lterr[nl] = abs(oc->est_s - w);
 				lerr[nl++] = abs(oc->probe_est_s - rest);
 				lwithin += rest <= (oc->probe_est_s + 59) / 60 * 60;
+				if (oc->oracle_live_s >= 0) {
+					olerr[nol] = abs(oc->oracle_live_s - rest);
+					olours[nol++] = lerr[nl - 1];
+				}
+			}
+			if (oc->oracle_s >= 0) {
+				oerr[no] = abs(oc->oracle_s - w);
+				oours[no++] = err[ne - 1];
 			}
 		}
 		rep->served += oc->done;
@@ -1617,24 +1919,22 @@ figures(struct run *R, int64_t end)
 	sim_stats_of(all, na, &rep->wait);
 	sim_stats_of(nor, nn, &rep->wait_normal);
 	sim_stats_of(pri, np, &rep->wait_prio);
-	{
-		struct sim_stats es;
-
-		sim_stats_of(err, ne, &es);
-		rep->est_n = ne;
-		rep->est_err_median = es.median;
-		rep->est_err_p90 = es.p90;
-		rep->est_within = ne > 0 ? (double)within / ne : 0;
-		rep->est_bias = ne > 0 ? bias / ne : 0;
-		sim_stats_of(lerr, nl, &es);
-		rep->live_n = nl;
-		rep->live_err_median = es.median;
-		rep->live_err_p90 = es.p90;
-		rep->live_within = nl > 0 ? (double)lwithin / nl : 0;
-		sim_stats_of(lterr, nl, &es);
-		rep->live_ticket_median = es.median;
-		rep->live_ticket_p90 = es.p90;
-	}
+	rep->est_n = ne;
+	med_p90(err, ne, &rep->est_err_median, &rep->est_err_p90);
+	rep->est_within = ne > 0 ? (double)within / ne : 0;
+	rep->est_bias = ne > 0 ? bias / ne : 0;
+	rep->live_n = nl;
+	med_p90(lerr, nl, &rep->live_err_median, &rep->live_err_p90);
+	rep->live_within = nl > 0 ? (double)lwithin / nl : 0;
+	med_p90(lterr, nl, &rep->live_ticket_median, &rep->live_ticket_p90);
+	rep->oracle_n = no;
+	med_p90(oerr, no, &rep->oracle_err_median, &rep->oracle_err_p90);
+	med_p90(oours, no, &rep->oracle_ours_median, &rep->oracle_ours_p90);
+	rep->oracle_live_n = nol;
+	med_p90(olerr, nol, &rep->oracle_live_err_median,
+	    &rep->oracle_live_err_p90);
+	med_p90(olours, nol, &rep->oracle_live_ours_median,
+	    &rep->oracle_live_ours_p90);
 	for (q = 0; q < o->nqueues; q++) {
 		int k = 0, ok = 0;
 
@@ -1668,14 +1968,19 @@ figures(struct run *R, int64_t end)
 	free(err);
 	free(lerr);
 	free(lterr);
+	free(oerr);
+	free(oours);
+	free(olerr);
+	free(olours);
 	free(qw);
 }
 
-int
-sim_run(const struct sim_day *d, const struct config *orig,
+/* sim_run, with the oracle's figures when o is not NULL. */
+static int
+run_day(const struct sim_day *d, const struct config *orig,
     const struct config *cfg, const struct sim_visitor *v, int n,
-    const struct sim_backend *b, struct sim_report *rep, char *err,
-    size_t errlen)
+    const struct sim_backend *b, const struct sim_oracle *o,
+    struct sim_report *rep, char *err, size_t errlen)
 {
 	struct run *R = xcalloc(1, sizeof *R);
 	struct ev e;
@@ -1690,6 +1995,7 @@ sim_run(const struct sim_day *d, const struct config *orig,
 	R->v = v;
 	R->n = n;
 	R->b = b;
+	R->oracle = o != NULL && o->futures > 0 && o->every > 0 ? o : NULL;
 	R->rep = rep;
 	R->err = err;
 	R->errlen = errlen;
@@ -1697,8 +2003,10 @@ sim_run(const struct sim_day *d, const struct config *orig,
 	R->mid = sim_day_midnight(d);
 	R->o = xcalloc((size_t)n + 1, sizeof *R->o);
 	R->wq = xcalloc((size_t)n + 1, sizeof *R->wq);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		R->wq[i] = -1;
+		R->o[i].oracle_s = R->o[i].oracle_live_s = -1;
+	}
 	for (R->ids.cap = 64; R->ids.cap < (size_t)n * 4; R->ids.cap *= 2)
 		;
 	R->ids.key = xcalloc(R->ids.cap, sizeof *R->ids.key);
@@ -1750,6 +2058,15 @@ sim_run(const struct sim_day *d, const struct config *orig,
 	return rc;
 }
 
+int
+sim_run(const struct sim_day *d, const struct config *orig,
+    const struct config *cfg, const struct sim_visitor *v, int n,
+    const struct sim_backend *b, struct sim_report *rep, char *err,
+    size_t errlen)
+{
+	return run_day(d, orig, cfg, v, n, b, NULL, rep, err, errlen);
+}
+
 /* ---- the in-process engine backend -------------------------------------- */
 
 /* Backend exec on an engine. */
@@ -1791,10 +2108,12 @@ sim_engine_backend(struct sim_backend *b, engine *e)
 	b->lenient = 0;
 }
 
-int
-sim_run_variant(const struct sim_day *d, const struct config *cfg,
+/* sim_run_variant, with the oracle when o is not NULL. */
+static int
+run_variant(const struct sim_day *d, const struct config *cfg,
     const struct sim_visitor *v, int n, enum sim_variant var,
-    struct sim_report *rep, char *err, size_t errlen)
+    const struct sim_oracle *o, struct sim_report *rep, char *err,
+    size_t errlen)
 {
 	struct config *vc = sim_config_variant(cfg, var);
 	engine *e;
@@ -1813,8 +2132,24 @@ sim_run_variant(const struct sim_day *d, const struct config *cfg,
 	}
 	e = engine_new(vc);
 	sim_engine_backend(&b, e);
-	rc = sim_run(d, cfg, vc, v, n, &b, rep, err, errlen);
+	rc = run_day(d, cfg, vc, v, n, &b, o, rep, err, errlen);
 	engine_free(e);
 	sim_config_free(vc);
 	return rc;
+}
+
+int
+sim_run_variant(const struct sim_day *d, const struct config *cfg,
+    const struct sim_visitor *v, int n, enum sim_variant var,
+    struct sim_report *rep, char *err, size_t errlen)
+{
+	return run_variant(d, cfg, v, n, var, NULL, rep, err, errlen);
+}
+
+int
+sim_run_oracle(const struct sim_day *d, const struct config *cfg,
+    const struct sim_visitor *v, int n, const struct sim_oracle *o,
+    struct sim_report *rep, char *err, size_t errlen)
+{
+	return run_variant(d, cfg, v, n, SIM_CONFIGURED, o, rep, err, errlen);
 }

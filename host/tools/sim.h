@@ -239,6 +239,15 @@ struct sim_report {
 	int live_ticket_median, live_ticket_p90;      /* the ticket's error
 	                                                 for the same visitors */
 	double live_within;          /* rest of wait <= estimate as shown */
+	/* The oracle (sim_run_oracle; 0 when not run): on a sample of tickets
+	 * the median of many futures played from the true state, against the
+	 * wait that followed, beside this estimate's error on the same
+	 * tickets; at issue and, for those still waiting, on the status page. */
+	int oracle_n, oracle_live_n;
+	int oracle_err_median, oracle_err_p90;        /* seconds */
+	int oracle_ours_median, oracle_ours_p90;
+	int oracle_live_err_median, oracle_live_err_p90;
+	int oracle_live_ours_median, oracle_live_ours_p90;
 	int refused;                 /* refusals ignored (lenient backend) */
 	int prio_run_max;            /* most priority calls in a row in a queue
 	                                while a normal ticket of it waited */
@@ -260,6 +269,35 @@ int sim_run(const struct sim_day *d, const struct config *orig,
 /* Generate, build an engine on the variant config, run, free. */
 int sim_run_variant(const struct sim_day *d, const struct config *cfg,
     const struct sim_visitor *v, int n, enum sim_variant var,
+    struct sim_report *rep, char *err, size_t errlen);
+
+/*
+ * The oracle: the best any single-number estimate could do.  For every
+ * every-th ticket issued, at its issue and again when its status page is
+ * read, the run forks futures times (fork(2): each child holds the whole
+ * state of the run, the engine's included) and each child plays the rest
+ * of the day with fresh draws from the day's own distributions: arrivals
+ * from then on, the services, answers and transfers of the visitors not
+ * yet called, the rest of the services under way (given how long they have
+ * run), the staff's delays; the day's plan (sessions, absences, pauses) is
+ * known, but for the pauses not yet begun with unplanned.  The median of the futures' waits is the oracle's estimate.
+ * Deterministic per day seed.
+ */
+struct sim_oracle {
+	int futures;                 /* futures per estimate (> 0) */
+	int every;                   /* sample every every-th ticket (> 0) */
+	int unplanned;               /* 1: the pauses of the plan not yet begun
+	                                (on the counter) are unknown to it, as
+	                                to the engine: left out of the futures */
+	int engine_rates;            /* 1: the futures' arrivals at the engine's
+	                                own expectation (each queue's and kind's
+	                                rate of the last hour, until the session
+	                                closes) instead of the day's profile */
+};
+
+/* sim_run_variant(SIM_CONFIGURED) with the oracle's figures in rep. */
+int sim_run_oracle(const struct sim_day *d, const struct config *cfg,
+    const struct sim_visitor *v, int n, const struct sim_oracle *o,
     struct sim_report *rep, char *err, size_t errlen);
 
 /* Figures of a sample of seconds (the array is sorted in place). */

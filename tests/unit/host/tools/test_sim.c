@@ -871,6 +871,118 @@ test_figures_booked(void **state)
 	assert_int_equal(r.wait_booked.max, 540);
 }
 
+/*
+ * The oracle on a day whose future holds no chance: services of exactly
+ * the mean (sigma 0), no arrivals to come, nobody missing; but counter 3,
+ * the only one for queue C, takes a 20-minute pause the engine cannot
+ * know of.  Every future is then the day itself, so the oracle is exact
+ * where the engine's estimate is 15-20 minutes short, and the run's own
+ * figures are those without the oracle; the oracle that knows only the
+ * pauses begun is 20 minutes short too.
+ */
+static void
+test_oracle_known_future(void **state)
+{
+	static struct sim_report r, plain;
+	const struct sim_oracle o = { 7, 1, 0, 0 }, ou = { 7, 1, 1, 0 };
+	struct sim_day d;
+	struct sim_visitor v[4];
+	char err[256];
+	int i;
+
+	(void)state;
+	cfg_init();
+	tiny_day(&d);
+	d.visitors = 0;
+	d.service_sigma = 0;
+	d.no_show_share = d.late_share = d.transfer_share = 0;
+	d.npauses = 1;
+	d.pauses[0] = (struct sim_pause){ 2, 8 * 3600 + 300, 1200 };
+	for (i = 0; i < 4; i++)
+		v[i] = vis(2, i, 0, 900);   /* C: 15 min */
+	assert_int_equal(sim_run_variant(&d, &cfg, v, 4, SIM_CONFIGURED,
+	    &plain, err, sizeof err), 0);
+	assert_int_equal(plain.oracle_n, 0);
+	assert_int_equal(sim_run_oracle(&d, &cfg, v, 4, &o, &r, err,
+	    sizeof err), 0);
+	/* 08:00 at once; the pause from 08:15 to 08:35; then every 15 min:
+	 * 08:01 waits 34 min, 08:02 48, 08:03 62. */
+	assert_int_equal(r.wait.max, 62 * 60);
+	assert_int_equal(r.wait.max, plain.wait.max);
+	assert_int_equal(r.est_err_p90, plain.est_err_p90);
+	assert_int_equal(r.live_err_p90, plain.live_err_p90);
+	assert_int_equal(r.oracle_n, 4);
+	assert_int_equal(r.oracle_err_median, 0);
+	assert_int_equal(r.oracle_err_p90, 0);
+	assert_true(r.oracle_ours_p90 >= 19 * 60);
+	assert_int_equal(r.oracle_ours_p90, plain.est_err_p90);
+	/* The three still waiting at 5 min read the status page at 08:06-08:08
+	 * (before the pause): the oracle exact there too. */
+	assert_int_equal(r.oracle_live_n, 3);
+	assert_int_equal(r.oracle_live_err_p90, 0);
+	assert_true(r.oracle_live_ours_p90 >= 15 * 60);
+	/* The oracle that knows only pauses begun on the counter misses it
+	 * too: at issue it is to come, at 08:06-08:08 it waits for the
+	 * counter to be free. */
+	assert_int_equal(sim_run_oracle(&d, &cfg, v, 4, &ou, &r, err,
+	    sizeof err), 0);
+	assert_int_equal(r.oracle_n, 4);
+	assert_int_equal(r.oracle_err_p90, 20 * 60);
+	assert_int_equal(r.oracle_live_err_p90, 20 * 60);
+	assert_int_equal(r.wait.max, plain.wait.max);
+}
+
+/*
+ * The oracle on a random day: the same figures from the same seed, none
+ * from another run's state (the run's own figures are unchanged), and an
+ * error that is not zero where the future is random.
+ */
+static void
+test_oracle_deterministic(void **state)
+{
+	static struct sim_report a, b, plain;
+	const struct sim_oracle o = { 9, 5, 0, 0 }, oe = { 9, 5, 1, 1 };
+	struct sim_day d;
+	struct sim_visitor *v;
+	char err[256];
+	int n;
+
+	(void)state;
+	cfg_init();
+	tiny_day(&d);
+	d.visitors = 160;
+	d.seed = 7;
+	sim_generate(&d, &cfg, &v, &n);
+	assert_true(n > 100);
+	assert_int_equal(sim_run_variant(&d, &cfg, v, n, SIM_CONFIGURED,
+	    &plain, err, sizeof err), 0);
+	assert_int_equal(sim_run_oracle(&d, &cfg, v, n, &o, &a, err,
+	    sizeof err), 0);
+	assert_int_equal(sim_run_oracle(&d, &cfg, v, n, &o, &b, err,
+	    sizeof err), 0);
+	assert_int_equal(a.oracle_n, (n + 4) / 5);
+	assert_int_equal(a.oracle_n, b.oracle_n);
+	assert_int_equal(a.oracle_err_median, b.oracle_err_median);
+	assert_int_equal(a.oracle_err_p90, b.oracle_err_p90);
+	assert_int_equal(a.oracle_live_n, b.oracle_live_n);
+	assert_int_equal(a.oracle_live_err_p90, b.oracle_live_err_p90);
+	assert_true(a.oracle_err_p90 > 0);
+	assert_int_equal(a.wait.p90, plain.wait.p90);
+	/* The oracle with the engine's arrivals: its own futures, as
+	 * repeatable. */
+	assert_int_equal(sim_run_oracle(&d, &cfg, v, n, &oe, &a, err,
+	    sizeof err), 0);
+	assert_int_equal(sim_run_oracle(&d, &cfg, v, n, &oe, &b, err,
+	    sizeof err), 0);
+	assert_int_equal(a.oracle_n, (n + 4) / 5);
+	assert_int_equal(a.oracle_err_p90, b.oracle_err_p90);
+	assert_int_equal(a.oracle_live_err_p90, b.oracle_live_err_p90);
+	assert_int_equal(a.est_err_p90, plain.est_err_p90);
+	assert_int_equal(a.est_err_p90, plain.est_err_p90);
+	assert_int_equal(a.live_err_p90, plain.live_err_p90);
+	free(v);
+}
+
 int
 main(void)
 {
@@ -887,6 +999,8 @@ main(void)
 		cmocka_unit_test(test_status_page_probe),
 		cmocka_unit_test(test_transfer_and_pooled),
 		cmocka_unit_test(test_estimate_playout),
+		cmocka_unit_test(test_oracle_known_future),
+		cmocka_unit_test(test_oracle_deterministic),
 		cmocka_unit_test(test_stats_ranks),
 		cmocka_unit_test(test_full_day_runs),
 		cmocka_unit_test(test_book),
