@@ -25,7 +25,7 @@
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
 #include "daemon/http/pwcheck.h"
-#include "daemon/http/throttle.h"
+#include "common/throttle.h"
 
 #define API_CSRF_META "csrf_key"
 
