@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "common/log.h"
+#include "common/pwhash.h"
 #include "common/xmalloc.h"
 
 struct pwjob {
@@ -102,8 +103,7 @@ pwcheck_main(void *arg)
 		if ((j = pwcheck_take(p)) == NULL)
 			continue;
 		pthread_mutex_unlock(&p->mu);
-		j->ok = crypto_pwhash_str_verify(j->hash, j->password,
-		    strlen(j->password)) == 0;
+		j->ok = pwhash_check(j->hash, j->password);
 		pthread_mutex_lock(&p->mu);
 		j->next = p->done;
 		p->done = j;
