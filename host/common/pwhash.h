@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #define PWHASH_LEN crypto_pwhash_STRBYTES       /* 128, with the NUL */
+#define PWHASH_MIN_PASSWORD 8                   /* bytes a new password needs at least */
 
 /*
  * A hash of a password nobody knows, made with the same limits: checked
