@@ -6,6 +6,60 @@
  */
 #include "core/central_schema.h"
 
+/*
+ * One row per leg (host/docs/stats.md): seq = transfers before the
+ * event; a transfer closes its leg and opens the next one (in its
+ * value_code queue, or the same queue for a transfer to a counter).
+ * The last call counts for the wait; a finish straight from "called"
+ * serves from the call.
+ */
+#define LEGS_SELECT(FILTER) \
+    " WITH e AS (" \
+    "  SELECT centre, ticket_id AS ticket, id, type, at, queue, value_code," \
+    "   counter, staff, value," \
+    "   COALESCE(count(*) FILTER (WHERE type = 'transferred') OVER (PARTITION BY" \
+    "    centre, ticket_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND" \
+    "    1 PRECEDING), 0) AS seq" \
+    "  FROM events WHERE ticket_id > 0" FILTER ")," \
+    " b AS (" \
+    "  SELECT centre, ticket, seq," \
+    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS call_at," \
+    "   count(*) FILTER (WHERE type IN ('called', 'recalled')) AS calls," \
+    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type = 'started'))[1] AS started_at," \
+    "   (array_agg(type ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled'," \
+    "    'finished', 'no_show', 'cancelled', 'transferred')))[1] AS last," \
+    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type IN ('finished', 'no_show'," \
+    "    'cancelled', 'transferred')))[1] AS finish_at," \
+    "   (array_agg(counter ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS counter," \
+    "   (array_agg(staff ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS staff," \
+    "   (array_agg(value ORDER BY id DESC) FILTER (WHERE type = 'rated' AND value BETWEEN 1 AND 4))[1] AS rating," \
+    "   (array_agg(queue ORDER BY id) FILTER (WHERE type = 'issued'))[1] AS issued_queue," \
+    "   min(at) FILTER (WHERE type = 'issued') AS issued_at" \
+    "  FROM e GROUP BY centre, ticket, seq)," \
+    " o AS (SELECT centre, ticket, seq + 1 AS seq, at, COALESCE(value_code, queue) AS queue" \
+    "  FROM e WHERE type = 'transferred')" \
+    " SELECT t.centre, t.day, t.id AS ticket, l.seq, t.procedure, t.priority," \
+    "  l.queue, q.department, l.enq, l.call_at, l.calls, l.start_at, l.finish_at," \
+    "  l.outcome, l.counter, l.staff, l.rating," \
+    "  CASE WHEN l.call_at IS NOT NULL THEN GREATEST(l.call_at - l.enq, 0) END AS wait_s," \
+    "  CASE WHEN l.outcome = 'served' AND l.start_at IS NOT NULL AND l.finish_at >= l.start_at" \
+    "   THEN l.finish_at - l.start_at END AS service_s," \
+    "  q.target_wait_s" \
+    " FROM (SELECT COALESCE(b.centre, o.centre) AS centre, COALESCE(b.ticket, o.ticket) AS ticket," \
+    "   COALESCE(b.seq, o.seq) AS seq," \
+    "   CASE WHEN COALESCE(b.seq, o.seq) = 0 THEN b.issued_queue ELSE o.queue END AS queue," \
+    "   CASE WHEN COALESCE(b.seq, o.seq) = 0 THEN b.issued_at ELSE o.at END AS enq," \
+    "   b.call_at, COALESCE(b.calls, 0) AS calls," \
+    "   CASE WHEN b.last = 'finished' THEN COALESCE(b.started_at, b.call_at) ELSE b.started_at END AS start_at," \
+    "   b.finish_at," \
+    "   CASE b.last WHEN 'finished' THEN 'served' WHEN 'no_show' THEN 'no_show'" \
+    "    WHEN 'cancelled' THEN 'cancelled' WHEN 'transferred' THEN 'transferred'" \
+    "    ELSE 'open' END AS outcome," \
+    "   b.counter, b.staff, b.rating" \
+    "  FROM b FULL JOIN o ON o.centre = b.centre AND o.ticket = b.ticket AND o.seq = b.seq) l" \
+    " JOIN tickets t ON t.centre = l.centre AND t.id = l.ticket" \
+    " LEFT JOIN queues q ON q.centre = l.centre AND q.code = l.queue"
+
 const char central_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS centres ("
     " code text PRIMARY KEY,"
@@ -47,57 +101,35 @@ const char central_schema_sql[] =
     " reason text, received_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
     " PRIMARY KEY (centre, id));"
     "CREATE INDEX IF NOT EXISTS events_ticket ON events (centre, ticket_id, id);"
-    /*
-     * One row per leg (host/docs/stats.md): seq = transfers before the
-     * event; a transfer closes its leg and opens the next one (in its
-     * value_code queue, or the same queue for a transfer to a counter).
-     * The last call counts for the wait; a finish straight from "called"
-     * serves from the call.
-     */
-    "CREATE OR REPLACE VIEW legs AS"
-    " WITH e AS ("
-    "  SELECT centre, ticket_id AS ticket, id, type, at, queue, value_code,"
-    "   counter, staff, value,"
-    "   COALESCE(count(*) FILTER (WHERE type = 'transferred') OVER (PARTITION BY"
-    "    centre, ticket_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND"
-    "    1 PRECEDING), 0) AS seq"
-    "  FROM events WHERE ticket_id > 0),"
-    " b AS ("
-    "  SELECT centre, ticket, seq,"
-    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS call_at,"
-    "   count(*) FILTER (WHERE type IN ('called', 'recalled')) AS calls,"
-    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type = 'started'))[1] AS started_at,"
-    "   (array_agg(type ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled',"
-    "    'finished', 'no_show', 'cancelled', 'transferred')))[1] AS last,"
-    "   (array_agg(at ORDER BY id DESC) FILTER (WHERE type IN ('finished', 'no_show',"
-    "    'cancelled', 'transferred')))[1] AS finish_at,"
-    "   (array_agg(counter ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS counter,"
-    "   (array_agg(staff ORDER BY id DESC) FILTER (WHERE type IN ('called', 'recalled')))[1] AS staff,"
-    "   (array_agg(value ORDER BY id DESC) FILTER (WHERE type = 'rated' AND value BETWEEN 1 AND 4))[1] AS rating,"
-    "   (array_agg(queue ORDER BY id) FILTER (WHERE type = 'issued'))[1] AS issued_queue,"
-    "   min(at) FILTER (WHERE type = 'issued') AS issued_at"
-    "  FROM e GROUP BY centre, ticket, seq),"
-    " o AS (SELECT centre, ticket, seq + 1 AS seq, at, COALESCE(value_code, queue) AS queue"
-    "  FROM e WHERE type = 'transferred')"
-    " SELECT t.centre, t.day, t.id AS ticket, l.seq, t.procedure, t.priority,"
-    "  l.queue, q.department, l.enq, l.call_at, l.calls, l.start_at, l.finish_at,"
-    "  l.outcome, l.counter, l.staff, l.rating,"
-    "  CASE WHEN l.call_at IS NOT NULL THEN GREATEST(l.call_at - l.enq, 0) END AS wait_s,"
-    "  CASE WHEN l.outcome = 'served' AND l.start_at IS NOT NULL AND l.finish_at >= l.start_at"
-    "   THEN l.finish_at - l.start_at END AS service_s,"
-    "  q.target_wait_s"
-    " FROM (SELECT COALESCE(b.centre, o.centre) AS centre, COALESCE(b.ticket, o.ticket) AS ticket,"
-    "   COALESCE(b.seq, o.seq) AS seq,"
-    "   CASE WHEN COALESCE(b.seq, o.seq) = 0 THEN b.issued_queue ELSE o.queue END AS queue,"
-    "   CASE WHEN COALESCE(b.seq, o.seq) = 0 THEN b.issued_at ELSE o.at END AS enq,"
-    "   b.call_at, COALESCE(b.calls, 0) AS calls,"
-    "   CASE WHEN b.last = 'finished' THEN COALESCE(b.started_at, b.call_at) ELSE b.started_at END AS start_at,"
-    "   b.finish_at,"
-    "   CASE b.last WHEN 'finished' THEN 'served' WHEN 'no_show' THEN 'no_show'"
-    "    WHEN 'cancelled' THEN 'cancelled' WHEN 'transferred' THEN 'transferred'"
-    "    ELSE 'open' END AS outcome,"
-    "   b.counter, b.staff, b.rating"
-    "  FROM b FULL JOIN o ON o.centre = b.centre AND o.ticket = b.ticket AND o.seq = b.seq) l"
-    " JOIN tickets t ON t.centre = l.centre AND t.id = l.ticket"
-    " LEFT JOIN queues q ON q.centre = l.centre AND q.code = l.queue;";
+    "CREATE OR REPLACE VIEW legs AS" LEGS_SELECT("") ";"
+    /* The same legs of the tickets of the days d0..d1 only: a query of a
+       range reads those tickets' events (events_ticket), not every day's. */
+    "CREATE OR REPLACE FUNCTION legs_in(d0 date, d1 date) RETURNS SETOF legs"
+    " LANGUAGE sql STABLE AS $legs$" LEGS_SELECT(" AND (centre, ticket_id) IN (SELECT centre, id"
+    " FROM tickets WHERE day BETWEEN $1 AND $2)") "$legs$;"
+    /* the live count of open counters: the last counter event of each */
+    "CREATE INDEX IF NOT EXISTS events_counter ON events (centre, counter, id)"
+    " WHERE type IN ('counter_opened', 'counter_paused', 'counter_closed');";
 
+/*
+ * The dashboard's accounts (onestop-central only; the exporter never runs
+ * this).  A centre's export role may get every table of the schema by
+ * default privileges (host/docs/export.md); the accounts are taken back from
+ * every role that may write events, so no centre can read a hash or make
+ * itself a province account.
+ */
+const char central_accounts_sql[] =
+    "CREATE TABLE IF NOT EXISTS central_users ("
+    " name text PRIMARY KEY,"
+    " pwhash text NOT NULL,"                      /* argon2id, common/pwhash */
+    " role text NOT NULL CHECK (role IN ('province', 'centre')),"
+    " centre text,"                               /* the centre of a 'centre' */
+    " disabled boolean NOT NULL DEFAULT false,"
+    " created_at timestamptz NOT NULL DEFAULT now(),"
+    " CHECK ((role = 'centre') = (centre IS NOT NULL)));"
+    "DO $take$ DECLARE r record; BEGIN"
+    " FOR r IN SELECT DISTINCT grantee FROM information_schema.role_table_grants"
+    "  WHERE table_name = 'events' AND privilege_type = 'INSERT'"
+    "  AND grantee <> current_user LOOP"
+    "  EXECUTE format('REVOKE ALL ON central_users FROM %I', r.grantee);"
+    " END LOOP; END $take$;";
