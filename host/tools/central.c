@@ -41,6 +41,7 @@
 #include <sodium.h>
 
 #include "common/strnum.h"
+#include "common/urlhost.h"
 #include "common/xmalloc.h"
 #include "core/central_schema.h"
 #include "tools/central.h"
@@ -158,23 +159,6 @@ login_page(struct MHD_Connection *conn, unsigned code, const char *message,
 	return reply(conn, code, "text/html; charset=utf-8", b.p, b.len, headers);
 }
 
-/* The host part of an Origin or Referer URL into out; -1 when none. */
-static int
-origin_host(const char *url, char *out, size_t outlen)
-{
-	const char *p = strstr(url, "://"), *end;
-
-	if (p == NULL)
-		return -1;
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	if (end == p || (size_t)(end - p) >= outlen || memchr(p, '@', (size_t)(end - p)))
-		return -1;
-	memcpy(out, p, (size_t)(end - p));
-	out[end - p] = '\0';
-	return 0;
-}
-
 /* A POST must not come from another site's page: Origin (or Referer), when
    the browser sends one, names our Host. */
 static int
@@ -188,7 +172,7 @@ same_origin(struct MHD_Connection *conn)
 		o = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Referer");
 	if (o == NULL)
 		return 1;
-	return host != NULL && origin_host(o, oh, sizeof oh) == 0 && strcasecmp(oh, host) == 0;
+	return host != NULL && urlhost(o, oh, sizeof oh) == 0 && strcasecmp(oh, host) == 0;
 }
 
 /* The value of field name in an application/x-www-form-urlencoded body,

@@ -22,6 +22,7 @@
 
 #include "common/pwhash.h"
 #include "common/throttle.h"
+#include "core/loop.h"
 #include "core/store.h"
 #include "tools/central.h"
 
@@ -39,15 +40,6 @@ static struct session sessions[CENTRAL_SESSIONS];
 static unsigned char csrf_key[crypto_generichash_KEYBYTES];
 static throttle *fail_user, *fail_addr;
 static int checks_running;
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 central_auth_init(void)
@@ -73,7 +65,7 @@ static void
 session_open(const struct central_user *u, char token[CENTRAL_TOKEN_HEX])
 {
 	unsigned char raw[32];
-	int64_t now = mono_ms();
+	int64_t now = loop_now_ms();
 	int i, slot = 0;
 
 	randombytes_buf(raw, sizeof raw);
@@ -98,7 +90,7 @@ session_open(const struct central_user *u, char token[CENTRAL_TOKEN_HEX])
 static int
 session_find(const char *token)
 {
-	int64_t now = mono_ms();
+	int64_t now = loop_now_ms();
 	int i;
 
 	if (token == NULL || strlen(token) != CENTRAL_TOKEN_HEX - 1)
@@ -161,7 +153,7 @@ central_login(const char *name, const char *password, const char *addr,
 	const char *v[1] = { name };
 	char hash[PWHASH_LEN], err[256];
 	struct central_user u;
-	int64_t now = mono_ms(), wait;
+	int64_t now = loop_now_ms(), wait;
 	int found = 0, ok, disabled = 1;
 	PGresult *r;
 
