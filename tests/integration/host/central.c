@@ -241,9 +241,12 @@ static void
 wait_exported(PGconn *pg, struct centre *c, const char *code)
 {
 	double deadline = hn_now_ms() + 120000;
-	int64_t last = local_last(c), acked = -1;
+	int64_t last = -1, acked = -1;
 
-	while (hn_now_ms() < deadline && (acked = central_acked(pg, code)) < last) {
+	/* the daemon may still write (its start, the day's close): both read
+	   equal at one moment */
+	while (hn_now_ms() < deadline &&
+	    ((acked = central_acked(pg, code)) != (last = local_last(c)) || last <= 0)) {
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);    /* polling a condition, with a deadline */
@@ -650,7 +653,14 @@ main(void)
 	cl_free(&cm);
 out:
 	kill(dash, SIGTERM);
-	waitpid(dash, NULL, 0);
+	{
+		int status = -1;
+
+		waitpid(dash, &status, 0);
+		/* a sanitizer's report (a leak, an overflow) makes it exit non-zero */
+		check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "onestop-central stops cleanly on SIGTERM (status %d)", status);
+	}
 	if (errf != NULL)
 		fclose(errf);
 	PQfinish(pg);
