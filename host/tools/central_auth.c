@@ -3,7 +3,8 @@
  * rules (host/docs/api.md, Security): accounts in the central PostgreSQL
  * (central_users), passwords hashed with common/pwhash (argon2id, the same
  * limits, the same dummy check for an unknown name), logins throttled by
- * name and by address with common/throttle's login limits, sessions of 12 h
+ * name and by address with common/throttle's login limits (a user at an
+ * address they logged in from before gets past a lock on their name), sessions of 12 h
  * held in memory (a restart logs everyone out) behind random 256-bit tokens,
  * and a CSRF token bound to each session (a keyed hash of its token).
  *
@@ -38,7 +39,7 @@ struct session {
 static pthread_mutex_t auth_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct session sessions[CENTRAL_SESSIONS];
 static unsigned char csrf_key[crypto_generichash_KEYBYTES];
-static throttle *fail_user, *fail_addr;
+static throttle *fail_user, *fail_addr, *trusted;
 static int checks_running;
 
 void
@@ -49,6 +50,8 @@ central_auth_init(void)
 	    THROTTLE_LOGIN_BASE_MS, THROTTLE_LOGIN_MAX_MS);
 	fail_addr = throttle_new(THROTTLE_LOGIN_SLOTS, THROTTLE_LOGIN_ADDR_FREE,
 	    THROTTLE_LOGIN_BASE_MS, THROTTLE_LOGIN_MAX_MS);
+	trusted = throttle_new(THROTTLE_LOGIN_SLOTS, 1, THROTTLE_LOGIN_BASE_MS,
+	    THROTTLE_LOGIN_MAX_MS);
 }
 
 void
@@ -58,6 +61,7 @@ central_auth_fini(void)
 	sodium_memzero(sessions, sizeof sessions);
 	throttle_free(fail_user);
 	throttle_free(fail_addr);
+	throttle_free(trusted);
 }
 
 /* A new session for u: the token in token.  The oldest goes when all are taken. */
@@ -151,15 +155,18 @@ central_login(const char *name, const char *password, const char *addr,
     char token[CENTRAL_TOKEN_HEX], int *retry_s)
 {
 	const char *v[1] = { name };
-	char hash[PWHASH_LEN], err[256];
+	char hash[PWHASH_LEN], err[256], pair[256];
 	struct central_user u;
 	int64_t now = loop_now_ms(), wait;
 	int found = 0, ok, disabled = 1;
 	PGresult *r;
 
+	/* a user at an address they logged in from before gets past a lock
+	   on their name there: nobody locks a colleague out by typing it */
+	snprintf(pair, sizeof pair, "%s\n%s", name, addr);
 	pthread_mutex_lock(&auth_mu);
 	wait = throttle_wait(fail_addr, addr, now);
-	if (throttle_wait(fail_user, name, now) > wait)
+	if (!throttle_marked(trusted, pair, now) && throttle_wait(fail_user, name, now) > wait)
 		wait = throttle_wait(fail_user, name, now);
 	if (wait == 0 && checks_running >= CENTRAL_CHECKS)
 		wait = -1;
@@ -195,9 +202,11 @@ central_login(const char *name, const char *password, const char *addr,
 	checks_running--;
 	if (ok) {
 		throttle_forget(fail_user, name);
+		throttle_mark(trusted, pair, now);
 	} else {
 		throttle_fail(fail_user, name, now);
 		throttle_fail(fail_addr, addr, now);
+		throttle_forget(trusted, pair);
 	}
 	pthread_mutex_unlock(&auth_mu);
 	if (!ok)

@@ -7,7 +7,8 @@
  *   - logins: a page without a session goes to /login, the API says 401;
  *     a wrong password 401, a login from another site's page (Origin) 403,
  *     the session cookie HttpOnly and SameSite=Strict; after 5 failures a
- *     name is locked (429);
+ *     name is locked (429), but not for its user at an address they logged
+ *     in from before;
  *   - the range's figures per centre, department and procedure equal each
  *     centre's own /api/v1/stats/report?by=department,procedure for the
  *     same days (issued, served, no-shows and %, wait n / mean / median /
@@ -649,6 +650,21 @@ main(void)
 	st = cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1", NULL);
 	check(st == 429 && strstr(cl.body, "thử lại sau"), "a name locked after 5 failures:"
 	    " %ld", st);
+	{
+		/* someone at another address fails mytho's name 5 times: locked
+		   there, but mytho, at the address they logged in from, gets in */
+		struct client other;
+
+		cl_init(&other, port);
+		curl_easy_setopt(other.curl, CURLOPT_INTERFACE, "127.0.0.2");
+		for (i = 0; i < 5; i++)
+			cl_req(&other, "/login", "user=mytho&password=sai", NULL);
+		check(cl_req(&other, "/login", "user=mytho&password=mat-khau-mytho-1", NULL) == 429,
+		    "the name is locked at the other address");
+		check(cl_req(&cm, "/login", "user=mytho&password=mat-khau-mytho-1", NULL) == 303,
+		    "... not at the address mytho logged in from before");
+		cl_free(&other);
+	}
 	cl_free(&cl);
 	cl_free(&cm);
 out:
