@@ -50,15 +50,16 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The one number sql answers, or -1 (the message printed unless quiet). */
 static long long
-one(PGconn *pg, const char *sql)
+one(PGconn *pg, const char *sql, int quiet)
 {
 	PGresult *r = PQexec(pg, sql);
 	long long v = -1;
 
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	else if (PQresultStatus(r) != PGRES_COMMAND_OK)
+	else if (PQresultStatus(r) != PGRES_COMMAND_OK && !quiet)
 		fprintf(stderr, "bench_central: %s: %s", sql, PQresultErrorMessage(r));
 	PQclear(r);
 	return v;
@@ -102,6 +103,7 @@ main(void)
 	pid_t dash;
 
 	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);    /* each step as it ends */
 	t = now - 86400;
 	localtime_r(&t, &tm);
 	strftime(end, sizeof end, "%Y-%m-%d", &tm);
@@ -142,8 +144,9 @@ main(void)
 	t0 = hn_now_ms();
 	deadline = t0 + 3600 * 1000.0;
 	while (hn_now_ms() < deadline &&
-	    (acked = one(pg, "SELECT coalesce((SELECT acked FROM centres WHERE code = 'TG-Y1'), 0)"))
-	    < last) {
+	    /* -1 until the exporter has made the schema */
+	    (acked = one(pg, "SELECT coalesce((SELECT acked FROM centres WHERE code = 'TG-Y1'), 0)",
+	    1)) < last) {
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);    /* polling a condition, with a deadline */
@@ -171,8 +174,8 @@ main(void)
 		free(sql);
 	}
 	PQclear(PQexec(pg, "VACUUM ANALYZE"));
-	nev = one(pg, "SELECT count(*) FROM events");
-	ntk = one(pg, "SELECT count(*) FROM tickets");
+	nev = one(pg, "SELECT count(*) FROM events", 0);
+	ntk = one(pg, "SELECT count(*) FROM tickets", 0);
 	printf("bench_central: copied to %d centres in %.1f s: %lld tickets, %lld events\n",
 	    ncent, (hn_now_ms() - t0) / 1000, ntk, nev);
 
