@@ -6,6 +6,8 @@
  */
 #include "core/central_schema.h"
 
+#include <stddef.h>
+
 /*
  * One row per leg (host/docs/stats.md): seq = transfers before the
  * event; a transfer closes its leg and opens the next one (in its
@@ -112,13 +114,21 @@ const char central_schema_sql[] =
     " WHERE type IN ('counter_opened', 'counter_paused', 'counter_closed');";
 
 /*
- * The dashboard's accounts (onestop-central only; the exporter never runs
- * this).  A centre's export role may get every table of the schema by
- * default privileges (host/docs/export.md); the accounts are taken back from
+ * What only onestop-central makes (--init-schema; the exporter never runs
+ * this): the accounts, and the rollup of closed days.
+ *
+ * The accounts: a centre's export role may get every table of the schema by
+ * default privileges (host/docs/export.md); central_users is taken back from
  * every role that may write events, so no centre can read a hash or make
  * itself a province account.
+ *
+ * The rollup: central_legs holds the legs of the days in central_days
+ * (`onestop-central --rollup`, central_rollup_steps), central_rollup the
+ * acked id of each centre it saw.  legs_fast(d0, d1) is legs_in(d0, d1)
+ * read from central_legs for the rolled days and from the events for the
+ * others: the same rows.
  */
-const char central_accounts_sql[] =
+const char central_dashboard_sql[] =
     "CREATE TABLE IF NOT EXISTS central_users ("
     " name text PRIMARY KEY,"
     " pwhash text NOT NULL,"                      /* argon2id, common/pwhash */
@@ -132,4 +142,58 @@ const char central_accounts_sql[] =
     "  WHERE table_name = 'events' AND privilege_type = 'INSERT'"
     "  AND grantee <> current_user LOOP"
     "  EXECUTE format('REVOKE ALL ON central_users FROM %I', r.grantee);"
-    " END LOOP; END $take$;";
+    " END LOOP; END $take$;"
+    "CREATE TABLE IF NOT EXISTS central_legs AS SELECT * FROM legs WITH NO DATA;"
+    "CREATE INDEX IF NOT EXISTS central_legs_day ON central_legs (day, centre);"
+    "CREATE TABLE IF NOT EXISTS central_days (centre text NOT NULL, day date NOT NULL,"
+    " PRIMARY KEY (centre, day));"
+    "CREATE TABLE IF NOT EXISTS central_rollup (centre text PRIMARY KEY, acked bigint NOT NULL);"
+    /* The tickets of the days not rolled, centre by centre (tickets_day).
+       A function of its own in PL/pgSQL, so that the planner takes them for
+       the few they are (ROWS) and reads their events through events_ticket,
+       not every event (bench_central). */
+    "CREATE OR REPLACE FUNCTION tickets_open(d0 date, d1 date)"
+    " RETURNS TABLE (o_centre text, o_id bigint) LANGUAGE plpgsql STABLE ROWS 2000 AS $f$"
+    " BEGIN RETURN QUERY SELECT tk.centre, tk.id FROM centres c"
+    "  CROSS JOIN generate_series(d0, d1, '1 day') g(d)"
+    "  JOIN tickets tk ON tk.day = g.d::date AND tk.centre = c.code"
+    "  WHERE NOT EXISTS (SELECT 1 FROM central_days r WHERE r.centre = c.code"
+    "  AND r.day = g.d::date); END $f$;"
+    "CREATE OR REPLACE FUNCTION legs_open(d0 date, d1 date) RETURNS SETOF legs"
+    " LANGUAGE sql STABLE AS $legs$" LEGS_SELECT(" AND (centre, ticket_id) IN (SELECT o_centre,"
+    " o_id FROM tickets_open($1, $2))") "$legs$;"
+    "CREATE OR REPLACE FUNCTION legs_fast(d0 date, d1 date) RETURNS SETOF legs"
+    " LANGUAGE sql STABLE AS $legs$ SELECT * FROM central_legs WHERE day BETWEEN $1 AND $2"
+    " UNION ALL SELECT * FROM legs_open($1, $2) $legs$;";
+
+/*
+ * One rollup, statement by statement, in one REPEATABLE READ transaction
+ * (centres.acked and the events it covers are one snapshot), under a session
+ * lock the caller takes first (a transaction's lock would come after its
+ * snapshot):
+ *   - a day that got events since the last rollup (a late rating, a ticket
+ *     open across midnight) is dropped, to be rolled again;
+ *   - every day before each centre's latest day that is not rolled is rolled;
+ *   - the acked ids are kept for the next time.
+ * The step "SELECT count(*) FROM todo" answers the days rolled.
+ */
+const char *const central_rollup_steps[] = {
+	"BEGIN ISOLATION LEVEL REPEATABLE READ",
+	"CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT DISTINCT t.centre, t.day"
+	" FROM central_rollup r JOIN events e ON e.centre = r.centre AND e.id > r.acked"
+	" JOIN tickets t ON t.centre = e.centre AND t.id = e.ticket_id",
+	"DELETE FROM central_days d USING touched x WHERE d.centre = x.centre AND d.day = x.day",
+	"DELETE FROM central_legs l USING touched x WHERE l.centre = x.centre AND l.day = x.day",
+	"CREATE TEMP TABLE todo ON COMMIT DROP AS SELECT DISTINCT t.centre, t.day FROM tickets t"
+	" JOIN (SELECT centre, max(day) AS last FROM tickets GROUP BY centre) m"
+	" ON m.centre = t.centre WHERE t.day < m.last AND NOT EXISTS (SELECT 1 FROM"
+	" central_days d WHERE d.centre = t.centre AND d.day = t.day)",
+	"INSERT INTO central_legs" LEGS_SELECT(" AND (centre, ticket_id) IN (SELECT tk.centre, tk.id"
+	" FROM tickets tk JOIN todo USING (centre, day))"),
+	"INSERT INTO central_days SELECT centre, day FROM todo",
+	"INSERT INTO central_rollup SELECT code, acked FROM centres"
+	" ON CONFLICT (centre) DO UPDATE SET acked = EXCLUDED.acked",
+	"SELECT count(*) FROM todo",
+	"COMMIT",
+	NULL
+};

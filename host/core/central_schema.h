@@ -9,7 +9,11 @@
 #define ONESTOP_CENTRAL_SCHEMA_H
 
 extern const char central_schema_sql[];
-/* The dashboard's accounts table (onestop-central --init-schema only). */
-extern const char central_accounts_sql[];
+/* The dashboard's accounts and rollup tables, legs_open and legs_fast
+   (onestop-central --init-schema only). */
+extern const char central_dashboard_sql[];
+/* The statements of one rollup of closed days (onestop-central --rollup),
+   NULL-terminated. */
+extern const char *const central_rollup_steps[];
 
 #endif

@@ -5,8 +5,10 @@
  * province's accounts:
  *
  *   onestop-central -f CONNINFO_FILE [-l ADDR] [-p PORT] [--sl-goal PCT]
- *   onestop-central -f CONNINFO_FILE --init-schema   the central schema and
- *                                                    the accounts table, exit
+ *   onestop-central -f CONNINFO_FILE --init-schema   the central schema, the
+ *                                                    accounts and rollup tables
+ *   onestop-central -f CONNINFO_FILE --rollup        closed days into
+ *                                                    central_legs (run hourly)
  *   onestop-central -f CONNINFO_FILE --add-user NAME ROLE [CENTRE] < password
  *                     ROLE: province (every centre) or centre (only CENTRE)
  *
@@ -450,7 +452,7 @@ init_schema(const char *conninfo)
 {
 	static const char *const steps[] = { "BEGIN",
 		"SELECT pg_advisory_xact_lock(1330533204)", central_schema_sql,
-		central_accounts_sql, "COMMIT" };
+		central_dashboard_sql, "COMMIT" };
 	PGconn *pg = PQconnectdb(conninfo);
 	size_t i;
 
@@ -474,6 +476,43 @@ init_schema(const char *conninfo)
 	PQfinish(pg);
 	printf("onestop-central: the central schema is ready\n");
 	return 0;
+}
+
+/*
+ * --rollup: the closed days into central_legs (core/central_schema.c), one
+ * transaction under a session lock so that two runs do not roll the same
+ * day twice.  Prints the days rolled.  0 or 1.
+ */
+static int
+rollup(const char *conninfo)
+{
+	PGconn *pg = PQconnectdb(conninfo);
+	PGresult *r;
+	long long days = 0;
+	int i, rc = 0;
+
+	if (PQstatus(pg) != CONNECTION_OK) {
+		fprintf(stderr, "onestop-central: %s", PQerrorMessage(pg));
+		PQfinish(pg);
+		return 1;
+	}
+	PQclear(PQexec(pg, "SELECT pg_advisory_lock(1330533205)"));
+	for (i = 0; central_rollup_steps[i] != NULL; i++) {
+		r = PQexec(pg, central_rollup_steps[i]);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			days = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		else if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			fprintf(stderr, "onestop-central: rollup: %s", PQresultErrorMessage(r));
+			PQclear(r);
+			rc = 1;
+			break;
+		}
+		PQclear(r);
+	}
+	PQfinish(pg);          /* an open transaction ends with the connection */
+	if (rc == 0)
+		printf("onestop-central: %lld days rolled up\n", days);
+	return rc;
 }
 
 /* --add-user NAME ROLE [CENTRE], the password on the first line of stdin. */
@@ -505,6 +544,7 @@ usage(void)
 	fprintf(stderr, "usage: onestop-central -f CONNINFO_FILE [-l ADDR] [-p PORT]"
 	    " [--sl-goal PCT]\n"
 	    "       onestop-central -f CONNINFO_FILE --init-schema\n"
+	    "       onestop-central -f CONNINFO_FILE --rollup\n"
 	    "       onestop-central -f CONNINFO_FILE --add-user NAME province|centre [CENTRE]"
 	    " < password\n");
 }
@@ -514,11 +554,12 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "init-schema", no_argument, NULL, 'I' },
+		{ "rollup", no_argument, NULL, 'R' },
 		{ "add-user", required_argument, NULL, 'U' },
 		{ "sl-goal", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 } };
-	int init = 0, rc;
+	int init = 0, roll = 0, rc;
 	const char *file = NULL, *addr = "127.0.0.1", *newuser = NULL;
 	long long port = 8090, goal;
 	struct sockaddr_in sa;
@@ -531,6 +572,7 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "f:l:p:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'I': init = 1; break;
+		case 'R': roll = 1; break;
 		case 'U': newuser = optarg; break;
 		case 'f': file = optarg; break;
 		case 'l': addr = optarg; break;
@@ -562,8 +604,8 @@ main(int argc, char **argv)
 	}
 	if ((conninfo = read_conninfo(file)) == NULL)
 		return 1;
-	if (init) {
-		rc = init_schema(conninfo);
+	if (init || roll) {
+		rc = init ? init_schema(conninfo) : rollup(conninfo);
 		free(conninfo);
 		return rc;
 	}

@@ -5,7 +5,8 @@
  * BENCH_CENTRES - 1 more centre codes (INSERT ... SELECT changing the
  * centre), then the year's printable report of every centre (per centre,
  * department and procedure) asked of the real onestop-central over HTTP by a
- * province account: p50 and max of BENCH_RUNS runs.
+ * province account: once from the events alone, then, after
+ * `onestop-central --rollup` (timed), p50 and max of BENCH_RUNS runs.
  *
  *   bench_central      BENCH_DAYS (365), BENCH_CENTRES (12), BENCH_RUNS (3)
  */
@@ -65,34 +66,13 @@ one(PGconn *pg, const char *sql, int quiet)
 	return v;
 }
 
-/* The copies of centre TG-Y1 as TG-Y2 .. TG-Yn: the same rows, another code. */
-static const char copy_sql[] =
-    "INSERT INTO centres (code, name, address, day_start_hour, acked, config_at)"
-    " SELECT 'TG-Y' || n, name || ' số ' || n, address, day_start_hour, acked, config_at"
-    " FROM centres, generate_series(2, $1::int) n WHERE code = 'TG-Y1';"
-    "INSERT INTO departments SELECT 'TG-Y' || n, code, name FROM departments,"
-    " generate_series(2, $1::int) n WHERE centre = 'TG-Y1';"
-    "INSERT INTO queues SELECT 'TG-Y' || n, code, name, department, target_wait_s FROM queues,"
-    " generate_series(2, $1::int) n WHERE centre = 'TG-Y1';"
-    "INSERT INTO counters SELECT 'TG-Y' || n, number, name, department, area FROM counters,"
-    " generate_series(2, $1::int) n WHERE centre = 'TG-Y1';"
-    "INSERT INTO procedures SELECT 'TG-Y' || n, code, name, department, field, queue"
-    " FROM procedures, generate_series(2, $1::int) n WHERE centre = 'TG-Y1';"
-    "INSERT INTO staff SELECT 'TG-Y' || n, id, name, full_name FROM staff,"
-    " generate_series(2, $1::int) n WHERE centre = 'TG-Y1';"
-    "INSERT INTO tickets SELECT 'TG-Y' || n, id, day, number, queue, procedure, priority,"
-    " channel, issued_at FROM tickets, generate_series(2, $1::int) n WHERE centre = 'TG-Y1';"
-    "INSERT INTO events SELECT 'TG-Y' || n, id, type, at, ticket_id, number, queue, counter,"
-    " staff, value, value_code, reason, received_at FROM events, generate_series(2, $1::int) n"
-    " WHERE centre = 'TG-Y1';";
-
 int
 main(void)
 {
 	int days = envint("BENCH_DAYS", 365, 7, 3660), ncent = envint("BENCH_CENTRES", 12, 1, 99);
 	int runs = envint("BENCH_RUNS", 3, 1, 50), i, port = 0, errp[2];
-	char cmd[2048], path[700], end[16], from[16], line[256], n[16];
-	double t0, ms[50], deadline;
+	char cmd[2048], path[700], end[16], from[16], line[256];
+	double t0, ms[50], deadline, before;
 	struct hn_daemon d;
 	struct hn_http h;
 	time_t now = time(NULL), t;
@@ -101,6 +81,8 @@ main(void)
 	PGconn *pg;
 	FILE *f, *errf;
 	pid_t dash;
+
+	static const char login[] = "user=tinh&password=bench-tinh-1";
 
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);    /* each step as it ends */
@@ -155,24 +137,8 @@ main(void)
 	    (hn_now_ms() - t0) / 1000);
 	hn_stop(&d, SIGTERM);
 	t0 = hn_now_ms();
-	snprintf(n, sizeof n, "%d", ncent);
-	{
-		const char *v[1] = { n };
-		char *sql = strdup(copy_sql), *s = sql, *e;
-
-		/* one statement at a time (PQexecParams takes one) */
-		while ((e = strchr(s, ';')) != NULL) {
-			PGresult *r;
-
-			*e = '\0';
-			r = PQexecParams(pg, s, 1, NULL, v, NULL, NULL, 0);
-			if (PQresultStatus(r) != PGRES_COMMAND_OK)
-				fprintf(stderr, "bench_central: copy: %s", PQresultErrorMessage(r));
-			PQclear(r);
-			s = e + 1;
-		}
-		free(sql);
-	}
+	if (pgtest_copy_centre(pg, "TG-Y1", "TG-Y", ncent) != 0)
+		return 1;
 	PQclear(PQexec(pg, "VACUUM ANALYZE"));
 	nev = one(pg, "SELECT count(*) FROM events", 0);
 	ntk = one(pg, "SELECT count(*) FROM tickets", 0);
@@ -210,12 +176,25 @@ main(void)
 	hn_http_init(&h, port, NULL);
 	h.timeout_ms = 1800 * 1000;
 	curl_easy_setopt(h.curl, CURLOPT_COOKIEFILE, "");
-	if (hn_req_raw(&h, "POST", "/login", "application/x-www-form-urlencoded",
-	    "user=tinh&password=bench-tinh-1", 30, NULL) != 303) {
+	if (hn_req_raw(&h, "POST", "/login", "application/x-www-form-urlencoded", login,
+	    strlen(login), NULL) != 303) {
 		fprintf(stderr, "bench_central: the province cannot log in\n");
 		return 1;
 	}
 	snprintf(path, sizeof path, "/print?from=%s&to=%s", from, end);
+	/* once from the events alone (no day rolled up yet) */
+	t0 = hn_now_ms();
+	if (hn_req(&h, "GET", path, NULL, NULL) != 200)
+		return 1;
+	before = hn_now_ms() - t0;
+	printf("bench_central: year report without rollups: %.1f s\n", before / 1000);
+	t0 = hn_now_ms();
+	snprintf(cmd, sizeof cmd, "'%s/onestop-central' -f '%s/province.conninfo' --rollup",
+	    bdir(), PG.dir);
+	if (system(cmd) != 0)
+		return 1;
+	printf("bench_central: --rollup of every closed day (once): %.1f s\n",
+	    (hn_now_ms() - t0) / 1000);
 	for (i = 0; i < runs; i++) {
 		long st;
 
@@ -229,8 +208,9 @@ main(void)
 	}
 	qsort(ms, (size_t)runs, sizeof ms[0], cmp_double);
 	printf("bench_central: year report (%s..%s), %d centres x %d days, %lld tickets,"
-	    " %lld events: p50 %.0f ms, max %.0f ms (%d runs, %zu bytes of page)\n",
-	    from, end, ncent, days, ntk, nev, ms[runs / 2], ms[runs - 1], runs, h.len);
+	    " %lld events, rolled up: p50 %.0f ms, max %.0f ms (%d runs, %zu bytes of page);"
+	    " %.1fx faster than without\n", from, end, ncent, days, ntk, nev, ms[runs / 2],
+	    ms[runs - 1], runs, h.len, before / ms[runs / 2]);
 	hn_http_free(&h);
 	kill(dash, SIGTERM);
 	waitpid(dash, NULL, 0);

@@ -19,6 +19,8 @@
  *   - a centre account sees only its centre (403 for the other, its own by
  *     default); the CSV (BOM, Vietnamese header, CRLF, one row per group),
  *     the printable page (print CSS);
+ *   - --rollup: the closed days into central_legs, the same figures after;
+ *     a late event on a rolled day is rolled again at the next run;
  *   - logout needs the session's CSRF token (403 without), then the session
  *     is gone; a centre's export role cannot read the accounts.
  *
@@ -434,6 +436,90 @@ page_csrf(const char *page, char *out, size_t outlen)
 		snprintf(out, outlen, "%.64s", p + strlen("name=\"csrf\" value=\""));
 }
 
+/* Run --rollup (cmd); the days it rolled, or -1. */
+static int
+rollup_days(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	int days = -1;
+
+	if (p != NULL) {
+		if (fscanf(p, "onestop-central: %d days rolled up", &days) != 1)
+			days = -1;
+		pclose(p);
+	}
+	return days;
+}
+
+/* The (centre, day)s before each centre's latest day, of centres where. */
+static int
+closed_days(PGconn *pg, const char *where)
+{
+	char sql[512];
+	PGresult *r;
+	int n = -1;
+
+	snprintf(sql, sizeof sql, "SELECT count(DISTINCT (centre, day)) FROM tickets t WHERE %s"
+	    " AND day < (SELECT max(day) FROM tickets m WHERE m.centre = t.centre)", where);
+	r = PQexec(pg, sql);      /* constant text of the test, no value in it */
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		n = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n;
+}
+
+/* The rating count of centre code's total in the dashboard's report. */
+static double
+ratings(struct client *cl, const char *code, const char *from, const char *to)
+{
+	char path[200];
+	cJSON *ans;
+	double n = -1;
+
+	snprintf(path, sizeof path, "/api/v1/report?from=%s&to=%s&centre=%s", from, to, code);
+	if (cl_req(cl, path, NULL, NULL) == 200 && (ans = cJSON_Parse(cl->body)) != NULL) {
+		n = jget(find_group(ans, "centres", code, ""), "rating", "n");
+		cJSON_Delete(ans);
+	}
+	return n;
+}
+
+/*
+ * A late event on a rolled day (a rating that arrives after the day was
+ * rolled up): the next rollup drops the day and rolls it again.  On a copy
+ * of TG-CAILAY (TG-COPY2), so that the exporter's ids stay its own.
+ */
+static void
+test_late_event(PGconn *pg, struct client *cl, const char *cmd, const char *from,
+    const char *to)
+{
+	double before, after;
+	PGresult *r;
+	int n;
+
+	check(pgtest_copy_centre(pg, "TG-CAILAY", "TG-COPY", 2) == 0, "a copy of TG-CAILAY");
+	n = closed_days(pg, "centre = 'TG-COPY2'");
+	check(n > 0 && rollup_days(cmd) == n, "--rollup rolls the copy's %d closed days", n);
+	before = ratings(cl, "TG-COPY2", from, to);
+	/* a ticket of the first day that has no rating yet */
+	r = PQexec(pg, "WITH t AS (SELECT id FROM tickets k WHERE centre = 'TG-COPY2' AND day ="
+	    " (SELECT min(day) FROM tickets WHERE centre = 'TG-COPY2') AND NOT EXISTS (SELECT 1"
+	    " FROM events v WHERE v.centre = k.centre AND v.ticket_id = k.id AND v.type = 'rated')"
+	    " ORDER BY id LIMIT 1),"
+	    " e AS (INSERT INTO events (centre, id, type, at, ticket_id, value) SELECT 'TG-COPY2',"
+	    " c.acked + 1, 'rated', (SELECT max(at) FROM events WHERE centre = 'TG-COPY2'),"
+	    " t.id, 1 FROM centres c, t WHERE c.code = 'TG-COPY2' RETURNING id)"
+	    " UPDATE centres SET acked = (SELECT id FROM e) WHERE code = 'TG-COPY2'");
+	check(PQresultStatus(r) == PGRES_COMMAND_OK, "a late rating: %s", PQresultErrorMessage(r));
+	PQclear(r);
+	check(ratings(cl, "TG-COPY2", from, to) == before, "until the next rollup the rolled"
+	    " day is read from central_legs");
+	check(rollup_days(cmd) == 1, "--rollup rolls the touched day again");
+	after = ratings(cl, "TG-COPY2", from, to);
+	check(before >= 0 && after == before + 1, "the late rating counts after the rollup"
+	    " (%g, then %g)", before, after);
+}
+
 static int
 add_account(const char *conn, const char *args, const char *pw)
 {
@@ -597,6 +683,23 @@ main(void)
 	}
 	cJSON_Delete(ans);
 	ans = NULL;
+
+	/* --rollup: the closed days into central_legs; the same figures */
+	snprintf(cmd, sizeof cmd, "'%s/onestop-central' -f '%s' --rollup", bdir(), conn);
+	n = closed_days(pg, "centre <> ''");
+	i = rollup_days(cmd);
+	check(n >= DAYS && i == n, "--rollup rolls the days before each centre's latest: %d of %d",
+	    i, n);
+	check(rollup_days(cmd) == 0, "--rollup again: nothing new");
+	snprintf(path, sizeof path, "/api/v1/report?from=%s&to=%s", from, end);
+	check(cl_req(&cl, path, NULL, NULL) == 200 && (ans = cJSON_Parse(cl.body)) != NULL,
+	    "the report after the rollup");
+	for (k = 0, n = 0; k < NC; k++)
+		n += compare_centre(&C[k], codes[k], ans, from, end);
+	check(n > 20, "after the rollup, compared %d groups", n);
+	cJSON_Delete(ans);
+	ans = NULL;
+	test_late_event(pg, &cl, cmd, from, end);
 
 	/* the page, the printable report, the CSV */
 	snprintf(path, sizeof path, "/?from=%s&to=%s", from, end);

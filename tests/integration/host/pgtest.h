@@ -10,6 +10,8 @@
 
 #include <sys/types.h>
 
+#include <libpq-fe.h>
+
 struct pgtest {
 	char bin[512];          /* PGBIN or the newest /usr/lib/postgresql/N/bin */
 	char dir[512];          /* temp dir: pg/ data, the socket, logs */
@@ -23,6 +25,9 @@ int pgtest_init(struct pgtest *p, const char *tag);
 int pgtest_start(struct pgtest *p);
 /* Send sig to the server's process group; SIGKILL/SIGQUIT/SIGTERM also reap it. */
 void pgtest_signal(struct pgtest *p, int sig);
+/* Copy centre code's rows (configuration, tickets, events, acked) in the
+   central schema as centres prefix2 .. prefixN.  0, or -1 (message printed). */
+int pgtest_copy_centre(PGconn *pg, const char *code, const char *prefix, int n);
 /* Stop the server (immediate shutdown) and remove the dir unless keep. */
 void pgtest_cleanup(struct pgtest *p, int keep);
 
