@@ -70,8 +70,8 @@ int
 main(void)
 {
 	int days = envint("BENCH_DAYS", 365, 7, 3660), ncent = envint("BENCH_CENTRES", 12, 1, 99);
-	int runs = envint("BENCH_RUNS", 3, 1, 50), i, port = 0, errp[2];
-	char cmd[2048], path[700], end[16], from[16], line[256];
+	int runs = envint("BENCH_RUNS", 3, 1, 50), i, port = 0;
+	char cmd[2048], path[700], end[16], from[16];
 	double t0, ms[50], deadline, before;
 	struct hn_daemon d;
 	struct hn_http h;
@@ -156,23 +156,7 @@ main(void)
 	    bdir(), path, bdir(), path);
 	if (system(cmd) != 0)
 		return 1;
-	if (pipe(errp) != 0)
-		return 1;
-	if ((dash = fork()) == 0) {
-		char bin[600];
-
-		snprintf(bin, sizeof bin, "%s/onestop-central", bdir());
-		dup2(errp[1], 2);
-		close(errp[0]);
-		close(errp[1]);
-		execl(bin, bin, "-f", path, "-p", "0", (char *)NULL);
-		_exit(127);
-	}
-	close(errp[1]);
-	errf = fdopen(errp[0], "r");
-	while (errf != NULL && fgets(line, sizeof line, errf) != NULL)
-		if (sscanf(line, "onestop-central: listening on http://127.0.0.1:%d", &port) == 1)
-			break;
+	dash = pgtest_dashboard(bdir(), path, &port, &errf);
 	hn_http_init(&h, port, NULL);
 	h.timeout_ms = 1800 * 1000;
 	curl_easy_setopt(h.curl, CURLOPT_COOKIEFILE, "");

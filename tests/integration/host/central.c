@@ -399,32 +399,6 @@ compare_centre(struct centre *c, const char *code, const cJSON *ans, const char 
 
 /* ---- the dashboard ------------------------------------------------------------ */
 
-static pid_t
-dashboard_start(const char *conn, int *port, FILE **errf)
-{
-	char bin[512], line[256];
-	int errp[2];
-	pid_t pid;
-
-	snprintf(bin, sizeof bin, "%s/onestop-central", bdir());
-	*port = 0;
-	if (pipe(errp) != 0)
-		return -1;
-	if ((pid = fork()) == 0) {
-		dup2(errp[1], 2);
-		close(errp[0]);
-		close(errp[1]);
-		execl(bin, bin, "-f", conn, "-p", "0", (char *)NULL);
-		_exit(127);
-	}
-	close(errp[1]);
-	*errf = fdopen(errp[0], "r");
-	while (*errf != NULL && fgets(line, sizeof line, *errf) != NULL)
-		if (sscanf(line, "onestop-central: listening on http://127.0.0.1:%d", port) == 1)
-			break;
-	return pid;
-}
-
 /* The CSRF token in the page's logout form, into out. */
 static void
 page_csrf(const char *page, char *out, size_t outlen)
@@ -624,7 +598,7 @@ main(void)
 	for (k = 0; k < NC; k++)
 		wait_exported(pg, &C[k], codes[k]);
 
-	dash = dashboard_start(conn, &port, &errf);
+	dash = pgtest_dashboard(bdir(), conn, &port, &errf);
 	check(port > 0, "onestop-central says where it listens");
 	if (port <= 0)
 		goto out;

@@ -225,3 +225,30 @@ pgtest_copy_centre(PGconn *pg, const char *code, const char *prefix, int n)
 	}
 	return 0;
 }
+
+pid_t
+pgtest_dashboard(const char *b, const char *conninfo_file, int *port, FILE **errf)
+{
+	char bin[600], line[256];
+	int errp[2];
+	pid_t pid;
+
+	snprintf(bin, sizeof bin, "%s/onestop-central", b);
+	*port = 0;
+	*errf = NULL;
+	if (pipe(errp) != 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		dup2(errp[1], 2);
+		close(errp[0]);
+		close(errp[1]);
+		execl(bin, bin, "-f", conninfo_file, "-p", "0", (char *)NULL);
+		_exit(127);
+	}
+	close(errp[1]);
+	*errf = fdopen(errp[0], "r");
+	while (*errf != NULL && fgets(line, sizeof line, *errf) != NULL)
+		if (sscanf(line, "onestop-central: listening on http://127.0.0.1:%d", port) == 1)
+			break;
+	return pid;
+}
