@@ -7,6 +7,8 @@
 # which the top Makefile lists).
 
 HOST_HARNESS := $(B)/tests/integration/host/harness.o
+# Kannel, child processes and INI sections of the SMS and booking tests.
+HOST_PEERS := $(B)/tests/integration/host/peers.o
 TEST_PROGRAMS += $(B)/tests/integration/host/torture \
 	$(B)/tests/integration/host/api_test \
 	$(B)/tests/integration/host/hostile \
@@ -27,7 +29,7 @@ $(B)/tests/integration/host/api_test: $(B)/tests/integration/host/api_test.o $(H
 $(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/integration/host/booking_test: $(B)/tests/integration/host/booking_test.o $(HOST_HARNESS)
+$(B)/tests/integration/host/booking_test: $(B)/tests/integration/host/booking_test.o $(HOST_PEERS) $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Bookings per second the API takes durably (booking_test --bench).
@@ -47,21 +49,37 @@ $(B)/tests/bench/host/bench_api: $(B)/tests/bench/host/bench_api.o $(HOST_HARNES
 
 # Issuing with the hall filling, beside a PostgreSQL peer (bench_issue.sh).
 TEST_PROGRAMS += $(B)/tests/bench/host/bench_issue
-$(B)/tests/bench/host/bench_issue: $(B)/tests/bench/host/bench_issue.o $(HOST_HARNESS)
+$(B)/tests/bench/host/bench_issue: $(B)/tests/bench/host/bench_issue.o $(B)/tests/bench/host/benchnet.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += tests/bench/host/bench_issue.sh
+
+# Issuing beside 1,000 event streams that read, against none (issue 19).
+TEST_PROGRAMS += $(B)/tests/bench/host/bench_streams
+$(B)/tests/bench/host/bench_streams: $(B)/tests/bench/host/bench_streams.o $(B)/tests/bench/host/benchnet.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+BENCHES += $(B)/tests/bench/host/bench_streams
 
 # SMS notifications through a real Kannel and a bad gateway; with --bench,
 # the time from a call to its message at the gateway (bench_sms.sh).
 TEST_PROGRAMS += $(B)/tests/integration/host/sms
-$(B)/tests/integration/host/sms: $(B)/tests/integration/host/sms.o $(HOST_HARNESS)
+$(B)/tests/integration/host/sms: $(B)/tests/integration/host/sms.o $(HOST_PEERS) $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += tests/bench/host/bench_sms.sh
+
+# Hostile visitors of the public booking routes: rate limits (book_limits.sh).
+TEST_PROGRAMS += $(B)/tests/integration/host/book_limits
+$(B)/tests/integration/host/book_limits: $(B)/tests/integration/host/book_limits.o $(HOST_PEERS) $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The day-before reminder of bookings through a real Kannel (reminder.sh).
+TEST_PROGRAMS += $(B)/tests/integration/host/reminder
+$(B)/tests/integration/host/reminder: $(B)/tests/integration/host/reminder.o $(HOST_PEERS) $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/bench/host/bench_login: $(B)/tests/bench/host/bench_login.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/bench/host/bench_flood: $(B)/tests/bench/host/bench_flood.o $(HOST_HARNESS)
+$(B)/tests/bench/host/bench_flood: $(B)/tests/bench/host/bench_flood.o $(B)/tests/bench/host/benchnet.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build: $(TEST_PROGRAMS)
@@ -72,13 +90,15 @@ INTEGRATION_TESTS += tests/integration/install.sh
 BENCHES += $(B)/tests/bench/host/bench_api $(B)/tests/bench/host/bench_login \
 	tests/bench/host/bench_flood.sh
 
-# Issue 18: two centres export to a real PostgreSQL, killed and restarted
+# Issue 18: two centres export to a real PostgreSQL, killed and restarted,
+# one of them through a relay that cuts the network path
 # (tests/integration/host/export.sh).
 TEST_PROGRAMS += $(B)/tests/integration/host/export
-$(B)/tests/integration/host/export: $(B)/tests/integration/host/export.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
+$(B)/tests/integration/host/export: $(B)/tests/integration/host/export.o $(B)/tests/integration/host/pgtest.o $(B)/tests/integration/host/relay.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# The export's rate and lag against a real PostgreSQL (make bench).
+# The export's rate and lag against a real PostgreSQL, from one centre and
+# from 12 onestopd centres at once (make bench).
 TEST_PROGRAMS += $(B)/tests/bench/host/bench_export
 $(B)/tests/bench/host/bench_export: $(B)/tests/bench/host/bench_export.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

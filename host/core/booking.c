@@ -20,6 +20,7 @@
 
 #include "common/log.h"
 #include "common/vntext.h"
+#include "common/xmalloc.h"
 
 static const char booking_alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
@@ -761,4 +762,44 @@ booking_refresh(core *c, int64_t now)
 			engine_set_booked(core_engine(c), q, u.n[q]);
 	free(u.n);
 	return rc < 0 ? -BOOKING_ESTORE : 0;
+}
+
+struct booking_remind_list {
+	const struct config *cfg;
+	struct booking_reminder *r;
+	int n, cap;
+	int ymd;                     /* the day's, YYYYMMDD */
+};
+
+static void
+booking_remind_one(const struct store_booking *b, void *arg)
+{
+	struct booking_remind_list *l = arg;
+	struct booking_reminder *r;
+	int p = b->procedure[0] != '\0' ? config_procedure_index(l->cfg, b->procedure) : -1;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->r = xreallocarray(l->r, (size_t)l->cap, sizeof *l->r);
+	}
+	r = &l->r[l->n++];
+	r->id = b->id;
+	memcpy(r->phone, b->phone, sizeof r->phone);
+	r->at = booking_at(l->ymd, b->slot_s);
+	r->procedure = p >= 0 ? l->cfg->procedures[p].name : NULL;
+}
+
+int
+booking_reminders(core *c, int64_t now, char day[11], struct booking_reminder **out)
+{
+	struct booking_remind_list l = { core_config(c), NULL, 0, 0, booking_ymd(now, 1) };
+
+	booking_today(now, 1, day);
+	*out = NULL;
+	if (store_booking_to_remind(core_store(c), day, booking_remind_one, &l) < 0) {
+		free(l.r);
+		return -BOOKING_ESTORE;
+	}
+	*out = l.r;
+	return l.n;
 }

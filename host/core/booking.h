@@ -145,4 +145,19 @@ struct booking_stats {
 int booking_stats(core *c, const char *from, const char *to, int64_t now,
     struct booking_stats *out);
 
+/*
+ * Tomorrow's bookings (the local date after now's, into day) to remind by
+ * SMS: still booked, with a phone.  *out (malloc'd, caller frees; NULL when
+ * none) gets each one's id, phone, start (unix s) and procedure name (the
+ * configuration's, NULL when none).  How many, or -BOOKING_ESTORE.
+ */
+struct booking_reminder {
+	int64_t id;
+	char phone[BOOKING_PHONE_LEN];
+	int64_t at;
+	const char *procedure;
+};
+int booking_reminders(core *c, int64_t now, char day[11],
+    struct booking_reminder **out);
+
 #endif

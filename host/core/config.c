@@ -105,6 +105,7 @@ static const struct config_keydef config_keys_export[] = {
 	{ "batch", T_INT, CK(export_batch), 1, 10000, 0, 0, NULL },
 	{ "poll_ms", T_INT, CK(export_poll_ms), 10, 10000, 0, 0, NULL },
 	{ "retry_max_s", T_INT, CK(export_retry_max_s), 1, 3600, 0, 0, NULL },
+	{ "timeout_s", T_INT, CK(export_timeout_s), 1, 3600, 0, 0, NULL },
 };
 static const struct config_keydef config_keys_policy[] = {
 	{ "priority_interleave", T_INT, PK(priority_interleave), 0, 100, 0, 0, NULL },
@@ -191,6 +192,9 @@ static const struct config_keydef config_keys_booking[] = {
 	{ "early_min", T_INT, GK(early_min), 0, 240, 0, 0, NULL },
 	{ "late_min", T_INT, GK(late_min), 0, 240, 0, 0, NULL },
 	{ "remote_cap", T_INT, GK(remote_cap), 0, 9999, 0, 0, NULL },
+	{ "reminder_hour", T_INT, GK(reminder_hour), 0, 23, 0, 0, NULL },
+	{ "address_limit", T_INT, GK(address_limit), 1, 1000000, 0, 0, NULL },
+	{ "phone_limit", T_INT, GK(phone_limit), 1, 1000000, 0, 0, NULL },
 };
 
 struct config_kinddef {
@@ -1539,6 +1543,7 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->export_batch = 500;
 	cfg->export_poll_ms = 100;
 	cfg->export_retry_max_s = 30;
+	cfg->export_timeout_s = 30;
 	cfg->policy.priority_interleave = 3;
 	cfg->policy.priority_max_consecutive = 2;
 	cfg->policy.target_override = 1;
@@ -1558,6 +1563,9 @@ config_parse_ini(const char *text, size_t len, const char *name,
 	cfg->booking.slot_min = 30;
 	cfg->booking.closed_wdays = 1u << 0;       /* Sunday */
 	cfg->booking.horizon_days = 14;
+	cfg->booking.reminder_hour = 17;
+	cfg->booking.address_limit = 20;
+	cfg->booking.phone_limit = 3;
 	cfg->booking.early_min = 15;
 	cfg->booking.late_min = 15;
 	cfg->priority[0].code = xstrdup("normal");

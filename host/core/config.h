@@ -126,6 +126,9 @@ struct config_booking {
 	int early_min;               /* check-in accepted this early, */
 	int late_min;                /* and this late (then: a normal ticket) */
 	int remote_cap;              /* default remote tickets a queue a day */
+	int reminder_hour;           /* SMS reminders of tomorrow's bookings from */
+	int address_limit;           /* public bookings and remote tickets an */
+	int phone_limit;             /* address, bookings a phone, before a wait */
 };
 
 struct config_kiosk {
@@ -214,6 +217,8 @@ struct config {
 	int export_batch;            /* events per central transaction, 500 */
 	int export_poll_ms;          /* look for new events this often, 100 */
 	int export_retry_max_s;      /* longest back-off after a failure, 30 */
+	int export_timeout_s;        /* a call with no answer this long is
+	                                dropped (a silent network), 30 */
 	int export_line;             /* line of [export], 0 = none */
 
 	struct config_policy policy;

@@ -360,15 +360,29 @@ core_begin(core *c)
 	return 0;
 }
 
-/* A public ticket code: 10 characters of an unambiguous alphabet. */
+/*
+ * A public ticket code: 10 characters of an unambiguous alphabet, each
+ * uniform (a random byte below the largest multiple of the alphabet's size
+ * picks one, a byte above it is skipped), from one read of the system's
+ * random source for the whole code rather than one per character.
+ */
 static void
 core_random_code(char out[ENGINE_CODE_LEN + 1])
 {
 	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
-	size_t i;
+	const unsigned n = sizeof alphabet - 1, lim = 256 / n * n;
+	unsigned char rnd[32];
+	size_t i = 0, k = sizeof rnd;
 
-	for (i = 0; i < ENGINE_CODE_LEN; i++)
-		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	while (i < ENGINE_CODE_LEN) {
+		if (k == sizeof rnd) {
+			randombytes_buf(rnd, sizeof rnd);
+			k = 0;
+		}
+		if (rnd[k] < lim)
+			out[i++] = alphabet[rnd[k] % n];
+		k++;
+	}
 	out[ENGINE_CODE_LEN] = '\0';
 }
 

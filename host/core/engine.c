@@ -1419,7 +1419,9 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 
 	memset(res, 0, sizeof *res);
 	res->passed_queue = -1;
-	e->version++;
+	/* No version bump here: a refused command changes nothing, and the
+	   state before an accepted one at the same "now" is the state after
+	   the last, whose estimates (the hall) still hold. */
 	grave_flush(e);
 	e->nev = e->nrt = e->nrc = e->nrq = 0;
 	e->gen++;
@@ -1436,13 +1438,18 @@ engine_exec(engine *e, const struct engine_cmd *cmd, struct engine_result *res)
 		if ((err = check_after_close(cmd)) != 0)
 			return -err;
 		rollover(e, cmd->now, day);
+		e->version++;
 	}
 	if ((err = check_state(e, cmd, day, &p, &res->passed_queue)) != 0) {
 		/* After a rollover check_after_close ruled this out. */
 		return -err;
 	}
-	if (e->day[0] == '\0')
+	if (e->day[0] == '\0') {
 		memcpy(e->day, day, sizeof e->day);
+		e->version++;
+	}
+	if (e->now != cmd->now)
+		e->version++;        /* the estimates count from "now" */
 	e->now = cmd->now;
 	apply(e, cmd, p, res);
 	e->version++;                /* the estimate at issue saw the state

@@ -256,7 +256,8 @@ void engine_day_of(int64_t t, int day_start_hour, char out[11]);
 
 /*
  * A number that changes whenever anything the engine shows may have changed
- * (every command, every restore): what is computed from the engine — the
+ * (every accepted command, a command at a new "now" or on a new day, every
+ * restore; not a refused command): what is computed from the engine — the
  * state, the estimates — can be kept while it stays the same.
  */
 uint64_t engine_version(const engine *e);

@@ -13,7 +13,8 @@
  * counter for the learned time.  A play-out for one ticket stops when that
  * ticket is called; the live positions (engine_position) run one play-out
  * until every ticket waiting now is called and keep the figures until the
- * engine's version changes.
+ * engine's version changes (from the second ticket asked of a version: the
+ * first gets a play-out of its own).
  */
 #include "core/estimate.h"
 
@@ -314,6 +315,7 @@ struct estimate_cache {
 	int nwait, wcap;
 	struct hall h;
 	unsigned long live_version;  /* of the live figures; 0 = none */
+	unsigned long asked_version; /* of the last ticket asked, see below */
 	struct livepos *live;
 	int livecap;
 	double *when;
@@ -1167,6 +1169,15 @@ estimate_position_live(const engine *e, const struct tk *p, int *ahead,
 	struct estimate_cache *lc = e->live;
 	int r;
 
+	/* The first ticket asked of a version gets its own play-out (the
+	   answer to a command asks one, and the next command changes the
+	   version); the second makes the positions of all, for the many that
+	   /state and the displays ask.  Both give the same figures. */
+	if (lc->live_version != e->version && lc->asked_version != e->version) {
+		lc->asked_version = e->version;
+		estimate_position(e, p, ahead, est);
+		return;
+	}
 	if (lc->live_version != e->version)
 		live_positions(e);
 	r = wait_rank(lc, p);

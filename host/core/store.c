@@ -250,8 +250,12 @@ enum {
 	S_AUDIT_ADD, S_AUDIT_LIST, S_OVERRIDE_SET, S_OVERRIDE_LIST,
 	S_BOOKING_PUT, S_BOOKING_GET, S_BOOKING_TAKEN, S_BOOKING_PHONE,
 	S_BOOKING_SLOTS, S_ONLINE_COUNT, S_BOOKING_EACH, S_BOOKING_UPCOMING,
+	S_BOOKING_TO_REMIND,
 	S_COUNT
 };
+
+#define BOOKING_COLS "id, code, queue, procedure, day, slot_s, name," \
+	" phone, state, created_at, updated_at, ticket_id"
 
 #define TICKET_COLS "id, code, day, number, queue, procedure, priority," \
 	" channel, kiosk, state, counter, assigned_counter, staff, ord," \
@@ -372,9 +376,10 @@ static const char *const store_sql[S_COUNT] = {
 	    " slot_s = excluded.slot_s, name = excluded.name,"
 	    " phone = excluded.phone, state = excluded.state,"
 	    " updated_at = excluded.updated_at, ticket_id = excluded.ticket_id",
-	[S_BOOKING_GET] = "SELECT id, code, queue, procedure, day, slot_s, name,"
-	    " phone, state, created_at, updated_at, ticket_id FROM bookings"
-	    " WHERE code = ?1",
+	[S_BOOKING_GET] = "SELECT " BOOKING_COLS " FROM bookings WHERE code = ?1",
+	[S_BOOKING_TO_REMIND] = "SELECT " BOOKING_COLS " FROM bookings"
+	    " WHERE day = ?1 AND state = 'booked' AND phone <> ''"
+	    " ORDER BY slot_s, id",
 	[S_BOOKING_TAKEN] = "SELECT count(*) FROM bookings WHERE queue = ?1"
 	    " AND day = ?2 AND slot_s = ?3 AND state <> 'cancelled'",
 	[S_BOOKING_PHONE] = "SELECT count(*) FROM bookings WHERE phone = ?1"
@@ -2354,6 +2359,30 @@ store_booking_put(store *s, const struct store_booking *b)
 	return store_run(s, S_BOOKING_PUT, "writing a booking");
 }
 
+/* The booking of the row st stands on (BOOKING_COLS) into *out: 0, or -1
+ * (recorded) when a field does not fit. */
+static int
+store_booking_row(store *s, sqlite3_stmt *st, struct store_booking *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	if (col_copy(st, 1, out->code, sizeof out->code) < 0 ||
+	    col_copy(st, 2, out->queue, sizeof out->queue) < 0 ||
+	    col_copy(st, 3, out->procedure, sizeof out->procedure) < 0 ||
+	    col_copy(st, 4, out->day, sizeof out->day) < 0 ||
+	    col_copy(st, 6, out->name, sizeof out->name) < 0 ||
+	    col_copy(st, 7, out->phone, sizeof out->phone) < 0 ||
+	    col_copy(st, 8, out->state, sizeof out->state) < 0) {
+		store_failx(s, "booking: a field is too long");
+		return -1;
+	}
+	out->slot_s = sqlite3_column_int(st, 5);
+	out->created_at = sqlite3_column_int64(st, 9);
+	out->updated_at = sqlite3_column_int64(st, 10);
+	out->ticket_id = sqlite3_column_int64(st, 11);
+	return 0;
+}
+
 int
 store_booking_get(store *s, const char *code, struct store_booking *out)
 {
@@ -2364,22 +2393,10 @@ store_booking_get(store *s, const char *code, struct store_booking *out)
 	bind_text(st, 1, code);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		if (col_copy(st, 1, out->code, sizeof out->code) < 0 ||
-		    col_copy(st, 2, out->queue, sizeof out->queue) < 0 ||
-		    col_copy(st, 3, out->procedure, sizeof out->procedure) < 0 ||
-		    col_copy(st, 4, out->day, sizeof out->day) < 0 ||
-		    col_copy(st, 6, out->name, sizeof out->name) < 0 ||
-		    col_copy(st, 7, out->phone, sizeof out->phone) < 0 ||
-		    col_copy(st, 8, out->state, sizeof out->state) < 0) {
-			store_failx(s, "booking: a field is too long");
+		if (store_booking_row(s, st, out) != 0) {
 			store_reset(st);
 			return -1;
 		}
-		out->slot_s = sqlite3_column_int(st, 5);
-		out->created_at = sqlite3_column_int64(st, 9);
-		out->updated_at = sqlite3_column_int64(st, 10);
-		out->ticket_id = sqlite3_column_int64(st, 11);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
 		store_fail(s, "reading a booking");
@@ -2388,6 +2405,32 @@ store_booking_get(store *s, const char *code, struct store_booking *out)
 	}
 	store_reset(st);
 	return found;
+}
+
+int
+store_booking_to_remind(store *s, const char *day,
+    void (*fn)(const struct store_booking *b, void *arg), void *arg)
+{
+	sqlite3_stmt *st = s->st[S_BOOKING_TO_REMIND];
+	struct store_booking b;
+	int rc, n = 0;
+
+	bind_text(st, 1, day);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (store_booking_row(s, st, &b) != 0) {
+			store_reset(st);
+			return -1;
+		}
+		fn(&b, arg);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "reading the bookings to remind");
+		store_reset(st);
+		return -1;
+	}
+	store_reset(st);
+	return n;
 }
 
 /* The one integer a counting statement gives, or -1. */

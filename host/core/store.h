@@ -286,6 +286,12 @@ int store_booking_each(store *s, const char *from, const char *to,
     void (*fn)(const char *day, const char *queue, int slot_s, const char *state,
     void *arg), void *arg);
 
+/* The bookings of day still booked (not cancelled, not checked in) that
+ * have a phone, in slot order: fn(booking) each, which must not use the
+ * store; how many, or -1.  For the day-before SMS reminder. */
+int store_booking_to_remind(store *s, const char *day,
+    void (*fn)(const struct store_booking *b, void *arg), void *arg);
+
 const char *store_role_name(enum store_role r);
 /* 1 for kiosk and display. */
 int store_role_is_device(enum store_role r);

@@ -183,6 +183,19 @@ restore_database(const char *file, const char *db)
 	return 0;
 }
 
+/* The exporter's state for /metrics (api.h), from its atomics. */
+static void
+export_metrics_state(void *arg, struct api_export_state *o)
+{
+	struct export_status st;
+
+	export_status(arg, &st);
+	o->acked = st.acked;
+	o->oldest_at = st.oldest_at;
+	o->connected = st.connected;
+	o->failures = st.failures;
+}
+
 /*
  * At the start of a new service day, close the old one even when nobody
  * acts: the boards and displays must not show yesterday's calls.
@@ -509,6 +522,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	api_set_notify(a, ntf);
+	if (xp != NULL)
+		api_set_export(a, export_metrics_state, xp);
 	ctx[0] = c;
 	ctx[1] = a;
 	ctx[2] = l;

@@ -2,7 +2,8 @@
  * onestop_sim.c - onestop-sim: whole simulated days through the real engine
  * (host/tools/sim.c), with their figures; the policy benchmark (--bench: dept-FIFO,
  * onestop's policy and the pooled bound side by side on the standard days,
- * with the goals checked); and the feed mode (--feed URL, sim_feed.c) that
+ * with the goals checked, and the same days with 30 % booked visitors); and
+ * the feed mode (--feed URL, sim_feed.c) that
  * plays a day into a running onestopd through its HTTP API.
  *
  *   onestop-sim [-c INI] [-p onestop|dept-fifo|pooled|all] [-q] [-k]
@@ -138,6 +139,7 @@ run_one(const struct config *cfg, const struct sim_day *d, int rep,
 /* Averages over the repetitions of one day and variant. */
 struct agg {
 	double p90, p90_norm, p90_prio, median, mean, max;
+	double p90_booked, p90_walkin;     /* a day with bookings (sim_book) */
 	double est_med, est_p90, est_within, est_bias;
 	double est_p90_min, est_p90_max;   /* over the repetitions */
 	double live_med, live_p90, live_within; /* means over reps with any */
@@ -165,6 +167,8 @@ run_agg(const struct config *cfg, const struct sim_day *d, int reps,
 		a->p90 += r.wait.p90;
 		a->p90_norm += r.wait_normal.p90;
 		a->p90_prio += r.wait_prio.p90;
+		a->p90_booked += r.wait_booked.p90;
+		a->p90_walkin += r.wait_walkin.p90;
 		a->median += r.wait.median;
 		a->mean += r.wait.mean;
 		a->max += r.wait.max;
@@ -197,6 +201,8 @@ run_agg(const struct config *cfg, const struct sim_day *d, int reps,
 	a->p90 /= reps;
 	a->p90_norm /= reps;
 	a->p90_prio /= reps;
+	a->p90_booked /= reps;
+	a->p90_walkin /= reps;
 	a->median /= reps;
 	a->mean /= reps;
 	a->max /= reps;
@@ -506,6 +512,37 @@ estimate_tables(const struct config *cfg, const char *dir, int reps,
 	return 0;
 }
 
+#define BENCH_BOOKED 0.30       /* share of visitors who booked a slot */
+
+/* The same days with 30 % of the visitors booked (sim_book): booked
+ * visitors' p90 wait after their slot, walk-ins' against the day without
+ * bookings (a[i][SIM_CONFIGURED], the same seeds). */
+static int
+appointments(const struct config *cfg, const struct sim_day *days, int ndays,
+    int reps, struct agg (*a)[SIM_NVARIANTS])
+{
+	static struct agg b;
+	int i;
+
+	printf("appointments: %.0f %% of visitors booked a slot of %d min, come within "
+	    "10 min of its start and check in (the appointment class); onestop, p90 "
+	    "wait in minutes:\n", BENCH_BOOKED * 100, cfg->booking.slot_min);
+	printf("  %-8s %18s %10s %18s %18s\n", "day", "booked from slot",
+	    "walk-ins", "without bookings", "walk-ins/without");
+	for (i = 0; i < ndays; i++) {
+		struct sim_day d = days[i];
+		double w, o = a[i][SIM_CONFIGURED].p90;
+
+		d.booked_share = BENCH_BOOKED;
+		if (run_agg(cfg, &d, reps, SIM_CONFIGURED, &b) < 0)
+			return -1;
+		w = b.p90_walkin;
+		printf("  %-8s %18.1f %10.1f %18.1f %18.2f\n", d.name, mn(b.p90_booked),
+		    mn(w), mn(o), o > 0 ? w / o : 0);
+	}
+	return 0;
+}
+
 /* The policy benchmark over the standard days; returns 0 (figures are
  * printed as they are, goals marked; a missed goal is not a failure). */
 static int
@@ -575,6 +612,8 @@ bench(const struct config *cfg, const char *dir, int reps)
 		    verdict(o->prio_run_max <= cfg->policy.priority_max_consecutive),
 		    f->p90_prio, f->p90_norm, f->prio_run_max);
 	}
+	if (appointments(cfg, days, 3, reps, a) < 0)
+		return -1;
 	if (estimate_tables(cfg, dir, reps, a) < 0)
 		return -1;
 	if (ablation(cfg, days, 3, reps) < 0)

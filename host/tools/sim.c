@@ -297,6 +297,10 @@ day_line(struct sim_day *d, const struct config *cfg, char **tok, int nt,
 		if (parse_int(tok[1], 0, 23, &a) < 0 ||
 		    parse_num(tok[2], 0, 1000, &d->hour_weight[a]) < 0)
 			BAD("hour weight (HOUR 0-23, WEIGHT 0-1000)");
+	} else if (strcmp(k, "booked") == 0) {
+		NEED(1);
+		if (parse_num(tok[1], 0, 1, &d->booked_share) < 0)
+			BAD("share (0-1)");
 	} else if (strcmp(k, "priority") == 0 || strcmp(k, "no_show") == 0 ||
 	    strcmp(k, "late") == 0 || strcmp(k, "transfer") == 0) {
 		NEED(1);
@@ -569,6 +573,58 @@ other_queue(struct sim_rng *r, const struct config *cfg, int q)
 	return n > 0 ? cand[sim_rng_range(r, 0, n - 1)] : -1;
 }
 
+static int
+cmp_arrive(const void *a, const void *b)
+{
+	const struct sim_visitor *x = a, *y = b;
+
+	return (x->arrive > y->arrive) - (x->arrive < y->arrive);
+}
+
+void
+sim_book(const struct sim_day *d, const struct config *cfg,
+    struct sim_visitor *v, int n, double share)
+{
+	const struct config_booking *b = &cfg->booking;
+	int len = (b->slot_min > 0 ? b->slot_min : 30) * 60, i, s;
+	int appt = config_priority_index(cfg, "appointment");
+	struct sim_rng r;
+
+	sim_rng_seed(&r, d->seed ^ 0x9e3779b97f4a7c15ull);
+	for (i = 0; i < n; i++) {
+		struct sim_visitor *p = &v[i];
+		int at;
+
+		if (sim_rng_unit(&r) >= share) {
+			(void)sim_rng_next(&r);       /* the same draws per visitor */
+			continue;
+		}
+		at = sim_rng_range(&r, -600, 600);
+		for (s = 0; s < d->nsessions; s++)
+			if (p->arrive >= d->open_s[s] && p->arrive < d->close_s[s])
+				break;
+		if (s == d->nsessions)
+			continue;
+		/* The slot starting nearest the arrival, so that booking moves
+		   arrivals as much later as earlier. */
+		p->slot = d->open_s[s] + (p->arrive - d->open_s[s] + len / 2) / len * len;
+		if (p->slot + len > d->close_s[s] && p->slot - len >= d->open_s[s])
+			p->slot -= len;
+		if (p->slot == 0)              /* 0 means a walk-in */
+			continue;
+		at += p->slot;
+		if (at < p->slot - b->early_min * 60)
+			at = p->slot - b->early_min * 60;
+		if (at < d->open_s[s])
+			at = d->open_s[s];
+		if (at >= d->close_s[s])
+			at = d->close_s[s] - 1;
+		p->arrive = at;
+		p->priority = appt > 0 && at <= p->slot + b->late_min * 60 ? appt : 0;
+	}
+	qsort(v, (size_t)n, sizeof *v, cmp_arrive);
+}
+
 void
 sim_generate(const struct sim_day *d, const struct config *cfg,
     struct sim_visitor **out, int *nout)
@@ -662,6 +718,8 @@ sim_generate(const struct sim_day *d, const struct config *cfg,
 	free(dprocs);
 	free(dstart);
 	free(dcount);
+	if (d->booked_share > 0)
+		sim_book(d, cfg, v, n, d->booked_share);
 	*out = v;
 	*nout = n;
 }
@@ -1500,7 +1558,10 @@ figures(struct run *R, int64_t end)
 	int *qw = xcalloc((size_t)R->n + 1, sizeof *qw);
 	int *lerr = xcalloc((size_t)R->n + 1, sizeof *lerr);
 	int *lterr = xcalloc((size_t)R->n + 1, sizeof *lterr);
+	int *bkd = xcalloc((size_t)R->n + 1, sizeof *bkd);
+	int *wlk = xcalloc((size_t)R->n + 1, sizeof *wlk);
 	int na = 0, nn = 0, np = 0, ne = 0, nl = 0, within = 0, lwithin = 0;
+	int nb = 0, nwk = 0;
 	int q, i, c;
 	double bias = 0;
 
@@ -1541,7 +1602,18 @@ figures(struct run *R, int64_t end)
 			pri[np++] = w;
 		else
 			nor[nn++] = w;
+		if (R->v[i].slot > 0) {
+			/* From the slot, or the later arrival (check-in). */
+			int from = R->v[i].slot > R->v[i].arrive ? R->v[i].slot :
+			    R->v[i].arrive;
+			int64_t till = oc->first_call ? oc->first_call : end;
+
+			bkd[nb++] = till > from ? (int)(till - from) : 0;
+		} else
+			wlk[nwk++] = w;
 	}
+	sim_stats_of(bkd, nb, &rep->wait_booked);
+	sim_stats_of(wlk, nwk, &rep->wait_walkin);
 	sim_stats_of(all, na, &rep->wait);
 	sim_stats_of(nor, nn, &rep->wait_normal);
 	sim_stats_of(pri, np, &rep->wait_prio);
@@ -1591,6 +1663,8 @@ figures(struct run *R, int64_t end)
 	free(all);
 	free(nor);
 	free(pri);
+	free(bkd);
+	free(wlk);
 	free(err);
 	free(lerr);
 	free(lterr);

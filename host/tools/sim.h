@@ -74,6 +74,7 @@ struct sim_day {
 	double no_show_share;        /* visitors gone when called */
 	double late_share;           /* visitors answering only the first recall */
 	double transfer_share;       /* visitors sent on to another queue */
+	double booked_share;         /* visitors who booked a slot (sim_book) */
 	double service_sigma;        /* log-normal sigma of service times */
 	double service_scale;        /* multiplier on the queues' service times */
 	int walk_min_s, walk_max_s;  /* call -> visitor at the counter */
@@ -117,6 +118,8 @@ struct sim_visitor {
 	int service_s;               /* first service */
 	int transfer_queue;          /* -1, or sent there after the first service */
 	int service2_s;              /* service at the second queue */
+	int slot;                    /* booked: the slot's start (seconds since
+	                                midnight, never 0); 0 a walk-in */
 };
 
 /*
@@ -125,6 +128,20 @@ struct sim_visitor {
  */
 void sim_generate(const struct sim_day *d, const struct config *cfg,
     struct sim_visitor **out, int *n);
+
+/*
+ * Make share of the visitors (0..1) booked visitors, from a generator of
+ * their own (so the walk-ins' draws stay those of the day without
+ * bookings): each takes the slot of cfg's [booking] slot_min grid (from
+ * each session's opening) that starts nearest its arrival, comes within 10 minutes
+ * either side of the slot's start (never before the session, nor more than
+ * early_min before the slot: the kiosk would refuse the check-in), and
+ * checks in: the "appointment" priority class when within late_min of the
+ * start, else a normal ticket.  Re-sorts v by arrival.  sim_generate calls
+ * it for the day's booked_share.
+ */
+void sim_book(const struct sim_day *d, const struct config *cfg,
+    struct sim_visitor *v, int n, double share);
 
 /* ---- policy variants ---------------------------------------------------- */
 
@@ -196,6 +213,9 @@ struct sim_stats {
 struct sim_report {
 	int visitors, called, served, no_shows, transfers, cancelled;
 	struct sim_stats wait, wait_normal, wait_prio;
+	/* Booked visitors from their slot's start (or their later arrival);
+	 * walk-ins (the others) from their arrival. */
+	struct sim_stats wait_booked, wait_walkin;
 	struct sim_stats qwait[CONFIG_MAX_QUEUES];    /* by the issue queue */
 	double service_level[CONFIG_MAX_QUEUES];      /* wait <= target, 0..1 */
 	double utilisation[CONFIG_MAX_COUNTERS];      /* busy / open, -1 never open */

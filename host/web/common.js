@@ -115,9 +115,11 @@ OS.logout = async function () {
  * after every (re)connection, so the page reloads the full state then and
  * never shows anything stale; onStatus(true/false) tells whether it is live.
  * EventSource retries by itself after a dropped connection; when the server
- * answered with an error it gives up, so we start a new one.
+ * answered with an error it gives up, so we start a new one.  onEvent(ev),
+ * when given, gets each event of the stream parsed (host/docs/api.md,
+ * Event), for a page to say what happened elsewhere (a keypad, another desk).
  */
-OS.live = function (onChange, onStatus) {
+OS.live = function (onChange, onStatus, onEvent) {
   let es = null, timer = null, retry = null, lastId = 0;
   const kick = () => { clearTimeout(timer); timer = setTimeout(onChange, 80); };
   function connect() {
@@ -128,6 +130,11 @@ OS.live = function (onChange, onStatus) {
       'unparked', 'counter_opened', 'counter_paused', 'counter_closed', 'rated', 'cancelled',
       'day_closed'].forEach(t => es.addEventListener(t, ev => {
       if (ev.lastEventId) lastId = +ev.lastEventId;
+      if (onEvent) {
+        let e = null;
+        try { e = JSON.parse(ev.data); } catch (err) { /* not ours to say */ }
+        if (e) onEvent(e);
+      }
       kick();
     }));
     es.onerror = () => {

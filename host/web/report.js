@@ -1,7 +1,8 @@
 /* report.js - the printable report: one document for the range that a
    centre files.  The administrative header (the centre, the national motto,
    place and date), the summary of the whole range first, then the
-   breakdowns (by day or month, with the days without visitors folded into
+   breakdowns (booked visitors' and walk-ins' waits and the bookings'
+   no-shows in the summary; by day or month, with the days without visitors folded into
    one line; by department; by queue), two charts (SVG from the server),
    the definitions and the signature block.  Print it, or save it as PDF,
    from the browser. */
@@ -87,8 +88,15 @@ function centreLines(name) {
   return m && up.length > 34 ? m[1] + '<br>' + m[2] : up;
 }
 
-function summary(r, ndays, nopen) {
+/* Booked visitors' and walk-ins' waits (the booked from their slot). */
+function waitsOf(g) {
+  return OS.num(g.wait.n) + ' lượt chờ: trung vị ' + OS.durText(g.wait.median_s) + '; P90 ' +
+    OS.durText(g.wait.p90_s) + '; lâu nhất ' + OS.durText(g.wait.max_s);
+}
+
+function summary(r, ndays, nopen, bk) {
   const t = r.total, c = t.rating.counts, ua = r.unattached_ratings || { n: 0 };
+  const bw = r.booked_vs_walk_in, bt = bk && bk.total;
   const li = (id, k, v) => '<tr id="' + id + '"><th>' + OS.esc(k) + '</th><td>' + v + '</td></tr>';
   return '<table class="summary"><tbody>' +
     li('sum-days', 'Số ngày trong kỳ', OS.num(ndays) + ' ngày, trong đó ' + OS.num(nopen) + ' ngày có khách') +
@@ -98,6 +106,11 @@ function summary(r, ndays, nopen) {
     li('sum-cancelled', 'Đã hủy / chuyển đi', OS.num(t.cancelled) + ' / ' + OS.num(t.transferred_out)) +
     li('sum-wait', 'Thời gian chờ', 'trung bình ' + OS.durText(t.wait.mean_s) + '; trung vị ' + OS.durText(t.wait.median_s) +
       '; P90 ' + OS.durText(t.wait.p90_s) + '; lâu nhất ' + OS.durText(t.wait.max_s)) +
+    (bw ? li('sum-booked', 'Chờ của khách có lịch hẹn (tính từ giờ hẹn)', OS.num(bw.booked.issued) + ' vé; ' +
+      waitsOf(bw.booked)) + li('sum-walkin', 'Chờ của khách không hẹn trước', OS.num(bw.walk_in.issued) + ' vé; ' +
+      waitsOf(bw.walk_in)) : '') +
+    (bt ? li('sum-bookings', 'Lịch hẹn trong kỳ', 'đặt ' + OS.num(bt.booked) + ', đã đến ' + OS.num(bt.checked_in) +
+      ', vắng (không đến) ' + OS.num(bt.no_show) + ', đã hủy ' + OS.num(bt.cancelled)) : '') +
     li('sum-service', 'Thời gian phục vụ', 'trung bình ' + OS.durText(t.service.mean_s) + '; P90 ' + OS.durText(t.service.p90_s)) +
     li('sum-sl', 'Đạt chuẩn thời gian chờ', OS.pct(t.service_level.pct) + ' (' + OS.num(t.service_level.within) + ' / ' +
       OS.num(t.service_level.n) + ' lượt phục vụ)') +
@@ -117,10 +130,11 @@ async function build(ev) {
   const days = daysOf(from, to);
   const per = $('per').value === 'month' || ($('per').value === 'auto' && days.length > 62) ? 'month' : 'day';
   const q = 'from=' + from + '&to=' + to;
-  let r, periods = [];
+  let r, bk = null, periods = [];
   const byDay = {};
   try {
     r = await OS.api('GET', '/api/v1/stats/report?' + q + '&by=day,department,queue');
+    bk = await OS.api('GET', '/api/v1/stats/bookings?' + q);
     (r.by.day || []).forEach(g => { byDay[g.key] = g; });
     if (per === 'day') {
       periods = days.map(d => ({ key: d, label: WEEKDAY[utc(d).getUTCDay()] + ' ' + OS.dmy(d), short: OS.dmy(d).slice(0, 5), g: byDay[d] }));
@@ -151,7 +165,7 @@ async function build(ev) {
     '<div class="i dateline" id="dateline">' + dateline(pl.place, new Date()) + '</div></td></tr></table>' +
     '<h1 class="doc-title">BÁO CÁO THỐNG KÊ</h1><div class="doc-sub">Tình hình tiếp nhận và phục vụ người đến giao dịch<br>' +
     OS.esc(period) + '</div>' +
-    block('I. Tổng hợp cả kỳ', summary(r, days.length, days.filter(d => !empty(byDay[d])).length), true) +
+    block('I. Tổng hợp cả kỳ', summary(r, days.length, days.filter(d => !empty(byDay[d])).length, bk), true) +
     block('II. Theo ' + (per === 'day' ? 'ngày' : 'tháng'), table('t-period', per === 'day' ? 'Ngày' : 'Tháng', perRows, r.total), perRows.length < 12) +
     block('III. Theo sở, ngành', table('t-dept', 'Sở, ngành', (r.by.department || []).map(g => row(g.label, g)), r.total)) +
     block('IV. Theo hàng đợi', table('t-queue', 'Hàng đợi', (r.by.queue || []).map(g => row(g.label, g)), r.total)) +

@@ -5,7 +5,8 @@
    screen; while the stream is down the page is greyed out. */
 'use strict';
 
-const S = { me: null, state: null, counter: 0, busy: false, live: false };
+/* own: "ticket:event type" -> until when an event is this page's own doing. */
+const S = { me: null, state: null, counter: 0, busy: false, live: false, own: {} };
 const $ = id => document.getElementById(id);
 
 function say(text, kind) {
@@ -49,6 +50,21 @@ function doneText(action, body, ans, opts) {
   if (action === 'park' && t)
     return ['Đã tạm gác số ' + num4(t.number) + '.', 'info'];
   return null;
+}
+
+/*
+ * An event of the stream: say what was done at this counter from elsewhere
+ * (its keypad, another desk), which the reload alone would show only as a
+ * ticket gone from the panel.  What this page did itself it has said.
+ */
+function onEvent(e) {
+  if (S.busy || e.counter !== S.counter) return;
+  const own = S.own[e.ticket + ':' + e.type];
+  if (own && own > Date.now()) return;
+  if (e.type === 'no_show')
+    say('Số ' + num4(e.number) + ' đã được ghi vắng mặt (từ bàn phím quầy hoặc nơi khác).', 'warn');
+  else if (e.type === 'recalled')
+    say('Số ' + num4(e.number) + ' vừa được gọi lại từ bàn phím quầy hoặc nơi khác.', 'info');
 }
 
 function myCounters() {
@@ -171,6 +187,11 @@ async function reload() {
 async function act(action, body, opts) {
   if (S.busy || !S.counter) return;
   S.busy = true;
+  const t = cur() && cur().ticket;
+  if (t && (action === 'recall' || action === 'no-show')) {
+    S.own = {};
+    S.own[t.id + ':recalled'] = S.own[t.id + ':no_show'] = Date.now() + 5000;
+  }
   render();
   try {
     const ans = await OS.api('POST', '/api/v1/counters/' + S.counter + '/' + action, body);
@@ -276,6 +297,6 @@ function init() {
   $('who').textContent = (S.me.full_name || S.me.user || S.me.name) + ' · ' +
     ({ staff: 'Cán bộ', manager: 'Quản lý', admin: 'Quản trị' }[S.me.role] || S.me.role);
   init();
-  OS.live(reload, ok => { S.live = ok; $('conn').className = 'banner ' + (ok ? 'on' : 'off'); $('app').classList.toggle('stale', !ok); });
+  OS.live(reload, ok => { S.live = ok; $('conn').className = 'banner ' + (ok ? 'on' : 'off'); $('app').classList.toggle('stale', !ok); }, onEvent);
   await reload();
 })();

@@ -9,7 +9,9 @@
  * events and their tickets' rows), send them pipelined in one PostgreSQL
  * transaction that also moves the acknowledged id (from where the batch
  * began only), and sleep poll_ms when there was nothing.  Any failure of
- * the server drops the connection and backs off.  Every value goes as a
+ * the server drops the connection and backs off.  The connection is
+ * non-blocking: every wait on it polls the socket and the stop pipe for at
+ * most [export] timeout_s (pg_wait).  Every value goes as a
  * parameter of a prepared statement; the only SQL sent as text is constant
  * (the schema, BEGIN, COMMIT).
  */
@@ -114,11 +116,15 @@ struct exporter {
 	pthread_mutex_t mu;      /* guards sock against pg_drop closing it */
 	int sock;                /* the connection's socket, -1 = none */
 	_Atomic int64_t acked;
+	_Atomic int64_t oldest_at;   /* "at" of the first event after acked,
+	                                0 = none known (export_status) */
+	atomic_int connected;
+	atomic_uint_fast64_t failures;
 
 	/* the thread's own */
 	PGconn *pg;
 	sqlite3 *db;
-	sqlite3_stmt *q_events, *q_user;
+	sqlite3_stmt *q_events, *q_user, *q_oldest;
 	int backoff_ms;
 	int64_t next_id;         /* read events after this */
 	int npipe;               /* statements sent since the last sync */
@@ -179,6 +185,17 @@ export_read_conninfo(const char *path, char **out, char *err, size_t errlen)
 
 /* ---- sqlite: the daemon's database, read only ---------------------------------- */
 
+static void
+x_db_close(exporter *x)
+{
+	sqlite3_finalize(x->q_events);
+	sqlite3_finalize(x->q_user);
+	sqlite3_finalize(x->q_oldest);
+	sqlite3_close(x->db);
+	x->db = NULL;
+	x->q_events = x->q_user = x->q_oldest = NULL;
+}
+
 static int
 x_db_open(exporter *x)
 {
@@ -191,6 +208,7 @@ x_db_open(exporter *x)
 	    " FROM events e LEFT JOIN tickets t ON e.type = 'issued' AND t.id = e.ticket_id"
 	    " WHERE e.id > ?1 ORDER BY e.id LIMIT ?2";
 	static const char q_user[] = "SELECT name, full_name FROM users WHERE id = ?1";
+	static const char q_oldest[] = "SELECT at FROM events WHERE id > ?1 ORDER BY id LIMIT 1";
 
 	if (x->db != NULL)
 		return 0;
@@ -199,27 +217,15 @@ x_db_open(exporter *x)
 	    sqlite3_prepare_v3(x->db, q_events, -1, SQLITE_PREPARE_PERSISTENT,
 	    &x->q_events, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(x->db, q_user, -1, SQLITE_PREPARE_PERSISTENT,
-	    &x->q_user, NULL) != SQLITE_OK) {
+	    &x->q_user, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(x->db, q_oldest, -1, SQLITE_PREPARE_PERSISTENT,
+	    &x->q_oldest, NULL) != SQLITE_OK) {
 		log_warnx("export: database %s: %s", x->db_path,
 		    x->db ? sqlite3_errmsg(x->db) : "out of memory");
-		sqlite3_finalize(x->q_events);
-		sqlite3_finalize(x->q_user);
-		sqlite3_close(x->db);
-		x->db = NULL;
-		x->q_events = x->q_user = NULL;
+		x_db_close(x);
 		return -1;
 	}
 	return 0;
-}
-
-static void
-x_db_close(exporter *x)
-{
-	sqlite3_finalize(x->q_events);
-	sqlite3_finalize(x->q_user);
-	sqlite3_close(x->db);
-	x->db = NULL;
-	x->q_events = x->q_user = NULL;
 }
 
 /* Column i as a malloc'd text, NULL for SQL NULL. */
@@ -283,6 +289,20 @@ x_read(exporter *x, struct xevent *ev, int max)
 	return n;
 }
 
+/* Publish the time of the first event not acknowledged yet (0: none). */
+static void
+x_oldest(exporter *x)
+{
+	sqlite3_stmt *s = x->q_oldest;
+	int64_t at = 0;
+
+	sqlite3_bind_int64(s, 1, x->next_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		at = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	atomic_store(&x->oldest_at, at);
+}
+
 /* ---- PostgreSQL -------------------------------------------------------------- */
 
 static double
@@ -294,20 +314,111 @@ mono_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-
-/* Run a prepared statement; 0 when it succeeded, else -1 (logged). */
+/*
+ * Every wait on the server is bounded: the connection is non-blocking, and
+ * the thread polls its socket (and the stop pipe) for at most
+ * [export] timeout_s at a time.  A network that drops packets silently while
+ * something on the path still acknowledges them (a relay, a NAT or a
+ * firewall that lost the flow, a server host that hangs) is beyond TCP's
+ * keepalives and tcp_user_timeout; this bound ends the call there too.
+ * -1 on timeout, stop or error.
+ */
 static int
-pg_run(exporter *x, const char *name, int n, const char *const *v, char *out,
-    size_t outlen)
+pg_wait(exporter *x, short events)
 {
-	PGresult *r = PQexecPrepared(x->pg, name, n, v, NULL, NULL, 0);
+	struct pollfd p[2] = {
+		{ .fd = PQsocket(x->pg), .events = events },
+		{ .fd = x->wake[0], .events = POLLIN },
+	};
+	int n;
+
+	if (p[0].fd < 0)
+		return -1;
+	do
+		n = poll(p, 2, x->cfg->export_timeout_s * 1000);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		log_warnx("export: no answer from the central database in %d s "
+		    "(timeout_s): dropping the connection", x->cfg->export_timeout_s);
+	return n > 0 && p[1].revents == 0 ? 0 : -1;
+}
+
+/* Send what libpq holds, reading the server's answers meanwhile. */
+static int
+pg_flush(exporter *x)
+{
+	int f;
+
+	while ((f = PQflush(x->pg)) == 1)
+		if (pg_wait(x, POLLIN | POLLOUT) != 0 || !PQconsumeInput(x->pg))
+			return -1;
+	return f;
+}
+
+/* The next result as PQgetResult, within pg_wait's bound; *fail set (and
+   NULL) when the connection failed or timed out. */
+static PGresult *
+pg_next(exporter *x, int *fail)
+{
+	*fail = 1;
+	if (pg_flush(x) != 0)
+		return NULL;
+	while (PQisBusy(x->pg))
+		if (pg_wait(x, POLLIN) != 0 || !PQconsumeInput(x->pg))
+			return NULL;
+	*fail = 0;
+	return PQgetResult(x->pg);
+}
+
+static int
+pg_ok(const PGresult *r)
+{
 	ExecStatusType st = PQresultStatus(r);
+
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/*
+ * After a PQsend*, outside pipeline mode: every result of the call, and
+ * the first that failed or else the last (the caller clears it); NULL when
+ * the connection failed or timed out (logged).
+ */
+static PGresult *
+pg_results(exporter *x, const char *what)
+{
+	PGresult *keep = NULL, *r;
+	int fail;
+
+	while ((r = pg_next(x, &fail)) != NULL) {
+		if (keep == NULL || pg_ok(keep)) {
+			PQclear(keep);
+			keep = r;
+		} else {
+			PQclear(r);
+		}
+	}
+	if (fail || keep == NULL) {
+		log_warnx("export: %.40s: %s", what, PQerrorMessage(x->pg));
+		PQclear(keep);
+		return NULL;
+	}
+	if (!pg_ok(keep)) {
+		log_warnx("export: %.40s: %s", what, PQresultErrorMessage(keep));
+		PQclear(keep);
+		return NULL;
+	}
+	return keep;
+}
+
+/* One value of the answer into out (NULL: none wanted); 0 or -1. */
+static int
+pg_answer(PGresult *r, char *out, size_t outlen)
+{
 	int rc = 0;
 
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		log_warnx("export: %s: %s", name, PQresultErrorMessage(r));
-		rc = -1;
-	} else if (out != NULL) {
+	if (r == NULL)
+		return -1;
+	if (out != NULL) {
 		if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
 			snprintf(out, outlen, "%s", PQgetvalue(r, 0, 0));
 		else
@@ -317,22 +428,33 @@ pg_run(exporter *x, const char *name, int n, const char *const *v, char *out,
 	return rc;
 }
 
+/* Run a prepared statement; 0 when it succeeded, else -1 (logged). */
+static int
+pg_run(exporter *x, const char *name, int n, const char *const *v, char *out,
+    size_t outlen)
+{
+	if (!PQsendQueryPrepared(x->pg, name, n, v, NULL, NULL, 0)) {
+		log_warnx("export: %s: %s", name, PQerrorMessage(x->pg));
+		return -1;
+	}
+	return pg_answer(pg_results(x, name), out, outlen);
+}
+
+/* Run constant SQL text (several statements allowed); 0 or -1 (logged). */
 static int
 pg_simple(exporter *x, const char *sql)
 {
-	PGresult *r = PQexec(x->pg, sql);
-	ExecStatusType st = PQresultStatus(r);
-	int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
-
-	if (rc != 0)
-		log_warnx("export: %.40s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-	return rc;
+	if (!PQsendQuery(x->pg, sql)) {
+		log_warnx("export: %.40s: %s", sql, PQerrorMessage(x->pg));
+		return -1;
+	}
+	return pg_answer(pg_results(x, sql), NULL, 0);
 }
 
 static void
 pg_drop(exporter *x)
 {
+	atomic_store(&x->connected, 0);
 	pthread_mutex_lock(&x->mu);
 	x->sock = -1;
 	if (x->pg != NULL)
@@ -370,7 +492,7 @@ static int
 pq_drain(exporter *x)
 {
 	PGresult *r;
-	int i, rc = 0;
+	int i, rc = 0, fail;
 
 	if (!PQpipelineSync(x->pg)) {
 		log_warnx("export: sync: %s", PQerrorMessage(x->pg));
@@ -379,7 +501,7 @@ pq_drain(exporter *x)
 	for (i = 0; i < x->npipe; i++) {
 		ExecStatusType st;
 
-		if ((r = PQgetResult(x->pg)) == NULL) {
+		if ((r = pg_next(x, &fail)) == NULL) {
 			log_warnx("export: no answer: %s", PQerrorMessage(x->pg));
 			return -1;
 		}
@@ -390,13 +512,15 @@ pq_drain(exporter *x)
 			rc = -1;
 		}
 		PQclear(r);
-		if ((r = PQgetResult(x->pg)) != NULL) {   /* the end of that answer */
+		if ((r = pg_next(x, &fail)) != NULL) {   /* the end of that answer */
 			PQclear(r);
 			return -1;
 		}
+		if (fail)
+			return -1;
 	}
 	x->npipe = 0;
-	r = PQgetResult(x->pg);
+	r = pg_next(x, &fail);
 	if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC)
 		rc = -1;
 	PQclear(r);
@@ -475,6 +599,7 @@ pg_connect_poll(exporter *x, const char *const *kw, const char *const *val)
 {
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	PGconn *pg = PQconnectStartParams(kw, val, 1);
+	int n;
 
 	x->pg = pg;
 	if (pg == NULL || PQstatus(pg) == CONNECTION_BAD)
@@ -487,8 +612,14 @@ pg_connect_poll(exporter *x, const char *const *kw, const char *const *val)
 
 		if (st == PGRES_POLLING_FAILED || p[0].fd < 0 || atomic_load(&x->stop))
 			return -1;
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		n = poll(p, 2, x->cfg->export_timeout_s * 1000);
+		if (n < 0 && errno != EINTR)
 			return -1;
+		if (n == 0) {
+			log_warnx("export: connecting: no answer in %d s (timeout_s)",
+			    x->cfg->export_timeout_s);
+			return -1;
+		}
 		if (p[1].revents != 0)
 			return -1;        /* export_stop */
 		st = PQconnectPoll(pg);
@@ -496,7 +627,7 @@ pg_connect_poll(exporter *x, const char *const *kw, const char *const *val)
 	pthread_mutex_lock(&x->mu);
 	x->sock = PQsocket(pg);
 	pthread_mutex_unlock(&x->mu);
-	return 0;
+	return PQsetnonblocking(pg, 1) == 0 ? 0 : -1;
 }
 
 /* The server's notices (a schema made by two at once) go to the debug log. */
@@ -521,6 +652,8 @@ pg_connect(exporter *x)
 		"onestopd-export", x->conninfo, NULL };
 	PGresult *r;
 	size_t i;
+	char ms[16];
+	const char *tv[1] = { ms };
 	int have;
 
 	if (pg_connect_poll(x, kw, val) != 0) {
@@ -532,39 +665,45 @@ pg_connect(exporter *x)
 		return -1;
 	}
 	PQsetNoticeProcessor(x->pg, pg_notice, NULL);
+	/* A transaction of ours the network cut off holds its locks (the
+	   centre's row) until the server ends it: the server does, when it
+	   has waited timeout_s for us inside it. */
+	snprintf(ms, sizeof ms, "%d", x->cfg->export_timeout_s * 1000);
+	if (!PQsendQueryParams(x->pg, "SELECT set_config("
+	    "'idle_in_transaction_session_timeout', $1, false)", 1, NULL, tv, NULL,
+	    NULL, 0) || pg_answer(pg_results(x, "idle_in_transaction_session_timeout"),
+	    NULL, 0) != 0)
+		goto fail;
 	/* The schema when it is missing (its last object is the view legs),
 	   so a centre's role needs no right to create once it exists.  Two
 	   centres making it at once: one waits for the other. */
 	if (pg_simple(x, "BEGIN") != 0 ||
 	    pg_simple(x, "SELECT pg_advisory_xact_lock(1330533204)") != 0)
 		goto fail;
-	r = PQexecParams(x->pg, "SELECT to_regclass('legs') IS NOT NULL", 0, NULL, NULL,
-	    NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		log_warnx("export: schema: %s", PQresultErrorMessage(r));
-		PQclear(r);
-		goto fail;
+	{
+		char t[8];
+
+		if (!PQsendQueryParams(x->pg, "SELECT to_regclass('legs') IS NOT NULL", 0,
+		    NULL, NULL, NULL, NULL, 0) ||
+		    pg_answer(pg_results(x, "schema"), t, sizeof t) != 0)
+			goto fail;
+		have = strcmp(t, "t") == 0;
 	}
-	have = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
 	if ((!have && pg_simple(x, central_schema_sql) != 0) || pg_simple(x, "COMMIT") != 0)
 		goto fail;
 	if (!have)
 		log_info("export: made the central schema");
 	for (i = 0; i < sizeof export_stmts / sizeof export_stmts[0]; i++) {
-		r = PQprepare(x->pg, export_stmts[i].name, export_stmts[i].sql,
-		    export_stmts[i].nparams, NULL);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			log_warnx("export: prepare %s: %s", export_stmts[i].name,
-			    PQresultErrorMessage(r));
-			PQclear(r);
+		if (!PQsendPrepare(x->pg, export_stmts[i].name, export_stmts[i].sql,
+		    export_stmts[i].nparams, NULL) ||
+		    (r = pg_results(x, export_stmts[i].name)) == NULL)
 			goto fail;
-		}
 		PQclear(r);
 	}
 	if (pg_config(x) != 0)
 		goto fail;
 	x->last_contact_ms = mono_ms();
+	atomic_store(&x->connected, 1);
 	log_info("export: connected to the central database as centre %s, "
 	    "resuming after event %lld", x->cfg->export_centre_code,
 	    (long long)x->next_id);
@@ -671,11 +810,13 @@ x_sleep(exporter *x, int ms)
 		(void)poll(&p, 1, ms);
 }
 
+/* After a failure (counted for /metrics): wait, longer each time. */
 static void
 x_backoff(exporter *x)
 {
 	int max = x->cfg->export_retry_max_s * 1000;
 
+	atomic_fetch_add(&x->failures, 1);
 	x_sleep(x, x->backoff_ms);
 	x->backoff_ms = x->backoff_ms * 2 > max ? max : x->backoff_ms * 2;
 }
@@ -689,11 +830,12 @@ export_main(void *arg)
 
 	x->backoff_ms = EXPORT_BACKOFF_MIN_MS;
 	while (!atomic_load(&x->stop)) {
-		if (x->pg == NULL && pg_connect(x) != 0) {
+		if (x_db_open(x) != 0) {
 			x_backoff(x);
 			continue;
 		}
-		if (x_db_open(x) != 0) {
+		x_oldest(x);
+		if (x->pg == NULL && pg_connect(x) != 0) {
 			x_backoff(x);
 			continue;
 		}
@@ -846,8 +988,8 @@ export_stop(exporter *x)
 	if (write(x->wake[1], "x", 1) < 0) {
 		/* the pipe is ours and empty: cannot fail but for EINTR */
 	}
-	/* A call to a server that hangs (a Unix socket has no timeout; TCP
-	   has tcp_user_timeout) is ended by shutting its socket down. */
+	/* Every wait of the thread polls the wake pipe; should a call still
+	   not end (inside libpq, beyond our polls), its socket is shut down. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += EXPORT_STOP_WAIT_S;
 	if (pthread_timedjoin_np(x->thread, NULL, &ts) != 0) {
@@ -871,4 +1013,13 @@ int64_t
 export_acked(exporter *x)
 {
 	return atomic_load(&x->acked);
+}
+
+void
+export_status(exporter *x, struct export_status *st)
+{
+	st->acked = atomic_load(&x->acked);
+	st->oldest_at = atomic_load(&x->oldest_at);
+	st->connected = atomic_load(&x->connected);
+	st->failures = (uint64_t)atomic_load(&x->failures);
 }

@@ -11,7 +11,8 @@
  * batch go the tickets the batch issues and the staff it names; on connect,
  * the configuration (centre, departments, queues, counters, procedures).
  * When the server is down or the network cut it backs off (100 ms doubling to
- * [export] retry_max_s) and tries again.
+ * [export] retry_max_s) and tries again; a call that has had no answer for
+ * [export] timeout_s is dropped as a failure.
  *
  * The core never waits for it: the thread only reads the database file, as
  * the statistics do, and the core does not know it exists.
@@ -51,5 +52,19 @@ void export_stop(exporter *x);
 
 /* The last event id the central database acknowledged (0 before any). */
 int64_t export_acked(exporter *x);
+
+/* What /metrics shows of the exporter (host/docs/operations.md). */
+struct export_status {
+	int64_t acked;           /* as export_acked */
+	int64_t oldest_at;       /* unix time of the first event after acked,
+	                            0 when there is none (seen at the thread's
+	                            last look: poll_ms, or a back-off, ago) */
+	int connected;           /* 1 while connected to the central database */
+	uint64_t failures;       /* failures since the start (each backed off) */
+};
+
+/* The exporter's state, published by its thread through atomics: any
+   thread may call it, and it never waits for the exporter. */
+void export_status(exporter *x, struct export_status *st);
 
 #endif

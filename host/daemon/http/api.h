@@ -36,6 +36,20 @@ void api_set_devprint(api *a, devprint *d);
 /* SMS notifications: visitors give a phone, Kannel reports deliveries. */
 void api_set_notify(api *a, notify *n);
 
+/*
+ * The exporter's state for GET /metrics (host/docs/operations.md).  fn fills
+ * st on the core thread at each scrape, so it must not wait for anything:
+ * the exporter publishes these through atomics (daemon/export/export.h).
+ */
+struct api_export_state {
+	int64_t acked;           /* the last event id the central database holds */
+	int64_t oldest_at;       /* unix time of the first event after it, 0 none */
+	int connected;
+	uint64_t failures;
+};
+void api_set_export(api *a, void (*fn)(void *arg, struct api_export_state *st),
+    void *arg);
+
 /* Serve the web pages (staff console, dashboard...) from dir. */
 void api_set_web_root(api *a, const char *dir);
 int api_port(const api *a);

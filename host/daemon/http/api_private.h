@@ -73,12 +73,15 @@ struct api {
 	struct sse *sse_cursor;  /* the next stream of the sweep, or NULL */
 	int sse_again;           /* another sweep after this one */
 	int64_t sse_swept_ms;    /* when the last sweep began (loop ms) */
+	int64_t sse_took_ms;     /* how long the last sweep took */
 	uint64_t sse_timer;      /* starts a sweep put off, or 0 */
 	unsigned long sse_dropped;       /* streams dropped for falling behind */
 	uint64_t tick_timer, ping_timer;
 	char *web_root;          /* static pages, or NULL */
 	devbus *devbus;          /* RS-485 lines, or NULL */
 	devprint *devprint;      /* ticket printers, or NULL */
+	void (*export_state)(void *, struct api_export_state *);  /* or NULL */
+	void *export_arg;
 	struct pwcheck *pw;      /* password checks off the core thread */
 	/* GET /api/v1/state without the devices, as sent last time, and what
 	   it was made from (r_state.c) */
@@ -96,6 +99,9 @@ struct api {
 	uint64_t state_generation;       /* core_generation (engine rebuilt) */
 	notify *notify;          /* SMS notifications (r_notify.c), or NULL */
 	struct throttle *sms_addr, *sms_ticket;  /* phones given, by address, by ticket */
+	/* public bookings and remote tickets, by address; bookings by phone
+	   (r_bookings.c) */
+	struct throttle *book_addr, *book_phone;
 };
 
 enum req_phase { REQ_READING, REQ_WAITING, REQ_READY, REQ_STREAM };
@@ -132,8 +138,10 @@ struct req {
 #define API_SSE_RING_BYTES (4u << 20)    /* their text at most */
 #define API_SSE_LAG_MAX (64u << 10)      /* a stream further behind is dropped */
 #define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
-#define API_SSE_SWEEP 128                /* streams woken per loop turn */
-#define API_SSE_EVERY_MS 100             /* a sweep at most this often */
+#define API_SSE_SWEEP 256                /* streams woken per loop turn */
+#define API_SSE_EVERY_MS 10              /* a sweep at most this often, */
+#define API_SSE_LOAD 2                   /* and no sooner than LOAD times as long
+                                            as the last sweep took */
 
 struct sse {
 	api *a;
@@ -229,8 +237,20 @@ void api_reprint(struct req *r);
 void api_client_addr(struct req *r, char *out, size_t outlen);
 /* r_notify.c */
 void api_notify_subscribe(struct req *r);
+void api_notify_reminders(struct req *r);
 void api_notify_dlr(struct req *r);
 void api_notify_free(api *a);
+/* The rate limits of the public booking routes ([booking] address_limit,
+ * phone_limit, read at start): r_bookings.c. */
+void api_bookings_init(api *a);
+void api_bookings_fini(api *a);
+/*
+ * Count one attempt of key against t: 0 when it may go on, else -1 with a
+ * 429 too_many_attempts answered, Retry-After set and why (a Vietnamese
+ * sentence that ends before "hãy thử lại sau N giây.") in its message.
+ */
+int api_rate_limit(struct req *r, struct throttle *t, const char *key,
+    const char *why);
 /* core_after_commit callback of an issue to print at r->printer: prints
  * r->ticket, then answers as POST /api/v1/tickets does. */
 void api_issue_committed(void *arg, int ok);

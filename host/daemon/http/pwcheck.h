@@ -2,7 +2,7 @@
  * pwcheck.h - password verification off the core thread.  argon2id costs
  * ~0.1 s of CPU and 64 MiB by design; done on the core thread it would stall
  * every other request for that long.  A worker thread verifies; the result
- * comes back on the core thread through a pipe the loop watches.
+ * comes back on the core thread through a pipe the loop watches (core/worker.h).
  */
 #ifndef ONESTOP_PWCHECK_H
 #define ONESTOP_PWCHECK_H

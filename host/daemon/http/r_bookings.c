@@ -18,6 +18,7 @@
 #include "core/booking.h"
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
+#include "common/throttle.h"
 
 /* Answer a booking_error (negated) with the message. */
 static void
@@ -165,7 +166,56 @@ api_public_slots(struct req *r)
 	api_reply_json(r, 200, o);
 }
 
-/* POST /api/v1/public/bookings */
+/* An address or a phone past its free attempts waits 60 s, 120 s, ... up
+ * to 15 minutes; it forgets them after 15 quiet minutes (throttle.h). */
+#define BOOK_LOCK_BASE_MS 60000
+#define BOOK_LOCK_MAX_MS (15 * 60 * 1000)
+
+void
+api_bookings_init(api *a)
+{
+	const struct config_booking *b = &core_config(a->core)->booking;
+
+	a->book_addr = throttle_new(4096, b->address_limit, BOOK_LOCK_BASE_MS,
+	    BOOK_LOCK_MAX_MS);
+	a->book_phone = throttle_new(4096, b->phone_limit, BOOK_LOCK_BASE_MS,
+	    BOOK_LOCK_MAX_MS);
+}
+
+void
+api_bookings_fini(api *a)
+{
+	throttle_free(a->book_addr);
+	throttle_free(a->book_phone);
+	a->book_addr = a->book_phone = NULL;
+}
+
+int
+api_rate_limit(struct req *r, struct throttle *t, const char *key, const char *why)
+{
+	int64_t now = loop_now_ms(), wait;
+
+	if ((wait = throttle_wait(t, key, now)) > 0) {
+		r->retry_after = (int)((wait + 999) / 1000);
+		api_error(r, 429, "too_many_attempts", "%s; hãy thử lại sau %d giây.", why,
+		    r->retry_after);
+		return -1;
+	}
+	throttle_fail(t, key, now);
+	return 0;
+}
+
+/* The client's address as the limits key it. */
+static int
+api_book_addr_ok(struct req *r, const char *why)
+{
+	char addr[64];
+
+	api_client_addr(r, addr, sizeof addr);
+	return api_rate_limit(r, r->a->book_addr, addr, why);
+}
+
+/* POST /api/v1/public/bookings: limited by address, then by phone. */
 void
 api_public_book(struct req *r)
 {
@@ -177,10 +227,17 @@ api_public_book(struct req *r)
 	struct store_booking b;
 	char msg[512] = "";
 	cJSON *body;
+	char phone[BOOKING_PHONE_LEN];
 	int rc;
 
+	if (api_book_addr_ok(r, "Đã đặt lịch quá nhiều lần từ địa chỉ này") != 0)
+		return;
 	if ((body = api_body(r, spec)) == NULL)
 		return;
+	if (booking_phone_normalize(api_str(body, "phone"), phone) == 0 &&
+	    api_rate_limit(r, r->a->book_phone, phone, "Số điện thoại này đã đặt lịch "
+	    "quá nhiều lần") != 0)
+		goto out;
 	memset(&rq, 0, sizeof rq);
 	if ((rq.queue = api_pick_queue(r, api_str(body, "procedure"), api_str(body, "queue"),
 	    &rq.procedure)) < 0)
@@ -379,6 +436,8 @@ api_public_remote(struct req *r)
 	int q, p, rc;
 	cJSON *body, *o;
 
+	if (api_book_addr_ok(r, "Đã lấy số quá nhiều lần từ địa chỉ này") != 0)
+		return;
 	if ((body = api_body(r, spec)) == NULL)
 		return;
 	q = api_pick_queue(r, api_str(body, "procedure"), api_str(body, "queue"), &p);

@@ -232,6 +232,39 @@ metrics_server(FILE *f, api *a)
 	fprintf(f, "onestop_store_lost %d\n", store_lost(core_store(a->core)));
 }
 
+/* The export to the central PostgreSQL, when there is one (export.md). */
+static void
+metrics_export(FILE *f, api *a)
+{
+	struct api_export_state st;
+	int64_t last = core_committed_event_id(a->core), lag, age = 0;
+
+	if (a->export_state == NULL)
+		return;
+	a->export_state(a->export_arg, &st);
+	lag = last > st.acked ? last - st.acked : 0;
+	if (lag > 0 && st.oldest_at > 0 && core_now() > st.oldest_at)
+		age = core_now() - st.oldest_at;
+	metrics_head(f, "onestop_export_connected", "gauge",
+	    "1 while the exporter is connected to the central database.");
+	fprintf(f, "onestop_export_connected %d\n", st.connected);
+	metrics_head(f, "onestop_export_acked_event_id", "gauge",
+	    "Id of the last event the central database acknowledged (0 until"
+	    " the first contact after a start).");
+	fprintf(f, "onestop_export_acked_event_id %lld\n", (long long)st.acked);
+	metrics_head(f, "onestop_export_lag_events", "gauge",
+	    "Committed events the central database does not hold yet.");
+	fprintf(f, "onestop_export_lag_events %lld\n", (long long)lag);
+	metrics_head(f, "onestop_export_lag_seconds", "gauge",
+	    "Age of the oldest event the central database does not hold yet"
+	    " (0 when it holds them all).");
+	fprintf(f, "onestop_export_lag_seconds %lld\n", (long long)age);
+	metrics_head(f, "onestop_export_failures_total", "counter",
+	    "Failed connects and calls to the central database (each one is"
+	    " retried after a back-off).");
+	fprintf(f, "onestop_export_failures_total %llu\n", (unsigned long long)st.failures);
+}
+
 void
 api_metrics(struct req *r)
 {
@@ -249,6 +282,7 @@ api_metrics(struct req *r)
 	metrics_counters(f, r->a->core);
 	metrics_devices(f, r->a);
 	metrics_server(f, r->a);
+	metrics_export(f, r->a);
 	if (fclose(f) != 0) {
 		free(buf);
 		api_error(r, 503, "busy", "Không đủ bộ nhớ để trả lời.");

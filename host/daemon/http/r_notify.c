@@ -5,7 +5,10 @@
  *     client address and by ticket; the answer shows the number masked;
  *   GET /api/v1/public/sms/{id}/dlr?k=SECRET&s=TYPE: Kannel's delivery
  *     report for outbox message id; the secret is the message's own, so
- *     nobody else can write a report.
+ *     nobody else can write a report;
+ *   POST /api/v1/sms/reminders (admin): the day-before reminders of
+ *     tomorrow's bookings now, instead of waiting for [booking]
+ *     reminder_hour (operations, tests); queued once per booking.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +53,6 @@ api_notify_subscribe(struct req *r)
 	static const struct api_field spec[] = { { "phone", K_STR, 1 }, { NULL, 0, 0 } };
 	const struct engine_ticket *t;
 	char addr[64], masked[NOTIFY_MASK_LEN];
-	int64_t now = loop_now_ms(), wait;
 	cJSON *b, *o;
 	int rc;
 
@@ -59,23 +61,19 @@ api_notify_subscribe(struct req *r)
 		return;
 	}
 	api_client_addr(r, addr, sizeof addr);
-	if ((wait = throttle_wait(r->a->sms_addr, addr, now)) == 0)
-		wait = throttle_wait(r->a->sms_ticket, r->arg[0], now);
-	if (wait > 0) {
-		r->retry_after = (int)((wait + 999) / 1000);
-		api_error(r, 429, "too_many_attempts", "Đã đăng ký quá nhiều lần; hãy thử "
-		    "lại sau %d giây.", r->retry_after);
+	if (api_rate_limit(r, r->a->sms_addr, addr, "Đã đăng ký quá nhiều lần") != 0)
 		return;
-	}
 	if ((b = api_body(r, spec)) == NULL)
 		return;
-	throttle_fail(r->a->sms_addr, addr, now);
 	if ((t = engine_ticket_by_code(core_engine(r->a->core), r->arg[0])) == NULL) {
 		cJSON_Delete(b);
 		api_error(r, 404, "not_found", "Không tìm thấy vé.");
 		return;
 	}
-	throttle_fail(r->a->sms_ticket, r->arg[0], now);
+	if (api_rate_limit(r, r->a->sms_ticket, r->arg[0], "Đã đăng ký quá nhiều lần") != 0) {
+		cJSON_Delete(b);
+		return;
+	}
 	rc = notify_subscribe(r->a->notify, t->id, api_str(b, "phone"), masked);
 	cJSON_Delete(b);
 	switch (-rc) {
@@ -120,4 +118,29 @@ api_notify_dlr(struct req *r)
 		api_error(r, 404, "not_found", "Không tìm thấy tin nhắn.");
 	else
 		api_error(r, 500, "store_failed", "Không lưu được báo cáo.");
+}
+
+void
+api_notify_reminders(struct req *r)
+{
+	struct notify_reminders got;
+	cJSON *o;
+
+	switch (-notify_reminders_run(r->a->notify, &got)) {
+	case 0:
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "day", got.day);
+		cJSON_AddNumberToObject(o, "bookings", got.bookings);
+		cJSON_AddNumberToObject(o, "queued", got.queued);
+		cJSON_AddNumberToObject(o, "already", got.already);
+		cJSON_AddNumberToObject(o, "skipped", got.skipped);
+		api_reply_json(r, 200, o);
+		break;
+	case NOTIFY_EOFF:
+		api_error(r, 409, "sms_off", "Trung tâm chưa bật nhắn tin SMS.");
+		break;
+	default:
+		api_error(r, 500, "store_failed", "Không lưu được tin nhắc lịch hẹn.");
+		break;
+	}
 }

@@ -25,6 +25,7 @@
 
 #include "core/core.h"
 #include "core/engine.h"
+#include "daemon/http/apijson.h"
 #include "daemon/http/statswork.h"
 #include "daemon/stats/stats.h"
 #include "common/xmalloc.h"
@@ -172,13 +173,29 @@ api_stats_run(stats *st, void *arg)
 		snprintf(j->err, sizeof j->err, "%s", stats_errmsg(st));
 		return;
 	}
-	if (j->kind != JOB_REPORT || strcmp(j->format, "json") == 0)
+	if (j->kind != JOB_REPORT)
 		return;
-	j->text = strcmp(j->format, "csv") == 0 ? stats_csv(j->rep, j->first) :
-	    stats_svg(j->rep, j->first, j->metric);
+	/* A year's report with every breakdown is about a megabyte of JSON:
+	   print it here, not on the core thread. */
+	if (strcmp(j->format, "json") == 0)
+		j->text = apijson_print(j->rep);
+	else if (strcmp(j->format, "csv") == 0)
+		j->text = stats_csv(j->rep, j->first);
+	else
+		j->text = stats_svg(j->rep, j->first, j->metric);
 	cJSON_Delete(j->rep);
 	j->rep = NULL;
 	j->bad = j->text == NULL;
+}
+
+static const char *
+api_stats_ctype(const char *format)
+{
+	if (strcmp(format, "csv") == 0)
+		return "text/csv; charset=utf-8";
+	if (strcmp(format, "svg") == 0)
+		return "image/svg+xml; charset=utf-8";
+	return "application/json; charset=utf-8";
 }
 
 /* On the core thread: answer the job's request. */
@@ -195,8 +212,7 @@ api_stats_done(void *arg, const char *err)
 	else if (j->bad)
 		api_error(r, 400, "bad_value", "Không tạo được nội dung yêu cầu.");
 	else if (j->text != NULL) {
-		api_reply_raw(r, 200, strcmp(j->format, "csv") == 0 ? "text/csv; charset=utf-8" :
-		    "image/svg+xml; charset=utf-8", j->text);
+		api_reply_raw(r, 200, api_stats_ctype(j->format), j->text);
 		j->text = NULL;
 	} else {
 		if (j->kind == JOB_LIVE)

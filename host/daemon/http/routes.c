@@ -67,6 +67,7 @@ const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/public/tickets/{}/notify", PUBLIC, 1 * KB, api_notify_subscribe,
 	  NULL, NULL, 0 },
 	{ "GET",  "/api/v1/public/sms/{id}/dlr",  PUBLIC, NOBODY, api_notify_dlr, NULL, NULL, 0 },
+	{ "POST", "/api/v1/sms/reminders",       ADMIN,  SMALL,  api_notify_reminders, NULL, NULL, 0 },
 
 	/* Appointments and remote tickets (r_bookings.c). */
 	{ "GET",  "/api/v1/public/slots",        PUBLIC, NOBODY, api_public_slots, NULL, NULL, 0 },

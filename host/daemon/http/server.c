@@ -604,6 +604,7 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	loop_add_fd(l, a->fd, POLLIN, api_on_fd, a);
 	a->pw = pwcheck_start(l);
 	api_session_init(a);
+	api_bookings_init(a);
 	a->statswork = statswork_start(l, core_config(c));
 	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
 	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
@@ -614,6 +615,13 @@ void
 api_set_devprint(api *a, devprint *d)
 {
 	a->devprint = d;
+}
+
+void
+api_set_export(api *a, void (*fn)(void *arg, struct api_export_state *st), void *arg)
+{
+	a->export_state = fn;
+	a->export_arg = arg;
 }
 
 void
@@ -659,6 +667,7 @@ api_stop(api *a)
 	api_sse_fini(a);
 	guard_free(a->guard);
 	api_notify_free(a);
+	api_bookings_fini(a);
 	free(a->web_root);
 	free(a);
 }

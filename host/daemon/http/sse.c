@@ -16,7 +16,8 @@
  * Last-Event-ID and loses nothing.  A client with nothing to read is
  * suspended until the next commit or the ping timer wakes it; a commit
  * wakes the streams a slice at a time (api_sse_sweep), after the answers,
- * at most every API_SSE_EVERY_MS.
+ * at most every API_SSE_EVERY_MS and, under load, at most every
+ * API_SSE_LOAD times as long as the last sweep took.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -355,20 +356,26 @@ api_sse_timer(void *arg)
 
 /*
  * Start a sweep over the streams: now, or when one is under way after it,
- * and never sooner than API_SSE_EVERY_MS after the last one began (a timer
- * then starts it).  The events of several commits thus go out together, in
- * one write per stream.
+ * and never sooner than API_SSE_EVERY_MS after the last one began, nor
+ * sooner than API_SSE_LOAD times what the last one took (a timer then
+ * starts it).  So a quiet centre's displays hear of a commit within about
+ * API_SSE_EVERY_MS, and under load the events of more commits go out
+ * together, in one write per stream, and the commands keep the rest of
+ * the core thread.
  */
 static void
 api_sse_start(api *a)
 {
-	int64_t now = loop_now_ms(), wait = a->sse_swept_ms + API_SSE_EVERY_MS - now;
+	int64_t now = loop_now_ms(), gap, wait;
 
 	if (a->sse_cursor != NULL) {
 		a->sse_again = 1;
 		return;
 	}
-	if (wait > 0) {
+	gap = a->sse_took_ms * API_SSE_LOAD;
+	if (gap < API_SSE_EVERY_MS)
+		gap = API_SSE_EVERY_MS;
+	if ((wait = a->sse_swept_ms + gap - now) > 0) {
 		if (a->sse_timer == 0)
 			a->sse_timer = loop_add_timer(a->loop, wait, api_sse_timer, a);
 		return;
@@ -411,9 +418,12 @@ api_sse_sweep(api *a)
 		} else if (!s->closed && api_sse_lag(s) > API_SSE_LAG_MAX)
 			api_sse_drop(s);
 	}
-	if (a->sse_cursor == NULL && a->sse_again) {
-		a->sse_again = 0;
-		api_sse_start(a);
+	if (a->sse_cursor == NULL) {
+		a->sse_took_ms = loop_now_ms() - a->sse_swept_ms;
+		if (a->sse_again) {
+			a->sse_again = 0;
+			api_sse_start(a);
+		}
 	}
 	return a->sse_cursor != NULL;
 }

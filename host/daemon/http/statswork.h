@@ -5,7 +5,7 @@
  * served meanwhile.  One worker thread owns the statistics handle (its own
  * sqlite connection, see daemon/stats/stats.h) and runs the jobs in the
  * order they came; each job's done function then runs on the loop's thread,
- * woken through a pipe the loop watches (as pwcheck.h does).
+ * woken through a pipe the loop watches (core/worker.h, as pwcheck.h).
  */
 #ifndef ONESTOP_STATSWORK_H
 #define ONESTOP_STATSWORK_H

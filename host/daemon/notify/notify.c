@@ -27,6 +27,7 @@
 #include "common/gsm7.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "core/booking.h"
 #include "daemon/notify/outbox.h"
 #include "daemon/notify/sender.h"
 
@@ -34,6 +35,8 @@
 #define NOTIFY_TICK_MS 1000
 #define NOTIFY_PURGE_MS (60 * 1000)
 #define NOTIFY_SMS_CHARS 160
+#define NOTIFY_REMIND_MS (60 * 1000)
+#define NOTIFY_REMIND_UNTIL 21       /* no reminder sent in the night */
 
 struct notify_watch {
 	int64_t ticket;
@@ -53,7 +56,8 @@ struct notify {
 	struct { int64_t id; int attempts; } inflight[NOTIFY_INFLIGHT];
 	int ninflight;
 	int pump_waiting;            /* an after-commit pump is registered */
-	uint64_t tick, purge;
+	uint64_t tick, purge, remind;
+	char reminded[11];           /* the day the reminders last ran */
 };
 
 /* ---- phone numbers ----------------------------------------------------- */
@@ -405,6 +409,68 @@ notify_dlr(notify *n, int64_t id, const char *secret, int dlr)
 	return rc;
 }
 
+/* ---- the day-before reminders --------------------------------------------- */
+
+int
+notify_reminders_run(notify *n, struct notify_reminders *out)
+{
+	const struct config *cfg;
+	struct booking_reminder *r;
+	int k, i, rc;
+
+	memset(out, 0, sizeof *out);
+	if (!notify_active(n))
+		return -NOTIFY_EOFF;
+	cfg = core_config(n->core);
+	if ((k = booking_reminders(n->core, core_now(), out->day, &r)) < 0) {
+		log_warnx("sms: reminders: %s", store_errmsg(core_store(n->core)));
+		return -NOTIFY_ESTORE;
+	}
+	out->bookings = k;
+	for (i = 0; i < k; i++) {
+		char *text = notify_text_reminder(cfg, r[i].at, r[i].procedure);
+
+		rc = notify_reminder(n, r[i].id, r[i].phone, text, r[i].at);
+		free(text);
+		if (rc == 1)
+			out->queued++;
+		else if (rc == 0)
+			out->already++;
+		else if (rc == -NOTIFY_EPHONE)
+			out->skipped++;
+		else {
+			free(r);
+			return rc;
+		}
+	}
+	free(r);
+	if (k > 0)
+		log_info("sms: reminders for %s: %d bookings, %d queued, %d queued before",
+		    out->day, k, out->queued, out->already);
+	return 0;
+}
+
+/* Once a day from [booking] reminder_hour (local) until NOTIFY_REMIND_UNTIL:
+ * tomorrow's reminders.  A restart runs it again that day; the outbox keeps
+ * one reminder per booking, so nothing is queued twice. */
+static int64_t
+notify_remind(void *arg)
+{
+	notify *n = arg;
+	struct notify_reminders got;
+	time_t now = (time_t)core_now();
+	struct tm tm;
+	char today[11];
+
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (tm.tm_hour >= core_config(n->core)->booking.reminder_hour &&
+	    tm.tm_hour < NOTIFY_REMIND_UNTIL && strcmp(today, n->reminded) != 0 &&
+	    notify_reminders_run(n, &got) == 0)
+		memcpy(n->reminded, today, sizeof n->reminded);
+	return NOTIFY_REMIND_MS;
+}
+
 /* ---- sending ------------------------------------------------------------- */
 
 /* Append s percent-encoded (RFC 3986 unreserved kept). */
@@ -653,6 +719,7 @@ notify_start(core *c, loop *l, char *err, size_t errlen)
 	notify_purge_now(n);
 	n->tick = loop_add_timer(l, 0, notify_tick, n);
 	n->purge = loop_add_timer(l, NOTIFY_PURGE_MS, notify_purge, n);
+	n->remind = loop_add_timer(l, 0, notify_remind, n);
 	log_info("sms: through %s, %zu tickets watched", cfg->sms.url, n->nw);
 	return n;
 }
@@ -671,6 +738,7 @@ notify_stop(notify *n)
 	if (n->active) {
 		loop_del_timer(n->loop, n->tick);
 		loop_del_timer(n->loop, n->purge);
+		loop_del_timer(n->loop, n->remind);
 		loop_del_fd(n->loop, sender_fd(n->snd));
 		/* What the gateway took while we stop is marked sent now, so
 		   a clean stop never sends a message twice. */

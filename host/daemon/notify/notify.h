@@ -55,6 +55,21 @@ int notify_subscribe(notify *n, int64_t ticket, const char *phone,
 int notify_reminder(notify *n, int64_t booking, const char *phone,
     const char *text, int64_t expires_at);
 
+/*
+ * The day-before reminders now: one for each of tomorrow's bookings still
+ * booked with a phone (booking_reminders), queued in the open batch; a
+ * booking reminded before is counted in already and queued again never.
+ * The daemon runs it once a day from [booking] reminder_hour; the admin
+ * route POST /api/v1/sms/reminders runs it at once.  0 with *out, or
+ * -NOTIFY_EOFF / -NOTIFY_ESTORE.
+ */
+struct notify_reminders {
+	char day[11];                /* tomorrow, YYYY-MM-DD */
+	int bookings;                /* still booked, with a phone */
+	int queued, already, skipped;  /* skipped: not a mobile number */
+};
+int notify_reminders_run(notify *n, struct notify_reminders *out);
+
 /* A delivery report from Kannel (type dlr) for message id with its
  * secret: 1 recorded, 0 unknown id or wrong secret, -NOTIFY_ESTORE. */
 int notify_dlr(notify *n, int64_t id, const char *secret, int dlr);

@@ -95,7 +95,8 @@ enum {
 	Q_EVENTS, Q_MAXEV, Q_LEG_GET, Q_LEG_PUT, Q_DAY_OPEN, Q_DAY_PUT,
 	Q_AGG_DEL, Q_LEGS_RANGE, Q_LEGS_DAY, Q_ROLL_DAYS, Q_AGG_PUT, Q_DAY_ROLLED,
 	Q_AGG_RANGE, Q_DAYS_UNROLLED, Q_CURSOR_GET, Q_CURSOR_SET, Q_USERS,
-	Q_OPEN_TICKETS, Q_COUNTERS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_LOOSE, Q_COUNT
+	Q_OPEN_TICKETS, Q_COUNTERS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_LOOSE, Q_BOOKED,
+	Q_COUNT
 };
 
 static const char *const stats_sql[Q_COUNT] = {
@@ -144,6 +145,15 @@ static const char *const stats_sql[Q_COUNT] = {
 	[Q_ROLLBACK] = "ROLLBACK",
 	[Q_LOOSE] = "SELECT rating, count(*) FROM legs WHERE seq < 0 AND day BETWEEN ?1 AND ?2"
 	    " GROUP BY rating",
+	/* Each ticket's first leg, with the booking it was checked in from
+	   (day and slot; NULL for a walk-in), filtered as Q_LEGS_RANGE. */
+	[Q_BOOKED] = "SELECT l.enq, l.call, b.day, b.slot_s FROM legs l"
+	    " LEFT JOIN live.bookings b ON b.ticket_id = l.ticket AND l.ticket <> 0"
+	    " AND b.state = 'checked_in'"
+	    " WHERE l.seq = 0 AND l.day BETWEEN ?1 AND ?2"
+	    " AND (?3 IS NULL OR l.department = ?3) AND (?4 IS NULL OR l.queue = ?4)"
+	    " AND (?5 IS NULL OR l.procedure = ?5) AND (?6 = 0 OR l.counter = ?6)"
+	    " AND (?7 = 0 OR l.staff = ?7)",
 };
 
 struct leg {
@@ -1734,8 +1744,107 @@ add_definitions(cJSON *o)
 	    "“rất hài lòng” và “hài lòng” / số đánh giá gắn với vé. Đánh giá bấm trên bàn "
 	    "phím khi không có vé nào để gắn (quá thời gian cho phép, quầy đã gọi người khác) "
 	    "được đếm riêng là “đánh giá không gắn với vé”, không tính vào tỷ lệ.");
+	cJSON_AddStringToObject(d, "booked_vs_walk_in", "Khách có lịch hẹn: vé cấp khi "
+	    "xác nhận lịch hẹn; thời gian chờ tính từ giờ hẹn, hoặc từ lúc xác nhận nếu "
+	    "đến muộn hơn. Khách không hẹn trước: mọi vé khác (kể cả lấy số từ xa), chờ "
+	    "tính từ lúc lấy số. Chỉ tính lượt chờ đầu tiên của mỗi vé, luôn chính xác.");
 	cJSON_AddStringToObject(d, "units", "Thời gian ghi dạng phút:giây (m:ss) hoặc "
 	    "“12 phút 30 giây”; biểu đồ tính bằng phút, số thập phân dùng dấu phẩy.");
+}
+
+/* Bind a query's range and filters as ?1..?7 (Q_LEGS_RANGE, Q_BOOKED). */
+static void
+bind_query(sqlite3_stmt *s, const struct stats_query *q)
+{
+	sqlite3_bind_text(s, 1, q->from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, q->to, -1, SQLITE_TRANSIENT);
+	if (q->department) sqlite3_bind_text(s, 3, q->department, -1, SQLITE_TRANSIENT);
+	else sqlite3_bind_null(s, 3);
+	if (q->queue) sqlite3_bind_text(s, 4, q->queue, -1, SQLITE_TRANSIENT);
+	else sqlite3_bind_null(s, 4);
+	if (q->procedure) sqlite3_bind_text(s, 5, q->procedure, -1, SQLITE_TRANSIENT);
+	else sqlite3_bind_null(s, 5);
+	sqlite3_bind_int(s, 6, q->counter);
+	sqlite3_bind_int(s, 7, q->staff);
+}
+
+/* Unix time of a booking's slot: local date day ("YYYY-MM-DD") + slot_s. */
+static int64_t
+slot_time(const char *day, int slot_s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (stats_parse_day(day) != 0)
+		return 0;
+	tm.tm_year = (int)strtol(day, NULL, 10) - 1900;
+	tm.tm_mon = (int)strtol(day + 5, NULL, 10) - 1;
+	tm.tm_mday = (int)strtol(day + 8, NULL, 10);
+	tm.tm_hour = slot_s / 3600;
+	tm.tm_min = slot_s / 60 % 60;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+/*
+ * "booked_vs_walk_in": each ticket's first leg of the range, split by
+ * whether it was issued by a booking's check-in.  A booked visitor's wait
+ * runs from the slot's start, or from the check-in when later (an early
+ * visitor is not counted waiting before the time they booked); a
+ * walk-in's from the ticket's issue.  Always exact (from the legs).
+ */
+static int
+booked_split(stats *st, const struct stats_query *q, cJSON *o)
+{
+	static const char *const key[2] = { "walk_in", "booked" };
+	static const char *const label[2] = { "Khách không hẹn trước",
+		"Khách có lịch hẹn (chờ tính từ giờ hẹn)" };
+	sqlite3_stmt *s = st->q[Q_BOOKED];
+	struct grp g[2];
+	cJSON *x;
+	int rc, k;
+
+	memset(g, 0, sizeof g);
+	bind_query(s, q);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t enq = sqlite3_column_int64(s, 0), call = sqlite3_column_int64(s, 1), w;
+		const unsigned char *day = sqlite3_column_text(s, 2);
+
+		k = day != NULL;
+		if (k) {
+			int64_t at = slot_time((const char *)day, sqlite3_column_int(s, 3));
+
+			if (at > enq)
+				enq = at;
+		}
+		g[k].issued++;
+		if (call <= 0)
+			continue;
+		w = call > enq ? call - enq : 0;
+		g[k].wait_n++;
+		g[k].wait_sum += (double)w;
+		if (w > g[k].wait_max)
+			g[k].wait_max = w;
+		vals_push(&g[k].wv, w);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(g[0].wv.v);
+		free(g[1].wv.v);
+		return st_dberr(st, "booked and walk-in waits");
+	}
+	x = cJSON_AddObjectToObject(o, "booked_vs_walk_in");
+	for (k = 1; k >= 0; k--) {
+		cJSON *y = cJSON_AddObjectToObject(x, key[k]);
+
+		cJSON_AddStringToObject(y, "key", key[k]);
+		cJSON_AddStringToObject(y, "label", label[k]);
+		cJSON_AddNumberToObject(y, "issued", (double)g[k].issued);
+		cJSON_AddItemToObject(y, "wait", times_json(g[k].wait_n, g[k].wait_sum,
+		    g[k].wait_max, &g[k].wv, NULL));
+		free(g[k].wv.v);
+	}
+	return 0;
 }
 
 cJSON *
@@ -1765,16 +1874,7 @@ stats_report(stats *st, const struct stats_query *q, int64_t now)
 	if (!hist) {
 		sqlite3_stmt *s = st->q[Q_LEGS_RANGE];
 
-		sqlite3_bind_text(s, 1, q->from, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 2, q->to, -1, SQLITE_TRANSIENT);
-		if (q->department) sqlite3_bind_text(s, 3, q->department, -1, SQLITE_TRANSIENT);
-		else sqlite3_bind_null(s, 3);
-		if (q->queue) sqlite3_bind_text(s, 4, q->queue, -1, SQLITE_TRANSIENT);
-		else sqlite3_bind_null(s, 4);
-		if (q->procedure) sqlite3_bind_text(s, 5, q->procedure, -1, SQLITE_TRANSIENT);
-		else sqlite3_bind_null(s, 5);
-		sqlite3_bind_int(s, 6, q->counter);
-		sqlite3_bind_int(s, 7, q->staff);
+		bind_query(s, q);
 		if (acc_scan(st, &a, s) != 0) {
 			acc_free(&a);
 			return NULL;
@@ -1847,6 +1947,12 @@ stats_report(stats *st, const struct stats_query *q, int64_t now)
 		cJSON_AddItemToObject(o, "total", grp_json(st, users, tot, hist));
 	}
 	loose_json(o, a.loose);
+	if (booked_split(st, q, o) != 0) {
+		cJSON_Delete(o);
+		cJSON_Delete(users);
+		acc_free(&a);
+		return NULL;
+	}
 	by = cJSON_AddObjectToObject(o, "by");
 	for (dim = 1; dim < STATS_BY_COUNT; dim++)
 		if (a.by & (1u << dim))
@@ -2211,6 +2317,12 @@ sb_add(&b, csv_header, sizeof csv_header - 1);
 		cJSON_ArrayForEach(g, rows)
 			csv_row(&b, g);
 	csv_row(&b, cJSON_GetObjectItemCaseSensitive(report, "total"));
+	if (by == STATS_BY_TOTAL) {
+		const cJSON *bw = cJSON_GetObjectItemCaseSensitive(report, "booked_vs_walk_in");
+
+		cJSON_ArrayForEach(g, bw)
+			csv_row(&b, g);
+	}
 	return b.p;
 }
 

@@ -70,9 +70,13 @@ hall(void)
 	cfg.nqueues = NQ;
 	for (q = 0; q < NQ; q++) {
 		snprintf(qcode[q], sizeof qcode[q], "Q%02d", q);
-		cfg.queues[q] = (struct config_queue){ qcode[q], qcode[q], 0,
-		    1 + q * 400, (q + 1) * 400, 15 + 15 * (q % 3),
-		    5 + 5 * (q % 3), -1, -1, 0, 0 };
+		cfg.queues[q] = (struct config_queue){ .code = qcode[q],
+		    .name = qcode[q], .department = 0,
+		    .number_first = 1 + q * 400, .number_last = (q + 1) * 400,
+		    .target_wait_min = 15 + 15 * (q % 3),
+		    .service_min = 5 + 5 * (q % 3), .transfer_keeps_place = -1,
+		    .sms_near_ahead = -1, .booking_capacity = 0,
+		    .remote_cap = 0 };
 	}
 	cfg.ncounters = NC;
 	for (c = 0; c < NC; c++) {

@@ -19,10 +19,8 @@
  *
  *   bench_flood [slow|streams|report]...    all when none is named
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -30,96 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../../integration/host/harness.h"
+#include "benchnet.h"
 
 #define PASSWORD "bench-pass-1"
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* p50, p99, max of v[0..n) (sorted here) into out[3]. */
-static void
-pcts(double *v, size_t n, double out[3])
-{
-	if (n == 0) {
-		out[0] = out[1] = out[2] = 0;
-		return;
-	}
-	qsort(v, n, sizeof *v, cmp_double);
-	out[0] = v[n / 2];
-	out[1] = v[(size_t)((double)n * 0.99)];
-	out[2] = v[n - 1];
-}
-
-/* CPU time (user + system) of process pid so far, in ms; 0 when unknown. */
-static double
-cpu_ms(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, stt = 0;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* After "(comm)": state is field 3, utime 14, stime 15. */
-	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-	    &stt) != 2)
-		return 0;
-	return (double)(ut + stt) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
-}
-
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
-/* A nonblocking TCP socket from src to 127.0.0.1:port, connect started. */
-static int
-tcp_from(const char *src, int port, int rcvbuf)
-{
-	struct sockaddr_in sa, da;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd < 0)
-		return -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, src, &sa.sin_addr);
-	memset(&da, 0, sizeof da);
-	da.sin_family = AF_INET;
-	da.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &da.sin_addr);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    (connect(fd, (struct sockaddr *)&da, sizeof da) != 0 && errno != EINPROGRESS)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int
 start(struct hn_daemon *d, const char *tag, char *token, size_t toklen)
@@ -128,13 +44,8 @@ start(struct hn_daemon *d, const char *tag, char *token, size_t toklen)
 
 	if (hn_init(d, tag) < 0)
 		return -1;
-	if (hn_add_user(d, "admin", "admin", NULL, PASSWORD) < 0 || hn_start(d) < 0)
+	if (hn_start_admin(d, &h, PASSWORD) < 0)
 		return -1;
-	hn_http_init(&h, d->port, NULL);
-	if (hn_login(&h, "admin", PASSWORD) < 0) {
-		hn_http_free(&h);
-		return -1;
-	}
 	snprintf(token, toklen, "%s", h.token);
 	hn_http_free(&h);
 	return 0;
@@ -262,7 +173,7 @@ run_cmds(int port, const char *token, int nc, int n, double out[3], volatile int
 		failed += c[i].failed;
 		free(c[i].lat);
 	}
-	pcts(all, total, out);
+	bn_pcts(all, total, out);
 	free(all);
 	return failed;
 }
@@ -315,11 +226,11 @@ bench_slow(void)
 	p0.every_ms = 20;
 	p0.lat = calloc((size_t)p0.n, sizeof(double));
 	probe_main(&p0);
-	pcts(p0.lat, p0.nlat, base);
+	bn_pcts(p0.lat, p0.nlat, base);
 
 	for (i = 0; i < SLOW_N; i++) {
 		snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
-		fd[i] = tcp_from(src, d.port, 0);
+		fd[i] = hn_tcp_from(src, d.port, 0, 1);
 		started[i] = 0;
 	}
 	p1 = p0;
@@ -359,7 +270,7 @@ bench_slow(void)
 				if (fd[i] >= 0)
 					close(fd[i]);
 				snprintf(src, sizeof src, "127.0.0.%d", 10 + i % SLOW_ADDRS);
-				fd[i] = tcp_from(src, d.port, 0);
+				fd[i] = hn_tcp_from(src, d.port, 0, 1);
 				started[i] = 0;
 				reconnects++;
 			} else if (gone && fd[i] >= 0) {
@@ -372,7 +283,7 @@ bench_slow(void)
 			maxopen = open;
 	}
 	pthread_join(p1.th, NULL);
-	pcts(p1.lat, p1.nlat, hit);
+	bn_pcts(p1.lat, p1.nlat, hit);
 	for (i = 0; i < SLOW_N; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
@@ -405,30 +316,6 @@ struct stalled {
 	long reconnects, open, dropped;
 };
 
-static int
-stream_open(const char *src, int port, const char *token, int rcvbuf, int64_t last)
-{
-	char req[512];
-	int fd = tcp_from(src, port, rcvbuf);
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
-	int n;
-
-	if (fd < 0)
-		return -1;
-	if (last > 0)
-		n = snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.0\r\nHost: b\r\n"
-		    "Authorization: Bearer %s\r\nLast-Event-ID: %lld\r\n\r\n", token,
-		    (long long)last);
-	else
-		n = snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.0\r\nHost: b\r\n"
-		    "Authorization: Bearer %s\r\n\r\n", token);
-	if (poll(&p, 1, 5000) != 1 || write(fd, req, (size_t)n) != n) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * Keep streams_n streams open that never read; reopen those dropped.  epoll
  * for the ends only (EPOLLRDHUP), so that the data arriving on a thousand
@@ -446,7 +333,7 @@ stalled_main(void *arg)
 
 	for (i = 0; i < streams_n; i++) {
 		snprintf(src, sizeof src, "127.0.0.%d", 20 + i % 10);
-		fd[i] = stream_open(src, s->port, s->token, 4096, 0);
+		fd[i] = bn_stream_open(src, s->port, s->token, 4096, 0);
 		if (fd[i] < 0)
 			continue;
 		ev.events = EPOLLRDHUP;
@@ -467,7 +354,7 @@ stalled_main(void *arg)
 			if (!s->reopen)
 				continue;
 			snprintf(src, sizeof src, "127.0.0.%d", 20 + i % 10);
-			fd[i] = stream_open(src, s->port, s->token, 4096, 0);
+			fd[i] = bn_stream_open(src, s->port, s->token, 4096, 0);
 			s->reconnects++;
 			if (fd[i] >= 0) {
 				ev.events = EPOLLRDHUP;
@@ -525,33 +412,18 @@ reading_main(void *arg)
 	}
 }
 
-static int64_t
-last_event(int port)
-{
-	struct hn_http h;
-	cJSON *o = NULL;
-	int64_t id;
-
-	hn_http_init(&h, port, NULL);
-	hn_req(&h, "GET", "/healthz", NULL, &o);
-	id = (int64_t)hn_num(o, "last_event_id", -1);
-	cJSON_Delete(o);
-	hn_http_free(&h);
-	return id;
-}
-
 /* One round of commands with a reading stream; and stalled streams if n. */
 static void
 streams_round(int port, const char *token, int stalled_n, int reopen, double out[3],
     long *failed, struct reading *rd, struct stalled *sg, pid_t pid, double *cpu)
 {
 	double c0;
-	int64_t first = last_event(port), final;
+	int64_t first = bn_last_event(port), final;
 	struct pollfd none;
 	int i;
 
 	memset(rd, 0, sizeof *rd);
-	rd->fd = stream_open("127.0.0.2", port, token, 0, first);
+	rd->fd = bn_stream_open("127.0.0.2", port, token, 0, first);
 	{
 		int fl = fcntl(rd->fd, F_GETFL);
 		fcntl(rd->fd, F_SETFL, fl & ~O_NONBLOCK);
@@ -567,10 +439,10 @@ streams_round(int port, const char *token, int stalled_n, int reopen, double out
 		for (i = 0; i < 600 && sg->open < streams_n; i++)
 			poll(&none, 0, 50);
 	}
-	c0 = cpu_ms(pid);
+	c0 = bn_cpu_ms(pid);
 	*failed = run_cmds(port, token, STREAMS_CLIENTS, STREAMS_CMDS, out, NULL);
-	*cpu = (cpu_ms(pid) - c0) / (STREAMS_CLIENTS * STREAMS_CMDS);
-	final = last_event(port);
+	*cpu = (bn_cpu_ms(pid) - c0) / (STREAMS_CLIENTS * STREAMS_CMDS);
+	final = bn_last_event(port);
 	/* The reading stream: until it has the last event (bounded). */
 	for (i = 0; i < 200 && rd->last < final; i++)
 		poll(&none, 0, 50);
@@ -633,6 +505,7 @@ struct reporter {
 	volatile int stop;
 	volatile int first_done;
 	long n, failed;
+	size_t bytes;            /* the last answer's size */
 	double first_ms, *lat;
 	size_t nlat, cap;
 };
@@ -657,6 +530,7 @@ reporter_main(void *arg)
 			r->first_done = 1;
 			break;
 		}
+		r->bytes = h.len;
 		if (r->n++ == 0) {
 			r->first_ms = hn_now_ms() - t0;
 			r->first_done = 1;
@@ -779,7 +653,7 @@ bench_report(void)
 	f1 = run_cmds(d.port, token, 2, 300, hit, NULL);
 	rp.stop = 1;
 	pthread_join(rp.th, NULL);
-	pcts(rp.lat, rp.nlat, rep);
+	bn_pcts(rp.lat, rp.nlat, rep);
 	printf("bench flood report: store of %lld tickets, year %s..%s\n", tickets,
 	    year_from, year_to);
 	printf("bench flood report: 2 clients issuing a ticket every 50 ms each\n");
@@ -789,9 +663,9 @@ bench_report(void)
 	    "syncs every event of the store into the statistics): p50 %.2f ms, p99 %.2f ms, "
 	    "max %.2f ms (%ld failed)\n", rp.first_ms / 1000.0, sync[0], sync[1], sync[2], f0);
 	printf("bench flood report: issue command while a manager asks for the year "
-	    "report in a loop (%zu more reports, p50 %.0f ms each): p50 %.2f ms, p99 %.2f ms, "
+	    "report in a loop (%zu more reports of %zu KB, p50 %.0f ms each): p50 %.2f ms, p99 %.2f ms, "
 	    "max %.2f ms (%ld failed, %ld reports failed); p99 ratio %.2f (goal p99 < 20 ms)\n",
-	    rp.nlat, rep[0], hit[0], hit[1], hit[2], f1, rp.failed,
+	    rp.nlat, rp.bytes / 1024, rep[0], hit[0], hit[1], hit[2], f1, rp.failed,
 	    base[1] > 0 ? hit[1] / base[1] : 0.0);
 	fflush(stdout);
 	free(rp.lat);
@@ -804,7 +678,7 @@ main(int argc, char **argv)
 	int a, all = argc < 2;
 
 	signal(SIGPIPE, SIG_IGN);
-	raise_nofile();
+	hn_raise_nofile();
 	if (getenv("BENCH_STREAMS") != NULL) {
 		long n = strtol(getenv("BENCH_STREAMS"), NULL, 10);
 

@@ -8,16 +8,18 @@
  * commit).  bench_issue.sh runs it beside a PostgreSQL peer doing the same
  * durable transaction.
  *
- *   bench_issue [-c CLIENTS] [-t TICKETS]
+ *   bench_issue [-c CLIENTS] [-t TICKETS] [-r ROUNDS]
  *
- * Prints one line "bench issue: C clients, 0 -> N waiting: X/s, p50 A ms,
- * p99 B ms, F fsync/s, R per fsync".  Clients use source addresses
- * 127.0.0.1..127.0.0.8 in turn, as a hall's kiosks and consoles come from
- * several machines.
+ * Each round is a fresh daemon filling its hall from 0; the figures are the
+ * median round's, with the spread of the rounds.  Prints one line "bench
+ * issue: C clients, 0 -> N waiting: X/s (R rounds: MIN-MAX), p50 A ms, p99
+ * B ms, daemon CPU D ms a command, F fsync/s, R per fsync".  The clients
+ * are benchnet's lean ones (a client as light as pgbench, TCP_NODELAY);
+ * they use source addresses 127.0.0.1..127.0.0.8 in turn, as a hall's
+ * kiosks and consoles come from several machines.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,95 +27,11 @@
 #include <unistd.h>
 
 #include "../../integration/host/harness.h"
+#include "benchnet.h"
 
 #define PASSWORD "bench-pass-1"
 #define MAX_CLIENTS 256
-#define MAX_Q 128
-
-struct client {
-	pthread_t th;
-	struct hn_http h;
-	int first;                /* first queue index */
-	double *lat;
-	size_t nlat;
-	long failed;
-};
-
-static int nqueues;
-static char queues[MAX_Q][32];
-static int remaining;         /* tickets still to issue (shared) */
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* One more ticket to issue?  (Shared budget.) */
-static int
-take(void)
-{
-	int ok;
-
-	pthread_mutex_lock(&mu);
-	ok = remaining > 0;
-	remaining -= ok;
-	pthread_mutex_unlock(&mu);
-	return ok;
-}
-
-static void *
-client_main(void *arg)
-{
-	struct client *c = arg;
-	char body[96];
-	int q = c->first;
-
-	while (take()) {
-		double t0 = 0;
-		long st = 409;
-		int tries;
-
-		/* A queue whose number range is used up (409) passes the ticket
-		   to the next queue. */
-		for (tries = 0; tries < nqueues && st == 409; tries++) {
-			snprintf(body, sizeof body, "{\"queue\":\"%s\"}", queues[q]);
-			t0 = hn_now_ms();
-			st = hn_req(&c->h, "POST", "/api/v1/tickets", body, NULL);
-			q = (q + 1) % nqueues;
-		}
-		if (st == 201)
-			c->lat[c->nlat++] = hn_now_ms() - t0;
-		else
-			c->failed++;
-	}
-	return NULL;
-}
-
-/* The queue codes, from the state. */
-static int
-learn(int port, const char *token)
-{
-	struct hn_http h;
-	cJSON *st = NULL;
-	const cJSON *it;
-	const char *s;
-
-	hn_http_init(&h, port, token);
-	if (hn_req(&h, "GET", "/api/v1/state", NULL, &st) != 200 || st == NULL) {
-		hn_http_free(&h);
-		return -1;
-	}
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(st, "queues"))
-		if ((s = hn_str(it, "code")) != NULL && nqueues < MAX_Q)
-			snprintf(queues[nqueues++], sizeof queues[0], "%s", s);
-	cJSON_Delete(st);
-	hn_http_free(&h);
-	return nqueues > 0 ? 0 : -1;
-}
+#define MAX_ROUNDS 15
 
 /* fsyncs per second in dir: 4 KiB write + fdatasync, for about a second. */
 static double
@@ -140,86 +58,108 @@ fsync_rate(const char *dir)
 	return n / ((hn_now_ms() - t0) / 1000.0);
 }
 
+/* What one round measured. */
+struct round {
+	double rate, p50, p99, cpu, fsync;
+	size_t n;
+	long failed;
+};
+
+/* A fresh daemon, its hall filled from 0 by nclients issuing tickets. */
+static int
+run_round(int nclients, int tickets, struct round *out)
+{
+	struct hn_daemon d;
+	struct hn_http adm;
+	struct bn_issued is;
+	double c0;
+	int ok = 0;
+
+	memset(out, 0, sizeof *out);
+	if (hn_init(&d, "bench-issue") != 0 ||
+	    hn_add_user(&d, "admin", "admin", NULL, PASSWORD) != 0 ||
+	    hn_start(&d) != 0)
+		goto out;
+	hn_http_init(&adm, d.port, NULL);
+	if (hn_login(&adm, "admin", PASSWORD) != 0 || bn_learn_queues(d.port, adm.token) != 0) {
+		fprintf(stderr, "bench_issue: login or state failed\n");
+		hn_http_free(&adm);
+		goto out;
+	}
+	out->fsync = fsync_rate(d.dir);
+	c0 = bn_cpu_ms(d.pid);
+	if (bn_issue(d.port, adm.token, nclients, tickets, 0, &is) == 0 && is.n > 0) {
+		out->cpu = (bn_cpu_ms(d.pid) - c0) / (double)is.n;
+		out->n = is.n;
+		out->failed = is.failed;
+		out->rate = (double)is.n / is.secs;
+		out->p50 = is.lat[is.n / 2];
+		out->p99 = is.lat[(size_t)((double)is.n * 0.99)];
+		ok = 1;
+	} else
+		fprintf(stderr, "bench_issue: the clients could not connect\n");
+	bn_issued_free(&is);
+	hn_http_free(&adm);
+out:
+	hn_cleanup(&d, !ok);
+	return ok ? 0 : -1;
+}
+
+static int
+cmp_round(const void *a, const void *b)
+{
+	const struct round *x = a, *y = b;
+
+	return x->rate < y->rate ? -1 : x->rate > y->rate;
+}
+
 int
 main(int argc, char **argv)
 {
-	static struct client cl[MAX_CLIENTS];
-	struct hn_daemon d;
-	struct hn_http adm;
-	int ch, nclients = 16, tickets = 3000, i, ok = 0;
-	double t0, secs, fs, *all;
-	size_t n = 0;
-	long failed = 0, v;
+	static struct round r[MAX_ROUNDS];
+	int ch, nclients = 16, tickets = 3000, rounds = 3, i;
+	double fs[MAX_ROUNDS];
+	const struct round *m;
+	long v;
 	char *end;
 
-	while ((ch = getopt(argc, argv, "c:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:t:r:")) != -1) {
 		errno = 0;
 		v = strtol(optarg != NULL ? optarg : "", &end, 10);
 		if (errno != 0 || *end != '\0' || v < 1 || v > 100000 ||
-		    (ch == 'c' && v > MAX_CLIENTS)) {
-			fprintf(stderr, "usage: bench_issue [-c CLIENTS] [-t TICKETS]\n");
+		    (ch == 'c' && v > MAX_CLIENTS) || (ch == 'r' && v > MAX_ROUNDS)) {
+			fprintf(stderr, "usage: bench_issue [-c CLIENTS] [-t TICKETS] [-r ROUNDS]\n");
 			return 2;
 		}
 		if (ch == 'c')
 			nclients = (int)v;
 		else if (ch == 't')
 			tickets = (int)v;
+		else if (ch == 'r')
+			rounds = (int)v;
 		else
 			return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (hn_init(&d, "bench-issue") != 0 ||
-	    hn_add_user(&d, "admin", "admin", NULL, PASSWORD) != 0 ||
-	    hn_start(&d) != 0)
-		goto out;
-	hn_http_init(&adm, d.port, NULL);
-	if (hn_login(&adm, "admin", PASSWORD) != 0 || learn(d.port, adm.token) != 0) {
-		fprintf(stderr, "bench_issue: login or state failed\n");
-		hn_http_free(&adm);
-		goto out;
-	}
-	fs = fsync_rate(d.dir);
-	remaining = tickets;
-	for (i = 0; i < nclients; i++) {
-		char src[32];
-
-		hn_http_init(&cl[i].h, d.port, adm.token);
-		snprintf(src, sizeof src, "127.0.0.%d", 1 + i % 8);
-		curl_easy_setopt(cl[i].h.curl, CURLOPT_INTERFACE, src);
-		cl[i].first = i % nqueues;
-		cl[i].lat = calloc((size_t)tickets, sizeof(double));
-		if (cl[i].lat == NULL)
-			goto out;
-	}
-	t0 = hn_now_ms();
-	for (i = 0; i < nclients; i++)
-		pthread_create(&cl[i].th, NULL, client_main, &cl[i]);
-	for (i = 0; i < nclients; i++)
-		pthread_join(cl[i].th, NULL);
-	secs = (hn_now_ms() - t0) / 1000.0;
-	all = calloc((size_t)tickets, sizeof(double));
-	for (i = 0; i < nclients && all != NULL; i++) {
-		memcpy(all + n, cl[i].lat, cl[i].nlat * sizeof(double));
-		n += cl[i].nlat;
-		failed += cl[i].failed;
-		free(cl[i].lat);
-		hn_http_free(&cl[i].h);
-	}
-	if (all != NULL && n > 0) {
-		qsort(all, n, sizeof *all, cmp_double);
-		printf("bench issue: %d clients, 0 -> %zu waiting: %.0f/s, p50 %.1f ms, "
-		    "p99 %.1f ms, %.0f fsync/s, %.2f per fsync%s\n", nclients, n,
-		    n / secs, all[n / 2], all[(size_t)(n * 0.99)], fs,
-		    fs > 0 ? n / secs / fs : 0, failed ? " (some refused)" : "");
-		if (failed)
-			printf("bench issue: %ld requests refused or failed\n", failed);
-		ok = 1;
-	}
-	free(all);
-	hn_http_free(&adm);
-out:
-	hn_cleanup(&d, !ok);
+	for (i = 0; i < rounds; i++)
+		if (run_round(nclients, tickets, &r[i]) != 0) {
+			curl_global_cleanup();
+			return 1;
+		}
+	for (i = 0; i < rounds; i++)
+		fs[i] = r[i].fsync;
+	qsort(fs, (size_t)rounds, sizeof *fs, bn_cmp_double);
+	qsort(r, (size_t)rounds, sizeof *r, cmp_round);
+	m = &r[rounds / 2];
+	printf("bench issue: %d clients, 0 -> %zu waiting: %.0f/s (%d rounds: %.0f-%.0f), "
+	    "p50 %.1f ms, p99 %.1f ms, daemon CPU %.3f ms a command, %.0f fsync/s, "
+	    "%.2f per fsync%s\n", nclients, m->n, m->rate, rounds, r[0].rate,
+	    r[rounds - 1].rate, m->p50, m->p99, m->cpu, fs[rounds / 2],
+	    fs[rounds / 2] > 0 ? m->rate / fs[rounds / 2] : 0,
+	    m->failed ? " (some refused)" : "");
+	if (m->failed)
+		printf("bench issue: %ld requests refused or failed\n", m->failed);
 	curl_global_cleanup();
-	return ok ? 0 : 1;
+	return 0;
 }

@@ -7,11 +7,16 @@
 #     (UPDATE ... RETURNING) + insert the ticket" with 16 and 64 clients;
 #   - build/tests/bench/host/bench_issue with 16 and 64 clients, the hall
 #     filling from 0 to 3,000 waiting, with the fsync rate of the same run.
-# Prints each figure and the ratios onestopd / PostgreSQL and onestopd /
-# fsync rate.  BENCH_ISSUE_TICKETS=N for another hall size.
+# The two alternate, round by round (5 each, a fresh daemon each round), so
+# that what else loads the machine weighs on both alike.  Prints each round,
+# then each side's median and spread and the ratios onestopd / PostgreSQL and
+# onestopd / fsync rate, median and spread of the rounds' pairs.
+# BENCH_ISSUE_TICKETS=N for another hall size, BENCH_ISSUE_ROUNDS=R for
+# another number of rounds.
 set -u
 B=${B:-build}
 N=${BENCH_ISSUE_TICKETS:-3000}
+R=${BENCH_ISSUE_ROUNDS:-5}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 T=$(mktemp -d /tmp/onestop-bench-pg-XXXXXX)
 pgpid=""
@@ -25,7 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-declare -A pg_tps pg_p99 os_tps os_fs os_p99
 if [ -x "$PGBIN/initdb" ] && [ "$(id -u)" != 0 -o -n "$(command -v runuser)" ]; then
 	# PostgreSQL refuses to run as root: as root, run it as nobody.
 	as() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
@@ -53,28 +57,41 @@ INSERT INTO tickets (queue, number, issued) VALUES (:q, :next, now());
 COMMIT;
 EOF
 	[ "$(id -u)" = 0 ] && chown nobody "$T/issue.sql"
-	for c in 16 64; do
-		out=$(as "$PGBIN/pgbench" -n -h "$T" -U bench -M prepared -c "$c" -j 2 \
-			-t $(( (N + c - 1) / c )) -f "$T/issue.sql" postgres 2>&1)
-		pg_tps[$c]=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
-		lat=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
-		pg_p99[$c]=$lat
-		echo "bench issue: PostgreSQL peer, $c clients: ${pg_tps[$c]} tx/s (latency average $lat ms)"
-	done
+	pg_round() {   # one pgbench round of $1 clients: its tx/s
+		as "$PGBIN/pgbench" -n -h "$T" -U bench -M prepared -c "$1" -j 2 \
+			-t $(( (N + $1 - 1) / $1 )) -f "$T/issue.sql" postgres 2>&1 |
+			sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1
+	}
 else
 	echo "bench issue: no PostgreSQL server here ($PGBIN); the peer is skipped"
 fi
 
+# The median of the numbers given, and their spread "min-max".
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+	printf "%.0f (%d rounds: %.0f-%.0f)", v[int((NR + 1) / 2)], NR, v[1], v[NR] }'; }
+ratio() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+	printf "%.2fx (rounds %.2f-%.2f)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+
+# Rounds alternate between the two servers, so that what else loads the
+# machine meanwhile weighs on both alike; each ratio is one round's pair.
 for c in 16 64; do
-	line=$("$B/tests/bench/host/bench_issue" -c "$c" -t "$N") || { echo "$line"; exit 1; }
-	echo "$line"
-	os_tps[$c]=$(echo "$line" | sed -n 's/.*: \([0-9]*\)\/s,.*/\1/p')
-	os_fs[$c]=$(echo "$line" | sed -n 's/.* \([0-9]*\) fsync\/s.*/\1/p')
-done
-for c in 16 64; do
-	if [ -n "${pg_tps[$c]:-}" ]; then
-		awk -v c="$c" -v o="${os_tps[$c]}" -v p="${pg_tps[$c]}" -v f="${os_fs[$c]}" 'BEGIN {
-			printf "bench issue: %d clients: onestopd %.0f/s = %.2fx the PostgreSQL peer (goal >= 1), %.2fx the fsync rate (goal >= 0.5)\n",
-				c, o, o / p, o / f }'
-	fi
+	pg=() os=() fs=() rp=() rf=()
+	for _ in $(seq 1 "$R"); do
+		if [ -n "$pgpid" ]; then
+			p=$(pg_round "$c")
+			[ -n "$p" ] || { echo "bench issue: pgbench failed"; exit 1; }
+			pg+=("$p")
+		fi
+		line=$("$B/tests/bench/host/bench_issue" -c "$c" -t "$N" -r 1) || { echo "$line"; exit 1; }
+		echo "$line"
+		o=$(echo "$line" | sed -n 's/.*waiting: \([0-9]*\)\/s.*/\1/p')
+		f=$(echo "$line" | sed -n 's/.* \([0-9]*\) fsync\/s.*/\1/p')
+		os+=("$o") fs+=("$f")
+		rf+=("$(awk -v o="$o" -v f="$f" 'BEGIN { print (f > 0 ? o / f : 0) }')")
+		[ -n "$pgpid" ] && rp+=("$(awk -v o="$o" -v p="$p" 'BEGIN { print o / p }')")
+	done
+	echo "bench issue: $c clients: onestopd $(median "${os[@]}") tickets/s, disk $(median "${fs[@]}") fsync/s"
+	[ -n "$pgpid" ] && echo "bench issue: $c clients: PostgreSQL peer $(median "${pg[@]}") tx/s"
+	[ -n "$pgpid" ] && echo "bench issue: $c clients: onestopd / PostgreSQL peer $(ratio "${rp[@]}") (goal >= 1)"
+	echo "bench issue: $c clients: onestopd / fsync rate $(ratio "${rf[@]}") (goal >= 0.5)"
 done

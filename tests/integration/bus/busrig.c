@@ -224,27 +224,13 @@ br_ctl_answer(int fd, char *ans, size_t anslen)
 int
 br_ctl(struct br_sim *s, char *ans, size_t anslen, const char *fmt, ...)
 {
-	size_t len = 0;
 	va_list ap;
 	int fd;
 
 	va_start(ap, fmt);
 	fd = br_ctl_vsend(s, fmt, ap);
 	va_end(ap);
-	if (fd < 0)
-		return -1;
-	ans[0] = '\0';
-	while (len < anslen - 1) {
-		char c;
-		if (read(fd, &c, 1) != 1)
-			break;
-		if (c == '\n')
-			break;
-		ans[len++] = c;
-	}
-	ans[len] = '\0';
-	close(fd);
-	return strncmp(ans, "ok", 2) == 0 ? 0 : -1;
+	return br_ctl_answer(fd, ans, anslen);
 }
 
 long

@@ -24,65 +24,10 @@
 #define PW_STAFF "staff-pass-1"
 #define PW_MANAGER "manager-pass-1"
 
-static int failures, checks;
 static struct hn_daemon D;
 static char ctl_bin[512];
-static volatile pid_t ctl_child;       /* a background onestopctl, or 0 */
 
 #define WATCHDOG_S 300
-
-/* The whole test hangs: kill what we started (by pid) and fail. */
-static void
-on_alarm(int sig)
-{
-	static const char msg[] = "api_test: watchdog: stuck, giving up\n";
-
-	(void)sig;
-	if (ctl_child > 0)
-		kill(ctl_child, SIGKILL);
-	if (D.pid > 0)
-		kill(D.pid, SIGKILL);
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(1);
-	_exit(1);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1024], *p;
-
-	checks++;
-	if (!ok)
-		failures++;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	for (p = msg; *p != '\0'; p++)
-		if (*p == '\n')
-			*p = '|';
-	printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
-	fflush(stdout);
-}
-
-/* Error code of a JSON error answer, "" when none. */
-static const char *
-err_code(const cJSON *ans)
-{
-	const char *e = hn_str(ans, "error");
-
-	return e != NULL ? e : "";
-}
-
-/* An error answer has a non-empty Vietnamese message. */
-static int
-has_message(const cJSON *ans)
-{
-	const char *m = hn_str(ans, "message");
-
-	return m != NULL && *m != '\0';
-}
 
 /* ---- event stream ------------------------------------------------------- */
 
@@ -308,7 +253,7 @@ test_ctl_tail_reconnect(const char *queue)
 	hn_http_init(&h, D.port, NULL);
 	if (hn_login(&h, "admin", PW_ADMIN) < 0 ||
 	    hn_req(&h, "GET", "/healthz", NULL, &hz) != 200) {
-		check(0, "tail reconnect: setup");
+		hn_check(0, "tail reconnect: setup");
 		hn_http_free(&h);
 		return;
 	}
@@ -316,21 +261,21 @@ test_ctl_tail_reconnect(const char *queue)
 	cJSON_Delete(hz);
 	pid = spawn_ctl(url, (const char *const[]){ "-t", h.token, "tail",
 	    "--from", from, "--count", "3", NULL }, &fd);
-	ctl_child = pid;
+	hn_watch_pid(pid);
 	if (pid < 0) {
-		check(0, "tail reconnect: cannot start onestopctl");
+		hn_check(0, "tail reconnect: cannot start onestopctl");
 		hn_http_free(&h);
 		return;
 	}
 	nums[0] = issue_number(&h, queue);
 	ok = read_line(fd, line, sizeof line) == 0;
 	snprintf(want, sizeof want, "Cấp số %d ", nums[0]);
-	check(ok && strstr(line, want) != NULL, "tail shows the first issue: %s", line);
+	hn_check(ok && strstr(line, want) != NULL, "tail shows the first issue: %s", line);
 
 	/* Crash and restart on the same port while tail is connected. */
 	D.want_port = D.port;
 	hn_stop(&D, SIGKILL);
-	check(hn_start(&D) == 0 && D.port == D.want_port,
+	hn_check(hn_start(&D) == 0 && D.port == D.want_port,
 	    "daemon restarted on the same port %d", D.want_port);
 	D.want_port = 0;
 	nums[1] = issue_number(&h, queue);
@@ -344,13 +289,13 @@ test_ctl_tail_reconnect(const char *queue)
 			break;
 		}
 		snprintf(want, sizeof want, "Cấp số %d ", nums[i]);
-		check(ok && strstr(line, want) != NULL,
+		hn_check(ok && strstr(line, want) != NULL,
 		    "tail caught up after the crash: %s", line);
 	}
 	close(fd);
 	waitpid(pid, &status, 0);
-	ctl_child = 0;
-	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	hn_unwatch_pid(pid);
+	hn_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "tail --count 3 exits 0 after three events");
 	hn_http_free(&h);
 }
@@ -369,110 +314,110 @@ test_ctl(const char *queue, int64_t last_event)
 	snprintf(path, sizeof path, "%s/xdg/onestop/token", D.dir);
 
 	rc = CTL(NULL, "--help");
-	check(rc == 0 && strstr(out, "Mã thoát") != NULL, "ctl --help (exit %d)", rc);
+	hn_check(rc == 0 && strstr(out, "Mã thoát") != NULL, "ctl --help (exit %d)", rc);
 	rc = CTL(NULL, "next", "--help");
-	check(rc == 0 && strstr(out, "next QUẦY") != NULL, "ctl next --help");
+	hn_check(rc == 0 && strstr(out, "next QUẦY") != NULL, "ctl next --help");
 	rc = CTL(NULL, "bogus");
-	check(rc == 2, "ctl unknown command: exit 2 (got %d)", rc);
+	hn_check(rc == 2, "ctl unknown command: exit 2 (got %d)", rc);
 	rc = CTL(NULL, "next", "abc");
-	check(rc == 2, "ctl next abc: exit 2 (got %d)", rc);
+	hn_check(rc == 2, "ctl next abc: exit 2 (got %d)", rc);
 	rc = CTL(NULL, "whoami");
-	check(rc == 4, "ctl whoami before login: exit 4 (got %d)", rc);
+	hn_check(rc == 4, "ctl whoami before login: exit 4 (got %d)", rc);
 	rc = CTL("wrong-password\n", "login", "nv01");
-	check(rc == 4, "ctl login with a wrong password: exit 4 (got %d)", rc);
+	hn_check(rc == 4, "ctl login with a wrong password: exit 4 (got %d)", rc);
 	rc = CTL(PW_STAFF "\n", "login", "nv01");
-	check(rc == 0 && strstr(out, "Đã đăng nhập") != NULL,
+	hn_check(rc == 0 && strstr(out, "Đã đăng nhập") != NULL,
 	    "ctl login nv01: exit 0 (got %d: %.200s)", rc, out);
-	check(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
+	hn_check(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
 	    "ctl login wrote the token file with mode 0600");
 	rc = CTL(NULL, "whoami");
-	check(rc == 0 && strstr(out, "nv01") != NULL, "ctl whoami (exit %d)", rc);
+	hn_check(rc == 0 && strstr(out, "nv01") != NULL, "ctl whoami (exit %d)", rc);
 	rc = CTL(NULL, "open", "1");
-	check(rc == 0 && strstr(out, "Quầy 1") != NULL, "ctl open 1 (exit %d: %.200s)",
+	hn_check(rc == 0 && strstr(out, "Quầy 1") != NULL, "ctl open 1 (exit %d: %.200s)",
 	    rc, out);
 	rc = CTL(NULL, "open", "2");
-	check(rc == 4, "ctl open 2 by staff of counter 1: exit 4 (got %d)", rc);
+	hn_check(rc == 4, "ctl open 2 by staff of counter 1: exit 4 (got %d)", rc);
 	rc = CTL(NULL, "issue", queue);
-	check(rc == 0 && strstr(out, "Đã cấp") != NULL, "ctl issue %s (exit %d: %.200s)",
+	hn_check(rc == 0 && strstr(out, "Đã cấp") != NULL, "ctl issue %s (exit %d: %.200s)",
 	    queue, rc, out);
 	rc = CTL(NULL, "issue", "NO-SUCH-QUEUE");
-	check(rc == 1 && strstr(out, "onestopctl: ") != NULL,
+	hn_check(rc == 1 && strstr(out, "onestopctl: ") != NULL,
 	    "ctl issue to an unknown queue: exit 1 with the server's message (got %d: %.200s)",
 	    rc, out);
 	rc = CTL(NULL, "next", "1");
-	check(rc == 0 && strstr(out, "gọi số") != NULL, "ctl next 1 (exit %d: %.200s)",
+	hn_check(rc == 0 && strstr(out, "gọi số") != NULL, "ctl next 1 (exit %d: %.200s)",
 	    rc, out);
 	rc = CTL(NULL, "next", "1");
-	check(rc == 1, "ctl next 1 while busy: exit 1 (got %d: %.200s)", rc, out);
+	hn_check(rc == 1, "ctl next 1 while busy: exit 1 (got %d: %.200s)", rc, out);
 	rc = CTL(NULL, "start", "1");
-	check(rc == 0, "ctl start 1 (exit %d)", rc);
+	hn_check(rc == 0, "ctl start 1 (exit %d)", rc);
 	rc = CTL(NULL, "finish", "1");
-	check(rc == 0 && strstr(out, "xong") != NULL, "ctl finish 1 (exit %d)", rc);
+	hn_check(rc == 0 && strstr(out, "xong") != NULL, "ctl finish 1 (exit %d)", rc);
 	rc = CTL(NULL, "rate", "1", "1");
-	check(rc == 0, "ctl rate 1 1 (exit %d: %.200s)", rc, out);
+	hn_check(rc == 0, "ctl rate 1 1 (exit %d: %.200s)", rc, out);
 	rc = CTL(NULL, "rate", "1", "7");
-	check(rc == 2, "ctl rate 1 7: exit 2 (got %d)", rc);
+	hn_check(rc == 2, "ctl rate 1 7: exit 2 (got %d)", rc);
 	rc = CTL(NULL, "pause", "1", "Họp", "giao", "ban");
-	check(rc == 0, "ctl pause 1 with a reason (exit %d)", rc);
+	hn_check(rc == 0, "ctl pause 1 with a reason (exit %d)", rc);
 	rc = CTL(NULL, "status");
-	check(rc == 0 && strstr(out, "Quầy 1") != NULL && strstr(out, "Tạm nghỉ") != NULL,
+	hn_check(rc == 0 && strstr(out, "Quầy 1") != NULL && strstr(out, "Tạm nghỉ") != NULL,
 	    "ctl status shows counter 1 paused (exit %d)", rc);
 	rc = CTL(NULL, "--json", "status");
-	check(rc == 0 && out[0] == '{', "ctl --json status is JSON");
+	hn_check(rc == 0 && out[0] == '{', "ctl --json status is JSON");
 	snprintf(from, sizeof from, "%" PRId64, last_event);
 	rc = CTL(NULL, "tail", "--from", from, "--count", "2");
-	check(rc == 0 && strstr(out, "Cấp số") != NULL,
+	hn_check(rc == 0 && strstr(out, "Cấp số") != NULL,
 	    "ctl tail --from %s --count 2 (exit %d: %.300s)", from, rc, out);
 	rc = CTL(NULL, "procedures", "search", "dang", "ky", "khai", "sinh");
-	check(rc == 0 && strstr(out, "Đăng ký khai sinh") != NULL,
+	hn_check(rc == 0 && strstr(out, "Đăng ký khai sinh") != NULL,
 	    "ctl procedures search (exit %d)", rc);
 	rc = CTL(NULL, "user", "list");
-	check(rc == 4, "ctl user list by staff: exit 4 (got %d)", rc);
+	hn_check(rc == 4, "ctl user list by staff: exit 4 (got %d)", rc);
 	rc = CTL(NULL, "stats", "--by", "queue");
-	check(rc == 4, "ctl stats by staff: exit 4 (got %d)", rc);
+	hn_check(rc == 4, "ctl stats by staff: exit 4 (got %d)", rc);
 	rc = CTL(NULL, "logout");
-	check(rc == 0 && stat(path, &st) != 0, "ctl logout removes the token file");
+	hn_check(rc == 0 && stat(path, &st) != 0, "ctl logout removes the token file");
 	rc = CTL(NULL, "whoami");
-	check(rc == 4, "ctl whoami after logout: exit 4 (got %d)", rc);
+	hn_check(rc == 4, "ctl whoami after logout: exit 4 (got %d)", rc);
 
 	rc = CTL(PW_ADMIN "\n", "login", "admin");
-	check(rc == 0, "ctl login admin (exit %d)", rc);
+	hn_check(rc == 0, "ctl login admin (exit %d)", rc);
 	rc = CTL("new-staff-pass\n", "user", "add", "nv02", "--role", "staff",
 	    "--counters", "2,3", "--full-name", "Trần Thị Bình");
-	check(rc == 0, "ctl user add nv02 (exit %d: %.200s)", rc, out);
+	hn_check(rc == 0, "ctl user add nv02 (exit %d: %.200s)", rc, out);
 	rc = CTL(NULL, "user", "list");
-	check(rc == 0 && strstr(out, "Trần Thị Bình") != NULL, "ctl user list (exit %d)", rc);
+	hn_check(rc == 0 && strstr(out, "Trần Thị Bình") != NULL, "ctl user list (exit %d)", rc);
 	rc = CTL("another-pass-2\n", "user", "passwd", "nv02");
-	check(rc == 0, "ctl user passwd nv02 (exit %d)", rc);
+	hn_check(rc == 0, "ctl user passwd nv02 (exit %d)", rc);
 	rc = CTL(NULL, "device", "add", "display-1", "--role", "display");
-	check(rc == 0 && strlen(out) >= 64, "ctl device add prints a token (exit %d)", rc);
+	hn_check(rc == 0 && strlen(out) >= 64, "ctl device add prints a token (exit %d)", rc);
 	rc = CTL(NULL, "user", "del", "nv02");
-	check(rc == 0, "ctl user del nv02 (exit %d)", rc);
+	hn_check(rc == 0, "ctl user del nv02 (exit %d)", rc);
 	/* Today's figures: one ticket served at counter 1 above. */
 	rc = CTL(NULL, "stats", "--by", "queue");
-	check(rc == 0 && strstr(out, "Tổng") != NULL && strstr(out, "Đạt chuẩn") != NULL,
+	hn_check(rc == 0 && strstr(out, "Tổng") != NULL && strstr(out, "Đạt chuẩn") != NULL,
 	    "ctl stats --by queue prints a table (exit %d: %.300s)", rc, out);
 	rc = CTL(NULL, "stats", "--by", "queue", "--csv");
-	check(rc == 0 && strncmp(out, "\xef\xbb\xbf", 3) == 0 && strstr(out, ",Tổng cộng,") != NULL,
+	hn_check(rc == 0 && strncmp(out, "\xef\xbb\xbf", 3) == 0 && strstr(out, ",Tổng cộng,") != NULL,
 	    "ctl stats --csv passes the CSV through (exit %d: %.120s)", rc, out);
 	rc = CTL(NULL, "stats", "--by", "queue", "--svg", "wait_p90");
-	check(rc == 0 && strstr(out, "<svg") != NULL, "ctl stats --svg (exit %d)", rc);
+	hn_check(rc == 0 && strstr(out, "<svg") != NULL, "ctl stats --svg (exit %d)", rc);
 	rc = CTL(NULL, "stats", "--live");
-	check(rc == 0 && strstr(out, "Hôm nay") != NULL, "ctl stats --live (exit %d)", rc);
+	hn_check(rc == 0 && strstr(out, "Hôm nay") != NULL, "ctl stats --live (exit %d)", rc);
 	rc = CTL(NULL, "stats", "--bogus", "x");
-	check(rc == 2, "ctl stats with an unknown option: exit 2 (got %d)", rc);
+	hn_check(rc == 2, "ctl stats with an unknown option: exit 2 (got %d)", rc);
 	rc = CTL(NULL, "boards");
-	check(rc == 0 && strstr(out, "Đường") != NULL && strstr(out, "caller") != NULL,
+	hn_check(rc == 0 && strstr(out, "Đường") != NULL && strstr(out, "caller") != NULL,
 	    "ctl boards lists the configured boards (exit %d: %.200s)", rc, out);
 	rc = CTL(NULL, "cancel", "999999");
-	check(rc == 1, "ctl cancel of no ticket: exit 1 (got %d: %.200s)", rc, out);
+	hn_check(rc == 1, "ctl cancel of no ticket: exit 1 (got %d: %.200s)", rc, out);
 	{
 		char bad[64];
 
 		snprintf(bad, sizeof bad, "http://127.0.0.1:%d", 1);
 		rc = run_ctl(NULL, out, sizeof out, bad,
 		    (const char *const[]){ "status", NULL });
-		check(rc == 3, "ctl status with no server: exit 3 (got %d)", rc);
+		hn_check(rc == 3, "ctl status with no server: exit 3 (got %d)", rc);
 	}
 }
 
@@ -489,9 +434,7 @@ main(void)
 	long code;
 	int i, found;
 
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGALRM, on_alarm);
-	alarm(WATCHDOG_S);
+	hn_watchdog("api_test", WATCHDOG_S);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	snprintf(ctl_bin, sizeof ctl_bin, "%s/onestopctl",
 	    b != NULL && *b != '\0' ? b : "build");
@@ -512,35 +455,35 @@ main(void)
 	hn_http_init(&kiosk, D.port, NULL);
 
 	/* Login. */
-	check(hn_login(&adm, "admin", PW_ADMIN) == 0 && strlen(adm.token) == 64,
+	hn_check(hn_login(&adm, "admin", PW_ADMIN) == 0 && strlen(adm.token) == 64,
 	    "login admin gives a 64-hex token");
-	check(hn_login(&staff, "nv01", PW_STAFF) == 0, "login nv01");
+	hn_check(hn_login(&staff, "nv01", PW_STAFF) == 0, "login nv01");
 	code = hn_req(&anon, "POST", "/api/v1/login",
 	    "{\"user\":\"nv01\",\"password\":\"wrong\"}", &ans);
-	check(code == 401 && strcmp(err_code(ans), "bad_login") == 0 && has_message(ans),
+	hn_check(code == 401 && strcmp(hn_err_code(ans), "bad_login") == 0 && hn_has_message(ans),
 	    "wrong password: 401 bad_login (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&anon, "POST", "/api/v1/login",
 	    "{\"user\":\"nobody\",\"password\":\"wrong\"}", &ans);
-	check(code == 401 && strcmp(err_code(ans), "bad_login") == 0,
+	hn_check(code == 401 && strcmp(hn_err_code(ans), "bad_login") == 0,
 	    "unknown user: the same 401 bad_login (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "GET", "/api/v1/me", NULL, &ans);
-	check(code == 200 && strstr(staff.body, "nv01") != NULL, "GET /me as nv01");
+	hn_check(code == 200 && strstr(staff.body, "nv01") != NULL, "GET /me as nv01");
 	cJSON_Delete(ans);
 
 	/* No token, bad token. */
 	code = hn_req(&anon, "GET", "/api/v1/state", NULL, &ans);
-	check(code == 401 && has_message(ans), "state without a token: 401 (got %ld)", code);
+	hn_check(code == 401 && hn_has_message(ans), "state without a token: 401 (got %ld)", code);
 	cJSON_Delete(ans);
 	snprintf(anon.token, sizeof anon.token, "%064d", 0);
 	code = hn_req(&anon, "GET", "/api/v1/state", NULL, NULL);
-	check(code == 401, "state with a made-up token: 401 (got %ld)", code);
+	hn_check(code == 401, "state with a made-up token: 401 (got %ld)", code);
 	anon.token[0] = '\0';
 
 	/* The configuration as the state tells it. */
 	code = hn_req(&adm, "GET", "/api/v1/state", NULL, &st);
-	check(code == 200 && st != NULL, "GET /api/v1/state as admin");
+	hn_check(code == 200 && st != NULL, "GET /api/v1/state as admin");
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(st, "counters"))
 		if ((int)hn_num(it, "number", 0) == 1)
 			dept = hn_str(it, "department");
@@ -549,110 +492,110 @@ main(void)
 		if (queue[0] == '\0' && dept != NULL && s != NULL && strcmp(s, dept) == 0)
 			snprintf(queue, sizeof queue, "%s", hn_str(it, "code"));
 	}
-	check(queue[0] != '\0', "a queue of counter 1's department: %s", queue);
+	hn_check(queue[0] != '\0', "a queue of counter 1's department: %s", queue);
 	cJSON_Delete(st);
 
 	/* A kiosk device: may issue, may not call. */
 	code = hn_req(&adm, "POST", "/api/v1/devices",
 	    "{\"name\":\"kiosk-t\",\"role\":\"kiosk\"}", &ans);
 	s = hn_str(ans, "token");
-	check(code == 201 && s != NULL, "admin creates a kiosk token (got %ld)", code);
+	hn_check(code == 201 && s != NULL, "admin creates a kiosk token (got %ld)", code);
 	if (s != NULL)
 		snprintf(kiosk.token, sizeof kiosk.token, "%s", s);
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "POST", "/api/v1/devices",
 	    "{\"name\":\"kiosk-x\",\"role\":\"kiosk\"}", NULL);
-	check(code == 403, "staff cannot create devices: 403 (got %ld)", code);
+	hn_check(code == 403, "staff cannot create devices: 403 (got %ld)", code);
 	code = hn_req(&kiosk, "POST", "/api/v1/counters/1/next", NULL, &ans);
-	check(code == 403 && strcmp(err_code(ans), "forbidden") == 0,
+	hn_check(code == 403 && strcmp(hn_err_code(ans), "forbidden") == 0,
 	    "kiosk token cannot call next: 403 (got %ld)", code);
 	cJSON_Delete(ans);
 
 	/* Flow: issue, state, next, start, finish. */
 	code = hn_req(&adm, "GET", "/healthz", NULL, &ans);
 	before = (int64_t)hn_num(ans, "last_event_id", -1);
-	check(code == 200 && before >= 0, "healthz (last event %" PRId64 ")", before);
+	hn_check(code == 200 && before >= 0, "healthz (last event %" PRId64 ")", before);
 	cJSON_Delete(ans);
 	snprintf(body, sizeof body, "{\"queue\":\"%s\"}", queue);
 	code = hn_req(&kiosk, "POST", "/api/v1/tickets", body, &ans);
 	t = cJSON_GetObjectItemCaseSensitive(ans, "ticket");
 	tid = (int64_t)hn_num(t, "id", 0);
-	check(code == 201 && tid > 0 && hn_num(t, "number", 0) > 0 &&
+	hn_check(code == 201 && tid > 0 && hn_num(t, "number", 0) > 0 &&
 	    strcmp(hn_str(t, "state") ? hn_str(t, "state") : "", "waiting") == 0,
 	    "kiosk issues a ticket in %s: 201, waiting (got %ld)", queue, code);
 	cJSON_Delete(ans);
 	code = hn_req(&kiosk, "POST", "/api/v1/tickets", body, &ans);
 	tid2 = (int64_t)hn_num(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "id", 0);
-	check(code == 201 && tid2 > tid, "a second ticket");
+	hn_check(code == 201 && tid2 > tid, "a second ticket");
 	cJSON_Delete(ans);
 	code = hn_req(&kiosk, "GET", "/api/v1/state", NULL, &st);
 	found = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(st, "waiting"))
 		if ((int64_t)hn_num(it, "id", 0) == tid)
 			found = 1;
-	check(code == 200 && found, "the ticket is in the state's waiting list");
+	hn_check(code == 200 && found, "the ticket is in the state's waiting list");
 	cJSON_Delete(st);
 	code = hn_req(&staff, "POST", "/api/v1/counters/2/open", NULL, &ans);
-	check(code == 403, "staff of counter 1 cannot open counter 2: 403 (got %ld)", code);
+	hn_check(code == 403, "staff of counter 1 cannot open counter 2: 403 (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "POST", "/api/v1/counters/1/next", NULL, &ans);
-	check(code == 409 && has_message(ans), "next on a closed counter: 409 (got %ld %s)",
-	    code, err_code(ans));
+	hn_check(code == 409 && hn_has_message(ans), "next on a closed counter: 409 (got %ld %s)",
+	    code, hn_err_code(ans));
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "POST", "/api/v1/counters/1/open", NULL, NULL);
-	check(code == 200, "staff opens counter 1 (got %ld)", code);
+	hn_check(code == 200, "staff opens counter 1 (got %ld)", code);
 	code = hn_req(&staff, "POST", "/api/v1/counters/1/next", NULL, &ans);
 	t = cJSON_GetObjectItemCaseSensitive(ans, "ticket");
-	check(code == 200 && (int64_t)hn_num(t, "id", 0) == tid &&
+	hn_check(code == 200 && (int64_t)hn_num(t, "id", 0) == tid &&
 	    strcmp(hn_str(t, "state") ? hn_str(t, "state") : "", "called") == 0,
 	    "next calls the first ticket (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "POST", "/api/v1/counters/1/start", NULL, NULL);
-	check(code == 200, "start (got %ld)", code);
+	hn_check(code == 200, "start (got %ld)", code);
 	code = hn_req(&staff, "POST", "/api/v1/counters/1/finish", NULL, &ans);
 	t = cJSON_GetObjectItemCaseSensitive(ans, "ticket");
-	check(code == 200 && strcmp(hn_str(t, "state") ? hn_str(t, "state") : "",
+	hn_check(code == 200 && strcmp(hn_str(t, "state") ? hn_str(t, "state") : "",
 	    "done") == 0, "finish: the ticket is done (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "POST", "/api/v1/counters/1/finish", NULL, &ans);
-	check(code == 409, "finish again: 409 (got %ld %s)", code, err_code(ans));
+	hn_check(code == 409, "finish again: 409 (got %ld %s)", code, hn_err_code(ans));
 	cJSON_Delete(ans);
 	snprintf(path, sizeof path, "/api/v1/tickets/%" PRId64, tid);
 	code = hn_req(&staff, "GET", path, NULL, &ans);
 	t = cJSON_GetObjectItemCaseSensitive(ans, "ticket");
-	check(code == 200 && strcmp(hn_str(t, "state") ? hn_str(t, "state") : "",
+	hn_check(code == 200 && strcmp(hn_str(t, "state") ? hn_str(t, "state") : "",
 	    "done") == 0 && (int)hn_num(t, "counter", 0) == 1,
 	    "GET ticket: done at counter 1");
 	cJSON_Delete(ans);
 
 	/* Bad input: 4xx, and the daemon still answers. */
 	code = hn_req(&adm, "POST", "/api/v1/tickets", "{\"queue\":", &ans);
-	check(code == 400 && strcmp(err_code(ans), "invalid_json") == 0,
-	    "malformed JSON: 400 invalid_json (got %ld %s)", code, err_code(ans));
+	hn_check(code == 400 && strcmp(hn_err_code(ans), "invalid_json") == 0,
+	    "malformed JSON: 400 invalid_json (got %ld %s)", code, hn_err_code(ans));
 	cJSON_Delete(ans);
 	snprintf(body, sizeof body, "{\"queue\":\"%s\",\"colour\":\"red\"}", queue);
 	code = hn_req(&adm, "POST", "/api/v1/tickets", body, &ans);
-	check(code == 400 && strcmp(err_code(ans), "unknown_field") == 0,
-	    "unknown field: 400 unknown_field (got %ld %s)", code, err_code(ans));
+	hn_check(code == 400 && strcmp(hn_err_code(ans), "unknown_field") == 0,
+	    "unknown field: 400 unknown_field (got %ld %s)", code, hn_err_code(ans));
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "POST", "/api/v1/tickets", "{\"queue\":5}", &ans);
-	check(code == 400 && strcmp(err_code(ans), "bad_type") == 0,
-	    "wrong type: 400 bad_type (got %ld %s)", code, err_code(ans));
+	hn_check(code == 400 && strcmp(hn_err_code(ans), "bad_type") == 0,
+	    "wrong type: 400 bad_type (got %ld %s)", code, hn_err_code(ans));
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "POST", "/api/v1/counters/1/rate", "{\"value\":\"x\"}", &ans);
-	check(code == 400, "rate with a string: 400 (got %ld %s)", code, err_code(ans));
+	hn_check(code == 400, "rate with a string: 400 (got %ld %s)", code, hn_err_code(ans));
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "POST", "/api/v1/tickets", "[1,2,3]", &ans);
-	check(code == 400, "an array body: 400 (got %ld %s)", code, err_code(ans));
+	hn_check(code == 400, "an array body: 400 (got %ld %s)", code, hn_err_code(ans));
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "POST", "/api/v1/counters/100/open", NULL, &ans);
-	check(code >= 400 && code < 500, "counter 100: 4xx (got %ld)", code);
+	hn_check(code >= 400 && code < 500, "counter 100: 4xx (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "POST", "/api/v1/counters/1/fly", NULL, &ans);
-	check(code >= 400 && code < 500, "unknown action: 4xx (got %ld)", code);
+	hn_check(code >= 400 && code < 500, "unknown action: 4xx (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "DELETE", "/api/v1/state", NULL, &ans);
-	check(code == 405, "DELETE /api/v1/state: 405 (got %ld)", code);
+	hn_check(code == 405, "DELETE /api/v1/state: 405 (got %ld)", code);
 	cJSON_Delete(ans);
 	big = malloc(300 * 1024 + 64);
 	if (big != NULL) {
@@ -660,15 +603,15 @@ main(void)
 		memcpy(big, "{\"queue\":\"", 10);
 		memcpy(big + 300 * 1024, "\"}", 3);
 		code = hn_req(&adm, "POST", "/api/v1/tickets", big, &ans);
-		check(code == 413, "a 300 KiB body: 413 (got %ld %s)", code, err_code(ans));
+		hn_check(code == 413, "a 300 KiB body: 413 (got %ld %s)", code, hn_err_code(ans));
 		cJSON_Delete(ans);
 		free(big);
 	}
 	code = hn_req(&adm, "POST", "/api/v1/tickets", "\xff\xfe{}", &ans);
-	check(code == 400, "non-UTF-8 body: 400 (got %ld)", code);
+	hn_check(code == 400, "non-UTF-8 body: 400 (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&anon, "GET", "/healthz", NULL, NULL);
-	check(code == 200, "the daemon still answers after bad input");
+	hn_check(code == 200, "the daemon still answers after bad input");
 
 	/* Procedure search, with and without diacritics. */
 	for (i = 0; i < 2; i++) {
@@ -681,7 +624,7 @@ main(void)
 		first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans,
 		    "procedures"), 0);
 		s = hn_str(first, "name");
-		check(code == 200 && s != NULL && strcmp(s, "Đăng ký khai sinh") == 0,
+		hn_check(code == 200 && s != NULL && strcmp(s, "Đăng ký khai sinh") == 0,
 		    "search \"%s\" finds \"Đăng ký khai sinh\" first (got %s)",
 		    i == 0 ? "dang ky khai sinh" : "đăng ký khai sinh", s ? s : "nothing");
 		cJSON_Delete(ans);
@@ -689,7 +632,7 @@ main(void)
 
 	/* Event stream: a reconnect with Last-Event-ID gets what it missed. */
 	read_events(staff.token, before, 2, &ev);
-	check(ev.status == 200 && ev.n == 2 && ev.ids[0] == before + 1 &&
+	hn_check(ev.status == 200 && ev.n == 2 && ev.ids[0] == before + 1 &&
 	    strcmp(ev.types[0], "issued") == 0 && ev.tickets[0] == tid &&
 	    ev.ids[1] > ev.ids[0] && ev.tickets[1] == tid2,
 	    "stream from Last-Event-ID %" PRId64 " replays the two issues "
@@ -699,23 +642,23 @@ main(void)
 	last = (int64_t)hn_num(ans, "last_event_id", -1);
 	cJSON_Delete(ans);
 	read_events(staff.token, last - 1, 1, &ev);
-	check(ev.n == 1 && ev.ids[0] == last, "stream from %" PRId64 " gives event %"
+	hn_check(ev.n == 1 && ev.ids[0] == last, "stream from %" PRId64 " gives event %"
 	    PRId64, last - 1, last);
 	read_events(kiosk.token, 0, 1, &ev);
-	check(ev.status == 403 && ev.n == 0,
+	hn_check(ev.status == 403 && ev.n == 0,
 	    "kiosk on the event stream: 403, no events (HTTP %ld, %d events)",
 	    ev.status, ev.n);
 
 	/* Restart keeps state and sessions. */
 	hn_stop(&D, SIGTERM);
-	check(hn_start(&D) == 0, "restart");
+	hn_check(hn_start(&D) == 0, "restart");
 	hn_http_set_port(&adm, D.port);
 	hn_http_set_port(&staff, D.port);
 	hn_http_set_port(&anon, D.port);
 	snprintf(path, sizeof path, "/api/v1/tickets/%" PRId64, tid2);
 	code = hn_req(&staff, "GET", path, NULL, &ans);
 	t = cJSON_GetObjectItemCaseSensitive(ans, "ticket");
-	check(code == 200 && strcmp(hn_str(t, "state") ? hn_str(t, "state") : "",
+	hn_check(code == 200 && strcmp(hn_str(t, "state") ? hn_str(t, "state") : "",
 	    "waiting") == 0, "after restart: session valid, ticket 2 still waiting");
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "GET", "/api/v1/state", NULL, &st);
@@ -724,7 +667,7 @@ main(void)
 		if ((int)hn_num(it, "number", 0) == 1 &&
 		    strcmp(hn_str(it, "state") ? hn_str(it, "state") : "", "open") == 0)
 			found = 1;
-	check(found && (int64_t)hn_num(st, "last_event_id", 0) == last,
+	hn_check(found && (int64_t)hn_num(st, "last_event_id", 0) == last,
 	    "after restart: counter 1 open, last event %" PRId64, last);
 	cJSON_Delete(st);
 
@@ -733,14 +676,14 @@ main(void)
 		test_ctl_tail_reconnect(queue);
 	}
 	else
-		check(0, "%s is missing", ctl_bin);
+		hn_check(0, "%s is missing", ctl_bin);
 
 	hn_http_free(&anon);
 	hn_http_free(&adm);
 	hn_http_free(&staff);
 	hn_http_free(&kiosk);
-	printf("api_test: %d checks, %d failed\n", checks, failures);
-	hn_cleanup(&D, failures > 0);
+	hn_summary("api_test");
+	hn_cleanup(&D, hn_failures > 0);
 	curl_global_cleanup();
-	return failures > 0 ? 1 : 0;
+	return hn_failures > 0;
 }

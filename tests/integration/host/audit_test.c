@@ -27,65 +27,7 @@
 #define PW_MANAGER "manager-pass-1"
 #define WATCHDOG_S 120
 
-static int failures, checks;
 static struct hn_daemon D;
-
-static void
-on_alarm(int sig)
-{
-	static const char msg[] = "audit_test: watchdog: stuck, giving up\n";
-
-	(void)sig;
-	if (D.pid > 0)
-		kill(D.pid, SIGKILL);
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(1);
-	_exit(1);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1024];
-
-	checks++;
-	if (!ok)
-		failures++;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
-	fflush(stdout);
-}
-
-/* The whole of a file, NUL-terminated (caller frees), or NULL. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (n + 65536 + 1 > cap) {
-			cap = (n + 65536 + 1) * 2;
-			buf = realloc(buf, cap);
-			if (buf == NULL)
-				break;
-		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	if (buf != NULL)
-		buf[n] = '\0';
-	if (len != NULL)
-		*len = n;
-	return buf;
-}
 
 /* Point D's INI at a copy of the demo catalogue inside D.dir. */
 static int
@@ -96,7 +38,7 @@ private_catalogue(void)
 	FILE *f;
 
 	snprintf(csv, sizeof csv, "%s/procedures.csv", D.dir);
-	if ((text = slurp("config/demo/procedures.csv", &len)) == NULL)
+	if ((text = hn_slurp("config/demo/procedures.csv", &len)) == NULL)
 		return -1;
 	f = fopen(csv, "wb");
 	if (f == NULL || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
@@ -104,7 +46,7 @@ private_catalogue(void)
 		return -1;
 	}
 	free(text);
-	if ((text = slurp(D.ini, NULL)) == NULL)
+	if ((text = hn_slurp(D.ini, NULL)) == NULL)
 		return -1;
 	snprintf(ini, sizeof ini, "%s.new", D.ini);
 	if ((f = fopen(ini, "w")) == NULL) {
@@ -122,22 +64,6 @@ private_catalogue(void)
 	if (fclose(f) != 0 || rename(ini, D.ini) != 0)
 		return -1;
 	return 0;
-}
-
-static const char *
-err_code(const cJSON *ans)
-{
-	const char *e = hn_str(ans, "error");
-
-	return e != NULL ? e : "";
-}
-
-static int
-has_message(const cJSON *ans)
-{
-	const char *m = hn_str(ans, "message");
-
-	return m != NULL && *m != '\0';
 }
 
 /* The log as admin sees it, with a query; NULL when it did not answer 200. */
@@ -239,9 +165,7 @@ main(void)
 	long code;
 	int i, n, ok;
 
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGALRM, on_alarm);
-	alarm(WATCHDOG_S);
+	hn_watchdog("audit_test", WATCHDOG_S);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (hn_init(&D, "audit") < 0 || private_catalogue() < 0 ||
 	    hn_add_user(&D, "admin", "admin", NULL, PW_ADMIN) < 0 ||
@@ -255,81 +179,81 @@ main(void)
 	hn_http_init(&adm, D.port, NULL);
 	hn_http_init(&staff, D.port, NULL);
 	hn_http_init(&mgr, D.port, NULL);
-	check(hn_login(&adm, "admin", PW_ADMIN) == 0 && hn_login(&staff, "nv01",
+	hn_check(hn_login(&adm, "admin", PW_ADMIN) == 0 && hn_login(&staff, "nv01",
 	    PW_STAFF) == 0 && hn_login(&mgr, "ql", PW_MANAGER) == 0, "logins");
-	check(count(&adm) == 0, "a fresh database has an empty log (logins are not admin actions)");
+	hn_check(count(&adm) == 0, "a fresh database has an empty log (logins are not admin actions)");
 
 	/* Users: add, a refused duplicate, change, reset the password. */
 	code = hn_req(&adm, "POST", "/api/v1/users", "{\"name\":\"nv02\","
 	    "\"password\":\"secret-pass-2\",\"role\":\"staff\","
 	    "\"full_name\":\"Trần Thị Bình\",\"counters\":[2,3]}", NULL);
-	check(code == 201, "admin adds nv02 (got %ld)", code);
+	hn_check(code == 201, "admin adds nv02 (got %ld)", code);
 	code = hn_req(&adm, "POST", "/api/v1/users", "{\"name\":\"nv02\","
 	    "\"password\":\"secret-pass-2\",\"role\":\"staff\"}", &ans);
-	check(code == 409 && has_message(ans), "adding nv02 again: 409 with a message (got %ld)", code);
+	hn_check(code == 409 && hn_has_message(ans), "adding nv02 again: 409 with a message (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "POST", "/api/v1/users", "{\"name\":\"x y\","
 	    "\"password\":\"secret-pass-2\",\"role\":\"staff\"}", NULL);
-	check(code == 400, "a bad user name: 400 (got %ld)", code);
+	hn_check(code == 400, "a bad user name: 400 (got %ld)", code);
 	code = hn_req(&staff, "POST", "/api/v1/users", "{\"name\":\"nv09\","
 	    "\"password\":\"secret-pass-2\",\"role\":\"admin\"}", NULL);
-	check(code == 403, "staff cannot add users: 403 (got %ld)", code);
-	check(count(&adm) == 1, "refused actions leave no row: 1 row");
+	hn_check(code == 403, "staff cannot add users: 403 (got %ld)", code);
+	hn_check(count(&adm) == 1, "refused actions leave no row: 1 row");
 	code = hn_req(&adm, "PATCH", "/api/v1/users/nv02",
 	    "{\"disabled\":true,\"counters\":[4]}", NULL);
-	check(code == 200, "admin disables nv02 and moves it to counter 4 (got %ld)", code);
+	hn_check(code == 200, "admin disables nv02 and moves it to counter 4 (got %ld)", code);
 	code = hn_req(&adm, "PATCH", "/api/v1/users/nv02",
 	    "{\"password\":\"new-secret-9\"}", NULL);
-	check(code == 200, "admin resets nv02's password (got %ld)", code);
+	hn_check(code == 200, "admin resets nv02's password (got %ld)", code);
 	code = hn_req(&adm, "PATCH", "/api/v1/users/nobody", "{\"disabled\":true}", NULL);
-	check(code == 404, "changing an unknown user: 404 (got %ld)", code);
+	hn_check(code == 404, "changing an unknown user: 404 (got %ld)", code);
 
 	/* A device: created (token shown once), then revoked. */
 	code = hn_req(&adm, "POST", "/api/v1/devices",
 	    "{\"name\":\"display-9\",\"role\":\"display\"}", &ans);
 	token = hn_str(ans, "token");
-	check(code == 201 && token != NULL && strlen(token) == 64,
+	hn_check(code == 201 && token != NULL && strlen(token) == 64,
 	    "admin creates a display token (got %ld)", code);
 	snprintf(q, sizeof q, "%s", token != NULL ? token : "none");
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "DELETE", "/api/v1/users/display-9", NULL, NULL);
-	check(code == 200, "admin revokes display-9 (got %ld)", code);
+	hn_check(code == 200, "admin revokes display-9 (got %ld)", code);
 	code = hn_req(&adm, "DELETE", "/api/v1/users/nv02", NULL, NULL);
-	check(code == 200, "admin deletes nv02 (got %ld)", code);
+	hn_check(code == 200, "admin deletes nv02 (got %ld)", code);
 
 	/* The notice line. */
 	code = hn_req(&adm, "PUT", "/api/v1/notice",
 	    "{\"notice\":\"Chiều thứ Bảy trung tâm nghỉ làm việc.\"}", NULL);
-	check(code == 200, "admin sets the notice line (got %ld)", code);
+	hn_check(code == 200, "admin sets the notice line (got %ld)", code);
 	code = hn_req(&adm, "PUT", "/api/v1/notice", "{\"notice\":\"hai\\ndòng\"}", &ans);
-	check(code == 400 && has_message(ans), "a notice of two lines: 400 with a message (got %ld)", code);
+	hn_check(code == 400 && hn_has_message(ans), "a notice of two lines: 400 with a message (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "PUT", "/api/v1/notice", "{\"notice\":5}", NULL);
-	check(code == 400, "a notice that is a number: 400 (got %ld)", code);
+	hn_check(code == 400, "a notice that is a number: 400 (got %ld)", code);
 	code = hn_req(&mgr, "PUT", "/api/v1/notice", "{\"notice\":\"x\"}", NULL);
-	check(code == 403, "a manager cannot set the notice: 403 (got %ld)", code);
+	hn_check(code == 403, "a manager cannot set the notice: 403 (got %ld)", code);
 	code = hn_req(&staff, "GET", "/api/v1/state", NULL, &ans);
-	check(code == 200 && str_is(ans, "notice", "Chiều thứ Bảy trung tâm nghỉ làm việc."),
+	hn_check(code == 200 && str_is(ans, "notice", "Chiều thứ Bảy trung tâm nghỉ làm việc."),
 	    "the state serves the notice");
 	cJSON_Delete(ans);
 
 	/* A manager closes the day; the catalogue is imported (a bad one is not). */
 	code = hn_req(&mgr, "POST", "/api/v1/day/close", "{\"reason\":\"Hết giờ\"}", NULL);
-	check(code == 200, "the manager closes the day (got %ld)", code);
+	hn_check(code == 200, "the manager closes the day (got %ld)", code);
 	code = hn_req_raw(&adm, "POST", "/api/v1/procedures/import", "text/csv",
 	    "code,name\n1,x\n", 14, &ans);
-	check(code == 400 && has_message(ans), "a bad catalogue: 400 (got %ld %s)", code,
-	    err_code(ans));
+	hn_check(code == 400 && hn_has_message(ans), "a bad catalogue: 400 (got %ld %s)", code,
+	    hn_err_code(ans));
 	cJSON_Delete(ans);
 	{
 		char path[600], *text;
 		size_t len;
 
 		snprintf(path, sizeof path, "%s/procedures.csv", D.dir);
-		text = slurp(path, &len);
+		text = hn_slurp(path, &len);
 		code = text != NULL ? hn_req_raw(&adm, "POST", "/api/v1/procedures/import",
 		    "text/csv", text, len, NULL) : -1;
-		check(code == 200, "admin imports the catalogue (got %ld)", code);
+		hn_check(code == 200, "admin imports the catalogue (got %ld)", code);
 		free(text);
 	}
 
@@ -339,7 +263,7 @@ main(void)
 	ok = n == (int)(sizeof want / sizeof want[0]);
 	for (i = 0; ok && i < n; i++)
 		ok = str_is(row(log, i), "action", want[i]);
-	check(ok, "the log holds exactly the %zu actions, newest first (got %d rows)",
+	hn_check(ok, "the log holds exactly the %zu actions, newest first (got %d rows)",
 	    sizeof want / sizeof want[0], n);
 	ok = 1;
 	for (i = 0; i < n; i++) {
@@ -348,42 +272,42 @@ main(void)
 		    str_is(r, "who", i == 1 ? "ql" : "admin") &&
 		    str_is(r, "role", i == 1 ? "manager" : "admin");
 	}
-	check(ok, "every row names who (admin, the manager for day.close), their role and 127.0.0.1");
+	hn_check(ok, "every row names who (admin, the manager for day.close), their role and 127.0.0.1");
 	r = row(log, 8);
-	check(str_is(r, "target", "nv02") && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r,
+	hn_check(str_is(r, "target", "nv02") && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r,
 	    "before")) && str_is(cJSON_GetObjectItemCaseSensitive(r, "after"), "full_name",
 	    "Trần Thị Bình"), "user.add: nothing before, the user after");
 	r = row(log, 7);
-	check(cJSON_IsFalse(side(r, "before", "disabled")) &&
+	hn_check(cJSON_IsFalse(side(r, "before", "disabled")) &&
 	    cJSON_IsTrue(side(r, "after", "disabled")) &&
 	    cJSON_GetArrayItem(side(r, "before", "counters"), 0)->valueint == 2 &&
 	    cJSON_GetArrayItem(side(r, "after", "counters"), 0)->valueint == 4,
 	    "user.change: disabled false -> true, counters [2,3] -> [4]");
 	r = row(log, 6);
-	check(cJSON_IsTrue(side(r, "after", "password_changed")),
+	hn_check(cJSON_IsTrue(side(r, "after", "password_changed")),
 	    "user.password: says the password changed");
 	r = row(log, 5);
-	check(str_is(r, "target", "display-9") && str_is(cJSON_GetObjectItemCaseSensitive(r,
+	hn_check(str_is(r, "target", "display-9") && str_is(cJSON_GetObjectItemCaseSensitive(r,
 	    "after"), "role", "display"), "device.create: the device and its role");
 	r = row(log, 4);
-	check(str_is(r, "target", "display-9") && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r,
+	hn_check(str_is(r, "target", "display-9") && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r,
 	    "after")), "device.revoke: the device before, nothing after");
 	r = row(log, 2);
-	check(str_is(cJSON_GetObjectItemCaseSensitive(r, "before"), "notice", "") &&
+	hn_check(str_is(cJSON_GetObjectItemCaseSensitive(r, "before"), "notice", "") &&
 	    str_is(cJSON_GetObjectItemCaseSensitive(r, "after"), "notice",
 	    "Chiều thứ Bảy trung tâm nghỉ làm việc."), "notice.set: \"\" -> the notice");
 	r = row(log, 1);
-	check(cJSON_IsNumber(side(r, "before", "open_tickets")) &&
+	hn_check(cJSON_IsNumber(side(r, "before", "open_tickets")) &&
 	    cJSON_IsNumber(side(r, "after", "cancelled")), "day.close: open tickets before, cancelled after");
 	r = row(log, 0);
-	check(side(r, "before", "procedures") != NULL &&
+	hn_check(side(r, "before", "procedures") != NULL &&
 	    side(r, "before", "procedures")->valueint > 1000 &&
 	    side(r, "after", "procedures")->valueint == side(r, "before", "procedures")->valueint,
 	    "catalogue.import: procedures before and after");
 	{
 		char *text = cJSON_PrintUnformatted(log);
 
-		check(text != NULL && strstr(text, "secret-pass-2") == NULL &&
+		hn_check(text != NULL && strstr(text, "secret-pass-2") == NULL &&
 		    strstr(text, "new-secret-9") == NULL && strstr(text, q) == NULL,
 		    "no password and no device token in the log");
 		free(text);
@@ -395,28 +319,28 @@ main(void)
 
 	/* Filters. */
 	log = audit(&adm, "?who=ql");
-	check(log != NULL && rows(log) == 1 && str_is(row(log, 0), "action", "day.close"),
+	hn_check(log != NULL && rows(log) == 1 && str_is(row(log, 0), "action", "day.close"),
 	    "filter who=ql: the day close only");
 	cJSON_Delete(log);
 	log = audit(&adm, "?action=user.change");
-	check(log != NULL && rows(log) == 1, "filter action=user.change: one row");
+	hn_check(log != NULL && rows(log) == 1, "filter action=user.change: one row");
 	cJSON_Delete(log);
 	snprintf(q, sizeof q, "?from=%s&to=%s&who=admin", day, day);
 	log = audit(&adm, q);
-	check(log != NULL && rows(log) == 8, "filter today, who=admin: 8 rows (got %d)",
+	hn_check(log != NULL && rows(log) == 8, "filter today, who=admin: 8 rows (got %d)",
 	    log != NULL ? rows(log) : -1);
 	cJSON_Delete(log);
 	log = audit(&adm, "?from=2000-01-01&to=2000-01-31");
-	check(log != NULL && rows(log) == 0, "filter January 2000: nothing");
+	hn_check(log != NULL && rows(log) == 0, "filter January 2000: nothing");
 	cJSON_Delete(log);
 	code = hn_req(&adm, "GET", "/api/v1/audit?from=2026-02-31", NULL, &ans);
-	check(code == 400 && has_message(ans), "from=2026-02-31: 400 with a message (got %ld)", code);
+	hn_check(code == 400 && hn_has_message(ans), "from=2026-02-31: 400 with a message (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "GET", "/api/v1/audit?to=hôm+qua", NULL, &ans);
-	check(code == 400 && has_message(ans), "to=hôm qua: 400 (got %ld)", code);
+	hn_check(code == 400 && hn_has_message(ans), "to=hôm qua: 400 (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "GET", "/api/v1/audit?format=xml", NULL, &ans);
-	check(code == 400 && has_message(ans), "format=xml: 400 (got %ld)", code);
+	hn_check(code == 400 && hn_has_message(ans), "format=xml: 400 (got %ld)", code);
 	cJSON_Delete(ans);
 
 	/* CSV. */
@@ -428,49 +352,49 @@ main(void)
 	n = 0;
 	for (i = 0; csv != NULL && (size_t)i < csvlen; i++)
 		n += csv[i] == '\n';
-	check(code == 200 && csv != NULL && strncmp(csv,
+	hn_check(code == 200 && csv != NULL && strncmp(csv,
 	    "id,time,who,role,client,action,target,before,after\r\n", 52) == 0 && n == 10,
 	    "CSV: the header and 9 rows (got %ld, %d lines)", code, n);
-	check(csv != NULL && strstr(csv, ",ql,manager,127.0.0.1,day.close,") != NULL &&
+	hn_check(csv != NULL && strstr(csv, ",ql,manager,127.0.0.1,day.close,") != NULL &&
 	    strstr(csv, "\"{\"\"name\"\":\"\"nv02\"\"") != NULL,
 	    "CSV: fields as in JSON, JSON quoted RFC 4180 style");
 	free(csv);
 
 	/* Only admins read it; nobody changes it. */
 	code = hn_req(&mgr, "GET", "/api/v1/audit", NULL, NULL);
-	check(code == 403, "a manager cannot read the log: 403 (got %ld)", code);
+	hn_check(code == 403, "a manager cannot read the log: 403 (got %ld)", code);
 	code = hn_req(&staff, "GET", "/api/v1/audit?format=csv", NULL, NULL);
-	check(code == 403, "staff cannot read the CSV: 403 (got %ld)", code);
+	hn_check(code == 403, "staff cannot read the CSV: 403 (got %ld)", code);
 	code = hn_req(&adm, "DELETE", "/api/v1/audit", NULL, NULL);
-	check(code == 405, "DELETE /api/v1/audit: 405 (got %ld)", code);
+	hn_check(code == 405, "DELETE /api/v1/audit: 405 (got %ld)", code);
 	code = hn_req(&adm, "PATCH", "/api/v1/audit", "{}", NULL);
-	check(code == 405, "PATCH /api/v1/audit: 405 (got %ld)", code);
+	hn_check(code == 405, "PATCH /api/v1/audit: 405 (got %ld)", code);
 	code = hn_req(&adm, "POST", "/api/v1/audit", "{}", NULL);
-	check(code == 405, "POST /api/v1/audit: 405 (got %ld)", code);
+	hn_check(code == 405, "POST /api/v1/audit: 405 (got %ld)", code);
 	code = hn_req(&adm, "DELETE", "/api/v1/audit/1", NULL, NULL);
-	check(code == 404, "DELETE /api/v1/audit/1: 404 (got %ld)", code);
+	hn_check(code == 404, "DELETE /api/v1/audit/1: 404 (got %ld)", code);
 
 	/* Kept over a restart, and the notice too. */
 	hn_stop(&D, SIGTERM);
-	check(hn_start(&D) == 0, "restart");
+	hn_check(hn_start(&D) == 0, "restart");
 	hn_http_set_port(&adm, D.port);
 	hn_http_set_port(&mgr, D.port);
 	hn_http_set_port(&staff, D.port);
-	check(count(&adm) == 9, "after the restart: the 9 rows");
+	hn_check(count(&adm) == 9, "after the restart: the 9 rows");
 	code = hn_req(&adm, "GET", "/api/v1/notice", NULL, &ans);
-	check(code == 200 && str_is(ans, "notice", "Chiều thứ Bảy trung tâm nghỉ làm việc."),
+	hn_check(code == 200 && str_is(ans, "notice", "Chiều thứ Bảy trung tâm nghỉ làm việc."),
 	    "after the restart: the notice");
 	cJSON_Delete(ans);
 
 
 	/* The configuration, changed live and kept. */
 	code = hn_req(&mgr, "GET", "/api/v1/config", NULL, NULL);
-	check(code == 403, "a manager cannot read the configuration: 403 (got %ld)", code);
+	hn_check(code == 403, "a manager cannot read the configuration: 403 (got %ld)", code);
 	code = hn_req(&adm, "GET", "/api/v1/config", NULL, &ans);
 	{
 		const cJSON *c1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "counters"), 0);
 
-		check(code == 200 && c1 != NULL && hn_num(c1, "number", 0) == 1 &&
+		hn_check(code == 200 && c1 != NULL && hn_num(c1, "number", 0) == 1 &&
 		    hn_str(c1, "serves") != NULL, "GET /api/v1/config: counters with what they serve");
 		snprintf(q, sizeof q, "%s", hn_str(c1, "name") != NULL ? hn_str(c1, "name") : "");
 	}
@@ -503,7 +427,7 @@ main(void)
 
 		for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 			code = hn_req(&adm, "POST", "/api/v1/config", bad[k].body, &ans);
-			check(code == 400 && hn_str(ans, "message") != NULL &&
+			hn_check(code == 400 && hn_str(ans, "message") != NULL &&
 			    strstr(hn_str(ans, "message"), bad[k].want) != NULL,
 			    "bad change %zu: 400 \"%s\" (got %ld %s)", k, bad[k].want, code,
 			    hn_str(ans, "message") ? hn_str(ans, "message") : "");
@@ -511,16 +435,16 @@ main(void)
 		}
 	}
 	code = hn_req(&adm, "GET", "/api/v1/state", NULL, &ans);
-	check(code == 200 && str_is(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans,
+	hn_check(code == 200 && str_is(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans,
 	    "counters"), 0), "name", q), "the refused changes changed nothing (counter 1 is \"%s\")", q);
 	cJSON_Delete(ans);
-	check(count(&adm) == 9, "and wrote no audit row");
+	hn_check(count(&adm) == 9, "and wrote no audit row");
 	code = hn_req(&adm, "POST", "/api/v1/config", "{\"changes\":["
 	    "{\"section\":\"counter 1\",\"key\":\"name\",\"value\":\"Quầy tiếp nhận 1\"},"
 	    "{\"section\":\"counter 1\",\"key\":\"area\",\"value\":\"Khu D\"},"
 	    "{\"section\":\"counter 1\",\"key\":\"serves\",\"value\":\"TP-HT, TP-LL:backup\"},"
 	    "{\"section\":\"queue TP-HT\",\"key\":\"target_wait\",\"value\":\"25\"}]}", &ans);
-	check(code == 200 && hn_num(ans, "changed", 0) == 4, "admin changes counter 1 and queue TP-HT (got %ld %s)",
+	hn_check(code == 200 && hn_num(ans, "changed", 0) == 4, "admin changes counter 1 and queue TP-HT (got %ld %s)",
 	    code, hn_str(ans, "message") ? hn_str(ans, "message") : "");
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "GET", "/api/v1/state", NULL, &ans);
@@ -532,14 +456,14 @@ main(void)
 		cJSON_ArrayForEach(qq, cJSON_GetObjectItemCaseSensitive(ans, "queues"))
 			if (str_is(qq, "code", "TP-HT"))
 				target = (int)hn_num(qq, "target_wait_min", 0);
-		check(str_is(c1, "name", "Quầy tiếp nhận 1") && str_is(c1, "area", "Khu D") &&
+		hn_check(str_is(c1, "name", "Quầy tiếp nhận 1") && str_is(c1, "area", "Khu D") &&
 		    cJSON_GetArraySize(sv) == 2 && str_is(cJSON_GetArrayItem(sv, 1), "level", "backup") &&
 		    target == 25, "live, no restart: the state shows the new counter 1 and TP-HT's target 25");
 	}
 	cJSON_Delete(ans);
 	log = audit(&adm, "?action=config.change");
 	r = row(log, 0);
-	check(log != NULL && rows(log) == 1 && str_is(r, "target", "counter 1") &&
+	hn_check(log != NULL && rows(log) == 1 && str_is(r, "target", "counter 1") &&
 	    str_is(cJSON_GetObjectItemCaseSensitive(r, "before"), "[queue TP-HT] target_wait", "30") &&
 	    str_is(cJSON_GetObjectItemCaseSensitive(r, "after"), "[queue TP-HT] target_wait", "25") &&
 	    str_is(cJSON_GetObjectItemCaseSensitive(r, "after"), "[counter 1] name", "Quầy tiếp nhận 1") &&
@@ -547,9 +471,9 @@ main(void)
 	    "config.change in the log: before and after of every key");
 	cJSON_Delete(log);
 	code = hn_req(&adm, "POST", "/api/v1/counters/1/open", NULL, NULL);
-	check(code == 200, "counter 1 opens with its new configuration (got %ld)", code);
+	hn_check(code == 200, "counter 1 opens with its new configuration (got %ld)", code);
 	hn_stop(&D, SIGTERM);
-	check(hn_start(&D) == 0, "restart");
+	hn_check(hn_start(&D) == 0, "restart");
 	hn_http_set_port(&adm, D.port);
 	hn_http_set_port(&mgr, D.port);
 	hn_http_set_port(&staff, D.port);
@@ -557,12 +481,12 @@ main(void)
 	{
 		const cJSON *c1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "counters"), 0);
 
-		check(str_is(c1, "name", "Quầy tiếp nhận 1") && str_is(c1, "state", "open"),
+		hn_check(str_is(c1, "name", "Quầy tiếp nhận 1") && str_is(c1, "state", "open"),
 		    "after the restart: the change is kept (the INI is unchanged) and counter 1 still open");
 	}
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "GET", "/api/v1/config?format=ini", NULL, NULL);
-	check(code == 200 && adm.body != NULL && strstr(adm.body,
+	hn_check(code == 200 && adm.body != NULL && strstr(adm.body,
 	    "[counter 1]\nname = Quầy tiếp nhận 1\ndepartment = TP\narea = Khu D\nserves = TP-HT, TP-LL:backup\n") != NULL &&
 	    strstr(adm.body, "[queue TP-HT]\nname = ") != NULL, "GET /api/v1/config?format=ini: the live INI");
 
@@ -575,13 +499,13 @@ main(void)
 
 		snprintf(ctl, sizeof ctl, "%s/onestopctl", b != NULL && *b != '\0' ? b : "build");
 		snprintf(out, sizeof out, "%s/live.ini", D.dir);
-		check(run(argv_ctl, adm.token) == 0, "onestopctl config export %s", out);
-		text = slurp(out, NULL);
-		check(text != NULL && strstr(text, "[counter 1]\nname = Quầy tiếp nhận 1\n") != NULL &&
+		hn_check(run(argv_ctl, adm.token) == 0, "onestopctl config export %s", out);
+		text = hn_slurp(out, NULL);
+		hn_check(text != NULL && strstr(text, "[counter 1]\nname = Quầy tiếp nhận 1\n") != NULL &&
 		    strstr(text, "target_wait = 25\n") != NULL, "the exported INI has the live changes");
 		free(text);
-		check(run(argv_n, NULL) == 0, "and onestopd -n accepts it as a bootstrap INI");
-		check(run(argv_ctl, staff.token) == 4, "onestopctl config export as staff: exit 4 (refused)");
+		hn_check(run(argv_n, NULL) == 0, "and onestopd -n accepts it as a bootstrap INI");
+		hn_check(run(argv_ctl, staff.token) == 4, "onestopctl config export as staff: exit 4 (refused)");
 	}
 
 
@@ -598,7 +522,7 @@ main(void)
 		code = hn_req_raw(&adm, "POST", "/api/v1/procedures/import/preview", "text/csv",
 		    csv2, sizeof csv2 - 1, &ans);
 		ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "changed"), 0);
-		check(code == 200 && hn_num(ans, "procedures", 0) == 2 &&
+		hn_check(code == 200 && hn_num(ans, "procedures", 0) == 2 &&
 		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ans, "added")) == 1 &&
 		    str_is(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans, "added"), 0), "code", "9.999999") &&
 		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ans, "removed")) ==
@@ -608,32 +532,32 @@ main(void)
 		cJSON_Delete(ans);
 		code = hn_req_raw(&adm, "POST", "/api/v1/procedures/import/preview", "text/csv",
 		    "code,name\n1,x\n", 14, &ans);
-		check(code == 400 && has_message(ans), "a bad preview: 400 with a message");
+		hn_check(code == 400 && hn_has_message(ans), "a bad preview: 400 with a message");
 		cJSON_Delete(ans);
 		code = hn_req(&adm, "GET", "/api/v1/procedures/9.999999", NULL, NULL);
-		check(code == 404 && count(&adm) == n, "the preview changed nothing and wrote no row");
+		hn_check(code == 404 && count(&adm) == n, "the preview changed nothing and wrote no row");
 	}
 	code = hn_req(&adm, "PATCH", "/api/v1/procedures/1.001007", "{\"queue\":\"KHONG-CO\"}", &ans);
-	check(code == 400 && has_message(ans), "a procedure moved to an unknown queue: 400 (got %ld)", code);
+	hn_check(code == 400 && hn_has_message(ans), "a procedure moved to an unknown queue: 400 (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "PATCH", "/api/v1/procedures/1.001007", "{\"target_wait_min\":999}", &ans);
-	check(code == 400 && has_message(ans), "a target of 999 minutes: 400 (got %ld)", code);
+	hn_check(code == 400 && hn_has_message(ans), "a target of 999 minutes: 400 (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&adm, "PATCH", "/api/v1/procedures/0.000000", "{\"fee\":\"x\"}", NULL);
-	check(code == 404, "an unknown procedure: 404 (got %ld)", code);
+	hn_check(code == 404, "an unknown procedure: 404 (got %ld)", code);
 	code = hn_req(&staff, "PATCH", "/api/v1/procedures/1.001007", "{\"fee\":\"x\"}", NULL);
-	check(code == 403, "staff cannot edit a procedure: 403 (got %ld)", code);
+	hn_check(code == 403, "staff cannot edit a procedure: 403 (got %ld)", code);
 	code = hn_req(&adm, "PATCH", "/api/v1/procedures/1.001007",
 	    "{\"fee\":\"200.000 đồng/hồ sơ\",\"keywords\":\"lý lịch tư pháp; phiếu số 1\"}", &ans);
-	check(code == 200 && str_is(ans, "fee", "200.000 đồng/hồ sơ"), "admin edits 1.001007's fee and keywords (got %ld)", code);
+	hn_check(code == 200 && str_is(ans, "fee", "200.000 đồng/hồ sơ"), "admin edits 1.001007's fee and keywords (got %ld)", code);
 	cJSON_Delete(ans);
 	code = hn_req(&staff, "GET", "/api/v1/procedures?q=phieu+so+1&limit=3", NULL, &ans);
-	check(code == 200 && str_is(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans,
+	hn_check(code == 200 && str_is(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ans,
 	    "procedures"), 0), "code", "1.001007"), "live: search finds it by the new keyword");
 	cJSON_Delete(ans);
 	log = audit(&adm, "?action=catalogue.edit");
 	r = row(log, 0);
-	check(log != NULL && rows(log) == 1 && str_is(r, "target", "1.001007") &&
+	hn_check(log != NULL && rows(log) == 1 && str_is(r, "target", "1.001007") &&
 	    str_is(cJSON_GetObjectItemCaseSensitive(r, "before"), "fee", "150.000 đồng/hồ sơ") &&
 	    str_is(cJSON_GetObjectItemCaseSensitive(r, "after"), "fee", "200.000 đồng/hồ sơ"),
 	    "catalogue.edit in the log: the fee before and after");
@@ -642,8 +566,8 @@ main(void)
 		char path[600], *text;
 
 		snprintf(path, sizeof path, "%s/procedures.csv", D.dir);
-		text = slurp(path, NULL);
-		check(text != NULL && strstr(text, "\"1.001007\",\"Cấp Phiếu lý lịch tư pháp\"") != NULL &&
+		text = hn_slurp(path, NULL);
+		hn_check(text != NULL && strstr(text, "\"1.001007\",\"Cấp Phiếu lý lịch tư pháp\"") != NULL &&
 		    strstr(text, "\"200.000 đồng/hồ sơ\"") != NULL, "the catalogue file holds the edit");
 		free(text);
 	}
@@ -651,8 +575,8 @@ main(void)
 	hn_http_free(&adm);
 	hn_http_free(&staff);
 	hn_http_free(&mgr);
-	printf("audit_test: %d checks, %d failed\n", checks, failures);
-	hn_cleanup(&D, failures > 0);
+	hn_summary("audit_test");
+	hn_cleanup(&D, hn_failures > 0);
 	curl_global_cleanup();
-	return failures > 0 ? 1 : 0;
+	return hn_failures > 0;
 }

@@ -19,6 +19,18 @@
  *   - a lost commit answer (acked moved back) is sent again without harm;
  *   - while the server hangs (SIGSTOP), every command answers within 1 s
  *     and a centre stops (SIGTERM) within 5 s;
+ *   - centre A reaches the server over TCP through the test's relay
+ *     (relay.c), with [export] timeout_s = 2 and keepalives and
+ *     tcp_user_timeout of 1-2 s in its conninfo; while both centres are
+ *     fed, at random steps the relay black-holes the path (both sockets kept
+ *     open, nothing forwarded: the kernel still acknowledges, so only the
+ *     exporter's own timeout ends the call), resets every connection, or
+ *     both; after each, A's export catches up within CUT_BOUND_MS on a new
+ *     connection, and A's commands answer within 1 s meanwhile (with
+ *     timeout_s = 3600 the first black hole is never recovered from);
+ *   - GET /metrics of centre B: the export lag is 0 while the server is up;
+ *     with the server killed, it rises (events, and seconds past 2),
+ *     connected is 0 and the failures count; restarted, the lag is 0 again;
  *   - the second centre writes as a role with SELECT/INSERT/UPDATE only;
  *   - onestop-central --init-schema, twice (its pages and logins:
  *     tests/integration/host/central.c);
@@ -49,14 +61,22 @@
 
 #include "harness.h"
 #include "pgtest.h"
+#include "relay.h"
 
 #define PW "export-admin-1"
 #define NCENTRES 2
 #define STEPS 1400
 #define WATCHDOG_S 240
 
+/* Centre A reaches the server through the relay, with short timeouts:
+   after a cut it must have caught up within CUT_BOUND_MS (3 timeouts and
+   2 back-offs, and 3 s to send); it never would without them. */
+#define CUT_TIMEOUT_S 2
+#define CUT_BOUND_MS ((3 * CUT_TIMEOUT_S + 2 * 1 + 3) * 1000.0)
+
 static int failures, checks;
 static struct pgtest PG;
+static struct relay RL;
 
 static void
 check(int ok, const char *fmt, ...)
@@ -85,6 +105,8 @@ on_alarm(int sig)
 	}
 	if (PG.pid > 0)
 		kill(-PG.pid, SIGKILL);
+	if (RL.pid > 0)
+		kill(RL.pid, SIGKILL);
 	_exit(1);
 }
 
@@ -100,9 +122,16 @@ centre_init(struct hn_daemon *d, int k)
 	snprintf(path, sizeof path, "%s/central.conninfo", d->dir);
 	if ((f = fopen(path, "w")) == NULL)
 		return -1;
-	/* centre B writes as a role that may only read, insert and update
+	/* centre A goes through the relay, over TCP, with short timeouts;
+	   centre B writes as a role that may only read, insert and update
 	   the tables the schema's owner makes (host/docs/export.md) */
-	fprintf(f, "%s%s\n", PG.conninfo, k == 1 ? " user=tg_cailay" : "");
+	if (k == 0)
+		fprintf(f, "host=127.0.0.1 port=%d dbname=postgres user=onestop "
+		    "connect_timeout=%d keepalives_idle=1 keepalives_interval=1 "
+		    "keepalives_count=2 tcp_user_timeout=%d\n", RL.port, CUT_TIMEOUT_S,
+		    CUT_TIMEOUT_S * 1000);
+	else
+		fprintf(f, "%s%s\n", PG.conninfo, k == 1 ? " user=tg_cailay" : "");
 	fclose(f);
 	chmod(path, 0600);
 	if ((f = fopen(d->ini, "a")) == NULL)
@@ -110,6 +139,8 @@ centre_init(struct hn_daemon *d, int k)
 	fprintf(f, "\n[export]\nconninfo_file = central.conninfo\n"
 	    "centre_code = %s\nbatch = 40\npoll_ms = 20\nretry_max_s = 1\n",
 	    k == 0 ? "TG-MYTHO" : k == 1 ? "TG-CAILAY" : "TG-HISTORY");
+	if (k == 0)
+		fprintf(f, "timeout_s = %d\n", CUT_TIMEOUT_S);
 	fclose(f);
 	return hn_add_user(d, "admin", "admin", NULL, PW);
 }
@@ -304,9 +335,10 @@ central_events(PGconn *pg, const char *centre, long *n)
 	return out;
 }
 
-/* Events with lo < id <= hi in the centre's store / centrally. */
+/* One integer the query (its ?1, ?2, if any, bound to a, b) answers from
+   the centre's store, or -1. */
 static int64_t
-count_local(const char *db, int64_t lo, int64_t hi)
+local_int(const char *db, const char *sql, int64_t a, int64_t b)
 {
 	sqlite3 *s;
 	sqlite3_stmt *q;
@@ -314,16 +346,24 @@ count_local(const char *db, int64_t lo, int64_t hi)
 
 	if (sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(s, 5000) == SQLITE_OK &&
-	    sqlite3_prepare_v2(s, "SELECT count(*) FROM events WHERE id > ?1 AND id <= ?2",
-	    -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(q, 1, lo);
-		sqlite3_bind_int64(q, 2, hi);
+	    sqlite3_prepare_v2(s, sql, -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_bind_parameter_count(q) == 2) {
+			sqlite3_bind_int64(q, 1, a);
+			sqlite3_bind_int64(q, 2, b);
+		}
 		if (sqlite3_step(q) == SQLITE_ROW)
 			n = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 	}
 	sqlite3_close(s);
 	return n;
+}
+
+/* Events with lo < id <= hi in the centre's store / centrally. */
+static int64_t
+count_local(const char *db, int64_t lo, int64_t hi)
+{
+	return local_int(db, "SELECT count(*) FROM events WHERE id > ?1 AND id <= ?2", lo, hi);
 }
 
 static int64_t
@@ -742,6 +782,190 @@ test_init_schema(void)
 	PQfinish(pg);
 }
 
+/* ---- the network path cut (relay.c) ----------------------------------------------- */
+
+/* The id of the centre's last committed event (0 when none, -1 on error). */
+static int64_t
+local_last(const char *db)
+{
+	return local_int(db, "SELECT coalesce(max(id), 0) FROM events", 0, 0);
+}
+
+/*
+ * Cut centre A's network path at random steps while both centres are fed:
+ * a black hole that comes back, a reset of every connection, a black hole
+ * ended by a reset, a black hole again.  After each, the central acked id
+ * of A must reach A's last event (as of the path's return) within
+ * CUT_BOUND_MS, through a new connection of the relay; every command at A
+ * meanwhile answers within 1 s.
+ */
+static void
+test_cuts(struct centre *C, uint64_t *rng)
+{
+	static const char *const what[] = { "a black hole", "a reset",
+		"a black hole ended by a reset", "a black hole" };
+	const int ncuts = (int)(sizeof what / sizeof what[0]);
+	int cut = 0, state = 0, step, hold = 0, next = 20 + (int)hn_randn(rng, 60), k;
+	double t_back = 0, worst_cmd = 0, t0, ms;
+	int64_t target = 0;
+	unsigned long fwd = 0;
+
+	for (step = 0; cut < ncuts; step++) {
+		if (state == 0 && step >= next) {
+			/* the cut, at this random step */
+			fwd = RL.forwarded;
+			if (relay_cmd(&RL, cut == 1 ? RELAY_RESET : RELAY_HOLE) != 0)
+				break;
+			state = cut == 1 ? 2 : 1;
+			hold = step + 30 + (int)hn_randn(rng, 120);
+			if (state == 2) {
+				t_back = hn_now_ms();
+				target = local_last(C[0].d.db);
+			}
+		} else if (state == 1 && step >= hold) {
+			/* the path comes back (a reset first, for the third) */
+			if ((cut == 2 && relay_cmd(&RL, RELAY_RESET) != 0) ||
+			    relay_cmd(&RL, RELAY_BACK) != 0)
+				break;
+			state = 2;
+			t_back = hn_now_ms();
+			target = local_last(C[0].d.db);
+		} else if (state == 2) {
+			PGconn *pg = PQconnectdb(PG.conninfo);
+			int64_t acked = central_acked(pg, "TG-MYTHO");
+
+			PQfinish(pg);
+			ms = hn_now_ms() - t_back;
+			relay_cmd(&RL, RELAY_BACK);    /* no change: reads the count */
+			if ((acked >= target && RL.forwarded > fwd) || ms > CUT_BOUND_MS) {
+				check(acked >= target && RL.forwarded > fwd,
+				    "after %s, TG-MYTHO's export caught up (%" PRId64 " of %"
+				    PRId64 ") in %.0f ms, bound %.0f ms, on a new connection "
+				    "(%lu forwarded since)", what[cut], acked, target, ms,
+				    CUT_BOUND_MS, RL.forwarded - fwd);
+				printf("export: the network path cut by %s (held %d steps): "
+				    "caught up in %.0f ms after it came back (timeout_s %d)\n",
+				    what[cut], cut == 1 ? 0 : hold - (next), ms, CUT_TIMEOUT_S);
+				cut++;
+				state = 0;
+				next = step + 20 + (int)hn_randn(rng, 80);
+			}
+		}
+		for (k = 0; k < NCENTRES; k++) {
+			t0 = hn_now_ms();
+			centre_step(&C[k], rng);
+			if (k == 0 && state != 0 && hn_now_ms() - t0 > worst_cmd)
+				worst_cmd = hn_now_ms() - t0;
+		}
+	}
+	check(cut == ncuts, "the %d cuts of the network path were made (%d)", ncuts, cut);
+	check(worst_cmd < 1000, "centre TG-MYTHO answered while its path was cut: "
+	    "worst %.0f ms", worst_cmd);
+	printf("export: while the path was cut, TG-MYTHO's commands took at most %.0f ms\n",
+	    worst_cmd);
+}
+
+/* ---- the export's lag in /metrics ------------------------------------------------ */
+
+/* A sample's value in the last /metrics answer, NAN when absent. */
+static double
+metric(const struct hn_http *m, const char *name)
+{
+	char key[96];
+	const char *p;
+
+	snprintf(key, sizeof key, "\n%s ", name);
+	if (m->body == NULL || (p = strstr(m->body, key)) == NULL)
+		return NAN;
+	return strtod(p + strlen(key), NULL);
+}
+
+/* Scrape until cond holds for the sample values (deadline ms); 1 if it did. */
+static int
+scrape_until(struct hn_http *m, double ms, int want_down)
+{
+	double deadline = hn_now_ms() + ms;
+
+	while (hn_now_ms() < deadline) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		if (hn_req(m, "GET", "/metrics", NULL, NULL) == 200) {
+			double ev = metric(m, "onestop_export_lag_events"),
+			    s = metric(m, "onestop_export_lag_seconds"),
+			    up = metric(m, "onestop_export_connected");
+
+			if (want_down ? ev >= 1 && s >= 2 && up == 0 :
+			    ev == 0 && s == 0 && up == 1)
+				return 1;
+		}
+		nanosleep(&ts, NULL);    /* polling a condition, with a deadline */
+	}
+	return 0;
+}
+
+/*
+ * GET /metrics of centre B with a metrics token: no lag while the server is
+ * up; killed, the lag rises (a ticket issued meanwhile: events, and seconds
+ * past 2) and the failures count; restarted, the lag is 0 again.
+ */
+static void
+test_metrics_lag(struct centre *c)
+{
+	struct hn_http m;
+	cJSON *ans = NULL;
+	double f0, a0;
+	long code;
+	int ok;
+
+	check(hn_req(&c->h, "POST", "/api/v1/devices",
+	    "{\"name\":\"prometheus\",\"role\":\"metrics\"}", &ans) == 201 &&
+	    hn_str(ans, "token") != NULL, "metrics: a metrics device token");
+	hn_http_init(&m, c->d.port, hn_str(ans, "token") ? hn_str(ans, "token") : "");
+	cJSON_Delete(ans);
+	ok = scrape_until(&m, 15000, 0);
+	check(ok, "metrics: no export lag, connected, while the server is up");
+	if (access("/usr/bin/promtool", X_OK) == 0 && m.body != NULL) {
+		/* the export's lines are in the format Prometheus reads */
+		char path[600], cmd[800];
+		FILE *f;
+
+		snprintf(path, sizeof path, "%s/metrics.txt", c->d.dir);
+		if ((f = fopen(path, "w")) != NULL) {
+			fputs(m.body, f);
+			fclose(f);
+		}
+		snprintf(cmd, sizeof cmd, "promtool check metrics < '%s' >/dev/null 2>&1", path);
+		check(system(cmd) == 0 && strstr(m.body, "# TYPE onestop_export_lag_seconds gauge"),
+		    "metrics: promtool check metrics accepts the text with the export's lines");
+	}
+	f0 = metric(&m, "onestop_export_failures_total");
+	a0 = metric(&m, "onestop_export_acked_event_id");
+	check(a0 > 0 && a0 == metric(&m, "onestop_last_event_id"),
+	    "metrics: the acked id %.0f is the last event %.0f", a0,
+	    metric(&m, "onestop_last_event_id"));
+	pgtest_signal(&PG, SIGKILL);
+	/* a queue the steps do not use: its numbers are not used up */
+	code = hn_req(&c->h, "POST", "/api/v1/tickets", "{\"queue\":\"GT-VT\"}", NULL);
+	check(code == 201, "metrics: a ticket while the server is down (%ld: %s)", code,
+	    c->h.body ? c->h.body : "");
+	ok = scrape_until(&m, 15000, 1);
+	check(ok && metric(&m, "onestop_export_failures_total") > f0 &&
+	    metric(&m, "onestop_export_acked_event_id") == a0,
+	    "metrics: the server down: lag %g events, %g s, connected %g, failures %g "
+	    "(were %g)", metric(&m, "onestop_export_lag_events"),
+	    metric(&m, "onestop_export_lag_seconds"), metric(&m, "onestop_export_connected"),
+	    metric(&m, "onestop_export_failures_total"), f0);
+	printf("export: /metrics with the server down: lag %g events, %g s, %g failures\n",
+	    metric(&m, "onestop_export_lag_events"), metric(&m, "onestop_export_lag_seconds"),
+	    metric(&m, "onestop_export_failures_total") - f0);
+	check(pgtest_start(&PG) == 0, "postgres restarts");
+	ok = scrape_until(&m, 15000, 0);
+	check(ok && metric(&m, "onestop_export_acked_event_id") > a0,
+	    "metrics: the server back, the lag is 0 again (%g events, %g s)",
+	    metric(&m, "onestop_export_lag_events"), metric(&m, "onestop_export_lag_seconds"));
+	hn_http_free(&m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -763,6 +987,15 @@ main(int argc, char **argv)
 	if (pgtest_init(&PG, "export") != 0 || pgtest_start(&PG) != 0) {
 		pgtest_cleanup(&PG, 1);
 		return 1;
+	}
+	{
+		char sock[600];
+
+		snprintf(sock, sizeof sock, "%s/.s.PGSQL.5432", PG.dir);
+		if (relay_start(&RL, sock) != 0) {
+			pgtest_cleanup(&PG, 1);
+			return 1;
+		}
 	}
 	pg = PQconnectdb(PG.conninfo);
 	PQclear(PQexec(pg, "CREATE ROLE tg_cailay LOGIN"));
@@ -901,6 +1134,8 @@ main(int argc, char **argv)
 	   the hung server would take seconds (keepalive, tcp_user_timeout). */
 	check(worst_ms < 1000, "the centres answered while the server hung: worst %.0f ms",
 	    worst_ms);
+	test_cuts(C, &rng);
+	test_metrics_lag(&C[1]);
 
 	pg = PQconnectdb(PG.conninfo);
 	check(PQstatus(pg) == CONNECTION_OK, "the test connects: %s", PQerrorMessage(pg));
@@ -965,6 +1200,7 @@ main(int argc, char **argv)
 		hn_http_free(&C[k].h);
 		hn_cleanup(&C[k].d, failures > 0);
 	}
+	relay_stop(&RL);
 	pgtest_cleanup(&PG, failures > 0);
 	printf("export: seed %" PRIu64 ", postgres killed %d times, a centre %d times: "
 	    "%d passed, %d failed\n", seed, kills_pg, kills_centre, checks - failures, failures);

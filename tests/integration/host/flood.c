@@ -22,10 +22,8 @@
  *
  * Prints "ok"/"FAIL" per check and exits 1 on any failure.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -33,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -43,80 +40,6 @@
 
 #define PW_ADMIN "admin-pass-1"
 #define WATCHDOG_S 200
-
-static int failures, checks;
-static struct hn_daemon *current;       /* the daemon to kill on a hang */
-
-static void
-on_alarm(int sig)
-{
-	static const char msg[] = "flood: watchdog: stuck, giving up\n";
-
-	(void)sig;
-	if (current != NULL && current->pid > 0)
-		kill(current->pid, SIGKILL);
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(1);
-	_exit(1);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1024];
-
-	checks++;
-	if (!ok)
-		failures++;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
-	fflush(stdout);
-}
-
-/* Start d with the admin user; a logged-in client on h.  0 or -1. */
-static int
-start_with_admin(struct hn_daemon *d, struct hn_http *h)
-{
-	if (hn_add_user(d, "admin", "admin", NULL, PW_ADMIN) != 0 ||
-	    hn_start(d) != 0)
-		return -1;
-	current = d;
-	hn_http_init(h, d->port, NULL);
-	return hn_login(h, "admin", PW_ADMIN);
-}
-
-/*
- * A TCP socket from src (a loopback address) to 127.0.0.1:port, the
- * connect started; rcvbuf > 0 sets a small receive buffer first.  Blocking
- * unless nonblock.  -1 on failure.
- */
-static int
-tcp_from(const char *src, int port, int rcvbuf, int nonblock)
-{
-	struct sockaddr_in sa, da;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
-
-	if (fd < 0)
-		return -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, src, &sa.sin_addr);
-	memset(&da, 0, sizeof da);
-	da.sin_family = AF_INET;
-	da.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &da.sin_addr);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    (connect(fd, (struct sockaddr *)&da, sizeof da) != 0 && errno != EINPROGRESS)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int
 write_all(int fd, const char *s, size_t n)
@@ -132,17 +55,6 @@ write_all(int fd, const char *s, size_t n)
 		n -= (size_t)k;
 	}
 	return 0;
-}
-
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /* ---- slow ----------------------------------------------------------------- */
@@ -208,7 +120,7 @@ slow_connect(struct slowconn *c, const char *src, int port)
 	struct pollfd p1;
 
 	c->started = 0;
-	c->fd = tcp_from(src, port, 0, 1);
+	c->fd = hn_tcp_from(src, port, 0, 1);
 	p1.fd = c->fd;
 	p1.events = POLLOUT;
 	if (c->fd >= 0 && poll(&p1, 1, 2000) == 1 && (p1.revents & POLLOUT) &&
@@ -234,13 +146,12 @@ case_slow(void)
 	int i, open, held;
 
 	printf("# slow: %d trickling connections from 127.0.0.2 and 127.0.0.3\n", SLOW_N);
-	raise_nofile();
+	hn_raise_nofile();
 	if (hn_init(&d, "flood-slow") != 0 || hn_start(&d) != 0) {
-		check(0, "slow: the daemon starts");
+		hn_check(0, "slow: the daemon starts");
 		hn_cleanup(&d, 1);
 		return;
 	}
-	current = &d;
 	/* One after the other, each connected before the next. */
 	for (i = 0; i < SLOW_N; i++)
 		slow_connect(&c[i], i % 2 ? "127.0.0.3" : "127.0.0.2", d.port);
@@ -258,9 +169,9 @@ case_slow(void)
 	hn_http_init(&h, d.port, NULL);
 	h.timeout_ms = 5000;
 	st = hn_req(&h, "GET", "/healthz", NULL, NULL);
-	check(st == 200, "slow: /healthz from 127.0.0.1 answers beside %d trickling "
+	hn_check(st == 200, "slow: /healthz from 127.0.0.1 answers beside %d trickling "
 	    "connections (HTTP %ld)", held, st);
-	check(held >= 200, "slow: the trickling connections are held (%d open of %d)",
+	hn_check(held >= 200, "slow: the trickling connections are held (%d open of %d)",
 	    held, SLOW_N);
 	/* Trickle a byte a second until the server has closed every one. */
 	t0 = last_tick = hn_now_ms();
@@ -272,16 +183,15 @@ case_slow(void)
 			last_tick = hn_now_ms();
 		open = slow_turn(c, pf, 250, tick);
 	}
-	check(open == 0, "slow: every trickling connection is closed by the headers "
+	hn_check(open == 0, "slow: every trickling connection is closed by the headers "
 	    "deadline although its bytes keep coming (%d still open)", open);
 	st = hn_req(&h, "GET", "/healthz", NULL, NULL);
-	check(st == 200, "slow: /healthz still answers (HTTP %ld)", st);
+	hn_check(st == 200, "slow: /healthz still answers (HTTP %ld)", st);
 	for (i = 0; i < SLOW_N; i++)
 		if (c[i].fd >= 0)
 			close(c[i].fd);
 	hn_http_free(&h);
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- crowd ---------------------------------------------------------------- */
@@ -309,13 +219,12 @@ case_crowd(void)
 	int i, held, in;
 
 	printf("# crowd: %d connections from %d addresses\n", CROWD_N, CROWD_ADDRS);
-	raise_nofile();
+	hn_raise_nofile();
 	if (hn_init(&d, "flood-crowd") != 0 || hn_start(&d) != 0) {
-		check(0, "crowd: the daemon starts");
+		hn_check(0, "crowd: the daemon starts");
 		hn_cleanup(&d, 1);
 		return;
 	}
-	current = &d;
 	for (i = 0; i < CROWD_N; i++) {
 		snprintf(src, sizeof src, "127.0.0.%d", 30 + i / CROWD_PER);
 		slow_connect(&c[i], src, d.port);
@@ -330,25 +239,24 @@ case_crowd(void)
 		slow_turn_n(c, pf, CROWD_N, 250, tick);
 	}
 	held = slow_turn_n(c, pf, CROWD_N, 0, 0);
-	check(held >= 1536 && held <= 1536 + 2 * 16 + 16, "crowd: past 1,536 connections "
+	hn_check(held >= 1536 && held <= 1536 + 2 * 16 + 16, "crowd: past 1,536 connections "
 	    "the addresses that hold many are refused (%d held of %d, at most %d)", held,
 	    CROWD_N, 1536 + 2 * 16 + 16);
 	in = slow_connect(&fresh, "127.0.0.50", d.port) == 0;
 	if (in)
 		in = slow_turn_n(&fresh, pf, 1, 200, 0) == 1;
-	check(in, "crowd: a new address still gets a connection");
+	hn_check(in, "crowd: a new address still gets a connection");
 	if (fresh.fd >= 0)
 		close(fresh.fd);
 	hn_http_init(&h, d.port, NULL);
 	h.timeout_ms = 5000;
 	st = hn_req(&h, "GET", "/healthz", NULL, NULL);
-	check(st == 200, "crowd: /healthz from 127.0.0.1 answers (HTTP %ld)", st);
+	hn_check(st == 200, "crowd: /healthz from 127.0.0.1 answers (HTTP %ld)", st);
 	for (i = 0; i < CROWD_N; i++)
 		if (c[i].fd >= 0)
 			close(c[i].fd);
 	hn_http_free(&h);
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- stall ---------------------------------------------------------------- */
@@ -413,7 +321,7 @@ static int
 sse_open(const char *src, int port, const char *token, int64_t last_id, int rcvbuf)
 {
 	char req[512];
-	int fd = tcp_from(src, port, rcvbuf, 0);
+	int fd = hn_tcp_from(src, port, rcvbuf, 0);
 
 	if (fd < 0)
 		return -1;
@@ -539,8 +447,8 @@ case_stall(void)
 	memset(&rd, 0, sizeof rd);
 	pthread_mutex_init(&rd.mu, NULL);
 	pthread_cond_init(&rd.cv, NULL);
-	if (hn_init(&d, "flood-stall") != 0 || start_with_admin(&d, &h) != 0) {
-		check(0, "stall: the daemon starts");
+	if (hn_init(&d, "flood-stall") != 0 || hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "stall: the daemon starts");
 		hn_cleanup(&d, 1);
 		return;
 	}
@@ -560,7 +468,7 @@ case_stall(void)
 	}
 	for (i = 0; i < STALL_N && fds[i] >= 0; i++)
 		;
-	check(i == STALL_N, "stall: %d streams open (%d asked)", i, STALL_N);
+	hn_check(i == STALL_N, "stall: %d streams open (%d asked)", i, STALL_N);
 	rd.fd = sse_open("127.0.0.6", d.port, h.token, 0, 0);
 	pthread_create(&th, NULL, reader_main, &rd);
 	t0 = hn_now_ms();
@@ -583,7 +491,7 @@ case_stall(void)
 			failed++;
 		q = (q + 1) % nq;
 	}
-	check(answered == STALL_CMDS && failed == 0, "stall: every command answered "
+	hn_check(answered == STALL_CMDS && failed == 0, "stall: every command answered "
 	    "beside the stalled streams (%d of %d, %d refused, %d failed, %.1f s)",
 	    answered, STALL_CMDS, refused, failed, (hn_now_ms() - t0) / 1000.0);
 	o = NULL;
@@ -605,7 +513,7 @@ case_stall(void)
 
 		for (k = 1; k < rd.s.nids; k++)
 			inc &= rd.s.ids[k] == rd.s.ids[k - 1] + 1;
-		check(inc && sse_last(&rd.s) == final, "stall: the stream that reads gets "
+		hn_check(inc && sse_last(&rd.s) == final, "stall: the stream that reads gets "
 		    "every event, 1..%lld in order (%zu events, %zu bytes, last %lld)",
 		    (long long)final, rd.s.nids, rd.s.bytes, (long long)sse_last(&rd.s));
 	}
@@ -663,9 +571,9 @@ case_stall(void)
 		complete += ids_equal(ss[i].ids, ss[i].nids, rd.s.ids, rd.s.nids);
 		pthread_mutex_unlock(&rd.mu);
 	}
-	check(ended_all && dropped == STALL_N, "stall: every stalled stream was dropped "
+	hn_check(ended_all && dropped == STALL_N, "stall: every stalled stream was dropped "
 	    "(%d of %d)", dropped, STALL_N);
-	check(complete == STALL_N, "stall: each dropped stream, reconnecting with its "
+	hn_check(complete == STALL_N, "stall: each dropped stream, reconnecting with its "
 	    "Last-Event-ID, got every event exactly once (%d of %d)", complete, STALL_N);
 	shutdown(rd.fd, SHUT_RDWR);
 	pthread_join(th, NULL);
@@ -677,8 +585,7 @@ case_stall(void)
 	free(rd.s.buf);
 	free(rd.s.ids);
 	hn_http_free(&h);
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- report --------------------------------------------------------------- */
@@ -746,19 +653,19 @@ case_report(void)
 	pthread_mutex_init(&rr.mu, NULL);
 	pthread_cond_init(&rr.cv, NULL);
 	if (hn_init(&d, "flood-report") != 0) {
-		check(0, "report: temp dir");
+		hn_check(0, "report: temp dir");
 		return;
 	}
 	snprintf(rr.gate, sizeof rr.gate, "%s/stats-gate", d.dir);
 	if (mkfifo(rr.gate, 0600) != 0) {
-		check(0, "report: mkfifo %s: %s", rr.gate, strerror(errno));
+		hn_check(0, "report: mkfifo %s: %s", rr.gate, strerror(errno));
 		hn_cleanup(&d, 1);
 		return;
 	}
 	setenv("ONESTOPD_TEST_STATS_GATE", rr.gate, 1);
-	if (start_with_admin(&d, &h) != 0) {
+	if (hn_start_admin(&d, &h, PW_ADMIN) != 0) {
 		unsetenv("ONESTOPD_TEST_STATS_GATE");
-		check(0, "report: the daemon starts");
+		hn_check(0, "report: the daemon starts");
 		hn_cleanup(&d, 1);
 		return;
 	}
@@ -776,7 +683,7 @@ case_report(void)
 		;
 	gate = rr.gate_open;
 	pthread_mutex_unlock(&rr.mu);
-	check(gate, "report: the report is computed off the core thread (it waits at "
+	hn_check(gate, "report: the report is computed off the core thread (it waits at "
 	    "the worker's gate)");
 	if (gate) {
 		st = hn_req(&h, "POST", "/api/v1/tickets", "{\"queue\":\"TP-LL\"}", NULL);
@@ -784,11 +691,11 @@ case_report(void)
 		pthread_mutex_lock(&rr.mu);
 		done_before = rr.done;
 		pthread_mutex_unlock(&rr.mu);
-		check(st == 201 && hz == 200 && !done_before, "report: a command (HTTP %ld) "
+		hn_check(st == 201 && hz == 200 && !done_before, "report: a command (HTTP %ld) "
 		    "and /healthz (HTTP %ld) are answered while the report is pending",
 		    st, hz);
 		if (write(rr.gate_fd, "x", 1) != 1)
-			check(0, "report: write the gate");
+			hn_check(0, "report: write the gate");
 		close(rr.gate_fd);
 	} else {
 		/* Nothing read the gate: let its opener go. */
@@ -804,19 +711,15 @@ case_report(void)
 	pthread_join(rt, NULL);
 	if (!gt_joined)
 		pthread_join(gt, NULL);
-	check(rr.status == 200, "report: the report is answered once let through (HTTP %ld)",
+	hn_check(rr.status == 200, "report: the report is answered once let through (HTTP %ld)",
 	    rr.status);
 	hn_http_free(&h);
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- main ---------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct hn_case cases[] = {
 	{ "slow", case_slow },
 	{ "crowd", case_crowd },
 	{ "stall", case_stall },
@@ -826,21 +729,9 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-	size_t i;
-	int a, ran;
-
-	signal(SIGALRM, on_alarm);
-	signal(SIGPIPE, SIG_IGN);
-	alarm(WATCHDOG_S);
+	hn_watchdog("flood", WATCHDOG_S);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		ran = argc < 2;
-		for (a = 1; a < argc; a++)
-			ran |= strcmp(argv[a], cases[i].name) == 0;
-		if (ran)
-			cases[i].fn();
-	}
+	hn_run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 	curl_global_cleanup();
-	printf("flood: %d checks, %d failed\n", checks, failures);
-	return failures > 0;
+	return hn_summary("flood");
 }

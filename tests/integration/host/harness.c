@@ -7,6 +7,7 @@
  */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +15,11 @@
 #include <sys/socket.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -256,6 +259,7 @@ hn_start(struct hn_daemon *d)
 	}
 	close(err[1]);
 	d->pid = pid;
+	hn_watch_pid(pid);
 	d->errfd = err[0];
 	d->ready = d->ended = 0;
 	d->port = 0;
@@ -291,6 +295,7 @@ hn_stop(struct hn_daemon *d, int sig)
 		kill(d->pid, sig);
 		while (waitpid(d->pid, &status, 0) < 0 && errno == EINTR)
 			;
+		hn_unwatch_pid(d->pid);
 		d->pid = 0;
 	}
 	if (d->reader_running) {
@@ -317,11 +322,12 @@ remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return 0;
 }
 
-/* rm -r dir (it holds the store, logs and the CLI tests' home dirs). */
-static void
-remove_dir(const char *dir)
+/* rm -r path (a daemon's dir holds the store, logs and the CLI tests' home
+ * dirs). */
+void
+hn_remove_tree(const char *path)
 {
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 void
@@ -332,7 +338,7 @@ hn_cleanup(struct hn_daemon *d, int keep)
 		if (keep)
 			fprintf(stderr, "harness: kept %s\n", d->dir);
 		else
-			remove_dir(d->dir);
+			hn_remove_tree(d->dir);
 	}
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->cv);
@@ -575,3 +581,204 @@ hn_free_port(void)
 	exit(2);
 }
 
+
+/* ---- what the test programs share ------------------------------------- */
+
+int hn_checks, hn_failures;
+
+void
+hn_check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+	char small[1024], *msg = small, *p;
+	int n;
+
+	hn_checks++;
+	if (!ok)
+		hn_failures++;
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	} else if (msg == NULL)
+		msg = small;
+	for (p = msg; *p != '\0'; p++)
+		if (*p == '\n')
+			*p = '|';
+	printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
+	fflush(stdout);
+	if (msg != small)
+		free(msg);
+}
+
+int
+hn_summary(const char *name)
+{
+	printf("%s: %d checks, %d failed\n", name, hn_checks, hn_failures);
+	return hn_failures > 0;
+}
+
+/* The watchdog's state: only set outside the handler, read inside it. */
+static const char *watch_name = "test";
+static volatile pid_t watched[8];
+
+void
+hn_watch_pid(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof watched / sizeof watched[0]; i++)
+		if (watched[i] == 0) {
+			watched[i] = pid;
+			return;
+		}
+}
+
+void
+hn_unwatch_pid(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof watched / sizeof watched[0]; i++)
+		if (watched[i] == pid)
+			watched[i] = 0;
+}
+
+/* SIGALRM: only async-signal-safe calls (kill, write, _exit). */
+static void
+watchdog_fire(int sig)
+{
+	static const char msg[] = ": watchdog: stuck, giving up\n";
+	size_t i;
+
+	(void)sig;
+	for (i = 0; i < sizeof watched / sizeof watched[0]; i++)
+		if (watched[i] > 0)
+			kill(watched[i], SIGKILL);
+	if (write(2, watch_name, strlen(watch_name)) < 0 ||
+	    write(2, msg, sizeof msg - 1) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+void
+hn_watchdog(const char *name, unsigned seconds)
+{
+	watch_name = name;
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGALRM, watchdog_fire);
+	alarm(seconds);
+}
+
+void
+hn_run_cases(const struct hn_case *cases, size_t n, int argc, char **argv)
+{
+	size_t i;
+	int a, ran;
+
+	for (i = 0; i < n; i++) {
+		ran = argc < 2;
+		for (a = 1; a < argc; a++)
+			ran |= strcmp(argv[a], cases[i].name) == 0;
+		if (ran)
+			cases[i].fn();
+	}
+}
+
+int
+hn_start_admin(struct hn_daemon *d, struct hn_http *h, const char *password)
+{
+	if (hn_add_user(d, "admin", "admin", NULL, password) != 0 ||
+	    hn_start(d) != 0)
+		return -1;
+	hn_http_init(h, d->port, NULL);
+	if (hn_login(h, "admin", password) != 0) {
+		hn_http_free(h);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+hn_err_code(const cJSON *ans)
+{
+	const char *e = hn_str(ans, "error");
+
+	return e != NULL ? e : "";
+}
+
+int
+hn_has_message(const cJSON *ans)
+{
+	const char *m = hn_str(ans, "message");
+
+	return m != NULL && *m != '\0';
+}
+
+char *
+hn_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL, *nb;
+	size_t cap = 0, n = 0, r;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (n + 65536 + 1 > cap) {
+			cap = (n + 65536 + 1) * 2;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+int
+hn_tcp_from(const char *src, int port, int rcvbuf, int nonblock)
+{
+	struct sockaddr_in sa, da;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	inet_pton(AF_INET, src, &sa.sin_addr);
+	memset(&da, 0, sizeof da);
+	da.sin_family = AF_INET;
+	da.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, "127.0.0.1", &da.sin_addr);
+	if (rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    (connect(fd, (struct sockaddr *)&da, sizeof da) != 0 && errno != EINPROGRESS)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+hn_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}

@@ -98,4 +98,57 @@ int hn_free_port(void);
 /* Monotonic milliseconds. */
 double hn_now_ms(void);
 
+/* ---- what the test programs share ------------------------------------- */
+
+/* Checks run and failed so far by hn_check. */
+extern int hn_checks, hn_failures;
+/* Count one check and print "ok   MSG" or "FAIL MSG" on stdout (newlines in
+ * the message folded to '|', so one check is one line). */
+void hn_check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "NAME: N checks, M failed"; the exit status: 1 on any failure. */
+int hn_summary(const char *name);
+
+/*
+ * Give the test seconds in all: past that SIGALRM kills (SIGKILL) every
+ * daemon hn_start started and hn_stop has not reaped, and every pid given to
+ * hn_watch_pid, writes "NAME: watchdog: stuck, giving up" and exits 1.
+ * Also ignores SIGPIPE.  name must stay valid (a string literal).
+ */
+void hn_watchdog(const char *name, unsigned seconds);
+/* Have the watchdog kill pid too (a child the test forked), until
+ * hn_unwatch_pid.  At most 8 at once; more are not watched. */
+void hn_watch_pid(pid_t pid);
+void hn_unwatch_pid(pid_t pid);
+
+/* One named case of a test program; hn_run_cases runs those named on the
+ * command line (argv[1..]), or all of them when none is. */
+struct hn_case {
+	const char *name;
+	void (*fn)(void);
+};
+void hn_run_cases(const struct hn_case *cases, size_t n, int argc, char **argv);
+
+/* Add the user "admin" (role admin) with password, start d and log a new
+ * client h in as admin.  0 (the caller frees h), or -1 with nothing in h to
+ * free (d may be running: hn_cleanup stops it). */
+int hn_start_admin(struct hn_daemon *d, struct hn_http *h, const char *password);
+
+/* An answer's "error" code ("" when absent); 1 when it has a non-empty
+ * "message" (the text for people). */
+const char *hn_err_code(const cJSON *ans);
+int hn_has_message(const cJSON *ans);
+
+/* The whole of a file, NUL-terminated, its length in *len (len may be
+ * NULL); the caller frees.  NULL when it cannot be read. */
+char *hn_slurp(const char *path, size_t *len);
+/* rm -r path (nothing when it does not exist). */
+void hn_remove_tree(const char *path);
+
+/* A TCP socket from src (a loopback address, e.g. "127.0.0.2") to
+ * 127.0.0.1:port, the connect started; rcvbuf > 0 sets a small receive
+ * buffer first.  Blocking unless nonblock.  -1 on failure. */
+int hn_tcp_from(const char *src, int port, int rcvbuf, int nonblock);
+/* Raise the soft limit of open files to the hard one (for many sockets). */
+void hn_raise_nofile(void);
+
 #endif

@@ -37,7 +37,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -58,43 +57,6 @@
 #define NOBODY 65534
 #define PWCHECK_BOUND 8         /* host/daemon/http/pwcheck.h PWCHECK_QUEUE_MAX */
 
-static int failures, checks;
-static struct hn_daemon *current;       /* the daemon to kill on a hang */
-static volatile pid_t child_pid;        /* a -n / failed-start run, or 0 */
-
-static void
-on_alarm(int sig)
-{
-	static const char msg[] = "hostile: watchdog: stuck, giving up\n";
-
-	(void)sig;
-	if (child_pid > 0)
-		kill(child_pid, SIGKILL);
-	if (current != NULL && current->pid > 0)
-		kill(current->pid, SIGKILL);
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(1);
-	_exit(1);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1024], *p;
-
-	checks++;
-	if (!ok)
-		failures++;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	for (p = msg; *p != '\0'; p++)
-		if (*p == '\n')
-			*p = '|';
-	printf("%s %s\n", ok ? "ok  " : "FAIL", msg);
-	fflush(stdout);
-}
 
 /* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
 static int
@@ -137,55 +99,15 @@ utf8_valid(const unsigned char *s, size_t n)
 	return 1;
 }
 
-static const char *
-err_code(const cJSON *ans)
-{
-	const char *e = hn_str(ans, "error");
-
-	return e != NULL ? e : "";
-}
-
-static int
-has_message(const cJSON *ans)
-{
-	const char *m = hn_str(ans, "message");
-
-	return m != NULL && *m != '\0';
-}
-
-/* Whether the file at path contains needle. */
+/* 1 when the file at path holds needle. */
 static int
 file_has(const char *path, const char *needle)
 {
-	static char buf[1 << 20];
-	size_t n;
-	FILE *f = fopen(path, "r");
+	char *text = hn_slurp(path, NULL);
+	int has = text != NULL && strstr(text, needle) != NULL;
 
-	if (f == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
-}
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
-/* rm -r path */
-static void
-remove_tree(const char *path)
-{
-	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(text);
+	return has;
 }
 
 /*
@@ -228,7 +150,7 @@ run_daemon(const char *bin, const char *const *args, int as_nobody, char *out,
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
-	child_pid = pid;
+	hn_watch_pid(pid);
 	close(p[1]);
 	while ((k = read(p[0], out + len, outlen - 1 - len)) > 0 ||
 	    (k < 0 && errno == EINTR)) {
@@ -247,7 +169,7 @@ run_daemon(const char *bin, const char *const *args, int as_nobody, char *out,
 	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	child_pid = 0;
+	hn_unwatch_pid(pid);
 	if (started)
 		return -2;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -300,18 +222,6 @@ write_ini(const struct hn_daemon *d, const char *path, const char *listen,
 	return listen_line;
 }
 
-/* Start d with the admin user; a logged-in client on h.  0 or -1. */
-static int
-start_with_admin(struct hn_daemon *d, struct hn_http *h)
-{
-	if (hn_add_user(d, "admin", "admin", NULL, PW_ADMIN) != 0 ||
-	    hn_start(d) != 0)
-		return -1;
-	current = d;
-	hn_http_init(h, d->port, NULL);
-	return hn_login(h, "admin", PW_ADMIN);
-}
-
 /* ---- utf8 ------------------------------------------------------------- */
 
 /*
@@ -350,26 +260,26 @@ case_utf8(void)
 	long st;
 	int found = 0;
 
-	if (hn_init(&d, "hostile-utf8") != 0 || start_with_admin(&d, &h) != 0) {
-		check(0, "utf8: daemon started");
+	if (hn_init(&d, "hostile-utf8") != 0 || hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "utf8: daemon started");
 		return;
 	}
 	long_vietnamese(text, sizeof text, 63, 127);
-	check(strlen(text) >= 200 && ((unsigned char)text[63] & 0xc0) == 0x80 &&
+	hn_check(strlen(text) >= 200 && ((unsigned char)text[63] & 0xc0) == 0x80 &&
 	    ((unsigned char)text[127] & 0xc0) == 0x80,
 	    "utf8: the %zu-byte text has a character across bytes 63 and 127",
 	    strlen(text));
 
 	/* Pause reason (a 64-byte field). */
 	st = hn_req(&h, "POST", "/api/v1/counters/1/open", NULL, NULL);
-	check(st == 200, "utf8: open counter 1 (HTTP %ld)", st);
+	hn_check(st == 200, "utf8: open counter 1 (HTTP %ld)", st);
 	snprintf(body, sizeof body, "{\"reason\":\"%s\"}", text);
 	st = hn_req(&h, "POST", "/api/v1/counters/1/pause", body, NULL);
-	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	hn_check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
 	    "utf8: pause with a %zu-byte reason: HTTP %ld, answer valid UTF-8",
 	    strlen(text), st);
 	st = hn_req(&h, "GET", "/api/v1/state", NULL, &ans);
-	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	hn_check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
 	    "utf8: /api/v1/state is valid UTF-8 (HTTP %ld, %zu bytes)", st, h.len);
 	arr = cJSON_GetObjectItemCaseSensitive(ans, "counters");
 	cJSON_ArrayForEach(it, arr) {
@@ -379,7 +289,7 @@ case_utf8(void)
 		found = got != NULL && strlen(got) > 0 && strlen(got) <= 63 &&
 		    strncmp(got, text, strlen(got)) == 0;
 	}
-	check(found, "utf8: counter 1's reason is a whole-character prefix of"
+	hn_check(found, "utf8: counter 1's reason is a whole-character prefix of"
 	    " the one sent, at most 63 bytes");
 	cJSON_Delete(ans);
 
@@ -388,11 +298,11 @@ case_utf8(void)
 	    "\"staff-pass-1\",\"role\":\"staff\",\"full_name\":\"%s\","
 	    "\"counters\":[1]}", text);
 	st = hn_req(&h, "POST", "/api/v1/users", body, NULL);
-	check(st == 201 && utf8_valid((unsigned char *)h.body, h.len),
+	hn_check(st == 201 && utf8_valid((unsigned char *)h.body, h.len),
 	    "utf8: create a user with a %zu-byte full name: HTTP %ld, answer"
 	    " valid UTF-8", strlen(text), st);
 	st = hn_req(&h, "GET", "/api/v1/users", NULL, &ans);
-	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	hn_check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
 	    "utf8: /api/v1/users is valid UTF-8 (HTTP %ld)", st);
 	found = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ans, "users")) {
@@ -404,21 +314,21 @@ case_utf8(void)
 			    strlen(got) <= 127 &&
 			    strncmp(got, text, strlen(got)) == 0;
 	}
-	check(found, "utf8: the full name is kept as a whole-character prefix,"
+	hn_check(found, "utf8: the full name is kept as a whole-character prefix,"
 	    " at most 127 bytes");
 	cJSON_Delete(ans);
 	snprintf(body, sizeof body, "{\"full_name\":\"x%s\"}", text);
 	st = hn_req(&h, "PATCH", "/api/v1/users/nv-utf8", body, NULL);
-	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	hn_check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
 	    "utf8: change the full name: HTTP %ld, answer valid UTF-8", st);
 	st = hn_req(&h, "GET", "/api/v1/users", NULL, NULL);
-	check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+	hn_check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
 	    "utf8: /api/v1/users still valid UTF-8");
 
 	/* A cancel reason and a day close reason go into the events. */
 	st = hn_req(&h, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\","
 	    "\"print\":false}", &ans);
-	check(st == 201, "utf8: issue a ticket (HTTP %ld)", st);
+	hn_check(st == 201, "utf8: issue a ticket (HTTP %ld)", st);
 	if (st == 201) {
 		char path[64];
 
@@ -426,7 +336,7 @@ case_utf8(void)
 		    hn_num(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "id", 0));
 		snprintf(body, sizeof body, "{\"reason\":\"%s\"}", text + 1);
 		st = hn_req(&h, "POST", path, body, NULL);
-		check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
+		hn_check(st == 200 && utf8_valid((unsigned char *)h.body, h.len),
 		    "utf8: cancel with a long reason: HTTP %ld, valid UTF-8", st);
 	}
 	cJSON_Delete(ans);
@@ -438,16 +348,15 @@ case_utf8(void)
 		hn_http_init(&h, d.port, NULL);
 		if (hn_login(&h, "admin", PW_ADMIN) == 0) {
 			st = hn_req(&h, "GET", "/api/v1/state", NULL, NULL);
-			check(st == 200 && utf8_valid((unsigned char *)h.body,
+			hn_check(st == 200 && utf8_valid((unsigned char *)h.body,
 			    h.len), "utf8: /api/v1/state after a restart is"
 			    " valid UTF-8");
 		} else
-			check(0, "utf8: login after restart");
+			hn_check(0, "utf8: login after restart");
 		hn_http_free(&h);
 	} else
-		check(0, "utf8: restart");
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+		hn_check(0, "utf8: restart");
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -459,9 +368,9 @@ expect_refusal(struct hn_http *h, const char *method, const char *path,
 	cJSON *ans = NULL;
 	long st = hn_req(h, method, path, body, &ans);
 
-	check(st == want && strcmp(err_code(ans), want_code) == 0 &&
-	    has_message(ans), "names: %s -> %ld %s (got %ld %s %s)", what, want,
-	    want_code, st, err_code(ans), h->body != NULL ? h->body : "");
+	hn_check(st == want && strcmp(hn_err_code(ans), want_code) == 0 &&
+	    hn_has_message(ans), "names: %s -> %ld %s (got %ld %s %s)", what, want,
+	    want_code, st, hn_err_code(ans), h->body != NULL ? h->body : "");
 	cJSON_Delete(ans);
 }
 
@@ -473,8 +382,8 @@ case_names(void)
 	char body[512], longname[200];
 	long st;
 
-	if (hn_init(&d, "hostile-names") != 0 || start_with_admin(&d, &h) != 0) {
-		check(0, "names: daemon started");
+	if (hn_init(&d, "hostile-names") != 0 || hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "names: daemon started");
 		return;
 	}
 	expect_refusal(&h, "POST", "/api/v1/users", "{\"name\":\"a{b}\","
@@ -498,18 +407,17 @@ case_names(void)
 	/* What is right still works. */
 	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv.01@tp\","
 	    "\"password\":\"staff-pass-1\",\"role\":\"staff\"}", NULL);
-	check(st == 201, "names: user nv.01@tp created (HTTP %ld)", st);
+	hn_check(st == 201, "names: user nv.01@tp created (HTTP %ld)", st);
 	expect_refusal(&h, "POST", "/api/v1/users", "{\"name\":\"nv.01@tp\","
 	    "\"password\":\"staff-pass-1\",\"role\":\"staff\"}", 409,
 	    "exists", "the same user again");
 	st = hn_req(&h, "DELETE", "/api/v1/users/nv.01@tp", NULL, NULL);
-	check(st == 200, "names: user nv.01@tp deleted (HTTP %ld)", st);
+	hn_check(st == 200, "names: user nv.01@tp deleted (HTTP %ld)", st);
 	st = hn_req(&h, "POST", "/api/v1/devices", "{\"name\":\"kiosk-1\","
 	    "\"role\":\"kiosk\"}", NULL);
-	check(st == 201, "names: device kiosk-1 created (HTTP %ld)", st);
+	hn_check(st == 201, "names: device kiosk-1 created (HTTP %ld)", st);
 	hn_http_free(&h);
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- lost --------------------------------------------------------------- */
@@ -525,47 +433,46 @@ case_lost(void)
 	int i, acked = 0, refused = 0, before;
 
 	if (hn_init(&d, "hostile-lost") != 0) {
-		check(0, "lost: init");
+		hn_check(0, "lost: init");
 		return;
 	}
 	snprintf(data, sizeof data, "%s/data", d.dir);
 	mkdir(data, 0755);
 	snprintf(d.db, sizeof d.db, "%s/onestop.db", data);
-	if (start_with_admin(&d, &h) != 0) {
-		check(0, "lost: daemon started");
+	if (hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "lost: daemon started");
 		hn_cleanup(&d, 1);
 		return;
 	}
 	st = hn_req(&h, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\","
 	    "\"print\":false}", NULL);
-	check(st == 201, "lost: a ticket before (HTTP %ld)", st);
+	hn_check(st == 201, "lost: a ticket before (HTTP %ld)", st);
 	before = st == 201;
-	remove_tree(data);
-	check(access(data, F_OK) != 0, "lost: %s removed", data);
+	hn_remove_tree(data);
+	hn_check(access(data, F_OK) != 0, "lost: %s removed", data);
 	for (i = 0; i < 20; i++) {
 		st = hn_req(&h, "POST", "/api/v1/tickets", "{\"queue\":\"TP-HT\","
 		    "\"print\":false}", &ans);
 		if (st == 201)
 			acked++;
-		else if (st == 500 && strcmp(err_code(ans), "store_failed") == 0)
+		else if (st == 500 && strcmp(hn_err_code(ans), "store_failed") == 0)
 			refused++;
 		cJSON_Delete(ans);
 		ans = NULL;
 	}
-	check(acked == 0 && refused == 20, "lost: 20 commands after the removal:"
+	hn_check(acked == 0 && refused == 20, "lost: 20 commands after the removal:"
 	    " %d acknowledged, %d refused with 500 store_failed", acked, refused);
 	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv02\","
 	    "\"password\":\"staff-pass-1\",\"role\":\"staff\"}", &ans);
-	check(st == 500 && strcmp(err_code(ans), "store_failed") == 0,
-	    "lost: adding a user is refused too (HTTP %ld %s)", st, err_code(ans));
+	hn_check(st == 500 && strcmp(hn_err_code(ans), "store_failed") == 0,
+	    "lost: adding a user is refused too (HTTP %ld %s)", st, hn_err_code(ans));
 	cJSON_Delete(ans);
 	hn_http_free(&h);
 	hn_stop(&d, SIGTERM);
-	current = NULL;
-	check(file_has(d.logpath, "DATABASE LOST"), "lost: the log says"
+	hn_check(file_has(d.logpath, "DATABASE LOST"), "lost: the log says"
 	    " DATABASE LOST (%s)", d.logpath);
 	(void)before;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- unwritable ---------------------------------------------------------- */
@@ -579,7 +486,7 @@ case_unwritable(void)
 	int line, rc;
 
 	if (hn_init(&d, "hostile-unwritable") != 0) {
-		check(0, "unwritable: init");
+		hn_check(0, "unwritable: init");
 		return;
 	}
 	/* database = /tmp: a directory. */
@@ -589,11 +496,11 @@ case_unwritable(void)
 	    line);
 	args[0] = "-c"; args[1] = ini; args[2] = "-n"; args[3] = NULL;
 	rc = run_daemon(d.bin, args, 0, out, sizeof out);
-	check(rc == 1 && strstr(out, want) != NULL, "unwritable: -n with"
+	hn_check(rc == 1 && strstr(out, want) != NULL, "unwritable: -n with"
 	    " database = /tmp exits 1 naming %s (rc %d: %s)", want, rc, out);
 	args[2] = "-p"; args[3] = "0"; args[4] = NULL;
 	rc = run_daemon(d.bin, args, 0, out, sizeof out);
-	check(rc == 1 && strstr(out, want) != NULL, "unwritable: the start with"
+	hn_check(rc == 1 && strstr(out, want) != NULL, "unwritable: the start with"
 	    " database = /tmp stops naming %s (rc %d: %s)", want, rc, out);
 
 	/* A read-only file in a read-only directory (for root: run as nobody,
@@ -607,7 +514,7 @@ case_unwritable(void)
 	/* --add-user reads the password from stdin (here /dev/null): it fails
 	 * after creating the database, which is all we need. */
 	run_daemon(d.bin, args, 0, out, sizeof out);
-	check(access(db, F_OK) == 0, "unwritable: %s created", db);
+	hn_check(access(db, F_OK) == 0, "unwritable: %s created", db);
 	chmod(db, 0444);
 	chmod(rodir, 0555);
 	chmod(d.dir, 0755);
@@ -615,23 +522,23 @@ case_unwritable(void)
 	args[4] = "-p"; args[5] = "0"; args[6] = "-l"; args[7] = "127.0.0.1";
 	args[8] = NULL;
 	rc = run_daemon(d.bin, args, 1, out, sizeof out);
-	check(rc == 1 && strstr(out, "-d: database") != NULL &&
+	hn_check(rc == 1 && strstr(out, "-d: database") != NULL &&
 	    strstr(out, "cannot write") != NULL, "unwritable: the start with a"
 	    " read-only database stops with a clear message (rc %d: %s)", rc,
 	    out);
 	args[4] = "-n"; args[5] = NULL;
 	rc = run_daemon(d.bin, args, 1, out, sizeof out);
-	check(rc == 1 && strstr(out, "cannot write") != NULL, "unwritable: -n"
+	hn_check(rc == 1 && strstr(out, "cannot write") != NULL, "unwritable: -n"
 	    " refuses the read-only database too (rc %d: %s)", rc, out);
 	/* A writable file in a read-only directory: the -wal cannot be made. */
 	chmod(db, 0666);
 	rc = run_daemon(d.bin, args, 1, out, sizeof out);
-	check(rc == 1 && strstr(out, "cannot create files") != NULL,
+	hn_check(rc == 1 && strstr(out, "cannot create files") != NULL,
 	    "unwritable: -n refuses a database whose directory is read-only"
 	    " (rc %d: %s)", rc, out);
 	chmod(rodir, 0755);
 	chmod(d.dir, 0700);
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- check (-n) ------------------------------------------------------------ */
@@ -650,7 +557,7 @@ case_check(void)
 	int line, rc, rc2;
 
 	if (hn_init(&d, "hostile-check") != 0) {
-		check(0, "check: init");
+		hn_check(0, "check: init");
 		return;
 	}
 	snprintf(ini, sizeof ini, "%s/c.ini", d.dir);
@@ -663,7 +570,7 @@ case_check(void)
 		args[2] = "-p"; args[3] = "0"; args[4] = NULL;
 		rc2 = run_daemon(d.bin, args, 0, out + strlen(out),
 		    sizeof out - strlen(out));
-		check(rc == 0 && rc2 == -2, "check: listen = %s: -n ok (rc %d)"
+		hn_check(rc == 0 && rc2 == -2, "check: listen = %s: -n ok (rc %d)"
 		    " and the start listens (rc %d): %s", good[i], rc, rc2, out);
 	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -674,7 +581,7 @@ case_check(void)
 		args[2] = "-p"; args[3] = "0"; args[4] = NULL;
 		rc2 = run_daemon(d.bin, args, 0, out + strlen(out),
 		    sizeof out - strlen(out));
-		check(rc == 1 && rc2 == 1 && strstr(out, want) != NULL,
+		hn_check(rc == 1 && rc2 == 1 && strstr(out, want) != NULL,
 		    "check: listen = %s: -n (rc %d) and the start (rc %d) refuse"
 		    " it naming %s: %s", bad[i], rc, rc2, want, out);
 	}
@@ -683,9 +590,9 @@ case_check(void)
 	args[0] = "-c"; args[1] = ini; args[2] = "-n"; args[3] = "-l";
 	args[4] = "not-an-address"; args[5] = NULL;
 	rc = run_daemon(d.bin, args, 0, out, sizeof out);
-	check(rc == 1 && strstr(out, "-l not-an-address") != NULL,
+	hn_check(rc == 1 && strstr(out, "-l not-an-address") != NULL,
 	    "check: -n -l not-an-address refused (rc %d: %s)", rc, out);
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- ipv6 ---------------------------------------------------------------- */
@@ -701,7 +608,7 @@ case_ipv6(void)
 
 	for (pass = 0; pass < 2; pass++) {
 		if (hn_init(&d, "hostile-ipv6") != 0) {
-			check(0, "ipv6: init");
+			hn_check(0, "ipv6: init");
 			return;
 		}
 		if (pass == 0) {
@@ -713,28 +620,26 @@ case_ipv6(void)
 			d.listen = "";           /* the INI's listen = ::1 */
 		}
 		if (hn_start(&d) != 0) {
-			check(0, "ipv6: %s: the daemon listens",
+			hn_check(0, "ipv6: %s: the daemon listens",
 			    pass ? "listen = ::1" : "-l [::1]");
 			hn_cleanup(&d, 1);
 			continue;
 		}
-		current = &d;
-		check(file_has(d.logpath, "listening on http://[::1]:"),
+		hn_check(file_has(d.logpath, "listening on http://[::1]:"),
 		    "ipv6: %s: readiness line names http://[::1]:%d",
 		    pass ? "listen = ::1" : "-l [::1]", d.port);
 		hn_http_init(&h, d.port, NULL);
 		snprintf(h.base, sizeof h.base, "http://[::1]:%d", d.port);
 		st = hn_req(&h, "GET", "/healthz", NULL, NULL);
-		check(st == 200, "ipv6: %s: GET http://[::1]:%d/healthz -> %ld",
+		hn_check(st == 200, "ipv6: %s: GET http://[::1]:%d/healthz -> %ld",
 		    pass ? "listen = ::1" : "-l [::1]", d.port, st);
 		hn_http_set_port(&h, d.port);   /* 127.0.0.1: not listened on */
 		h.timeout_ms = 5000;
 		st = hn_req(&h, "GET", "/healthz", NULL, NULL);
-		check(st == -1, "ipv6: nothing answers on 127.0.0.1:%d (%ld)",
+		hn_check(st == -1, "ipv6: nothing answers on 127.0.0.1:%d (%ld)",
 		    d.port, st);
 		hn_http_free(&h);
-		current = NULL;
-		hn_cleanup(&d, failures > 0);
+		hn_cleanup(&d, hn_failures > 0);
 	}
 }
 
@@ -778,19 +683,19 @@ case_devices(void)
 	long st;
 	int roles_ok = 1;
 
-	if (hn_init(&d, "hostile-devices") != 0 || start_with_admin(&d, &h) != 0) {
-		check(0, "devices: daemon started");
+	if (hn_init(&d, "hostile-devices") != 0 || hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "devices: daemon started");
 		return;
 	}
 	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv01\","
 	    "\"password\":\"staff-pass-1\",\"role\":\"staff\",\"counters\":[1]}", NULL);
-	check(st == 201, "devices: staff nv01 created (HTTP %ld)", st);
+	hn_check(st == 201, "devices: staff nv01 created (HTTP %ld)", st);
 	/* A person's name is never a device's: no token with their role. */
 	st = make_device(&h, "nv01", "kiosk", t1);
-	check(st == 409 && t1[0] == '\0', "devices: a device named like staff"
+	hn_check(st == 409 && t1[0] == '\0', "devices: a device named like staff"
 	    " nv01 -> 409, no token (got %ld %s)", st, h.body);
 	st = make_device(&h, "admin", "display", t1);
-	check(st == 409 && t1[0] == '\0', "devices: a device named like the"
+	hn_check(st == 409 && t1[0] == '\0', "devices: a device named like the"
 	    " admin -> 409, no token (got %ld %s)", st, h.body);
 	st = hn_req(&h, "GET", "/api/v1/users", NULL, &ans);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(ans, "users")) {
@@ -802,18 +707,18 @@ case_devices(void)
 			roles_ok = 0;
 	}
 	cJSON_Delete(ans);
-	check(st == 200 && roles_ok, "devices: nv01 and admin keep their roles");
+	hn_check(st == 200 && roles_ok, "devices: nv01 and admin keep their roles");
 	/* A device again: a new token, the old one revoked. */
 	st = make_device(&h, "kiosk-1", "kiosk", t1);
-	check(st == 201 && t1[0] != '\0', "devices: kiosk-1 made (HTTP %ld)", st);
-	check(status_with(d.port, t1, "GET", "/api/v1/state") == 200,
+	hn_check(st == 201 && t1[0] != '\0', "devices: kiosk-1 made (HTTP %ld)", st);
+	hn_check(status_with(d.port, t1, "GET", "/api/v1/state") == 200,
 	    "devices: kiosk-1's token works");
 	st = make_device(&h, "kiosk-1", "kiosk", t2);
-	check(st == 201 && t2[0] != '\0' && strcmp(t1, t2) != 0,
+	hn_check(st == 201 && t2[0] != '\0' && strcmp(t1, t2) != 0,
 	    "devices: kiosk-1 made again: a new token (HTTP %ld)", st);
 	st = status_with(d.port, t1, "GET", "/api/v1/state");
-	check(st == 401, "devices: the old token of kiosk-1 is revoked (HTTP %ld)", st);
-	check(status_with(d.port, t2, "GET", "/api/v1/state") == 200,
+	hn_check(st == 401, "devices: the old token of kiosk-1 is revoked (HTTP %ld)", st);
+	hn_check(status_with(d.port, t2, "GET", "/api/v1/state") == 200,
 	    "devices: the new token works");
 	/* Made again as a display: a display token, the kiosk one revoked. */
 	st = make_device(&h, "kiosk-1", "display", t3);
@@ -822,7 +727,7 @@ case_devices(void)
 
 		hn_http_init(&k, d.port, t3);
 		hn_req(&k, "GET", "/api/v1/me", NULL, &ans);
-		check(st == 201 && status_with(d.port, t2, "GET", "/api/v1/state") == 401 &&
+		hn_check(st == 201 && status_with(d.port, t2, "GET", "/api/v1/state") == 401 &&
 		    hn_str(ans, "role") != NULL && strcmp(hn_str(ans, "role"), "display") == 0,
 		    "devices: made again as a display: the kiosk token revoked, the new"
 		    " token is a display's (HTTP %ld %s)", st, k.body);
@@ -831,22 +736,21 @@ case_devices(void)
 	}
 	/* A device never takes a person's role. */
 	st = hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"role\":\"admin\"}", &ans);
-	check(st == 409 && has_message(ans), "devices: PATCH a device's role to"
+	hn_check(st == 409 && hn_has_message(ans), "devices: PATCH a device's role to"
 	    " admin -> 409 (got %ld %s)", st, h.body);
 	cJSON_Delete(ans);
 	st = status_with(d.port, t3, "GET", "/api/v1/users");
-	check(st == 403, "devices: the device's token still cannot list users"
+	hn_check(st == 403, "devices: the device's token still cannot list users"
 	    " (HTTP %ld)", st);
 	/* Disabling a device ends its token. */
 	st = hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"disabled\":true}", NULL);
-	check(st == 200, "devices: kiosk-1 disabled (HTTP %ld)", st);
+	hn_check(st == 200, "devices: kiosk-1 disabled (HTTP %ld)", st);
 	hn_req(&h, "PATCH", "/api/v1/users/kiosk-1", "{\"disabled\":false}", NULL);
 	st = status_with(d.port, t3, "GET", "/api/v1/state");
-	check(st == 401, "devices: its token ended, also once enabled again"
+	hn_check(st == 401, "devices: its token ended, also once enabled again"
 	    " (HTTP %ld)", st);
 	hn_http_free(&h);
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- sessions ------------------------------------------------------------ */
@@ -905,45 +809,45 @@ case_sessions(void)
 	char s1[128], s2[128], s3[128], a2[128];
 	long st;
 
-	if (hn_init(&d, "hostile-sessions") != 0 || start_with_admin(&d, &h) != 0) {
-		check(0, "sessions: daemon started");
+	if (hn_init(&d, "hostile-sessions") != 0 || hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "sessions: daemon started");
 		return;
 	}
 	st = hn_req(&h, "POST", "/api/v1/users", "{\"name\":\"nv01\","
 	    "\"password\":\"staff-pass-1\",\"role\":\"staff\",\"counters\":[1]}", NULL);
-	check(st == 201, "sessions: staff nv01 created (HTTP %ld)", st);
+	hn_check(st == 201, "sessions: staff nv01 created (HTTP %ld)", st);
 	login_as(d.port, "nv01", "staff-pass-1", s1);
 	login_as(d.port, "nv01", "staff-pass-1", s2);
-	check(s1[0] != '\0' && s2[0] != '\0' &&
+	hn_check(s1[0] != '\0' && s2[0] != '\0' &&
 	    status_with(d.port, s1, "GET", "/api/v1/me") == 200,
 	    "sessions: nv01 logged in twice");
 	/* A password reset ends every session of the user. */
 	st = hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"password\":\"staff-pass-2\"}", NULL);
-	check(st == 200, "sessions: nv01's password reset (HTTP %ld)", st);
-	check(status_with(d.port, s1, "GET", "/api/v1/me") == 401 &&
+	hn_check(st == 200, "sessions: nv01's password reset (HTTP %ld)", st);
+	hn_check(status_with(d.port, s1, "GET", "/api/v1/me") == 401 &&
 	    status_with(d.port, s2, "GET", "/api/v1/me") == 401,
 	    "sessions: both of nv01's sessions ended with the reset");
 	login_as(d.port, "nv01", "staff-pass-1", s3);
-	check(s3[0] == '\0', "sessions: the old password no longer logs in");
+	hn_check(s3[0] == '\0', "sessions: the old password no longer logs in");
 	login_as(d.port, "nv01", "staff-pass-2", s3);
-	check(s3[0] != '\0', "sessions: the new one does");
+	hn_check(s3[0] != '\0', "sessions: the new one does");
 	/* Disabling ends them, enabling again does not bring them back. */
 	st = hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"disabled\":true}", NULL);
-	check(st == 200 && status_with(d.port, s3, "GET", "/api/v1/me") == 401,
+	hn_check(st == 200 && status_with(d.port, s3, "GET", "/api/v1/me") == 401,
 	    "sessions: disabling nv01 ends its session (HTTP %ld)", st);
 	hn_req(&h, "PATCH", "/api/v1/users/nv01", "{\"disabled\":false}", NULL);
-	check(status_with(d.port, s3, "GET", "/api/v1/me") == 401,
+	hn_check(status_with(d.port, s3, "GET", "/api/v1/me") == 401,
 	    "sessions: ... and enabling it again does not bring it back");
 	/* Deleting ends them too. */
 	login_as(d.port, "nv01", "staff-pass-2", s3);
 	st = hn_req(&h, "DELETE", "/api/v1/users/nv01", NULL, NULL);
-	check(s3[0] != '\0' && st == 200 &&
+	hn_check(s3[0] != '\0' && st == 200 &&
 	    status_with(d.port, s3, "GET", "/api/v1/me") == 401,
 	    "sessions: deleting nv01 ends its session (HTTP %ld)", st);
 	/* The admin changing their own password keeps this session only. */
 	login_as(d.port, "admin", PW_ADMIN, a2);
 	st = hn_req(&h, "PATCH", "/api/v1/users/admin", "{\"password\":\"admin-pass-2\"}", NULL);
-	check(st == 200 && hn_req(&h, "GET", "/api/v1/me", NULL, NULL) == 200 &&
+	hn_check(st == 200 && hn_req(&h, "GET", "/api/v1/me", NULL, NULL) == 200 &&
 	    status_with(d.port, a2, "GET", "/api/v1/me") == 401,
 	    "sessions: the admin's own password change keeps the session that"
 	    " made it and ends the other (HTTP %ld)", st);
@@ -952,25 +856,22 @@ case_sessions(void)
 	/* Expired sessions (and a person's never-expiring row, as an older
 	   version wrote) are purged at the start. */
 	hn_stop(&d, SIGTERM);
-	current = NULL;
 	st = db_exec(&d, "INSERT INTO sessions(token_hash, user_id, created_at,"
 	    " expires) SELECT printf('%064d', 1), id, 0, 1000 FROM users"
 	    " WHERE name = 'admin'; INSERT INTO sessions(token_hash, user_id,"
 	    " created_at, expires) SELECT printf('%064d', 2), id, 0, 0 FROM users"
 	    " WHERE name = 'admin'");
-	check(st == 0 && db_int(&d, "SELECT count(*) FROM sessions WHERE"
+	hn_check(st == 0 && db_int(&d, "SELECT count(*) FROM sessions WHERE"
 	    " token_hash LIKE '000%'") == 2, "sessions: an expired and a"
 	    " never-expiring admin session put in the database");
 	if (hn_start(&d) == 0) {
-		current = &d;
-		check(db_int(&d, "SELECT count(*) FROM sessions WHERE token_hash"
+		hn_check(db_int(&d, "SELECT count(*) FROM sessions WHERE token_hash"
 		    " LIKE '000%'") == 0 && db_int(&d, "SELECT count(*) FROM"
 		    " sessions") >= 1, "sessions: both are purged at the start,"
 		    " the live one stays");
 	} else
-		check(0, "sessions: restart");
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+		hn_check(0, "sessions: restart");
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- cancel -------------------------------------------------------------- */
@@ -988,13 +889,13 @@ case_cancel(void)
 	if (hn_init(&d, "hostile-cancel") != 0 ||
 	    hn_add_user(&d, "nv1", "staff", "1", "staff-pass-1") != 0 ||
 	    hn_add_user(&d, "nv2", "staff", "2", "staff-pass-2") != 0 ||
-	    start_with_admin(&d, &h) != 0) {
-		check(0, "cancel: daemon started");
+	    hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "cancel: daemon started");
 		return;
 	}
 	hn_http_init(&n1, d.port, NULL);
 	hn_http_init(&n2, d.port, NULL);
-	check(hn_login(&n1, "nv1", "staff-pass-1") == 0 &&
+	hn_check(hn_login(&n1, "nv1", "staff-pass-1") == 0 &&
 	    hn_login(&n2, "nv2", "staff-pass-2") == 0, "cancel: nv1 (counter 1)"
 	    " and nv2 (counter 2) logged in");
 	/* Counter 2 calls a ticket and parks it: it is counter 2's. */
@@ -1008,36 +909,35 @@ case_cancel(void)
 	if (hn_req(&n2, "POST", "/api/v1/counters/2/next", NULL, NULL) != 200 ||
 	    hn_req(&n2, "POST", "/api/v1/counters/2/park", NULL, &ans) != 200)
 		st = -1;
-	check(st == 200 && id1 > 0 && id2 > 0 && strcmp(hn_str(
+	hn_check(st == 200 && id1 > 0 && id2 > 0 && strcmp(hn_str(
 	    cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "state") ?
 	    hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"), "state") : "",
 	    "parked") == 0, "cancel: counter 2 parked ticket %.0f (%s)", id1, n2.body);
 	cJSON_Delete(ans);
 	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id1);
 	st = hn_req(&n1, "POST", path, NULL, &ans);
-	check(st == 403 && strcmp(err_code(ans), "forbidden") == 0 &&
-	    has_message(ans), "cancel: nv1 cancels the ticket parked at counter 2"
+	hn_check(st == 403 && strcmp(hn_err_code(ans), "forbidden") == 0 &&
+	    hn_has_message(ans), "cancel: nv1 cancels the ticket parked at counter 2"
 	    " -> 403 (got %ld %s)", st, n1.body);
 	cJSON_Delete(ans);
 	snprintf(path, sizeof path, "/api/v1/tickets/%.0f", id1);
 	hn_req(&n2, "GET", path, NULL, &ans);
-	check(strcmp(hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"),
+	hn_check(strcmp(hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"),
 	    "state") ? hn_str(cJSON_GetObjectItemCaseSensitive(ans, "ticket"),
 	    "state") : "", "parked") == 0, "cancel: ... and it is still parked");
 	cJSON_Delete(ans);
 	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id1);
 	st = hn_req(&n2, "POST", path, NULL, NULL);
-	check(st == 200, "cancel: nv2 (counter 2) cancels it (HTTP %ld)", st);
+	hn_check(st == 200, "cancel: nv2 (counter 2) cancels it (HTTP %ld)", st);
 	/* A ticket that waits for any counter: any staff may cancel it. */
 	snprintf(path, sizeof path, "/api/v1/tickets/%.0f/cancel", id2);
 	st = hn_req(&n1, "POST", path, NULL, NULL);
-	check(st == 200, "cancel: nv1 cancels a ticket waiting in a queue"
+	hn_check(st == 200, "cancel: nv1 cancels a ticket waiting in a queue"
 	    " (HTTP %ld)", st);
 	hn_http_free(&n1);
 	hn_http_free(&n2);
 	hn_http_free(&h);
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- csrf ---------------------------------------------------------------- */
@@ -1149,64 +1049,61 @@ case_csrf(void)
 	const char *evil_origin[] = { "Origin: http://evil.example", NULL };
 	long st;
 
-	if (hn_init(&d, "hostile-csrf") != 0 || start_with_admin(&d, &h) != 0) {
-		check(0, "csrf: daemon started");
+	if (hn_init(&d, "hostile-csrf") != 0 || hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "csrf: daemon started");
 		return;
 	}
 	snprintf(self, sizeof self, "http://127.0.0.1:%d", d.port);
 	snprintf(selfref, sizeof selfref, "http://127.0.0.1:%d/staff", d.port);
-	check(login_csrf(d.port, "admin", PW_ADMIN, ta, ca) == 0 &&
+	hn_check(login_csrf(d.port, "admin", PW_ADMIN, ta, ca) == 0 &&
 	    login_csrf(d.port, "admin", PW_ADMIN, tb, cb) == 0 && strcmp(ca, cb) != 0,
 	    "csrf: two sessions, two CSRF tokens");
 	st = cookie_write(d.port, ta, ca, ca, NULL, NULL, out);
-	check(st == 200, "csrf: cookie write with its session's CSRF token -> 200"
+	hn_check(st == 200, "csrf: cookie write with its session's CSRF token -> 200"
 	    " (got %ld %s)", st, st == 200 ? "" : out);
 	st = cookie_write(d.port, ta, ca, ca, self, NULL, out);
-	check(st == 200, "csrf: ... and Origin %s -> 200 (got %ld %s)", self, st,
+	hn_check(st == 200, "csrf: ... and Origin %s -> 200 (got %ld %s)", self, st,
 	    st == 200 ? "" : out);
 	st = cookie_write(d.port, ta, ca, ca, NULL, selfref, out);
-	check(st == 200, "csrf: ... and Referer %s -> 200 (got %ld %s)", selfref,
+	hn_check(st == 200, "csrf: ... and Referer %s -> 200 (got %ld %s)", selfref,
 	    st, st == 200 ? "" : out);
 	/* Bound to the session: another session's token, or any cookie equal
 	   to the header, does not pass. */
 	st = cookie_write(d.port, ta, cb, cb, NULL, NULL, out);
-	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: the CSRF token of"
+	hn_check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: the CSRF token of"
 	    " another session -> 403 csrf (got %ld %s)", st, out);
 	st = cookie_write(d.port, ta, forged, forged, NULL, NULL, out);
-	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: a made-up"
+	hn_check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: a made-up"
 	    " onestop_csrf cookie equal to the header -> 403 csrf (got %ld %s)", st, out);
 	st = cookie_write(d.port, ta, ca, NULL, NULL, NULL, out);
-	check(st == 403, "csrf: no header -> 403 (got %ld)", st);
+	hn_check(st == 403, "csrf: no header -> 403 (got %ld)", st);
 	/* Another site's page. */
 	st = cookie_write(d.port, ta, ca, ca, "http://evil.example", NULL, out);
-	check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: Origin"
+	hn_check(st == 403 && strstr(out, "\"csrf\"") != NULL, "csrf: Origin"
 	    " http://evil.example -> 403 csrf (got %ld %s)", st, out);
 	st = cookie_write(d.port, ta, ca, ca, "null", NULL, out);
-	check(st == 403, "csrf: Origin null -> 403 (got %ld)", st);
+	hn_check(st == 403, "csrf: Origin null -> 403 (got %ld)", st);
 	snprintf(out, sizeof out, "http://127.0.0.1:%d.evil.example", d.port);
 	st = cookie_write(d.port, ta, ca, ca, out, NULL, out);
-	check(st == 403, "csrf: Origin http://127.0.0.1:%d.evil.example -> 403"
+	hn_check(st == 403, "csrf: Origin http://127.0.0.1:%d.evil.example -> 403"
 	    " (got %ld)", d.port, st);
 	st = cookie_write(d.port, ta, ca, ca, NULL, "http://evil.example/page", out);
-	check(st == 403, "csrf: no Origin, Referer http://evil.example/page -> 403"
+	hn_check(st == 403, "csrf: no Origin, Referer http://evil.example/page -> 403"
 	    " (got %ld %s)", st, out);
 	st = raw_req(d.port, "POST", "/api/v1/login", evil_origin,
 	    "{\"user\":\"admin\",\"password\":\"" PW_ADMIN "\"}", out);
-	check(st == 403 && strstr(out, "token") == NULL, "csrf: a login from"
+	hn_check(st == 403 && strstr(out, "token") == NULL, "csrf: a login from"
 	    " another site's page -> 403, no session (got %ld %s)", st, out);
 	/* A restart keeps the sessions and their CSRF tokens. */
 	hn_http_free(&h);
 	hn_stop(&d, SIGTERM);
-	current = NULL;
 	if (hn_start(&d) == 0) {
-		current = &d;
 		st = cookie_write(d.port, ta, ca, ca, NULL, NULL, out);
-		check(st == 200, "csrf: after a restart the session's CSRF token"
+		hn_check(st == 200, "csrf: after a restart the session's CSRF token"
 		    " still passes (got %ld %s)", st, st == 200 ? "" : out);
 	} else
-		check(0, "csrf: restart");
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+		hn_check(0, "csrf: restart");
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- logins -------------------------------------------------------------- */
@@ -1319,40 +1216,40 @@ case_logins(void)
 
 	if (hn_init(&d, "hostile-logins") != 0 ||
 	    hn_add_user(&d, "nv01", "staff", "1", "staff-pass-1") != 0 ||
-	    start_with_admin(&d, &h) != 0) {
-		check(0, "logins: daemon started");
+	    hn_start_admin(&d, &h, PW_ADMIN) != 0) {
+		hn_check(0, "logins: daemon started");
 		return;
 	}
 	/* Per user: 5 failures, then refused at once, even the right password. */
 	for (i = 0; i < 5; i++)
 		st = login_from(d.port, "127.0.0.2", "nv01", "wrong-pass", &a);
-	check(st == 401, "logins: 5 bad logins as nv01 -> 401 (last %ld)", st);
+	hn_check(st == 401, "logins: 5 bad logins as nv01 -> 401 (last %ld)", st);
 	st = login_from(d.port, "127.0.0.2", "nv01", "staff-pass-1", &a);
-	check(st == 429 && a.retry_after >= 1 && strstr(a.body,
+	hn_check(st == 429 && a.retry_after >= 1 && strstr(a.body,
 	    "too_many_attempts") != NULL && strstr(a.body, "thử lại sau") != NULL,
 	    "logins: then even the right password -> 429 with Retry-After %d"
 	    " (got %ld %s)", a.retry_after, st, a.body);
 	st = login_from(d.port, "127.0.0.3", "nv01", "staff-pass-1", &a);
-	check(st == 429, "logins: ... also from another address: the lock is on"
+	hn_check(st == 429, "logins: ... also from another address: the lock is on"
 	    " the name (got %ld)", st);
 	/* Nobody locks a colleague out: the admin logged in from 127.0.0.1
 	   before, and still can there while the name is locked elsewhere. */
 	for (i = 0; i < 5; i++)
 		login_from(d.port, "127.0.0.4", "admin", "wrong-pass", &a);
 	st = login_from(d.port, "127.0.0.4", "admin", PW_ADMIN, &a);
-	check(st == 429, "logins: admin's name locked from 127.0.0.4 (got %ld)", st);
+	hn_check(st == 429, "logins: admin's name locked from 127.0.0.4 (got %ld)", st);
 	st = login_from(d.port, "127.0.0.1", "admin", PW_ADMIN, &a);
-	check(st == 200, "logins: the admin still logs in from 127.0.0.1, where"
+	hn_check(st == 200, "logins: the admin still logs in from 127.0.0.1, where"
 	    " they logged in before (got %ld %s)", st, a.body);
 	/* Per address: 10 failures with 10 names, then the address is refused. */
 	for (i = 0; i < 10; i++) {
 		snprintf(user, sizeof user, "spray-%d", i);
 		st = login_from(d.port, "127.0.0.5", user, "wrong-pass", &a);
 	}
-	check(st == 401, "logins: 10 bad logins from 127.0.0.5 with 10 names ->"
+	hn_check(st == 401, "logins: 10 bad logins from 127.0.0.5 with 10 names ->"
 	    " 401 (last %ld)", st);
 	st = login_from(d.port, "127.0.0.5", "spray-10", "wrong-pass", &a);
-	check(st == 429 && a.retry_after >= 1, "logins: the 11th name from"
+	hn_check(st == 429 && a.retry_after >= 1, "logins: the 11th name from"
 	    " 127.0.0.5 -> 429 at once (got %ld)", st);
 	/* The queue of password checks is bounded: a burst is refused busy. */
 	login_burst(d.port, 10, burst);
@@ -1367,25 +1264,21 @@ case_logins(void)
 		} else
 			other++;
 	}
-	check(n503 > 0 && other == 0 && busy_ok, "logins: %d logins at once from"
+	hn_check(n503 > 0 && other == 0 && busy_ok, "logins: %d logins at once from"
 	    " %d addresses: %d checked (401), %d refused 503 busy with"
 	    " Retry-After and a Vietnamese message, %d other", BURST, BURST, n401,
 	    n503, other);
-	check(n401 <= PWCHECK_BOUND + 2, "logins: at most the bound (%d) and the"
+	hn_check(n401 <= PWCHECK_BOUND + 2, "logins: at most the bound (%d) and the"
 	    " running check waited (%d did)", PWCHECK_BOUND, n401);
 	st = login_from(d.port, "127.0.0.1", "admin", PW_ADMIN, &a);
-	check(st == 200, "logins: after the burst the admin logs in (got %ld)", st);
+	hn_check(st == 200, "logins: after the burst the admin logs in (got %ld)", st);
 	hn_http_free(&h);
-	current = NULL;
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- main ---------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct hn_case cases[] = {
 	{ "utf8", case_utf8 },
 	{ "names", case_names },
 	{ "lost", case_lost },
@@ -1402,21 +1295,9 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-	size_t i;
-	int a, ran;
-
-	signal(SIGALRM, on_alarm);
-	signal(SIGPIPE, SIG_IGN);
-	alarm(WATCHDOG_S);
+	hn_watchdog("hostile", WATCHDOG_S);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		ran = argc < 2;
-		for (a = 1; a < argc; a++)
-			ran |= strcmp(argv[a], cases[i].name) == 0;
-		if (ran)
-			cases[i].fn();
-	}
+	hn_run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 	curl_global_cleanup();
-	printf("hostile: %d checks, %d failed\n", checks, failures);
-	return failures > 0;
+	return hn_summary("hostile");
 }

@@ -47,40 +47,7 @@
 #define LOAD_MAX 3000
 #define PROM_DEADLINE_MS 90000.0
 
-static int failures, checks;
 static char ctl_bin[512];
-static volatile pid_t kill_on_hang[4];
-
-static void
-on_alarm(int sig)
-{
-	static const char msg[] = "ops: watchdog: stuck, giving up\n";
-	size_t i;
-
-	(void)sig;
-	for (i = 0; i < sizeof kill_on_hang / sizeof kill_on_hang[0]; i++)
-		if (kill_on_hang[i] > 0)
-			kill(kill_on_hang[i], SIGKILL);
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(1);
-	_exit(1);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (!ok)
-		failures++;
-	printf("%s  ", ok ? "ok  " : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 /*
  * Run argv (NULL-terminated) with stdin from in_path (NULL: /dev/null),
@@ -89,7 +56,7 @@ check(int ok, const char *fmt, ...)
 static int
 run(const char *const *argv, const char *in_path, char *out, size_t outlen)
 {
-	int op[2], status, slot = 3;
+	int op[2], status;
 	size_t used = 0;
 	ssize_t n;
 	pid_t pid;
@@ -107,7 +74,7 @@ run(const char *const *argv, const char *in_path, char *out, size_t outlen)
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	kill_on_hang[slot] = pid;
+	hn_watch_pid(pid);
 	close(op[1]);
 	while ((n = read(op[0], out + used, outlen - 1 - used)) > 0) {
 		used += (size_t)n;
@@ -118,7 +85,7 @@ run(const char *const *argv, const char *in_path, char *out, size_t outlen)
 	close(op[0]);
 	if (waitpid(pid, &status, 0) < 0)
 		status = -1;
-	kill_on_hang[slot] = 0;
+	hn_unwatch_pid(pid);
 	return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -290,27 +257,26 @@ case_backup(void)
 	if (hn_init(&D, "ops-backup") != 0 ||
 	    hn_add_user(&D, "admin", "admin", NULL, PW_ADMIN) != 0 ||
 	    hn_start(&D) != 0) {
-		check(0, "backup: start the daemon");
+		hn_check(0, "backup: start the daemon");
 		hn_cleanup(&D, 1);
 		return;
 	}
-	kill_on_hang[0] = D.pid;
 	hn_http_init(&h, D.port, NULL);
-	check(hn_login(&h, "admin", PW_ADMIN) == 0, "backup: admin logs in");
+	hn_check(hn_login(&h, "admin", PW_ADMIN) == 0, "backup: admin logs in");
 	hn_req(&h, "GET", "/api/v1/state", NULL, &st);
 	cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(st, "queues")) {
 		L.queues = realloc(L.queues, (size_t)(L.nqueues + 1) * sizeof *L.queues);
 		L.queues[L.nqueues++] = strdup(hn_str(q, "code"));
 	}
 	cJSON_Delete(st);
-	check(L.nqueues > 1, "backup: the centre has %d queues", L.nqueues);
+	hn_check(L.nqueues > 1, "backup: the centre has %d queues", L.nqueues);
 	if (L.nqueues < 2)
 		goto out;
 	L.t = calloc(PREFILL + LOAD_MAX, sizeof *L.t);
 	for (i = 0; i < PREFILL; i++)
 		if (issue(&h, L.queues[i % L.nqueues], &a) == 0)
 			load_add(&L, &a);
-	check(L.n == PREFILL, "backup: %d tickets issued before the load", L.n);
+	hn_check(L.n == PREFILL, "backup: %d tickets issued before the load", L.n);
 
 	/* Rotation: two older backups and a file that is not one. */
 	snprintf(dir, sizeof dir, "%s/backups", D.dir);
@@ -325,7 +291,7 @@ case_backup(void)
 	L.port = D.port;
 	snprintf(L.token, sizeof L.token, "%s", h.token);
 	if (pthread_create(&th, NULL, load_main, &L) != 0) {
-		check(0, "backup: start the load");
+		hn_check(0, "backup: start the load");
 		goto out;
 	}
 	/* Wait until the load is really running: its first answers. */
@@ -350,7 +316,7 @@ case_backup(void)
 	}
 	L.stop = 1;
 	pthread_join(th, NULL);
-	check(rc == 0 && strstr(out, "Đã sao lưu") != NULL,
+	hn_check(rc == 0 && strstr(out, "Đã sao lưu") != NULL,
 	    "backup: onestopctl backup under load exits 0 in %.0f ms: %s", t1 - t0, out);
 	pthread_mutex_lock(&L.mu);
 	for (i = 0; i < L.n; i++) {
@@ -360,14 +326,14 @@ case_backup(void)
 			during++;
 	}
 	pthread_mutex_unlock(&L.mu);
-	check(during >= 3, "backup: %d tickets acknowledged during the backup,"
+	hn_check(during >= 3, "backup: %d tickets acknowledged during the backup,"
 	    " %d before it", during, before);
 	nbackups = count_files(dir, "onestop-");
 	snprintf(path, sizeof path, "%s/onestop-20200101-000000.db", dir);
-	check(nbackups == 2 && access(path, F_OK) != 0,
+	hn_check(nbackups == 2 && access(path, F_OK) != 0,
 	    "backup: --keep 2 leaves the 2 newest backups (%d), the oldest is gone", nbackups);
 	snprintf(path, sizeof path, "%s/notes.txt", dir);
-	check(access(path, F_OK) == 0, "backup: rotation leaves other files alone");
+	hn_check(access(path, F_OK) == 0, "backup: rotation leaves other files alone");
 	{
 		char lsout[4096], *p, *save = NULL;
 		const char *argv[] = { "/bin/ls", "-1", dir, NULL };
@@ -378,22 +344,21 @@ case_backup(void)
 			if (strncmp(p, "onestop-2020", 12) != 0 && strncmp(p, "onestop-", 8) == 0)
 				snprintf(file, sizeof file, "%s/%s", dir, p);
 	}
-	check(file[0] != '\0', "backup: the new backup is %s", file);
+	hn_check(file[0] != '\0', "backup: the new backup is %s", file);
 
 	/* A restore while the daemon runs on the database is refused. */
 	{
 		const char *argv[] = { D.bin, "-c", D.ini, "-d", D.db, "--restore", file, NULL };
 
 		rc = run(argv, NULL, out, sizeof out);
-		check(rc != 0 && strstr(out, "đang chạy") != NULL,
+		hn_check(rc != 0 && strstr(out, "đang chạy") != NULL,
 		    "restore: refused while onestopd runs on the database: %s", out);
 	}
 	hn_stop(&D, SIGTERM);
-	kill_on_hang[0] = 0;
 
 	/* Broken, foreign and too new files are refused. */
 	if (hn_init(&R, "ops-restore") != 0) {
-		check(0, "restore: temp dir");
+		hn_check(0, "restore: temp dir");
 		goto out;
 	}
 	{
@@ -419,7 +384,7 @@ case_backup(void)
 			} else
 				make_db(path, bad[k].sql);
 			rc = run(argv, NULL, out, sizeof out);
-			check(rc != 0 && strstr(out, bad[k].says) != NULL &&
+			hn_check(rc != 0 && strstr(out, bad[k].says) != NULL &&
 			    access(R.db, F_OK) != 0,
 			    "restore: %s is refused and nothing is written: %s", bad[k].what, out);
 		}
@@ -428,20 +393,19 @@ case_backup(void)
 		const char *argv[] = { R.bin, "-c", R.ini, "-d", R.db, "--restore", file, NULL };
 
 		rc = run(argv, NULL, out, sizeof out);
-		check(rc == 0, "restore: into a fresh dir: %s", out);
+		hn_check(rc == 0, "restore: into a fresh dir: %s", out);
 	}
-	check(query1(R.db, "PRAGMA integrity_check", val, sizeof val) == 0 &&
+	hn_check(query1(R.db, "PRAGMA integrity_check", val, sizeof val) == 0 &&
 	    strcmp(val, "ok") == 0, "restore: the restored database passes"
 	    " integrity_check (%s)", val);
 	if (hn_start(&R) != 0) {
-		check(0, "restore: a daemon starts on the restored database");
+		hn_check(0, "restore: a daemon starts on the restored database");
 		hn_cleanup(&R, 1);
 		goto out;
 	}
-	kill_on_hang[0] = R.pid;
 	hn_http_set_port(&h, R.port);
 	h.token[0] = '\0';
-	check(hn_login(&h, "admin", PW_ADMIN) == 0, "restore: the restored users log in");
+	hn_check(hn_login(&h, "admin", PW_ADMIN) == 0, "restore: the restored users log in");
 	pthread_mutex_lock(&L.mu);
 	for (i = 0; i < L.n; i++) {
 		char p[64];
@@ -460,18 +424,16 @@ case_backup(void)
 		cJSON_Delete(ans);
 	}
 	pthread_mutex_unlock(&L.mu);
-	check(missing == 0 && wrong == 0, "restore: all %d tickets acknowledged before"
+	hn_check(missing == 0 && wrong == 0, "restore: all %d tickets acknowledged before"
 	    " the backup started are there (%d missing, %d with another number)",
 	    before, missing, wrong);
 	hn_stop(&R, SIGTERM);
-	kill_on_hang[0] = 0;
-	hn_cleanup(&R, failures > 0);
+	hn_cleanup(&R, hn_failures > 0);
 out:
 	hn_http_free(&h);
 	if (D.pid > 0)
 		hn_stop(&D, SIGTERM);
-	kill_on_hang[0] = 0;
-	hn_cleanup(&D, failures > 0);
+	hn_cleanup(&D, hn_failures > 0);
 	for (i = 0; i < L.nqueues; i++)
 		free(L.queues[i]);
 	free(L.queues);
@@ -540,31 +502,30 @@ case_metrics(void)
 	if (hn_init(&D, "ops-metrics") != 0 ||
 	    hn_add_user(&D, "admin", "admin", NULL, PW_ADMIN) != 0 ||
 	    hn_start(&D) != 0) {
-		check(0, "metrics: start the daemon");
+		hn_check(0, "metrics: start the daemon");
 		hn_cleanup(&D, 1);
 		return;
 	}
-	kill_on_hang[0] = D.pid;
 	hn_http_init(&h, D.port, NULL);
 	hn_http_init(&m, D.port, NULL);
-	check(hn_login(&h, "admin", PW_ADMIN) == 0, "metrics: admin logs in");
+	hn_check(hn_login(&h, "admin", PW_ADMIN) == 0, "metrics: admin logs in");
 	device(&h, "prometheus", "metrics", mtok, sizeof mtok);
 	device(&h, "kiosk-x", "kiosk", ktok, sizeof ktok);
-	check(mtok[0] != '\0' && ktok[0] != '\0', "metrics: metrics and kiosk device tokens");
+	hn_check(mtok[0] != '\0' && ktok[0] != '\0', "metrics: metrics and kiosk device tokens");
 	for (i = 0; i < 3; i++)
-		check(issue(&h, "TP-HT", &a) == 0, "metrics: ticket %d issued in TP-HT", i + 1);
+		hn_check(issue(&h, "TP-HT", &a) == 0, "metrics: ticket %d issued in TP-HT", i + 1);
 
 	s = hn_req(&m, "GET", "/metrics", NULL, NULL);
-	check(s == 401, "metrics: no token: %ld", s);
+	hn_check(s == 401, "metrics: no token: %ld", s);
 	snprintf(m.token, sizeof m.token, "%s", ktok);
 	s = hn_req(&m, "GET", "/metrics", NULL, NULL);
-	check(s == 403, "metrics: a kiosk token: %ld", s);
+	hn_check(s == 403, "metrics: a kiosk token: %ld", s);
 	snprintf(m.token, sizeof m.token, "%s", mtok);
 	s = hn_req(&m, "GET", "/api/v1/state", NULL, NULL);
-	check(s == 403, "metrics: the metrics token cannot read the state: %ld", s);
+	hn_check(s == 403, "metrics: the metrics token cannot read the state: %ld", s);
 	s = hn_req(&m, "GET", "/metrics", NULL, NULL);
 	body = m.body != NULL ? strndup(m.body, m.len) : strdup("");
-	check(s == 200 && strstr(body, "onestop_queue_waiting{queue=\"TP-HT\"} 3\n") != NULL &&
+	hn_check(s == 200 && strstr(body, "onestop_queue_waiting{queue=\"TP-HT\"} 3\n") != NULL &&
 	    strstr(body, "onestop_commands_total{type=\"issue\",result=\"ok\"} 3\n") != NULL &&
 	    strstr(body, "# TYPE onestop_commit_duration_seconds histogram\n") != NULL &&
 	    strstr(body, "onestop_printer_ready{printer=\"kiosk-1\"}") != NULL &&
@@ -574,7 +535,7 @@ case_metrics(void)
 	    strstr(body, "onestop_queue_longest_wait_seconds{queue=\"TP-LL\"} 0\n") != NULL &&
 	    strstr(body, "onestop_queue_longest_wait_seconds{queue=\"TP-HT\"} ") != NULL,
 	    "metrics: the metrics token reads /metrics (%ld, %zu bytes)", s, strlen(body));
-	check(strstr(body, "onestop_commit_duration_seconds_count 0\n") == NULL &&
+	hn_check(strstr(body, "onestop_commit_duration_seconds_count 0\n") == NULL &&
 	    strstr(body, "onestop_commit_duration_seconds_count ") != NULL,
 	    "metrics: the commits are counted in the histogram");
 	snprintf(path, sizeof path, "%s/metrics.txt", D.dir);
@@ -596,7 +557,7 @@ case_metrics(void)
 			execl(ctl_bin, ctl_bin, "-u", url, "-t", h.token, "tail", (char *)NULL);
 			_exit(127);
 		}
-		kill_on_hang[2] = tail;
+		hn_watch_pid(tail);
 		for (t0 = hn_now_ms(); tail > 0 && !seen && hn_now_ms() - t0 < 20000.0;) {
 			struct timespec ts = { 0, 20 * 1000 * 1000 };
 
@@ -606,13 +567,13 @@ case_metrics(void)
 			if (!seen)
 				nanosleep(&ts, NULL);     /* poll interval */
 		}
-		check(seen, "metrics: a connected event-stream client is counted"
+		hn_check(seen, "metrics: a connected event-stream client is counted"
 		    " (onestop_sse_clients 1, 2 HTTP connections or more)");
 		if (tail > 0) {
 			kill(tail, SIGTERM);
 			waitpid(tail, &status, 0);
 		}
-		kill_on_hang[2] = 0;
+		hn_unwatch_pid(tail);
 	}
 
 	find_bin(tool, sizeof tool, "PROMTOOL", "promtool");
@@ -620,7 +581,7 @@ case_metrics(void)
 		const char *argv[] = { tool, "check", "metrics", NULL };
 		int rc = run(argv, path, out, sizeof out);
 
-		check(rc == 0, "metrics: promtool check metrics accepts the text (%s): %s",
+		hn_check(rc == 0, "metrics: promtool check metrics accepts the text (%s): %s",
 		    tool, out);
 	}
 
@@ -657,8 +618,8 @@ case_metrics(void)
 		execl(prom, prom, a1, a2, a3, (char *)NULL);
 		_exit(127);
 	}
-	kill_on_hang[1] = pid;
-	check(pid > 0 && port > 0, "metrics: %s started on 127.0.0.1:%d (pid %d)",
+	hn_watch_pid(pid);
+	hn_check(pid > 0 && port > 0, "metrics: %s started on 127.0.0.1:%d (pid %d)",
 	    prom, port, (int)pid);
 	hn_http_free(&m);
 	hn_http_init(&m, port, NULL);
@@ -674,53 +635,40 @@ case_metrics(void)
 			break;
 		nanosleep(&ts, NULL);     /* the poll interval, not a wait for readiness */
 	}
-	check(val != NULL && strcmp(val, "3") == 0, "metrics: Prometheus's query API"
+	hn_check(val != NULL && strcmp(val, "3") == 0, "metrics: Prometheus's query API"
 	    " answers onestop_queue_waiting{queue=\"TP-HT\"} = %s after %.1f s",
 	    val != NULL ? val : "(none)", (hn_now_ms() - t0) / 1000.0);
 	free(val);
 	val = prom_value(&m, "up%7Bjob%3D%22onestop%22%7D");
-	check(val != NULL && strcmp(val, "1") == 0, "metrics: the scrape target is up (%s)",
+	hn_check(val != NULL && strcmp(val, "1") == 0, "metrics: the scrape target is up (%s)",
 	    val != NULL ? val : "(none)");
 	free(val);
 	if (pid > 0) {
 		kill(pid, SIGTERM);
 		waitpid(pid, &status, 0);
 	}
-	kill_on_hang[1] = 0;
+	hn_unwatch_pid(pid);
 	hn_http_free(&m);
 	hn_http_free(&h);
 	hn_stop(&D, SIGTERM);
-	kill_on_hang[0] = 0;
-	hn_cleanup(&D, failures > 0);
+	hn_cleanup(&D, hn_failures > 0);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct { const char *name; void (*fn)(void); } cases[] = {
+	static const struct hn_case cases[] = {
 		{ "backup", case_backup },
 		{ "metrics", case_metrics },
 	};
 	const char *b = getenv("B");
-	size_t k;
-	int i;
 
-	signal(SIGALRM, on_alarm);
-	signal(SIGPIPE, SIG_IGN);
-	alarm(WATCHDOG_S);
+	hn_watchdog("ops", WATCHDOG_S);
 	snprintf(ctl_bin, sizeof ctl_bin, "%s/onestopctl", b != NULL && *b ? b : "build");
 	if (getenv("ONESTOPCTL") != NULL)
 		snprintf(ctl_bin, sizeof ctl_bin, "%s", getenv("ONESTOPCTL"));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-		int want = argc == 1;
-
-		for (i = 1; i < argc; i++)
-			want |= strcmp(argv[i], cases[k].name) == 0;
-		if (want)
-			cases[k].fn();
-	}
+	hn_run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 	curl_global_cleanup();
-	printf("ops: %d checks, %d failed\n", checks, failures);
-	return failures > 0;
+	return hn_summary("ops");
 }

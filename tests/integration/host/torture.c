@@ -145,20 +145,6 @@ static struct {
 	double t_round, t_kill;     /* for -v timings */
 } T;
 
-/* The run hangs: kill the daemon we started (by pid) and fail. */
-static void
-on_alarm(int sig)
-{
-	static const char msg[] = "torture: watchdog: stuck, giving up\n";
-
-	(void)sig;
-	if (T.d.pid > 0)
-		kill(T.d.pid, SIGKILL);
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(1);
-	_exit(1);
-}
-
 #define FAIL(...) do { \
 	T.violations++; \
 	fprintf(stderr, "VIOLATION: " __VA_ARGS__); \
@@ -1131,9 +1117,7 @@ main(int argc, char **argv)
 	pthread_cond_init(&T.cv, NULL);
 	pthread_mutex_init(&T.known_mu, NULL);
 	pthread_mutex_init(&T.live_mu, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGALRM, on_alarm);
-	alarm((unsigned)watchdog);
+	hn_watchdog("torture", (unsigned)watchdog);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	t0 = hn_now_ms();
 

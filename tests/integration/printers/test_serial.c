@@ -142,22 +142,6 @@ bridge_main(void *arg)
 	return NULL;
 }
 
-/* Bounded wait for an event of a type. */
-static int
-wait_event(enum printer_event_type type, struct printer_event *ev)
-{
-	int i;
-
-	for (i = 0; i < 300; i++) {
-		struct pollfd pfd = { printer_fd(prn), POLLIN, 0 };
-		while (printer_next_event(prn, ev))
-			if (ev->type == type)
-				return 1;
-		poll(&pfd, 1, 100);
-	}
-	return 0;
-}
-
 static struct printer_conf
 serial_config(const char *dev, const char *flow)
 {
@@ -299,7 +283,7 @@ test_print(void **state)
 
 	/* 1: prints, and the emulator reads it back */
 	assert_int_equal(printer_submit(prn, t, 1), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_DONE, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_DONE, &ev));
 	assert_int_equal(ev.job_id, 1);
 	assert_int_equal(ev.status, 0);
 	assert_true(umock_wait_page(outdir, 1, text, sizeof text));
@@ -310,20 +294,20 @@ test_print(void **state)
 
 	/* 2: paper out, read over the line: refused, nothing printed */
 	assert_int_equal(umock_set_control(control, "paper-out"), 0);
-	assert_true(wait_event(PRINTER_EV_STATUS, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_STATUS, &ev));
 	assert_true(ev.status & PRINTER_ST_PAPER_END);
 	assert_int_equal(printer_submit(prn, t, 2), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_FAILED, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_FAILED, &ev));
 	assert_int_equal(ev.job_id, 2);
 	assert_int_equal(ev.kept, 0);
 	assert_true(ev.status & PRINTER_ST_PAPER_END);
 
 	/* 3: back: near end still prints */
 	assert_int_equal(umock_set_control(control, "near-end"), 0);
-	assert_true(wait_event(PRINTER_EV_STATUS, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_STATUS, &ev));
 	assert_int_equal(ev.status, PRINTER_ST_NEAR_END);
 	assert_int_equal(printer_submit(prn, t, 3), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_DONE, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_DONE, &ev));
 	assert_int_equal(ev.job_id, 3);
 	assert_true(umock_wait_page(outdir, 2, text, sizeof text));
 	assert_non_null(strstr(text, "\n1024\n"));
@@ -331,7 +315,7 @@ test_print(void **state)
 	/* 4: the printer stops answering: gone */
 	assert_int_equal(umock_set_control(control, "gone"), 0);
 	assert_int_equal(printer_submit(prn, t, 4), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_FAILED, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_FAILED, &ev));
 	assert_int_equal(ev.job_id, 4);
 	assert_int_equal(ev.kept, 0);
 	assert_true(ev.status & PRINTER_ST_GONE);
@@ -352,7 +336,7 @@ test_no_port(void **state)
 	prn = printer_start(&pc, &opt, err, sizeof err);
 	assert_non_null(prn);
 	assert_int_equal(printer_submit(prn, t, 9), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_FAILED, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_FAILED, &ev));
 	assert_int_equal(ev.kept, 0);
 	assert_true(ev.status & PRINTER_ST_GONE);
 	assert_non_null(strstr(ev.reason, "no such port"));

@@ -300,22 +300,6 @@ on_ioctl(UMockdevIoctlBase *b, UMockdevIoctlClient *c, gpointer data)
 	return handled;
 }
 
-/* Bounded wait for an event of a type. */
-static int
-wait_event(enum printer_event_type type, struct printer_event *ev)
-{
-	int i;
-
-	for (i = 0; i < 300; i++) {
-		struct pollfd pfd = { printer_fd(prn), POLLIN, 0 };
-		while (printer_next_event(prn, ev))
-			if (ev->type == type)
-				return 1;
-		poll(&pfd, 1, 100);
-	}
-	return 0;
-}
-
 static struct printer_conf
 usb_config(const char *dev)
 {
@@ -447,7 +431,7 @@ test_print(void **state)
 	prn = printer_start(&pc, &opt, err, sizeof err);
 	assert_non_null(prn);
 	assert_int_equal(printer_submit(prn, ticket(), 1), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_DONE, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_DONE, &ev));
 	assert_int_equal(ev.job_id, 1);
 	assert_int_equal(ev.status, 0);
 	pthread_mutex_lock(&prt.mu);
@@ -466,7 +450,7 @@ test_print(void **state)
 	prt.faults = ESCPOS_ST_COVER_OPEN;
 	pthread_mutex_unlock(&prt.mu);
 	assert_int_equal(printer_submit(prn, ticket(), 2), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_FAILED, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_FAILED, &ev));
 	assert_int_equal(ev.job_id, 2);
 	assert_int_equal(ev.kept, 0);
 	assert_true(ev.status & PRINTER_ST_COVER_OPEN);
@@ -495,7 +479,7 @@ test_port_status(void **state)
 	prn = printer_start(&pc, &opt, err, sizeof err);
 	assert_non_null(prn);
 	assert_int_equal(printer_submit(prn, ticket(), 1), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_FAILED, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_FAILED, &ev));
 	assert_int_equal(ev.kept, 0);
 	assert_true(ev.status & PRINTER_ST_PAPER_END);
 	assert_true(get(&prt.port_asks) > 0);
@@ -503,17 +487,17 @@ test_port_status(void **state)
 	pthread_mutex_lock(&prt.mu);
 	prt.port_status = 0x18;
 	pthread_mutex_unlock(&prt.mu);
-	assert_true(wait_event(PRINTER_EV_STATUS, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_STATUS, &ev));
 	assert_int_equal(ev.status, 0);
 	assert_int_equal(printer_submit(prn, ticket(), 2), 0);
-	assert_true(wait_event(PRINTER_EV_JOB_DONE, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_JOB_DONE, &ev));
 	assert_int_equal(ev.job_id, 2);
 	assert_int_equal(get(&prt.pages), 1);
 
 	pthread_mutex_lock(&prt.mu);
 	prt.port_status = 0x10;  /* error */
 	pthread_mutex_unlock(&prt.mu);
-	assert_true(wait_event(PRINTER_EV_STATUS, &ev));
+	assert_true(umock_wait_event(prn, PRINTER_EV_STATUS, &ev));
 	assert_true(ev.status & PRINTER_ST_ERROR);
 	assert_int_equal(get(&prt.unknown), 0);
 }

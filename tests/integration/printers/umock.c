@@ -147,3 +147,19 @@ umock_wait_page(const char *outdir, int n, char *buf, size_t len)
 	}
 	return 0;
 }
+
+int
+umock_wait_event(struct printer *prn, enum printer_event_type type,
+    struct printer_event *ev)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		struct pollfd pfd = { printer_fd(prn), POLLIN, 0 };
+		while (printer_next_event(prn, ev))
+			if (ev->type == type)
+				return 1;
+		poll(&pfd, 1, 100);
+	}
+	return 0;
+}

@@ -1,7 +1,8 @@
 /*
  * umock.h - helpers shared by the umockdev tests of the serial and USB
  * drivers: run the test binary under libumockdev-preload (re-executing
- * itself when needed), start the emulator, bounded waits.
+ * itself when needed), start the emulator, bounded waits (a page, a
+ * printer event).
  */
 #ifndef ONESTOP_TEST_UMOCK_H
 #define ONESTOP_TEST_UMOCK_H
@@ -9,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+
+#include "printers/printer.h"
 
 /* Re-execute argv with libumockdev-preload.so.0 in LD_PRELOAD unless it is
  * already there (and tell ASan that it may come first).  Returns only when
@@ -30,5 +33,10 @@ int umock_set_control(const char *control, const char *text);
 /* Bounded wait (about 15 s) for OUT/ticket-NNNN.txt; its text in buf.
  * 1 when it came. */
 int umock_wait_page(const char *outdir, int n, char *buf, size_t len);
+
+/* Bounded wait (about 30 s) for an event of type from prn, read into *ev;
+ * the events before it are passed over.  1 when it came. */
+int umock_wait_event(struct printer *prn, enum printer_event_type type,
+    struct printer_event *ev);
 
 #endif

@@ -9,70 +9,14 @@
 // (and a manager's day close), filters by who, action and dates, and
 // downloads as CSV.  Screenshots go to $B/web-shots/.
 'use strict';
-const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
-const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
-const B = process.env.B || 'build';
-const ROOT = path.resolve(__dirname, '../../..');
-const D = path.join(ROOT, B, 'onestopd');
-const SHOTS = path.join(ROOT, B, 'web-shots');
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-admin-'));
 /* A copy of the catalogue too: an import or an edit rewrites the file. */
-const CFG = require('./centre.js').privateCentre(ROOT, TMP, { copyCatalogue: true });
-const DB = path.join(TMP, 'db');
-let daemon = null, base = '', pass = 0, fail = 0, browser = null;
+const T = require('./lib.js').webTest('admin', { copyCatalogue: true });
+const { SHOTS, TMP, check, addUser, start, api, login } = T;
 
-function check(cond, what) {
-  if (cond) { pass++; console.log('ok   ' + what); } else { fail++; console.log('FAIL ' + what); }
-}
-
-function addUser(name, pw, role, counters) {
-  const args = ['-c', CFG, '-d', DB, '--add-user', name, '--role', role];
-  if (counters) args.push('--counters', counters);
-  execFileSync(D, args, { input: pw + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
-}
-
-function start(p) {
-  return new Promise((resolve, reject) => {
-    daemon = spawn(D, ['-c', CFG, '-d', DB, '-p', String(p), '-w', path.join(ROOT, 'host/web')],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-    let buf = '';
-    daemon.stderr.on('data', d => {
-      buf += d;
-      const m = buf.match(/listening on http:\/\/[0-9.]+:([0-9]+)/);
-      if (m) resolve(+m[1]);
-    });
-    daemon.on('exit', code => reject(new Error('onestopd exited ' + code + ': ' + buf)));
-  });
-}
-
-function stop() {
-  return new Promise(resolve => {
-    if (!daemon || daemon.exitCode !== null) return resolve();
-    daemon.removeAllListeners('exit');
-    daemon.on('exit', () => resolve());
-    daemon.kill('SIGTERM');
-  });
-}
-
-async function api(method, p, body, token) {
-  const h = { 'Content-Type': 'application/json' };
-  if (token) h.Authorization = 'Bearer ' + token;
-  const r = await fetch(base + p, { method, headers: h, body: body ? JSON.stringify(body) : undefined });
-  let j = null;
-  try { j = await r.json(); } catch (e) { j = null; }
-  return { status: r.status, body: j };
-}
-
-async function login(page, user, pw) {
-  await page.goto(base + '/');
-  await page.fill('#user', user);
-  await page.fill('#password', pw);
-  await page.click('#go');
-}
+let base = '', browser = null;
 
 /* The text of a message once it says something. */
 async function message(page, id) {
@@ -85,7 +29,6 @@ async function users(token) {
 }
 
 async function main() {
-  fs.mkdirSync(SHOTS, { recursive: true });
   addUser('qt01', 'matkhau-qt01', 'admin');
   addUser('nv01', 'matkhau-nv01', 'staff', '1,2');
   addUser('ql01', 'matkhau-ql01', 'manager');
@@ -93,9 +36,7 @@ async function main() {
   const adm = (await api('POST', '/api/v1/login', { user: 'qt01', password: 'matkhau-qt01' })).body.token;
   const mg = (await api('POST', '/api/v1/login', { user: 'ql01', password: 'matkhau-ql01' })).body.token;
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'] });
+  browser = await T.launch();
   const viewport = { width: 1366, height: 768 };
 
   // Staff and managers cannot open the page nor make its calls.
@@ -425,10 +366,4 @@ async function main() {
     imp.length === 1 && imp[0].after.procedures === 2, 'the log: the edit and the import');
 }
 
-main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); }).finally(async () => {
-  if (browser) await browser.close().catch(() => {});
-  await stop();
-  fs.rmSync(TMP, { recursive: true, force: true });
-  console.log('admin: ' + pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-});
+T.run(main);

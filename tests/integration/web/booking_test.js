@@ -21,71 +21,26 @@
 //    no-shows).
 // Screenshots go to $B/web-shots/booking-*.png.
 'use strict';
-const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
-const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
-const B = process.env.B || 'build';
-const ROOT = path.resolve(__dirname, '../../..');
-const D = process.env.ONESTOPD || path.join(ROOT, B, 'onestopd');
-const SHOTS = path.join(ROOT, B, 'web-shots');
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-booking-'));
-const CFG = path.join(TMP, 'centre.ini');
-const DB = path.join(TMP, 'db');
+const { webTest, text, noHScroll } = require('./lib.js');
+const T = webTest('booking');
+const { SHOTS, CFG, check, addUser, start, stop, api, login } = T;
+
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true,
   hasTouch: true, locale: 'vi-VN' };
-let daemon = null, base = '', pass = 0, fail = 0, browser = null;
+let base = '', browser = null;
 
-function check(cond, what) {
-  if (cond) { pass++; console.log('ok   ' + what); } else { fail++; console.log('FAIL ' + what); }
-}
-
-/* The demo centre, its printer files and RS-485 line in this folder, with
-   slots all day long. */
+/* The test's private centre (lib.js), with slots all day long. */
 function writeConfig() {
-  let ini = fs.readFileSync(require('./centre.js').privateCentre(ROOT, TMP), 'utf8');
+  let ini = fs.readFileSync(CFG, 'utf8');
   ini = ini.replace(/^\[booking\]\n(?:[^[\n][^\n]*\n|\n)*/m,
     '[booking]\nslot_min = 5\nhours = 00:00-24:00\ncapacity = 2\nclosed_days = none\n' +
     'horizon_days = 3\nearly_min = 240\nlate_min = 15\nremote_cap = 1\n\n');
   fs.writeFileSync(CFG, ini);
 }
 
-function start() {
-  return new Promise((resolve, reject) => {
-    daemon = spawn(D, ['-c', CFG, '-d', DB, '-p', '0', '-w', path.join(ROOT, 'host/web')],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-    let buf = '';
-    daemon.stderr.on('data', d => {
-      buf += d;
-      const m = buf.match(/listening on http:\/\/[0-9.]+:([0-9]+)/);
-      if (m) resolve(+m[1]);
-    });
-    daemon.on('exit', code => reject(new Error('onestopd exited ' + code + ': ' + buf)));
-  });
-}
-
-function stop() {
-  return new Promise(resolve => {
-    if (!daemon || daemon.exitCode !== null) return resolve();
-    daemon.removeAllListeners('exit');
-    daemon.on('exit', () => resolve());
-    daemon.kill('SIGTERM');
-  });
-}
-
-async function api(method, p, body) {
-  const r = await fetch(base + p, { method, headers: { 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined });
-  let j = null;
-  try { j = await r.json(); } catch (e) { j = null; }
-  return { status: r.status, body: j };
-}
-
-const text = (page, sel) => page.$eval(sel, e => e.textContent.replace(/\s+/g, ' ').trim());
-const noHScroll = page => page.evaluate(() =>
-  document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth);
 const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, 'booking-' + name + '.png'), fullPage: true });
 const waitText = (page, sel, want) => page.waitForFunction(([s, w]) => {
   const e = document.querySelector(s);
@@ -124,16 +79,11 @@ async function pick(page, day, time) {
 }
 
 async function main() {
-  fs.mkdirSync(SHOTS, { recursive: true });
   writeConfig();
-  execFileSync(D, ['-c', CFG, '-d', DB, '--add-user', 'nv01', '--role', 'staff', '--counters', '1'],
-    { input: 'matkhau-nv01\n', stdio: ['pipe', 'ignore', 'inherit'] });
-  execFileSync(D, ['-c', CFG, '-d', DB, '--add-user', 'ql01', '--role', 'manager'],
-    { input: 'matkhau-ql01\n', stdio: ['pipe', 'ignore', 'inherit'] });
-  base = 'http://127.0.0.1:' + await start();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'] });
+  addUser('nv01', 'matkhau-nv01', 'staff', '1');
+  addUser('ql01', 'matkhau-ql01', 'manager');
+  base = 'http://127.0.0.1:' + await start(0);
+  browser = await T.launch();
   proc = (await api('GET', '/api/v1/procedures?q=dang+ky+khai+sinh&limit=1')).body.procedures[0].code;
   const slots = (await api('GET', '/api/v1/public/slots?procedure=' + proc)).body;
   const day = slots.days[slots.days.length - 1].day;
@@ -257,10 +207,7 @@ async function main() {
   check(bk.status === 201, 'booked today ' + today.day + ' ' + today.slots[1].time);
   const desk = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
   const sp = await desk.newPage();
-  await sp.goto(base + '/');
-  await sp.fill('#user', 'nv01');
-  await sp.fill('#password', 'matkhau-nv01');
-  await sp.click('#go');
+  await login(sp, 'nv01', 'matkhau-nv01');
   await sp.waitForURL(base + '/staff');
   await sp.fill('#appt-code', 'ZZZZ2222');
   await sp.click('#b-appt');
@@ -282,22 +229,11 @@ async function main() {
   // The manager's live view: today's appointments (one booked, come).
   const mctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
   const mp = await mctx.newPage();
-  await mp.goto(base + '/');
-  await mp.fill('#user', 'ql01');
-  await mp.fill('#password', 'matkhau-ql01');
-  await mp.click('#go');
+  await login(mp, 'ql01', 'matkhau-ql01');
   await mp.waitForURL(base + '/manager');
   await waitText(mp, '#c-bookings', 'Lịch hẹn hôm nay: đặt / đã đến / vắng');
   check((await text(mp, '#c-bookings')).endsWith('1 / 1 / 0'), 'dashboard: ' + await text(mp, '#c-bookings'));
   await mctx.close();
 }
 
-main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); })
-  .finally(async () => {
-    if (browser) await browser.close();
-    await stop();
-    if (fail === 0) fs.rmSync(TMP, { recursive: true, force: true });
-    else console.log('kept ' + TMP);
-    console.log(pass + ' passed, ' + fail + ' failed');
-    process.exit(fail === 0 ? 0 : 1);
-  });
+T.run(main);

@@ -8,57 +8,28 @@
 // page count for a week of which 6 days had no visitors (at most 2 pages).
 // The past comes from onestop-sim --history (one simulated Wednesday).
 'use strict';
-const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
-const B = process.env.B || 'build';
-const ROOT = path.resolve(__dirname, '../../..');
-const D = path.join(ROOT, B, 'onestopd');
+const T = require('./lib.js').webTest('report');
+const { B, ROOT, SHOTS, TMP, CFG, DB, check, addUser, start, login } = T;
+
 const SIM = path.join(ROOT, B, 'onestop-sim');
-const SHOTS = path.join(ROOT, B, 'web-shots');
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-report-'));
-const CFG = require('./centre.js').privateCentre(ROOT, TMP);
-const DB = path.join(TMP, 'db');
-let daemon = null, base = '', pass = 0, fail = 0, browser = null;
+let base = '', browser = null;
 
-function check(cond, what) {
-  if (cond) { pass++; console.log('ok   ' + what); } else { fail++; console.log('FAIL ' + what); }
-}
-
-function start() {
-  return new Promise((resolve, reject) => {
-    daemon = spawn(D, ['-c', CFG, '-d', DB, '-p', '0', '-w', path.join(ROOT, 'host/web')],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-    let buf = '';
-    daemon.stderr.on('data', d => {
-      buf += d;
-      const m = buf.match(/listening on http:\/\/[0-9.]+:([0-9]+)/);
-      if (m) resolve(+m[1]);
-    });
-    daemon.on('exit', code => reject(new Error('onestopd exited ' + code + ': ' + buf)));
-  });
-}
-
+/* A call that must succeed: its JSON body, else an exception. */
 async function api(method, p, body, token) {
-  const h = { 'Content-Type': 'application/json' };
-  if (token) h.Authorization = 'Bearer ' + token;
-  const r = await fetch(base + p, { method, headers: h, body: body ? JSON.stringify(body) : undefined });
-  let j = null;
-  try { j = await r.json(); } catch (e) { j = null; }
-  if (r.status >= 300) throw new Error(method + ' ' + p + ': ' + r.status + ' ' + JSON.stringify(j));
-  return j;
+  const r = await T.api(method, p, body, token);
+  if (r.status >= 300) throw new Error(method + ' ' + p + ': ' + r.status + ' ' + JSON.stringify(r.body));
+  return r.body;
 }
 
 async function main() {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  execFileSync(D, ['-c', CFG, '-d', DB, '--add-user', 'ql01', '--role', 'manager', '--full-name', 'Trần Thị Quản Lý'],
-    { input: 'matkhau-ql01\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  addUser('ql01', 'matkhau-ql01', 'manager', null, 'Trần Thị Quản Lý');
   execFileSync(SIM, ['--history', '1', '--end', '2026-03-04', '--db', DB, '-c', CFG,
     path.join(ROOT, 'config/demo/days/normal.day')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const port = await start();
+  const port = await start(0);
   base = 'http://127.0.0.1:' + port;
   const mg = (await api('POST', '/api/v1/login', { user: 'ql01', password: 'matkhau-ql01' })).token;
 
@@ -75,15 +46,10 @@ async function main() {
   await api('POST', '/api/v1/counters/1/no-show', {}, mg);
   await api('POST', '/api/v1/counters/1/rate', { value: 3 }, mg);
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'] });
+  browser = await T.launch();
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
   const page = await ctx.newPage();
-  await page.goto(base + '/');
-  await page.fill('#user', 'ql01');
-  await page.fill('#password', 'matkhau-ql01');
-  await page.click('#go');
+  await login(page, 'ql01', 'matkhau-ql01');
   await page.waitForURL(base + '/manager');
 
   // The live view: today's figures per queue and in total.
@@ -175,12 +141,9 @@ async function main() {
   await rep.goto(base + '/report?from=2026-03-08&to=2026-03-08');
   await rep.waitForSelector('body[data-ready="1"]');
   check(/tỷ lệ vắng mặt —/.test(await rep.textContent('#sum-noshow')), 'report: a day with nothing issued shows no-show rate "—"');
+  check(/^0 vé; 0 lượt chờ: trung vị —/.test(await rep.textContent('#sum-booked td')) &&
+    /đặt 0, đã đến 0, vắng \(không đến\) 0, đã hủy 0/.test(await rep.textContent('#sum-bookings td')),
+    'report: booked visitors\' waits (from their slot) and the bookings\' no-shows in the summary');
 }
 
-main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); }).finally(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (daemon && daemon.exitCode === null) { daemon.removeAllListeners('exit'); daemon.kill('SIGTERM'); }
-  fs.rmSync(TMP, { recursive: true, force: true });
-  console.log('report: ' + pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-});
+T.run(main);

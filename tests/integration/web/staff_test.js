@@ -9,67 +9,18 @@
 //   - a parked ticket: "Gọi lại" calls it, "Đưa lại hàng chờ" puts it back
 //     in the list, each with its message; "Gọi lại" while another ticket is
 //     called is refused with the reason;
+//   - recalls and a no-show made elsewhere (a keypad, another desk) are
+//     said on the console too;
 //   - a paused counter says since when and why.
 // Screenshots go to $B/web-shots/staff-*.png.
 'use strict';
-const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
-const { spawn, execFileSync } = require('child_process');
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
-const B = process.env.B || 'build';
-const ROOT = path.resolve(__dirname, '../../..');
-const D = path.join(ROOT, B, 'onestopd');
-const SHOTS = path.join(ROOT, B, 'web-shots');
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-staff-'));
-const CFG = require('./centre.js').privateCentre(ROOT, TMP);
-const DB = path.join(TMP, 'db');
+const T = require('./lib.js').webTest('staff');
+const { SHOTS, check, addUser, start, api, login } = T;
+
 const TZ = 'Asia/Ho_Chi_Minh';
-let daemon = null, base = '', pass = 0, fail = 0, browser = null;
-
-function check(cond, what) {
-  if (cond) { pass++; console.log('ok   ' + what); } else { fail++; console.log('FAIL ' + what); }
-}
-
-function addUser(name, pw, role, counters) {
-  const args = ['-c', CFG, '-d', DB, '--add-user', name, '--role', role];
-  if (counters) args.push('--counters', counters);
-  execFileSync(D, args, { input: pw + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
-}
-
-/* Start onestopd; resolves with the port once it printed its listening line. */
-function start() {
-  return new Promise((resolve, reject) => {
-    daemon = spawn(D, ['-c', CFG, '-d', DB, '-p', '0', '-w', path.join(ROOT, 'host/web')],
-      { stdio: ['ignore', 'ignore', 'pipe'], env: Object.assign({}, process.env, { TZ }) });
-    let buf = '';
-    daemon.stderr.on('data', d => {
-      buf += d;
-      const m = buf.match(/listening on http:\/\/[0-9.]+:([0-9]+)/);
-      if (m) resolve(+m[1]);
-    });
-    daemon.on('exit', code => reject(new Error('onestopd exited ' + code + ': ' + buf)));
-  });
-}
-
-function stop() {
-  return new Promise(resolve => {
-    if (!daemon || daemon.exitCode !== null) return resolve();
-    daemon.removeAllListeners('exit');
-    daemon.on('exit', () => resolve());
-    daemon.kill('SIGTERM');
-  });
-}
-
-async function api(method, p, body, token) {
-  const h = { 'Content-Type': 'application/json' };
-  if (token) h.Authorization = 'Bearer ' + token;
-  const r = await fetch(base + p, { method, headers: h, body: body ? JSON.stringify(body) : undefined });
-  let j = null;
-  try { j = await r.json(); } catch (e) { j = null; }
-  return { status: r.status, body: j };
-}
+let base = '', browser = null;
 
 /* Wait until #id's text is want; false (and the text seen) after 5 s. */
 async function textIs(page, id, want) {
@@ -90,22 +41,16 @@ async function key(page, k, button) {
 }
 
 async function main() {
-  fs.mkdirSync(SHOTS, { recursive: true });
   addUser('nv01', 'matkhau-nv01', 'staff', '1,2');
   addUser('ql01', 'matkhau-ql01', 'manager');
-  base = 'http://127.0.0.1:' + await start();
+  base = 'http://127.0.0.1:' + await start(0, { TZ });
   const mg = (await api('POST', '/api/v1/login', { user: 'ql01', password: 'matkhau-ql01' })).body.token;
   for (let i = 0; i < 3; i++) await api('POST', '/api/v1/tickets', { queue: 'TP-LL' }, mg);
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'] });
+  browser = await T.launch();
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', timezoneId: TZ });
   const page = await ctx.newPage();
-  await page.goto(base + '/');
-  await page.fill('#user', 'nv01');
-  await page.fill('#password', 'matkhau-nv01');
-  await page.click('#go');
+  await login(page, 'nv01', 'matkhau-nv01');
   await page.waitForURL(base + '/staff');
   await page.waitForSelector('#counter option', { state: 'attached' });
   await page.selectOption('#counter', '1');
@@ -171,6 +116,21 @@ async function main() {
   // Paused: since when and why.
   await key(page, 'F4', 'b-finish');
   check(await textIs(page, 'tinfo', 'Chưa gọi số nào.'), 'finished');
+  // Recalls and the no-show made elsewhere (the counter's keypad, another
+  // desk; here the manager's API calls): the console says them too.
+  await api('POST', '/api/v1/tickets', { queue: 'TP-LL' }, mg);
+  const called = (await api('POST', '/api/v1/counters/1/next', null, mg)).body.ticket;
+  const n4 = String(called.number).padStart(4, '0');
+  check(await textIs(page, 'tnum', n4), 'a call made elsewhere shows on the panel (' + n4 + ')');
+  await api('POST', '/api/v1/counters/1/recall', null, mg);
+  check(await textIs(page, 'msg', 'Số ' + n4 + ' vừa được gọi lại từ bàn phím quầy hoặc nơi khác.'),
+    'a recall made elsewhere is said');
+  await api('POST', '/api/v1/counters/1/recall', null, mg);
+  const last = (await api('POST', '/api/v1/counters/1/recall', null, mg)).body.ticket;
+  check(last.state === 'no_show', 'the third recall made elsewhere is a no-show');
+  check(await textIs(page, 'msg', 'Số ' + n4 + ' đã được ghi vắng mặt (từ bàn phím quầy hoặc nơi khác).'),
+    'a no-show made elsewhere is said, not only the ticket gone from the panel');
+  check(await textIs(page, 'tinfo', 'Chưa gọi số nào.'), 'and the panel is free');
   await page.waitForSelector('#b-pause:not([disabled])');
   await page.click('#b-pause');
   await page.selectOption('#pause-reason', 'Họp, tập huấn');
@@ -184,10 +144,4 @@ async function main() {
   await page.screenshot({ path: path.join(SHOTS, 'staff-paused.png') });
 }
 
-main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); }).finally(async () => {
-  if (browser) await browser.close().catch(() => {});
-  await stop();
-  fs.rmSync(TMP, { recursive: true, force: true });
-  console.log('staff: ' + pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-});
+T.run(main);

@@ -16,71 +16,24 @@
 //  - with the stream refused (503) the page polls and still follows.
 // Screenshots go to $B/web-shots/status-*.png.
 'use strict';
-const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
-const B = process.env.B || 'build';
-const ROOT = path.resolve(__dirname, '../../..');
-const D = process.env.ONESTOPD || path.join(ROOT, B, 'onestopd');
+const { webTest, text, noHScroll } = require('./lib.js');
+const T = webTest('status');
+const { B, ROOT, SHOTS, TMP, check, addUser, start, stop } = T;
+
 const EMU = path.join(ROOT, B, 'onestop-printemu');
-const SHOTS = path.join(ROOT, B, 'web-shots');
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-status-'));
-const CFG = path.join(TMP, 'centre.ini');
-const DB = path.join(TMP, 'db');
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true,
   hasTouch: true, locale: 'vi-VN' };
-let daemon = null, base = '', token = '', pass = 0, fail = 0, browser = null;
+let base = '', token = '', browser = null;
 
-function check(cond, what) {
-  if (cond) { pass++; console.log('ok   ' + what); } else { fail++; console.log('FAIL ' + what); }
-}
-
-/* The demo centre with its printers' files in TMP and its catalogue found. */
-/* The demo centre, its printer files and RS-485 line in this folder. */
-function writeConfig() {
-  require('./centre.js').privateCentre(ROOT, TMP);
-}
-
-function start() {
-  return new Promise((resolve, reject) => {
-    daemon = spawn(D, ['-c', CFG, '-d', DB, '-p', '0', '-w', path.join(ROOT, 'host/web')],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-    let buf = '';
-    daemon.stderr.on('data', d => {
-      buf += d;
-      const m = buf.match(/listening on http:\/\/[0-9.]+:([0-9]+)/);
-      if (m) resolve(+m[1]);
-    });
-    daemon.on('exit', code => reject(new Error('onestopd exited ' + code + ': ' + buf)));
-  });
-}
-
-function stop() {
-  return new Promise(resolve => {
-    if (!daemon || daemon.exitCode !== null) return resolve();
-    daemon.removeAllListeners('exit');
-    daemon.on('exit', () => resolve());
-    daemon.kill('SIGTERM');
-  });
-}
-
-async function api(method, p, body) {
-  const h = { 'Content-Type': 'application/json' };
-  if (token) h.Authorization = 'Bearer ' + token;
-  const r = await fetch(base + p, { method, headers: h, body: body ? JSON.stringify(body) : undefined });
-  let j = null;
-  try { j = await r.json(); } catch (e) { j = null; }
-  return { status: r.status, body: j };
-}
+/* Every call as the manager once logged in. */
+const api = (method, p, body) => T.api(method, p, body, token);
 
 const issue = async body => (await api('POST', '/api/v1/tickets', body)).body;
 const counter = (n, action, body) => api('POST', '/api/v1/counters/' + n + '/' + action, body || {});
-const text = (page, sel) => page.$eval(sel, e => e.textContent.replace(/\s+/g, ' ').trim());
-const noHScroll = page => page.evaluate(() =>
-  document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth);
 const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, 'status-' + name + '.png'), fullPage: true });
 const waitText = (page, sel, want) => page.waitForFunction(([s, w]) => {
   const e = document.querySelector(s);
@@ -96,15 +49,10 @@ function decodePaper() {
 }
 
 async function main() {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  writeConfig();
-  execFileSync(D, ['-c', CFG, '-d', DB, '--add-user', 'ql01', '--role', 'manager'],
-    { input: 'matkhau-ql01\n', stdio: ['pipe', 'ignore', 'inherit'] });
-  base = 'http://127.0.0.1:' + await start();
+  addUser('ql01', 'matkhau-ql01', 'manager');
+  base = 'http://127.0.0.1:' + await start(0);
   token = (await api('POST', '/api/v1/login', { user: 'ql01', password: 'matkhau-ql01' })).body.token;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'] });
+  browser = await T.launch();
 
   // Two visitors before ours, then ours: a birth registration (TP-HT)
   // printed at kiosk-2.
@@ -274,11 +222,4 @@ async function main() {
   await stop();
 }
 
-main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); }).finally(async () => {
-  if (browser) await browser.close().catch(() => {});
-  await stop();
-  if (fail === 0) fs.rmSync(TMP, { recursive: true, force: true });
-  else console.log('kept ' + TMP);
-  console.log('status_test: ' + pass + ' passed, ' + fail + ' failed');
-  process.exit(fail === 0 ? 0 : 1);
-});
+T.run(main);

@@ -9,70 +9,14 @@
 // daemon restart without a reload and shows the new state; the report
 // prints to PDF.  Screenshots go to $B/web-shots/.
 'use strict';
-const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
-const B = process.env.B || 'build';
-const ROOT = path.resolve(__dirname, '../../..');
-const D = path.join(ROOT, B, 'onestopd');
-const SHOTS = path.join(ROOT, B, 'web-shots');
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'onestop-web-'));
-const CFG = require('./centre.js').privateCentre(ROOT, TMP);
-const DB = path.join(TMP, 'db');
-let daemon = null, port = 0, base = '', pass = 0, fail = 0, browser = null;
+const T = require('./lib.js').webTest('web');
+const { SHOTS, DB, check, addUser, start, stop, api, login } = T;
 
-function check(cond, what) {
-  if (cond) { pass++; console.log('ok   ' + what); } else { fail++; console.log('FAIL ' + what); }
-}
-
-function addUser(name, pw, role, counters) {
-  const args = ['-c', CFG, '-d', DB, '--add-user', name, '--role', role];
-  if (counters) args.push('--counters', counters);
-  execFileSync(D, args, { input: pw + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
-}
-
-/* Start onestopd; resolves with the port once it printed its listening line. */
-function start(p) {
-  return new Promise((resolve, reject) => {
-    daemon = spawn(D, ['-c', CFG, '-d', DB, '-p', String(p), '-w', path.join(ROOT, 'host/web')],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-    let buf = '';
-    daemon.stderr.on('data', d => {
-      buf += d;
-      const m = buf.match(/listening on http:\/\/[0-9.]+:([0-9]+)/);
-      if (m) resolve(+m[1]);
-    });
-    daemon.on('exit', code => reject(new Error('onestopd exited ' + code + ': ' + buf)));
-  });
-}
-
-function stop() {
-  return new Promise(resolve => {
-    if (!daemon || daemon.exitCode !== null) return resolve();
-    daemon.removeAllListeners('exit');
-    daemon.on('exit', () => resolve());
-    daemon.kill('SIGTERM');
-  });
-}
-
-async function api(method, p, body, token) {
-  const h = { 'Content-Type': 'application/json' };
-  if (token) h.Authorization = 'Bearer ' + token;
-  const r = await fetch(base + p, { method, headers: h, body: body ? JSON.stringify(body) : undefined });
-  let j = null;
-  try { j = await r.json(); } catch (e) { j = null; }
-  return { status: r.status, body: j };
-}
-
-async function login(page, user, pw) {
-  await page.goto(base + '/');
-  await page.fill('#user', user);
-  await page.fill('#password', pw);
-  await page.click('#go');
-}
+let port = 0, base = '', browser = null;
 
 async function counterState(token, n) {
   const s = await api('GET', '/api/v1/state', null, token);
@@ -80,16 +24,13 @@ async function counterState(token, n) {
 }
 
 async function main() {
-  fs.mkdirSync(SHOTS, { recursive: true });
   addUser('nv01', 'matkhau-nv01', 'staff', '1,2');
   addUser('ql01', 'matkhau-ql01', 'manager');
   port = await start(0);
   base = 'http://127.0.0.1:' + port;
   const mg = (await api('POST', '/api/v1/login', { user: 'ql01', password: 'matkhau-ql01' })).body.token;
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'] });
+  browser = await T.launch();
   const viewport = { width: 1366, height: 768 };
   const staffCtx = await browser.newContext({ viewport, locale: 'vi-VN' });
   const staff = await staffCtx.newPage();
@@ -253,10 +194,4 @@ async function main() {
   check(r.status() === 401, 'after logout the old session cookie is refused');
 }
 
-main().catch(e => { fail++; console.log('FAIL ' + (e && e.stack || e)); }).finally(async () => {
-  if (browser) await browser.close().catch(() => {});
-  await stop();
-  fs.rmSync(TMP, { recursive: true, force: true });
-  console.log('web: ' + pass + ' passed, ' + fail + ' failed');
-  process.exit(fail ? 1 : 0);
-});
+T.run(main);

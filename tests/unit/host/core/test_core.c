@@ -154,6 +154,60 @@ test_batch_is_invisible_until_flushed(void **state)
 	store_close(st);
 }
 
+/*
+ * Ticket codes: 10 characters of the alphabet, each letter as likely as any
+ * other.  5,000 codes are 50,000 letters; a chi-square over the 31 letters
+ * above 80 (30 degrees of freedom: about one uniform run in a million) says
+ * the draw is biased, as "random byte % 31" would be (its first 8 letters
+ * an eighth more likely: a chi-square near 140 here).
+ */
+static void
+test_ticket_codes_are_uniform(void **state)
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	const struct config *cfg;
+	struct engine_result res;
+	struct engine_cmd cmd;
+	long count[31] = { 0 }, letters = 0;
+	double chi = 0, expect;
+	store *st;
+	core *c;
+	int i, q, issued = 0;
+
+	(void)state;
+	unlink(dbpath);
+	c = open_core(&st);
+	cfg = core_config(c);
+	for (i = 0; issued < 5000 && i < 20000; i++) {
+		const struct engine_ticket *t;
+		const char *p;
+
+		q = i % cfg->nqueues;
+		cmd = cmd_of(ENGINE_ISSUE, cfg, cfg->queues[q].code, 0);
+		if (core_exec(c, &cmd, &res) != 0)
+			continue;             /* that queue's numbers are used up */
+		t = engine_ticket_by_id(core_engine(c), res.ticket);
+		assert_non_null(t);
+		assert_int_equal(strlen(t->code), ENGINE_CODE_LEN);
+		for (p = t->code; *p != '\0'; p++) {
+			const char *at = strchr(alphabet, *p);
+
+			assert_non_null(at);
+			count[at - alphabet]++;
+			letters++;
+		}
+		issued++;
+	}
+	core_flush(c);
+	assert_int_equal(issued, 5000);
+	expect = (double)letters / 31;
+	for (i = 0; i < 31; i++)
+		chi += (count[i] - expect) * (count[i] - expect) / expect;
+	assert_true(chi < 80);
+	core_free(c);
+	store_close(st);
+}
+
 /* The size of the write-ahead log now. */
 static off_t
 wal_size(void)
@@ -399,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_refused_command_leaves_the_batch_closed),
 		cmocka_unit_test(test_metrics_count_commands_and_commits),
 		cmocka_unit_test(test_import_catalogue),
+		cmocka_unit_test(test_ticket_codes_are_uniform),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -987,6 +987,121 @@ test_percentile_and_days(void **state)
 	assert_int_equal(stats_by_parse("queues"), -1);
 }
 
+/* A booking row (plain SQL, as the store's table): checked in as ticket, or
+ * still booked / cancelled with ticket 0. */
+static void
+booking_row(const char *code, const char *queue, const char *day, int slot_s,
+    const char *state, int64_t ticket)
+{
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_prepare_v2(T.w, "INSERT INTO bookings(code, queue,"
+	    " procedure, day, slot_s, name, phone, state, created_at, updated_at,"
+	    " ticket_id) VALUES(?1, ?2, '', ?3, ?4, 'Lê Thị Thu', '0901234567', ?5,"
+	    " 0, 0, ?6)", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, queue, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, slot_s);
+	sqlite3_bind_text(s, 5, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, ticket);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+}
+
+/* One ticket of the day: issued at, called after wait (-1: cancelled). */
+static void
+visit(int64_t id, const char *queue, int64_t at, int64_t wait)
+{
+	ev("issued", at, id, queue, 0, 0, 0, NULL);
+	if (wait < 0)
+		ev("cancelled", at + 60, id, queue, 0, 0, 0, NULL);
+	else {
+		ev("called", at + wait, id, queue, 1, 11, 0, NULL);
+		ev("started", at + wait + 10, id, queue, 1, 11, 0, NULL);
+		ev("finished", at + wait + 300, id, queue, 1, 11, 0, NULL);
+	}
+	ticket_row(id, DAY, 1000 + (int)id, queue, strcmp(queue, "QA") == 0 ? "TP" : "XD",
+	    wait < 0 ? "cancelled" : "done", at);
+}
+
+/* Booked visitors' waits run from their slot (or a later check-in),
+ * walk-ins' from the issue; the JSON report, a filter and the CSV. */
+static void
+test_booked_vs_walk_in(void **state)
+{
+	struct stats_query q = query(DAY, DAY, 1u << STATS_BY_QUEUE);
+	const cJSON *bw, *b, *w;
+	stats *st;
+	cJSON *r;
+	char *csv;
+
+	(void)state;
+	/* Walk-ins: 300, 600, 900 s; one cancelled before a call. */
+	visit(1, "QA", D0 + 8 * 3600, 300);
+	visit(2, "QA", D0 + 9 * 3600, 600);
+	visit(3, "QB", D0 + 10 * 3600, 900);
+	visit(4, "QA", D0 + 11 * 3600, -1);
+	/* Booked 09:00, checked in 08:50, called 09:04: 240 s from the slot. */
+	visit(5, "QB", D0 + 8 * 3600 + 50 * 60, 14 * 60);
+	booking_row("AAAAAAAA", "QB", DAY, 9 * 3600, "checked_in", 5);
+	/* Booked 10:00, checked in late at 10:10, called 10:15: 300 s. */
+	visit(6, "QA", D0 + 10 * 3600 + 10 * 60, 5 * 60);
+	booking_row("BBBBBBBB", "QA", DAY, 10 * 3600, "checked_in", 6);
+	/* Booked 11:00, checked in 10:55, called 10:58, before the slot: 0. */
+	visit(7, "QA", D0 + 10 * 3600 + 55 * 60, 3 * 60);
+	booking_row("CCCCCCCC", "QA", DAY, 11 * 3600, "checked_in", 7);
+	/* A no-show and a cancelled booking: no ticket, no wait. */
+	booking_row("DDDDDDDD", "QA", DAY, 14 * 3600, "booked", 0);
+	booking_row("EEEEEEEE", "QA", DAY, 15 * 3600, "cancelled", 0);
+
+	st = open_stats();
+	r = stats_report(st, &q, D0 + 3 * 86400);
+	assert_non_null(r);
+	bw = cJSON_GetObjectItemCaseSensitive(r, "booked_vs_walk_in");
+	b = cJSON_GetObjectItemCaseSensitive(bw, "booked");
+	w = cJSON_GetObjectItemCaseSensitive(bw, "walk_in");
+	assert_non_null(b);
+	assert_non_null(w);
+	assert_int_equal((int)num(b, "issued", NULL), 3);
+	assert_int_equal((int)num(b, "wait", "n"), 3);
+	assert_int_equal((int)num(b, "wait", "median_s"), 240);
+	assert_int_equal((int)num(b, "wait", "p90_s"), 300);
+	assert_int_equal((int)num(b, "wait", "max_s"), 300);
+	assert_true(fabs(num(b, "wait", "mean_s") - 180.0) < 0.01);
+	assert_int_equal((int)num(w, "issued", NULL), 4);
+	assert_int_equal((int)num(w, "wait", "n"), 3);
+	assert_int_equal((int)num(w, "wait", "median_s"), 600);
+	assert_int_equal((int)num(w, "wait", "p90_s"), 900);
+	/* The total still counts every wait from the issue: 6 calls, the
+	   longest 900 s. */
+	assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(r, "total"), "wait",
+	    "max_s"), 900);
+	assert_int_equal((int)num(cJSON_GetObjectItemCaseSensitive(r, "total"), "wait",
+	    "n"), 6);
+	csv = stats_csv(r, STATS_BY_TOTAL);
+	assert_non_null(csv);
+	assert_non_null(strstr(csv, "\r\nbooked,Khách có lịch hẹn (chờ tính từ giờ hẹn),3,"));
+	assert_non_null(strstr(csv, "\r\nwalk_in,Khách không hẹn trước,4,"));
+	free(csv);
+	csv = stats_csv(r, STATS_BY_QUEUE);
+	assert_null(strstr(csv, "booked,"));
+	free(csv);
+	cJSON_Delete(r);
+
+	/* Filtered to QA: the booked visitors of QA only (300 and 0 s). */
+	q.queue = "QA";
+	r = stats_report(st, &q, D0 + 3 * 86400);
+	assert_non_null(r);
+	b = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r,
+	    "booked_vs_walk_in"), "booked");
+	assert_int_equal((int)num(b, "issued", NULL), 2);
+	assert_int_equal((int)num(b, "wait", "max_s"), 300);
+	assert_int_equal((int)num(b, "wait", "median_s"), 0);
+	cJSON_Delete(r);
+	stats_close(st);
+}
+
 int
 main(void)
 {
@@ -998,6 +1113,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rollup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_incremental, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_booked_vs_walk_in, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,12 +37,21 @@ cfg_init(void)
 	cfg.departments[1].code = (char *)"XD";
 	cfg.departments[1].name = (char *)"Sở Xây dựng";
 	cfg.nqueues = 3;
-	cfg.queues[0] = (struct config_queue){ (char *)"A", (char *)"Hộ tịch",
-	    0, 1001, 1999, 10, 10, -1, -1, 0, 0 };
-	cfg.queues[1] = (struct config_queue){ (char *)"B", (char *)"Chứng thực",
-	    0, 2001, 2999, 30, 5, -1, -1, 0, 0 };
-	cfg.queues[2] = (struct config_queue){ (char *)"C", (char *)"Xây dựng",
-	    1, 3001, 3999, 30, 15, -1, -1, 0, 0 };
+	cfg.queues[0] = (struct config_queue){ .code = (char *)"A",
+	    .name = (char *)"Hộ tịch", .department = 0, .number_first = 1001,
+	    .number_last = 1999, .target_wait_min = 10, .service_min = 10,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
+	cfg.queues[1] = (struct config_queue){ .code = (char *)"B",
+	    .name = (char *)"Chứng thực", .department = 0, .number_first = 2001,
+	    .number_last = 2999, .target_wait_min = 30, .service_min = 5,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
+	cfg.queues[2] = (struct config_queue){ .code = (char *)"C",
+	    .name = (char *)"Xây dựng", .department = 1, .number_first = 3001,
+	    .number_last = 3999, .target_wait_min = 30, .service_min = 15,
+	    .transfer_keeps_place = -1, .sms_near_ahead = -1,
+	    .booking_capacity = 0, .remote_cap = 0 };
 	cfg.ncounters = 3;
 	cfg.counters[0] = (struct config_counter){ .number = 1,
 	    .name = (char *)"Quầy 1", .department = 0, .nserves = 1,
@@ -784,6 +793,84 @@ test_full_day_runs(void **state)
 	free(v);
 }
 
+/* Booked visitors (sim_book): 30 % of the day's visitors, each on its
+ * slot's grid, within 10 min of its start, of the appointment class; the
+ * walk-ins are the day's own visitors, untouched. */
+static void
+test_book(void **state)
+{
+	struct sim_day d;
+	struct sim_visitor *a, *b;
+	int na, nb, i, j, booked = 0, same = 0;
+
+	(void)state;
+	cfg_init();
+	cfg.npriority = 3;
+	cfg.priority[3].code = (char *)"appointment";
+	cfg.booking.slot_min = 30;
+	cfg.booking.early_min = 15;
+	cfg.booking.late_min = 15;
+	sim_day_default(&d);
+	d.seed = 42;
+	sim_generate(&d, &cfg, &a, &na);
+	d.booked_share = 0.3;
+	sim_generate(&d, &cfg, &b, &nb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < nb; i++) {
+		const struct sim_visitor *v = &b[i];
+
+		assert_true(i == 0 || v->arrive >= b[i - 1].arrive);
+		if (v->slot == 0) {
+			for (j = 0; j < na; j++)
+				if (memcmp(&a[j], v, sizeof *v) == 0)
+					break;
+			same += j < na;
+			continue;
+		}
+		booked++;
+		assert_true(v->slot == d.open_s[0] + (v->slot - d.open_s[0]) / 1800 * 1800 ||
+		    v->slot == d.open_s[1] + (v->slot - d.open_s[1]) / 1800 * 1800);
+		assert_true(abs(v->arrive - v->slot) <= 600);
+		assert_int_equal(v->priority, 3);
+	}
+	assert_true(booked > nb * 0.24 && booked < nb * 0.36);
+	assert_int_equal(same, nb - booked);
+	free(a);
+	free(b);
+}
+
+/* A booked visitor's wait runs from the slot (or a later arrival). */
+static void
+test_figures_booked(void **state)
+{
+	static struct sim_report r;
+	struct sim_day d;
+	struct sim_visitor v[3];
+	char err[256];
+
+	(void)state;
+	cfg_init();
+	tiny_day(&d);
+	/* Queue C, counter 3 alone: called 08:00, 08:10, 08:15. */
+	v[0] = vis(2, 0, 0, 600);
+	v[1] = vis(2, 1, 0, 300);
+	v[1].slot = 8 * 3600 + 300;    /* booked 08:05, came 08:01 */
+	v[2] = vis(2, 2, 0, 60);
+	assert_int_equal(sim_run_variant(&d, &cfg, v, 3, SIM_CONFIGURED, &r,
+	    err, sizeof err), 0);
+	assert_int_equal(r.wait.max, 780);
+	assert_int_equal(r.wait_booked.n, 1);
+	assert_int_equal(r.wait_booked.max, 300);   /* 08:10 - 08:05, not 540 */
+	assert_int_equal(r.wait_walkin.n, 2);
+	assert_int_equal(r.wait_walkin.median, 0);
+	assert_int_equal(r.wait_walkin.max, 780);
+	/* Booked 08:00:30 but came 08:01: from the arrival. */
+	v[1].slot = 8 * 3600 + 30;
+	assert_int_equal(sim_run_variant(&d, &cfg, v, 3, SIM_CONFIGURED, &r,
+	    err, sizeof err), 0);
+	assert_int_equal(r.wait_booked.max, 540);
+}
+
 int
 main(void)
 {
@@ -802,6 +889,8 @@ main(void)
 		cmocka_unit_test(test_estimate_playout),
 		cmocka_unit_test(test_stats_ranks),
 		cmocka_unit_test(test_full_day_runs),
+		cmocka_unit_test(test_book),
+		cmocka_unit_test(test_figures_booked),
 	};
 
 	setenv("TZ", "Asia/Ho_Chi_Minh", 1);

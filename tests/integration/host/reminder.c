@@ -1,0 +1,220 @@
+/*
+ * reminder.c - the day-before SMS reminder of bookings, end to end
+ * (host/docs/notify.md, "Reminders").
+ *
+ * A real Kannel (bearerbox, smsbox, fakesmsc as the operator) and the real
+ * onestopd with [sms] and [booking].  Bookings for tomorrow are made on
+ * the public route (one is then cancelled), one for the day after; the
+ * admin route POST /api/v1/sms/reminders runs the daily job now (the
+ * daemon runs it by itself from [booking] reminder_hour, set here to an
+ * hour the job never runs at, so nothing but the route starts it).  What
+ * fakesmsc receives is read: each live booking of tomorrow gets one
+ * reminder in GSM-7 Vietnamese without diacritics, the cancelled one and
+ * the later day's none; running the job again, and again after a
+ * restart, queues nothing twice and sends nothing twice.
+ *
+ * Processes are started by this program and stopped by pid; readiness is a
+ * line of their output, never a sleep.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "peers.h"
+
+#define PW_ADMIN "admin-password-1"
+
+static int failures, passes;
+
+static void __attribute__((format(printf, 2, 3)))
+check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, ok ? "  ok    " : "  FAIL  ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	if (ok)
+		passes++;
+	else
+		failures++;
+}
+
+/* The local date days from now, as YYYY-MM-DD and as DD/MM/YYYY. */
+static void
+local_day(int days, char iso[11], char vn[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mday += days;
+	tm.tm_hour = 12;
+	tm.tm_isdst = -1;
+	mktime(&tm);
+	strftime(iso, 11, "%Y-%m-%d", &tm);
+	strftime(vn, 11, "%d/%m/%Y", &tm);
+}
+
+/* Book proc at day and time for phone; the code into code; the status. */
+static long
+book(struct hn_http *h, const char *proc, const char *day, const char *time,
+    const char *phone, char code[16])
+{
+	char body[512];
+	cJSON *o = NULL, *b;
+	long st;
+
+	snprintf(body, sizeof body, "{\"procedure\":\"%s\",\"day\":\"%s\",\"time\":\"%s\","
+	    "\"name\":\"Nguyễn Thị Hoà\",\"phone\":\"%s\"}", proc, day, time, phone);
+	st = hn_req(h, "POST", "/api/v1/public/bookings", body, &o);
+	b = cJSON_GetObjectItem(o, "booking");
+	snprintf(code, 16, "%s", b != NULL && hn_str(b, "code") != NULL ? hn_str(b, "code") : "");
+	cJSON_Delete(o);
+	return st;
+}
+
+/* Run the job now; its counts. */
+static long
+remind(struct hn_http *h, int *bookings, int *queued, int *already)
+{
+	cJSON *o = NULL;
+	long st = hn_req(h, "POST", "/api/v1/sms/reminders", "{}", &o);
+
+	*bookings = (int)hn_num(o, "bookings", -1);
+	*queued = (int)hn_num(o, "queued", -1);
+	*already = (int)hn_num(o, "already", -1);
+	cJSON_Delete(o);
+	return st;
+}
+
+int
+main(void)
+{
+	struct kannel k;
+	struct hn_daemon d;
+	struct hn_http h, pub;
+	char url[256], proc[64], tom[11], tomvn[11], after[11], aftervn[11];
+	char ca[16], cb[16], cc[16], cd[16], ce[16], path[96], want[256];
+	int nb = -1, nq = -1, na = -1;
+	cJSON *o = NULL, *s;
+	long st;
+
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (access(BEARERBOX, X_OK) != 0 || access(FAKESMSC, X_OK) != 0) {
+		fprintf(stderr, "reminder: Kannel is not installed (config/install-deps.sh: "
+		    "kannel kannel-extras)\n");
+		return 1;
+	}
+	memset(&k, 0, sizeof k);
+	memset(&d, 0, sizeof d);
+	if (hn_init(&d, "reminder") != 0 || kannel_conf(&k, d.dir) != 0 ||
+	    kannel_start(&k) != 0) {
+		fprintf(stderr, "reminder: Kannel does not start\n");
+		hn_cleanup(&d, 1);
+		return 1;
+	}
+	/* Every day bookable; reminder_hour 22: the daily job (which stops at
+	   21:00) never runs by itself during the test. */
+	if (ini_replace_section(d.ini, "booking", "[booking]\nslot_min = 30\n"
+	    "hours = 07:30-11:30, 13:30-17:00\ncapacity = 4\nclosed_days = none\n"
+	    "horizon_days = 3\nreminder_hour = 22\n\n") != 0) {
+		fprintf(stderr, "reminder: no [booking] in %s\n", d.ini);
+		return 1;
+	}
+	d.want_port = hn_free_port();
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/cgi-bin/sendsms", k.sendsms);
+	if (daemon_sms_ini(&d, url, 0, 5) != 0 ||
+	    hn_add_user(&d, "admin", "admin", NULL, PW_ADMIN) != 0 || hn_start(&d) != 0) {
+		fprintf(stderr, "reminder: onestopd does not start (log %s)\n", d.logpath);
+		kannel_stop(&k);
+		hn_cleanup(&d, 1);
+		return 1;
+	}
+	hn_http_init(&h, d.port, NULL);
+	hn_http_init(&pub, d.port, NULL);
+	check(hn_login(&h, "admin", PW_ADMIN) == 0, "admin logs in");
+
+	st = hn_req(&pub, "GET", "/api/v1/procedures?q=dang+ky+khai+sinh&limit=1", NULL, &o);
+	s = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "procedures"), 0);
+	snprintf(proc, sizeof proc, "%s", s != NULL && hn_str(s, "code") ? hn_str(s, "code") : "");
+	cJSON_Delete(o);
+	check(st == 200 && proc[0] != '\0', "a bookable procedure (%s)", proc);
+
+	local_day(1, tom, tomvn);
+	local_day(2, after, aftervn);
+	check(book(&pub, proc, tom, "09:00", "0901110001", ca) == 201 &&
+	    book(&pub, proc, tom, "09:00", "0901110002", cb) == 201 &&
+	    book(&pub, proc, tom, "14:30", "+84 90 111 0003", cc) == 201 &&
+	    book(&pub, proc, after, "09:00", "0901110004", cd) == 201,
+	    "three bookings for tomorrow (%s), one for the day after", tom);
+	snprintf(path, sizeof path, "/api/v1/public/bookings/%s/cancel", cb);
+	check(hn_req(&pub, "POST", path, "{}", NULL) == 200, "the second is cancelled");
+
+	check(hn_req(&pub, "POST", "/api/v1/sms/reminders", "{}", NULL) == 401,
+	    "the job's route is not public");
+	st = remind(&h, &nb, &nq, &na);
+	check(st == 200 && nb == 2 && nq == 2 && na == 0,
+	    "the job now: tomorrow's 2 live bookings, 2 reminders queued "
+	    "(bookings %d, queued %d, before %d)", nb, nq, na);
+	snprintf(want, sizeof want, "<1022 0901110001 text Trung tam Phuc vu hanh chinh cong "
+	    "tinh Tien Giang: Nhac lich hen luc 09:00 ngay %s, thu tuc ", tomvn);
+	check(fake_wait(&k, want, 1, 15000) == 0, "the operator receives the first: %s…",
+	    want);
+	snprintf(want, sizeof want, "<1022 0901110003 text Trung tam Phuc vu hanh chinh cong "
+	    "tinh Tien Giang: Nhac lich hen luc 14:30 ngay %s, thu tuc ", tomvn);
+	check(fake_wait(&k, want, 1, 15000) == 0, "and the third (number given as +84): "
+	    "%s…", want);
+	check(fake_count(&k, "Xin den dung gio va mang theo giay to.>") == 2,
+	    "both in Vietnamese without diacritics, ending \"Xin den dung gio va mang "
+	    "theo giay to.\"");
+	check(fake_count(&k, "0901110002") == 0, "the cancelled booking gets none");
+	check(fake_count(&k, "0901110004") == 0, "the day after's booking gets none yet");
+
+	st = remind(&h, &nb, &nq, &na);
+	check(st == 200 && nb == 2 && nq == 0 && na == 2,
+	    "the job again: nothing queued, 2 queued before (queued %d, before %d)", nq, na);
+
+	hn_stop(&d, SIGTERM);
+	check(hn_start(&d) == 0, "onestopd restarts");
+	hn_http_set_port(&h, d.port);
+	hn_http_set_port(&pub, d.port);
+	check(hn_login(&h, "admin", PW_ADMIN) == 0, "admin logs in again");
+	st = remind(&h, &nb, &nq, &na);
+	check(st == 200 && nq == 0 && na == 2,
+	    "after the restart the job queues nothing again (queued %d, before %d)", nq, na);
+	/* A booking made now is reminded by the next run; its message comes
+	   after anything still in the outbox (oldest first). */
+	check(book(&pub, proc, tom, "10:00", "0901110005", ce) == 201, "a new booking "
+	    "for tomorrow");
+	st = remind(&h, &nb, &nq, &na);
+	check(st == 200 && nb == 3 && nq == 1 && na == 2,
+	    "the next run queues it alone (bookings %d, queued %d, before %d)", nb, nq, na);
+	check(fake_wait(&k, "<1022 0901110005 text ", 1, 15000) == 0,
+	    "its reminder arrives");
+	check(fake_count(&k, "<1022 0901110001 text ") == 1 &&
+	    fake_count(&k, "<1022 0901110003 text ") == 1,
+	    "the first two reminders were received once each (restart, second run)");
+	check(db_int(&d, "SELECT count(*) FROM sms_outbox WHERE kind = 'reminder'") == 3,
+	    "3 reminders in the outbox, one per live booking of tomorrow");
+	check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE kind = 'reminder'"
+	    " AND state = 'sent'", 3, 15000) == 0, "all 3 marked sent");
+	(void)cd;
+
+	kannel_stop(&k);
+	for (int i = 0; i < k.nfake; i++)
+		proc_free(&k.fake[i]);
+	hn_http_free(&h);
+	hn_http_free(&pub);
+	hn_cleanup(&d, failures > 0);
+	fprintf(stderr, "reminder: %d passed, %d failed\n", passes, failures);
+	return failures ? 1 : 0;
+}
