@@ -104,3 +104,17 @@ $(B)/tests/bench/host/bench_export: $(B)/tests/bench/host/bench_export.o $(B)/te
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += $(B)/tests/bench/host/bench_export
 build: $(B)/tests/integration/host/export $(B)/tests/bench/host/bench_export
+
+# The province's dashboard over real HTTP on a real PostgreSQL
+# (tests/integration/host/central.sh).
+TEST_PROGRAMS += $(B)/tests/integration/host/central
+$(B)/tests/integration/host/central: $(B)/tests/integration/host/central.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+build: $(B)/tests/integration/host/central
+
+# A year's province report: 12 centres x 1 year of simulated days (make bench).
+TEST_PROGRAMS += $(B)/tests/bench/host/bench_central
+$(B)/tests/bench/host/bench_central: $(B)/tests/bench/host/bench_central.o $(B)/tests/integration/host/pgtest.o $(HOST_HARNESS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+BENCHES += $(B)/tests/bench/host/bench_central
+build: $(B)/tests/integration/host/central $(B)/tests/bench/host/bench_central

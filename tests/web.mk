@@ -7,6 +7,8 @@
 INTEGRATION_TESTS += tests/integration/web/run.sh
 # The visitor's status page /t/CODE on a 360 px phone (issue 14).
 INTEGRATION_TESTS += tests/integration/web/status.sh
+# The province's dashboard on a real PostgreSQL (issue 18).
+INTEGRATION_TESTS += tests/integration/web/central.sh
 
 # 2,000,000 tickets (BENCH_TICKETS=N for fewer): month, year, live timings.
 BENCHES += $(B)/tests/bench/stats/bench_stats

@@ -1,4 +1,5 @@
--- report.sql - a day's figures of one centre from the central database, with
+-- report.sql - one centre's figures over a range of days, from the central
+-- database, in total and per queue, with
 -- the definitions of the centre's own statistics (host/docs/stats.md):
 --   wait = last call - start of the leg (issue or transfer), called legs;
 --   service = finish - start, legs finished as served;
@@ -8,7 +9,11 @@
 -- tests/integration/host/export.c runs the same query and checks it against
 -- the centre's GET /api/v1/stats/report, total and per queue.
 --
---   psql "$CONNINFO" -v centre=TG-MYTHO -v day=2026-12-02 -f report.sql
+--   psql "$CONNINFO" -v centre=TG-MYTHO -v from=2026-12-01 -v to=2026-12-02 -f report.sql
+--
+-- legs_in(from, to) reads only the tickets of those days (the view legs
+-- would read every day's events).  onestop-central shows the same per
+-- centre, department and procedure for every centre (host/docs/export.md).
 SELECT CASE WHEN GROUPING(queue) = 1 THEN '(tổng)' ELSE queue END AS queue,
        count(*) FILTER (WHERE seq = 0) AS issued,
        count(*) FILTER (WHERE seq > 0) AS transferred_in,
@@ -24,7 +29,7 @@ SELECT CASE WHEN GROUPING(queue) = 1 THEN '(tổng)' ELSE queue END AS queue,
        round(100.0 * count(*) FILTER (WHERE outcome = 'served' AND wait_s <= target_wait_s)
              / NULLIF(count(*) FILTER (WHERE outcome = 'served' AND wait_s IS NOT NULL
                                        AND target_wait_s > 0), 0), 1) AS service_level_pct
-  FROM legs
- WHERE centre = :'centre' AND day = :'day'::date
+  FROM legs_in(:'from'::date, :'to'::date)
+ WHERE centre = :'centre' AND day BETWEEN :'from'::date AND :'to'::date
  GROUP BY GROUPING SETS ((), (queue))
  ORDER BY GROUPING(queue) DESC, queue;

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/pwhash.h"
 #include "common/vntext.h"
 #include "common/xmalloc.h"
 
@@ -1565,14 +1566,6 @@ store_events_after(store *s, int64_t after, struct engine_event *out, int max)
 
 /* ---- users ----------------------------------------------------------------- */
 
-/*
- * An argon2id hash (OPSLIMIT/MEMLIMIT_INTERACTIVE) of a password nobody
- * knows: store_user_check verifies against it for an unknown name, so that
- * an unknown name costs the same work as a wrong password.
- */
-static const char store_dummy_hash[] =
-    "$argon2id$v=19$m=65536,t=2,p=1$uk2jSc2t3RhQ9V+MjVycYw$"
-    "9MpJ/uRVXw3fkI4vz4WgIXkLbB2xO8CIGAPUYGV1qVo";
 
 /* The rule for login and device names: 1..63 bytes of [A-Za-z0-9._@-]. */
 int
@@ -1712,9 +1705,7 @@ store_hash_password(store *s, const char *password, char out[crypto_pwhash_STRBY
 		store_failc(s, STORE_EINVAL, "the password is empty");
 		return -1;
 	}
-	if (crypto_pwhash_str(out, password, strlen(password),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	if (pwhash_make(password, out) != 0) {
 		store_failx(s, "hashing the password failed (out of memory)");
 		return -1;
 	}
@@ -1966,7 +1957,7 @@ store_user_login_hash(store *s, const char *name, struct store_user *out,
 		return -1;
 	if (!found) {
 		/* The same work later whether the name exists or not. */
-		snprintf(hash, hashlen, "%s", store_dummy_hash);
+		snprintf(hash, hashlen, "%s", pwhash_dummy);
 		memset(out, 0, sizeof *out);
 	}
 	return found;
@@ -1985,7 +1976,7 @@ store_user_check(store *s, const char *name, const char *password,
 	if ((found = store_user_login_hash(s, name, &u, hash, sizeof hash)) < 0)
 		return -1;
 	/* The same work whether the name exists, is disabled, or not. */
-	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	ok = pwhash_check(hash, password);
 	if (!found || !ok || u.disabled)
 		return 0;
 	if (out != NULL)

@@ -1,70 +1,64 @@
 /*
  * central.c - onestop-central: the province's dashboard.  Serves, from the
- * central PostgreSQL the centres export to (host/docs/export.md), one page
- * with every centre's figures of a day and the same as JSON:
+ * central PostgreSQL the centres export to (host/docs/export.md), every
+ * centre's figures side by side, live and over any date range, to the
+ * province's accounts:
  *
- *   onestop-central -f CONNINFO_FILE [-l ADDR] [-p PORT]
- *   onestop-central -f CONNINFO_FILE --init-schema   make the central schema
- *                                                    (idempotent) and exit
+ *   onestop-central -f CONNINFO_FILE [-l ADDR] [-p PORT] [--sl-goal PCT]
+ *   onestop-central -f CONNINFO_FILE --init-schema   the central schema, the
+ *                                                    accounts and rollup tables
+ *   onestop-central -f CONNINFO_FILE --rollup        closed days into
+ *                                                    central_legs (run hourly)
+ *   onestop-central -f CONNINFO_FILE --add-user NAME ROLE [CENTRE] < password
+ *                     ROLE: province (every centre) or centre (only CENTRE)
  *
- *   GET /                          the page (Vietnamese), ?day=YYYY-MM-DD
- *   GET /api/v1/centres?day=...    {"day","centres":[{"code","name","acked",
- *                                   "last_received","issued","served",
- *                                   "no_show","no_show_pct","wait_mean_s",
- *                                   "wait_p90_s","service_mean_s",
- *                                   "service_level_pct"}]}
+ *   GET  /login, POST /login (user, password)   the login form; a session cookie
+ *   POST /logout (csrf)                         ends the session
+ *   GET  /?from=&to=&centre=                    the dashboard page
+ *   GET  /print?...                             the printable report
+ *   GET  /report.csv?...                        the same as CSV (UTF-8, BOM)
+ *   GET  /api/v1/report?...                     the same as JSON, and live
  *
- * The figures come from the central view `legs` with the definitions of
- * the centres' own statistics (host/docs/stats.md).  One PostgreSQL
- * connection, used under a mutex by libmicrohttpd's thread, made again when
- * it fails.  The day is checked (YYYY-MM-DD) and goes to SQL as a parameter.
+ * The security rules are onestopd's (host/docs/api.md): sessions in HttpOnly
+ * SameSite=Strict cookies, a CSRF token bound to the session on every POST,
+ * Origin (or Referer) must name this host on a POST, logins throttled.  A
+ * centre account sees its own centre only: asking for another is 403.
  * Prints "onestop-central: listening on http://ADDR:PORT" when ready.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
+#include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-#include <libpq-fe.h>
 #include <microhttpd.h>
+#include <sodium.h>
 
-#include "core/central_schema.h"
 #include "common/strnum.h"
+#include "common/urlhost.h"
 #include "common/xmalloc.h"
+#include "core/central_schema.h"
+#include "tools/central.h"
+
+#define CENTRAL_BODY_MAX 4096
+#define CENTRAL_MAX_DAYS 3700
 
 static volatile sig_atomic_t central_stop;
-static pthread_mutex_t central_mu = PTHREAD_MUTEX_INITIALIZER;
-static PGconn *central_pg;
-static char *central_conninfo;
 
-static const char central_sql[] =
-    "SELECT c.code, c.name, c.acked,"
-    " to_char(c.last_received, 'YYYY-MM-DD HH24:MI:SS'),"
-    " coalesce(l.issued, 0), coalesce(l.served, 0), coalesce(l.no_show, 0),"
-    " round(100.0 * l.no_show / NULLIF(l.issued, 0), 1), l.wait_mean, l.wait_p90,"
-    " l.service_mean, round(100.0 * l.sl_in / NULLIF(l.sl_n, 0), 1)"
-    " FROM (SELECT code, name, acked, (SELECT max(received_at) FROM events e"
-    "   WHERE e.centre = centres.code) AS last_received FROM centres) c"
-    " LEFT JOIN (SELECT centre, count(*) FILTER (WHERE seq = 0) AS issued,"
-    "   count(*) FILTER (WHERE outcome = 'served') AS served,"
-    "   count(*) FILTER (WHERE outcome = 'no_show') AS no_show,"
-    "   round(avg(wait_s), 1) AS wait_mean,"
-    "   percentile_disc(0.9) WITHIN GROUP (ORDER BY wait_s) AS wait_p90,"
-    "   round(avg(service_s), 1) AS service_mean,"
-    "   count(*) FILTER (WHERE outcome = 'served' AND wait_s IS NOT NULL"
-    "    AND target_wait_s > 0) AS sl_n,"
-    "   count(*) FILTER (WHERE outcome = 'served' AND wait_s <= target_wait_s) AS sl_in"
-    "  FROM legs WHERE day = $1::date GROUP BY centre) l ON l.centre = c.code"
-    " ORDER BY c.name, c.code";
+/* A request's state across libmicrohttpd's calls: the body of a POST. */
+struct creq {
+	char body[CENTRAL_BODY_MAX + 1];
+	size_t len;
+	int too_big;
+};
 
 static void
 on_signal(int sig)
@@ -73,235 +67,349 @@ on_signal(int sig)
 	central_stop = 1;
 }
 
-/* Whether s is YYYY-MM-DD of a real day. */
+/* Whether s is YYYY-MM-DD of a real day; its time in *t. */
 static int
-day_valid(const char *s)
+day_parse(const char *s, time_t *t)
 {
 	struct tm tm;
 	const char *end;
+	char back[11];
 
 	if (s == NULL || strlen(s) != 10)
 		return 0;
 	memset(&tm, 0, sizeof tm);
 	end = strptime(s, "%Y-%m-%d", &tm);
-	return end != NULL && *end == '\0';
+	if (end == NULL || *end != '\0')
+		return 0;
+	tm.tm_hour = 12;
+	tm.tm_isdst = -1;
+	*t = mktime(&tm);
+	strftime(back, sizeof back, "%Y-%m-%d", &tm);
+	return strcmp(back, s) == 0;       /* 2026-02-30 is not a day */
 }
 
-/* The figures of day, or NULL (message in err). Caller PQclear()s. */
-static PGresult *
-central_query(const char *day, char *err, size_t errlen)
+static int
+code_ok(const char *s)
 {
-	const char *v[1] = { day };
-	PGresult *r = NULL;
-	int attempt;
+	size_t n = strlen(s);
 
-	pthread_mutex_lock(&central_mu);
-	for (attempt = 0; attempt < 2; attempt++) {
-		if (central_pg == NULL || PQstatus(central_pg) != CONNECTION_OK) {
-			if (central_pg != NULL)
-				PQfinish(central_pg);
-			central_pg = PQconnectdb(central_conninfo);
-		}
-		if (PQstatus(central_pg) != CONNECTION_OK) {
-			snprintf(err, errlen, "%s", PQerrorMessage(central_pg));
-			continue;
-		}
-		r = PQexecParams(central_pg, central_sql, 1, NULL, v, NULL, NULL, 0);
-		if (PQresultStatus(r) == PGRES_TUPLES_OK)
-			break;
-		snprintf(err, errlen, "%s", PQresultErrorMessage(r));
-		PQclear(r);
-		r = NULL;
-		PQreset(central_pg);
-	}
-	pthread_mutex_unlock(&central_mu);
-	return r;
-}
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-bprintf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)n + 1;
-		b->p = xreallocarray(b->p, b->cap, 1);
-	}
-}
-
-/* Text for HTML, escaped. */
-static void
-bhtml(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&': bprintf(b, "&amp;"); break;
-		case '<': bprintf(b, "&lt;"); break;
-		case '>': bprintf(b, "&gt;"); break;
-		case '"': bprintf(b, "&quot;"); break;
-		case '\'': bprintf(b, "&#39;"); break;
-		default: bprintf(b, "%c", *s); break;
-		}
-	}
-}
-
-static const char *
-cell(PGresult *r, int i, int j)
-{
-	return PQgetisnull(r, i, j) ? "–" : PQgetvalue(r, i, j);
-}
-
-static void
-page_html(struct buf *b, PGresult *r, const char *day)
-{
-	static const char *const head[] = { "Trung tâm", "Sự kiện đã nhận",
-		"Nhận lần cuối", "Số vé đã cấp", "Đã phục vụ", "Vắng mặt",
-		"Tỷ lệ vắng mặt (%)", "Chờ trung bình (giây)", "Chờ P90 (giây)",
-		"Phục vụ trung bình (giây)", "Tỷ lệ đạt chuẩn (%)" };
-	size_t k;
-	int i, j;
-
-	bprintf(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-	    "<title>Toàn tỉnh: các trung tâm phục vụ hành chính công</title>"
-	    "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-	    "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}"
-	    "td:first-child,th:first-child{text-align:left}</style></head><body>"
-	    "<h1>Các trung tâm phục vụ hành chính công, ngày %s</h1>"
-	    "<form method=\"get\"><label>Ngày <input name=\"day\" type=\"date\" value=\"%s\">"
-	    "</label> <button>Xem</button></form><table><tr>", day, day);
-	for (k = 0; k < sizeof head / sizeof head[0]; k++)
-		bprintf(b, "<th>%s</th>", head[k]);
-	bprintf(b, "</tr>\n");
-	for (i = 0; i < PQntuples(r); i++) {
-		bprintf(b, "<tr><td>");
-		bhtml(b, PQgetvalue(r, i, 1));
-		bprintf(b, " (");
-		bhtml(b, PQgetvalue(r, i, 0));
-		bprintf(b, ")</td>");
-		for (j = 2; j < 12; j++) {
-			bprintf(b, "<td>");
-			bhtml(b, cell(r, i, j));
-			bprintf(b, "</td>");
-		}
-		bprintf(b, "</tr>\n");
-	}
-	bprintf(b, "</table><p>Thời gian chờ = lần gọi cuối − lúc lấy số (hoặc lúc "
-	    "chuyển); thời gian phục vụ = lúc kết thúc − lúc bắt đầu phục vụ; tỷ lệ "
-	    "đạt chuẩn = số lượt phục vụ xong có thời gian chờ không quá chỉ tiêu của "
-	    "hàng đợi / số lượt phục vụ xong; tỷ lệ vắng mặt = số vé vắng mặt / số vé "
-	    "đã cấp.</p></body></html>\n");
-}
-
-static char *
-page_json(PGresult *r, const char *day)
-{
-	static const char *const num[] = { NULL, NULL, "acked", NULL, "issued", "served",
-		"no_show", "no_show_pct", "wait_mean_s", "wait_p90_s", "service_mean_s",
-		"service_level_pct" };
-	cJSON *o = cJSON_CreateObject(), *arr, *c;
-	char *s;
-	int i, j;
-
-	cJSON_AddStringToObject(o, "day", day);
-	arr = cJSON_AddArrayToObject(o, "centres");
-	for (i = 0; i < PQntuples(r); i++) {
-		c = cJSON_CreateObject();
-		cJSON_AddStringToObject(c, "code", PQgetvalue(r, i, 0));
-		cJSON_AddStringToObject(c, "name", PQgetvalue(r, i, 1));
-		if (PQgetisnull(r, i, 3))
-			cJSON_AddNullToObject(c, "last_received");
-		else
-			cJSON_AddStringToObject(c, "last_received", PQgetvalue(r, i, 3));
-		for (j = 2; j < 12; j++) {
-			if (num[j] == NULL)
-				continue;
-			if (PQgetisnull(r, i, j))
-				cJSON_AddNullToObject(c, num[j]);
-			else
-				cJSON_AddNumberToObject(c, num[j], strtod(PQgetvalue(r, i, j), NULL));
-		}
-		cJSON_AddItemToArray(arr, c);
-	}
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return s;
+	return n <= 32 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_-.") == n;
 }
 
 static enum MHD_Result
-reply(struct MHD_Connection *conn, unsigned code, const char *ctype, char *body)
+reply(struct MHD_Connection *conn, unsigned code, const char *ctype, char *body,
+    size_t len, const char *const *headers)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(body), body,
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body,
 	    MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result rc;
 
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none';"
+	    " style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+	for (; headers != NULL && headers[0] != NULL; headers += 2)
+		MHD_add_response_header(resp, headers[0], headers[1]);
 	rc = MHD_queue_response(conn, code, resp);
 	MHD_destroy_response(resp);
 	return rc;
+}
+
+/* A short page in Vietnamese (an error, or a form's answer). */
+static enum MHD_Result
+reply_text(struct MHD_Connection *conn, unsigned code, const char *text)
+{
+	char *s = xstrdup(text);
+
+	return reply(conn, code, "text/plain; charset=utf-8", s, strlen(s), NULL);
+}
+
+static enum MHD_Result
+redirect(struct MHD_Connection *conn, const char *to, const char *cookie)
+{
+	const char *h[] = { "Location", to, cookie != NULL ? "Set-Cookie" : NULL, cookie, NULL };
+
+	return reply(conn, 303, "text/plain; charset=utf-8", xstrdup(""), 0, h);
+}
+
+static enum MHD_Result
+login_page(struct MHD_Connection *conn, unsigned code, const char *message,
+    const char *const *headers)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	    "<title>Đăng nhập: các trung tâm phục vụ hành chính công</title>"
+	    "<style>body{font-family:sans-serif;margin:3em}label{display:block;margin:.5em 0}"
+	    "p.err{color:#a00}</style></head><body><h1>Đăng nhập</h1>"
+	    "<p>Báo cáo các trung tâm phục vụ hành chính công của tỉnh.</p>");
+	if (message != NULL) {
+		buf_printf(&b, "<p class=\"err\" id=\"err\">");
+		buf_html(&b, message);
+		buf_printf(&b, "</p>");
+	}
+	buf_printf(&b, "<form method=\"post\" action=\"/login\">"
+	    "<label>Tên đăng nhập <input name=\"user\" autocomplete=\"username\" required></label>"
+	    "<label>Mật khẩu <input name=\"password\" type=\"password\""
+	    " autocomplete=\"current-password\" required></label>"
+	    "<button>Đăng nhập</button></form></body></html>\n");
+	return reply(conn, code, "text/html; charset=utf-8", b.p, b.len, headers);
+}
+
+/* A POST must not come from another site's page: Origin (or Referer), when
+   the browser sends one, names our Host. */
+static int
+same_origin(struct MHD_Connection *conn)
+{
+	const char *o = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+	char oh[256];
+
+	if (o == NULL)
+		o = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Referer");
+	if (o == NULL)
+		return 1;
+	return host != NULL && urlhost(o, oh, sizeof oh) == 0 && strcasecmp(oh, host) == 0;
+}
+
+/* The value of field name in an application/x-www-form-urlencoded body,
+   decoded into out; 0, or -1 when absent or too long. */
+static int
+form_field(const char *body, const char *name, char *out, size_t outlen)
+{
+	size_t n = strlen(name);
+	const char *p = body, *end;
+
+	while (*p != '\0') {
+		end = p + strcspn(p, "&");
+		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+			size_t m = (size_t)(end - p) - n - 1, k;
+
+			if (m >= outlen)
+				return -1;
+			memcpy(out, p + n + 1, m);
+			out[m] = '\0';
+			for (k = 0; k < m; k++)
+				if (out[k] == '+')
+					out[k] = ' ';
+			MHD_http_unescape(out);
+			return 0;
+		}
+		p = *end == '&' ? end + 1 : end;
+	}
+	return -1;
+}
+
+static void
+client_addr(struct MHD_Connection *conn, char *out, size_t outlen)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	snprintf(out, outlen, "?");
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    out, (socklen_t)outlen);
+	else if (sa != NULL && sa->sa_family == AF_INET6) {
+		struct in6_addr a6 = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+
+		memset(a6.s6_addr + 8, 0, 8);        /* one client holds a /64 */
+		inet_ntop(AF_INET6, &a6, out, (socklen_t)outlen);
+	}
+}
+
+static enum MHD_Result
+do_login(struct MHD_Connection *conn, const char *body)
+{
+	char user[128], pw[256], addr[64], token[CENTRAL_TOKEN_HEX], cookie[200], msg[160];
+	char retry[16];
+	int retry_s = 0;
+	const char *h[] = { "Retry-After", retry, NULL };
+
+	if (!same_origin(conn))
+		return login_page(conn, 403, "Yêu cầu đăng nhập đến từ trang của máy chủ khác;"
+		    " hãy mở trang đăng nhập của hệ thống.", NULL);
+	if (form_field(body, "user", user, sizeof user) != 0 ||
+	    form_field(body, "password", pw, sizeof pw) != 0)
+		return login_page(conn, 400, "Hãy nhập tên đăng nhập và mật khẩu.", NULL);
+	client_addr(conn, addr, sizeof addr);
+	switch (central_login(user, pw, addr, token, &retry_s)) {
+	case CL_OK:
+		sodium_memzero(pw, sizeof pw);
+		snprintf(cookie, sizeof cookie, "central_session=%s; Path=/; HttpOnly;"
+		    " SameSite=Strict; Max-Age=%d", token, CENTRAL_SESSION_S);
+		sodium_memzero(token, sizeof token);
+		return redirect(conn, "/", cookie);
+	case CL_BAD:
+		sodium_memzero(pw, sizeof pw);
+		return login_page(conn, 401, "Sai tên đăng nhập hoặc mật khẩu.", NULL);
+	case CL_LOCKED:
+	case CL_BUSY:
+		sodium_memzero(pw, sizeof pw);
+		snprintf(retry, sizeof retry, "%d", retry_s);
+		snprintf(msg, sizeof msg, retry_s > 1 ? "Đăng nhập sai quá nhiều lần; hãy thử"
+		    " lại sau %d giây." : "Hệ thống đang bận kiểm tra đăng nhập; hãy thử lại"
+		    " sau %d giây.", retry_s);
+		return login_page(conn, retry_s > 1 ? 429 : 503, msg, h);
+	default:
+		sodium_memzero(pw, sizeof pw);
+		return login_page(conn, 503, "Không đọc được dữ liệu tài khoản.", NULL);
+	}
+}
+
+/* The range of the request for u: 0, or the HTTP code of the refusal with
+   its message. */
+static unsigned
+range_of(struct MHD_Connection *conn, const struct central_user *u, struct central_range *rg,
+    const char **msg)
+{
+	const char *from = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "from");
+	const char *to = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "to");
+	const char *centre = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "centre");
+	time_t now = time(NULL), t0, t1;
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(rg->from, sizeof rg->from, "%Y-%m-%d", &tm);
+	if (from != NULL && *from != '\0')
+		snprintf(rg->from, sizeof rg->from, "%.10s", from);
+	snprintf(rg->to, sizeof rg->to, "%s", rg->from);
+	if (to != NULL && *to != '\0')
+		snprintf(rg->to, sizeof rg->to, "%.10s", to);
+	if ((from != NULL && strlen(from) > 10) || (to != NULL && strlen(to) > 10) ||
+	    !day_parse(rg->from, &t0) || !day_parse(rg->to, &t1)) {
+		*msg = "Ngày phải có dạng YYYY-MM-DD.\n";
+		return 400;
+	}
+	if (t1 < t0 || (t1 - t0) / 86400 >= CENTRAL_MAX_DAYS) {
+		*msg = "Khoảng ngày không hợp lệ: ngày đầu phải trước ngày cuối, nhiều nhất"
+		    " 3.700 ngày.\n";
+		return 400;
+	}
+	if (centre == NULL)
+		centre = "";
+	if (!code_ok(centre)) {
+		*msg = "Mã trung tâm không hợp lệ.\n";
+		return 400;
+	}
+	if (!u->province) {
+		if (*centre != '\0' && strcmp(centre, u->centre) != 0) {
+			*msg = "Tài khoản này chỉ xem được trung tâm của mình.\n";
+			return 403;
+		}
+		centre = u->centre;
+	}
+	snprintf(rg->centre, sizeof rg->centre, "%s", centre);
+	return 0;
 }
 
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_len, void **state)
 {
-	const char *day = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "day");
-	char today[16], err[512];
-	struct buf b = { NULL, 0, 0 };
-	PGresult *r;
-	time_t now;
-	struct tm tm;
-	int json;
+	struct creq *q = *state;
+	const char *token = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "central_session");
+	const char *msg = NULL;
+	struct central_user u;
+	struct central_range rg;
+	char err[512], csrf[CENTRAL_TOKEN_HEX], given[CENTRAL_TOKEN_HEX + 8];
+	struct buf b;
+	int post = strcmp(method, "POST") == 0, authed, rc = 0;
+	unsigned code;
 
-	(void)cls; (void)version; (void)upload; (void)upload_len; (void)state;
-	if (strcmp(method, "GET") != 0)
-		return reply(conn, 405, "text/plain; charset=utf-8", xstrdup("405\n"));
-	json = strcmp(url, "/api/v1/centres") == 0;
-	if (!json && strcmp(url, "/") != 0)
-		return reply(conn, 404, "text/plain; charset=utf-8",
-		    xstrdup("Không có trang này.\n"));
-	if (day == NULL || *day == '\0') {
-		now = time(NULL);
-		localtime_r(&now, &tm);
-		strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		day = today;
-	} else if (!day_valid(day)) {
-		return reply(conn, 400, "text/plain; charset=utf-8",
-		    xstrdup("Ngày phải có dạng YYYY-MM-DD.\n"));
+	(void)cls;
+	(void)version;
+	if (post && q == NULL) {            /* the headers: the body comes next */
+		*state = xcalloc(1, sizeof *q);
+		return MHD_YES;
 	}
-	if ((r = central_query(day, err, sizeof err)) == NULL) {
+	if (post && *upload_len > 0) {
+		if (q->len + *upload_len > CENTRAL_BODY_MAX)
+			q->too_big = 1;
+		else {
+			memcpy(q->body + q->len, upload, *upload_len);
+			q->len += *upload_len;
+			q->body[q->len] = '\0';
+		}
+		*upload_len = 0;
+		return MHD_YES;
+	}
+	if (post && q->too_big)
+		return reply_text(conn, 413, "Yêu cầu quá lớn.\n");
+	if (!post && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return reply_text(conn, 405, "Phương thức không được hỗ trợ.\n");
+	if (strcmp(url, "/login") == 0)
+		return post ? do_login(conn, q->body) : login_page(conn, 200, NULL, NULL);
+	authed = central_session(token, &u);
+	if (strcmp(url, "/logout") == 0 && post) {
+		if (!authed)
+			return redirect(conn, "/login", NULL);
+		if (!same_origin(conn) || form_field(q->body, "csrf", given, sizeof given) != 0 ||
+		    !central_csrf_ok(token, given))
+			return reply_text(conn, 403, "Thiếu mã chống giả mạo yêu cầu (CSRF) hoặc mã"
+			    " không đúng, hoặc yêu cầu đến từ trang của máy chủ khác; hãy tải lại"
+			    " trang.\n");
+		central_logout(token);
+		return redirect(conn, "/login", "central_session=; Path=/; HttpOnly;"
+		    " SameSite=Strict; Max-Age=0");
+	}
+	if (post)
+		return reply_text(conn, 405, "Phương thức không được hỗ trợ.\n");
+	if (strcmp(url, "/") != 0 && strcmp(url, "/print") != 0 &&
+	    strcmp(url, "/report.csv") != 0 && strcmp(url, "/api/v1/report") != 0)
+		return reply_text(conn, 404, "Không có trang này.\n");
+	if (!authed)
+		return strcmp(url, "/api/v1/report") == 0 || strcmp(url, "/report.csv") == 0 ?
+		    reply_text(conn, 401, "Cần đăng nhập.\n") : redirect(conn, "/login", NULL);
+	if ((code = range_of(conn, &u, &rg, &msg)) != 0)
+		return reply_text(conn, code, msg);
+	buf_init(&b);
+	if (strcmp(url, "/report.csv") == 0)
+		rc = central_csv(&b, &rg, err, sizeof err);
+	else if (strcmp(url, "/api/v1/report") == 0)
+		rc = central_json(&b, &rg, err, sizeof err);
+	else {
+		central_csrf_of(token, csrf);
+		rc = central_page(&b, &rg, &u, csrf, strcmp(url, "/print") == 0, err, sizeof err);
+	}
+	if (rc != 0) {
+		free(b.p);
 		fprintf(stderr, "onestop-central: %s", err);
-		return reply(conn, 503, "text/plain; charset=utf-8",
-		    xstrdup("Không kết nối được cơ sở dữ liệu trung tâm.\n"));
+		return reply_text(conn, 503, "Không đọc được cơ sở dữ liệu của tỉnh.\n");
 	}
-	if (json) {
-		char *s = page_json(r, day);
+	if (strcmp(url, "/report.csv") == 0) {
+		char disp[96];
+		const char *h[] = { "Content-Disposition", disp, NULL };
 
-		PQclear(r);
-		return reply(conn, 200, "application/json", s);
+		snprintf(disp, sizeof disp, "attachment; filename=\"bao-cao-%s-%s.csv\"",
+		    rg.from, rg.to);
+		return reply(conn, 200, "text/csv; charset=utf-8", b.p, b.len, h);
 	}
-	b.cap = 8192;
-	b.p = xmalloc(b.cap);
-	page_html(&b, r, day);
-	PQclear(r);
-	return reply(conn, 200, "text/html; charset=utf-8", b.p);
+	return reply(conn, 200, strcmp(url, "/api/v1/report") == 0 ? "application/json" :
+	    "text/html; charset=utf-8", b.p, b.len, NULL);
 }
 
+static void
+completed(void *cls, struct MHD_Connection *conn, void **state,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (*state != NULL) {
+		sodium_memzero(*state, sizeof(struct creq));
+		free(*state);
+		*state = NULL;
+	}
+}
+
+/* The conninfo file: one line, mode 0600 or stricter.  NULL after a message. */
 static char *
 read_conninfo(const char *path)
 {
@@ -330,7 +438,6 @@ read_conninfo(const char *path)
 	return xstrdup(line);
 }
 
-/* Make the schema (the exporter's text, under the same lock).  0 or 1. */
 static void
 quiet(void *arg, const char *message)
 {
@@ -338,12 +445,15 @@ quiet(void *arg, const char *message)
 	(void)message;    /* "relation ... already exists, skipping" */
 }
 
+/* Make the schema (the exporter's text, under its lock) and the accounts.
+   0 or 1. */
 static int
-init_schema(void)
+init_schema(const char *conninfo)
 {
 	static const char *const steps[] = { "BEGIN",
-		"SELECT pg_advisory_xact_lock(1330533204)", central_schema_sql, "COMMIT" };
-	PGconn *pg = PQconnectdb(central_conninfo);
+		"SELECT pg_advisory_xact_lock(1330533204)", central_schema_sql,
+		central_dashboard_sql, "COMMIT" };
+	PGconn *pg = PQconnectdb(conninfo);
 	size_t i;
 
 	if (PQstatus(pg) != CONNECTION_OK) {
@@ -368,27 +478,111 @@ init_schema(void)
 	return 0;
 }
 
+/*
+ * --rollup: the closed days into central_legs (core/central_schema.c), one
+ * transaction under a session lock so that two runs do not roll the same
+ * day twice.  Prints the days rolled.  0 or 1.
+ */
+static int
+rollup(const char *conninfo)
+{
+	PGconn *pg = PQconnectdb(conninfo);
+	PGresult *r;
+	long long days = 0;
+	int i, rc = 0;
+
+	if (PQstatus(pg) != CONNECTION_OK) {
+		fprintf(stderr, "onestop-central: %s", PQerrorMessage(pg));
+		PQfinish(pg);
+		return 1;
+	}
+	PQclear(PQexec(pg, "SELECT pg_advisory_lock(1330533205)"));
+	for (i = 0; central_rollup_steps[i] != NULL; i++) {
+		r = PQexec(pg, central_rollup_steps[i]);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			days = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		else if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			fprintf(stderr, "onestop-central: rollup: %s", PQresultErrorMessage(r));
+			PQclear(r);
+			rc = 1;
+			break;
+		}
+		PQclear(r);
+	}
+	PQfinish(pg);          /* an open transaction ends with the connection */
+	if (rc == 0)
+		printf("onestop-central: %lld days rolled up\n", days);
+	return rc;
+}
+
+/* --add-user NAME ROLE [CENTRE], the password on the first line of stdin. */
+static int
+add_user(const char *name, int argc, char **argv)
+{
+	char pw[1024];
+	size_t n;
+	int rc;
+
+	if (argc < 1 || argc > 2) {
+		fprintf(stderr, "usage: onestop-central -f FILE --add-user NAME ROLE [CENTRE]"
+		    " < password\n");
+		return 2;
+	}
+	if (fgets(pw, sizeof pw, stdin) == NULL)
+		pw[0] = '\0';
+	n = strlen(pw);
+	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+		pw[--n] = '\0';
+	rc = central_add_user(name, argv[0], argc == 2 ? argv[1] : NULL, pw);
+	sodium_memzero(pw, sizeof pw);
+	return rc;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: onestop-central -f CONNINFO_FILE [-l ADDR] [-p PORT]"
+	    " [--sl-goal PCT]\n"
+	    "       onestop-central -f CONNINFO_FILE --init-schema\n"
+	    "       onestop-central -f CONNINFO_FILE --rollup\n"
+	    "       onestop-central -f CONNINFO_FILE --add-user NAME province|centre [CENTRE]"
+	    " < password\n");
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "init-schema", no_argument, NULL, 'I' },
+		{ "rollup", no_argument, NULL, 'R' },
+		{ "add-user", required_argument, NULL, 'U' },
+		{ "sl-goal", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 } };
-	int init = 0;
-	const char *file = NULL, *addr = "127.0.0.1";
-	long long port = 8090;
+	int init = 0, roll = 0, rc;
+	const char *file = NULL, *addr = "127.0.0.1", *newuser = NULL;
+	long long port = 8090, goal;
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
 	struct sigaction sig;
+	char *conninfo;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "f:l:p:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'I': init = 1; break;
+		case 'R': roll = 1; break;
+		case 'U': newuser = optarg; break;
 		case 'f': file = optarg; break;
 		case 'l': addr = optarg; break;
+		case 'g':
+			if (strnum_parse(optarg, 1, 100, &goal) != 0) {
+				fprintf(stderr, "onestop-central: bad --sl-goal %s (1-100)\n", optarg);
+				return 2;
+			}
+			central_sl_goal = (double)goal;
+			break;
 		case 'p':
 			if (strnum_parse(optarg, 0, 65535, &port) != 0) {
 				fprintf(stderr, "onestop-central: bad port %s\n", optarg);
@@ -396,20 +590,30 @@ main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: onestop-central -f CONNINFO_FILE [-l ADDR] [-p PORT]\n");
+			usage();
 			return ch == 'h' ? 0 : 2;
 		}
 	}
-	if (file == NULL) {
-		fprintf(stderr, "usage: onestop-central -f CONNINFO_FILE [-l ADDR] [-p PORT]\n");
+	if (file == NULL || (newuser == NULL && optind != argc)) {
+		usage();
 		return 2;
 	}
-	if ((central_conninfo = read_conninfo(file)) == NULL)
+	if (sodium_init() < 0) {
+		fprintf(stderr, "onestop-central: libsodium cannot be initialised\n");
 		return 1;
-	if (init) {
-		int rc = init_schema();
-
-		free(central_conninfo);
+	}
+	if ((conninfo = read_conninfo(file)) == NULL)
+		return 1;
+	if (init || roll) {
+		rc = init ? init_schema(conninfo) : rollup(conninfo);
+		free(conninfo);
+		return rc;
+	}
+	central_db_init(conninfo);
+	free(conninfo);
+	if (newuser != NULL) {
+		rc = add_user(newuser, argc - optind, argv + optind);
+		central_db_fini();
 		return rc;
 	}
 	memset(&sa, 0, sizeof sa);
@@ -417,6 +621,7 @@ main(int argc, char **argv)
 	sa.sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
 		fprintf(stderr, "onestop-central: bad IPv4 address %s\n", addr);
+		central_db_fini();
 		return 2;
 	}
 	memset(&sig, 0, sizeof sig);
@@ -425,12 +630,17 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sig, NULL);
 	sig.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sig, NULL);
+	central_auth_init();
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
 	    NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	    MHD_OPTION_THREAD_POOL_SIZE, 4u,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "onestop-central: cannot listen on %s:%lld\n", addr, port);
+		central_auth_fini();
+		central_db_fini();
 		return 1;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -440,8 +650,7 @@ main(int argc, char **argv)
 	while (!central_stop)
 		pause();
 	MHD_stop_daemon(d);
-	if (central_pg != NULL)
-		PQfinish(central_pg);
-	free(central_conninfo);
+	central_auth_fini();
+	central_db_fini();
 	return 0;
 }

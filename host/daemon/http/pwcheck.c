@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "common/pwhash.h"
 #include "common/xmalloc.h"
 #include "core/worker.h"
 
@@ -30,7 +31,7 @@ pwcheck_run(void *arg)
 {
 	struct pwjob *j = arg;
 
-	j->ok = crypto_pwhash_str_verify(j->hash, j->password, strlen(j->password)) == 0;
+	j->ok = pwhash_check(j->hash, j->password);
 }
 
 static void

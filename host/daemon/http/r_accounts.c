@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "common/log.h"
+#include "common/pwhash.h"
 #include "common/strnum.h"
 #include "common/vntext.h"
 #include "common/xmalloc.h"
@@ -136,7 +137,7 @@ api_users(struct req *r, const char *method, const char *name)
 		snprintf(u.name, sizeof u.name, "%s", s);
 		if ((u.role = store_role_parse(api_str(b, "role"))) == 0 ||
 		    store_role_is_device(u.role) ||
-		    strlen(pw) < 8 || *s == '\0' || strlen(s) >= sizeof u.name) {
+		    strlen(pw) < PWHASH_MIN_PASSWORD || *s == '\0' || strlen(s) >= sizeof u.name) {
 			api_error(r, 400, "bad_value", "Vai trò không hợp lệ, tên trống hoặc mật khẩu ngắn hơn 8 ký tự.");
 			goto out;
 		}
@@ -193,7 +194,7 @@ api_users(struct req *r, const char *method, const char *name)
 		if ((v = cJSON_GetObjectItemCaseSensitive(b, "disabled")) != NULL)
 			u.disabled = cJSON_IsTrue(v);
 		pw = api_str(b, "password");
-		if (pw != NULL && strlen(pw) < 8) {
+		if (pw != NULL && strlen(pw) < PWHASH_MIN_PASSWORD) {
 			api_error(r, 400, "bad_value", "Mật khẩu phải có ít nhất 8 ký tự.");
 			goto out;
 		}

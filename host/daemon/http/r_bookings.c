@@ -18,7 +18,7 @@
 #include "core/booking.h"
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
-#include "daemon/http/throttle.h"
+#include "common/throttle.h"
 
 /* Answer a booking_error (negated) with the message. */
 static void

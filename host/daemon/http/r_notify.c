@@ -19,7 +19,7 @@
 #include "common/xmalloc.h"
 #include "core/loop.h"
 #include "daemon/http/api_private.h"
-#include "daemon/http/throttle.h"
+#include "common/throttle.h"
 
 /* A client address gives 10 phones, a ticket 3, then each more waits 60 s,
  * 120 s, ... up to 15 minutes. */

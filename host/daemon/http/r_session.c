@@ -25,7 +25,7 @@
 #include "daemon/http/api_private.h"
 #include "daemon/http/apijson.h"
 #include "daemon/http/pwcheck.h"
-#include "daemon/http/throttle.h"
+#include "common/throttle.h"
 
 #define API_CSRF_META "csrf_key"
 
@@ -39,11 +39,11 @@
  * no failures, and an address never refused busy, go in the second; the
  * rest in the third.  A busy refusal marks the address for 15 minutes.
  */
-#define API_THROTTLE_SLOTS 4096
-#define API_USER_FREE 5
-#define API_ADDR_FREE 10
-#define API_LOCK_BASE_MS 5000
-#define API_LOCK_MAX_MS (15 * 60 * 1000)
+#define API_THROTTLE_SLOTS THROTTLE_LOGIN_SLOTS
+#define API_USER_FREE THROTTLE_LOGIN_USER_FREE
+#define API_ADDR_FREE THROTTLE_LOGIN_ADDR_FREE
+#define API_LOCK_BASE_MS THROTTLE_LOGIN_BASE_MS
+#define API_LOCK_MAX_MS THROTTLE_LOGIN_MAX_MS
 
 static int64_t
 api_mono_ms(void)

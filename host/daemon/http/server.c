@@ -42,6 +42,7 @@
 #include "common/strnum.h"
 #include "common/vntext.h"
 #include "core/search.h"
+#include "common/urlhost.h"
 #include "common/xmalloc.h"
 
 #define API_NOROUTE_MAX 4096     /* body read of a request no route takes */
@@ -262,26 +263,6 @@ api_token(struct req *r, int allow_query, int *from_cookie)
 	return NULL;
 }
 
-/*
- * host[:port] of an origin "scheme://host[:port]" or of a URL
- * "scheme://host[:port]/path" into out; -1 when it names none ("null").
- */
-static int
-api_origin_host(const char *url, char *out, size_t outlen)
-{
-	const char *p = strstr(url, "://"), *end;
-
-	if (p == NULL)
-		return -1;
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	if (end == p || (size_t)(end - p) >= outlen || memchr(p, '@', (size_t)(end - p)))
-		return -1;
-	memcpy(out, p, (size_t)(end - p));
-	out[end - p] = '\0';
-	return 0;
-}
-
 int
 api_same_origin(struct req *r)
 {
@@ -294,7 +275,7 @@ api_same_origin(struct req *r)
 	if (o == NULL)
 		return 1;        /* not a browser, or one that tells nothing */
 	host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-	return host != NULL && api_origin_host(o, oh, sizeof oh) == 0 &&
+	return host != NULL && urlhost(o, oh, sizeof oh) == 0 &&
 	    strcasecmp(oh, host) == 0;
 }
 

@@ -32,8 +32,8 @@
  *     with the server killed, it rises (events, and seconds past 2),
  *     connected is 0 and the failures count; restarted, the lag is 0 again;
  *   - the second centre writes as a role with SELECT/INSERT/UPDATE only;
- *   - onestop-central: --init-schema, twice; its JSON equals the reports,
- *     its page is in Vietnamese;
+ *   - onestop-central --init-schema, twice (its pages and logins:
+ *     tests/integration/host/central.c);
  *   - onestopd -n refuses a conninfo file that others may read, and a
  *     centre_code that is not an id.
  *
@@ -782,90 +782,6 @@ test_init_schema(void)
 	PQfinish(pg);
 }
 
-/*
- * onestop-central on the same database: its JSON has each centre's figures
- * of the day as the centre's own report; its page is the Vietnamese table.
- */
-static void
-test_dashboard(struct centre *C, const char *const *codes)
-{
-	const char *b = getenv("B");
-	char bin[512], conn[600], line[256];
-	int errp[2], port = 0, k, i;
-	struct hn_http h;
-	cJSON *ans = NULL, *mine = NULL, *c;
-	FILE *f;
-	pid_t pid;
-
-	snprintf(bin, sizeof bin, "%s/onestop-central", b != NULL && *b ? b : "build");
-	snprintf(conn, sizeof conn, "%s/central.conninfo", C[0].d.dir);
-	if (pipe(errp) != 0)
-		return;
-	if ((pid = fork()) == 0) {
-		dup2(errp[1], 2);
-		close(errp[0]);
-		close(errp[1]);
-		execl(bin, bin, "-f", conn, "-p", "0", (char *)NULL);
-		_exit(127);
-	}
-	close(errp[1]);
-	f = fdopen(errp[0], "r");
-	while (f != NULL && fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "onestop-central: listening on http://127.0.0.1:%d", &port) == 1)
-			break;
-	check(port > 0, "onestop-central says where it listens");
-	if (port <= 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return;
-	}
-	hn_http_init(&h, port, NULL);
-	snprintf(line, sizeof line, "/api/v1/centres?day=%s", C[0].day);
-	check(hn_req(&h, "GET", line, NULL, &ans) == 200 && ans != NULL,
-	    "onestop-central answers %s", line);
-	for (k = 0; k < NCENTRES; k++) {
-		char path[128];
-		const cJSON *t;
-		int found = 0;
-
-		snprintf(path, sizeof path, "/api/v1/stats/report?from=%s&to=%s", C[k].day,
-		    C[k].day);
-		mine = NULL;
-		hn_req(&C[k].h, "GET", path, NULL, &mine);
-		t = cJSON_GetObjectItemCaseSensitive(mine, "total");
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(ans, "centres")) {
-			const char *code = hn_str(c, "code");
-
-			if (code == NULL || strcmp(code, codes[k]) != 0)
-				continue;
-			found = 1;
-			check(hn_num(c, "issued", -1) == jnum(t, "issued", NULL) &&
-			    hn_num(c, "served", -1) == jnum(t, "served", NULL) &&
-			    hn_num(c, "no_show_pct", -1) == jnum(t, "no_show_pct", NULL) &&
-			    hn_num(c, "wait_mean_s", -1) == jnum(t, "wait", "mean_s") &&
-			    hn_num(c, "wait_p90_s", -1) == jnum(t, "wait", "p90_s") &&
-			    (hn_num(c, "service_level_pct", -1) == jnum(t, "service_level", "pct") ||
-			    isnan(jnum(t, "service_level", "pct"))),
-			    "onestop-central's figures of %s equal the centre's report", codes[k]);
-		}
-		check(found, "onestop-central lists %s", codes[k]);
-		cJSON_Delete(mine);
-	}
-	cJSON_Delete(ans);
-	snprintf(line, sizeof line, "/?day=%s", C[0].day);
-	i = (int)hn_req(&h, "GET", line, NULL, NULL);
-	check(i == 200 && h.body != NULL &&
-	    strstr(h.body, "Trung tâm Phục vụ hành chính công tỉnh Tiền Giang (TG-MYTHO)") &&
-	    strstr(h.body, "Số vé đã cấp") && strstr(h.body, "Tỷ lệ đạt chuẩn (%)"),
-	    "onestop-central's page names the centres in Vietnamese");
-	check(hn_req(&h, "GET", "/api/v1/centres?day=2026-13-40", NULL, NULL) == 400,
-	    "onestop-central refuses a day that is not one");
-	hn_http_free(&h);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-	fclose(f);
-}
-
 /* ---- the network path cut (relay.c) ----------------------------------------------- */
 
 /* The id of the centre's last committed event (0 when none, -1 on error). */
@@ -1276,7 +1192,6 @@ main(int argc, char **argv)
 	}
 	test_history(pg);
 	PQfinish(pg);
-	test_dashboard(C, codes);
 	test_conninfo_mode(&C[0].d);
 	check(kills_pg > 0 && kills_centre > 0, "the run killed postgres (%d) and a centre (%d)",
 	    kills_pg, kills_centre);

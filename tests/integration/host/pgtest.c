@@ -181,3 +181,74 @@ pgtest_cleanup(struct pgtest *p, int keep)
 			fprintf(stderr, "pgtest: could not remove %s\n", p->dir);
 	}
 }
+
+/* The copies: the same rows, another centre code ($1 source, $2 prefix, $3 n). */
+static const char *const copy_steps[] = {
+	"INSERT INTO centres (code, name, address, day_start_hour, acked, config_at)"
+	" SELECT $2 || k, name || ' số ' || k, address, day_start_hour, acked, config_at"
+	" FROM centres, generate_series(2, $3::int) k WHERE code = $1",
+	"INSERT INTO departments SELECT $2 || k, code, name FROM departments,"
+	" generate_series(2, $3::int) k WHERE centre = $1",
+	"INSERT INTO queues SELECT $2 || k, code, name, department, target_wait_s FROM queues,"
+	" generate_series(2, $3::int) k WHERE centre = $1",
+	"INSERT INTO counters SELECT $2 || k, number, name, department, area FROM counters,"
+	" generate_series(2, $3::int) k WHERE centre = $1",
+	"INSERT INTO procedures SELECT $2 || k, code, name, department, field, queue"
+	" FROM procedures, generate_series(2, $3::int) k WHERE centre = $1",
+	"INSERT INTO staff SELECT $2 || k, id, name, full_name FROM staff,"
+	" generate_series(2, $3::int) k WHERE centre = $1",
+	"INSERT INTO tickets SELECT $2 || k, id, day, number, queue, procedure, priority,"
+	" channel, issued_at FROM tickets, generate_series(2, $3::int) k WHERE centre = $1",
+	"INSERT INTO events SELECT $2 || k, id, type, at, ticket_id, number, queue, counter,"
+	" staff, value, value_code, reason, received_at FROM events, generate_series(2, $3::int) k"
+	" WHERE centre = $1",
+	NULL
+};
+
+int
+pgtest_copy_centre(PGconn *pg, const char *code, const char *prefix, int n)
+{
+	char nb[16];
+	const char *v[3] = { code, prefix, nb };
+	int i;
+
+	snprintf(nb, sizeof nb, "%d", n);
+	for (i = 0; copy_steps[i] != NULL; i++) {
+		PGresult *r = PQexecParams(pg, copy_steps[i], 3, NULL, v, NULL, NULL, 0);
+
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			fprintf(stderr, "pgtest: copy of %s: %s", code, PQresultErrorMessage(r));
+			PQclear(r);
+			return -1;
+		}
+		PQclear(r);
+	}
+	return 0;
+}
+
+pid_t
+pgtest_dashboard(const char *b, const char *conninfo_file, int *port, FILE **errf)
+{
+	char bin[600], line[256];
+	int errp[2];
+	pid_t pid;
+
+	snprintf(bin, sizeof bin, "%s/onestop-central", b);
+	*port = 0;
+	*errf = NULL;
+	if (pipe(errp) != 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		dup2(errp[1], 2);
+		close(errp[0]);
+		close(errp[1]);
+		execl(bin, bin, "-f", conninfo_file, "-p", "0", (char *)NULL);
+		_exit(127);
+	}
+	close(errp[1]);
+	*errf = fdopen(errp[0], "r");
+	while (*errf != NULL && fgets(line, sizeof line, *errf) != NULL)
+		if (sscanf(line, "onestop-central: listening on http://127.0.0.1:%d", port) == 1)
+			break;
+	return pid;
+}

@@ -3,7 +3,7 @@
  * found by a keyed hash of the key, 8 slots of neighbourhood each.  See
  * throttle.h for the rules.
  */
-#include "daemon/http/throttle.h"
+#include "common/throttle.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -23,6 +23,18 @@ typedef struct throttle throttle;
 
 #define THROTTLE_FORGET_MS (15 * 60 * 1000)
 
+/*
+ * The rules for logins, onestopd's (daemon/http/r_session.c) and
+ * onestop-central's alike: a user name may fail 5 times, an address 10
+ * times (a shared desk), before each further failure locks it for 5 s,
+ * 10 s, 20 s ... up to 15 minutes.
+ */
+#define THROTTLE_LOGIN_SLOTS 4096
+#define THROTTLE_LOGIN_USER_FREE 5
+#define THROTTLE_LOGIN_ADDR_FREE 10
+#define THROTTLE_LOGIN_BASE_MS 5000
+#define THROTTLE_LOGIN_MAX_MS (15 * 60 * 1000)
+
 /* A table of slots entries (rounded up to a power of two). */
 throttle *throttle_new(size_t slots, int free, int64_t base_ms, int64_t max_ms);
 void throttle_free(throttle *t);

@@ -13,7 +13,7 @@
 
 #include <sodium.h>
 
-#include "daemon/http/throttle.h"
+#include "common/throttle.h"
 
 #define T0 1000000
 
