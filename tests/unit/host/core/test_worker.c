@@ -24,6 +24,7 @@ static int gate[2];                    /* a job that reads it waits for a byte *
 
 struct job {
 	int id, wait_gate;
+	_Atomic int started;
 	volatile int finished;
 };
 
@@ -35,6 +36,7 @@ run(void *arg)
 
 	if (pthread_equal(pthread_self(), loop_thread))
 		ran_on_loop = 1;
+	j->started = 1;
 	if (j->wait_gate)
 		while (read(gate[0], &c, 1) != 1)
 			;
@@ -160,6 +162,8 @@ test_hold_waits_for_the_running_job(void **state)
 	(void)state;
 	nanswers = 0;
 	assert_int_equal(worker_submit(w, 0, run, done, &first), 0);
+	while (!first.started)              /* running, held at the gate */
+		;
 	assert_int_equal(pthread_create(&th, NULL, holder_main, &h), 0);
 	while (!h.holding)
 		;
