@@ -18,24 +18,6 @@
 #include "harness.h"
 #include "peers.h"
 
-static int failures, passes;
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, ok ? "  ok    " : "  FAIL  ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	if (ok)
-		passes++;
-	else
-		failures++;
-}
-
 /* A visitor's connection from loopback address addr. */
 static void
 visitor(struct hn_http *v, int port, const char *addr)
@@ -111,7 +93,7 @@ main(void)
 	s = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "procedures"), 0);
 	snprintf(proc, sizeof proc, "%s", s != NULL && hn_str(s, "code") ? hn_str(s, "code") : "");
 	cJSON_Delete(o);
-	check(st == 200 && proc[0] != '\0', "a bookable procedure (%s)", proc);
+	hn_check(st == 200 && proc[0] != '\0', "a bookable procedure (%s)", proc);
 
 	/* One address, invented numbers. */
 	for (i = 0, ok = 0; i < 40; i++) {
@@ -120,19 +102,19 @@ main(void)
 			break;
 		ok++;
 	}
-	check(ok == 20, "one address books 20 with invented numbers (%d)", ok);
-	check(refused(&v, st, "Đã đặt lịch quá nhiều lần từ địa chỉ này"),
+	hn_check(ok == 20, "one address books 20 with invented numbers (%d)", ok);
+	hn_check(refused(&v, st, "Đã đặt lịch quá nhiều lần từ địa chỉ này"),
 	    "the 21st: 429 too_many_attempts, Retry-After %ld, \"%.120s\"", retry_after(&v),
 	    v.body != NULL ? v.body : "");
 	snprintf(phone, sizeof phone, "09%08d", 12349999);
-	check(refused(&v, book(&v, proc, day, 30, phone), "quá nhiều lần"),
+	hn_check(refused(&v, book(&v, proc, day, 30, phone), "quá nhiều lần"),
 	    "and the next at once: still 429");
-	check(refused(&v, hn_req(&v, "POST", "/api/v1/public/remote-tickets",
+	hn_check(refused(&v, hn_req(&v, "POST", "/api/v1/public/remote-tickets",
 	    "{\"queue\":\"TP-HT\"}", NULL), "quá nhiều lần"),
 	    "a remote ticket from the same address: 429 too");
 	visitor(&w, d.port, "127.0.0.3");
 	snprintf(phone, sizeof phone, "09%08d", 22340000);
-	check(book(&w, proc, day, 0, phone) == 201, "another address books at once");
+	hn_check(book(&w, proc, day, 0, phone) == 201, "another address books at once");
 	hn_http_free(&w);
 	hn_http_free(&v);
 
@@ -143,7 +125,7 @@ main(void)
 		snprintf(addr, sizeof addr, "127.0.1.%d", 10 + i);
 		visitor(&v, d.port, addr);
 		if ((st = book(&v, proc, day, 20 + i, "0987000111")) != 201) {
-			check(refused(&v, st, "Số điện thoại này đã đặt lịch quá nhiều lần"),
+			hn_check(refused(&v, st, "Số điện thoại này đã đặt lịch quá nhiều lần"),
 			    "the phone's %dth booking from its %dth address: 429, Retry-After "
 			    "%ld", i + 1, i + 1, retry_after(&v));
 			hn_http_free(&v);
@@ -152,9 +134,9 @@ main(void)
 		ok++;
 		hn_http_free(&v);
 	}
-	check(ok == 3, "one phone books 3 slots from 3 addresses, then no more (%d)", ok);
+	hn_check(ok == 3, "one phone books 3 slots from 3 addresses, then no more (%d)", ok);
 	visitor(&v, d.port, "127.0.1.99");
-	check(book(&v, proc, day, 26, "+84 987 000 112") == 201,
+	hn_check(book(&v, proc, day, 26, "+84 987 000 112") == 201,
 	    "another phone from a fresh address books");
 	hn_http_free(&v);
 
@@ -166,20 +148,19 @@ main(void)
 			break;
 		ok++;
 	}
-	check(ok == 20 && refused(&v, st, "Đã lấy số quá nhiều lần từ địa chỉ này"),
+	hn_check(ok == 20 && refused(&v, st, "Đã lấy số quá nhiều lần từ địa chỉ này"),
 	    "one address takes 20 remote tickets, then 429 (%d, %ld)", ok, st);
 	hn_http_free(&v);
 	visitor(&v, d.port, "127.0.2.3");
-	check(hn_req(&v, "POST", "/api/v1/public/remote-tickets", body, NULL) == 201,
+	hn_check(hn_req(&v, "POST", "/api/v1/public/remote-tickets", body, NULL) == 201,
 	    "another address takes one");
 	hn_http_free(&v);
 
-	check(db_int(&d, "SELECT count(*) FROM bookings") == 25, "25 bookings stored "
+	hn_check(db_int(&d, "SELECT count(*) FROM bookings") == 25, "25 bookings stored "
 	    "(20 + 1 + 3 + 1), nothing of the refused ones");
-	check(db_int(&d, "SELECT count(*) FROM tickets WHERE channel = 'online'") == 21,
+	hn_check(db_int(&d, "SELECT count(*) FROM tickets WHERE channel = 'online'") == 21,
 	    "21 remote tickets");
 
-	hn_cleanup(&d, failures > 0);
-	fprintf(stderr, "book_limits: %d passed, %d failed\n", passes, failures);
-	return failures ? 1 : 0;
+	hn_cleanup(&d, hn_failures > 0);
+	return hn_summary("book_limits");
 }

@@ -29,24 +29,6 @@
 
 #define PW_ADMIN "admin-password-1"
 
-static int failures, passes;
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, ok ? "  ok    " : "  FAIL  ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	if (ok)
-		passes++;
-	else
-		failures++;
-}
-
 /* The local date days from now, as YYYY-MM-DD and as DD/MM/YYYY. */
 static void
 local_day(int days, char iso[11], char vn[11])
@@ -141,71 +123,71 @@ main(void)
 	}
 	hn_http_init(&h, d.port, NULL);
 	hn_http_init(&pub, d.port, NULL);
-	check(hn_login(&h, "admin", PW_ADMIN) == 0, "admin logs in");
+	hn_check(hn_login(&h, "admin", PW_ADMIN) == 0, "admin logs in");
 
 	st = hn_req(&pub, "GET", "/api/v1/procedures?q=dang+ky+khai+sinh&limit=1", NULL, &o);
 	s = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "procedures"), 0);
 	snprintf(proc, sizeof proc, "%s", s != NULL && hn_str(s, "code") ? hn_str(s, "code") : "");
 	cJSON_Delete(o);
-	check(st == 200 && proc[0] != '\0', "a bookable procedure (%s)", proc);
+	hn_check(st == 200 && proc[0] != '\0', "a bookable procedure (%s)", proc);
 
 	local_day(1, tom, tomvn);
 	local_day(2, after, aftervn);
-	check(book(&pub, proc, tom, "09:00", "0901110001", ca) == 201 &&
+	hn_check(book(&pub, proc, tom, "09:00", "0901110001", ca) == 201 &&
 	    book(&pub, proc, tom, "09:00", "0901110002", cb) == 201 &&
 	    book(&pub, proc, tom, "14:30", "+84 90 111 0003", cc) == 201 &&
 	    book(&pub, proc, after, "09:00", "0901110004", cd) == 201,
 	    "three bookings for tomorrow (%s), one for the day after", tom);
 	snprintf(path, sizeof path, "/api/v1/public/bookings/%s/cancel", cb);
-	check(hn_req(&pub, "POST", path, "{}", NULL) == 200, "the second is cancelled");
+	hn_check(hn_req(&pub, "POST", path, "{}", NULL) == 200, "the second is cancelled");
 
-	check(hn_req(&pub, "POST", "/api/v1/sms/reminders", "{}", NULL) == 401,
+	hn_check(hn_req(&pub, "POST", "/api/v1/sms/reminders", "{}", NULL) == 401,
 	    "the job's route is not public");
 	st = remind(&h, &nb, &nq, &na);
-	check(st == 200 && nb == 2 && nq == 2 && na == 0,
+	hn_check(st == 200 && nb == 2 && nq == 2 && na == 0,
 	    "the job now: tomorrow's 2 live bookings, 2 reminders queued "
 	    "(bookings %d, queued %d, before %d)", nb, nq, na);
 	snprintf(want, sizeof want, "<1022 0901110001 text Trung tam Phuc vu hanh chinh cong "
 	    "tinh Tien Giang: Nhac lich hen luc 09:00 ngay %s, thu tuc ", tomvn);
-	check(fake_wait(&k, want, 1, 15000) == 0, "the operator receives the first: %s…",
+	hn_check(fake_wait(&k, want, 1, 15000) == 0, "the operator receives the first: %s…",
 	    want);
 	snprintf(want, sizeof want, "<1022 0901110003 text Trung tam Phuc vu hanh chinh cong "
 	    "tinh Tien Giang: Nhac lich hen luc 14:30 ngay %s, thu tuc ", tomvn);
-	check(fake_wait(&k, want, 1, 15000) == 0, "and the third (number given as +84): "
+	hn_check(fake_wait(&k, want, 1, 15000) == 0, "and the third (number given as +84): "
 	    "%s…", want);
-	check(fake_count(&k, "Xin den dung gio va mang theo giay to.>") == 2,
+	hn_check(fake_count(&k, "Xin den dung gio va mang theo giay to.>") == 2,
 	    "both in Vietnamese without diacritics, ending \"Xin den dung gio va mang "
 	    "theo giay to.\"");
-	check(fake_count(&k, "0901110002") == 0, "the cancelled booking gets none");
-	check(fake_count(&k, "0901110004") == 0, "the day after's booking gets none yet");
+	hn_check(fake_count(&k, "0901110002") == 0, "the cancelled booking gets none");
+	hn_check(fake_count(&k, "0901110004") == 0, "the day after's booking gets none yet");
 
 	st = remind(&h, &nb, &nq, &na);
-	check(st == 200 && nb == 2 && nq == 0 && na == 2,
+	hn_check(st == 200 && nb == 2 && nq == 0 && na == 2,
 	    "the job again: nothing queued, 2 queued before (queued %d, before %d)", nq, na);
 
 	hn_stop(&d, SIGTERM);
-	check(hn_start(&d) == 0, "onestopd restarts");
+	hn_check(hn_start(&d) == 0, "onestopd restarts");
 	hn_http_set_port(&h, d.port);
 	hn_http_set_port(&pub, d.port);
-	check(hn_login(&h, "admin", PW_ADMIN) == 0, "admin logs in again");
+	hn_check(hn_login(&h, "admin", PW_ADMIN) == 0, "admin logs in again");
 	st = remind(&h, &nb, &nq, &na);
-	check(st == 200 && nq == 0 && na == 2,
+	hn_check(st == 200 && nq == 0 && na == 2,
 	    "after the restart the job queues nothing again (queued %d, before %d)", nq, na);
 	/* A booking made now is reminded by the next run; its message comes
 	   after anything still in the outbox (oldest first). */
-	check(book(&pub, proc, tom, "10:00", "0901110005", ce) == 201, "a new booking "
+	hn_check(book(&pub, proc, tom, "10:00", "0901110005", ce) == 201, "a new booking "
 	    "for tomorrow");
 	st = remind(&h, &nb, &nq, &na);
-	check(st == 200 && nb == 3 && nq == 1 && na == 2,
+	hn_check(st == 200 && nb == 3 && nq == 1 && na == 2,
 	    "the next run queues it alone (bookings %d, queued %d, before %d)", nb, nq, na);
-	check(fake_wait(&k, "<1022 0901110005 text ", 1, 15000) == 0,
+	hn_check(fake_wait(&k, "<1022 0901110005 text ", 1, 15000) == 0,
 	    "its reminder arrives");
-	check(fake_count(&k, "<1022 0901110001 text ") == 1 &&
+	hn_check(fake_count(&k, "<1022 0901110001 text ") == 1 &&
 	    fake_count(&k, "<1022 0901110003 text ") == 1,
 	    "the first two reminders were received once each (restart, second run)");
-	check(db_int(&d, "SELECT count(*) FROM sms_outbox WHERE kind = 'reminder'") == 3,
+	hn_check(db_int(&d, "SELECT count(*) FROM sms_outbox WHERE kind = 'reminder'") == 3,
 	    "3 reminders in the outbox, one per live booking of tomorrow");
-	check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE kind = 'reminder'"
+	hn_check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE kind = 'reminder'"
 	    " AND state = 'sent'", 3, 15000) == 0, "all 3 marked sent");
 	(void)cd;
 
@@ -214,7 +196,6 @@ main(void)
 		proc_free(&k.fake[i]);
 	hn_http_free(&h);
 	hn_http_free(&pub);
-	hn_cleanup(&d, failures > 0);
-	fprintf(stderr, "reminder: %d passed, %d failed\n", passes, failures);
-	return failures ? 1 : 0;
+	hn_cleanup(&d, hn_failures > 0);
+	return hn_summary("reminder");
 }

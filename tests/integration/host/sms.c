@@ -45,24 +45,6 @@
 
 #define PW_ADMIN "admin-password-1"
 
-static int failures, passes;
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, ok ? "  ok    " : "  FAIL  ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	if (ok)
-		passes++;
-	else
-		failures++;
-}
-
 /* ---- the daemon ------------------------------------------------------------- */
 
 /* Start the daemon of d (hn_init done) with an [sms] section for url. */
@@ -145,99 +127,99 @@ test_kannel(void)
 	fprintf(stderr, "sms: Kannel (bearerbox, smsbox, fakesmsc)\n");
 	if (hn_init(&d, "sms-kannel-dir") != 0 || kannel_conf(&k, d.dir) != 0 ||
 	    kannel_start(&k) != 0) {
-		check(0, "Kannel starts");
+		hn_check(0, "Kannel starts");
 		hn_cleanup(&d, 1);
 		return;
 	}
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/cgi-bin/sendsms", k.sendsms);
 	if (daemon_up(&d, "sms-kannel", url, 1, 5, &h) != 0) {
-		check(0, "onestopd starts with [sms]");
+		hn_check(0, "onestopd starts with [sms]");
 		kannel_stop(&k);
 		hn_cleanup(&d, 1);
 		return;
 	}
-	check(counter(&h, 1, "open") == 200, "counter 1 opens");
+	hn_check(counter(&h, 1, "open") == 200, "counter 1 opens");
 	n1 = issue(&h, c1);
 	issue(&h, c2);
 	n3 = issue(&h, c3);
 	n4 = issue(&h, c4);
-	check(n1 > 0 && n4 > 0, "four tickets issued");
-	check(subscribe(&h, c1, "+84 90 123 4111", masked, sizeof masked) == 200 &&
+	hn_check(n1 > 0 && n4 > 0, "four tickets issued");
+	hn_check(subscribe(&h, c1, "+84 90 123 4111", masked, sizeof masked) == 200 &&
 	    strcmp(masked, "09xx xxx 111") == 0, "a phone is attached; the answer shows it "
 	    "masked (%s)", masked);
-	check(subscribe(&h, c3, "0901234333", NULL, 0) == 200, "a second phone attached");
-	check(subscribe(&h, c4, "12345", NULL, 0) == 400, "a bad number is refused 400");
-	check(subscribe(&h, "nosuchcode", "0901234333", NULL, 0) == 404, "an unknown ticket 404");
+	hn_check(subscribe(&h, c3, "0901234333", NULL, 0) == 200, "a second phone attached");
+	hn_check(subscribe(&h, c4, "12345", NULL, 0) == 400, "a bad number is refused 400");
+	hn_check(subscribe(&h, "nosuchcode", "0901234333", NULL, 0) == 404, "an unknown ticket 404");
 	{
 		cJSON *o = NULL;
 		char path[96];
 
 		snprintf(path, sizeof path, "/api/v1/public/tickets/%s", c1);
 		hn_req(&h, "GET", path, NULL, &o);
-		check(o != NULL && h.body != NULL && strstr(h.body, "4111") == NULL &&
+		hn_check(o != NULL && h.body != NULL && strstr(h.body, "4111") == NULL &&
 		    strstr(h.body, "phone") == NULL, "the public ticket never shows the phone");
 		cJSON_Delete(o);
 	}
 	/* Ticket 1 is first: "near" at once. */
 	snprintf(want, sizeof want, "<1022 0901234111 text ");
-	check(fake_wait(&k, want, 1, 15000) == 0, "the first ticket's phone gets its "
+	hn_check(fake_wait(&k, want, 1, 15000) == 0, "the first ticket's phone gets its "
 	    "\"near\" SMS at once");
 	snprintf(want, sizeof want, "So %04d sap den luot, khong con ai phia truoc", n1);
-	check(fake_count(&k, want) == 1, "in Vietnamese without diacritics: \"%s\"", want);
-	check(counter(&h, 1, "next") == 200, "counter 1 calls the next ticket");
+	hn_check(fake_count(&k, want) == 1, "in Vietnamese without diacritics: \"%s\"", want);
+	hn_check(counter(&h, 1, "next") == 200, "counter 1 calls the next ticket");
 	snprintf(want, sizeof want, "<1022 0901234111 text Trung tam Phuc vu hanh chinh cong "
 	    "tinh Tien Giang: Moi so %04d den Quay 1 (Khu A).>", n1);
-	check(fake_wait(&k, want, 1, 15000) == 0, "the call arrives at the operator: %s", want);
+	hn_check(fake_wait(&k, want, 1, 15000) == 0, "the call arrives at the operator: %s", want);
 	snprintf(want, sizeof want, "<1022 0901234333 text ");
-	check(fake_wait(&k, want, 1, 15000) == 0, "ticket 3, now one place away, gets "
+	hn_check(fake_wait(&k, want, 1, 15000) == 0, "ticket 3, now one place away, gets "
 	    "\"near\"");
 	snprintf(want, sizeof want, "So %04d sap den luot: con 1 nguoi phia truoc", n3);
-	check(fake_count(&k, want) == 1, "\"%s\"", want);
-	check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE dlr_at > 0", 1, 15000) == 0,
+	hn_check(fake_count(&k, want) == 1, "\"%s\"", want);
+	hn_check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE dlr_at > 0", 1, 15000) == 0,
 	    "Kannel's delivery reports reach the public route and are recorded");
 	{
 		char path[160];
 
 		snprintf(path, sizeof path, "/api/v1/public/sms/1/dlr?k=%032d&s=1", 0);
-		check(hn_req(&h, "GET", path, NULL, NULL) == 404, "a report with a wrong "
+		hn_check(hn_req(&h, "GET", path, NULL, NULL) == 404, "a report with a wrong "
 		    "secret is refused");
 	}
 
 	/* Kannel goes away; the call of ticket 3 is made meanwhile. */
 	kannel_stop(&k);
 	t0 = hn_now_ms();
-	check(counter(&h, 1, "start") == 200 && counter(&h, 1, "finish") == 200 &&
+	hn_check(counter(&h, 1, "start") == 200 && counter(&h, 1, "finish") == 200 &&
 	    counter(&h, 1, "next") == 200 && counter(&h, 1, "no-show") == 200 &&
 	    counter(&h, 1, "next") == 200, "while Kannel is down, counter 1 serves and "
 	    "calls on");
-	check(hn_now_ms() - t0 < 2000, "and is answered at once (%.0f ms for 5 commands)",
+	hn_check(hn_now_ms() - t0 < 2000, "and is answered at once (%.0f ms for 5 commands)",
 	    hn_now_ms() - t0);
-	check(db_wait(&d, &h, "SELECT attempts FROM sms_outbox WHERE kind = 'called'"
+	hn_check(db_wait(&d, &h, "SELECT attempts FROM sms_outbox WHERE kind = 'called'"
 	    " AND state = 'pending'", 2, 20000) == 0, "the call's message is retried "
 	    "while the gateway is down");
-	check(kannel_start(&k) == 0, "Kannel is back (same ports)");
+	hn_check(kannel_start(&k) == 0, "Kannel is back (same ports)");
 	snprintf(want, sizeof want, "Moi so %04d den Quay 1", n3);
-	check(fake_wait(&k, want, 1, 20000) == 0, "the retried message arrives");
-	check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE kind = 'called'"
+	hn_check(fake_wait(&k, want, 1, 20000) == 0, "the retried message arrives");
+	hn_check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE kind = 'called'"
 	    " AND state = 'sent'", 2, 10000) == 0, "and is marked sent");
-	check(fake_count(&k, want) == 1, "once");
+	hn_check(fake_count(&k, want) == 1, "once");
 
 	/* A restart sends nothing again; a recall makes no second message. */
 	hn_stop(&d, SIGTERM);
-	check(hn_start(&d) == 0, "onestopd restarts");
+	hn_check(hn_start(&d) == 0, "onestopd restarts");
 	hn_http_set_port(&h, d.port);
-	check(hn_login(&h, "admin", PW_ADMIN) == 0, "logs in again");
-	check(counter(&h, 1, "recall") == 200, "ticket 3 recalled");
-	check(subscribe(&h, c4, "0901234444", NULL, 0) == 200, "a phone on ticket 4 "
+	hn_check(hn_login(&h, "admin", PW_ADMIN) == 0, "logs in again");
+	hn_check(counter(&h, 1, "recall") == 200, "ticket 3 recalled");
+	hn_check(subscribe(&h, c4, "0901234444", NULL, 0) == 200, "a phone on ticket 4 "
 	    "(next in line: \"near\" at once)");
 	snprintf(want, sizeof want, "<1022 0901234444 text ");
-	check(fake_wait(&k, want, 1, 15000) == 0, "ticket 4's message arrives");
+	hn_check(fake_wait(&k, want, 1, 15000) == 0, "ticket 4's message arrives");
 	snprintf(want, sizeof want, "Moi so %04d den Quay 1", n3);
-	check(fake_count(&k, want) == 1, "and nothing came again for ticket 3 (restart, "
+	hn_check(fake_count(&k, want) == 1, "and nothing came again for ticket 3 (restart, "
 	    "recall): each (kind, ticket) once");
-	check(fake_count(&k, "<1022 0901234111 text ") == 2, "ticket 1's phone got "
+	hn_check(fake_count(&k, "<1022 0901234111 text ") == 2, "ticket 1's phone got "
 	    "exactly 2 messages (near, called)");
-	check(db_int(&d, "SELECT count(*) FROM sms_outbox") == 5, "5 messages in the outbox "
+	hn_check(db_int(&d, "SELECT count(*) FROM sms_outbox") == 5, "5 messages in the outbox "
 	    "(near and called of tickets 1 and 3, near of ticket 4)");
 	snprintf(dl, sizeof dl, "%d", n4);
 	(void)dl;
@@ -245,7 +227,7 @@ test_kannel(void)
 	for (int i = 0; i < k.nfake; i++)
 		proc_free(&k.fake[i]);
 	hn_http_free(&h);
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 }
 
 /* ---- 2. a bad gateway ------------------------------------------------------- */
@@ -436,7 +418,7 @@ test_bad_gateway(void)
 		exit(2);
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/cgi-bin/sendsms", g.port);
 	if (daemon_up(&d, "sms-gw", url, 0, 2, &h) != 0) {
-		check(0, "onestopd starts");
+		hn_check(0, "onestopd starts");
 		gateway_stop(&g);
 		hn_cleanup(&d, 1);
 		return;
@@ -444,57 +426,57 @@ test_bad_gateway(void)
 	counter(&h, 2, "open");
 	n1 = issue(&h, c1);
 	issue(&h, c2);
-	check(subscribe(&h, c1, "0987654321", NULL, 0) == 200 &&
+	hn_check(subscribe(&h, c1, "0987654321", NULL, 0) == 200 &&
 	    subscribe(&h, c2, "0987654322", NULL, 0) == 200, "two phones attached");
-	check(counter(&h, 2, "next") == 200, "ticket 1 called");
-	check(gateway_wait_requests(&g, &h, 3, 20000) == 0, "a gateway answering 503 is "
+	hn_check(counter(&h, 2, "next") == 200, "ticket 1 called");
+	hn_check(gateway_wait_requests(&g, &h, 3, 20000) == 0, "a gateway answering 503 is "
 	    "retried (3 tries)");
 	worst = slowest_command(&h, 20);
-	check(worst < 250, "commands are answered meanwhile (slowest of 20: %.1f ms)", worst);
+	hn_check(worst < 250, "commands are answered meanwhile (slowest of 20: %.1f ms)", worst);
 	gateway_mode(&g, GW_HANG);
 	gateway_get(&g, &requests);
-	check(gateway_wait_requests(&g, &h, requests + 1, 10000) == 0, "the gateway now "
+	hn_check(gateway_wait_requests(&g, &h, requests + 1, 10000) == 0, "the gateway now "
 	    "hangs on a request");
 	t0 = hn_now_ms();
-	check(counter(&h, 2, "start") == 200 && counter(&h, 2, "finish") == 200 &&
+	hn_check(counter(&h, 2, "start") == 200 && counter(&h, 2, "finish") == 200 &&
 	    counter(&h, 2, "next") == 200,
 	    "counter 2 calls ticket 2 while the gateway hangs");
 	worst = slowest_command(&h, 20);
-	check(hn_now_ms() - t0 < 1500 && worst < 250, "answered at once (slowest of 20: "
+	hn_check(hn_now_ms() - t0 < 1500 && worst < 250, "answered at once (slowest of 20: "
 	    "%.1f ms)", worst);
-	check(db_int(&d, "SELECT count(*) FROM sms_outbox WHERE state = 'pending'") == 2,
+	hn_check(db_int(&d, "SELECT count(*) FROM sms_outbox WHERE state = 'pending'") == 2,
 	    "both messages wait in the outbox");
 	gateway_mode(&g, GW_OK);
 	t0 = hn_now_ms();
 	while (gateway_get(&g, NULL) < 2 && hn_now_ms() - t0 < 20000)
 		hn_req(&h, "GET", "/healthz", NULL, NULL);
-	check(gateway_get(&g, NULL) == 2, "once the gateway accepts, both arrive "
+	hn_check(gateway_get(&g, NULL) == 2, "once the gateway accepts, both arrive "
 	    "(%.0f ms after)", hn_now_ms() - t0);
-	check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE state = 'sent'", 2,
+	hn_check(db_wait(&d, &h, "SELECT count(*) FROM sms_outbox WHERE state = 'sent'", 2,
 	    10000) == 0, "and are marked sent");
 	{
 		char want[64];
 
 		snprintf(want, sizeof want, "Moi+so+%04d", n1);
 		pthread_mutex_lock(&g.mu);
-		check(strstr(g.last, "to=098765432") != NULL && strstr(g.last,
+		hn_check(strstr(g.last, "to=098765432") != NULL && strstr(g.last,
 		    "username=onestop") != NULL && strstr(g.last, "dlr-url=") != NULL,
 		    "the request carries to, username and dlr-url");
 		pthread_mutex_unlock(&g.mu);
 		(void)want;
 	}
-	check(db_int(&d, "SELECT count(*) FROM sms_outbox WHERE state = 'sent'") == 2 &&
+	hn_check(db_int(&d, "SELECT count(*) FROM sms_outbox WHERE state = 'sent'") == 2 &&
 	    gateway_get(&g, NULL) == 2, "nothing was accepted twice");
 	{
 		int i, limited = 0;
 
 		for (i = 0; i < 6 && !limited; i++)
 			limited = subscribe(&h, c2, "0987654322", NULL, 0) == 429;
-		check(limited && i <= 5, "giving phones is rate-limited per ticket (429 at "
+		hn_check(limited && i <= 5, "giving phones is rate-limited per ticket (429 at "
 		    "attempt %d)", i + 1);
 	}
 	hn_http_free(&h);
-	hn_cleanup(&d, failures > 0);
+	hn_cleanup(&d, hn_failures > 0);
 	gateway_stop(&g);
 }
 
@@ -679,6 +661,5 @@ main(int argc, char **argv)
 	}
 	test_kannel();
 	test_bad_gateway();
-	fprintf(stderr, "sms: %d passed, %d failed\n", passes, failures);
-	return failures ? 1 : 0;
+	return hn_summary("sms");
 }
