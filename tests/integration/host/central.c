@@ -48,25 +48,8 @@
 #define NC 2
 #define DAYS 4
 
-static int failures, checks;
 static struct pgtest PG;
 static const char *const codes[NC] = { "TG-MYTHO", "TG-CAILAY" };
-
-static void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (ok)
-		return;
-	failures++;
-	fprintf(stderr, "central: FAIL: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void
 on_alarm(int sig)
@@ -254,7 +237,7 @@ wait_exported(PGconn *pg, struct centre *c, const char *code)
 
 		nanosleep(&ts, NULL);    /* polling a condition, with a deadline */
 	}
-	check(last > 0 && acked == last, "%s exported: acked %lld of %lld", code,
+	hn_expect(last > 0 && acked == last, "%s exported: acked %lld of %lld", code,
 	    (long long)acked, (long long)last);
 }
 
@@ -320,7 +303,7 @@ same_group(const cJSON *g, const cJSON *mine, const char *what)
 		double a = jget(g, f[j].a, f[j].b), b = jget(mine, f[j].a, f[j].b);
 
 		if (!((isnan(a) && isnan(b)) || fabs(a - b) < 1e-9)) {
-			check(0, "%s: %s%s%s: central %g, centre %g", what, f[j].a,
+			hn_expect(0, "%s: %s%s%s: central %g, centre %g", what, f[j].a,
 			    f[j].b ? "." : "", f[j].b ? f[j].b : "", a, b);
 			bad = 1;
 		}
@@ -359,18 +342,18 @@ compare_centre(struct centre *c, const char *code, const cJSON *ans, const char 
 
 	snprintf(path, sizeof path, "/api/v1/stats/report?from=%s&to=%s&by=department,procedure",
 	    from, to);
-	check(hn_req(&c->h, "GET", path, NULL, &mine) == 200 && mine != NULL,
+	hn_expect(hn_req(&c->h, "GET", path, NULL, &mine) == 200 && mine != NULL,
 	    "%s: the centre's report", code);
-	check(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mine, "exact")),
+	hn_expect(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mine, "exact")),
 	    "%s: the centre's report of %d days is exact", code, DAYS);
 	cg = find_group(ans, "centres", code, "");
 	snprintf(what, sizeof what, "%s total", code);
-	check(cg != NULL, "%s: the dashboard has the centre's total", code);
+	hn_expect(cg != NULL, "%s: the dashboard has the centre's total", code);
 	if (cg != NULL) {
 		bad |= same_group(cg, cJSON_GetObjectItemCaseSensitive(mine, "total"), what);
 		n++;
 		/* late by the rule: service level under 80 % or p90 over target */
-		check(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cg, "late")) ==
+		hn_expect(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cg, "late")) ==
 		    ((jget(cg, "service_level", "pct") < 80) ||
 		    jget(cg, "wait", "p90_s") > jget(cg, "target_s", NULL)),
 		    "%s: late follows the rule", code);
@@ -384,14 +367,14 @@ compare_centre(struct centre *c, const char *code, const cJSON *ans, const char 
 			snprintf(what, sizeof what, "%s %s '%s'", code, dims[d], key ? key : "?");
 			if (jget(g, "issued", NULL) == 0 && jget(g, "wait", "n") == 0 && x == NULL)
 				continue;    /* nothing there: no central row either */
-			check(x != NULL, "%s: the dashboard has it", what);
+			hn_expect(x != NULL, "%s: the dashboard has it", what);
 			if (x != NULL) {
 				bad |= same_group(x, g, what);
 				n++;
 			}
 		}
 	}
-	check(!bad, "%s: the dashboard's figures of %s..%s equal the centre's report", code,
+	hn_expect(!bad, "%s: the dashboard's figures of %s..%s equal the centre's report", code,
 	    from, to);
 	cJSON_Delete(mine);
 	return n;
@@ -471,9 +454,9 @@ test_late_event(PGconn *pg, struct client *cl, const char *cmd, const char *from
 	PGresult *r;
 	int n;
 
-	check(pgtest_copy_centre(pg, "TG-CAILAY", "TG-COPY", 2) == 0, "a copy of TG-CAILAY");
+	hn_expect(pgtest_copy_centre(pg, "TG-CAILAY", "TG-COPY", 2) == 0, "a copy of TG-CAILAY");
 	n = closed_days(pg, "centre = 'TG-COPY2'");
-	check(n > 0 && rollup_days(cmd) == n, "--rollup rolls the copy's %d closed days", n);
+	hn_expect(n > 0 && rollup_days(cmd) == n, "--rollup rolls the copy's %d closed days", n);
 	before = ratings(cl, "TG-COPY2", from, to);
 	/* a ticket of the first day that has no rating yet */
 	r = PQexec(pg, "WITH t AS (SELECT id FROM tickets k WHERE centre = 'TG-COPY2' AND day ="
@@ -484,13 +467,13 @@ test_late_event(PGconn *pg, struct client *cl, const char *cmd, const char *from
 	    " c.acked + 1, 'rated', (SELECT max(at) FROM events WHERE centre = 'TG-COPY2'),"
 	    " t.id, 1 FROM centres c, t WHERE c.code = 'TG-COPY2' RETURNING id)"
 	    " UPDATE centres SET acked = (SELECT id FROM e) WHERE code = 'TG-COPY2'");
-	check(PQresultStatus(r) == PGRES_COMMAND_OK, "a late rating: %s", PQresultErrorMessage(r));
+	hn_expect(PQresultStatus(r) == PGRES_COMMAND_OK, "a late rating: %s", PQresultErrorMessage(r));
 	PQclear(r);
-	check(ratings(cl, "TG-COPY2", from, to) == before, "until the next rollup the rolled"
+	hn_expect(ratings(cl, "TG-COPY2", from, to) == before, "until the next rollup the rolled"
 	    " day is read from central_legs");
-	check(rollup_days(cmd) == 1, "--rollup rolls the touched day again");
+	hn_expect(rollup_days(cmd) == 1, "--rollup rolls the touched day again");
 	after = ratings(cl, "TG-COPY2", from, to);
-	check(before >= 0 && after == before + 1, "the late rating counts after the rollup"
+	hn_expect(before >= 0 && after == before + 1, "the late rating counts after the rollup"
 	    " (%g, then %g)", before, after);
 }
 
@@ -555,14 +538,14 @@ main(void)
 	}
 	snprintf(cmd, sizeof cmd, "'%s/onestop-central' -f '%s' --init-schema >/dev/null",
 	    bdir(), conn);
-	check(run(cmd) == 0, "onestop-central --init-schema");
-	check(add_account(conn, "tinh province", "mat-khau-tinh-1") == 0,
+	hn_expect(run(cmd) == 0, "onestop-central --init-schema");
+	hn_expect(add_account(conn, "tinh province", "mat-khau-tinh-1") == 0,
 	    "--add-user tinh province");
-	check(add_account(conn, "mytho centre TG-MYTHO", "mat-khau-mytho-1") == 0,
+	hn_expect(add_account(conn, "mytho centre TG-MYTHO", "mat-khau-mytho-1") == 0,
 	    "--add-user mytho centre TG-MYTHO");
-	check(add_account(conn, "x centre", "mat-khau-x-12") != 0,
+	hn_expect(add_account(conn, "x centre", "mat-khau-x-12") != 0,
 	    "--add-user refuses a centre role without its centre");
-	check(add_account(conn, "ngan province", "ngan") != 0,
+	hn_expect(add_account(conn, "ngan province", "ngan") != 0,
 	    "--add-user refuses a password under 8 bytes");
 	{
 		/* the export role may not read the accounts */
@@ -572,12 +555,12 @@ main(void)
 		snprintf(ci, sizeof ci, "%s user=tg_export", PG.conninfo);
 		ex = PQconnectdb(ci);
 		r = PQexec(ex, "SELECT count(*) FROM central_users");
-		check(PQresultStatus(r) == PGRES_FATAL_ERROR &&
+		hn_expect(PQresultStatus(r) == PGRES_FATAL_ERROR &&
 		    strstr(PQresultErrorMessage(r), "permission denied") != NULL,
 		    "a centre's export role cannot read the accounts: %s", PQresultErrorMessage(r));
 		PQclear(r);
 		r = PQexec(ex, "SELECT count(*) FROM tickets");
-		check(PQresultStatus(r) == PGRES_TUPLES_OK, "... but can read its tables");
+		hn_expect(PQresultStatus(r) == PGRES_TUPLES_OK, "... but can read its tables");
 		PQclear(r);
 		PQfinish(ex);
 	}
@@ -599,36 +582,36 @@ main(void)
 		wait_exported(pg, &C[k], codes[k]);
 
 	dash = pgtest_dashboard(bdir(), conn, &port, &errf);
-	check(port > 0, "onestop-central says where it listens");
+	hn_expect(port > 0, "onestop-central says where it listens");
 	if (port <= 0)
 		goto out;
 	cl_init(&cl, port);
 	cl_init(&cm, port);
 
 	/* without a session */
-	check(cl_req(&cl, "/api/v1/report", NULL, NULL) == 401, "the API without a session: 401");
+	hn_expect(cl_req(&cl, "/api/v1/report", NULL, NULL) == 401, "the API without a session: 401");
 	st = cl_req(&cl, "/", NULL, NULL);
-	check(st == 303 && strcmp(cl.location, "/login") == 0, "the page without a session"
+	hn_expect(st == 303 && strcmp(cl.location, "/login") == 0, "the page without a session"
 	    " goes to /login (%ld %s)", st, cl.location);
-	check(cl_req(&cl, "/login", NULL, NULL) == 200 && strstr(cl.body, "Tên đăng nhập") &&
+	hn_expect(cl_req(&cl, "/login", NULL, NULL) == 200 && strstr(cl.body, "Tên đăng nhập") &&
 	    strstr(cl.body, "Mật khẩu"), "the login page, in Vietnamese");
-	check(cl_req(&cl, "/login", "user=tinh&password=sai-mat-khau", NULL) == 401 &&
+	hn_expect(cl_req(&cl, "/login", "user=tinh&password=sai-mat-khau", NULL) == 401 &&
 	    strstr(cl.body, "Sai tên đăng nhập hoặc mật khẩu."), "a wrong password: 401");
-	check(cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1",
+	hn_expect(cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1",
 	    "http://evil.example") == 403, "a login from another site's page: 403");
 	snprintf(path, sizeof path, "http://127.0.0.1:%d", port);
 	st = cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1", path);
-	check(st == 303 && strstr(cl.cookie_line, "central_session=") &&
+	hn_expect(st == 303 && strstr(cl.cookie_line, "central_session=") &&
 	    strstr(cl.cookie_line, "HttpOnly") && strstr(cl.cookie_line, "SameSite=Strict"),
 	    "the province logs in: %ld, cookie %s", st, cl.cookie_line);
 
 	/* the figures of the range equal each centre's own report */
 	snprintf(path, sizeof path, "/api/v1/report?from=%s&to=%s", from, end);
-	check(cl_req(&cl, path, NULL, NULL) == 200 && (ans = cJSON_Parse(cl.body)) != NULL,
+	hn_expect(cl_req(&cl, path, NULL, NULL) == 200 && (ans = cJSON_Parse(cl.body)) != NULL,
 	    "the province's report of %s..%s", from, end);
 	for (k = 0, n = 0; k < NC; k++)
 		n += compare_centre(&C[k], codes[k], ans, from, end);
-	check(n > 20, "compared %d groups (centres, departments, procedures)", n);
+	hn_expect(n > 20, "compared %d groups (centres, departments, procedures)", n);
 	printf("central: %d groups of %s..%s compared with the centres' reports\n", n, from, end);
 	{
 		/* live: what the centre says now */
@@ -636,7 +619,7 @@ main(void)
 		double waiting = 0, open = 0;
 		const cJSON *q, *ctr;
 
-		check(hn_req(&C[0].h, "GET", "/api/v1/stats/live", NULL, &live) == 200,
+		hn_expect(hn_req(&C[0].h, "GET", "/api/v1/stats/live", NULL, &live) == 200,
 		    "the centre's live figures");
 		cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(live, "queues"))
 			waiting += hn_num(q, "waiting", 0);
@@ -646,7 +629,7 @@ main(void)
 		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(ans, "live")) {
 			if (strcmp(hn_str(g, "code") ? hn_str(g, "code") : "", codes[0]) != 0)
 				continue;
-			check(waiting == 3 && hn_num(g, "waiting", -1) == waiting &&
+			hn_expect(waiting == 3 && hn_num(g, "waiting", -1) == waiting &&
 			    hn_num(g, "open_counters", -1) == open && open == 2 &&
 			    today != NULL && strcmp(hn_str(g, "day"), today) == 0,
 			    "live: %g waiting and %g open counters on %s, as the centre says"
@@ -662,50 +645,50 @@ main(void)
 	snprintf(cmd, sizeof cmd, "'%s/onestop-central' -f '%s' --rollup", bdir(), conn);
 	n = closed_days(pg, "centre <> ''");
 	i = rollup_days(cmd);
-	check(n >= DAYS && i == n, "--rollup rolls the days before each centre's latest: %d of %d",
+	hn_expect(n >= DAYS && i == n, "--rollup rolls the days before each centre's latest: %d of %d",
 	    i, n);
-	check(rollup_days(cmd) == 0, "--rollup again: nothing new");
+	hn_expect(rollup_days(cmd) == 0, "--rollup again: nothing new");
 	snprintf(path, sizeof path, "/api/v1/report?from=%s&to=%s", from, end);
-	check(cl_req(&cl, path, NULL, NULL) == 200 && (ans = cJSON_Parse(cl.body)) != NULL,
+	hn_expect(cl_req(&cl, path, NULL, NULL) == 200 && (ans = cJSON_Parse(cl.body)) != NULL,
 	    "the report after the rollup");
 	for (k = 0, n = 0; k < NC; k++)
 		n += compare_centre(&C[k], codes[k], ans, from, end);
-	check(n > 20, "after the rollup, compared %d groups", n);
+	hn_expect(n > 20, "after the rollup, compared %d groups", n);
 	cJSON_Delete(ans);
 	ans = NULL;
 	test_late_event(pg, &cl, cmd, from, end);
 
 	/* the page, the printable report, the CSV */
 	snprintf(path, sizeof path, "/?from=%s&to=%s", from, end);
-	check(cl_req(&cl, path, NULL, NULL) == 200 && strstr(cl.body, "Theo phòng ban") &&
+	hn_expect(cl_req(&cl, path, NULL, NULL) == 200 && strstr(cl.body, "Theo phòng ban") &&
 	    strstr(cl.body, "Theo thủ tục") && strstr(cl.body, "Ngay lúc này") &&
 	    strstr(cl.body, "Sở Tư pháp") && strstr(cl.body, "Đạt chuẩn"),
 	    "the page has every table, in Vietnamese");
 	page_csrf(cl.body, csrf, sizeof csrf);
 	snprintf(path, sizeof path, "/print?from=%s&to=%s", from, end);
-	check(cl_req(&cl, path, NULL, NULL) == 200 && strstr(cl.body, "@media print") &&
+	hn_expect(cl_req(&cl, path, NULL, NULL) == 200 && strstr(cl.body, "@media print") &&
 	    strstr(cl.body, "Lập lúc") && strstr(cl.body, "Theo phòng ban") &&
 	    strstr(cl.body, "Đăng xuất") == NULL, "the printable report");
 	snprintf(path, sizeof path, "/report.csv?from=%s&to=%s", from, end);
-	check(cl_req(&cl, path, NULL, NULL) == 200 && cl.len > 3 &&
+	hn_expect(cl_req(&cl, path, NULL, NULL) == 200 && cl.len > 3 &&
 	    memcmp(cl.body, "\xEF\xBB\xBF" "Nhóm,Mã trung tâm,Trung tâm,Mã,Tên,Đã cấp số", 3 + 53) == 0 &&
 	    strstr(cl.body, "\r\nTrung tâm,TG-MYTHO,") && strstr(cl.body, "\r\nPhòng ban,") &&
 	    strstr(cl.body, "\r\nThủ tục,"), "the CSV: BOM, Vietnamese header, CRLF rows");
-	check(cl_req(&cl, "/api/v1/report?from=2026-02-30", NULL, NULL) == 400,
+	hn_expect(cl_req(&cl, "/api/v1/report?from=2026-02-30", NULL, NULL) == 400,
 	    "a day that is not one: 400");
-	check(cl_req(&cl, "/api/v1/report?centre=x';--", NULL, NULL) == 400,
+	hn_expect(cl_req(&cl, "/api/v1/report?centre=x';--", NULL, NULL) == 400,
 	    "a centre code that is not one: 400");
 
 	/* a centre manager sees only their centre */
 	snprintf(path, sizeof path, "http://127.0.0.1:%d", port);
-	check(cl_req(&cm, "/login", "user=mytho&password=mat-khau-mytho-1", path) == 303,
+	hn_expect(cl_req(&cm, "/login", "user=mytho&password=mat-khau-mytho-1", path) == 303,
 	    "the centre manager logs in");
 	snprintf(path, sizeof path, "/api/v1/report?from=%s&to=%s&centre=TG-CAILAY", from, end);
-	check(cl_req(&cm, path, NULL, NULL) == 403, "... another centre: 403");
+	hn_expect(cl_req(&cm, path, NULL, NULL) == 403, "... another centre: 403");
 	snprintf(path, sizeof path, "/report.csv?from=%s&to=%s&centre=TG-CAILAY", from, end);
-	check(cl_req(&cm, path, NULL, NULL) == 403, "... its CSV: 403");
+	hn_expect(cl_req(&cm, path, NULL, NULL) == 403, "... its CSV: 403");
 	snprintf(path, sizeof path, "/api/v1/report?from=%s&to=%s", from, end);
-	check(cl_req(&cm, path, NULL, NULL) == 200 && (ans = cJSON_Parse(cm.body)) != NULL &&
+	hn_expect(cl_req(&cm, path, NULL, NULL) == 200 && (ans = cJSON_Parse(cm.body)) != NULL &&
 	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ans, "centres")) == 1 &&
 	    find_group(ans, "centres", "TG-MYTHO", "") != NULL &&
 	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ans, "live")) == 1,
@@ -713,19 +696,19 @@ main(void)
 	cJSON_Delete(ans);
 
 	/* logout: the session's CSRF token, then the session is gone */
-	check(cl_req(&cl, "/logout", "csrf=0000", NULL) == 403, "logout without the CSRF token: 403");
-	check(cl_req(&cm, "/logout", "csrf=", NULL) == 403, "... nor with another's");
+	hn_expect(cl_req(&cl, "/logout", "csrf=0000", NULL) == 403, "logout without the CSRF token: 403");
+	hn_expect(cl_req(&cm, "/logout", "csrf=", NULL) == 403, "... nor with another's");
 	snprintf(path, sizeof path, "csrf=%s", csrf);
-	check(cl_req(&cm, "/logout", path, NULL) == 403, "... nor with another session's token");
-	check(cl_req(&cl, "/logout", path, NULL) == 303, "logout with it");
-	check(cl_req(&cl, "/api/v1/report", NULL, NULL) == 401, "after logout: 401");
-	check(cl_req(&cm, "/api/v1/report", NULL, NULL) == 200, "the other session lives on");
+	hn_expect(cl_req(&cm, "/logout", path, NULL) == 403, "... nor with another session's token");
+	hn_expect(cl_req(&cl, "/logout", path, NULL) == 303, "logout with it");
+	hn_expect(cl_req(&cl, "/api/v1/report", NULL, NULL) == 401, "after logout: 401");
+	hn_expect(cl_req(&cm, "/api/v1/report", NULL, NULL) == 200, "the other session lives on");
 
 	/* throttling: a name fails 5 times, then it is locked */
 	for (i = 0; i < 5; i++)
 		cl_req(&cl, "/login", "user=tinh&password=sai", NULL);
 	st = cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1", NULL);
-	check(st == 429 && strstr(cl.body, "thử lại sau"), "a name locked after 5 failures:"
+	hn_expect(st == 429 && strstr(cl.body, "thử lại sau"), "a name locked after 5 failures:"
 	    " %ld", st);
 	{
 		/* someone at another address fails mytho's name 5 times: locked
@@ -736,9 +719,9 @@ main(void)
 		curl_easy_setopt(other.curl, CURLOPT_INTERFACE, "127.0.0.2");
 		for (i = 0; i < 5; i++)
 			cl_req(&other, "/login", "user=mytho&password=sai", NULL);
-		check(cl_req(&other, "/login", "user=mytho&password=mat-khau-mytho-1", NULL) == 429,
+		hn_expect(cl_req(&other, "/login", "user=mytho&password=mat-khau-mytho-1", NULL) == 429,
 		    "the name is locked at the other address");
-		check(cl_req(&cm, "/login", "user=mytho&password=mat-khau-mytho-1", NULL) == 303,
+		hn_expect(cl_req(&cm, "/login", "user=mytho&password=mat-khau-mytho-1", NULL) == 303,
 		    "... not at the address mytho logged in from before");
 		cl_free(&other);
 	}
@@ -751,7 +734,7 @@ out:
 
 		waitpid(dash, &status, 0);
 		/* a sanitizer's report (a leak, an overflow) makes it exit non-zero */
-		check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		hn_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		    "onestop-central stops cleanly on SIGTERM (status %d)", status);
 	}
 	if (errf != NULL)
@@ -759,9 +742,9 @@ out:
 	PQfinish(pg);
 	for (k = 0; k < NC; k++) {
 		hn_http_free(&C[k].h);
-		hn_cleanup(&C[k].d, failures > 0);
+		hn_cleanup(&C[k].d, hn_failures > 0);
 	}
-	pgtest_cleanup(&PG, failures > 0);
-	printf("central: %d passed, %d failed\n", checks - failures, failures);
-	return failures ? 1 : 0;
+	pgtest_cleanup(&PG, hn_failures > 0);
+	printf("central: %d passed, %d failed\n", hn_checks - hn_failures, hn_failures);
+	return hn_failures ? 1 : 0;
 }

@@ -74,25 +74,8 @@
 #define CUT_TIMEOUT_S 2
 #define CUT_BOUND_MS ((3 * CUT_TIMEOUT_S + 2 * 1 + 3) * 1000.0)
 
-static int failures, checks;
 static struct pgtest PG;
 static struct relay RL;
-
-static void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (ok)
-		return;
-	failures++;
-	fprintf(stderr, "export: FAIL: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void
 on_alarm(int sig)
@@ -164,7 +147,7 @@ test_conninfo_mode(struct hn_daemon *d)
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
-	check(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+	hn_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1,
 	    "onestopd -n refuses a conninfo file of mode 0644");
 	chmod(path, 0600);
 	if ((pid = fork()) == 0) {
@@ -176,7 +159,7 @@ test_conninfo_mode(struct hn_daemon *d)
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
-	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	hn_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "onestopd -n accepts it at 0600");
 	{
 		/* a centre_code that is not a code, named by file:line */
@@ -191,7 +174,7 @@ test_conninfo_mode(struct hn_daemon *d)
 				out[0] = '\0';
 			status = pclose(p);
 		}
-		check(WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
+		hn_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
 		    strstr(out, "bad.ini:") != NULL && strstr(out, "centre_code") != NULL,
 		    "onestopd -n refuses centre_code = Mỹ Tho with file:line: %s", out);
 	}
@@ -455,20 +438,20 @@ compare_group(const cJSON *g, PGresult *r, const char *code, const char *key)
 		{ "rating", "n" },
 	};
 	double mine, central, iss, ns, nsp;
-	int i, row = -1, before = failures;
+	int i, row = -1, before = hn_failures;
 	size_t j;
 
 	for (i = 0; i < PQntuples(r); i++)
 		if (strcmp(PQgetvalue(r, i, 0), key) == 0)
 			row = i;
 	if (row < 0) {
-		check(0, "%s: queue '%s' of the report has no central row", code, key);
+		hn_expect(0, "%s: queue '%s' of the report has no central row", code, key);
 		return -1;
 	}
 	for (j = 0; j < sizeof f / sizeof f[0]; j++) {
 		mine = jnum(g, f[j].a, f[j].b);
 		central = pnum(r, row, (int)j + 1);
-		check((isnan(mine) && isnan(central)) || fabs(mine - central) < 1e-9,
+		hn_expect((isnan(mine) && isnan(central)) || fabs(mine - central) < 1e-9,
 		    "%s [%s]: %s%s%s: centre %g, central %g", code, key, f[j].a,
 		    f[j].b ? "." : "", f[j].b ? f[j].b : "", mine, central);
 	}
@@ -476,10 +459,10 @@ compare_group(const cJSON *g, PGresult *r, const char *code, const char *key)
 	iss = pnum(r, row, 1);
 	ns = pnum(r, row, 4);
 	nsp = iss > 0 ? round(1000.0 * ns / iss) / 10.0 : 0;
-	check(fabs(jnum(g, "no_show_pct", NULL) - nsp) < 1e-9,
+	hn_expect(fabs(jnum(g, "no_show_pct", NULL) - nsp) < 1e-9,
 	    "%s [%s]: no_show_pct: centre %g, central %g", code, key,
 	    jnum(g, "no_show_pct", NULL), nsp);
-	return failures == before ? 0 : -1;
+	return hn_failures == before ? 0 : -1;
 }
 
 static void
@@ -490,15 +473,15 @@ compare_report(PGconn *pg, struct centre *c, const char *code, const char *from,
 	const char *v[3] = { code, from, to };
 	cJSON *ans = NULL, *q, *g;
 	PGresult *r;
-	int before = failures, nq = 0, tin = 0;
+	int before = hn_failures, nq = 0, tin = 0;
 
 	snprintf(path, sizeof path, "/api/v1/stats/report?from=%s&to=%s&by=queue",
 	    from, to);
-	check(hn_req(&c->h, "GET", path, NULL, &ans) == 200 && ans != NULL,
+	hn_expect(hn_req(&c->h, "GET", path, NULL, &ans) == 200 && ans != NULL,
 	    "%s: the centre's report", code);
 	r = PQexecParams(pg, central_report_sql, 3, NULL, v, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		check(0, "%s: central report: %s", code, PQresultErrorMessage(r));
+		hn_expect(0, "%s: central report: %s", code, PQresultErrorMessage(r));
 		PQclear(r);
 		cJSON_Delete(ans);
 		return;
@@ -512,9 +495,9 @@ compare_report(PGconn *pg, struct centre *c, const char *code, const char *from,
 		tin += (int)jnum(g, "transferred_in", NULL);
 		nq++;
 	}
-	check(nq + 1 == PQntuples(r), "%s: %d queues in the report, %d central", code, nq,
+	hn_expect(nq + 1 == PQntuples(r), "%s: %d queues in the report, %d central", code, nq,
 	    PQntuples(r) - 1);
-	check(tin > 0, "%s: the day has transferred legs (%d)", code, tin);
+	hn_expect(tin > 0, "%s: the day has transferred legs (%d)", code, tin);
 	{
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(ans, "total");
 
@@ -525,7 +508,7 @@ compare_report(PGconn *pg, struct centre *c, const char *code, const char *from,
 		    jnum(t, "no_show", NULL), tin, jnum(t, "wait", "mean_s"),
 		    jnum(t, "wait", "p90_s"), jnum(t, "wait", "max_s"),
 		    jnum(t, "service", "mean_s"), jnum(t, "service_level", "pct"), nq,
-		    failures == before ? "agree" : "DIFFER");
+		    hn_failures == before ? "agree" : "DIFFER");
 	}
 	PQclear(r);
 	cJSON_Delete(ans);
@@ -733,7 +716,7 @@ test_history(PGconn *pg)
 	h.h.timeout_ms = 30000;
 	if (centre_init(&h.d, 2) != 0 || write_history(h.d.db, 4, from, to) != 0 ||
 	    centre_up(&h) != 0) {
-		check(0, "the history centre starts (see %s)", h.d.logpath);
+		hn_expect(0, "the history centre starts (see %s)", h.d.logpath);
 		hn_cleanup(&h.d, 1);
 		return;
 	}
@@ -744,11 +727,11 @@ test_history(PGconn *pg)
 
 		nanosleep(&ts, NULL);    /* polling a condition, with a deadline */
 	}
-	check(acked >= (int64_t)nhev, "TG-HISTORY: exported %" PRId64 " of %d", acked, nhev);
+	hn_expect(acked >= (int64_t)nhev, "TG-HISTORY: exported %" PRId64 " of %d", acked, nhev);
 	compare_report(pg, &h, "TG-HISTORY", from, to);
 	compare_report(pg, &h, "TG-HISTORY", from, from);
 	hn_http_free(&h.h);
-	hn_cleanup(&h.d, failures > 0);
+	hn_cleanup(&h.d, hn_failures > 0);
 }
 
 /* onestop-central --init-schema makes the schema, twice without harm. */
@@ -772,11 +755,11 @@ test_init_schema(void)
 	snprintf(cmd, sizeof cmd, "'%s' -f '%s' --init-schema >/dev/null", bin, conn);
 	for (i = 0; i < 2; i++)
 		rc[i] = system(cmd);
-	check(rc[0] == 0 && rc[1] == 0, "onestop-central --init-schema, twice");
+	hn_expect(rc[0] == 0 && rc[1] == 0, "onestop-central --init-schema, twice");
 	snprintf(cmd, sizeof cmd, "host=%s dbname=province2 user=onestop", PG.dir);
 	pg = PQconnectdb(cmd);
 	r = PQexec(pg, "SELECT to_regclass('legs') IS NOT NULL AND to_regclass('events') IS NOT NULL");
-	check(PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "t") == 0,
+	hn_expect(PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "t") == 0,
 	    "--init-schema made the tables and the view");
 	PQclear(r);
 	PQfinish(pg);
@@ -838,7 +821,7 @@ test_cuts(struct centre *C, uint64_t *rng)
 			ms = hn_now_ms() - t_back;
 			relay_cmd(&RL, RELAY_BACK);    /* no change: reads the count */
 			if ((acked >= target && RL.forwarded > fwd) || ms > CUT_BOUND_MS) {
-				check(acked >= target && RL.forwarded > fwd,
+				hn_expect(acked >= target && RL.forwarded > fwd,
 				    "after %s, TG-MYTHO's export caught up (%" PRId64 " of %"
 				    PRId64 ") in %.0f ms, bound %.0f ms, on a new connection "
 				    "(%lu forwarded since)", what[cut], acked, target, ms,
@@ -858,8 +841,8 @@ test_cuts(struct centre *C, uint64_t *rng)
 				worst_cmd = hn_now_ms() - t0;
 		}
 	}
-	check(cut == ncuts, "the %d cuts of the network path were made (%d)", ncuts, cut);
-	check(worst_cmd < 1000, "centre TG-MYTHO answered while its path was cut: "
+	hn_expect(cut == ncuts, "the %d cuts of the network path were made (%d)", ncuts, cut);
+	hn_expect(worst_cmd < 1000, "centre TG-MYTHO answered while its path was cut: "
 	    "worst %.0f ms", worst_cmd);
 	printf("export: while the path was cut, TG-MYTHO's commands took at most %.0f ms\n",
 	    worst_cmd);
@@ -917,13 +900,13 @@ test_metrics_lag(struct centre *c)
 	long code;
 	int ok;
 
-	check(hn_req(&c->h, "POST", "/api/v1/devices",
+	hn_expect(hn_req(&c->h, "POST", "/api/v1/devices",
 	    "{\"name\":\"prometheus\",\"role\":\"metrics\"}", &ans) == 201 &&
 	    hn_str(ans, "token") != NULL, "metrics: a metrics device token");
 	hn_http_init(&m, c->d.port, hn_str(ans, "token") ? hn_str(ans, "token") : "");
 	cJSON_Delete(ans);
 	ok = scrape_until(&m, 15000, 0);
-	check(ok, "metrics: no export lag, connected, while the server is up");
+	hn_expect(ok, "metrics: no export lag, connected, while the server is up");
 	if (access("/usr/bin/promtool", X_OK) == 0 && m.body != NULL) {
 		/* the export's lines are in the format Prometheus reads */
 		char path[600], cmd[800];
@@ -935,21 +918,21 @@ test_metrics_lag(struct centre *c)
 			fclose(f);
 		}
 		snprintf(cmd, sizeof cmd, "promtool check metrics < '%s' >/dev/null 2>&1", path);
-		check(system(cmd) == 0 && strstr(m.body, "# TYPE onestop_export_lag_seconds gauge"),
+		hn_expect(system(cmd) == 0 && strstr(m.body, "# TYPE onestop_export_lag_seconds gauge"),
 		    "metrics: promtool check metrics accepts the text with the export's lines");
 	}
 	f0 = metric(&m, "onestop_export_failures_total");
 	a0 = metric(&m, "onestop_export_acked_event_id");
-	check(a0 > 0 && a0 == metric(&m, "onestop_last_event_id"),
+	hn_expect(a0 > 0 && a0 == metric(&m, "onestop_last_event_id"),
 	    "metrics: the acked id %.0f is the last event %.0f", a0,
 	    metric(&m, "onestop_last_event_id"));
 	pgtest_signal(&PG, SIGKILL);
 	/* a queue the steps do not use: its numbers are not used up */
 	code = hn_req(&c->h, "POST", "/api/v1/tickets", "{\"queue\":\"GT-VT\"}", NULL);
-	check(code == 201, "metrics: a ticket while the server is down (%ld: %s)", code,
+	hn_expect(code == 201, "metrics: a ticket while the server is down (%ld: %s)", code,
 	    c->h.body ? c->h.body : "");
 	ok = scrape_until(&m, 15000, 1);
-	check(ok && metric(&m, "onestop_export_failures_total") > f0 &&
+	hn_expect(ok && metric(&m, "onestop_export_failures_total") > f0 &&
 	    metric(&m, "onestop_export_acked_event_id") == a0,
 	    "metrics: the server down: lag %g events, %g s, connected %g, failures %g "
 	    "(were %g)", metric(&m, "onestop_export_lag_events"),
@@ -958,9 +941,9 @@ test_metrics_lag(struct centre *c)
 	printf("export: /metrics with the server down: lag %g events, %g s, %g failures\n",
 	    metric(&m, "onestop_export_lag_events"), metric(&m, "onestop_export_lag_seconds"),
 	    metric(&m, "onestop_export_failures_total") - f0);
-	check(pgtest_start(&PG) == 0, "postgres restarts");
+	hn_expect(pgtest_start(&PG) == 0, "postgres restarts");
 	ok = scrape_until(&m, 15000, 0);
-	check(ok && metric(&m, "onestop_export_acked_event_id") > a0,
+	hn_expect(ok && metric(&m, "onestop_export_acked_event_id") > a0,
 	    "metrics: the server back, the lag is 0 again (%g events, %g s)",
 	    metric(&m, "onestop_export_lag_events"), metric(&m, "onestop_export_lag_seconds"));
 	hn_http_free(&m);
@@ -1064,7 +1047,7 @@ main(int argc, char **argv)
 			if (here > 0 && there == here)
 				back_ms = hn_now_ms() - lost_t;
 			else if (hn_now_ms() - lost_t > 8000) {
-				check(0, "the %" PRId64 " events the central database lost came "
+				hn_expect(0, "the %" PRId64 " events the central database lost came "
 				    "back within 8 s (%" PRId64 ")", here, there);
 				back_ms = 1e9;
 			}
@@ -1081,7 +1064,7 @@ main(int argc, char **argv)
 			hn_stop(&C[0].d, SIGTERM);
 			stop_ms = hn_now_ms() - t0;
 			C[0].up = 0;
-			check(centre_up(&C[0]) == 0, "centre %s restarts", codes[0]);
+			hn_expect(centre_up(&C[0]) == 0, "centre %s restarts", codes[0]);
 		} else if (stopped_at >= 0 && step - stopped_at > 150) {
 			pgtest_signal(&PG, SIGCONT);
 			stopped_at = -1;
@@ -1093,7 +1076,7 @@ main(int argc, char **argv)
 			kills_pg++;
 			pg_down_at = step;
 		} else if (pg_down_at >= 0 && step - pg_down_at > 20 + (int)hn_randn(&rng, 60)) {
-			check(pgtest_start(&PG) == 0, "postgres restarts after a kill");
+			hn_expect(pgtest_start(&PG) == 0, "postgres restarts after a kill");
 			pg_down_at = -1;
 		}
 		if (!quiet && down < 0 && hn_randn(&rng, 250) == 0) {
@@ -1103,7 +1086,7 @@ main(int argc, char **argv)
 			kills_centre++;
 			centre_down_at = step;
 		} else if (down >= 0 && step - centre_down_at > 10 + (int)hn_randn(&rng, 40)) {
-			check(centre_up(&C[down]) == 0, "centre %s restarts", codes[down]);
+			hn_expect(centre_up(&C[down]) == 0, "centre %s restarts", codes[down]);
 			down = -1;
 		}
 		for (k = 0; k < NCENTRES; k++)
@@ -1117,28 +1100,28 @@ main(int argc, char **argv)
 	if (stopped_at >= 0)
 		pgtest_signal(&PG, SIGCONT);
 	if (PG.pid == 0)
-		check(pgtest_start(&PG) == 0, "postgres restarts");
+		hn_expect(pgtest_start(&PG) == 0, "postgres restarts");
 	if (down >= 0)
-		check(centre_up(&C[down]) == 0, "centre %s restarts", codes[down]);
-	check(rewound, "the run lost a commit's answer");
-	check(lost && back_ms >= 0 && back_ms < 8000,
+		hn_expect(centre_up(&C[down]) == 0, "centre %s restarts", codes[down]);
+	hn_expect(rewound, "the run lost a commit's answer");
+	hn_expect(lost && back_ms >= 0 && back_ms < 8000,
 	    "the rows the central database lost under a busy centre came back in %.0f ms",
 	    back_ms);
 	printf("export: the central database lost 100 rows of a busy centre: back in %.0f ms\n",
 	    back_ms);
-	check(stop_ms >= 0 && stop_ms < 5000,
+	hn_expect(stop_ms >= 0 && stop_ms < 5000,
 	    "a centre stopped in %.0f ms while the server hung", stop_ms);
 	printf("export: while the server hung, commands took at most %.0f ms and a "
 	    "centre stopped in %.0f ms\n", worst_ms, stop_ms);
 	/* fsync of a command on this disk is ms; a centre that waited for
 	   the hung server would take seconds (keepalive, tcp_user_timeout). */
-	check(worst_ms < 1000, "the centres answered while the server hung: worst %.0f ms",
+	hn_expect(worst_ms < 1000, "the centres answered while the server hung: worst %.0f ms",
 	    worst_ms);
 	test_cuts(C, &rng);
 	test_metrics_lag(&C[1]);
 
 	pg = PQconnectdb(PG.conninfo);
-	check(PQstatus(pg) == CONNECTION_OK, "the test connects: %s", PQerrorMessage(pg));
+	hn_expect(PQstatus(pg) == CONNECTION_OK, "the test connects: %s", PQerrorMessage(pg));
 	for (k = 0; k < NCENTRES; k++) {
 		int64_t last, acked = -1;
 		long nl, nc;
@@ -1152,10 +1135,10 @@ main(int argc, char **argv)
 
 			nanosleep(&ts, NULL);    /* polling a condition, with a deadline */
 		}
-		check(acked == last, "%s: central acked %" PRId64 " = last event %" PRId64,
+		hn_expect(acked == last, "%s: central acked %" PRId64 " = last event %" PRId64,
 		    codes[k], acked, last);
 		theirs = central_events(pg, codes[k], &nc);
-		check(nl > 500 && nl == nc && strcmp(mine, theirs) == 0,
+		hn_expect(nl > 500 && nl == nc && strcmp(mine, theirs) == 0,
 		    "%s: the central events equal the centre's (%ld here, %ld central)",
 		    codes[k], nl, nc);
 		printf("export: %s: %ld events here, %ld central\n", codes[k], nl, nc);
@@ -1178,7 +1161,7 @@ main(int argc, char **argv)
 			    1, NULL, v, NULL, NULL, 0);
 			int ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 
-			check(ok && strcmp(PQgetvalue(r, 0, 0), "1490") == 0 &&
+			hn_expect(ok && strcmp(PQgetvalue(r, 0, 0), "1490") == 0 &&
 			    strcmp(PQgetvalue(r, 0, 1), "Sở Tư pháp") == 0 &&
 			    strcmp(PQgetvalue(r, 0, 2), "Hộ tịch, quốc tịch") == 0 &&
 			    strcmp(PQgetvalue(r, 0, 4), "Quầy 2") == 0 &&
@@ -1193,16 +1176,16 @@ main(int argc, char **argv)
 	test_history(pg);
 	PQfinish(pg);
 	test_conninfo_mode(&C[0].d);
-	check(kills_pg > 0 && kills_centre > 0, "the run killed postgres (%d) and a centre (%d)",
+	hn_expect(kills_pg > 0 && kills_centre > 0, "the run killed postgres (%d) and a centre (%d)",
 	    kills_pg, kills_centre);
 
 	for (k = 0; k < NCENTRES; k++) {
 		hn_http_free(&C[k].h);
-		hn_cleanup(&C[k].d, failures > 0);
+		hn_cleanup(&C[k].d, hn_failures > 0);
 	}
 	relay_stop(&RL);
-	pgtest_cleanup(&PG, failures > 0);
+	pgtest_cleanup(&PG, hn_failures > 0);
 	printf("export: seed %" PRIu64 ", postgres killed %d times, a centre %d times: "
-	    "%d passed, %d failed\n", seed, kills_pg, kills_centre, checks - failures, failures);
-	return failures ? 1 : 0;
+	    "%d passed, %d failed\n", seed, kills_pg, kills_centre, hn_checks - hn_failures, hn_failures);
+	return hn_failures ? 1 : 0;
 }

@@ -586,25 +586,26 @@ hn_free_port(void)
 
 int hn_checks, hn_failures;
 
-void
-hn_check(int ok, const char *fmt, ...)
+/* Count one check; print it unless it passed and quiet. */
+static void
+hn_vcheck(int ok, int quiet, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	char small[1024], *msg = small, *p;
 	int n;
 
 	hn_checks++;
 	if (!ok)
 		hn_failures++;
-	va_start(ap, fmt);
+	if (ok && quiet)
+		return;
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(msg, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	} else if (msg == NULL)
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	else if (msg == NULL)
 		msg = small;
+	va_end(again);
 	for (p = msg; *p != '\0'; p++)
 		if (*p == '\n')
 			*p = '|';
@@ -612,6 +613,26 @@ hn_check(int ok, const char *fmt, ...)
 	fflush(stdout);
 	if (msg != small)
 		free(msg);
+}
+
+void
+hn_check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hn_vcheck(ok, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+hn_expect(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hn_vcheck(ok, 1, fmt, ap);
+	va_end(ap);
 }
 
 int

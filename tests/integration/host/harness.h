@@ -105,6 +105,9 @@ extern int hn_checks, hn_failures;
 /* Count one check and print "ok   MSG" or "FAIL MSG" on stdout (newlines in
  * the message folded to '|', so one check is one line). */
 void hn_check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, printing only a failure: for tests of thousands of checks
+ * (the central figures against each centre's, group by group). */
+void hn_expect(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print "NAME: N checks, M failed"; the exit status: 1 on any failure. */
 int hn_summary(const char *name);
 
