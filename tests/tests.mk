@@ -26,7 +26,7 @@ $(B)/tests/integration/host/torture: $(B)/tests/integration/host/torture.o $(HOS
 $(B)/tests/integration/host/api_test: $(B)/tests/integration/host/api_test.o $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOST_HARNESS)
+$(B)/tests/integration/host/hostile: $(B)/tests/integration/host/hostile.o $(HOST_PEERS) $(HOST_HARNESS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/integration/host/booking_test: $(B)/tests/integration/host/booking_test.o $(HOST_PEERS) $(HOST_HARNESS)

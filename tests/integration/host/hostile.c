@@ -51,6 +51,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "peers.h"
 
 #define PW_ADMIN "admin-pass-1"
 #define WATCHDOG_S 240
@@ -767,25 +768,6 @@ login_as(int port, const char *user, const char *pw, char tok[128])
 	else
 		tok[0] = '\0';
 	hn_http_free(&h);
-}
-
-/* One integer from sql on the daemon's database, or -1. */
-static long long
-db_int(const struct hn_daemon *d, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	if (sqlite3_open_v2(d->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(db);
-	return v;
 }
 
 static int

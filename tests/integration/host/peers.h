@@ -1,6 +1,7 @@
 /*
  * peers.h - what the SMS and booking tests share besides the harness
- * (sms.c, reminder.c, booking_test.c): child processes whose output is
+ * (sms.c, reminder.c, booking_test.c; hostile.c reads the database with
+ * it): child processes whose output is
  * collected and waited on (a line, never a sleep), a real Kannel on
  * loopback ports (bearerbox, smsbox, and fakesmsc as the operator, whose
  * output shows every message it receives), the daemon's [sms] and
