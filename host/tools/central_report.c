@@ -209,9 +209,25 @@ static const char page_css[] =
     "tr.late td{background:#fde2e2;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "h2{break-after:avoid}tr{break-inside:avoid}}";
 
-static const char *const range_head[] = { "Đã cấp số", "Đã phục vụ", "Vắng mặt",
-	"Tỷ lệ vắng mặt", "Chờ TB (phút:giây)", "Chờ trung vị", "Chờ P90", "Chờ lâu nhất",
-	"Phục vụ TB", "Đạt chuẩn", "Mục tiêu chờ", "Hài lòng", "Cảnh báo" };
+/* The range table's figure columns: heading, column of the query, how shown. */
+static const struct {
+	const char *head;
+	int col;
+	void (*put)(struct buf *, PGresult *, int, int);
+} range_cols[] = {
+	{ "Đã cấp số", R_ISSUED, put_int },
+	{ "Đã phục vụ", R_SERVED, put_int },
+	{ "Vắng mặt", R_NOSHOW, put_int },
+	{ "Tỷ lệ vắng mặt", R_NOSHOW_PCT, put_pct },
+	{ "Chờ TB (phút:giây)", R_WAIT_MEAN, put_dur },
+	{ "Chờ trung vị", R_WAIT_MEDIAN, put_dur },
+	{ "Chờ P90", R_WAIT_P90, put_dur },
+	{ "Chờ lâu nhất", R_WAIT_MAX, put_dur },
+	{ "Phục vụ TB", R_SERVICE_MEAN, put_dur },
+	{ "Đạt chuẩn", R_SL_PCT, put_pct },
+	{ "Mục tiêu chờ", R_TARGET, put_dur },
+	{ "Hài lòng", R_SATISFIED, put_pct },
+};
 
 static void
 range_table(struct buf *b, PGresult *r, int g, const char *id, const char *keyhead)
@@ -222,8 +238,9 @@ range_table(struct buf *b, PGresult *r, int g, const char *id, const char *keyhe
 	buf_printf(b, "<table id=\"%s\"><thead><tr><th class=\"t\">Trung tâm</th>", id);
 	if (keyhead != NULL)
 		buf_printf(b, "<th class=\"t\">%s</th>", keyhead);
-	for (k = 0; k < sizeof range_head / sizeof range_head[0]; k++)
-		buf_printf(b, "<th>%s</th>", range_head[k]);
+	for (k = 0; k < sizeof range_cols / sizeof range_cols[0]; k++)
+		buf_printf(b, "<th>%s</th>", range_cols[k].head);
+	buf_printf(b, "<th>Cảnh báo</th>");
 	buf_printf(b, "</tr></thead><tbody>\n");
 	for (i = 0; i < PQntuples(r); i++) {
 		int late;
@@ -243,19 +260,12 @@ range_table(struct buf *b, PGresult *r, int g, const char *id, const char *keyhe
 			buf_html(b, PQgetvalue(r, i, R_LABEL));
 			buf_printf(b, "</td>");
 		}
-		buf_printf(b, "<td>"); put_int(b, r, i, R_ISSUED);
-		buf_printf(b, "</td><td>"); put_int(b, r, i, R_SERVED);
-		buf_printf(b, "</td><td>"); put_int(b, r, i, R_NOSHOW);
-		buf_printf(b, "</td><td>"); put_pct(b, r, i, R_NOSHOW_PCT);
-		buf_printf(b, "</td><td>"); put_dur(b, r, i, R_WAIT_MEAN);
-		buf_printf(b, "</td><td>"); put_dur(b, r, i, R_WAIT_MEDIAN);
-		buf_printf(b, "</td><td>"); put_dur(b, r, i, R_WAIT_P90);
-		buf_printf(b, "</td><td>"); put_dur(b, r, i, R_WAIT_MAX);
-		buf_printf(b, "</td><td>"); put_dur(b, r, i, R_SERVICE_MEAN);
-		buf_printf(b, "</td><td>"); put_pct(b, r, i, R_SL_PCT);
-		buf_printf(b, "</td><td>"); put_dur(b, r, i, R_TARGET);
-		buf_printf(b, "</td><td>"); put_pct(b, r, i, R_SATISFIED);
-		buf_printf(b, "</td><td class=\"flag\">%s</td></tr>\n", late ? "Chậm" : "");
+		for (k = 0; k < sizeof range_cols / sizeof range_cols[0]; k++) {
+			buf_printf(b, "<td>");
+			range_cols[k].put(b, r, i, range_cols[k].col);
+			buf_printf(b, "</td>");
+		}
+		buf_printf(b, "<td class=\"flag\">%s</td></tr>\n", late ? "Chậm" : "");
 	}
 	buf_printf(b, "</tbody></table>\n");
 }
