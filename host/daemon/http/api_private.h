@@ -25,7 +25,7 @@
 #define ROLES_PEOPLE (ROLE(STORE_ROLE_STAFF) | ROLE(STORE_ROLE_MANAGER) | ROLE(STORE_ROLE_ADMIN))
 #define ROLES_MANAGE (ROLE(STORE_ROLE_MANAGER) | ROLE(STORE_ROLE_ADMIN))
 
-struct sse;
+struct sse_streams;
 struct req;
 struct api_public;
 
@@ -66,17 +66,10 @@ struct api {
 	struct MHD_Daemon *mhd;
 	int fd;
 	int port;
-	struct sse *sse_head;
-	int64_t sse_woken_id;
-	struct sse_ring *ring;   /* committed events formatted once (sse.c) */
+	struct sse_streams *streams;     /* the streams thread (sse.c) */
 	unsigned sse_count;      /* open streams */
-	struct sse *sse_cursor;  /* the next stream of the sweep, or NULL */
-	int sse_again;           /* another sweep after this one */
-	int64_t sse_swept_ms;    /* when the last sweep began (loop ms) */
-	int64_t sse_took_ms;     /* how long the last sweep took */
-	uint64_t sse_timer;      /* starts a sweep put off, or 0 */
 	unsigned long sse_dropped;       /* streams dropped for falling behind */
-	uint64_t tick_timer, ping_timer;
+	uint64_t tick_timer;
 	char *web_root;          /* static pages, or NULL */
 	devbus *devbus;          /* RS-485 lines, or NULL */
 	devprint *devprint;      /* ticket printers, or NULL */
@@ -131,6 +124,7 @@ struct req {
 	char path[512];          /* the path's segments (arg points here) */
 	const char *arg[API_MAX_ARGS];   /* the {} segments */
 	int64_t id;              /* the {id} segment */
+	int stream_done;         /* its event stream has ended: close */
 };
 
 /* The event stream's bounds: host/docs/api.md. */
@@ -138,22 +132,7 @@ struct req {
 #define API_SSE_RING_BYTES (4u << 20)    /* their text at most */
 #define API_SSE_LAG_MAX (64u << 10)      /* a stream further behind is dropped */
 #define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
-#define API_SSE_SWEEP 256                /* streams woken per loop turn */
-#define API_SSE_EVERY_MS 10              /* a sweep at most this often, */
-#define API_SSE_LOAD 2                   /* and no sooner than LOAD times as long
-                                            as the last sweep took */
-
-struct sse {
-	api *a;
-	struct MHD_Connection *conn;
-	int64_t last_sent;       /* the last event id it was sent in full */
-	size_t part;             /* bytes sent of the event after last_sent */
-	char *buf;               /* its own text: retry line, ping, catch-up */
-	size_t len, off, cap;
-	int in_ring;             /* it has reached the ring */
-	int suspended, ping, closed;
-	struct sse *prev, *next;
-};
+#define API_SSE_EVERY_MS 10              /* new events written at most this often */
 
 enum api_kind { K_STR = 1, K_INT, K_BOOL, K_INTS };
 
@@ -214,13 +193,13 @@ cJSON *api_devices_offline(api *a);
 
 cJSON *api_user_json(const struct store_user *u);
 
-/* The event stream (sse.c): wake its clients (ping: send a comment; close:
- * end them), and the ping timer. */
-void api_sse_wake(api *a, int ping, int close);
+/* The event stream (sse.c): its thread started, stopped (every stream given
+ * back to the server to close), freed; and every stream ended, so that the
+ * clients reconnect. */
 void api_sse_init(api *a);
-int api_sse_sweep(api *a);
+void api_sse_stop(api *a);
 void api_sse_fini(api *a);
-int64_t api_ping(void *arg);
+void api_sse_restart(api *a);
 
 /* ---- the handlers of the route table, by file ---- */
 /* r_session.c */

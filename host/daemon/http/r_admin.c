@@ -33,7 +33,7 @@ static void
 api_streams_restart(void *arg, int ok)
 {
 	if (ok)
-		api_sse_wake(arg, 0, 1);
+		api_sse_restart(arg);
 }
 
 static cJSON *

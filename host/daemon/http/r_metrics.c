@@ -210,14 +210,9 @@ static void
 metrics_server(FILE *f, api *a)
 {
 	const union MHD_DaemonInfo *info;
-	const struct sse *s;
-	int n = 0;
-
-	for (s = a->sse_head; s != NULL; s = s->next)
-		n++;
 	metrics_head(f, "onestop_sse_clients", "gauge",
 	    "Clients of the event stream (displays, consoles) connected now.");
-	fprintf(f, "onestop_sse_clients %d\n", n);
+	fprintf(f, "onestop_sse_clients %u\n", a->sse_count);
 	info = MHD_get_daemon_info(a->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	metrics_head(f, "onestop_http_connections", "gauge",
 	    "HTTP connections open now (event streams included).");

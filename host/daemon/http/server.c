@@ -474,8 +474,10 @@ api_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	case REQ_READY:
 		return api_queue_answer(r);
 	case REQ_WAITING:
-	case REQ_STREAM:
 		return MHD_YES;
+	case REQ_STREAM:
+		/* An event stream given back by its thread (sse.c) is closed. */
+		return r->stream_done ? MHD_NO : MHD_YES;
 	}
 	return MHD_NO;
 }
@@ -531,15 +533,6 @@ api_run(api *a)
 	   sockets were writable all along, so epoll would not say so again). */
 	MHD_run(a->mhd);
 	MHD_run(a->mhd);
-	/* Then the event streams, a slice of them per turn (sse.c). */
-	if (a->sse_cursor != NULL) {
-		int more = api_sse_sweep(a);
-
-		MHD_run(a->mhd);
-		MHD_run(a->mhd);
-		if (more)
-			return 1;
-	}
 	/* libmicrohttpd may still hold ready connections of its own (a
 	   keep-alive connection whose next request came while it was busy):
 	   it says so with a zero timeout, and then the loop must not sleep. */
@@ -607,7 +600,6 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	api_bookings_init(a);
 	a->statswork = statswork_start(l, core_config(c));
 	a->tick_timer = loop_add_timer(l, 1000, api_tick, a);
-	a->ping_timer = loop_add_timer(l, API_PING_MS, api_ping, a);
 	return a;
 }
 
@@ -648,9 +640,9 @@ api_stop(api *a)
 {
 	if (a == NULL)
 		return;
-	/* End the streams; every other suspended answer was released by the
-	   final commit. */
-	api_sse_wake(a, 0, 1);
+	/* End the streams (their connections close in the turns below); every
+	   other suspended answer was released by the final commit. */
+	api_sse_stop(a);
 	api_public_close(a);
 	pwcheck_stop(a->pw);
 	api_session_fini(a);
@@ -660,7 +652,6 @@ api_stop(api *a)
 	MHD_run(a->mhd);
 	loop_del_fd(a->loop, a->fd);
 	loop_del_timer(a->loop, a->tick_timer);
-	loop_del_timer(a->loop, a->ping_timer);
 	MHD_stop_daemon(a->mhd);
 	free(a->state_text);
 	api_public_free(a);
