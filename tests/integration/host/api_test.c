@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -99,6 +100,112 @@ read_events(const char *token, int64_t after, int want, struct stream *s)
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(s->curl);
 	return s->n;
+}
+
+/* ---- the event stream on a raw socket ---------------------------------- */
+
+/*
+ * Send `method` /api/v1/events with token and read until `until` is in the
+ * answer (or until it ends when until is NULL), 5 s at most; the text read
+ * is in out.  Returns the socket (open), or -1.
+ */
+static int
+raw_stream(const char *method, const char *token, const char *until, char *out,
+    size_t outlen)
+{
+	char req[512];
+	size_t used = 0;
+	int fd = hn_tcp_from("127.0.0.1", D.port, 0, 0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	out[0] = '\0';
+	if (fd < 0)
+		return -1;
+	snprintf(req, sizeof req, "%s /api/v1/events HTTP/1.1\r\nHost: t\r\n"
+	    "Authorization: Bearer %s\r\n\r\n", method, token);
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		close(fd);
+		return -1;
+	}
+	while (used + 1 < outlen && (until == NULL || strstr(out, until) == NULL)) {
+		ssize_t n;
+
+		if (poll(&p, 1, 5000) != 1 || (n = read(fd, out + used, outlen - 1 - used)) <= 0)
+			break;
+		used += (size_t)n;
+		out[used] = '\0';
+	}
+	return fd;
+}
+
+/* 1 when fd's stream ends (EOF or reset) within 5 s, reading what comes. */
+static int
+raw_ends(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[4096];
+
+	while (poll(&p, 1, 5000) == 1)
+		if (read(fd, buf, sizeof buf) <= 0)
+			return 1;
+	return 0;
+}
+
+/* onestop_sse_clients from /metrics, or -1. */
+static long
+sse_clients(struct hn_http *adm)
+{
+	static const char name[] = "\nonestop_sse_clients ";
+	const char *p;
+	long n = -1;
+
+	if (hn_req(adm, "GET", "/metrics", NULL, NULL) == 200 && adm->body != NULL &&
+	    (p = strstr(adm->body, name)) != NULL)
+		n = strtol(p + sizeof name - 1, NULL, 10);
+	return n;
+}
+
+/*
+ * The stream's own answer (written by the streams thread, not the HTTP
+ * library): its head, the count in /metrics, HEAD, and every stream ended
+ * when the notice changes (the clients reconnect and reload the state).
+ */
+static void
+test_stream_head(struct hn_http *adm, const char *token)
+{
+	char txt[4096], txt2[4096];
+	int fd, fd2;
+
+	fd = raw_stream("GET", token, "retry: 2000\n\n", txt, sizeof txt);
+	hn_check(fd >= 0 && strncmp(txt, "HTTP/1.1 200 OK\r\n", 17) == 0 &&
+	    strstr(txt, "\r\nContent-Type: text/event-stream; charset=utf-8\r\n") != NULL &&
+	    strstr(txt, "\r\nCache-Control: no-store\r\n") != NULL &&
+	    strstr(txt, "\r\nX-Content-Type-Options: nosniff\r\n") != NULL &&
+	    strstr(txt, "\r\n\r\nretry: 2000\n\n") != NULL,
+	    "stream: 200, text/event-stream in UTF-8, no-store, nosniff, then the retry line "
+	    "(got %.60s)", txt);
+	fd2 = raw_stream("GET", token, "retry: 2000\n\n", txt2, sizeof txt2);
+	hn_check(sse_clients(adm) == 2, "stream: /metrics counts the two open streams "
+	    "(onestop_sse_clients %ld)", sse_clients(adm));
+	hn_check(hn_req(adm, "PUT", "/api/v1/notice",
+	    "{\"notice\":\"Hệ thống loa gọi số đang được bảo trì.\"}", NULL) == 200 &&
+	    fd >= 0 && raw_ends(fd) && fd2 >= 0 && raw_ends(fd2),
+	    "stream: a new notice ends both streams (the displays reload the state)");
+	hn_check(sse_clients(adm) == 0, "stream: none left open after they ended "
+	    "(onestop_sse_clients %ld)", sse_clients(adm));
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+	fd = raw_stream("HEAD", token, NULL, txt, sizeof txt);
+	hn_check(fd >= 0 && strncmp(txt, "HTTP/1.1 200 OK\r\n", 17) == 0 &&
+	    strstr(txt, "text/event-stream") != NULL && strstr(txt, "retry:") == NULL &&
+	    strstr(txt, "\r\n\r\n") != NULL && txt[strlen(txt) - 1] == '\n' &&
+	    strstr(txt, "\r\n\r\n")[4] == '\0',
+	    "stream: HEAD answers the head and ends, no body (got %zu bytes)", strlen(txt));
+	if (fd >= 0)
+		close(fd);
+	hn_req(adm, "PUT", "/api/v1/notice", "{\"notice\":\"\"}", NULL);
 }
 
 /* ---- onestopctl --------------------------------------------------------- */
@@ -644,13 +751,23 @@ main(void)
 	read_events(staff.token, last - 1, 1, &ev);
 	hn_check(ev.n == 1 && ev.ids[0] == last, "stream from %" PRId64 " gives event %"
 	    PRId64, last - 1, last);
+	test_stream_head(&adm, staff.token);
 	read_events(kiosk.token, 0, 1, &ev);
 	hn_check(ev.status == 403 && ev.n == 0,
 	    "kiosk on the event stream: 403, no events (HTTP %ld, %d events)",
 	    ev.status, ev.n);
 
-	/* Restart keeps state and sessions. */
-	hn_stop(&D, SIGTERM);
+	/* Restart keeps state and sessions; a stream open at the stop ends. */
+	{
+		char txt[4096];
+		int fd = raw_stream("GET", staff.token, "retry: 2000\n\n", txt, sizeof txt), rc;
+
+		rc = hn_stop(&D, SIGTERM);
+		hn_check(fd >= 0 && rc == 0 && raw_ends(fd), "stop beside an open stream: "
+		    "exit 0 (got %d), the stream ended", rc);
+		if (fd >= 0)
+			close(fd);
+	}
 	hn_check(hn_start(&D) == 0, "restart");
 	hn_http_set_port(&adm, D.port);
 	hn_http_set_port(&staff, D.port);
