@@ -19,11 +19,22 @@
  *     the stream was first), and minus the time its request was sent (an
  *     upper bound).  p50 / p99 / max of both; goal p99 < 50 ms.
  *
+ * And the machine's own ceiling, measured first: the same readers on the
+ * same number of loopback streams, fed the same event text by a plain loop
+ * of this process that holds every event from the start (no daemon, no
+ * commit, the best batching there is).  The events a second it gets
+ * through, over the events a ticket makes, is the most tickets a second any
+ * server could send to that many streams on this machine; the rate beside
+ * the streams is printed as a share of it too.
+ *
  * The streams come from 127.0.0.20..29 (the daemon allows 128 connections
  * an address), each on a nonblocking socket; two reader threads serve them
  * with epoll.  All times are this process's monotonic clock (hn_now_ms).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -212,6 +223,7 @@ struct round {
 	long missing, twice, reconnects, late, connfail;
 	double mbs;                  /* MB/s the streams read, flat out */
 	double evbytes;              /* bytes an event on a stream */
+	double evpt;                 /* events a ticket, flat out */
 	double lo[2][3], hi[2][3];   /* p50/p99/max from answer / from send,
 	                                flat out [0] and paced [1] */
 	int64_t events;
@@ -308,6 +320,7 @@ run_round(int streams, int nclients, int tickets, struct round *out)
 			b += __atomic_load_n(&st[i].bytes, __ATOMIC_ACQUIRE);
 		out->mbs = (double)b / 1e6 / ((hn_now_ms() - t1) / 1000.0);
 		out->evbytes = final > first ? (double)b / nstreams / (double)(final - first) : 0;
+		out->evpt = (double)(final - first) / (double)is.n;
 	}
 	if (bn_issue(d.port, token, PACED_CLIENTS, PACED_TICKETS, PACED_EVERY_MS,
 	    &paced) != 0) {
@@ -379,6 +392,150 @@ stop:
 out:
 	hn_cleanup(&d, !ok);
 	return ok ? 0 : -1;
+}
+
+#define FAN_EVENTS 3000
+#define FAN_SNDBUF (16 << 10)    /* as the daemon's streams */
+
+/* Accept n connections on ls (bounded: 30 s); -1 if they did not come. */
+static int
+fan_accept(int ls, int *fds, int n)
+{
+	struct pollfd p = { .fd = ls, .events = POLLIN };
+	int i, one = 1, sndbuf = FAN_SNDBUF;
+
+	for (i = 0; i < n; i++) {
+		if (poll(&p, 1, 30000) != 1 || (fds[i] = accept(ls, NULL, NULL)) < 0)
+			return -1;
+		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+		setsockopt(fds[i], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+		setsockopt(fds[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
+	return 0;
+}
+
+/*
+ * The ceiling: FAN_EVENTS events of evbytes each to every stream, written
+ * as fast as the sockets take them; *evps events a second through all of
+ * them, *mbs MB/s read in all.  0 or -1.
+ */
+static int
+run_fanout(int evbytes, double *evps, double *mbs)
+{
+	static int fds[MAX_STREAMS];
+	static size_t off[MAX_STREAMS];
+	struct reader rd[READERS];
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sa;
+	struct epoll_event ev, evs[256];
+	struct pollfd none;
+	char *text, pad[256];
+	size_t len = 0, cap;
+	int ls, ep, i, k, n, nr, left, one = 1, ok = -1;
+	double t1;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    listen(ls, 4096) != 0 || getsockname(ls, (struct sockaddr *)&sa, &sl) != 0) {
+		perror("bench_streams: fan-out listener");
+		return -1;
+	}
+	port = ntohs(sa.sin_port);
+	/* The text: a head, the retry line, then events of evbytes bytes. */
+	cap = 64 + (size_t)FAN_EVENTS * (size_t)(evbytes + 64);
+	text = malloc(cap);
+	len = (size_t)snprintf(text, cap, "HTTP/1.0 200 OK\r\n\r\nretry: 2000\n\n");
+	for (i = 1; i <= FAN_EVENTS; i++) {
+		int m = snprintf(text + len, cap - len, "id: %d\nevent: issued\ndata: "
+		    "{\"id\":%d,\"type\":\"issued\",\"ticket\":%d,\"pad\":\"\"}\n\n", i, i, i);
+		int want = evbytes - m;
+
+		if (want > 0) {      /* pad the data to the daemon's event size */
+			memset(pad, 'x', (size_t)(want < 255 ? want : 255));
+			pad[want < 255 ? want : 255] = '\0';
+			m = snprintf(text + len, cap - len, "id: %d\nevent: issued\ndata: "
+			    "{\"id\":%d,\"type\":\"issued\",\"ticket\":%d,\"pad\":\"%s\"}\n\n",
+			    i, i, i, pad);
+		}
+		len += (size_t)m;
+	}
+	first = 0;
+	nev = FAN_EVENTS + 64;
+	ev_ticket = calloc((size_t)nev, sizeof *ev_ticket);
+	for (i = 0; i < nstreams; i++) {
+		memset(&st[i], 0, sizeof st[i]);
+		st[i].fd = -1;
+		st[i].at = calloc((size_t)nev, sizeof *st[i].at);
+	}
+	t0 = hn_now_ms();
+	stop = 0;
+	for (nr = 0; nr < READERS; nr++) {
+		rd[nr].lo = nstreams * nr / READERS;
+		rd[nr].hi = nstreams * (nr + 1) / READERS;
+		rd[nr].ep = epoll_create1(EPOLL_CLOEXEC);
+		rd[nr].failed = 0;
+		pthread_create(&rd[nr].th, NULL, reader_main, &rd[nr]);
+	}
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (fan_accept(ls, fds, nstreams) != 0) {
+		fprintf(stderr, "bench_streams: fan-out: the streams did not connect\n");
+		goto stop;
+	}
+	t1 = hn_now_ms();
+	for (i = 0; i < nstreams; i++) {
+		off[i] = 0;
+		ev.events = EPOLLOUT | EPOLLET;
+		ev.data.u32 = (uint32_t)i;
+		epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev);
+	}
+	for (left = nstreams; left > 0;) {
+		if ((n = epoll_wait(ep, evs, 256, 30000)) <= 0)
+			break;
+		for (k = 0; k < n; k++) {
+			ssize_t w;
+
+			i = (int)evs[k].data.u32;
+			while (off[i] < len && (w = write(fds[i], text + off[i], len - off[i])) > 0)
+				off[i] += (size_t)w;
+			if (off[i] == len) {
+				epoll_ctl(ep, EPOLL_CTL_DEL, fds[i], NULL);
+				left--;
+			}
+		}
+	}
+	for (i = 0; i < 3000 && behind(FAN_EVENTS) > 0; i++)
+		poll(&none, 0, 10);
+	if (left == 0 && behind(FAN_EVENTS) == 0) {
+		double secs = (hn_now_ms() - t1) / 1000.0;
+
+		*evps = FAN_EVENTS / secs;
+		*mbs = (double)len * nstreams / 1e6 / secs;
+		ok = 0;
+	} else
+		fprintf(stderr, "bench_streams: fan-out: %d streams not done\n", left);
+stop:
+	stop = 1;
+	while (nr > 0) {
+		nr--;
+		pthread_join(rd[nr].th, NULL);
+		close(rd[nr].ep);
+	}
+	for (i = 0; i < nstreams; i++) {
+		if (st[i].fd >= 0)
+			close(st[i].fd);
+		if (fds[i] > 0)
+			close(fds[i]);
+		fds[i] = -1;
+		free(st[i].at);
+	}
+	free(ev_ticket);
+	ev_ticket = NULL;
+	free(text);
+	close(ep);
+	close(ls);
+	return ok;
 }
 
 static int
@@ -463,6 +620,20 @@ main(int argc, char **argv)
 	    "beside %d reading streams: %.2fx (%d rounds: %.2f-%.2f; goal >= 0.8)\n",
 	    nclients, tickets, none[rounds / 2].rate, with[rounds / 2].rate, nstreams,
 	    ratio[rounds / 2], rounds, ratio[0], ratio[rounds - 1]);
+	{
+		double evps = 0, mbs = 0, evpt = with[rounds / 2].evpt, most;
+
+		if (run_fanout((int)(with[rounds / 2].evbytes + 0.5), &evps, &mbs) == 0 &&
+		    evpt > 0) {
+			most = evps / evpt;
+			printf("bench streams: this machine's ceiling: %d loopback streams carry "
+			    "%.0f events/s (%.0f MB/s read), written by a plain loop holding every "
+			    "event; at %.2f events a ticket that is at most %.0f tickets/s = %.2fx "
+			    "the rate with no stream; beside the streams the daemon reached %.2f "
+			    "of it\n", nstreams, evps, mbs, evpt, most,
+			    most / none[rounds / 2].rate, with[rounds / 2].rate / most);
+		}
+	}
 	printf("bench streams: every stream got every event: %s (%ld missing, %ld twice, "
 	    "%ld not at the last event 30 s on, %ld reconnects after a drop, %ld failed "
 	    "connects)\n", missing == 0 && twice == 0 && late == 0 && connfail == 0 ?
