@@ -45,6 +45,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -64,6 +66,8 @@
 #define API_SSE_CATCHUP 65536         /* bytes of one store read for a stream */
 #define API_SSE_IOV 64                /* events of one write */
 #define API_SSE_EPOLL_N 256
+#define API_SSE_NICE 10                /* the streams thread's nice value */
+#define API_SSE_BACK 32                /* streams given back, taken a turn */
 
 /* The head of a stream's answer, then its first line. */
 static const char sse_head[] =
@@ -550,6 +554,10 @@ sse_main(void *arg)
 	int64_t now, wait;
 	int i, n, stop = 0;
 
+	/* Under load the commands come first: the core thread's answers
+	   before the displays' events (Linux sets a thread's nice value). */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), API_SSE_NICE) != 0)
+		log_debug("event stream: setpriority: %s", strerror(errno));
 	t->swept_ms = t->ping_ms = loop_now_ms();
 	while (!stop) {
 		now = loop_now_ms();
@@ -691,19 +699,34 @@ sse_free(api *a, struct sse *s)
 	free(s);
 }
 
-/* The streams given back: close the ended, read the store for the behind. */
+/*
+ * The streams given back: close the ended, read the store for the behind;
+ * API_SSE_BACK of them a loop turn, so that a thousand dropped at once do
+ * not hold the commands back.
+ */
 static void
 sse_on_back(int fd, short revents, void *arg)
 {
 	api *a = arg;
 	struct sse_streams *t = a->streams;
 	struct sse *s, *next;
+	int n;
 
 	(void)revents;
 	sse_drain_fd(fd);
 	pthread_mutex_lock(&t->mu);
 	s = t->out_head;
-	t->out_head = t->out_tail = NULL;
+	for (n = 1; s != NULL && s->qnext != NULL && (n < API_SSE_BACK || t->stopped); n++)
+		s = s->qnext;
+	next = s;
+	s = t->out_head;
+	if (next == NULL || next->qnext == NULL)
+		t->out_head = t->out_tail = NULL;
+	else {
+		t->out_head = next->qnext;
+		next->qnext = NULL;
+		sse_wake_fd(t->out_fd);          /* the rest next turn */
+	}
 	pthread_mutex_unlock(&t->mu);
 	for (; s != NULL; s = next) {
 		next = s->qnext;

@@ -151,20 +151,6 @@ raw_ends(int fd)
 	return 0;
 }
 
-/* onestop_sse_clients from /metrics, or -1. */
-static long
-sse_clients(struct hn_http *adm)
-{
-	static const char name[] = "\nonestop_sse_clients ";
-	const char *p;
-	long n = -1;
-
-	if (hn_req(adm, "GET", "/metrics", NULL, NULL) == 200 && adm->body != NULL &&
-	    (p = strstr(adm->body, name)) != NULL)
-		n = strtol(p + sizeof name - 1, NULL, 10);
-	return n;
-}
-
 /*
  * The stream's own answer (written by the streams thread, not the HTTP
  * library): its head, the count in /metrics, HEAD, and every stream ended
@@ -174,6 +160,7 @@ static void
 test_stream_head(struct hn_http *adm, const char *token)
 {
 	char txt[4096], txt2[4096];
+	double n;
 	int fd, fd2;
 
 	fd = raw_stream("GET", token, "retry: 2000\n\n", txt, sizeof txt);
@@ -185,14 +172,16 @@ test_stream_head(struct hn_http *adm, const char *token)
 	    "stream: 200, text/event-stream in UTF-8, no-store, nosniff, then the retry line "
 	    "(got %.60s)", txt);
 	fd2 = raw_stream("GET", token, "retry: 2000\n\n", txt2, sizeof txt2);
-	hn_check(sse_clients(adm) == 2, "stream: /metrics counts the two open streams "
-	    "(onestop_sse_clients %ld)", sse_clients(adm));
+	n = hn_metric(adm, "onestop_sse_clients");
+	hn_check(n == 2, "stream: /metrics counts the two open streams "
+	    "(onestop_sse_clients %.0f)", n);
 	hn_check(hn_req(adm, "PUT", "/api/v1/notice",
 	    "{\"notice\":\"Hệ thống loa gọi số đang được bảo trì.\"}", NULL) == 200 &&
 	    fd >= 0 && raw_ends(fd) && fd2 >= 0 && raw_ends(fd2),
 	    "stream: a new notice ends both streams (the displays reload the state)");
-	hn_check(sse_clients(adm) == 0, "stream: none left open after they ended "
-	    "(onestop_sse_clients %ld)", sse_clients(adm));
+	n = hn_metric(adm, "onestop_sse_clients");
+	hn_check(n == 0, "stream: none left open after they ended "
+	    "(onestop_sse_clients %.0f)", n);
 	if (fd >= 0)
 		close(fd);
 	if (fd2 >= 0)

@@ -723,6 +723,20 @@ hn_start_admin(struct hn_daemon *d, struct hn_http *h, const char *password)
 	return 0;
 }
 
+double
+hn_metric(struct hn_http *h, const char *name)
+{
+	const char *p;
+	size_t n = strlen(name);
+
+	if (hn_req(h, "GET", "/metrics", NULL, NULL) != 200 || h->body == NULL)
+		return -1;
+	for (p = h->body; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == h->body || p[-1] == '\n') && p[n] == ' ')
+			return strtod(p + n + 1, NULL);
+	return -1;
+}
+
 const char *
 hn_err_code(const cJSON *ans)
 {

@@ -136,6 +136,9 @@ void hn_run_cases(const struct hn_case *cases, size_t n, int argc, char **argv);
  * free (d may be running: hn_cleanup stops it). */
 int hn_start_admin(struct hn_daemon *d, struct hn_http *h, const char *password);
 
+/* The value of the unlabelled metric name in h's GET /metrics, or -1. */
+double hn_metric(struct hn_http *h, const char *name);
+
 /* An answer's "error" code ("" when absent); 1 when it has a non-empty
  * "message" (the text for people). */
 const char *hn_err_code(const cJSON *ans);
