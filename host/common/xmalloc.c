@@ -99,3 +99,18 @@ xasprintf(char **ret, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void
+xappend(char **buf, size_t *len, size_t *cap, const void *p, size_t n)
+{
+	if (n > SIZE_MAX / 2 - *len) {
+		errno = EOVERFLOW;
+		xmalloc_fail("xappend", *len, n);
+	}
+	if (*len + n > *cap) {
+		*cap = (*len + n) * 2;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	memcpy(*buf + *len, p, n);
+	*len += n;
+}

@@ -71,12 +71,7 @@ struct api_public {
 static void
 pub_append(struct pub_stream *s, const char *text, size_t n)
 {
-	if (s->len + n > s->cap) {
-		s->cap = (s->len + n) * 2;
-		s->buf = xreallocarray(s->buf, s->cap, 1);
-	}
-	memcpy(s->buf + s->len, text, n);
-	s->len += n;
+	xappend(&s->buf, &s->len, &s->cap, text, n);
 }
 
 static void

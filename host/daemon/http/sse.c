@@ -178,12 +178,7 @@ sse_drain_fd(int fd)
 static void
 sse_append(struct sse *s, const char *text, size_t n)
 {
-	if (s->len + n > s->cap) {
-		s->cap = (s->len + n) * 2;
-		s->buf = xreallocarray(s->buf, s->cap, 1);
-	}
-	memcpy(s->buf + s->len, text, n);
-	s->len += n;
+	xappend(&s->buf, &s->len, &s->cap, text, n);
 }
 
 /* To the core thread: s ended, or wants the store. */

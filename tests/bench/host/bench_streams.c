@@ -205,6 +205,38 @@ reader_main(void *arg)
 	return NULL;
 }
 
+/* Start the READERS reader threads over the streams; returns READERS. */
+static int
+readers_start(struct reader *rd)
+{
+	int nr;
+
+	for (nr = 0; nr < READERS; nr++) {
+		rd[nr].lo = nstreams * nr / READERS;
+		rd[nr].hi = nstreams * (nr + 1) / READERS;
+		rd[nr].ep = epoll_create1(EPOLL_CLOEXEC);
+		rd[nr].failed = 0;
+		pthread_create(&rd[nr].th, NULL, reader_main, &rd[nr]);
+	}
+	return nr;
+}
+
+/* Stop the nr reader threads; the streams they could not (re)connect. */
+static long
+readers_stop(struct reader *rd, int nr)
+{
+	long failed = 0;
+
+	stop = 1;
+	while (nr > 0) {
+		nr--;
+		pthread_join(rd[nr].th, NULL);
+		close(rd[nr].ep);
+		failed += rd[nr].failed;
+	}
+	return failed;
+}
+
 /* Streams whose last id read is below id. */
 static int
 behind(int64_t id)
@@ -274,13 +306,7 @@ run_round(int streams, int nclients, int tickets, struct round *out)
 				exit(1);
 			}
 		}
-		for (nr = 0; nr < READERS; nr++) {
-			rd[nr].lo = nstreams * nr / READERS;
-			rd[nr].hi = nstreams * (nr + 1) / READERS;
-			rd[nr].ep = epoll_create1(EPOLL_CLOEXEC);
-			rd[nr].failed = 0;
-			pthread_create(&rd[nr].th, NULL, reader_main, &rd[nr]);
-		}
+		nr = readers_start(rd);
 		/* Until every stream is open (bounded: 30 s). */
 		for (i = 0; i < 3000; i++) {
 			int k, open = 0;
@@ -334,13 +360,7 @@ run_round(int streams, int nclients, int tickets, struct round *out)
 		poll(&none, 0, 10);
 	out->late = behind(final);
 stop:
-	stop = 1;
-	while (nr > 0) {
-		nr--;
-		pthread_join(rd[nr].th, NULL);
-		close(rd[nr].ep);
-		out->connfail += rd[nr].failed;
-	}
+	out->connfail += readers_stop(rd, nr);
 	if (streams) {
 		size_t n[2] = { 0, 0 }, cap = (size_t)nstreams *
 		    (size_t)(out->events > 0 ? out->events : 1);
@@ -471,13 +491,7 @@ run_fanout(int evbytes, double *evps, double *mbs)
 	}
 	t0 = hn_now_ms();
 	stop = 0;
-	for (nr = 0; nr < READERS; nr++) {
-		rd[nr].lo = nstreams * nr / READERS;
-		rd[nr].hi = nstreams * (nr + 1) / READERS;
-		rd[nr].ep = epoll_create1(EPOLL_CLOEXEC);
-		rd[nr].failed = 0;
-		pthread_create(&rd[nr].th, NULL, reader_main, &rd[nr]);
-	}
+	nr = readers_start(rd);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (fan_accept(ls, fds, nstreams) != 0) {
 		fprintf(stderr, "bench_streams: fan-out: the streams did not connect\n");
@@ -516,12 +530,7 @@ run_fanout(int evbytes, double *evps, double *mbs)
 	} else
 		fprintf(stderr, "bench_streams: fan-out: %d streams not done\n", left);
 stop:
-	stop = 1;
-	while (nr > 0) {
-		nr--;
-		pthread_join(rd[nr].th, NULL);
-		close(rd[nr].ep);
-	}
+	readers_stop(rd, nr);
 	for (i = 0; i < nstreams; i++) {
 		if (st[i].fd >= 0)
 			close(st[i].fd);
