@@ -364,11 +364,11 @@ main(int argc, char **argv)
 	store *st;
 	core *c;
 	loop *l;
-	api *a;
-	devbus *bus;
-	devprint *prn;
+	api *a = NULL;
+	devbus *bus = NULL;
+	devprint *prn = NULL;
 	exporter *xp = NULL;
-	notify *ntf;
+	notify *ntf = NULL;
 	void *ctx[3];
 	struct sigaction sa;
 	sigset_t mask;
@@ -469,58 +469,26 @@ main(int argc, char **argv)
 
 	raise_nofile();
 	l = loop_new();
+	/* What starts is stopped below, in the reverse order, whether the
+	   start went through or not (every stop takes NULL). */
+	rc = 1;
 	if ((a = api_start(c, l, core_config(c)->listen, core_config(c)->port, err,
-	    sizeof err)) == NULL) {
-		fprintf(stderr, "onestopd: %s\n", err);
-		loop_free(l);
-		core_free(c);
-		store_close(st);
-		return 1;
-	}
+	    sizeof err)) == NULL)
+		goto out;
 	if (web != NULL)
 		api_set_web_root(a, web);
-	if ((bus = devbus_start(c, l, err, sizeof err)) == NULL) {
-		fprintf(stderr, "onestopd: %s\n", err);
-		api_stop(a);
-		loop_free(l);
-		core_free(c);
-		store_close(st);
-		return 1;
-	}
+	if ((bus = devbus_start(c, l, err, sizeof err)) == NULL)
+		goto out;
 	api_set_devbus(a, bus);
-	if ((prn = devprint_start(c, l, err, sizeof err)) == NULL) {
-		fprintf(stderr, "onestopd: %s\n", err);
-		devbus_stop(bus);
-		api_stop(a);
-		loop_free(l);
-		core_free(c);
-		store_close(st);
-		return 1;
-	}
+	if ((prn = devprint_start(c, l, err, sizeof err)) == NULL)
+		goto out;
 	api_set_devprint(a, prn);
 	if (core_config(c)->export_conninfo_file != NULL &&
 	    (xp = export_start(core_config(c), core_config(c)->database, err,
-	    sizeof err)) == NULL) {
-		fprintf(stderr, "onestopd: %s\n", err);
-		devprint_stop(prn);
-		devbus_stop(bus);
-		api_stop(a);
-		loop_free(l);
-		core_free(c);
-		store_close(st);
-		return 1;
-	}
-	if ((ntf = notify_start(c, l, err, sizeof err)) == NULL) {
-		fprintf(stderr, "onestopd: %s\n", err);
-		export_stop(xp);
-		devprint_stop(prn);
-		devbus_stop(bus);
-		api_stop(a);
-		loop_free(l);
-		core_free(c);
-		store_close(st);
-		return 1;
-	}
+	    sizeof err)) == NULL)
+		goto out;
+	if ((ntf = notify_start(c, l, err, sizeof err)) == NULL)
+		goto out;
 	api_set_notify(a, ntf);
 	if (xp != NULL)
 		api_set_export(a, export_metrics_state, xp);
@@ -546,6 +514,10 @@ main(int argc, char **argv)
 	rc = loop_run(l, &onestopd_stop, &mask) == 0 ? 0 : 1;
 	if (rc != 0)
 		log_warn("event loop");
+	err[0] = '\0';
+out:
+	if (err[0] != '\0')
+		fprintf(stderr, "onestopd: %s\n", err);
 	core_flush(c);
 	export_stop(xp);
 	devprint_stop(prn);
@@ -558,6 +530,7 @@ main(int argc, char **argv)
 	store_close(st);
 	if (lock >= 0)
 		close(lock);
-	log_info("stopped");
+	if (rc == 0 || err[0] == '\0')
+		log_info("stopped");
 	return rc;
 }
