@@ -117,27 +117,16 @@ int
 main(int argc, char **argv)
 {
 	static struct round r[MAX_ROUNDS];
-	int ch, nclients = 16, tickets = 3000, rounds = 3, i;
+	int nclients = 16, tickets = 3000, rounds = 3, i;
 	double fs[MAX_ROUNDS];
 	const struct round *m;
-	long v;
-	char *end;
 
-	while ((ch = getopt(argc, argv, "c:t:r:")) != -1) {
-		errno = 0;
-		v = strtol(optarg != NULL ? optarg : "", &end, 10);
-		if (errno != 0 || *end != '\0' || v < 1 || v > 100000 ||
-		    (ch == 'c' && v > MAX_CLIENTS) || (ch == 'r' && v > MAX_ROUNDS)) {
-			fprintf(stderr, "usage: bench_issue [-c CLIENTS] [-t TICKETS] [-r ROUNDS]\n");
-			return 2;
-		}
-		if (ch == 'c')
-			nclients = (int)v;
-		else if (ch == 't')
-			tickets = (int)v;
-		else if (ch == 'r')
-			rounds = (int)v;
-		else
+	{
+		const struct bn_opt opts[] = { { 'c', &nclients, MAX_CLIENTS },
+		    { 't', &tickets, 100000 }, { 'r', &rounds, MAX_ROUNDS } };
+
+		if (bn_getopts(argc, argv, opts, 3,
+		    "bench_issue [-c CLIENTS] [-t TICKETS] [-r ROUNDS]") != 0)
 			return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);

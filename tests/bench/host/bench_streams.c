@@ -559,30 +559,17 @@ int
 main(int argc, char **argv)
 {
 	static struct round none[MAX_ROUNDS], with[MAX_ROUNDS];
-	int ch, nclients = 16, tickets = 3000, rounds = 3, i, ph;
-	long v, missing = 0, twice = 0, reconnects = 0, late = 0, connfail = 0;
+	int nclients = 16, tickets = 3000, rounds = 3, i, ph;
+	long missing = 0, twice = 0, reconnects = 0, late = 0, connfail = 0;
 	double ratio[MAX_ROUNDS], lat[2][4][MAX_ROUNDS], maxlat[2][2] = { { 0 } };
-	char *end;
 
-	while ((ch = getopt(argc, argv, "s:c:t:r:")) != -1) {
-		errno = 0;
-		v = strtol(optarg != NULL ? optarg : "", &end, 10);
-		if (errno != 0 || *end != '\0' || v < 1 || v > 100000 ||
-		    (ch == 's' && v > MAX_STREAMS) || (ch == 'c' && v > 256) ||
-		    (ch == 'r' && v > MAX_ROUNDS)) {
-			fprintf(stderr, "usage: bench_streams [-s STREAMS] [-c CLIENTS] "
-			    "[-t TICKETS] [-r ROUNDS]\n");
-			return 2;
-		}
-		if (ch == 's')
-			nstreams = (int)v;
-		else if (ch == 'c')
-			nclients = (int)v;
-		else if (ch == 't')
-			tickets = (int)v;
-		else if (ch == 'r')
-			rounds = (int)v;
-		else
+	{
+		const struct bn_opt opts[] = { { 's', &nstreams, MAX_STREAMS },
+		    { 'c', &nclients, 256 }, { 't', &tickets, 100000 },
+		    { 'r', &rounds, MAX_ROUNDS } };
+
+		if (bn_getopts(argc, argv, opts, 4,
+		    "bench_streams [-s STREAMS] [-c CLIENTS] [-t TICKETS] [-r ROUNDS]") != 0)
 			return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -446,3 +446,34 @@ bn_issued_free(struct bn_issued *out)
 	free(out->answered);
 	memset(out, 0, sizeof *out);
 }
+
+int
+bn_getopts(int argc, char **argv, const struct bn_opt *opts, int n, const char *usage)
+{
+	char spec[64], *end;
+	size_t k = 0;
+	long v;
+	int ch, i;
+
+	for (i = 0; i < n && k + 2 < sizeof spec; i++) {
+		spec[k++] = (char)opts[i].letter;
+		spec[k++] = ':';
+	}
+	spec[k] = '\0';
+	while ((ch = getopt(argc, argv, spec)) != -1) {
+		for (i = 0; i < n && opts[i].letter != ch; i++)
+			;
+		errno = 0;
+		v = strtol(optarg != NULL ? optarg : "", &end, 10);
+		if (i == n || errno != 0 || *end != '\0' || v < 1 || v > opts[i].max) {
+			fprintf(stderr, "usage: %s\n", usage);
+			return 2;
+		}
+		*opts[i].val = (int)v;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return 2;
+	}
+	return 0;
+}

@@ -79,4 +79,14 @@ void bn_pcts(double *v, size_t n, double out[3]);
 /* The daemon's last committed event id (GET /healthz), -1 on failure. */
 int64_t bn_last_event(int port);
 
+/* A numeric option of a bench: -letter N, 1 <= N <= max, into *val. */
+struct bn_opt {
+	int letter;
+	int *val;
+	long max;
+};
+/* Parse argv by the n opts; 0, or 2 after printing "usage: " usage. */
+int bn_getopts(int argc, char **argv, const struct bn_opt *opts, int n,
+    const char *usage);
+
 #endif
