@@ -398,7 +398,7 @@ sse_flush(struct sse_streams *t, struct sse *s)
 			if (s->off == s->len)
 				s->off = s->len = 0;
 		}
-		for (k = (size_t)(i < 0 ? 0 : i); n > 0 && k < g->n; k++) {
+		for (k = (size_t)i; n > 0 && k < g->n; k++) {
 			struct sse_ent *e = sse_at(g, k);
 
 			take = e->len - s->part < n ? e->len - s->part : n;
