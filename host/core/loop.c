@@ -241,12 +241,19 @@ loop_run_once(loop *l, int max_wait_ms)
 int
 loop_run(loop *l, volatile sig_atomic_t *stop, const sigset_t *mask)
 {
-	sigset_t old;
-	int rc = 0;
+	sigset_t old, sleep;
+	int rc = 0, sig;
 
 	sigprocmask(SIG_BLOCK, mask, &old);
+	/* While sleeping: the mask as it was, less the signals in `mask`
+	   (the caller may have blocked them already, so that the threads it
+	   started do not take them). */
+	sleep = old;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(mask, sig) == 1)
+			sigdelset(&sleep, sig);
 	while (!*stop && rc == 0)
-		rc = loop_turn(l, -1, &old, stop);
+		rc = loop_turn(l, -1, &sleep, stop);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

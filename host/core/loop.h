@@ -41,8 +41,9 @@ void loop_no_sleep(loop *l);
 /*
  * Run until *stop becomes non-zero (set from a signal handler).  Signals in
  * `mask` are blocked except while sleeping, so a signal never slips in
- * between the check and the sleep.  Returns 0, or -1 with errno on a poll
- * failure.
+ * between the check and the sleep; the caller may block them before it
+ * starts its threads, so that only the loop's thread takes them.  Returns
+ * 0, or -1 with errno on a poll failure.
  */
 int loop_run(loop *l, volatile sig_atomic_t *stop, const sigset_t *mask);
 

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,10 @@ main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	/* Blocked before any thread starts, so every thread inherits it and
+	   only the loop's thread, while it sleeps, takes them: a signal
+	   taken by another thread would not wake the loop. */
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 
 	raise_nofile();
 	l = loop_new();
