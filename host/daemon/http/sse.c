@@ -67,7 +67,7 @@
 #define API_SSE_IOV 64                /* events of one write */
 #define API_SSE_EPOLL_N 256
 #define API_SSE_NICE 10                /* the streams thread's nice value */
-#define API_SSE_BACK 32                /* streams given back, taken a turn */
+#define API_SSE_BACK 8                /* streams given back, taken a turn */
 
 /* The head of a stream's answer, then its first line. */
 static const char sse_head[] =
