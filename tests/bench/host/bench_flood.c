@@ -463,7 +463,7 @@ streams_round(int port, const char *token, int stalled_n, int reopen, double out
 	rd->events = rd->last >= final && rd->gaps == 0 ? (long)(final - first) : -rd->events;
 }
 
-#define STREAMS_ROUNDS 3
+#define STREAMS_ROUNDS 5
 
 static void
 bench_streams(void)
