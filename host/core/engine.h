@@ -238,6 +238,17 @@ int engine_position_one(const engine *e, int64_t ticket, int *ahead,
 /* People ahead of, and the estimated wait for, a ticket issued now. */
 int engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
     int *est_wait_s);
+/*
+ * What a visitor is told for an estimated wait of est_s seconds (printed,
+ * live or a queue's): for a wait of 10 minutes or more a range, learnt
+ * from how the day's waits fell against their printed estimates (the
+ * narrowest that held 75 % of them; 0.6-1.8 x the estimate until 30
+ * tickets are known), its ends rounded out to 5 minutes: returns
+ * 1 with *low_s < *high_s.  For a shorter wait returns 0 with *low_s =
+ * *high_s = est_s (the single figure).  host/docs/engine.md, *The range*.
+ */
+int engine_estimate_range(const engine *e, int est_s, int *low_s,
+    int *high_s);
 /* Waiting tickets in a queue. */
 int engine_waiting_count(const engine *e, int queue);
 /*

@@ -36,8 +36,52 @@
                                    (without open_hours) */
 #define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
 #define PLAY_MAX_STEPS 100000
+#define SPREAD_FROM_S 600       /* the spread is learnt from estimates of
+                                   at least this long */
+#define RANGE_FROM_S SPREAD_FROM_S /* a range is shown from this on */
+#define RANGE_COVER 0.75        /* the share of learnt waits a range holds
+                                   (0.8 widens it 2 min for +1 % inside) */
+#define RANGE_MIN_N 30          /* tickets needed before learnt ratios are
+                                   used (a band, else all bands pooled) */
+#define RANGE_DEFAULT_LO 0.6    /* until then: wait / estimate from .. */
+#define RANGE_DEFAULT_HI 1.8    /* .. to this */
+#define RANGE_ROUND_S 300       /* the ends rounded to 5 minutes */
 
 /* ---- what the day teaches ----------------------------------------------- */
+
+/* The band (struct spread) of an estimate of est seconds, -1 = none. */
+static int
+spread_band(int est)
+{
+	if (est < SPREAD_FROM_S)
+		return -1;
+	if (est < 2 * SPREAD_FROM_S)
+		return 0;
+	if (est < 4 * SPREAD_FROM_S)
+		return 1;
+	if (est < 8 * SPREAD_FROM_S)
+		return 2;
+	return 3;
+}
+
+/*
+ * Count ended ticket p's wait against its printed estimate: only a ticket
+ * called once and never transferred, whose called_at is its first call.
+ */
+static void
+spread_add(engine *e, const struct tk *p)
+{
+	int b = spread_band(p->t.est_wait_s), bin;
+	int64_t w = p->t.called_at - p->t.issued_at;
+
+	if (b < 0 || p->t.calls != 1 || p->t.transfers != 0 || w < 0)
+		return;
+	bin = (int)(w * SPREAD_BIN_PER / p->t.est_wait_s);
+	if (bin >= SPREAD_BINS)
+		bin = SPREAD_BINS - 1;
+	e->spread.n[b]++;
+	e->spread.hist[b][bin]++;
+}
 
 /*
  * Count ended ticket p (of the current day) in what the estimator learns.
@@ -68,6 +112,7 @@ estimate_learn_add(engine *e, const struct tk *p)
 		    (p->t.calls > 0 ? p->t.calls : 1));
 	} else
 		return;
+	spread_add(e, p);
 	/* Issued with a counter about to call it, called at the first call:
 	 * how long a free counter takes to call. */
 	if (p->t.ahead == 0 && p->t.est_wait_s < 60 && p->t.calls == 1 &&
@@ -85,6 +130,7 @@ estimate_recount(engine *e)
 	int i;
 
 	memset(e->learn, 0, (size_t)e->cfg->nqueues * sizeof *e->learn);
+	memset(&e->spread, 0, sizeof e->spread);
 	for (i = 0; i < e->all.n; i++) {
 		const struct tk *p = e->all.v[i];
 
@@ -1433,4 +1479,74 @@ estimate_position_live(const engine *e, const struct tk *p, int *ahead,
 	}
 	*ahead = lc->live[r].ahead;
 	*est = lc->live[r].est;
+}
+
+/* ---- the range shown for a long wait ------------------------------------ */
+
+/*
+ * The ratio wait / estimate below which a share p of the counts h[0..]
+ * (n in all) fell, read inside a bin as if its counts were spread evenly.
+ */
+static double
+ratio_at(const int *h, int n, double p)
+{
+	double want = p * n, cum = 0;
+	int i;
+
+	for (i = 0; i < SPREAD_BINS; i++) {
+		if (h[i] > 0 && cum + h[i] >= want)
+			return (i + (want - cum) / h[i]) / SPREAD_BIN_PER;
+		cum += h[i];
+	}
+	return (double)SPREAD_BINS / SPREAD_BIN_PER;
+}
+
+int
+estimate_range(const engine *e, int est, int *lo, int *hi)
+{
+	const struct spread *s = &e->spread;
+	int b = spread_band(est), all[SPREAD_BINS], n = 0, i, k;
+	const int *h = NULL;
+	double a = RANGE_DEFAULT_LO, z = RANGE_DEFAULT_HI;
+	int64_t l, u;
+
+	*lo = *hi = est;
+	if (est < RANGE_FROM_S || b < 0)
+		return 0;
+	if (s->n[b] >= RANGE_MIN_N) {
+		h = s->hist[b];
+		n = s->n[b];
+	} else {
+		memset(all, 0, sizeof all);
+		for (k = 0; k < SPREAD_BANDS; k++) {
+			n += s->n[k];
+			for (i = 0; i < SPREAD_BINS; i++)
+				all[i] += s->hist[k][i];
+		}
+		if (n >= RANGE_MIN_N)
+			h = all;
+	}
+	if (h != NULL) {
+		/* The narrowest window that holds RANGE_COVER of the waits. */
+		for (i = 0; i <= 20; i++) {
+			double p = (1 - RANGE_COVER) * i / 20;
+			double x = ratio_at(h, n, p), y = ratio_at(h, n,
+			    p + RANGE_COVER);
+
+			if (i == 0 || y - x < z - a) {
+				a = x;
+				z = y;
+			}
+		}
+	}
+	l = (int64_t)(est * a) / RANGE_ROUND_S * RANGE_ROUND_S;
+	u = ((int64_t)(est * z) + RANGE_ROUND_S - 1) / RANGE_ROUND_S *
+	    RANGE_ROUND_S;
+	if (l < RANGE_ROUND_S)
+		l = RANGE_ROUND_S;
+	if (u < l + RANGE_ROUND_S)
+		u = l + RANGE_ROUND_S;
+	*lo = (int)l;
+	*hi = (int)u;
+	return 1;
 }
