@@ -25,20 +25,6 @@ struct learn {
 	int done, walk_n, ns, gap_n;
 };
 
-/*
- * How the waits of the day's called tickets fell against the estimate they
- * were printed (estimate.c, *the range*): per band of the estimate, a
- * histogram of wait / estimate.  Counted from ended tickets like struct
- * learn, so a restored engine has the same.
- */
-#define SPREAD_BANDS 4
-#define SPREAD_BINS 100              /* ratio bins of 1/SPREAD_BIN_PER */
-#define SPREAD_BIN_PER 20
-struct spread {
-	int n[SPREAD_BANDS];
-	int hist[SPREAD_BANDS][SPREAD_BINS];
-};
-
 /* A ticket with its slots in the engine's lists. */
 struct tk {
 	struct engine_ticket t;
@@ -76,8 +62,6 @@ struct engine {
 	struct learn *learn;             /* per queue: the day's ended tickets
 	                                    (derived from them; see
 	                                    estimate_learn_add) */
-	struct spread spread;            /* the day's waits against their
-	                                    printed estimates */
 	int64_t last_ticket_id;
 	int64_t last_event_id;
 

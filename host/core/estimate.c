@@ -36,52 +36,19 @@
                                    (without open_hours) */
 #define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
 #define PLAY_MAX_STEPS 100000
-#define SPREAD_FROM_S 600       /* the spread is learnt from estimates of
+#define SPREAD_FROM_S 300       /* the spread is learnt from estimates of
                                    at least this long */
 #define RANGE_FROM_S SPREAD_FROM_S /* a range is shown from this on */
-#define RANGE_COVER 0.75        /* the share of learnt waits a range holds
-                                   (0.8 widens it 2 min for +1 % inside) */
+#define RANGE_COVER 0.8         /* the share of learnt waits a range holds */
 #define RANGE_MIN_N 30          /* tickets needed before learnt ratios are
                                    used (a band, else all bands pooled) */
 #define RANGE_DEFAULT_LO 0.6    /* until then: wait / estimate from .. */
 #define RANGE_DEFAULT_HI 1.8    /* .. to this */
-#define RANGE_ROUND_S 300       /* the ends rounded to 5 minutes */
+#define RANGE_ROUND_S 300       /* the ends rounded out to 5 minutes */
+#define RANGE_MAX_S PLAY_HORIZON_S /* the high end: at most this (or the
+                                   estimate, when it is longer) */
 
 /* ---- what the day teaches ----------------------------------------------- */
-
-/* The band (struct spread) of an estimate of est seconds, -1 = none. */
-static int
-spread_band(int est)
-{
-	if (est < SPREAD_FROM_S)
-		return -1;
-	if (est < 2 * SPREAD_FROM_S)
-		return 0;
-	if (est < 4 * SPREAD_FROM_S)
-		return 1;
-	if (est < 8 * SPREAD_FROM_S)
-		return 2;
-	return 3;
-}
-
-/*
- * Count ended ticket p's wait against its printed estimate: only a ticket
- * called once and never transferred, whose called_at is its first call.
- */
-static void
-spread_add(engine *e, const struct tk *p)
-{
-	int b = spread_band(p->t.est_wait_s), bin;
-	int64_t w = p->t.called_at - p->t.issued_at;
-
-	if (b < 0 || p->t.calls != 1 || p->t.transfers != 0 || w < 0)
-		return;
-	bin = (int)(w * SPREAD_BIN_PER / p->t.est_wait_s);
-	if (bin >= SPREAD_BINS)
-		bin = SPREAD_BINS - 1;
-	e->spread.n[b]++;
-	e->spread.hist[b][bin]++;
-}
 
 /*
  * Count ended ticket p (of the current day) in what the estimator learns.
@@ -112,7 +79,6 @@ estimate_learn_add(engine *e, const struct tk *p)
 		    (p->t.calls > 0 ? p->t.calls : 1));
 	} else
 		return;
-	spread_add(e, p);
 	/* Issued with a counter about to call it, called at the first call:
 	 * how long a free counter takes to call. */
 	if (p->t.ahead == 0 && p->t.est_wait_s < 60 && p->t.calls == 1 &&
@@ -130,7 +96,6 @@ estimate_recount(engine *e)
 	int i;
 
 	memset(e->learn, 0, (size_t)e->cfg->nqueues * sizeof *e->learn);
-	memset(&e->spread, 0, sizeof e->spread);
 	for (i = 0; i < e->all.n; i++) {
 		const struct tk *p = e->all.v[i];
 
@@ -333,6 +298,65 @@ struct hqueue {
 	                                expected visitor's deadline */
 };
 
+/*
+ * How the waits of the day's called tickets fell against the estimate they
+ * were printed: per band of the estimate (spread_band), a histogram of
+ * wait / estimate in bins of 1/SPREAD_BIN_PER.
+ */
+#define SPREAD_BANDS 4
+#define SPREAD_BINS 100
+#define SPREAD_BIN_PER 20
+struct spread {
+	int n[SPREAD_BANDS];
+	int hist[SPREAD_BANDS][SPREAD_BINS];
+};
+
+/* The band (struct spread) of an estimate of est seconds, -1 = none. */
+static int
+spread_band(int est)
+{
+	if (est < SPREAD_FROM_S)
+		return -1;
+	if (est < 2 * SPREAD_FROM_S)
+		return 0;
+	if (est < 4 * SPREAD_FROM_S)
+		return 1;
+	if (est < 8 * SPREAD_FROM_S)
+		return 2;
+	return 3;
+}
+
+/*
+ * Count called ticket p's wait against its printed estimate in s: a ticket
+ * called (now or before) once and never transferred, whose called_at is
+ * the end of its wait.  From the row alone, so a restored engine counts
+ * the same.
+ */
+static void
+spread_add(struct spread *s, const struct tk *p)
+{
+	int b = spread_band(p->t.est_wait_s), bin;
+	int64_t w = p->t.called_at - p->t.issued_at;
+
+	if (b < 0 || p->t.calls != 1 || p->t.transfers != 0 || w < 0 ||
+	    p->t.called_at <= 0)
+		return;
+	switch (p->t.state) {
+	case ENGINE_T_CALLED:
+	case ENGINE_T_SERVING:
+	case ENGINE_T_DONE:
+	case ENGINE_T_NO_SHOW:
+		break;
+	default:
+		return;
+	}
+	bin = (int)(w * SPREAD_BIN_PER / p->t.est_wait_s);
+	if (bin >= SPREAD_BINS)
+		bin = SPREAD_BINS - 1;
+	s->n[b]++;
+	s->hist[b][bin]++;
+}
+
 /* What every play-out of one engine version shares. */
 struct hall {
 	unsigned long version;       /* of the engine; 0 = not built */
@@ -396,6 +420,8 @@ struct estimate_cache {
 	double *ckf;
 	int *stamp;
 	int stampcap;
+	struct spread spread;        /* the day's waits against estimates */
+	unsigned long spread_version; /* of spread; 0 = none */
 };
 
 /* Position of p in the waiting list (lower bound in arrival order). */
@@ -1485,26 +1511,47 @@ estimate_position_live(const engine *e, const struct tk *p, int *ahead,
 
 /*
  * The ratio wait / estimate below which a share p of the counts h[0..]
- * (n in all) fell, read inside a bin as if its counts were spread evenly.
+ * (n in all) fell, read inside a bin as if its counts were spread evenly;
+ * where the share is reached at the end of a bin followed by empty ones,
+ * the end of that bin for the upper end of a window (upper 1), the start
+ * of the next counted bin for its lower end (to within rounding).
  */
 static double
-ratio_at(const int *h, int n, double p)
+ratio_at(const int *h, int n, double p, int upper)
 {
 	double want = p * n, cum = 0;
 	int i;
 
 	for (i = 0; i < SPREAD_BINS; i++) {
-		if (h[i] > 0 && cum + h[i] >= want)
+		if (h[i] > 0 && (upper ? cum + h[i] >= want - 1e-9 :
+		    cum + h[i] > want + 1e-9))
 			return (i + (want - cum) / h[i]) / SPREAD_BIN_PER;
 		cum += h[i];
 	}
 	return (double)SPREAD_BINS / SPREAD_BIN_PER;
 }
 
+/* The spread of e's current version (counted when the version changed). */
+static const struct spread *
+spread_get(const engine *e)
+{
+	struct estimate_cache *c = e->live;
+	int i;
+
+	if (c->spread_version == e->version)
+		return &c->spread;
+	memset(&c->spread, 0, sizeof c->spread);
+	for (i = 0; i < e->all.n; i++)
+		if (strcmp(e->all.v[i]->t.day, e->day) == 0)
+			spread_add(&c->spread, e->all.v[i]);
+	c->spread_version = e->version;
+	return &c->spread;
+}
+
 int
 estimate_range(const engine *e, int est, int *lo, int *hi)
 {
-	const struct spread *s = &e->spread;
+	const struct spread *s = spread_get(e);
 	int b = spread_band(est), all[SPREAD_BINS], n = 0, i, k;
 	const int *h = NULL;
 	double a = RANGE_DEFAULT_LO, z = RANGE_DEFAULT_HI;
@@ -1530,8 +1577,8 @@ estimate_range(const engine *e, int est, int *lo, int *hi)
 		/* The narrowest window that holds RANGE_COVER of the waits. */
 		for (i = 0; i <= 20; i++) {
 			double p = (1 - RANGE_COVER) * i / 20;
-			double x = ratio_at(h, n, p), y = ratio_at(h, n,
-			    p + RANGE_COVER);
+			double x = ratio_at(h, n, p, 0), y = ratio_at(h, n,
+			    p + RANGE_COVER, 1);
 
 			if (i == 0 || y - x < z - a) {
 				a = x;
@@ -1542,8 +1589,11 @@ estimate_range(const engine *e, int est, int *lo, int *hi)
 	l = (int64_t)(est * a) / RANGE_ROUND_S * RANGE_ROUND_S;
 	u = ((int64_t)(est * z) + RANGE_ROUND_S - 1) / RANGE_ROUND_S *
 	    RANGE_ROUND_S;
-	if (l < RANGE_ROUND_S)
-		l = RANGE_ROUND_S;
+	if (u > RANGE_MAX_S && u > est)
+		u = ((int64_t)(est > RANGE_MAX_S ? est : RANGE_MAX_S) +
+		    RANGE_ROUND_S - 1) / RANGE_ROUND_S * RANGE_ROUND_S;
+	if (l > u - RANGE_ROUND_S)
+		l = u - RANGE_ROUND_S;
 	if (u < l + RANGE_ROUND_S)
 		u = l + RANGE_ROUND_S;
 	*lo = (int)l;

@@ -153,7 +153,7 @@ struct agg {
 	/* The ranges (sim_report rng_*, lrng_*): counts summed, the rest
 	 * means over the repetitions (the status page's: over those with
 	 * any visitor still waiting). */
-	int rng_n, rng_in, lrng_n, lrng_in, rng_reps;
+	int rng_n, rng_in, lrng_n, lrng_in, rng_reps, lrng_reps;
 	double rng_width, rng_dist, rng_mid, lrng_width, lrng_dist, lrng_mid;
 	int prio_run_max;
 	double visitors;
@@ -202,6 +202,7 @@ run_agg(const struct config *cfg, const struct sim_day *d, int reps,
 			a->lrng_n += r.lrng_n;
 			a->lrng_in += r.lrng_in;
 			a->lrng_width += r.lrng_width_median;
+			a->lrng_reps += r.lrng_n > 0;
 			a->lrng_dist += r.lrng_dist_p90;
 			a->lrng_mid += r.lrng_mid_p90;
 		}
@@ -238,12 +239,12 @@ run_agg(const struct config *cfg, const struct sim_day *d, int reps,
 		a->live_within /= a->live_reps;
 		a->live_tmed /= a->live_reps;
 		a->live_tp90 /= a->live_reps;
-		a->lrng_width /= a->live_reps;
 		a->lrng_dist /= a->live_reps;
 		a->lrng_mid /= a->live_reps;
 	}
 	/* A median width only where a range was shown. */
 	a->rng_width /= a->rng_reps > 0 ? a->rng_reps : 1;
+	a->lrng_width /= a->lrng_reps > 0 ? a->lrng_reps : 1;
 	a->rng_dist /= reps;
 	a->rng_mid /= reps;
 	return 0;
@@ -481,11 +482,12 @@ range_table(const struct sim_day *d, const struct agg *est, int reps)
 {
 	int i, live;
 
-	printf("the range shown for a wait of %d min or more (\"khoảng 40–55 "
-	    "phút\"), %d repetitions: shown to (share of the row's visitors), "
-	    "called inside it, its median width; over all: p90 distance from "
-	    "the wait to what was shown (0 inside), p90 error of the "
-	    "midpoint (a single figure: its error); minutes:\n", 15, reps);
+	printf("the range shown for a long wait (engine_estimate_range, "
+	    "\"khoảng 40–55 phút\"), %d repetitions: shown to (share of the "
+	    "row's visitors), called inside it, its median width; over all: "
+	    "p90 distance from the wait to what was shown (0 inside), p90 "
+	    "error of the midpoint (a single figure: its error); minutes:\n",
+	    reps);
 	for (live = 0; live < 2; live++) {
 		printf("  %s\n", live ? "status page" : "ticket");
 		for (i = 0; i < EST_NDAYS; i++) {
