@@ -309,6 +309,7 @@ struct hqueue {
 struct spread {
 	int n[SPREAD_BANDS];
 	int hist[SPREAD_BANDS][SPREAD_BINS];
+	double lo[SPREAD_BANDS], hi[SPREAD_BANDS]; /* the window shown, x */
 };
 
 /* The band (struct spread) of an estimate of est seconds, -1 = none. */
@@ -1531,63 +1532,76 @@ ratio_at(const int *h, int n, double p, int upper)
 	return (double)SPREAD_BINS / SPREAD_BIN_PER;
 }
 
-/* The spread of e's current version (counted when the version changed). */
+/*
+ * The narrowest window [*a, *z] of wait / estimate that holds RANGE_COVER
+ * of the n counts of h, its lower end searched in 21 steps.
+ */
+static void
+spread_window(const int *h, int n, double *a, double *z)
+{
+	int i;
+
+	for (i = 0; i <= 20; i++) {
+		double p = (1 - RANGE_COVER) * i / 20;
+		double x = ratio_at(h, n, p, 0), y = ratio_at(h, n,
+		    p + RANGE_COVER, 1);
+
+		if (i == 0 || y - x < *z - *a) {
+			*a = x;
+			*z = y;
+		}
+	}
+}
+
+/*
+ * The windows of e's current version, per band (counted and computed when
+ * the version changed): the band's own once it has RANGE_MIN_N tickets,
+ * else all bands pooled, else the default.
+ */
 static const struct spread *
 spread_get(const engine *e)
 {
 	struct estimate_cache *c = e->live;
-	int i;
+	struct spread *s = &c->spread;
+	int all[SPREAD_BINS], n = 0, i, b;
 
 	if (c->spread_version == e->version)
-		return &c->spread;
-	memset(&c->spread, 0, sizeof c->spread);
+		return s;
+	memset(s, 0, sizeof *s);
 	for (i = 0; i < e->all.n; i++)
 		if (strcmp(e->all.v[i]->t.day, e->day) == 0)
-			spread_add(&c->spread, e->all.v[i]);
+			spread_add(s, e->all.v[i]);
+	memset(all, 0, sizeof all);
+	for (b = 0; b < SPREAD_BANDS; b++) {
+		n += s->n[b];
+		for (i = 0; i < SPREAD_BINS; i++)
+			all[i] += s->hist[b][i];
+	}
+	for (b = 0; b < SPREAD_BANDS; b++) {
+		s->lo[b] = RANGE_DEFAULT_LO;
+		s->hi[b] = RANGE_DEFAULT_HI;
+		if (s->n[b] >= RANGE_MIN_N)
+			spread_window(s->hist[b], s->n[b], &s->lo[b], &s->hi[b]);
+		else if (n >= RANGE_MIN_N)
+			spread_window(all, n, &s->lo[b], &s->hi[b]);
+	}
 	c->spread_version = e->version;
-	return &c->spread;
+	return s;
 }
 
 int
 estimate_range(const engine *e, int est, int *lo, int *hi)
 {
-	const struct spread *s = spread_get(e);
-	int b = spread_band(est), all[SPREAD_BINS], n = 0, i, k;
-	const int *h = NULL;
-	double a = RANGE_DEFAULT_LO, z = RANGE_DEFAULT_HI;
+	const struct spread *s;
+	int b = spread_band(est);
 	int64_t l, u;
 
 	*lo = *hi = est;
 	if (est < RANGE_FROM_S || b < 0)
 		return 0;
-	if (s->n[b] >= RANGE_MIN_N) {
-		h = s->hist[b];
-		n = s->n[b];
-	} else {
-		memset(all, 0, sizeof all);
-		for (k = 0; k < SPREAD_BANDS; k++) {
-			n += s->n[k];
-			for (i = 0; i < SPREAD_BINS; i++)
-				all[i] += s->hist[k][i];
-		}
-		if (n >= RANGE_MIN_N)
-			h = all;
-	}
-	if (h != NULL) {
-		/* The narrowest window that holds RANGE_COVER of the waits. */
-		for (i = 0; i <= 20; i++) {
-			double p = (1 - RANGE_COVER) * i / 20;
-			double x = ratio_at(h, n, p, 0), y = ratio_at(h, n,
-			    p + RANGE_COVER, 1);
-
-			if (i == 0 || y - x < z - a) {
-				a = x;
-				z = y;
-			}
-		}
-	}
-	l = (int64_t)(est * a) / RANGE_ROUND_S * RANGE_ROUND_S;
-	u = ((int64_t)(est * z) + RANGE_ROUND_S - 1) / RANGE_ROUND_S *
+	s = spread_get(e);
+	l = (int64_t)(est * s->lo[b]) / RANGE_ROUND_S * RANGE_ROUND_S;
+	u = ((int64_t)(est * s->hi[b]) + RANGE_ROUND_S - 1) / RANGE_ROUND_S *
 	    RANGE_ROUND_S;
 	if (u > RANGE_MAX_S && u > est)
 		u = ((int64_t)(est > RANGE_MAX_S ? est : RANGE_MAX_S) +
