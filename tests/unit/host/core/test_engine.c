@@ -2086,6 +2086,15 @@ test_restore_equivalence(void **state)
 		assert_string_equal(engine_day(a), engine_day(b));
 		assert_true(engine_last_event_id(a) == engine_last_event_id(b));
 		check_invariants(b);
+		/* The range is learnt from the rows: the same after a restart. */
+		for (int est = 300; est <= 9600; est *= 2) {
+			int la, ha, lb, hb;
+
+			assert_int_equal(engine_estimate_range(a, est, &la, &ha),
+			    engine_estimate_range(b, est, &lb, &hb));
+			assert_int_equal(la, lb);
+			assert_int_equal(ha, hb);
+		}
 		random_run(a, b, &m, &s, &now, 60);
 		engine_free(b);
 	}
@@ -2414,6 +2423,47 @@ test_estimate_range(void **state)
 	assert_int_equal(hi, 3900);
 	/* 4 min is still a single figure. */
 	assert_int_equal(engine_estimate_range(e, 240, &lo, &hi), 0);
+	engine_free(e);
+
+	/* Learnt through commands: 40 tickets of A at one counter, each
+	 * called about 1.5 x its estimate after issue; a copy restored from
+	 * their rows gives the same ranges, learnt (not the default). */
+	e = fresh();
+	open_counter(e, C3, T0);
+	{
+		int64_t ids[40], prev = T0 + 40;
+		engine *b;
+		int j;
+
+		for (i = 0; i < 40; i++)
+			ids[i] = issue(e, QA, 0, T0 + i);
+		for (i = 0; i < 40; i++) {
+			const struct engine_ticket *t = tkt(e, ids[i]);
+			int64_t at = t->issued_at + t->est_wait_s * 3 / 2;
+
+			if (at <= prev + 10)
+				at = prev + 20;    /* after the last one finished */
+			assert_int_equal(call_next(e, C3, at), ids[i]);
+			assert_int_equal(at_counter(e, ENGINE_FINISH, C3, at + 10), 0);
+			prev = at;
+		}
+		b = engine_new(&cfg);
+		for (i = 0; i < 40; i++)
+			engine_restore_ticket(b, tkt(e, ids[i]));
+		engine_restore_done(b);
+		for (j = 300; j <= 9600; j *= 2) {
+			int lb, hb;
+
+			assert_int_equal(engine_estimate_range(e, j, &lo, &hi), 1);
+			assert_int_equal(engine_estimate_range(b, j, &lb, &hb), 1);
+			assert_int_equal(lo, lb);
+			assert_int_equal(hi, hb);
+		}
+		/* 40 min: about 1.5 x, so not the default 20-75. */
+		engine_estimate_range(e, 2400, &lo, &hi);
+		assert_true(lo >= 3000 && hi <= 4800);
+		engine_free(b);
+	}
 	engine_free(e);
 
 	/* The narrowest window: 10 waits at 0.5 x and 40 between 1.0 and
