@@ -36,7 +36,7 @@
                                    (without open_hours) */
 #define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
 #define PLAY_MAX_STEPS 100000
-#define SPREAD_FROM_S 300       /* the spread is learnt from estimates of
+#define SPREAD_FROM_S 240       /* the spread is learnt from estimates of
                                    at least this long */
 #define RANGE_FROM_S SPREAD_FROM_S /* a range is shown from this on */
 #define RANGE_COVER 0.8         /* the share of learnt waits a range holds */

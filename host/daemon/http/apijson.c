@@ -32,7 +32,7 @@ apijson_add_time(cJSON *o, const char *name, int64_t t)
  * The estimate est (s) as a visitor is told it: est_wait_min (whole
  * minutes, rounded up: the field of old), est_low_s / est_high_s (the
  * range of a long wait, engine_estimate_range; both est for one figure)
- * and est_text, its Vietnamese words ("khoảng 40–55 phút", "12 phút").
+ * and est_text, its Vietnamese words ("khoảng 40–55 phút", "3 phút").
  * e NULL: one figure.
  */
 static void

@@ -2362,7 +2362,7 @@ restore_waited(engine *e, int i, int est, int wait, int calls)
 }
 
 /*
- * engine_estimate_range: a single figure below 5 minutes; the default
+ * engine_estimate_range: a single figure below 4 minutes; the default
  * 0.6-1.8 x until 30 waits are known; then the narrowest window holding
  * 80 % of the waits against their estimates, in the estimate's own band or
  * all bands pooled; ends rounded out to 5 minutes, the low end possibly 0;
@@ -2376,9 +2376,9 @@ test_estimate_range(void **state)
 
 	(void)state;
 	/* No history yet: a short wait keeps its figure. */
-	assert_int_equal(engine_estimate_range(e, 299, &lo, &hi), 0);
-	assert_int_equal(lo, 299);
-	assert_int_equal(hi, 299);
+	assert_int_equal(engine_estimate_range(e, 239, &lo, &hi), 0);
+	assert_int_equal(lo, 239);
+	assert_int_equal(hi, 239);
 	assert_int_equal(engine_estimate_range(e, 0, &lo, &hi), 0);
 	assert_int_equal(lo, 0);
 	/* 20 min: 12..36 min, rounded out to 10..40. */
@@ -2421,8 +2421,8 @@ test_estimate_range(void **state)
 	assert_int_equal(engine_estimate_range(e, 3000, &lo, &hi), 1);
 	assert_int_equal(lo, 3600);
 	assert_int_equal(hi, 3900);
-	/* 4 min is still a single figure. */
-	assert_int_equal(engine_estimate_range(e, 240, &lo, &hi), 0);
+	/* Under 4 min is still a single figure. */
+	assert_int_equal(engine_estimate_range(e, 239, &lo, &hi), 0);
 	engine_free(e);
 
 	/* Learnt through commands: 40 tickets of A at one counter, each
