@@ -15,6 +15,10 @@
  * until every ticket waiting now is called and keep the figures until the
  * engine's version changes (from the second ticket asked of a version: the
  * first gets a play-out of its own).
+ *
+ * For a long wait the visitor is told a range (estimate_range): the
+ * narrowest window of wait / printed estimate that held most of the day's
+ * called tickets, counted from their rows once per version (struct spread).
  */
 #include "core/estimate.h"
 
