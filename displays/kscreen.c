@@ -11,6 +11,7 @@
 
 #include "displays/ktrans.h"
 #include "displays/netclient.h"
+#include "common/waittext.h"
 #include "common/xmalloc.h"
 
 static const SDL_Color K_BG = { 0xf4, 0xf6, 0xfa, 255 };
@@ -97,12 +98,19 @@ ktext(struct kiosk *k, const char *s, SDL_Rect r, int px, int bold, SDL_Color c,
 
 /* Text on up to maxlines lines, centred. */
 static void
-ktext_lines(struct kiosk *k, const char *s, SDL_Rect r, int px, int bold, SDL_Color c,
-    int maxlines)
+ktext_lines_fit(struct kiosk *k, const char *s, SDL_Rect r, int px, int bold, SDL_Color c,
+    int maxlines, struct draw_fitted *out)
 {
 	if (k->ntexts < MAX_TEXTS)
 		k->texts[k->ntexts++] = xstrdup(s);
-	draw_text_lines(k->d, s, r, px, bold, c, DRAW_CENTRE, maxlines, NULL);
+	draw_text_lines(k->d, s, r, px, bold, c, DRAW_CENTRE, maxlines, out);
+}
+
+static void
+ktext_lines(struct kiosk *k, const char *s, SDL_Rect r, int px, int bold, SDL_Color c,
+    int maxlines)
+{
+	ktext_lines_fit(k, s, r, px, bold, c, maxlines, NULL);
 }
 
 /*
@@ -522,10 +530,20 @@ kiosk_draw_ticket(struct kiosk *k)
 		ktext_lines(k, line, R(2 * u, y, k->w - 4 * u, lh), lh * 6 / 10, 0, K_TEXT, 1);
 		y += lh;
 	}
-	snprintf(line, sizeof line, k->english ? "%d people ahead, about %d minutes" :
-	    "Trước bạn còn %d người, chờ khoảng %d phút", jnum(t, "ahead", 0),
-	    jnum(t, "est_wait_min", 0));
-	ktext_lines(k, line, R(2 * u, y, k->w - 4 * u, lh * 2), lh * 6 / 10, 0, K_TEXT, 2);
+	if (jnum(t, "est_low_s", 0) < jnum(t, "est_high_s", 0)) {
+		/* a long wait: the range the daemon gave ("khoảng 40–55 phút") */
+		char wait[64];
+
+		waittext_format(wait, sizeof wait, 0, jnum(t, "est_low_s", 0),
+		    jnum(t, "est_high_s", 0), k->english);
+		snprintf(line, sizeof line, k->english ? "%d people ahead, %s" :
+		    "Trước bạn còn %d người, chờ %s", jnum(t, "ahead", 0), wait);
+	} else
+		snprintf(line, sizeof line, k->english ? "%d people ahead, about %d minutes" :
+		    "Trước bạn còn %d người, chờ khoảng %d phút", jnum(t, "ahead", 0),
+		    jnum(t, "est_wait_min", 0));
+	ktext_lines_fit(k, line, R(2 * u, y, k->w - 4 * u, lh * 2), lh * 6 / 10, 0, K_TEXT, 2,
+	    &k->wait_fit);
 	y += lh * 2 + u;
 	if (cJSON_IsFalse(pr)) {
 		const char *why = jstr(k->ticket, "print_error");

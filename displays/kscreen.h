@@ -85,6 +85,8 @@ struct kiosk {
 	char *texts[MAX_TEXTS];
 	int ntexts;
 	struct draw_fitted title_fit; /* the header's title as drawn */
+	struct draw_fitted wait_fit;  /* the ticket screen's ahead-and-wait
+	                                 line as drawn */
 	int w, h;
 	draw *d;
 	kreq *req;

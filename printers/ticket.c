@@ -32,6 +32,7 @@
 #include "printers/escpos.h"
 #include "printers/font.h"
 #include "printers/udc.h"
+#include "common/waittext.h"
 #include "common/xmalloc.h"
 
 #define TICKET_CHUNK_ROWS 256       /* rows per GS v 0 command */
@@ -656,9 +657,12 @@ ticket_encode(struct ticket_encoder *e, const struct printer_conf *pc,
 		lay_text(&l, line, AL_LEFT, 0, 24, 1, 1);
 	}
 	if (t->wait_min >= 0) {
-		snprintf(line, sizeof line, "Thời gian chờ dự kiến: %d phút",
-		    t->wait_min);
-		lay_text(&l, line, AL_LEFT, 0, 24, 1, 1);
+		char wait[64];
+
+		waittext_format(wait, sizeof wait, t->wait_min * 60,
+		    t->wait_low_s, t->wait_high_s, 0);
+		snprintf(line, sizeof line, "Thời gian chờ dự kiến: %s", wait);
+		lay_text(&l, line, AL_LEFT, 0, 24, 1, 2);
 	}
 	localtime_r(&t->issued, &tm);
 	strftime(when, sizeof when, "%H:%M %d/%m/%Y", &tm);

@@ -38,6 +38,9 @@ struct ticket_print {
 	const char *counters;    /* "3, 4, 5" */
 	int ahead;               /* people ahead; < 0 = omitted */
 	int wait_min;            /* estimated wait in minutes; < 0 = omitted */
+	int wait_low_s;          /* with wait_low_s < wait_high_s: the range */
+	int wait_high_s;         /* of a long wait (engine_estimate_range),
+	                            printed instead ("khoảng 40–55 phút") */
 	time_t issued;           /* shown in local time (TZ) */
 	const char *url;         /* status page URL, in the QR code */
 	const char *footer;      /* short text from the config */

@@ -1520,6 +1520,12 @@ engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
 	return 0;
 }
 
+int
+engine_estimate_range(const engine *e, int est_s, int *low_s, int *high_s)
+{
+	return estimate_range(e, est_s, low_s, high_s);
+}
+
 /* The waiting ticket with this id in *pp; 0, or -ENGINE_E... */
 static int
 waiting_ticket(const engine *e, int64_t ticket, const struct tk **pp)

@@ -238,6 +238,19 @@ int engine_position_one(const engine *e, int64_t ticket, int *ahead,
 /* People ahead of, and the estimated wait for, a ticket issued now. */
 int engine_queue_estimate(const engine *e, int queue, int priority, int *ahead,
     int *est_wait_s);
+/*
+ * What a visitor is told for an estimated wait of est_s seconds (printed,
+ * live or a queue's): from 4 minutes on a range, learnt from how the day's
+ * waits fell against the estimates printed on their tickets (the narrowest
+ * window of wait / estimate that held 80 % of them, in the estimate's band
+ * — 4-8, 8-16, 16-32, 32+ min — or all bands pooled; 0.6-1.8 x the
+ * estimate until 30 such tickets were called), its ends rounded out to 5
+ * minutes (the low end may be 0): returns 1 with *low_s < *high_s.  A
+ * shorter wait: returns 0 with *low_s = *high_s = est_s (one figure).
+ * common/waittext.h words it.  host/docs/engine.md, *The range*.
+ */
+int engine_estimate_range(const engine *e, int est_s, int *low_s,
+    int *high_s);
 /* Waiting tickets in a queue. */
 int engine_waiting_count(const engine *e, int queue);
 /*

@@ -15,6 +15,10 @@
  * until every ticket waiting now is called and keep the figures until the
  * engine's version changes (from the second ticket asked of a version: the
  * first gets a play-out of its own).
+ *
+ * For a long wait the visitor is told a range (estimate_range): the
+ * narrowest window of wait / printed estimate that held most of the day's
+ * called tickets, counted from their rows once per version (struct spread).
  */
 #include "core/estimate.h"
 
@@ -36,6 +40,17 @@
                                    (without open_hours) */
 #define PLAY_HORIZON_S (8 * 3600) /* the play-out gives up after this */
 #define PLAY_MAX_STEPS 100000
+#define SPREAD_FROM_S 240       /* the spread is learnt from estimates of
+                                   at least this long */
+#define RANGE_FROM_S SPREAD_FROM_S /* a range is shown from this on */
+#define RANGE_COVER 0.8         /* the share of learnt waits a range holds */
+#define RANGE_MIN_N 30          /* tickets needed before learnt ratios are
+                                   used (a band, else all bands pooled) */
+#define RANGE_DEFAULT_LO 0.6    /* until then: wait / estimate from .. */
+#define RANGE_DEFAULT_HI 1.8    /* .. to this */
+#define RANGE_ROUND_S 300       /* the ends rounded out to 5 minutes */
+#define RANGE_MAX_S PLAY_HORIZON_S /* the high end: at most this (or the
+                                   estimate, when it is longer) */
 
 /* ---- what the day teaches ----------------------------------------------- */
 
@@ -287,6 +302,66 @@ struct hqueue {
 	                                expected visitor's deadline */
 };
 
+/*
+ * How the waits of the day's called tickets fell against the estimate they
+ * were printed: per band of the estimate (spread_band), a histogram of
+ * wait / estimate in bins of 1/SPREAD_BIN_PER.
+ */
+#define SPREAD_BANDS 4
+#define SPREAD_BINS 100
+#define SPREAD_BIN_PER 20
+struct spread {
+	int n[SPREAD_BANDS];
+	int hist[SPREAD_BANDS][SPREAD_BINS];
+	double lo[SPREAD_BANDS], hi[SPREAD_BANDS]; /* the window shown, x */
+};
+
+/* The band (struct spread) of an estimate of est seconds, -1 = none. */
+static int
+spread_band(int est)
+{
+	if (est < SPREAD_FROM_S)
+		return -1;
+	if (est < 2 * SPREAD_FROM_S)
+		return 0;
+	if (est < 4 * SPREAD_FROM_S)
+		return 1;
+	if (est < 8 * SPREAD_FROM_S)
+		return 2;
+	return 3;
+}
+
+/*
+ * Count called ticket p's wait against its printed estimate in s: a ticket
+ * called (now or before) once and never transferred, whose called_at is
+ * the end of its wait.  From the row alone, so a restored engine counts
+ * the same.
+ */
+static void
+spread_add(struct spread *s, const struct tk *p)
+{
+	int b = spread_band(p->t.est_wait_s), bin;
+	int64_t w = p->t.called_at - p->t.issued_at;
+
+	if (b < 0 || p->t.calls != 1 || p->t.transfers != 0 || w < 0 ||
+	    p->t.called_at <= 0)
+		return;
+	switch (p->t.state) {
+	case ENGINE_T_CALLED:
+	case ENGINE_T_SERVING:
+	case ENGINE_T_DONE:
+	case ENGINE_T_NO_SHOW:
+		break;
+	default:
+		return;
+	}
+	bin = (int)(w * SPREAD_BIN_PER / p->t.est_wait_s);
+	if (bin >= SPREAD_BINS)
+		bin = SPREAD_BINS - 1;
+	s->n[b]++;
+	s->hist[b][bin]++;
+}
+
 /* What every play-out of one engine version shares. */
 struct hall {
 	unsigned long version;       /* of the engine; 0 = not built */
@@ -350,6 +425,8 @@ struct estimate_cache {
 	double *ckf;
 	int *stamp;
 	int stampcap;
+	struct spread spread;        /* the day's waits against estimates */
+	unsigned long spread_version; /* of spread; 0 = none */
 };
 
 /* Position of p in the waiting list (lower bound in arrival order). */
@@ -1433,4 +1510,111 @@ estimate_position_live(const engine *e, const struct tk *p, int *ahead,
 	}
 	*ahead = lc->live[r].ahead;
 	*est = lc->live[r].est;
+}
+
+/* ---- the range shown for a long wait ------------------------------------ */
+
+/*
+ * The ratio wait / estimate below which a share p of the counts h[0..]
+ * (n in all) fell, read inside a bin as if its counts were spread evenly;
+ * where the share is reached at the end of a bin followed by empty ones,
+ * the end of that bin for the upper end of a window (upper 1), the start
+ * of the next counted bin for its lower end (to within rounding).
+ */
+static double
+ratio_at(const int *h, int n, double p, int upper)
+{
+	double want = p * n, cum = 0;
+	int i;
+
+	for (i = 0; i < SPREAD_BINS; i++) {
+		if (h[i] > 0 && (upper ? cum + h[i] >= want - 1e-9 :
+		    cum + h[i] > want + 1e-9))
+			return (i + (want - cum) / h[i]) / SPREAD_BIN_PER;
+		cum += h[i];
+	}
+	return (double)SPREAD_BINS / SPREAD_BIN_PER;
+}
+
+/*
+ * The narrowest window [*a, *z] of wait / estimate that holds RANGE_COVER
+ * of the n counts of h, its lower end searched in 21 steps.
+ */
+static void
+spread_window(const int *h, int n, double *a, double *z)
+{
+	int i;
+
+	for (i = 0; i <= 20; i++) {
+		double p = (1 - RANGE_COVER) * i / 20;
+		double x = ratio_at(h, n, p, 0), y = ratio_at(h, n,
+		    p + RANGE_COVER, 1);
+
+		if (i == 0 || y - x < *z - *a) {
+			*a = x;
+			*z = y;
+		}
+	}
+}
+
+/*
+ * The windows of e's current version, per band (counted and computed when
+ * the version changed): the band's own once it has RANGE_MIN_N tickets,
+ * else all bands pooled, else the default.
+ */
+static const struct spread *
+spread_get(const engine *e)
+{
+	struct estimate_cache *c = e->live;
+	struct spread *s = &c->spread;
+	int all[SPREAD_BINS], n = 0, i, b;
+
+	if (c->spread_version == e->version)
+		return s;
+	memset(s, 0, sizeof *s);
+	for (i = 0; i < e->all.n; i++)
+		if (strcmp(e->all.v[i]->t.day, e->day) == 0)
+			spread_add(s, e->all.v[i]);
+	memset(all, 0, sizeof all);
+	for (b = 0; b < SPREAD_BANDS; b++) {
+		n += s->n[b];
+		for (i = 0; i < SPREAD_BINS; i++)
+			all[i] += s->hist[b][i];
+	}
+	for (b = 0; b < SPREAD_BANDS; b++) {
+		s->lo[b] = RANGE_DEFAULT_LO;
+		s->hi[b] = RANGE_DEFAULT_HI;
+		if (s->n[b] >= RANGE_MIN_N)
+			spread_window(s->hist[b], s->n[b], &s->lo[b], &s->hi[b]);
+		else if (n >= RANGE_MIN_N)
+			spread_window(all, n, &s->lo[b], &s->hi[b]);
+	}
+	c->spread_version = e->version;
+	return s;
+}
+
+int
+estimate_range(const engine *e, int est, int *lo, int *hi)
+{
+	const struct spread *s;
+	int b = spread_band(est);
+	int64_t l, u;
+
+	*lo = *hi = est;
+	if (est < RANGE_FROM_S || b < 0)
+		return 0;
+	s = spread_get(e);
+	l = (int64_t)(est * s->lo[b]) / RANGE_ROUND_S * RANGE_ROUND_S;
+	u = ((int64_t)(est * s->hi[b]) + RANGE_ROUND_S - 1) / RANGE_ROUND_S *
+	    RANGE_ROUND_S;
+	if (u > RANGE_MAX_S && u > est)
+		u = ((int64_t)(est > RANGE_MAX_S ? est : RANGE_MAX_S) +
+		    RANGE_ROUND_S - 1) / RANGE_ROUND_S * RANGE_ROUND_S;
+	if (l > u - RANGE_ROUND_S)
+		l = u - RANGE_ROUND_S;
+	if (u < l + RANGE_ROUND_S)
+		u = l + RANGE_ROUND_S;
+	*lo = (int)l;
+	*hi = (int)u;
+	return 1;
 }

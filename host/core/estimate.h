@@ -40,6 +40,14 @@ void estimate_position_live(const engine *e, const struct tk *p, int *ahead,
  */
 void estimate_queue(const engine *e, int q, int prio, int *ahead, int *est);
 
+/*
+ * The range a visitor is shown for an estimate of est seconds, from how the
+ * day's waits fell against their printed estimates: 1 with *lo < *hi (s,
+ * multiples of 5 minutes) for a long wait, 0 with *lo = *hi = est for a
+ * short one.
+ */
+int estimate_range(const engine *e, int est, int *lo, int *hi);
+
 /* Waiting ticket p enters / leaves the engine's waiting lists (its fields
  * unchanged in between): the estimator keeps them in arrival order. */
 void estimate_wait_add(engine *e, struct tk *p);

@@ -1065,8 +1065,11 @@ idmap_get(const struct idmap *m, int64_t id)
 struct outcome {
 	int64_t ticket;
 	int est_s, ahead;
+	int lo_s, hi_s;              /* the range on the ticket (= est_s: a
+	                                single figure) */
 	int64_t probe_at;            /* status page read at, 0 = not */
 	int probe_est_s;             /* the estimate it showed */
+	int probe_lo_s, probe_hi_s;  /* and its range */
 	int64_t first_call;          /* 0 = never called */
 	int done, no_show, transferred;
 	int oracle_s, oracle_live_s; /* the oracle's estimates, -1 = none */
@@ -1250,6 +1253,32 @@ queue_grew(struct run *R, int q, int prio, int64_t t)
 
 static int oracle_estimate(struct run *R, int vi, int64_t t);
 
+/* What the visitor is shown for estimate est: the range, or est twice. */
+static void
+show_range(struct run *R, int est, int *lo, int *hi)
+{
+	*lo = *hi = est;
+	if (R->b->range != NULL && R->b->range(R->b->arg, est, lo, hi) == 0)
+		*lo = *hi = est;
+}
+
+/*
+ * Count a wait w against what was shown (est, range lo..hi) in the row
+ * (n, in, widths[], dist[], mid[]; k visitors so far).
+ */
+static void
+range_count(int w, int est, int lo, int hi, int *n, int *in, int *widths,
+    int *dist, int *mid, int k)
+{
+	if (lo < hi) {
+		widths[(*n)++] = hi - lo;
+		*in += w >= lo && w <= hi;
+		dist[k] = w < lo ? lo - w : w > hi ? w - hi : 0;
+		mid[k] = abs((lo + hi) / 2 - w);
+	} else
+		dist[k] = mid[k] = abs(est - w);
+}
+
 /* Visitor vi arrives at t and takes a ticket. */
 static void
 on_arrive(struct run *R, int vi, int64_t t)
@@ -1268,6 +1297,7 @@ on_arrive(struct run *R, int vi, int64_t t)
 	R->o[vi].ticket = rep.ticket;
 	R->o[vi].est_s = rep.est_wait_s;
 	R->o[vi].ahead = rep.ahead;
+	show_range(R, rep.est_wait_s, &R->o[vi].lo_s, &R->o[vi].hi_s);
 	idmap_put(&R->ids, rep.ticket, vi);
 	R->wq[vi] = q;
 	if (R->b->position != NULL)
@@ -1289,6 +1319,7 @@ on_probe(struct run *R, int vi, int64_t t)
 	if (R->b->position(R->b->arg, oc->ticket, &ahead, &est) == 0) {
 		oc->probe_at = t;
 		oc->probe_est_s = est;
+		show_range(R, est, &oc->probe_lo_s, &oc->probe_hi_s);
 		if (R->oracle != NULL && oc->oracle_s >= 0)
 			oc->oracle_live_s = oracle_estimate(R, vi, t);
 	}
@@ -1687,6 +1718,7 @@ oracle_future(struct run *R, int vi, int64_t t, struct sim_rng *g)
 	int nf, m, n2, i, k, unplanned, engine_rates;
 
 	b.position = NULL;           /* no status pages in a future */
+	b.range = NULL;
 	R->b = &b;
 	unplanned = R->oracle->unplanned;
 	engine_rates = R->oracle->engine_rates;
@@ -1853,10 +1885,16 @@ figures(struct run *R, int64_t end)
 	int *oours = xcalloc((size_t)R->n + 1, sizeof *oours);
 	int *olerr = xcalloc((size_t)R->n + 1, sizeof *olerr);
 	int *olours = xcalloc((size_t)R->n + 1, sizeof *olours);
+	int *rw = xcalloc((size_t)R->n + 1, sizeof *rw);
+	int *rd = xcalloc((size_t)R->n + 1, sizeof *rd);
+	int *rm = xcalloc((size_t)R->n + 1, sizeof *rm);
+	int *lrw = xcalloc((size_t)R->n + 1, sizeof *lrw);
+	int *lrd = xcalloc((size_t)R->n + 1, sizeof *lrd);
+	int *lrm = xcalloc((size_t)R->n + 1, sizeof *lrm);
 	int no = 0, nol = 0;
 	int na = 0, nn = 0, np = 0, ne = 0, nl = 0, within = 0, lwithin = 0;
 	int nb = 0, nwk = 0;
-	int q, i, c;
+	int q, i, c, unused;
 	double bias = 0;
 
 	rep->visitors = R->n;
@@ -1874,6 +1912,8 @@ figures(struct run *R, int64_t end)
 		} else {
 			rep->called++;
 			w = (int)(oc->first_call - R->v[i].arrive);
+			range_count(w, oc->est_s, oc->lo_s, oc->hi_s,
+			    &rep->rng_n, &rep->rng_in, rw, rd, rm, ne);
 			err[ne++] = abs(oc->est_s - w);
 			rep->est_hist[sim_est_band(oc->est_s)][w / 60 <
 			    SIM_WAIT_BINS ? w / 60 : SIM_WAIT_BINS - 1]++;
@@ -1884,6 +1924,10 @@ figures(struct run *R, int64_t end)
 			if (oc->probe_at != 0) {
 				int rest = (int)(oc->first_call - oc->probe_at);
 
+				range_count(rest, oc->probe_est_s,
+				    oc->probe_lo_s, oc->probe_hi_s,
+				    &rep->lrng_n, &rep->lrng_in, lrw, lrd, lrm,
+				    nl);
 				lterr[nl] = abs(oc->est_s - w);
 				lerr[nl++] = abs(oc->probe_est_s - rest);
 				lwithin += rest <= (oc->probe_est_s + 59) / 60 * 60;
@@ -1927,6 +1971,12 @@ figures(struct run *R, int64_t end)
 	med_p90(lerr, nl, &rep->live_err_median, &rep->live_err_p90);
 	rep->live_within = nl > 0 ? (double)lwithin / nl : 0;
 	med_p90(lterr, nl, &rep->live_ticket_median, &rep->live_ticket_p90);
+	med_p90(rw, rep->rng_n, &rep->rng_width_median, &unused);
+	med_p90(rd, ne, &unused, &rep->rng_dist_p90);
+	med_p90(rm, ne, &unused, &rep->rng_mid_p90);
+	med_p90(lrw, rep->lrng_n, &rep->lrng_width_median, &unused);
+	med_p90(lrd, nl, &unused, &rep->lrng_dist_p90);
+	med_p90(lrm, nl, &unused, &rep->lrng_mid_p90);
 	rep->oracle_n = no;
 	med_p90(oerr, no, &rep->oracle_err_median, &rep->oracle_err_p90);
 	med_p90(oours, no, &rep->oracle_ours_median, &rep->oracle_ours_p90);
@@ -1972,6 +2022,12 @@ figures(struct run *R, int64_t end)
 	free(oours);
 	free(olerr);
 	free(olours);
+	free(rw);
+	free(rd);
+	free(rm);
+	free(lrw);
+	free(lrd);
+	free(lrm);
 	free(qw);
 }
 
@@ -2098,11 +2154,19 @@ engine_backend_position(void *arg, int64_t ticket, int *ahead, int *est_s)
 	return engine_position(arg, ticket, ahead, est_s);
 }
 
+/* Backend range on an engine: what the ticket and status page show. */
+static int
+engine_backend_range(void *arg, int est_s, int *low_s, int *high_s)
+{
+	return engine_estimate_range(arg, est_s, low_s, high_s);
+}
+
 void
 sim_engine_backend(struct sim_backend *b, engine *e)
 {
 	b->exec = engine_backend_exec;
 	b->position = engine_backend_position;
+	b->range = engine_backend_range;
 	b->wait_until = NULL;
 	b->arg = e;
 	b->lenient = 0;

@@ -188,6 +188,10 @@ struct sim_backend {
 	/* The live position of a waiting ticket (what its status page shows);
 	 * 0 or -ENGINE_E...  NULL: not measured. */
 	int (*position)(void *arg, int64_t ticket, int *ahead, int *est_s);
+	/* The range shown for an estimate of est_s (engine_estimate_range:
+	 * 1 with *low_s < *high_s, 0 for a single figure), asked right after
+	 * the ISSUE or the position it is for.  NULL: not measured. */
+	int (*range)(void *arg, int est_s, int *low_s, int *high_s);
 	/* Called before each simulated instant t is acted on; non-zero stops
 	 * the run (feed mode sleeps here).  NULL: full speed. */
 	int (*wait_until)(void *arg, int64_t t);
@@ -239,6 +243,14 @@ struct sim_report {
 	int live_ticket_median, live_ticket_p90;      /* the ticket's error
 	                                                 for the same visitors */
 	double live_within;          /* rest of wait <= estimate as shown */
+	/* The ranges shown for long waits (sim_backend.range), on the ticket
+	 * (rng) and the status page (lrng, the visitors of live_n): how many
+	 * were shown one, how many of those were called inside it, its median
+	 * width; over every visitor of the row, the p90 of the distance from
+	 * the wait to what was shown (0 inside a range; a single figure's
+	 * error) and of the range's midpoint's error. */
+	int rng_n, rng_in, rng_width_median, rng_dist_p90, rng_mid_p90;
+	int lrng_n, lrng_in, lrng_width_median, lrng_dist_p90, lrng_mid_p90;
 	/* The oracle (sim_run_oracle; 0 when not run): on a sample of tickets
 	 * the median of many futures played from the true state, against the
 	 * wait that followed, beside this estimate's error on the same

@@ -332,6 +332,7 @@ sim_feed(const struct config *cfg, const struct sim_day *d, const char *url,
 		f.last_hour = -1;
 		b.exec = feed_exec;
 		b.position = NULL;      /* not measured over HTTP */
+		b.range = NULL;
 		b.wait_until = feed_wait;
 		b.arg = &f;
 		b.lenient = 1;

@@ -229,6 +229,7 @@ sim_history_run(const struct config *cfg, store *s, const struct sim_day *tmpl,
 	hist_staff(h);
 	b.exec = hist_exec;
 	b.position = hist_position;
+	b.range = NULL;
 	b.wait_until = NULL;
 	b.arg = h;
 	b.lenient = 0;

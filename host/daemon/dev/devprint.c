@@ -301,6 +301,7 @@ devprint_print(devprint *d, int printer, int64_t ticket, int reprint,
 	tp.counters = counters;
 	tp.ahead = ahead;
 	tp.wait_min = (est + 59) / 60;
+	engine_estimate_range(e, est, &tp.wait_low_s, &tp.wait_high_s);
 	tp.issued = (time_t)t->issued_at;
 	tp.url = url;
 	tp.footer = cfg->footer;

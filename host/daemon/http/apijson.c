@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/waittext.h"
 #include "common/xmalloc.h"
 
 /* The channel's name (proto/vocab.c); "api" for none. */
@@ -25,6 +26,28 @@ apijson_add_time(cJSON *o, const char *name, int64_t t)
 		cJSON_AddNumberToObject(o, name, (double)t);
 	else
 		cJSON_AddNullToObject(o, name);
+}
+
+/*
+ * The estimate est (s) as a visitor is told it: est_wait_min (whole
+ * minutes, rounded up: the field of old), est_low_s / est_high_s (the
+ * range of a long wait, engine_estimate_range; both est for one figure)
+ * and est_text, its Vietnamese words ("khoảng 40–55 phút", "3 phút").
+ * e NULL: one figure.
+ */
+static void
+apijson_add_estimate(cJSON *o, const engine *e, int est)
+{
+	int lo = est, hi = est;
+	char text[64];
+
+	if (e != NULL)
+		engine_estimate_range(e, est, &lo, &hi);
+	waittext_format(text, sizeof text, est, lo, hi, 0);
+	cJSON_AddNumberToObject(o, "est_wait_min", (est + 59) / 60);
+	cJSON_AddNumberToObject(o, "est_low_s", lo);
+	cJSON_AddNumberToObject(o, "est_high_s", hi);
+	cJSON_AddStringToObject(o, "est_text", text);
 }
 
 static void
@@ -115,7 +138,7 @@ apijson_ticket(const struct config *cfg, const engine *e,
 	if (t->state == ENGINE_T_WAITING && e != NULL)
 		engine_position(e, t->id, &ahead, &est);
 	cJSON_AddNumberToObject(o, "ahead", ahead);
-	cJSON_AddNumberToObject(o, "est_wait_min", (est + 59) / 60);
+	apijson_add_estimate(o, e, est);
 	return o;
 }
 
@@ -137,7 +160,7 @@ apijson_public_ticket(const struct config *cfg, const engine *e,
 	if (t->state == ENGINE_T_WAITING)
 		engine_position(e, t->id, &ahead, &est);
 	cJSON_AddNumberToObject(o, "ahead", ahead);
-	cJSON_AddNumberToObject(o, "est_wait_min", (est + 59) / 60);
+	apijson_add_estimate(o, e, est);
 	/* The counters it names and their areas, each area once. */
 	apijson_add_ticket_counters(o, cfg, t);
 	areas = cJSON_AddArrayToObject(o, "areas");
@@ -259,7 +282,7 @@ apijson_state(const struct config *cfg, const engine *e, int64_t last_event_id)
 		{
 			int ahead = 0, est = 0;
 			engine_queue_estimate(e, i, 0, &ahead, &est);
-			cJSON_AddNumberToObject(qo, "est_wait_min", (est + 59) / 60);
+			apijson_add_estimate(qo, e, est);
 		}
 		cJSON_AddItemToArray(arr, qo);
 	}

@@ -441,7 +441,12 @@ pub_status(FILE *f, const cJSON *o, char *title, size_t tlen)
 			fputs("<p class=\"ahead next\">Bạn là người tiếp theo</p>\n", f);
 			snprintf(title, tlen, "Số %04d – bạn là người tiếp theo", number);
 		}
-		if (est > 0)
+		if (pub_int(o, "est_low_s") < pub_int(o, "est_high_s")) {
+			/* a long wait: the range ("khoảng 40–55 phút") */
+			fputs("<p class=\"wait\">Thời gian chờ dự kiến: <b>", f);
+			pub_esc(f, pub_str(o, "est_text"));
+			fputs("</b></p>\n", f);
+		} else if (est > 0)
 			fprintf(f, "<p class=\"wait\">Thời gian chờ dự kiến: khoảng <b>%d</b> phút</p>\n",
 			    est);
 		else

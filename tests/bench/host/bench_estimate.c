@@ -7,10 +7,13 @@
  *
  * Printed per level, medians over the repetitions:
  *   issue       one ISSUE command (its people-ahead and estimate included)
- *   positions   engine_position() of every waiting ticket right after a
- *               change (what GET /api/v1/state and the status pages need)
- *   queues      engine_queue_estimate() of every queue (the queue list of
- *               GET /api/v1/state: "a ticket issued now would wait ...")
+ *               and the range its answer shows (engine_estimate_range)
+ *   positions   engine_position() and the range of every waiting ticket
+ *               right after a change (what GET /api/v1/state and the status
+ *               pages need)
+ *   queues      engine_queue_estimate() and the range of every queue (the
+ *               queue list of GET /api/v1/state: "a ticket issued now would
+ *               wait ...")
  *   state       positions + queues of one repetition: the estimator's part
  *               of GET /api/v1/state after a change (goal: < 20 ms, and
  *               issue < 1 ms, with 5,000 waiting)
@@ -107,8 +110,8 @@ hall(void)
 	cfg.policy.daily_reset = 1;
 }
 
-/* Run a command; the bench's commands are all valid. */
-static void
+/* Run a command (the bench's commands are all valid); the ticket acted on. */
+static int64_t
 run(engine *e, struct engine_cmd *cmd)
 {
 	struct engine_result res;
@@ -119,6 +122,7 @@ run(engine *e, struct engine_cmd *cmd)
 		    (int)cmd->type, engine_error_code(-rc));
 		exit(1);
 	}
+	return res.ticket;
 }
 
 static struct engine_cmd
@@ -132,15 +136,28 @@ cmd_at(enum engine_cmd_type type, int64_t now, int c)
 	return cmd;
 }
 
+/* Issue a ticket; with_range: and the range of its estimate, as the
+ * answer to the kiosk shows it. */
 static void
-issue(engine *e, int64_t now, unsigned k)
+issue_r(engine *e, int64_t now, unsigned k, int with_range)
 {
 	struct engine_cmd cmd = cmd_at(ENGINE_ISSUE, now, -1);
+	const struct engine_ticket *t;
+	int64_t id;
+	int lo, hi;
 
 	cmd.queue = (int)(k * 7 % NQ);
 	cmd.priority = k % 12 == 5 ? 1 : 0;
 	snprintf(cmd.code, sizeof cmd.code, "b%d", ++code_seq % 100000000);
-	run(e, &cmd);
+	id = run(e, &cmd);
+	if (with_range && (t = engine_ticket_by_id(e, id)) != NULL)
+		engine_estimate_range(e, t->est_wait_s, &lo, &hi);
+}
+
+static void
+issue(engine *e, int64_t now, unsigned k)
+{
+	issue_r(e, now, k, 0);
 }
 
 /* A hall at 10:00 with `waiting` tickets waiting and every counter busy. */
@@ -203,12 +220,14 @@ static int
 all_positions(engine *e)
 {
 	const struct engine_ticket *const *open;
-	int n = engine_open_tickets(e, &open), i, k = 0, ahead, est;
+	int n = engine_open_tickets(e, &open), i, k = 0, ahead, est, lo, hi;
 
 	for (i = 0; i < n; i++)
 		if (open[i]->state == ENGINE_T_WAITING &&
-		    engine_position(e, open[i]->id, &ahead, &est) == 0)
+		    engine_position(e, open[i]->id, &ahead, &est) == 0) {
+			engine_estimate_range(e, est, &lo, &hi);
 			k++;
+		}
 	return k;
 }
 
@@ -225,17 +244,19 @@ bench_level(int waiting, int reps)
 
 	for (r = 0; r < reps; r++) {
 		double t0;
-		int ahead, est;
+		int ahead, est, lo, hi;
 
 		t0 = now_ms();
-		issue(e, t, (unsigned)r);
+		issue_r(e, t, (unsigned)r, 1);
 		ti[r] = now_ms() - t0;
 		t0 = now_ms();
 		n = all_positions(e);
 		tp[r] = now_ms() - t0;
 		t0 = now_ms();
-		for (q = 0; q < NQ; q++)
+		for (q = 0; q < NQ; q++) {
 			engine_queue_estimate(e, q, 0, &ahead, &est);
+			engine_estimate_range(e, est, &lo, &hi);
+		}
 		tq[r] = now_ms() - t0;
 		ts[r] = tp[r] + tq[r];
 		t += 2;

@@ -425,6 +425,56 @@ test_ticket_voided(void **state)
 	pic_close(&p);
 }
 
+/*
+ * A long wait on the ticket screen: the range the daemon answered
+ * (est_low_s < est_high_s), whole on the screen at every size, in both
+ * languages; a short one keeps its figure.
+ */
+static void
+test_ticket_range(void **state)
+{
+	static const char *const want[2][2] = {
+		{ "Trước bạn còn 41 người, chờ khoảng 40–55 phút",
+		  "41 people ahead, about 40–55 min" },
+		{ "Trước bạn còn 2 người, chờ khoảng 4 phút",
+		  "2 people ahead, about 4 minutes" },
+	};
+	static const char *const json[2] = {
+		"{\"ticket\":{\"number\":3108,\"procedure_name\":\"Đăng ký kết hôn\","
+		    "\"ahead\":41,\"est_wait_min\":48,\"est_low_s\":2400,"
+		    "\"est_high_s\":3300},\"printed\":true}",
+		"{\"ticket\":{\"number\":3109,\"procedure_name\":\"Đăng ký kết hôn\","
+		    "\"ahead\":2,\"est_wait_min\":4,\"est_low_s\":230,"
+		    "\"est_high_s\":230},\"printed\":true}",
+	};
+	size_t i;
+	int lang, w, j;
+
+	(void)state;
+	for (w = 0; w < 2; w++)
+		for (lang = 0; lang < 2; lang++)
+			for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+				struct pic p;
+				char got[512];
+				size_t n = 0;
+
+				pic_open(&p, sizes[i][0], sizes[i][1], S_TICKET, lang);
+				p.k.ticket = cJSON_Parse(json[w]);
+				assert_non_null(p.k.ticket);
+				pic_render(&p, w == 0 ? "ticket-range" : "ticket-short");
+				/* The lines drawn are the whole sentence, not cut. */
+				assert_false(p.k.wait_fit.cut);
+				got[0] = '\0';
+				for (j = 0; j < p.k.wait_fit.nlines; j++)
+					n += (size_t)snprintf(got + n, sizeof got - n, "%s%s",
+					    j ? " " : "", p.k.wait_fit.line[j]);
+				assert_string_equal(got, want[w][lang]);
+				assert_int_equal(check_buttons(&p, "ticket-range"), 0);
+				cJSON_Delete(p.k.ticket);
+				pic_close(&p);
+			}
+}
+
 int
 main(void)
 {
@@ -432,6 +482,7 @@ main(void)
 		cmocka_unit_test(test_keyboard),
 		cmocka_unit_test(test_buttons),
 		cmocka_unit_test(test_ticket_voided),
+		cmocka_unit_test(test_ticket_range),
 	};
 	char dir[512];
 	int rc;

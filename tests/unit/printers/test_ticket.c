@@ -381,6 +381,51 @@ test_address_priority(void **state)
 	    "Người có công với cách\nmạng\nTư pháp – Hộ tịch\n"));
 }
 
+/* A long wait prints the range it was given, decoded back as text on the
+ * code-page and udc printers (the en dash too; on 58 mm it wraps by
+ * words); a short one its figure. */
+static void
+test_wait_range(void **state)
+{
+	static const struct {
+		const char *name, *range, *under;
+	} cases[] = {
+		{ "t80-cp1258", "Thời gian chờ dự kiến: khoảng 40–55 phút\n",
+		  "Thời gian chờ dự kiến: dưới 10 phút\n" },
+		{ "t80-udc", "Thời gian chờ dự kiến: khoảng 40–55 phút\n",
+		  "Thời gian chờ dự kiến: dưới 10 phút\n" },
+		{ "t58-udc", "Thời gian chờ dự kiến: khoảng\n40–55 phút\n",
+		  "Thời gian chờ dự kiến: dưới 10\nphút\n" },
+	};
+	struct rd r;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		struct printer_conf pc = sample(cases[i].name)->printer;
+		struct ticket_print t = sample(cases[i].name)->ticket;
+
+		t.wait_min = 48;
+		t.wait_low_s = 2400;
+		t.wait_high_s = 3300;
+		roundtrip(&pc, &t, &r, NULL);
+		assert_int_equal(r.reports, 0);
+		assert_non_null(strstr(r.text, cases[i].range));
+		assert_null(strstr(r.text, "48"));
+		/* from 0: "dưới" */
+		t.wait_min = 6;
+		t.wait_low_s = 0;
+		t.wait_high_s = 600;
+		roundtrip(&pc, &t, &r, NULL);
+		assert_non_null(strstr(r.text, cases[i].under));
+		/* equal ends: the single figure */
+		t.wait_low_s = t.wait_high_s = 360;
+		roundtrip(&pc, &t, &r, NULL);
+		assert_non_null(strstr(r.text,
+		    "Thời gian chờ dự kiến: 6 phút\n"));
+	}
+}
+
 /* On a printer that gives each CP1258 tone mark a cell of its own no line
  * is wider than the paper (the decoder reports a line it must wrap). */
 static void
@@ -485,6 +530,7 @@ main(void)
 		cmocka_unit_test(test_udc_58),
 		cmocka_unit_test(test_udc_fallback_and_cap),
 		cmocka_unit_test(test_address_priority),
+		cmocka_unit_test(test_wait_range),
 		cmocka_unit_test_teardown(test_codepage_marks_apart,
 		    marks_joined),
 		cmocka_unit_test(test_qr_quiet_feed),

@@ -2086,6 +2086,15 @@ test_restore_equivalence(void **state)
 		assert_string_equal(engine_day(a), engine_day(b));
 		assert_true(engine_last_event_id(a) == engine_last_event_id(b));
 		check_invariants(b);
+		/* The range is learnt from the rows: the same after a restart. */
+		for (int est = 300; est <= 9600; est *= 2) {
+			int la, ha, lb, hb;
+
+			assert_int_equal(engine_estimate_range(a, est, &la, &ha),
+			    engine_estimate_range(b, est, &lb, &hb));
+			assert_int_equal(la, lb);
+			assert_int_equal(ha, hb);
+		}
 		random_run(a, b, &m, &s, &now, 60);
 		engine_free(b);
 	}
@@ -2323,6 +2332,154 @@ test_pause_return(void **state)
 	engine_free(e);
 }
 
+/* ---- the range shown for a long wait ------------------------------------ */
+
+/* Restore into e a DONE ticket of T0's day, issued at T0 + i minutes with
+ * estimate est, called wait seconds later, calls times. */
+static void
+restore_waited(engine *e, int i, int est, int wait, int calls)
+{
+	struct engine_ticket t;
+
+	memset(&t, 0, sizeof t);
+	t.id = 1000 + i;
+	snprintf(t.code, sizeof t.code, "r%d", i);
+	engine_day_of(T0, cfg.day_start_hour, t.day);
+	t.number = 1001 + i;
+	t.queue = QA;
+	t.procedure = -1;
+	t.state = ENGINE_T_DONE;
+	t.counter = C1;
+	t.assigned_counter = -1;
+	t.order = i + 1;
+	t.issued_at = t.enqueued_at = T0 + 60 * i;
+	t.called_at = t.issued_at + wait;
+	t.started_at = t.called_at + 30;
+	t.finished_at = t.started_at + 300;
+	t.calls = calls;
+	t.est_wait_s = est;
+	engine_restore_ticket(e, &t);
+}
+
+/*
+ * engine_estimate_range: a single figure below 4 minutes; the default
+ * 0.6-1.8 x until 30 waits are known; then the narrowest window holding
+ * 80 % of the waits against their estimates, in the estimate's own band or
+ * all bands pooled; ends rounded out to 5 minutes, the low end possibly 0;
+ * a huge wait capped; only tickets called once and never transferred.
+ */
+static void
+test_estimate_range(void **state)
+{
+	engine *e = fresh();
+	int lo, hi, i;
+
+	(void)state;
+	/* No history yet: a short wait keeps its figure. */
+	assert_int_equal(engine_estimate_range(e, 239, &lo, &hi), 0);
+	assert_int_equal(lo, 239);
+	assert_int_equal(hi, 239);
+	assert_int_equal(engine_estimate_range(e, 0, &lo, &hi), 0);
+	assert_int_equal(lo, 0);
+	/* 20 min: 12..36 min, rounded out to 10..40. */
+	assert_int_equal(engine_estimate_range(e, 1200, &lo, &hi), 1);
+	assert_int_equal(lo, 600);
+	assert_int_equal(hi, 2400);
+	/* 5 min: 3..9, so 0..10 ("dưới 10 phút"). */
+	assert_int_equal(engine_estimate_range(e, 300, &lo, &hi), 1);
+	assert_int_equal(lo, 0);
+	assert_int_equal(hi, 600);
+	/* A huge wait (10 h): 6 h to at most the estimate itself. */
+	assert_int_equal(engine_estimate_range(e, 36000, &lo, &hi), 1);
+	assert_int_equal(lo, 21600);
+	assert_int_equal(hi, 36000);
+	engine_free(e);
+
+	/* 29 tickets estimated 20 min who waited 24-24.6: still the
+	 * default; the 30th makes the band learnt.  Recalled tickets (their
+	 * called_at is the last call) are not counted. */
+	e = fresh();
+	for (i = 0; i < 29; i++)
+		restore_waited(e, i, 1200, 1440 + i, 1);
+	for (i = 29; i < 40; i++)
+		restore_waited(e, i, 1200, 3000, 2);
+	engine_restore_done(e);
+	assert_int_equal(engine_estimate_range(e, 1200, &lo, &hi), 1);
+	assert_int_equal(lo, 600);
+	assert_int_equal(hi, 2400);
+	engine_free(e);
+	e = fresh();
+	for (i = 0; i < 30; i++)
+		restore_waited(e, i, 1200, 1440 + i, 1);
+	engine_restore_done(e);
+	/* Every wait was 1.2-1.225 x: 24-24.5 min, rounded out to 20-25. */
+	assert_int_equal(engine_estimate_range(e, 1200, &lo, &hi), 1);
+	assert_int_equal(lo, 1200);
+	assert_int_equal(hi, 1500);
+	/* 50 min is another band, with nothing in it: all bands pooled
+	 * (60-61.25, so 60-65). */
+	assert_int_equal(engine_estimate_range(e, 3000, &lo, &hi), 1);
+	assert_int_equal(lo, 3600);
+	assert_int_equal(hi, 3900);
+	/* Under 4 min is still a single figure. */
+	assert_int_equal(engine_estimate_range(e, 239, &lo, &hi), 0);
+	engine_free(e);
+
+	/* Learnt through commands: 40 tickets of A at one counter, each
+	 * called about 1.5 x its estimate after issue; a copy restored from
+	 * their rows gives the same ranges, learnt (not the default). */
+	e = fresh();
+	open_counter(e, C3, T0);
+	{
+		int64_t ids[40], prev = T0 + 40;
+		engine *b;
+		int j;
+
+		for (i = 0; i < 40; i++)
+			ids[i] = issue(e, QA, 0, T0 + i);
+		for (i = 0; i < 40; i++) {
+			const struct engine_ticket *t = tkt(e, ids[i]);
+			int64_t at = t->issued_at + t->est_wait_s * 3 / 2;
+
+			if (at <= prev + 10)
+				at = prev + 20;    /* after the last one finished */
+			assert_int_equal(call_next(e, C3, at), ids[i]);
+			assert_int_equal(at_counter(e, ENGINE_FINISH, C3, at + 10), 0);
+			prev = at;
+		}
+		b = engine_new(&cfg);
+		for (i = 0; i < 40; i++)
+			engine_restore_ticket(b, tkt(e, ids[i]));
+		engine_restore_done(b);
+		for (j = 300; j <= 9600; j *= 2) {
+			int lb, hb;
+
+			assert_int_equal(engine_estimate_range(e, j, &lo, &hi), 1);
+			assert_int_equal(engine_estimate_range(b, j, &lb, &hb), 1);
+			assert_int_equal(lo, lb);
+			assert_int_equal(hi, hb);
+		}
+		/* 40 min: about 1.5 x, so not the default 20-75. */
+		engine_estimate_range(e, 2400, &lo, &hi);
+		assert_true(lo >= 3000 && hi <= 4800);
+		engine_free(b);
+	}
+	engine_free(e);
+
+	/* The narrowest window: 10 waits at 0.5 x and 40 between 1.0 and
+	 * 1.1 x of 30 min: 80 % lies in 1.0-1.1 x, not from 0.5 x. */
+	e = fresh();
+	for (i = 0; i < 10; i++)
+		restore_waited(e, i, 1800, 900, 1);
+	for (i = 10; i < 50; i++)
+		restore_waited(e, i, 1800, 1800 + 4 * (i - 10), 1);
+	engine_restore_done(e);
+	assert_int_equal(engine_estimate_range(e, 1800, &lo, &hi), 1);
+	assert_int_equal(lo, 1800);
+	assert_int_equal(hi, 2100);
+	engine_free(e);
+}
+
 /*
  * The fast estimator (shared hall per version, slotted-in ticket, one
  * play-out for all live positions) gives exactly the figures of the
@@ -2445,6 +2602,7 @@ main(void)
 		cmocka_unit_test(test_pause_return),
 		cmocka_unit_test(test_pause_open_hours),
 		cmocka_unit_test(test_estimate_matches_reference),
+		cmocka_unit_test(test_estimate_range),
 	};
 
 	setenv("TZ", "Asia/Ho_Chi_Minh", 1);

@@ -540,6 +540,17 @@ probe_position(void *arg, int64_t ticket, int *ahead, int *est)
 	return rc;
 }
 
+/* A range backend for the figures: 500-700 s whatever the estimate. */
+static int
+fixed_range(void *arg, int est, int *lo, int *hi)
+{
+	(void)arg;
+	(void)est;
+	*lo = 500;
+	*hi = 700;
+	return 1;
+}
+
 static void
 test_status_page_probe(void **state)
 {
@@ -570,10 +581,24 @@ test_status_page_probe(void **state)
 	b = pr.inner;
 	b.exec = probe_exec;
 	b.position = probe_position;
+	b.range = fixed_range;
 	b.arg = &pr;
 	assert_int_equal(sim_run(&d, &cfg, &cfg, v, 4, &b, &r, err,
 	    sizeof err), 0);
 	engine_free(e);
+	/* The range 500-700 s against the waits 0, 0, 640 and 480 s: one
+	 * inside; distances 500, 500, 0, 20; the midpoint's errors 600, 600,
+	 * 40, 120.  On the status page the rests 340 and 180 s: none inside,
+	 * 160 and 320 s away. */
+	assert_int_equal(r.rng_n, 4);
+	assert_int_equal(r.rng_in, 1);
+	assert_int_equal(r.rng_width_median, 200);
+	assert_int_equal(r.rng_dist_p90, 500);
+	assert_int_equal(r.rng_mid_p90, 600);
+	assert_int_equal(r.lrng_n, 2);
+	assert_int_equal(r.lrng_in, 0);
+	assert_int_equal(r.lrng_dist_p90, 320);
+	assert_int_equal(r.lrng_mid_p90, 420);
 	/* Read at 08:06 (v2) and 08:07 (v3): the two called before 08:05
 	 * were not. */
 	assert_int_equal(pr.n, 2);
