@@ -115,7 +115,7 @@ include tests/web.mk
 # ---- entry points ------------------------------------------------------------
 
 .PHONY: all deps build check run bench fuzz valgrind install install-files clean layers test _test \
-	check-unit check-integration check-san check-fuzz _check _run _bench _fuzz
+	check-unit check-integration check-san check-tsan check-fuzz _check _run _bench _fuzz
 
 deps:
 	@sh config/install-deps.sh
@@ -171,6 +171,12 @@ check-san:
 	@$(MAKE) --no-print-directory -j$(NPROC) B=build/san SANITIZE=address,undefined OPT=-O1 build
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-tests.sh unit-san $(subst $(B)/,build/san/,$(UNIT_TESTS))
+
+# The daemon built with ThreadSanitizer (build/tsan) under the API, hostile
+# traffic and operations tests: any report from its threads fails.
+check-tsan:
+	@$(MAKE) --no-print-directory -j$(NPROC) B=build/tsan SANITIZE=thread OPT=-O1 build/tsan/onestopd
+	@B=$(B) TSAN_B=build/tsan tests/run-tests.sh daemon-tsan tests/integration/host/tsan.sh
 
 # libFuzzer targets, built with clang into build/fuzz.
 FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz-$(subst /,-,$(t)))

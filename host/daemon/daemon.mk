@@ -25,7 +25,10 @@ $(DAEMON_UNIT_TESTS): %: %.o $(DAEMON_LINK)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(DAEMON_LINK) $(PKG_LIBS) $(PRINTERS_LIBS) $(CMOCKA_LIBS)
 
 # Integration tests of the daemon: tests/integration/host/*.sh.
-INTEGRATION_TESTS += $(sort $(wildcard tests/integration/host/*.sh))
+# tsan.sh runs some of them again against the ThreadSanitizer build (make
+# check-tsan).
+INTEGRATION_TESTS += $(sort $(filter-out tests/integration/host/tsan.sh,\
+	$(wildcard tests/integration/host/*.sh)))
 
 # Fuzz target: raw bytes over loopback into the in-process HTTP API.
 FUZZ_TARGETS += host/http
