@@ -159,5 +159,11 @@ struct booking_reminder {
 };
 int booking_reminders(core *c, int64_t now, char day[11],
     struct booking_reminder **out);
+/*
+ * b's reminder into *r when b is one booking_reminders would list now (for
+ * tomorrow, still booked, with a phone): 1; else 0 and *r untouched.
+ */
+int booking_reminder_of(core *c, const struct store_booking *b, int64_t now,
+    struct booking_reminder *r);
 
 #endif
