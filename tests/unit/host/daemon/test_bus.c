@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/loop.h"
 #include "daemon/dev/bus.h"
 #include "firmware/proto/board_regs.h"
 
@@ -164,15 +164,6 @@ struct rig {
 	int stats;                   /* STATS seen */
 };
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Point r->link at a new pty (atomically); 0 or -1. */
 static int
 rig_pty(struct rig *r)
@@ -198,7 +189,7 @@ static int
 rig_run(struct rig *r, enum peer_mode mode, int (*done)(const struct rig *),
     int timeout_ms)
 {
-	double end = now_ms() + timeout_ms;
+	int64_t end = loop_now_ms() + timeout_ms;
 	int eof_sent = 0;
 
 	while (!done(r)) {
@@ -206,7 +197,7 @@ rig_run(struct rig *r, enum peer_mode mode, int (*done)(const struct rig *),
 			{ .fd = bus_line_fd(r->l), .events = POLLIN },
 			{ .fd = r->master, .events = POLLIN },
 		};
-		int left = (int)(end - now_ms());
+		int left = (int)(end - loop_now_ms());
 		unsigned char buf[256];
 		struct bus_msg m;
 
