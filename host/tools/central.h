@@ -2,13 +2,15 @@
  * central.h - what the files of onestop-central share (host/docs/export.md,
  * "The province's dashboard"): the growing text buffer, the one PostgreSQL
  * connection with its prepared statements (central_db.c), the accounts and
- * sessions (central_auth.c) and the figures and their pages (central_report.c).
+ * sessions (central_auth.c), the figures and their pages (central_report.c)
+ * and what a request's bytes say (central_form.c).
  * Private to host/tools/central*.c.
  */
 #ifndef ONESTOP_CENTRAL_H
 #define ONESTOP_CENTRAL_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -89,6 +91,28 @@ struct central_range {
 };
 
 extern double central_sl_goal;   /* service level below this (%) is late */
+
+/* ---- what a request says (central_form.c) ----------------------------- */
+
+#define CENTRAL_MAX_DAYS 3700    /* the longest range of a report */
+
+/*
+ * The value of field name in an application/x-www-form-urlencoded body
+ * (NUL-terminated), '+' and %XX decoded, into out: its length, or -1 when
+ * absent, too long for outlen, or not text (a NUL inside, not UTF-8).
+ */
+int central_form_field(const char *body, const char *name, char *out, size_t outlen);
+/* 1 when s is YYYY-MM-DD of a real day, its local noon in *t; else 0. */
+int central_day_parse(const char *s, time_t *t);
+/* 1 when s is "" or a centre code (up to 32 of A-Z a-z 0-9 _ - .). */
+int central_code_ok(const char *s);
+/*
+ * The range of a report from the query's from, to, centre (NULL: absent;
+ * from defaults to today at now, to to from) for user u: 0 with *rg, or the
+ * HTTP status of the refusal (400, 403) with its message in *msg.
+ */
+unsigned central_range_parse(const char *from, const char *to, const char *centre,
+    const struct central_user *u, time_t now, struct central_range *rg, const char **msg);
 
 /* The dashboard page (print = the printable report), CSV, JSON of the range,
    for user u (whose rights the caller has checked).  0, or -1 with err. */

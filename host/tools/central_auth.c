@@ -179,14 +179,18 @@ central_login(const char *name, const char *password, const char *addr,
 	}
 	memset(&u, 0, sizeof u);
 	snprintf(hash, sizeof hash, "%s", pwhash_dummy);
-	if ((r = central_db_run(CQ_USER, 1, v, err, sizeof err)) == NULL) {
+	/* A name no account can have is not asked for (it is an unknown name:
+	   the same dummy check, the same throttle). */
+	r = NULL;
+	if (store_user_name_valid(name) &&
+	    (r = central_db_run(CQ_USER, 1, v, err, sizeof err)) == NULL) {
 		fprintf(stderr, "onestop-central: accounts: %s", err);
 		pthread_mutex_lock(&auth_mu);
 		checks_running--;
 		pthread_mutex_unlock(&auth_mu);
 		return CL_ERROR;
 	}
-	if (PQntuples(r) == 1 && strlen(PQgetvalue(r, 0, 0)) < sizeof hash) {
+	if (r != NULL && PQntuples(r) == 1 && strlen(PQgetvalue(r, 0, 0)) < sizeof hash) {
 		found = 1;
 		snprintf(hash, sizeof hash, "%s", PQgetvalue(r, 0, 0));
 		snprintf(u.name, sizeof u.name, "%s", name);

@@ -6,6 +6,7 @@
  *
  *   - logins: a page without a session goes to /login, the API says 401;
  *     a wrong password 401, a login from another site's page (Origin) 403,
+ *     a name with %00 or not UTF-8 400, one no account can have 401,
  *     the session cookie HttpOnly and SameSite=Strict; after 5 failures a
  *     name is locked (429), but not for its user at an address they logged
  *     in from before;
@@ -599,6 +600,27 @@ main(void)
 	    strstr(cl.body, "Sai tên đăng nhập hoặc mật khẩu."), "a wrong password: 401");
 	hn_expect(cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1",
 	    "http://evil.example") == 403, "a login from another site's page: 403");
+	{
+		/* What the fuzz target found (tests/fuzz/host/tools/fuzz_central.c):
+		   a %00 cut the name where C reads it ("tinh%00x" logged in as
+		   tinh); a name that is not UTF-8 reached PostgreSQL (503). Both
+		   are not text: 400.  A name no account can have is an unknown
+		   name (401), not asked of the database.  From 127.0.0.3, so
+		   that the failures below count at an address of their own. */
+		struct client odd;
+
+		cl_init(&odd, port);
+		curl_easy_setopt(odd.curl, CURLOPT_INTERFACE, "127.0.0.3");
+		hn_expect(cl_req(&odd, "/login", "user=tinh%00x&password=mat-khau-tinh-1",
+		    NULL) == 400 && odd.cookie_line[0] == '\0',
+		    "a name with %%00 in it: 400, no session");
+		hn_expect(cl_req(&odd, "/login", "user=%C3%28&password=mat-khau-tinh-1",
+		    NULL) == 400, "a name that is not UTF-8: 400");
+		hn_expect(cl_req(&odd, "/login", "user=t%C3%ACnh+%27--&password=x", NULL) == 401 &&
+		    strstr(odd.body, "Sai tên đăng nhập hoặc mật khẩu."),
+		    "a name no account can have: 401 as an unknown one");
+		cl_free(&odd);
+	}
 	snprintf(path, sizeof path, "http://127.0.0.1:%d", port);
 	st = cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1", path);
 	hn_expect(st == 303 && strstr(cl.cookie_line, "central_session=") &&
