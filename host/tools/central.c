@@ -20,7 +20,8 @@
  *   GET  /api/v1/report?...                     the same as JSON, and live
  *
  * The security rules are onestopd's (host/docs/api.md): sessions in HttpOnly
- * SameSite=Strict cookies, a CSRF token bound to the session on every POST,
+ * SameSite=Strict cookies (kept in PostgreSQL as a hash of the token, so
+ * they outlive a restart), a CSRF token bound to the session on every POST,
  * Origin (or Referer) must name this host on a POST, logins throttled.  A
  * centre account sees its own centre only: asking for another is 403.
  * Prints "onestop-central: listening on http://ADDR:PORT" when ready.
@@ -254,7 +255,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		return reply_text(conn, 405, "Phương thức không được hỗ trợ.\n");
 	if (strcmp(url, "/login") == 0)
 		return post ? do_login(conn, q->body) : login_page(conn, 200, NULL, NULL);
-	authed = central_session(token, &u);
+	if ((authed = central_session(token, &u)) < 0)
+		return reply_text(conn, 503, "Không đọc được cơ sở dữ liệu của tỉnh.\n");
 	if (strcmp(url, "/logout") == 0 && post) {
 		if (!authed)
 			return redirect(conn, "/login", NULL);
@@ -360,7 +362,7 @@ init_schema(const char *conninfo)
 {
 	static const char *const steps[] = { "BEGIN",
 		"SELECT pg_advisory_xact_lock(1330533204)", central_schema_sql,
-		central_dashboard_sql, "COMMIT" };
+		central_dashboard_sql, central_sessions_sql, "COMMIT" };
 	PGconn *pg = PQconnectdb(conninfo);
 	size_t i;
 

@@ -37,6 +37,12 @@ enum central_q {
 	CQ_USER,                 /* $1 name */
 	CQ_ADD_USER,             /* $1 name, $2 hash, $3 role, $4 centre|NULL */
 	CQ_CENTRES,              /* the centres' codes and names */
+	/* sessions (central_sessions_sql): statements from here on may wait
+	   for --init-schema */
+	CQ_SESSION_ADD,          /* $1 token hash, $2 name, $3 expires (unix s) */
+	CQ_SESSION_GET,          /* $1 token hash, $2 now: name, role, centre */
+	CQ_SESSION_END,          /* $1 token hash */
+	CQ_SESSION_PURGE,        /* $1 now: the expired ones */
 	CQ_N
 };
 
@@ -56,6 +62,10 @@ PGresult *central_db_run(enum central_q q, int n, const char *const *v, char *er
 #define CENTRAL_SESSION_S (12 * 3600)
 #define CENTRAL_TOKEN_HEX 65
 
+/* The sessions' table (--init-schema, after the accounts): a keyed hash of
+   each token, never the token; the export roles may not read it. */
+extern const char central_sessions_sql[];
+
 struct central_user {
 	char name[64];
 	int province;            /* 1: every centre; 0: only centre */
@@ -72,10 +82,12 @@ void central_auth_fini(void);
    a new session's token; on CL_LOCKED the seconds to wait in *retry_s. */
 enum central_login central_login(const char *name, const char *password, const char *addr,
     char token[CENTRAL_TOKEN_HEX], int *retry_s);
-/* 1 and the user when token is a live session, else 0. */
+/* 1 and the user when token is a live session (of an account still
+   enabled), 0 when not, -1 when the database cannot tell. */
 int central_session(const char *token, struct central_user *u);
 void central_logout(const char *token);
-/* The CSRF token bound to session token (keyed hash, hex). */
+/* The CSRF token bound to session token (a hash of it keyed for CSRF, apart
+   from the one stored: it stays the same across restarts), hex. */
 void central_csrf_of(const char *token, char out[CENTRAL_TOKEN_HEX]);
 /* 1 when given is the CSRF token of token (constant time). */
 int central_csrf_ok(const char *token, const char *given);
