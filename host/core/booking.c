@@ -800,6 +800,14 @@ booking_remind_one(const struct store_booking *b, void *arg)
 	booking_reminder_fill(l->cfg, b, l->ymd, &l->r[l->n++]);
 }
 
+int64_t
+booking_start(const struct store_booking *b)
+{
+	int ymd = config_parse_date(b->day);
+
+	return ymd < 0 ? 0 : booking_at(ymd, b->slot_s);
+}
+
 int
 booking_reminder_of(core *c, const struct store_booking *b, int64_t now,
     struct booking_reminder *r)

@@ -471,19 +471,26 @@ notify_booking_changed(notify *n, const struct store_booking *b)
 {
 	struct booking_reminder r;
 	char today[11], *text;
-	int hour, k, rc;
+	int64_t lo, hi, keep;
+	int hour, k = 0, k2 = 0, rc;
 
 	if (!notify_active(n))
 		return 0;
 	if (core_begin(n->core) != 0)
 		return -NOTIFY_ESTORE;
-	k = outbox_withdraw(n->ob, OUTBOX_REMINDER, b->id * NOTIFY_REF_SPAN,
-	    b->id * NOTIFY_REF_SPAN + NOTIFY_REF_SPAN - 1);
-	if (k < 0) {
+	/* Every reminder of b but the one of its time while it is booked. */
+	lo = b->id * NOTIFY_REF_SPAN;
+	hi = lo + NOTIFY_REF_SPAN - 1;
+	keep = strcmp(b->state, "booked") == 0 ? lo + booking_start(b) / 60 : -1;
+	if (keep > lo)
+		k = outbox_withdraw(n->ob, OUTBOX_REMINDER, lo, keep - 1);
+	if (k >= 0)
+		k2 = outbox_withdraw(n->ob, OUTBOX_REMINDER, keep > lo ? keep + 1 : lo, hi);
+	if (k < 0 || k2 < 0) {
 		log_warnx("sms: %s", outbox_errmsg(n->ob));
 		return -NOTIFY_ESTORE;
 	}
-	if (k > 0)
+	if (k + k2 > 0)
 		log_info("sms: booking %s: its reminder is withdrawn", b->code);
 	/* Tomorrow's, once today's run is over: at once, until the night. */
 	hour = notify_today(today);

@@ -57,7 +57,8 @@ int notify_reminder(notify *n, int64_t booking, int64_t at, const char *phone,
 
 /*
  * Booking b was just made, cancelled or moved (b as it is now), in the open
- * batch: its reminders not yet sent are withdrawn (never sent); when it is
+ * batch: its reminders not yet sent are withdrawn (never sent), but for
+ * the one of its own day and time while it is booked; when it is
  * for tomorrow, still booked, and today's run of the reminders is over
  * (before 21:00), its reminder is queued at once.  1 queued, 0, or
  * -NOTIFY_ESTORE (the batch should not commit).  Without [sms]: 0.
