@@ -33,7 +33,7 @@
 
 const char central_sessions_sql[] =
     "CREATE TABLE IF NOT EXISTS central_sessions ("
-    " token_hash text PRIMARY KEY,"               /* central_token_hash, hex */
+    " token_hash text PRIMARY KEY,"               /* token_hash(token, key_session) */
     " name text NOT NULL REFERENCES central_users (name) ON DELETE CASCADE,"
     " expires_at bigint NOT NULL,"                /* unix s */
     " created_at timestamptz NOT NULL DEFAULT now());"

@@ -19,8 +19,9 @@
  * the first answer again makes it online and re-sends its whole display.
  * A port that errors (vanished adapter, closed pty) is closed and reopened
  * with back-off; a read that gave nothing (libmodbus says ECONNRESET) only
- * counts as gone when the fd says so (bus_port_gone), else it is no answer.  Messages to the core go through a pipe (blocking writes:
- * the thread may wait for the core, never the other way round).
+ * counts as gone when the fd says so (bus_port_gone), else it is no answer.
+ * Messages to the core go through a pipe (blocking writes: the thread may
+ * wait for the core, never the other way round).
  */
 #include "daemon/dev/bus.h"
 
