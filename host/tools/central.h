@@ -62,8 +62,8 @@ PGresult *central_db_run(enum central_q q, int n, const char *const *v, char *er
 #define CENTRAL_SESSION_S (12 * 3600)
 #define CENTRAL_TOKEN_HEX 65
 
-/* The sessions' table (--init-schema, after the accounts): a keyed hash of
-   each token, never the token; the export roles may not read it. */
+/* The sessions' table (--init-schema, after the accounts): a hash of each
+   token, never the token; the export roles may not read it. */
 extern const char central_sessions_sql[];
 
 struct central_user {
@@ -86,8 +86,8 @@ enum central_login central_login(const char *name, const char *password, const c
    enabled), 0 when not, -1 when the database cannot tell. */
 int central_session(const char *token, struct central_user *u);
 void central_logout(const char *token);
-/* The CSRF token bound to session token (a hash of it keyed for CSRF, apart
-   from the one stored: it stays the same across restarts), hex. */
+/* The CSRF token bound to session token (its hash under a label of its
+   own, not the stored one: the same across restarts), hex. */
 void central_csrf_of(const char *token, char out[CENTRAL_TOKEN_HEX]);
 /* 1 when given is the CSRF token of token (constant time). */
 int central_csrf_ok(const char *token, const char *given);

@@ -6,9 +6,9 @@
  * name and by address with common/throttle's login limits (a user at an
  * address they logged in from before gets past a lock on their name), sessions of 12 h
  * behind random 256-bit tokens, kept in PostgreSQL (central_sessions) as a
- * keyed hash of the token, never the token, so that a restart logs nobody
- * out; expired rows are purged at each login.  A CSRF token is bound to each
- * session: another keyed hash of its token.
+ * BLAKE2b hash of the token (keyed with a fixed label), never the token, so
+ * that a restart logs nobody out; expired rows are purged at each login.  A
+ * CSRF token is bound to each session: its hash under another label.
  *
  * Threads: libmicrohttpd's pool calls in; the throttles are under one lock,
  * the password check runs outside it, at most CENTRAL_CHECKS at once (a
