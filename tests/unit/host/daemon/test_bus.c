@@ -270,17 +270,38 @@ is_reopened(const struct rig *r)
 	return r->opened > 1;
 }
 
+static struct rig r;
+
+/* After test_line_pty, also when an assertion stopped it: the thread, the
+   pty, the link and its folder. */
+static int
+line_pty_teardown(void **state)
+{
+	(void)state;
+	if (r.l != NULL)
+		bus_line_stop(r.l);
+	r.l = NULL;
+	if (r.master >= 0)
+		close(r.master);
+	r.master = -1;
+	if (r.link[0] != '\0')
+		(void)unlink(r.link);
+	if (r.dir[0] != '\0')
+		(void)rmdir(r.dir);
+	return 0;
+}
+
 static void
 test_line_pty(void **state)
 {
 	struct bus_line_conf conf;
-	struct rig r;
 	struct termios t;
 	char err[128];
 	int s;
 
 	(void)state;
 	memset(&r, 0, sizeof r);
+	r.master = -1;
 	snprintf(r.dir, sizeof r.dir, "/tmp/onestop-busXXXXXX");
 	assert_non_null(mkdtemp(r.dir));
 	snprintf(r.link, sizeof r.link, "%s/line", r.dir);
@@ -331,9 +352,12 @@ test_line_pty(void **state)
 	assert_int_equal(r.opened, 2);
 
 	bus_line_stop(r.l);
+	r.l = NULL;
 	close(r.master);
+	r.master = -1;
 	assert_int_equal(unlink(r.link), 0);
 	assert_int_equal(rmdir(r.dir), 0);
+	r.link[0] = r.dir[0] = '\0';
 }
 
 int
@@ -344,7 +368,7 @@ main(void)
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_port_gone),
-		cmocka_unit_test(test_line_pty),
+		cmocka_unit_test_teardown(test_line_pty, line_pty_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
