@@ -378,6 +378,7 @@ booking_create(core *c, const struct booking_request *rq, int64_t now,
 {
 	const struct config *cfg = core_config(c);
 	char phone[BOOKING_PHONE_LEN], masked[BOOKING_PHONE_LEN];
+	char code[STORE_BOOKING_CODE_LEN + 1];
 	char *name = NULL;
 	const char *p, *e;
 	int rc, tries, i;
@@ -442,7 +443,10 @@ booking_create(core *c, const struct booking_request *rq, int64_t now,
 	memcpy(out->phone, phone, sizeof out->phone);
 	snprintf(out->state, sizeof out->state, "booked");
 	out->created_at = out->updated_at = now;
-	if (store_booking_put(core_store(c), out) != 0) {
+	memcpy(code, out->code, sizeof code);
+	/* Read back for its id (the SMS reminder's key). */
+	if (store_booking_put(core_store(c), out) != 0 ||
+	    store_booking_get(core_store(c), code, out) != 1) {
 		log_warnx("booking: %s", store_errmsg(core_store(c)));
 		return booking_fail(BOOKING_ESTORE, msg, len, "Không ghi được dữ "
 		    "liệu; lịch hẹn chưa được đặt.");
@@ -771,22 +775,51 @@ struct booking_remind_list {
 	int ymd;                     /* the day's, YYYYMMDD */
 };
 
+/* The reminder of b, a booking of the day ymd, into r. */
+static void
+booking_reminder_fill(const struct config *cfg, const struct store_booking *b, int ymd,
+    struct booking_reminder *r)
+{
+	int p = b->procedure[0] != '\0' ? config_procedure_index(cfg, b->procedure) : -1;
+
+	r->id = b->id;
+	memcpy(r->phone, b->phone, sizeof r->phone);
+	r->at = booking_at(ymd, b->slot_s);
+	r->procedure = p >= 0 ? cfg->procedures[p].name : NULL;
+}
+
 static void
 booking_remind_one(const struct store_booking *b, void *arg)
 {
 	struct booking_remind_list *l = arg;
-	struct booking_reminder *r;
-	int p = b->procedure[0] != '\0' ? config_procedure_index(l->cfg, b->procedure) : -1;
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->r = xreallocarray(l->r, (size_t)l->cap, sizeof *l->r);
 	}
-	r = &l->r[l->n++];
-	r->id = b->id;
-	memcpy(r->phone, b->phone, sizeof r->phone);
-	r->at = booking_at(l->ymd, b->slot_s);
-	r->procedure = p >= 0 ? l->cfg->procedures[p].name : NULL;
+	booking_reminder_fill(l->cfg, b, l->ymd, &l->r[l->n++]);
+}
+
+int64_t
+booking_start(const struct store_booking *b)
+{
+	int ymd = config_parse_date(b->day);
+
+	return ymd < 0 ? 0 : booking_at(ymd, b->slot_s);
+}
+
+int
+booking_reminder_of(core *c, const struct store_booking *b, int64_t now,
+    struct booking_reminder *r)
+{
+	char day[11];
+
+	booking_today(now, 1, day);
+	if (strcmp(b->state, "booked") != 0 || b->phone[0] == '\0' ||
+	    strcmp(b->day, day) != 0)
+		return 0;
+	booking_reminder_fill(core_config(c), b, booking_ymd(now, 1), r);
+	return 1;
 }
 
 int

@@ -159,5 +159,13 @@ struct booking_reminder {
 };
 int booking_reminders(core *c, int64_t now, char day[11],
     struct booking_reminder **out);
+/* Unix time of b's start (its day and slot, local), 0 for a bad day. */
+int64_t booking_start(const struct store_booking *b);
+/*
+ * b's reminder into *r when b is one booking_reminders would list now (for
+ * tomorrow, still booked, with a phone): 1; else 0 and *r untouched.
+ */
+int booking_reminder_of(core *c, const struct store_booking *b, int64_t now,
+    struct booking_reminder *r);
 
 #endif

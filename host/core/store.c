@@ -179,7 +179,7 @@ static const char *const store_builtin_migrations[] = {
 	"CREATE TABLE sms_outbox ("
 	" id INTEGER PRIMARY KEY,"
 	" kind TEXT NOT NULL,"              /* near called reminder */
-	" ref INTEGER NOT NULL,"            /* ticket id (reminder: booking id) */
+	" ref INTEGER NOT NULL,"            /* ticket id (reminder: booking, start) */
 	" phone TEXT,"                      /* NULL once purged */
 	" text TEXT NOT NULL,"              /* GSM-7 */
 	" secret TEXT NOT NULL,"            /* the delivery report's key */

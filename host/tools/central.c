@@ -20,7 +20,8 @@
  *   GET  /api/v1/report?...                     the same as JSON, and live
  *
  * The security rules are onestopd's (host/docs/api.md): sessions in HttpOnly
- * SameSite=Strict cookies, a CSRF token bound to the session on every POST,
+ * SameSite=Strict cookies (kept in PostgreSQL as a hash of the token, so
+ * they outlive a restart), a CSRF token bound to the session on every POST,
  * Origin (or Referer) must name this host on a POST, logins throttled.  A
  * centre account sees its own centre only: asking for another is 403.
  * Prints "onestop-central: listening on http://ADDR:PORT" when ready.
@@ -49,7 +50,6 @@
 #include "tools/central.h"
 
 #define CENTRAL_BODY_MAX 4096
-#define CENTRAL_MAX_DAYS 3700
 
 static volatile sig_atomic_t central_stop;
 
@@ -65,36 +65,6 @@ on_signal(int sig)
 {
 	(void)sig;
 	central_stop = 1;
-}
-
-/* Whether s is YYYY-MM-DD of a real day; its time in *t. */
-static int
-day_parse(const char *s, time_t *t)
-{
-	struct tm tm;
-	const char *end;
-	char back[11];
-
-	if (s == NULL || strlen(s) != 10)
-		return 0;
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end == NULL || *end != '\0')
-		return 0;
-	tm.tm_hour = 12;
-	tm.tm_isdst = -1;
-	*t = mktime(&tm);
-	strftime(back, sizeof back, "%Y-%m-%d", &tm);
-	return strcmp(back, s) == 0;       /* 2026-02-30 is not a day */
-}
-
-static int
-code_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n <= 32 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789_-.") == n;
 }
 
 static enum MHD_Result
@@ -177,34 +147,6 @@ same_origin(struct MHD_Connection *conn)
 	return host != NULL && urlhost(o, oh, sizeof oh) == 0 && strcasecmp(oh, host) == 0;
 }
 
-/* The value of field name in an application/x-www-form-urlencoded body,
-   decoded into out; 0, or -1 when absent or too long. */
-static int
-form_field(const char *body, const char *name, char *out, size_t outlen)
-{
-	size_t n = strlen(name);
-	const char *p = body, *end;
-
-	while (*p != '\0') {
-		end = p + strcspn(p, "&");
-		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 && p[n] == '=') {
-			size_t m = (size_t)(end - p) - n - 1, k;
-
-			if (m >= outlen)
-				return -1;
-			memcpy(out, p + n + 1, m);
-			out[m] = '\0';
-			for (k = 0; k < m; k++)
-				if (out[k] == '+')
-					out[k] = ' ';
-			MHD_http_unescape(out);
-			return 0;
-		}
-		p = *end == '&' ? end + 1 : end;
-	}
-	return -1;
-}
-
 static void
 client_addr(struct MHD_Connection *conn, char *out, size_t outlen)
 {
@@ -235,8 +177,8 @@ do_login(struct MHD_Connection *conn, const char *body)
 	if (!same_origin(conn))
 		return login_page(conn, 403, "Yêu cầu đăng nhập đến từ trang của máy chủ khác;"
 		    " hãy mở trang đăng nhập của hệ thống.", NULL);
-	if (form_field(body, "user", user, sizeof user) != 0 ||
-	    form_field(body, "password", pw, sizeof pw) != 0)
+	if (central_form_field(body, "user", user, sizeof user) < 0 ||
+	    central_form_field(body, "password", pw, sizeof pw) < 0)
 		return login_page(conn, 400, "Hãy nhập tên đăng nhập và mật khẩu.", NULL);
 	client_addr(conn, addr, sizeof addr);
 	switch (central_login(user, pw, addr, token, &retry_s)) {
@@ -264,49 +206,16 @@ do_login(struct MHD_Connection *conn, const char *body)
 }
 
 /* The range of the request for u: 0, or the HTTP code of the refusal with
-   its message. */
+   its message (central_range_parse). */
 static unsigned
 range_of(struct MHD_Connection *conn, const struct central_user *u, struct central_range *rg,
     const char **msg)
 {
-	const char *from = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "from");
-	const char *to = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "to");
-	const char *centre = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "centre");
-	time_t now = time(NULL), t0, t1;
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(rg->from, sizeof rg->from, "%Y-%m-%d", &tm);
-	if (from != NULL && *from != '\0')
-		snprintf(rg->from, sizeof rg->from, "%.10s", from);
-	snprintf(rg->to, sizeof rg->to, "%s", rg->from);
-	if (to != NULL && *to != '\0')
-		snprintf(rg->to, sizeof rg->to, "%.10s", to);
-	if ((from != NULL && strlen(from) > 10) || (to != NULL && strlen(to) > 10) ||
-	    !day_parse(rg->from, &t0) || !day_parse(rg->to, &t1)) {
-		*msg = "Ngày phải có dạng YYYY-MM-DD.\n";
-		return 400;
-	}
-	if (t1 < t0 || (t1 - t0) / 86400 >= CENTRAL_MAX_DAYS) {
-		*msg = "Khoảng ngày không hợp lệ: ngày đầu phải trước ngày cuối, nhiều nhất"
-		    " 3.700 ngày.\n";
-		return 400;
-	}
-	if (centre == NULL)
-		centre = "";
-	if (!code_ok(centre)) {
-		*msg = "Mã trung tâm không hợp lệ.\n";
-		return 400;
-	}
-	if (!u->province) {
-		if (*centre != '\0' && strcmp(centre, u->centre) != 0) {
-			*msg = "Tài khoản này chỉ xem được trung tâm của mình.\n";
-			return 403;
-		}
-		centre = u->centre;
-	}
-	snprintf(rg->centre, sizeof rg->centre, "%s", centre);
-	return 0;
+	return central_range_parse(
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "from"),
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "to"),
+	    MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "centre"),
+	    u, time(NULL), rg, msg);
 }
 
 static enum MHD_Result
@@ -346,11 +255,12 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		return reply_text(conn, 405, "Phương thức không được hỗ trợ.\n");
 	if (strcmp(url, "/login") == 0)
 		return post ? do_login(conn, q->body) : login_page(conn, 200, NULL, NULL);
-	authed = central_session(token, &u);
+	if ((authed = central_session(token, &u)) < 0)
+		return reply_text(conn, 503, "Không đọc được cơ sở dữ liệu của tỉnh.\n");
 	if (strcmp(url, "/logout") == 0 && post) {
 		if (!authed)
 			return redirect(conn, "/login", NULL);
-		if (!same_origin(conn) || form_field(q->body, "csrf", given, sizeof given) != 0 ||
+		if (!same_origin(conn) || central_form_field(q->body, "csrf", given, sizeof given) < 0 ||
 		    !central_csrf_ok(token, given))
 			return reply_text(conn, 403, "Thiếu mã chống giả mạo yêu cầu (CSRF) hoặc mã"
 			    " không đúng, hoặc yêu cầu đến từ trang của máy chủ khác; hãy tải lại"
@@ -452,7 +362,7 @@ init_schema(const char *conninfo)
 {
 	static const char *const steps[] = { "BEGIN",
 		"SELECT pg_advisory_xact_lock(1330533204)", central_schema_sql,
-		central_dashboard_sql, "COMMIT" };
+		central_dashboard_sql, central_sessions_sql, "COMMIT" };
 	PGconn *pg = PQconnectdb(conninfo);
 	size_t i;
 

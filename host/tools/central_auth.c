@@ -5,13 +5,15 @@
  * limits, the same dummy check for an unknown name), logins throttled by
  * name and by address with common/throttle's login limits (a user at an
  * address they logged in from before gets past a lock on their name), sessions of 12 h
- * held in memory (a restart logs everyone out) behind random 256-bit tokens,
- * and a CSRF token bound to each session (a keyed hash of its token).
+ * behind random 256-bit tokens, kept in PostgreSQL (central_sessions) as a
+ * BLAKE2b hash of the token (keyed with a fixed label), never the token, so
+ * that a restart logs nobody out; expired rows are purged at each login.  A
+ * CSRF token is bound to each session: its hash under another label.
  *
- * Threads: libmicrohttpd's pool calls in; the session table and the
- * throttles are under one lock, the password check runs outside it, at
- * most CENTRAL_CHECKS at once (a flood of logins answers "busy", it does not
- * hold every thread of the pool).
+ * Threads: libmicrohttpd's pool calls in; the throttles are under one lock,
+ * the password check runs outside it, at most CENTRAL_CHECKS at once (a
+ * flood of logins answers "busy", it does not hold every thread of the
+ * pool).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -27,25 +29,34 @@
 #include "core/store.h"
 #include "tools/central.h"
 
-#define CENTRAL_SESSIONS 1024
 #define CENTRAL_CHECKS 2
 
-struct session {
-	char token[CENTRAL_TOKEN_HEX];   /* "" = free slot */
-	int64_t expires_ms;              /* monotonic */
-	struct central_user user;
-};
+const char central_sessions_sql[] =
+    "CREATE TABLE IF NOT EXISTS central_sessions ("
+    " token_hash text PRIMARY KEY,"               /* token_hash(token, key_session) */
+    " name text NOT NULL REFERENCES central_users (name) ON DELETE CASCADE,"
+    " expires_at bigint NOT NULL,"                /* unix s */
+    " created_at timestamptz NOT NULL DEFAULT now());"
+    "CREATE INDEX IF NOT EXISTS central_sessions_expires ON central_sessions (expires_at);"
+    "DO $take$ DECLARE r record; BEGIN"
+    " FOR r IN SELECT DISTINCT grantee FROM information_schema.role_table_grants"
+    "  WHERE table_name = 'events' AND privilege_type = 'INSERT'"
+    "  AND grantee <> current_user LOOP"
+    "  EXECUTE format('REVOKE ALL ON central_sessions FROM %I', r.grantee);"
+    " END LOOP; END $take$;";
+
+/* The keys of the two hashes of a token: one names the row, one is the
+   CSRF token; neither gives the other, nor the token. */
+static const char key_session[] = "onestop-central session v1";
+static const char key_csrf[] = "onestop-central csrf v1";
 
 static pthread_mutex_t auth_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct session sessions[CENTRAL_SESSIONS];
-static unsigned char csrf_key[crypto_generichash_KEYBYTES];
 static throttle *fail_user, *fail_addr, *trusted;
 static int checks_running;
 
 void
 central_auth_init(void)
 {
-	randombytes_buf(csrf_key, sizeof csrf_key);
 	fail_user = throttle_new(THROTTLE_LOGIN_SLOTS, THROTTLE_LOGIN_USER_FREE,
 	    THROTTLE_LOGIN_BASE_MS, THROTTLE_LOGIN_MAX_MS);
 	fail_addr = throttle_new(THROTTLE_LOGIN_SLOTS, THROTTLE_LOGIN_ADDR_FREE,
@@ -57,86 +68,106 @@ central_auth_init(void)
 void
 central_auth_fini(void)
 {
-	sodium_memzero(csrf_key, sizeof csrf_key);
-	sodium_memzero(sessions, sizeof sessions);
 	throttle_free(fail_user);
 	throttle_free(fail_addr);
 	throttle_free(trusted);
 }
 
-/* A new session for u: the token in token.  The oldest goes when all are taken. */
+/* The hash of token under key, hex into out. */
 static void
+token_hash(const char *token, const char *key, char out[CENTRAL_TOKEN_HEX])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token),
+	    (const unsigned char *)key, strlen(key));
+	sodium_bin2hex(out, CENTRAL_TOKEN_HEX, h, sizeof h);
+}
+
+/* Whether token has the form of one: 64 lowercase hex digits. */
+static int
+token_form(const char *token)
+{
+	return token != NULL && strlen(token) == CENTRAL_TOKEN_HEX - 1 &&
+	    strspn(token, "0123456789abcdef") == CENTRAL_TOKEN_HEX - 1;
+}
+
+/* A new session for u: the token in token.  0, or -1 when it cannot be
+   kept (token emptied). */
+static int
 session_open(const struct central_user *u, char token[CENTRAL_TOKEN_HEX])
 {
 	unsigned char raw[32];
-	int64_t now = loop_now_ms();
-	int i, slot = 0;
+	char hash[CENTRAL_TOKEN_HEX], now[24], exp[24], err[256];
+	const char *v[3] = { hash, u->name, exp };
+	const char *p[1] = { now };
+	time_t t = time(NULL);
+	PGresult *r;
 
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(token, CENTRAL_TOKEN_HEX, raw, sizeof raw);
 	sodium_memzero(raw, sizeof raw);
-	pthread_mutex_lock(&auth_mu);
-	for (i = 0; i < CENTRAL_SESSIONS; i++) {
-		if (sessions[i].token[0] == '\0' || sessions[i].expires_ms <= now) {
-			slot = i;
-			break;
-		}
-		if (sessions[i].expires_ms < sessions[slot].expires_ms)
-			slot = i;
-	}
-	memcpy(sessions[slot].token, token, CENTRAL_TOKEN_HEX);
-	sessions[slot].expires_ms = now + (int64_t)CENTRAL_SESSION_S * 1000;
-	sessions[slot].user = *u;
-	pthread_mutex_unlock(&auth_mu);
-}
-
-/* The slot of token, or -1; under auth_mu. */
-static int
-session_find(const char *token)
-{
-	int64_t now = loop_now_ms();
-	int i;
-
-	if (token == NULL || strlen(token) != CENTRAL_TOKEN_HEX - 1)
+	token_hash(token, key_session, hash);
+	snprintf(now, sizeof now, "%lld", (long long)t);
+	snprintf(exp, sizeof exp, "%lld", (long long)t + CENTRAL_SESSION_S);
+	if ((r = central_db_run(CQ_SESSION_PURGE, 1, p, err, sizeof err)) == NULL)
+		fprintf(stderr, "onestop-central: sessions: %s", err);
+	PQclear(r);
+	if ((r = central_db_run(CQ_SESSION_ADD, 3, v, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestop-central: sessions: %s", err);
+		sodium_memzero(token, CENTRAL_TOKEN_HEX);
 		return -1;
-	for (i = 0; i < CENTRAL_SESSIONS; i++)
-		if (sessions[i].token[0] != '\0' && sessions[i].expires_ms > now &&
-		    sodium_memcmp(sessions[i].token, token, CENTRAL_TOKEN_HEX - 1) == 0)
-			return i;
-	return -1;
+	}
+	PQclear(r);
+	return 0;
 }
 
 int
 central_session(const char *token, struct central_user *u)
 {
-	int i;
+	char hash[CENTRAL_TOKEN_HEX], now[24], err[256];
+	const char *v[2] = { hash, now };
+	PGresult *r;
+	int live;
 
-	pthread_mutex_lock(&auth_mu);
-	if ((i = session_find(token)) >= 0)
-		*u = sessions[i].user;
-	pthread_mutex_unlock(&auth_mu);
-	return i >= 0;
+	if (!token_form(token))
+		return 0;
+	token_hash(token, key_session, hash);
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	if ((r = central_db_run(CQ_SESSION_GET, 2, v, err, sizeof err)) == NULL) {
+		fprintf(stderr, "onestop-central: sessions: %s", err);
+		return -1;
+	}
+	live = PQntuples(r) == 1;
+	if (live) {
+		memset(u, 0, sizeof *u);
+		snprintf(u->name, sizeof u->name, "%s", PQgetvalue(r, 0, 0));
+		u->province = strcmp(PQgetvalue(r, 0, 1), "province") == 0;
+		snprintf(u->centre, sizeof u->centre, "%s", PQgetvalue(r, 0, 2));
+	}
+	PQclear(r);
+	return live;
 }
 
 void
 central_logout(const char *token)
 {
-	int i;
+	char hash[CENTRAL_TOKEN_HEX], err[256];
+	const char *v[1] = { hash };
+	PGresult *r;
 
-	pthread_mutex_lock(&auth_mu);
-	if ((i = session_find(token)) >= 0)
-		memset(&sessions[i], 0, sizeof sessions[i]);
-	pthread_mutex_unlock(&auth_mu);
+	if (!token_form(token))
+		return;
+	token_hash(token, key_session, hash);
+	if ((r = central_db_run(CQ_SESSION_END, 1, v, err, sizeof err)) == NULL)
+		fprintf(stderr, "onestop-central: sessions: %s", err);
+	PQclear(r);
 }
 
 void
 central_csrf_of(const char *token, char out[CENTRAL_TOKEN_HEX])
 {
-	unsigned char h[32];
-
-	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token),
-	    csrf_key, sizeof csrf_key);
-	sodium_bin2hex(out, CENTRAL_TOKEN_HEX, h, sizeof h);
+	token_hash(token, key_csrf, out);
 }
 
 int
@@ -179,14 +210,18 @@ central_login(const char *name, const char *password, const char *addr,
 	}
 	memset(&u, 0, sizeof u);
 	snprintf(hash, sizeof hash, "%s", pwhash_dummy);
-	if ((r = central_db_run(CQ_USER, 1, v, err, sizeof err)) == NULL) {
+	/* A name no account can have is not asked for (it is an unknown name:
+	   the same dummy check, the same throttle). */
+	r = NULL;
+	if (store_user_name_valid(name) &&
+	    (r = central_db_run(CQ_USER, 1, v, err, sizeof err)) == NULL) {
 		fprintf(stderr, "onestop-central: accounts: %s", err);
 		pthread_mutex_lock(&auth_mu);
 		checks_running--;
 		pthread_mutex_unlock(&auth_mu);
 		return CL_ERROR;
 	}
-	if (PQntuples(r) == 1 && strlen(PQgetvalue(r, 0, 0)) < sizeof hash) {
+	if (r != NULL && PQntuples(r) == 1 && strlen(PQgetvalue(r, 0, 0)) < sizeof hash) {
 		found = 1;
 		snprintf(hash, sizeof hash, "%s", PQgetvalue(r, 0, 0));
 		snprintf(u.name, sizeof u.name, "%s", name);
@@ -211,8 +246,7 @@ central_login(const char *name, const char *password, const char *addr,
 	pthread_mutex_unlock(&auth_mu);
 	if (!ok)
 		return CL_BAD;
-	session_open(&u, token);
-	return CL_OK;
+	return session_open(&u, token) == 0 ? CL_OK : CL_ERROR;
 }
 
 /* A centre code: the rule for ids, 1-32 of A-Z a-z 0-9 _ - . */

@@ -80,10 +80,19 @@ static const char *const central_sql[CQ_N] = {
 	[CQ_USER] =
 	    "SELECT pwhash, role, coalesce(centre, ''), disabled FROM central_users WHERE name = $1",
 	[CQ_ADD_USER] =
-	    "INSERT INTO central_users (name, pwhash, role, centre) VALUES ($1, $2, $3, $4)"
+	    "WITH gone AS (DELETE FROM central_sessions WHERE name = $1)"
+	    " INSERT INTO central_users (name, pwhash, role, centre) VALUES ($1, $2, $3, $4)"
 	    " ON CONFLICT (name) DO UPDATE SET pwhash = EXCLUDED.pwhash, role = EXCLUDED.role,"
 	    " centre = EXCLUDED.centre, disabled = false",
 	[CQ_CENTRES] = "SELECT code, name FROM centres ORDER BY name, code",
+	[CQ_SESSION_ADD] =
+	    "INSERT INTO central_sessions (token_hash, name, expires_at) VALUES ($1, $2, $3)",
+	[CQ_SESSION_GET] =
+	    "SELECT u.name, u.role, coalesce(u.centre, '') FROM central_sessions s"
+	    " JOIN central_users u ON u.name = s.name"
+	    " WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
+	[CQ_SESSION_END] = "DELETE FROM central_sessions WHERE token_hash = $1",
+	[CQ_SESSION_PURGE] = "DELETE FROM central_sessions WHERE expires_at <= $1",
 };
 
 static pthread_mutex_t central_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -135,7 +144,7 @@ central_connect(char *err, size_t errlen)
 			PQclear(r);
 			/* a statement whose table is missing (an old schema) is
 			   refused only when it runs */
-			if (i == CQ_USER || i == CQ_ADD_USER)
+			if (i == CQ_USER || i == CQ_ADD_USER || i >= CQ_SESSION_ADD)
 				continue;
 			return -1;
 		}
@@ -151,6 +160,10 @@ central_db_run(enum central_q q, int n, const char *const *v, char *err, size_t 
 	PGresult *r = NULL;
 	int attempt;
 
+	if (central_conninfo == NULL) {
+		snprintf(err, errlen, "no database\n");
+		return NULL;
+	}
 	snprintf(name, sizeof name, "cq%d", (int)q);
 	pthread_mutex_lock(&central_mu);
 	for (attempt = 0; attempt < 2; attempt++) {

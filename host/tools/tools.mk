@@ -34,3 +34,9 @@ $(TOOLS_UNIT_TESTS): %: %.o $(TOOLS_LINK)
 # The history test reads what it wrote back through the statistics.
 $(B)/tests/unit/host/tools/test_sim_history: TOOLS_TEST_LINK = $(LIB_DAEMON) $(LIB_PRINTERS)
 $(B)/tests/unit/host/tools/test_sim_history: $(LIB_DAEMON) $(LIB_PRINTERS)
+
+# Fuzz target: what onestop-central reads from a request (central_form.c,
+# tests/fuzz/host/tools/fuzz_central.c), without PostgreSQL.
+FUZZ_TARGETS += host/central
+build/fuzz/fuzz-host-central: $(B)/tests/fuzz/host/tools/fuzz_central.o $(TOOLS_LINK)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(TOOLS_LINK) $(PKG_LIBS)

@@ -18,8 +18,10 @@
  * A board that fails three transactions in a row is offline (one message);
  * the first answer again makes it online and re-sends its whole display.
  * A port that errors (vanished adapter, closed pty) is closed and reopened
- * with back-off.  Messages to the core go through a pipe (blocking writes:
- * the thread may wait for the core, never the other way round).
+ * with back-off; a read that gave nothing (libmodbus says ECONNRESET) only
+ * counts as gone when the fd says so (bus_port_gone), else it is no answer.
+ * Messages to the core go through a pipe (blocking writes: the thread may
+ * wait for the core, never the other way round).
  */
 #include "daemon/dev/bus.h"
 
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -281,12 +284,25 @@ bus_open(bus_line *l)
 	return 0;
 }
 
-/* An errno that means the port itself is gone (not one board). */
-static int
-bus_port_error(int e)
+int
+bus_port_gone(int fd, int e)
 {
-	return e == EIO || e == ENXIO || e == ENODEV || e == EBADF ||
-	    e == ECONNRESET || e == EPIPE;
+	struct pollfd p;
+	struct termios t;
+
+	if (e == EIO || e == ENXIO || e == ENODEV || e == EBADF || e == EPIPE)
+		return 1;
+	if (e != ECONNRESET)
+		return 0;
+	/* libmodbus's name for a read that gave 0 bytes: ask the port itself. */
+	if (fd < 0)
+		return 1;
+	p.fd = fd;
+	p.events = POLLIN | POLLOUT;
+	p.revents = 0;
+	if (poll(&p, 1, 0) < 0 || (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return 1;
+	return tcgetattr(fd, &t) != 0;
 }
 
 /* ---- boards ------------------------------------------------------------------------ */
@@ -439,15 +455,23 @@ bus_tx_write(bus_line *l, struct lboard *b, int addr, int n, const uint16_t *v, 
 	return rc;
 }
 
-/* A port-level error closes the line; 1 when it did. */
+/*
+ * A port-level error closes the line; 1 when it did.  A 0-byte read on a
+ * port that is still there is no answer: *e becomes ETIMEDOUT.
+ */
 static int
-bus_check_port(bus_line *l, int rc, int e)
+bus_check_port(bus_line *l, int rc, int *e)
 {
 	char why[128];
 
-	if (rc >= 0 || !bus_port_error(e))
+	if (rc >= 0)
 		return 0;
-	snprintf(why, sizeof why, "%s", strerror(e));
+	if (!bus_port_gone(modbus_get_socket(l->mb), *e)) {
+		if (*e == ECONNRESET)
+			*e = ETIMEDOUT;
+		return 0;
+	}
+	snprintf(why, sizeof why, "%s", strerror(*e));
 	bus_close(l, why);
 	return 1;
 }
@@ -461,7 +485,7 @@ bus_poll(bus_line *l, struct lboard *b)
 	int rc, e;
 
 	rc = bus_tx_read(l, b, 4, 0, BOARD_IR_POLL_COUNT, r, &e);
-	if (bus_check_port(l, rc, e))
+	if (bus_check_port(l, rc, &e))
 		return -1;
 	if (rc == BOARD_IR_POLL_COUNT) {
 		uptime = (uint32_t)r[BOARD_IR_UPTIME_HI] << 16 | r[BOARD_IR_UPTIME_LO];
@@ -491,7 +515,7 @@ bus_poll(bus_line *l, struct lboard *b)
 
 		bus_resync(b);
 		rc = bus_tx_write(l, b, BOARD_HR_STATUS_ACK, 1, &v, &e);
-		if (bus_check_port(l, rc, e))
+		if (bus_check_port(l, rc, &e))
 			return -1;
 		bus_outcome(l, b, rc, e, "status ack");
 		if (rc < 0 && !(e >= EMBXILFUN && e <= EMBXGTAR))
@@ -501,7 +525,7 @@ bus_poll(bus_line *l, struct lboard *b)
 		if (r[BOARD_IR_EVT_SEQ] == b->ack_seq && r[BOARD_IR_BOOT_COUNT] == b->ack_boot) {
 			uint16_t v = b->ack_seq;
 			rc = bus_tx_write(l, b, BOARD_HR_EVT_ACK, 1, &v, &e);
-			if (bus_check_port(l, rc, e))
+			if (bus_check_port(l, rc, &e))
 				return -1;
 			bus_outcome(l, b, rc, e, "ack");
 			if (rc < 0)
@@ -556,7 +580,7 @@ bus_write_display(bus_line *l, struct lboard *b)
 	for (int i = 0; i < n; i++)
 		v[i] = b->want[lo + i];
 	rc = bus_tx_write(l, b, lo, n, v, &e);
-	if (bus_check_port(l, rc, e))
+	if (bus_check_port(l, rc, &e))
 		return -1;
 	bus_outcome(l, b, rc, e, "write");
 	if (rc < 0 && !(e >= EMBXILFUN && e <= EMBXGTAR))
@@ -580,7 +604,7 @@ bus_check_counter(bus_line *l, struct lboard *b)
 	if (b->conf.counter <= 0 || b->conf.role == BOARD_ROLE_HALL)
 		return 0;
 	rc = bus_tx_read(l, b, 3, BOARD_HR_CFG_COUNTER, 1, &cur, &e);
-	if (bus_check_port(l, rc, e))
+	if (bus_check_port(l, rc, &e))
 		return -1;
 	bus_outcome(l, b, rc, e, "read counter");
 	if (rc < 0) {
@@ -597,7 +621,7 @@ bus_check_counter(bus_line *l, struct lboard *b)
 		for (int i = 0; i < 4; i++) {
 			v = vals[i];
 			rc = bus_tx_write(l, b, regs[i], 1, &v, &e);
-			if (bus_check_port(l, rc, e))
+			if (bus_check_port(l, rc, &e))
 				return -1;
 			bus_outcome(l, b, rc, e, "set counter");
 			if (rc < 0) {
@@ -618,7 +642,7 @@ bus_diag(bus_line *l, struct lboard *b)
 
 	b->next_diag_ms = bus_mono_us() / 1000 + BUS_DIAG_EVERY_MS;
 	rc = bus_tx_read(l, b, 4, BUS_DIAG_FIRST, BUS_DIAG_COUNT, r, &e);
-	if (bus_check_port(l, rc, e))
+	if (bus_check_port(l, rc, &e))
 		return;
 	bus_outcome(l, b, rc, e, "diagnostics");
 	if (rc == BUS_DIAG_COUNT) {

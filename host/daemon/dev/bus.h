@@ -109,6 +109,17 @@ int bus_line_cmd_fd(const bus_line *l);
 
 /* ---- pure helpers --------------------------------------------------------- */
 
+/*
+ * 1 when a transaction that failed with errno e means the port behind fd is
+ * gone (close it, reopen later), 0 when only the boards did not answer.
+ * EIO, ENXIO, ENODEV, EBADF and EPIPE are the port's; ECONNRESET is how
+ * libmodbus reports a read that gave 0 bytes, which a live tty does when
+ * nothing came (or a stray end-of-file), so it is gone only when poll()
+ * shows POLLHUP/POLLERR/POLLNVAL or tcgetattr() fails (an unplugged USB
+ * adapter, a pty whose other side closed).  Any other e: 0.
+ */
+int bus_port_gone(int fd, int e);
+
 struct bus_timing {
 	int bits;                /* bits per character: 10 + parity */
 	int64_t char_us;         /* one character */

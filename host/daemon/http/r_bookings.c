@@ -5,6 +5,8 @@
  * visitor's phone page /dat-lich), the check-in at the kiosk or by staff,
  * and a remote ticket for today.  The rules are core/booking.c's; this file
  * reads requests and writes answers.  No answer carries the phone number.
+ * A booking made, cancelled or moved tells the SMS reminders in the same
+ * batch (notify_booking_changed: an unsent reminder is withdrawn).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,19 @@ api_booking_error(struct req *r, int rc, const char *msg)
 {
 	api_error(r, booking_error_status(-rc), booking_error_code(-rc), "%s",
 	    msg[0] != '\0' ? msg : "Không thực hiện được yêu cầu.");
+}
+
+/* After b was made, cancelled or moved: its SMS reminder, in the batch.  0,
+ * or -1 with the batch failed and the error answered. */
+static int
+api_booking_notify(struct req *r, const struct store_booking *b)
+{
+	if (notify_booking_changed(r->a->notify, b) >= 0)
+		return 0;
+	core_fail_batch(r->a->core);
+	api_booking_error(r, -BOOKING_ESTORE, "Không ghi được dữ liệu; yêu cầu "
+	    "chưa được thực hiện.");
+	return -1;
 }
 
 /* "08:30" as seconds after midnight, or -1. */
@@ -258,7 +273,8 @@ api_public_book(struct req *r)
 		api_booking_error(r, rc, msg);
 		goto out;
 	}
-	api_booking_reply(r, 201, &b);
+	if (api_booking_notify(r, &b) == 0)
+		api_booking_reply(r, 201, &b);
 out:
 	cJSON_Delete(body);
 }
@@ -295,7 +311,8 @@ api_public_booking_cancel(struct req *r)
 		api_booking_error(r, rc, msg);
 		return;
 	}
-	api_booking_reply(r, 200, &b);
+	if (api_booking_notify(r, &b) == 0)
+		api_booking_reply(r, 200, &b);
 }
 
 /* POST /api/v1/public/bookings/{code}/move {"day","time"} */
@@ -325,7 +342,8 @@ api_public_booking_move(struct req *r)
 		api_booking_error(r, rc, msg);
 		return;
 	}
-	api_booking_reply(r, 200, &b);
+	if (api_booking_notify(r, &b) == 0)
+		api_booking_reply(r, 200, &b);
 }
 
 /* GET /api/v1/public/bookings/{code}/qr.svg: the code as a QR code. */

@@ -37,6 +37,9 @@
 #define NOTIFY_SMS_CHARS 160
 #define NOTIFY_REMIND_MS (60 * 1000)
 #define NOTIFY_REMIND_UNTIL 21       /* no reminder sent in the night */
+/* A reminder's ref: booking id x NOTIFY_REF_SPAN + its start in minutes
+ * since 1970, so that a booking moved to another time has a row of its own. */
+#define NOTIFY_REF_SPAN INT64_C(1000000000)
 
 struct notify_watch {
 	int64_t ticket;
@@ -375,8 +378,8 @@ notify_subscribe(notify *n, int64_t ticket, const char *phone,
 }
 
 int
-notify_reminder(notify *n, int64_t booking, const char *phone,
-    const char *text, int64_t expires_at)
+notify_reminder(notify *n, int64_t booking, int64_t at, const char *phone,
+    const char *text)
 {
 	char p[16];
 	int rc;
@@ -387,7 +390,7 @@ notify_reminder(notify *n, int64_t booking, const char *phone,
 		return -NOTIFY_EPHONE;
 	if (core_begin(n->core) != 0)
 		return -NOTIFY_ESTORE;
-	rc = notify_queue(n, OUTBOX_REMINDER, booking, p, text, expires_at);
+	rc = notify_queue(n, OUTBOX_REMINDER, booking * NOTIFY_REF_SPAN + at / 60, p, text, at);
 	return rc < 0 ? -NOTIFY_ESTORE : rc;
 }
 
@@ -411,6 +414,18 @@ notify_dlr(notify *n, int64_t id, const char *secret, int dlr)
 
 /* ---- the day-before reminders --------------------------------------------- */
 
+/* Today's local date at core_now() into today (YYYY-MM-DD); the hour. */
+static int
+notify_today(char today[11])
+{
+	time_t now = (time_t)core_now();
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(today, 11, "%Y-%m-%d", &tm);
+	return tm.tm_hour;
+}
+
 int
 notify_reminders_run(notify *n, struct notify_reminders *out)
 {
@@ -430,7 +445,7 @@ notify_reminders_run(notify *n, struct notify_reminders *out)
 	for (i = 0; i < k; i++) {
 		char *text = notify_text_reminder(cfg, r[i].at, r[i].procedure);
 
-		rc = notify_reminder(n, r[i].id, r[i].phone, text, r[i].at);
+		rc = notify_reminder(n, r[i].id, r[i].at, r[i].phone, text);
 		free(text);
 		if (rc == 1)
 			out->queued++;
@@ -444,30 +459,67 @@ notify_reminders_run(notify *n, struct notify_reminders *out)
 		}
 	}
 	free(r);
+	(void)notify_today(n->reminded);
 	if (k > 0)
 		log_info("sms: reminders for %s: %d bookings, %d queued, %d queued before",
 		    out->day, k, out->queued, out->already);
 	return 0;
 }
 
+int
+notify_booking_changed(notify *n, const struct store_booking *b)
+{
+	struct booking_reminder r;
+	char today[11], *text;
+	int64_t lo, hi, keep;
+	int hour, k = 0, k2 = 0, rc;
+
+	if (!notify_active(n))
+		return 0;
+	if (core_begin(n->core) != 0)
+		return -NOTIFY_ESTORE;
+	/* Every reminder of b but the one of its time while it is booked. */
+	lo = b->id * NOTIFY_REF_SPAN;
+	hi = lo + NOTIFY_REF_SPAN - 1;
+	keep = strcmp(b->state, "booked") == 0 ? lo + booking_start(b) / 60 : -1;
+	if (keep > lo)
+		k = outbox_withdraw(n->ob, OUTBOX_REMINDER, lo, keep - 1);
+	if (k >= 0)
+		k2 = outbox_withdraw(n->ob, OUTBOX_REMINDER, keep > lo ? keep + 1 : lo, hi);
+	if (k < 0 || k2 < 0) {
+		log_warnx("sms: %s", outbox_errmsg(n->ob));
+		return -NOTIFY_ESTORE;
+	}
+	if (k + k2 > 0)
+		log_info("sms: booking %s: its reminder is withdrawn", b->code);
+	/* Tomorrow's, once today's run is over: at once, until the night. */
+	hour = notify_today(today);
+	if (strcmp(today, n->reminded) != 0 || hour >= NOTIFY_REMIND_UNTIL ||
+	    booking_reminder_of(n->core, b, core_now(), &r) == 0)
+		return 0;
+	text = notify_text_reminder(core_config(n->core), r.at, r.procedure);
+	rc = notify_reminder(n, r.id, r.at, r.phone, text);
+	free(text);
+	if (rc == 1)
+		log_info("sms: booking %s: reminder queued (made after today's run)", b->code);
+	return rc == -NOTIFY_EPHONE ? 0 : rc;
+}
+
 /* Once a day from [booking] reminder_hour (local) until NOTIFY_REMIND_UNTIL:
  * tomorrow's reminders.  A restart runs it again that day; the outbox keeps
- * one reminder per booking, so nothing is queued twice. */
+ * one reminder per booking and start, so nothing is queued twice.  After
+ * the run, notify_booking_changed queues the bookings made for tomorrow. */
 static int64_t
 notify_remind(void *arg)
 {
 	notify *n = arg;
 	struct notify_reminders got;
-	time_t now = (time_t)core_now();
-	struct tm tm;
 	char today[11];
+	int hour = notify_today(today);
 
-	localtime_r(&now, &tm);
-	strftime(today, sizeof today, "%Y-%m-%d", &tm);
-	if (tm.tm_hour >= core_config(n->core)->booking.reminder_hour &&
-	    tm.tm_hour < NOTIFY_REMIND_UNTIL && strcmp(today, n->reminded) != 0 &&
-	    notify_reminders_run(n, &got) == 0)
-		memcpy(n->reminded, today, sizeof n->reminded);
+	if (hour >= core_config(n->core)->booking.reminder_hour &&
+	    hour < NOTIFY_REMIND_UNTIL && strcmp(today, n->reminded) != 0)
+		(void)notify_reminders_run(n, &got);
 	return NOTIFY_REMIND_MS;
 }
 

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "core/store.h"
 #include "core/loop.h"
 
 typedef struct notify notify;
@@ -47,20 +48,30 @@ int notify_subscribe(notify *n, int64_t ticket, const char *phone,
     char masked[NOTIFY_MASK_LEN]);
 
 /*
- * A booking's reminder (for the bookings module): text (UTF-8, made GSM-7
- * here) to phone, queued once per booking, dropped when unsent at
- * expires_at.  In the open batch.  1 queued, 0 already queued, or
- * -NOTIFY_E*.
+ * A booking's reminder: text (UTF-8, made GSM-7 here) to phone, queued once
+ * per booking and start at (unix s), dropped when unsent at that start.
+ * In the open batch.  1 queued, 0 already queued, or -NOTIFY_E*.
  */
-int notify_reminder(notify *n, int64_t booking, const char *phone,
-    const char *text, int64_t expires_at);
+int notify_reminder(notify *n, int64_t booking, int64_t at, const char *phone,
+    const char *text);
+
+/*
+ * Booking b was just made, cancelled or moved (b as it is now), in the open
+ * batch: its reminders not yet sent are withdrawn (never sent), but for
+ * the one of its own day and time while it is booked; when it is
+ * for tomorrow, still booked, and today's run of the reminders is over
+ * (before 21:00), its reminder is queued at once.  1 queued, 0, or
+ * -NOTIFY_ESTORE (the batch should not commit).  Without [sms]: 0.
+ */
+int notify_booking_changed(notify *n, const struct store_booking *b);
 
 /*
  * The day-before reminders now: one for each of tomorrow's bookings still
  * booked with a phone (booking_reminders), queued in the open batch; a
  * booking reminded before is counted in already and queued again never.
  * The daemon runs it once a day from [booking] reminder_hour; the admin
- * route POST /api/v1/sms/reminders runs it at once.  0 with *out, or
+ * route POST /api/v1/sms/reminders runs it at once.  Either counts as the
+ * day's run (notify_booking_changed).  0 with *out, or
  * -NOTIFY_EOFF / -NOTIFY_ESTORE.
  */
 struct notify_reminders {

@@ -17,7 +17,7 @@
 enum {
 	O_PHONE_SET, O_PHONE_GET, O_PHONES, O_ENQUEUE, O_EXISTS, O_EXPIRE,
 	O_DUE, O_NEXT, O_SENT, O_RETRY, O_SECRET, O_DLR, O_PURGE_PHONES,
-	O_PURGE_MSGS, O_PURGE_PENDING, O_COUNT, O_NSTMT
+	O_PURGE_MSGS, O_PURGE_PENDING, O_COUNT, O_WITHDRAW, O_NSTMT
 };
 
 static const char *const outbox_sql[O_NSTMT] = {
@@ -29,7 +29,9 @@ static const char *const outbox_sql[O_NSTMT] = {
 	    " AND phone IS NOT NULL ORDER BY ticket_id",
 	[O_ENQUEUE] = "INSERT INTO sms_outbox(kind, ref, phone, text, secret, state,"
 	    " next_at, expires_at, created_at) VALUES(?1, ?2, ?3, ?4, ?5, 'pending',"
-	    " ?6, ?7, ?6) ON CONFLICT(kind, ref) DO NOTHING",
+	    " ?6, ?7, ?6) ON CONFLICT(kind, ref) DO UPDATE SET phone = ?3, text = ?4,"
+	    " secret = ?5, state = 'pending', attempts = 0, next_at = ?6,"
+	    " expires_at = ?7, last_error = '' WHERE state = 'withdrawn'",
 	[O_EXISTS] = "SELECT 1 FROM sms_outbox WHERE kind = ?1 AND ref = ?2",
 	[O_EXPIRE] = "UPDATE sms_outbox SET state = 'expired' WHERE state = 'pending'"
 	    " AND (expires_at < ?1 OR phone IS NULL)",
@@ -38,7 +40,8 @@ static const char *const outbox_sql[O_NSTMT] = {
 	    " AND phone IS NOT NULL ORDER BY next_at, id LIMIT ?2",
 	[O_NEXT] = "SELECT min(next_at) FROM sms_outbox WHERE state = 'pending'",
 	[O_SENT] = "UPDATE sms_outbox SET state = 'sent', sent_at = ?2,"
-	    " attempts = attempts + 1, last_error = '' WHERE id = ?1 AND state = 'pending'",
+	    " attempts = attempts + 1, last_error = '' WHERE id = ?1"
+	    " AND state IN ('pending', 'withdrawn')",
 	[O_RETRY] = "UPDATE sms_outbox SET attempts = attempts + 1, next_at = ?2,"
 	    " last_error = ?3 WHERE id = ?1 AND state = 'pending'",
 	[O_SECRET] = "SELECT secret FROM sms_outbox WHERE id = ?1",
@@ -50,6 +53,8 @@ static const char *const outbox_sql[O_NSTMT] = {
 	[O_PURGE_PENDING] = "UPDATE sms_outbox SET state = 'expired'"
 	    " WHERE state = 'pending' AND phone IS NULL",
 	[O_COUNT] = "SELECT count(*) FROM sms_outbox WHERE state = ?1",
+	[O_WITHDRAW] = "UPDATE sms_outbox SET state = 'withdrawn' WHERE kind = ?1"
+	    " AND ref BETWEEN ?2 AND ?3 AND state = 'pending'",
 };
 
 static const char *const outbox_kinds[OUTBOX_NKINDS] = {
@@ -203,6 +208,17 @@ outbox_enqueue(outbox *o, enum outbox_kind kind, int64_t ref,
 	sqlite3_bind_int64(s, 6, now);
 	sqlite3_bind_int64(s, 7, expires_at);
 	return outbox_done(o, s, "queueing a message");
+}
+
+int
+outbox_withdraw(outbox *o, enum outbox_kind kind, int64_t ref_lo, int64_t ref_hi)
+{
+	sqlite3_stmt *s = outbox_stmt(o, O_WITHDRAW);
+
+	sqlite3_bind_text(s, 1, outbox_kind_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, ref_lo);
+	sqlite3_bind_int64(s, 3, ref_hi);
+	return outbox_done(o, s, "withdrawing messages");
 }
 
 int

@@ -4,10 +4,11 @@
  * the store's own connection, so that a row commits with the core's batch.
  *
  * One row per (kind, ref): enqueueing the same kind for the same ticket (or
- * booking) twice is a no-op, so a message is never queued twice, whatever
- * the caller retries.  Every statement is prepared once and every value
- * bound.  Functions return 0 (or a count) and -1 on an sqlite failure; call
- * them on the core thread only, writes inside a batch (core_begin).
+ * booking and start) twice is a no-op, so a message is never queued twice,
+ * whatever the caller retries; only a withdrawn row is queued again.
+ * Every statement is prepared once and every value bound.  Functions
+ * return 0 (or a count) and -1 on an sqlite failure; call them on the core
+ * thread only, writes inside a batch (core_begin).
  */
 #ifndef ONESTOP_OUTBOX_H
 #define ONESTOP_OUTBOX_H
@@ -52,11 +53,16 @@ int outbox_phones(outbox *o, int64_t since,
 
 /*
  * Queue text for phone as (kind, ref), to be sent from now on and dropped
- * when unsent at expires_at.  1 queued, 0 already there (nothing changed),
- * -1.  A fresh random secret authenticates its delivery reports.
+ * when unsent at expires_at.  1 queued (or a withdrawn one pending again,
+ * with this text), 0 already there (nothing changed), -1.  A fresh random
+ * secret authenticates its delivery reports.
  */
 int outbox_enqueue(outbox *o, enum outbox_kind kind, int64_t ref,
     const char *phone, const char *text, int64_t now, int64_t expires_at);
+/* Withdraw the pending messages of kind with ref_lo <= ref <= ref_hi: they
+ * become 'withdrawn' and are never sent (one already handed to the gateway
+ * is recorded as sent when it answers).  The count, or -1. */
+int outbox_withdraw(outbox *o, enum outbox_kind kind, int64_t ref_lo, int64_t ref_hi);
 /* Whether (kind, ref) was ever queued: 1, 0, -1. */
 int outbox_exists(outbox *o, enum outbox_kind kind, int64_t ref);
 
@@ -83,7 +89,7 @@ int outbox_expire(outbox *o, int64_t now);
 int outbox_purge(outbox *o, int64_t cutoff);
 
 /* For tests and reports: counts of messages by state ("pending", "sent",
- * "expired"). */
+ * "expired", "withdrawn"). */
 int outbox_count(outbox *o, const char *state);
 
 #endif

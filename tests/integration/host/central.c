@@ -6,6 +6,7 @@
  *
  *   - logins: a page without a session goes to /login, the API says 401;
  *     a wrong password 401, a login from another site's page (Origin) 403,
+ *     a name with %00 or not UTF-8 400, one no account can have 401,
  *     the session cookie HttpOnly and SameSite=Strict; after 5 failures a
  *     name is locked (429), but not for its user at an address they logged
  *     in from before;
@@ -21,8 +22,13 @@
  *     the printable page (print CSS);
  *   - --rollup: the closed days into central_legs, the same figures after;
  *     a late event on a rolled day is rolled again at the next run;
+ *   - sessions are kept in PostgreSQL as a hash (the token is stored
+ *     nowhere): both survive a restart of onestop-central, with the same
+ *     CSRF token; a disabled account's session ends;
  *   - logout needs the session's CSRF token (403 without), then the session
- *     is gone; a centre's export role cannot read the accounts.
+ *     is gone (its row too); an expired session is 401 (also after a
+ *     restart) and the next login purges it; a centre's export role cannot
+ *     read the accounts nor the sessions.
  *
  * Environment: B (build dir), PGBIN.
  */
@@ -425,6 +431,40 @@ closed_days(PGconn *pg, const char *where)
 	return n;
 }
 
+/* One count from sql with at most one value $1 (NULL: none); -1 on error. */
+static long
+pg_count(PGconn *pg, const char *sql, const char *v1)
+{
+	const char *v[1] = { v1 };
+	PGresult *r = PQexecParams(pg, sql, v1 != NULL ? 1 : 0, NULL, v, NULL, NULL, 0);
+	long n = -1;
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		n = atol(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n;
+}
+
+/* Stop onestop-central (SIGTERM, by pid) and start it again: the new pid,
+   its port into *port and both clients' base. */
+static pid_t
+dash_restart(pid_t dash, const char *conn, int *port, FILE **errf, struct client *a,
+    struct client *b)
+{
+	int status = -1;
+
+	kill(dash, SIGTERM);
+	waitpid(dash, &status, 0);
+	hn_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "onestop-central stops cleanly on SIGTERM (status %d)", status);
+	if (*errf != NULL)
+		fclose(*errf);
+	dash = pgtest_dashboard(bdir(), conn, port, errf);
+	snprintf(a->base, sizeof a->base, "http://127.0.0.1:%d", *port);
+	snprintf(b->base, sizeof b->base, "http://127.0.0.1:%d", *port);
+	return dash;
+}
+
 /* The rating count of centre code's total in the dashboard's report. */
 static double
 ratings(struct client *cl, const char *code, const char *from, const char *to)
@@ -495,7 +535,7 @@ int
 main(void)
 {
 	struct centre C[NC];
-	char conn[600], end[16], from[16], path[256], csrf[80], cmd[1400];
+	char conn[600], end[16], from[16], path[256], csrf[80], cmd[1400], tok[80] = "";
 	time_t now = time(NULL), t;
 	struct tm tm;
 	struct client cl, cm;
@@ -559,6 +599,11 @@ main(void)
 		    strstr(PQresultErrorMessage(r), "permission denied") != NULL,
 		    "a centre's export role cannot read the accounts: %s", PQresultErrorMessage(r));
 		PQclear(r);
+		r = PQexec(ex, "SELECT count(*) FROM central_sessions");
+		hn_expect(PQresultStatus(r) == PGRES_FATAL_ERROR &&
+		    strstr(PQresultErrorMessage(r), "permission denied") != NULL,
+		    "... nor the sessions: %s", PQresultErrorMessage(r));
+		PQclear(r);
 		r = PQexec(ex, "SELECT count(*) FROM tickets");
 		hn_expect(PQresultStatus(r) == PGRES_TUPLES_OK, "... but can read its tables");
 		PQclear(r);
@@ -599,11 +644,41 @@ main(void)
 	    strstr(cl.body, "Sai tên đăng nhập hoặc mật khẩu."), "a wrong password: 401");
 	hn_expect(cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1",
 	    "http://evil.example") == 403, "a login from another site's page: 403");
+	{
+		/* What the fuzz target found (tests/fuzz/host/tools/fuzz_central.c):
+		   a %00 cut the name where C reads it ("tinh%00x" logged in as
+		   tinh); a name that is not UTF-8 reached PostgreSQL (503). Both
+		   are not text: 400.  A name no account can have is an unknown
+		   name (401), not asked of the database.  From 127.0.0.3, so
+		   that the failures below count at an address of their own. */
+		struct client odd;
+
+		cl_init(&odd, port);
+		curl_easy_setopt(odd.curl, CURLOPT_INTERFACE, "127.0.0.3");
+		hn_expect(cl_req(&odd, "/login", "user=tinh%00x&password=mat-khau-tinh-1",
+		    NULL) == 400 && odd.cookie_line[0] == '\0',
+		    "a name with %%00 in it: 400, no session");
+		hn_expect(cl_req(&odd, "/login", "user=%C3%28&password=mat-khau-tinh-1",
+		    NULL) == 400, "a name that is not UTF-8: 400");
+		hn_expect(cl_req(&odd, "/login", "user=t%C3%ACnh+%27--&password=x", NULL) == 401 &&
+		    strstr(odd.body, "Sai tên đăng nhập hoặc mật khẩu."),
+		    "a name no account can have: 401 as an unknown one");
+		cl_free(&odd);
+	}
 	snprintf(path, sizeof path, "http://127.0.0.1:%d", port);
 	st = cl_req(&cl, "/login", "user=tinh&password=mat-khau-tinh-1", path);
 	hn_expect(st == 303 && strstr(cl.cookie_line, "central_session=") &&
 	    strstr(cl.cookie_line, "HttpOnly") && strstr(cl.cookie_line, "SameSite=Strict"),
 	    "the province logs in: %ld, cookie %s", st, cl.cookie_line);
+	{
+		const char *c = strstr(cl.cookie_line, "central_session=");
+
+		snprintf(tok, sizeof tok, "%.64s", c != NULL ? c + strlen("central_session=") : "");
+	}
+	hn_expect(strlen(tok) == 64 && pg_count(pg, "SELECT count(*) FROM central_sessions"
+	    " WHERE name = 'tinh'", NULL) == 1 && pg_count(pg, "SELECT count(*) FROM"
+	    " central_sessions WHERE position($1 IN token_hash || name) > 0", tok) == 0,
+	    "the session is in PostgreSQL, but not its token");
 
 	/* the figures of the range equal each centre's own report */
 	snprintf(path, sizeof path, "/api/v1/report?from=%s&to=%s", from, end);
@@ -695,6 +770,22 @@ main(void)
 	    "... by default only its own centre");
 	cJSON_Delete(ans);
 
+	/* sessions outlive a restart (CSRF tokens too) */
+	dash = dash_restart(dash, conn, &port, &errf, &cl, &cm);
+	hn_expect(port > 0, "onestop-central starts again");
+	if (port <= 0)
+		goto out;
+	hn_expect(cl_req(&cl, "/api/v1/report", NULL, NULL) == 200 &&
+	    cl_req(&cm, "/api/v1/report", NULL, NULL) == 200,
+	    "after the restart both sessions still work");
+	hn_expect(cl_req(&cl, "/", NULL, NULL) == 200 && strstr(cl.body, csrf) != NULL,
+	    "... and the page's CSRF token is the same");
+	/* a disabled account's session ends with it */
+	PQclear(PQexec(pg, "UPDATE central_users SET disabled = true WHERE name = 'mytho'"));
+	hn_expect(cl_req(&cm, "/api/v1/report", NULL, NULL) == 401,
+	    "a disabled account's session: 401");
+	PQclear(PQexec(pg, "UPDATE central_users SET disabled = false WHERE name = 'mytho'"));
+
 	/* logout: the session's CSRF token, then the session is gone */
 	hn_expect(cl_req(&cl, "/logout", "csrf=0000", NULL) == 403, "logout without the CSRF token: 403");
 	hn_expect(cl_req(&cm, "/logout", "csrf=", NULL) == 403, "... nor with another's");
@@ -703,6 +794,20 @@ main(void)
 	hn_expect(cl_req(&cl, "/logout", path, NULL) == 303, "logout with it");
 	hn_expect(cl_req(&cl, "/api/v1/report", NULL, NULL) == 401, "after logout: 401");
 	hn_expect(cl_req(&cm, "/api/v1/report", NULL, NULL) == 200, "the other session lives on");
+	hn_expect(pg_count(pg, "SELECT count(*) FROM central_sessions WHERE name = 'tinh'",
+	    NULL) == 0, "the logout deleted its row");
+	/* an expired session ends, and the next login purges it */
+	PQclear(PQexec(pg, "UPDATE central_sessions SET expires_at = 1 WHERE name = 'mytho'"));
+	hn_expect(cl_req(&cm, "/api/v1/report", NULL, NULL) == 401, "an expired session: 401");
+	dash = dash_restart(dash, conn, &port, &errf, &cl, &cm);
+	hn_expect(port > 0 && cl_req(&cm, "/api/v1/report", NULL, NULL) == 401,
+	    "... also after a restart");
+	if (port <= 0)
+		goto out;
+	hn_expect(cl_req(&cm, "/login", "user=mytho&password=mat-khau-mytho-1", NULL) == 303 &&
+	    pg_count(pg, "SELECT count(*) FROM central_sessions WHERE expires_at <= 1", NULL) == 0 &&
+	    pg_count(pg, "SELECT count(*) FROM central_sessions WHERE name = 'mytho'", NULL) == 1,
+	    "the next login purged it and keeps its own");
 
 	/* throttling: a name fails 5 times, then it is locked */
 	for (i = 0; i < 5; i++)

@@ -5,7 +5,8 @@
  * real core and store: "near" and "called" are queued in the same
  * transaction as the event that makes them (a second connection sees
  * nothing before the commit), once per (kind, ticket), as GSM-7; a booking
- * reminder is one more kind; a pre-commit hook that fails fails its batch.
+ * reminder is one more kind, withdrawn ones are never due; a pre-commit
+ * hook that fails fails its batch.
  *
  * Run from the repository root (make does), or set ONESTOP_ROOT.
  */
@@ -140,6 +141,34 @@ test_outbox(void **state)
 	assert_int_equal(m[3].id, m[0].id);        /* oldest due first */
 	assert_int_equal(m[3].attempts, 1);
 	assert_int_equal(outbox_count(o, "sent"), 1);
+	/* Withdrawn (a cancelled booking's reminder): never due again; sent
+	 * ones stay sent; queueing it again makes it pending with the new
+	 * text, queueing a pending or sent one changes nothing. */
+	assert_int_equal(outbox_enqueue(o, OUTBOX_REMINDER, 70, "0901234124", "hen 2", 1000,
+	    5000), 1);
+	assert_int_equal(outbox_enqueue(o, OUTBOX_REMINDER, 71, "0901234125", "hen 3", 1000,
+	    5000), 1);
+	assert_int_equal(outbox_withdraw(o, OUTBOX_REMINDER, 70, 70), 1);
+	assert_int_equal(outbox_withdraw(o, OUTBOX_REMINDER, 70, 70), 0);
+	assert_int_equal(outbox_withdraw(o, OUTBOX_NEAR, 0, 100), 0);   /* sent */
+	assert_int_equal(outbox_count(o, "withdrawn"), 1);
+	{
+		struct outbox_msg d[8];
+		int k = outbox_due(o, 1100, d, 8), i;
+
+		for (i = 0; i < k; i++)
+			assert_true(d[i].ref != 70);
+		assert_int_equal(k, 3);         /* called 7, reminder 7, 71 */
+	}
+	assert_int_equal(outbox_enqueue(o, OUTBOX_REMINDER, 70, "0901234124", "hen 2b", 1001,
+	    5000), 1);
+	assert_int_equal(outbox_enqueue(o, OUTBOX_REMINDER, 70, "0901234124", "hen 2c", 1002,
+	    5000), 0);
+	assert_int_equal(outbox_enqueue(o, OUTBOX_NEAR, 7, "0901234123", "again", 1002, 5000), 0);
+	assert_int_equal(committed("SELECT count(*) FROM sms_outbox WHERE ref = 70"
+	    " AND state = 'pending' AND text = 'hen 2b' AND attempts = 0"), 1);
+	assert_int_equal(outbox_withdraw(o, OUTBOX_REMINDER, 70, 71), 2);
+	assert_int_equal(outbox_count(o, "withdrawn"), 2);
 	/* Delivery reports: only with the message's own secret. */
 	assert_int_equal(outbox_dlr(o, m[1].id, "00000000000000000000000000000000", 1, 1200), 0);
 	assert_int_equal(outbox_dlr(o, m[1].id, NULL, 1, 1200), 0);
@@ -150,7 +179,7 @@ test_outbox(void **state)
 	assert_int_equal(outbox_phone_set(o, 7, "0901234123", 1000), 0);
 	assert_int_equal(outbox_phone_get(o, 7, phone), 1);
 	assert_string_equal(phone, "0901234123");
-	assert_int_equal(outbox_purge(o, 1001), 4);     /* 1 phone + 3 messages */
+	assert_int_equal(outbox_purge(o, 1001), 6);     /* 1 phone + 5 messages */
 	assert_int_equal(outbox_phone_get(o, 7, phone), 0);
 	assert_int_equal(outbox_count(o, "pending"), 0);
 	assert_int_equal(committed("SELECT count(*) FROM sms_outbox WHERE phone IS NOT NULL"), 0);
@@ -237,10 +266,10 @@ test_notify_same_transaction(void **state)
 		    " AND text = '%s' AND phone = '0901234222'", want);
 		assert_int_equal(committed(sql), 1);
 	}
-	/* A booking's reminder: one more kind, once per booking. */
-	assert_int_equal(notify_reminder(n, 42, "0901234999", "Nhắc lịch hẹn: 8:30 ngày "
-	    "03/12 tại Trung tâm.", core_now() + 86400), 1);
-	assert_int_equal(notify_reminder(n, 42, "0901234999", "x", core_now() + 86400), 0);
+	/* A booking's reminder: one more kind, once per booking and start. */
+	assert_int_equal(notify_reminder(n, 42, core_now() + 86400, "0901234999",
+	    "Nhắc lịch hẹn: 8:30 ngày 03/12 tại Trung tâm."), 1);
+	assert_int_equal(notify_reminder(n, 42, core_now() + 86400, "0901234999", "x"), 0);
 	core_flush(c);
 	assert_int_equal(committed("SELECT count(*) FROM sms_outbox WHERE kind = 'reminder'"
 	    " AND text = 'Nhac lich hen: 8:30 ngay 03/12 tai Trung tam.'"), 1);
