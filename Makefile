@@ -2,8 +2,9 @@
 #
 #   make            build everything (into build/)
 #   make check      every test: the layers, unit, integration, fuzz
-#                   (bounded), and a sanitizer build (build/san) running the
-#                   unit tests again
+#                   (bounded), a sanitizer build (build/san) running the
+#                   unit tests again, and the daemon under ThreadSanitizer
+#                   (build/tsan)
 #   make test T=engine   one module's unit test
 #   make layers     no #include points upward or sideways
 #   make run        the demo centre
@@ -139,9 +140,10 @@ _check: build
 	@tests/run-tests.sh unit $(UNIT_TESTS)
 	@B=$(B) tests/run-tests.sh integration $(INTEGRATION_TESTS)
 	@$(MAKE) --no-print-directory check-san
+	@$(MAKE) --no-print-directory check-tsan
 	@$(MAKE) --no-print-directory check-fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 	@for t in $(CHECK_EXTRA); do $(MAKE) --no-print-directory $$t || exit 1; done
-	@echo "check: $(words layers unit integration unit-san fuzz $(CHECK_EXTRA)) passed, 0 failed"
+	@echo "check: $(words layers unit integration unit-san daemon-tsan fuzz $(CHECK_EXTRA)) passed, 0 failed"
 
 # No #include points upward or sideways (host/docs/layers.md).
 layers:

@@ -523,6 +523,7 @@ main(int argc, char **argv)
 out:
 	if (err[0] != '\0')
 		fprintf(stderr, "onestopd: %s\n", err);
+	api_quiesce(a);          /* no new request while the rest stops */
 	core_flush(c);
 	export_stop(xp);
 	devprint_stop(prn);

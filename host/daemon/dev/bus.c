@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ struct bus_line {
 	int cmd_rd, cmd_wr;          /* core -> thread */
 	int msg_rd, msg_wr;          /* thread -> core */
 	int stop_rd, stop_wr;        /* bus_line_stop wakes the thread */
-	volatile int stopping;
+	atomic_int stopping;          /* bus_line_stop to the thread */
 	modbus_t *mb;
 	int open_failed;             /* reported closed since the last open */
 	int64_t reopen_ms, reopen_backoff;

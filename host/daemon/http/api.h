@@ -25,6 +25,15 @@ typedef struct api api;
  */
 api *api_start(core *c, loop *l, const char *addr, int port, char *err,
     size_t errlen);
+/*
+ * The daemon stops: accept no new connection, and answer every new request
+ * 503 busy (so nothing starts that the devices, workers or commits being
+ * stopped would leave waiting).  api_stop does it too; the daemon calls it
+ * first, before it stops the devices the answers use.
+ */
+void api_quiesce(api *a);
+/* Answer what waits (a commit's answers; anything else 503), close every
+ * connection, free. */
 void api_stop(api *a);
 
 /* The RS-485 lines, for GET /api/v1/boards. */

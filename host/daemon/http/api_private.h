@@ -67,6 +67,9 @@ struct api {
 	int fd;
 	int port;
 	struct sse_streams *streams;     /* the streams thread (sse.c) */
+	int closing;             /* api_quiesce: new requests are refused */
+	int listen_fd;           /* taken back from libmicrohttpd by it, or -1 */
+	struct req *waiting;     /* suspended until their answer is made */
 	unsigned sse_count;      /* open streams */
 	unsigned long sse_dropped;       /* streams dropped for falling behind */
 	uint64_t tick_timer;
@@ -125,6 +128,8 @@ struct req {
 	const char *arg[API_MAX_ARGS];   /* the {} segments */
 	int64_t id;              /* the {id} segment */
 	int stream_done;         /* its event stream has ended: close */
+	struct req *wprev, *wnext;       /* api->waiting */
+	int suspended;           /* in api->waiting */
 };
 
 /* The event stream's bounds: host/docs/api.md. */

@@ -49,6 +49,34 @@
 
 /* ---- answers ------------------------------------------------------------- */
 
+/* A request suspended until its answer is made: in a->waiting meanwhile. */
+static void
+api_suspend(struct req *r)
+{
+	r->wprev = NULL;
+	r->wnext = r->a->waiting;
+	if (r->wnext != NULL)
+		r->wnext->wprev = r;
+	r->a->waiting = r;
+	r->suspended = 1;
+	MHD_suspend_connection(r->conn);
+}
+
+static void
+api_resume(struct req *r)
+{
+	if (!r->suspended)
+		return;
+	if (r->wprev != NULL)
+		r->wprev->wnext = r->wnext;
+	else
+		r->a->waiting = r->wnext;
+	if (r->wnext != NULL)
+		r->wnext->wprev = r->wprev;
+	r->suspended = 0;
+	MHD_resume_connection(r->conn);
+}
+
 static void
 api_commit_done(void *arg, int ok)
 {
@@ -62,7 +90,7 @@ api_commit_done(void *arg, int ok)
 		    "\"Không ghi được dữ liệu; thao tác chưa được thực hiện.\"}");
 	}
 	r->phase = REQ_READY;
-	MHD_resume_connection(r->conn);
+	api_resume(r);
 }
 
 /* Take body (malloc'd) as the answer; held until commit if a batch is open. */
@@ -88,7 +116,7 @@ void
 api_release(struct req *r)
 {
 	if (r->phase == REQ_READY)
-		MHD_resume_connection(r->conn);
+		api_resume(r);
 }
 
 void
@@ -364,6 +392,10 @@ api_dispatch(struct req *r)
 {
 	const struct api_route *rt = r->route;
 
+	if (r->a->closing) {
+		api_error(r, 503, "busy", "Hệ thống đang dừng; xin thử lại sau ít phút.");
+		return MHD_NO;
+	}
 	if (rt == NULL) {
 		if (r->route_status == 405)
 			api_error(r, 405, "method_not_allowed", "Phương thức không được hỗ trợ.");
@@ -467,7 +499,7 @@ api_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		if (r->phase == REQ_STREAM)
 			return MHD_NO;       /* a stream that could not be queued */
 		if (r->phase == REQ_WAITING) {
-			MHD_suspend_connection(conn);
+			api_suspend(r);
 			return MHD_YES;
 		}
 		return api_queue_answer(r);
@@ -566,6 +598,7 @@ api_start(core *c, loop *l, const char *addr, int port, char *err, size_t errlen
 	a = xcalloc(1, sizeof *a);
 	a->core = c;
 	a->loop = l;
+	a->listen_fd = -1;
 	api_sse_init(a);
 	a->guard = guard_new(l);
 	/* Limits: host/docs/api.md.  The idle timeout restarts on every byte;
@@ -636,23 +669,64 @@ api_port(const api *a)
 }
 
 void
+api_quiesce(api *a)
+{
+	MHD_socket fd;
+
+	if (a == NULL || a->closing)
+		return;
+	a->closing = 1;
+	if ((fd = MHD_quiesce_daemon(a->mhd)) != MHD_INVALID_SOCKET)
+		a->listen_fd = fd;
+}
+
+void
 api_stop(api *a)
 {
+	struct req *r;
+	int i;
+
 	if (a == NULL)
 		return;
-	/* End the streams (their connections close in the turns below); every
-	   other suspended answer was released by the final commit. */
+	api_quiesce(a);
+	/* End the streams (their connections close in the turns below); the
+	   workers answer what they hold. */
 	api_sse_stop(a);
 	api_public_close(a);
 	pwcheck_stop(a->pw);
+	a->pw = NULL;
 	api_session_fini(a);
 	statswork_stop(a->statswork);
-	core_flush(a->core);
+	a->statswork = NULL;
+	/* What waits for a commit is answered by it; a request that came on a
+	   kept-alive connection meanwhile is answered 503 (api_quiesce), after
+	   a commit if one was open.  A few turns see them all out. */
+	for (i = 0; i < 8; i++) {
+		core_flush(a->core);
+		MHD_run(a->mhd);
+		MHD_run(a->mhd);
+		if (a->waiting == NULL)
+			break;
+	}
+	/* Anything still waiting (nothing should): 503, so that no connection
+	   is left suspended when the server stops. */
+	while ((r = a->waiting) != NULL) {
+		log_warnx("http: an answer still waiting at the stop: 503");
+		free(r->out);
+		r->status = 503;
+		r->ctype = "application/json; charset=utf-8";
+		r->out = xstrdup("{\"error\":\"busy\",\"message\":"
+		    "\"Hệ thống đang dừng; xin thử lại sau ít phút.\"}");
+		r->phase = REQ_READY;
+		api_resume(r);
+	}
 	MHD_run(a->mhd);
 	MHD_run(a->mhd);
 	loop_del_fd(a->loop, a->fd);
 	loop_del_timer(a->loop, a->tick_timer);
 	MHD_stop_daemon(a->mhd);
+	if (a->listen_fd >= 0)
+		close(a->listen_fd);
 	free(a->state_text);
 	api_public_free(a);
 	api_sse_fini(a);
