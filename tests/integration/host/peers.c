@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,9 +128,21 @@ proc_stop(struct proc *p)
 {
 	int st;
 
+	struct pollfd pf = { .fd = -1, .events = POLLIN };
+
 	if (p->pid <= 0)
 		return;
+	/* SIGTERM, and 15 s to go (a pidfd says when it has); then SIGKILL:
+	   smsbox once waited for ever in its shutdown, and the test with it. */
+	pf.fd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	kill(p->pid, SIGTERM);
+	if (pf.fd >= 0 && poll(&pf, 1, 15000) == 0) {
+		fprintf(stderr, "peers: pid %d still running 15 s after SIGTERM: SIGKILL\n",
+		    (int)p->pid);
+		kill(p->pid, SIGKILL);
+	}
+	if (pf.fd >= 0)
+		close(pf.fd);
 	waitpid(p->pid, &st, 0);
 	p->pid = 0;
 	pthread_join(p->reader, NULL);
