@@ -135,7 +135,7 @@ struct req {
 /* The event stream's bounds: host/docs/api.md. */
 #define API_SSE_RING_N 8192              /* events formatted for all streams */
 #define API_SSE_RING_BYTES (4u << 20)    /* their text at most */
-#define API_SSE_LAG_MAX (64u << 10)      /* a stream further behind is dropped */
+#define API_SSE_LAG_MAX (256u << 10)     /* a stream further behind is dropped */
 #define API_SSE_SNDBUF (16 << 10)        /* socket send buffer of a stream */
 #define API_SSE_EVERY_MS 10              /* new events written at most this often */
 

@@ -262,7 +262,7 @@ case_crowd(void)
 /* ---- stall ---------------------------------------------------------------- */
 
 #define STALL_N 200
-#define STALL_CMDS 1500
+#define STALL_CMDS 2500
 
 /* The complete events of one stream, as they come. */
 struct sseread {
