@@ -2361,6 +2361,17 @@ restore_waited(engine *e, int i, int est, int wait, int calls)
 	engine_restore_ticket(e, &t);
 }
 
+/* engine_estimate_range(e, est) returns rc with [lo, hi]. */
+static void
+expect_range(const engine *e, int est, int rc, int lo, int hi)
+{
+	int l, h;
+
+	assert_int_equal(engine_estimate_range(e, est, &l, &h), rc);
+	assert_int_equal(l, lo);
+	assert_int_equal(h, hi);
+}
+
 /*
  * engine_estimate_range: a single figure below 4 minutes; the default
  * 0.6-1.8 x until 30 waits are known; then the narrowest window holding
@@ -2376,23 +2387,14 @@ test_estimate_range(void **state)
 
 	(void)state;
 	/* No history yet: a short wait keeps its figure. */
-	assert_int_equal(engine_estimate_range(e, 239, &lo, &hi), 0);
-	assert_int_equal(lo, 239);
-	assert_int_equal(hi, 239);
-	assert_int_equal(engine_estimate_range(e, 0, &lo, &hi), 0);
-	assert_int_equal(lo, 0);
+	expect_range(e, 239, 0, 239, 239);
+	expect_range(e, 0, 0, 0, 0);
 	/* 20 min: 12..36 min, rounded out to 10..40. */
-	assert_int_equal(engine_estimate_range(e, 1200, &lo, &hi), 1);
-	assert_int_equal(lo, 600);
-	assert_int_equal(hi, 2400);
+	expect_range(e, 1200, 1, 600, 2400);
 	/* 5 min: 3..9, so 0..10 ("dưới 10 phút"). */
-	assert_int_equal(engine_estimate_range(e, 300, &lo, &hi), 1);
-	assert_int_equal(lo, 0);
-	assert_int_equal(hi, 600);
+	expect_range(e, 300, 1, 0, 600);
 	/* A huge wait (10 h): 6 h to at most the estimate itself. */
-	assert_int_equal(engine_estimate_range(e, 36000, &lo, &hi), 1);
-	assert_int_equal(lo, 21600);
-	assert_int_equal(hi, 36000);
+	expect_range(e, 36000, 1, 21600, 36000);
 	engine_free(e);
 
 	/* 29 tickets estimated 20 min who waited 24-24.6: still the
@@ -2404,25 +2406,19 @@ test_estimate_range(void **state)
 	for (i = 29; i < 40; i++)
 		restore_waited(e, i, 1200, 3000, 2);
 	engine_restore_done(e);
-	assert_int_equal(engine_estimate_range(e, 1200, &lo, &hi), 1);
-	assert_int_equal(lo, 600);
-	assert_int_equal(hi, 2400);
+	expect_range(e, 1200, 1, 600, 2400);
 	engine_free(e);
 	e = fresh();
 	for (i = 0; i < 30; i++)
 		restore_waited(e, i, 1200, 1440 + i, 1);
 	engine_restore_done(e);
 	/* Every wait was 1.2-1.225 x: 24-24.5 min, rounded out to 20-25. */
-	assert_int_equal(engine_estimate_range(e, 1200, &lo, &hi), 1);
-	assert_int_equal(lo, 1200);
-	assert_int_equal(hi, 1500);
+	expect_range(e, 1200, 1, 1200, 1500);
 	/* 50 min is another band, with nothing in it: all bands pooled
 	 * (60-61.25, so 60-65). */
-	assert_int_equal(engine_estimate_range(e, 3000, &lo, &hi), 1);
-	assert_int_equal(lo, 3600);
-	assert_int_equal(hi, 3900);
+	expect_range(e, 3000, 1, 3600, 3900);
 	/* Under 4 min is still a single figure. */
-	assert_int_equal(engine_estimate_range(e, 239, &lo, &hi), 0);
+	expect_range(e, 239, 0, 239, 239);
 	engine_free(e);
 
 	/* Learnt through commands: 40 tickets of A at one counter, each
@@ -2474,9 +2470,7 @@ test_estimate_range(void **state)
 	for (i = 10; i < 50; i++)
 		restore_waited(e, i, 1800, 1800 + 4 * (i - 10), 1);
 	engine_restore_done(e);
-	assert_int_equal(engine_estimate_range(e, 1800, &lo, &hi), 1);
-	assert_int_equal(lo, 1800);
-	assert_int_equal(hi, 2100);
+	expect_range(e, 1800, 1, 1800, 2100);
 	engine_free(e);
 }
 
