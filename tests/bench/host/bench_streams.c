@@ -206,6 +206,26 @@ reader_main(void *arg)
 	return NULL;
 }
 
+/* Every stream closed, at the event `first`, with room for n events' times. */
+static void
+streams_reset(int n)
+{
+	int i;
+
+	nev = n;
+	ev_ticket = calloc((size_t)nev, sizeof *ev_ticket);
+	for (i = 0; i < nstreams; i++) {
+		memset(&st[i], 0, sizeof st[i]);
+		st[i].fd = -1;
+		st[i].last = first;
+		st[i].at = calloc((size_t)nev, sizeof *st[i].at);
+		if (st[i].at == NULL || ev_ticket == NULL) {
+			perror("bench_streams");
+			exit(1);
+		}
+	}
+}
+
 /* Start the READERS reader threads over the streams; returns READERS. */
 static int
 readers_start(struct reader *rd)
@@ -295,18 +315,7 @@ run_round(int streams, int nclients, int tickets, struct round *out)
 	t0 = hn_now_ms();
 	stop = 0;
 	if (streams) {
-		nev = (tickets + PACED_TICKETS) * 2 + 64;
-		ev_ticket = calloc((size_t)nev, sizeof *ev_ticket);
-		for (i = 0; i < nstreams; i++) {
-			memset(&st[i], 0, sizeof st[i]);
-			st[i].fd = -1;
-			st[i].last = first;
-			st[i].at = calloc((size_t)nev, sizeof *st[i].at);
-			if (st[i].at == NULL || ev_ticket == NULL) {
-				perror("bench_streams");
-				exit(1);
-			}
-		}
+		streams_reset((tickets + PACED_TICKETS) * 2 + 64);
 		nr = readers_start(rd);
 		/* Until every stream is open (bounded: 30 s). */
 		for (i = 0; i < 3000; i++) {
@@ -483,13 +492,7 @@ run_fanout(int evbytes, double *evps, double *mbs)
 		len += (size_t)m;
 	}
 	first = 0;
-	nev = FAN_EVENTS + 64;
-	ev_ticket = calloc((size_t)nev, sizeof *ev_ticket);
-	for (i = 0; i < nstreams; i++) {
-		memset(&st[i], 0, sizeof st[i]);
-		st[i].fd = -1;
-		st[i].at = calloc((size_t)nev, sizeof *st[i].at);
-	}
+	streams_reset(FAN_EVENTS + 64);
 	t0 = hn_now_ms();
 	stop = 0;
 	nr = readers_start(rd);
