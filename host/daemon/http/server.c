@@ -46,6 +46,7 @@
 #include "common/xmalloc.h"
 
 #define API_NOROUTE_MAX 4096     /* body read of a request no route takes */
+#define API_STOPPING "Hệ thống đang dừng; xin thử lại sau ít phút."
 
 /* ---- answers ------------------------------------------------------------- */
 
@@ -393,7 +394,7 @@ api_dispatch(struct req *r)
 	const struct api_route *rt = r->route;
 
 	if (r->a->closing) {
-		api_error(r, 503, "busy", "Hệ thống đang dừng; xin thử lại sau ít phút.");
+		api_error(r, 503, "busy", API_STOPPING);
 		return MHD_NO;
 	}
 	if (rt == NULL) {
@@ -715,8 +716,7 @@ api_stop(api *a)
 		free(r->out);
 		r->status = 503;
 		r->ctype = "application/json; charset=utf-8";
-		r->out = xstrdup("{\"error\":\"busy\",\"message\":"
-		    "\"Hệ thống đang dừng; xin thử lại sau ít phút.\"}");
+		r->out = xstrdup("{\"error\":\"busy\",\"message\":\"" API_STOPPING "\"}");
 		r->phase = REQ_READY;
 		api_resume(r);
 	}
