@@ -71,7 +71,6 @@ struct api {
 	int listen_fd;           /* taken back from libmicrohttpd by it, or -1 */
 	struct req *waiting;     /* suspended until their answer is made */
 	unsigned sse_count;      /* open streams */
-	unsigned long sse_dropped;       /* streams dropped for falling behind */
 	uint64_t tick_timer;
 	char *web_root;          /* static pages, or NULL */
 	devbus *devbus;          /* RS-485 lines, or NULL */

@@ -115,7 +115,6 @@ struct sse {
 	int in_ring;             /* it has reached the ring */
 	int blocked;             /* its socket is full: wait for EPOLLOUT */
 	int head_only;           /* HEAD: the head, then the end */
-	int dropped;             /* ended for falling behind */
 	unsigned epoch;          /* the streams' restart it began in */
 	uint64_t start_end;      /* the ring's end when it began */
 	struct sse *prev, *next;         /* the streams thread's list */
@@ -135,7 +134,6 @@ struct sse_msg {
 };
 
 struct sse_streams {
-	api *a;
 	pthread_t th;
 	pthread_mutex_t mu;
 	/* under mu */
@@ -308,7 +306,6 @@ sse_drop(struct sse_streams *t, struct sse *s)
 	    t->ring.last - s->last_sent);
 	setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	shutdown(s->fd, SHUT_RDWR);
-	s->dropped = 1;
 	sse_end(t, s);
 }
 
@@ -685,8 +682,6 @@ sse_catchup_add(void *arg, int64_t id, char *text, size_t len)
 static void
 sse_free(api *a, struct sse *s)
 {
-	if (s->dropped)
-		a->sse_dropped++;
 	a->sse_count--;
 	s->r->stream_done = 1;
 	MHD_resume_connection(s->conn);
@@ -767,7 +762,6 @@ api_sse_init(api *a)
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 	int rc;
 
-	t->a = a;
 	t->filled = core_committed_event_id(a->core);
 	t->ring.last = t->filled;
 	t->ring.ent = xcalloc(API_SSE_RING_N, sizeof *t->ring.ent);
