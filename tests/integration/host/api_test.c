@@ -114,20 +114,13 @@ static int
 raw_stream(const char *method, const char *token, const char *until, char *out,
     size_t outlen)
 {
-	char req[512];
 	size_t used = 0;
-	int fd = hn_tcp_from("127.0.0.1", D.port, 0, 0);
+	int fd = hn_stream_open(method, "127.0.0.1", D.port, token, -1, 0);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	out[0] = '\0';
 	if (fd < 0)
 		return -1;
-	snprintf(req, sizeof req, "%s /api/v1/events HTTP/1.1\r\nHost: t\r\n"
-	    "Authorization: Bearer %s\r\n\r\n", method, token);
-	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
-		close(fd);
-		return -1;
-	}
 	while (used + 1 < outlen && (until == NULL || strstr(out, until) == NULL)) {
 		ssize_t n;
 

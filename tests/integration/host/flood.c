@@ -316,26 +316,6 @@ sse_last(const struct sseread *s)
 	return s->nids > 0 ? s->ids[s->nids - 1] : 0;
 }
 
-/* Open a stream from src after last_id; the request is sent, blocking socket. */
-static int
-sse_open(const char *src, int port, const char *token, int64_t last_id, int rcvbuf)
-{
-	char req[512];
-	int fd = hn_tcp_from(src, port, rcvbuf, 0);
-
-	if (fd < 0)
-		return -1;
-	/* HTTP/1.0: the stream comes without chunks and ends with the connection. */
-	snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.0\r\nHost: flood\r\n"
-	    "Authorization: Bearer %s\r\nLast-Event-ID: %lld\r\n\r\n", token,
-	    (long long)last_id);
-	if (write_all(fd, req, strlen(req)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * Read fd into s until the stream ends (1), until s has seen event `until`
  * (0, when until > 0), or until nothing came for idle_ms (-1).
@@ -460,7 +440,7 @@ case_stall(void)
 	/* The stalled streams: each reads its answer's head, then never again. */
 	for (i = 0; i < STALL_N; i++) {
 		memset(&ss[i], 0, sizeof ss[i]);
-		fds[i] = sse_open(i % 2 ? "127.0.0.5" : "127.0.0.4", d.port, h.token, 0, 4096);
+		fds[i] = hn_stream_open("GET", i % 2 ? "127.0.0.5" : "127.0.0.4", d.port, h.token, 0, 4096);
 		if (fds[i] >= 0 && sse_head(fds[i], &ss[i]) != 0) {
 			close(fds[i]);
 			fds[i] = -1;
@@ -469,7 +449,7 @@ case_stall(void)
 	for (i = 0; i < STALL_N && fds[i] >= 0; i++)
 		;
 	hn_check(i == STALL_N, "stall: %d streams open (%d asked)", i, STALL_N);
-	rd.fd = sse_open("127.0.0.6", d.port, h.token, 0, 0);
+	rd.fd = hn_stream_open("GET", "127.0.0.6", d.port, h.token, 0, 0);
 	pthread_create(&th, NULL, reader_main, &rd);
 	t0 = hn_now_ms();
 	for (i = 0; i < STALL_CMDS && nq > 0; i++) {
@@ -555,7 +535,7 @@ case_stall(void)
 			fds[i] = -1;
 		}
 		if (sse_last(&ss[i]) < final) {
-			int fd = sse_open(i % 2 ? "127.0.0.5" : "127.0.0.4", d.port, h.token,
+			int fd = hn_stream_open("GET", i % 2 ? "127.0.0.5" : "127.0.0.4", d.port, h.token,
 			    sse_last(&ss[i]), 0);
 
 			/* A new answer: its head first; an event cut by the

@@ -807,6 +807,36 @@ hn_tcp_from(const char *src, int port, int rcvbuf, int nonblock)
 	return fd;
 }
 
+int
+hn_stream_open(const char *method, const char *src, int port, const char *token,
+    int64_t last_id, int rcvbuf)
+{
+	char req[512], last[48] = "";
+	int fd = hn_tcp_from(src, port, rcvbuf, 0), n;
+	size_t off = 0;
+
+	if (fd < 0)
+		return -1;
+	if (last_id >= 0)
+		snprintf(last, sizeof last, "Last-Event-ID: %lld\r\n", (long long)last_id);
+	n = snprintf(req, sizeof req, "%s /api/v1/events HTTP/1.0\r\nHost: t\r\n"
+	    "Authorization: Bearer %s\r\n%s\r\n", method, token, last);
+	while (n > 0 && (size_t)n < sizeof req && off < (size_t)n) {
+		ssize_t k = write(fd, req + off, (size_t)n - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		off += (size_t)k;
+	}
+	if (n <= 0 || off != (size_t)n) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 void
 hn_raise_nofile(void)
 {

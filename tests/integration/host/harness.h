@@ -154,6 +154,12 @@ void hn_remove_tree(const char *path);
  * 127.0.0.1:port, the connect started; rcvbuf > 0 sets a small receive
  * buffer first.  Blocking unless nonblock.  -1 on failure. */
 int hn_tcp_from(const char *src, int port, int rcvbuf, int nonblock);
+/* An event stream from src: method ("GET", "HEAD") /api/v1/events with
+ * token, after last_id (no Last-Event-ID when last_id < 0), as HTTP/1.0 so
+ * that it comes without chunks; the request sent on a blocking socket
+ * (rcvbuf as hn_tcp_from).  The socket, or -1. */
+int hn_stream_open(const char *method, const char *src, int port, const char *token,
+    int64_t last_id, int rcvbuf);
 /* Raise the soft limit of open files to the hard one (for many sockets). */
 void hn_raise_nofile(void);
 
